@@ -1,0 +1,81 @@
+/**
+ * `.safe-purge.yml` (or the file named by `config`) in the root -> partial options.
+ * Same keys as the action's inputs. YAML 1.2 core schema, so `yes`/`on` are strings, not booleans.
+ * Unknown keys and wrongly typed values are errors that name the key.
+ */
+import fs from 'node:fs'
+import path from 'node:path'
+import { parse } from 'yaml'
+import { fail, errorMessage } from './errors.js'
+import { OPTION_KINDS, parseDockerMode, parseOption, parseSeconds, type OptionKey, type PartialOptions } from './settings.js'
+
+export const DEFAULT_CONFIG_FILE = '.safe-purge.yml'
+
+export interface LoadedConfig {
+  /** Root-relative path of the file read, or null when there was none. */
+  file: string | null
+  options: PartialOptions
+}
+
+/** `requested` is the `config` input ('' for the default file, which may be absent). */
+export function loadConfig(root: string, requested: string): LoadedConfig {
+  const explicit = requested.trim() !== ''
+  const rel = explicit ? requested.trim() : DEFAULT_CONFIG_FILE
+  if (path.isAbsolute(rel) || rel.split('/').includes('..')) {
+    throw fail('ERR_CONFIG_PATH', `config ${JSON.stringify(rel)} must be a path inside root, relative to it (e.g. ${DEFAULT_CONFIG_FILE})`)
+  }
+  let text: string
+  try {
+    text = fs.readFileSync(path.join(root, rel), 'utf8')
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code
+    if (code === 'ENOENT' && !explicit) return { file: null, options: {} }
+    throw fail('ERR_CONFIG_READ', `config file ${JSON.stringify(rel)} cannot be read (${code ?? errorMessage(err)}): fix the config input or create the file`)
+  }
+  return { file: path.posix.normalize(rel).replace(/^\.\//, ''), options: parseConfig(text, rel) }
+}
+
+export function parseConfig(text: string, file: string): PartialOptions {
+  let doc: unknown
+  try {
+    doc = parse(text, { version: '1.2', schema: 'core', uniqueKeys: true })
+  } catch (err) {
+    throw fail('ERR_CONFIG_YAML', `config file ${file} is not valid YAML: ${errorMessage(err).split('\n')[0]}`)
+  }
+  if (doc === null || doc === undefined) return {}
+  if (typeof doc !== 'object' || Array.isArray(doc)) {
+    throw fail('ERR_CONFIG_SHAPE', `config file ${file} must be a mapping of option: value`)
+  }
+  const out: Record<string, unknown> = {}
+  for (const [key, value] of Object.entries(doc as Record<string, unknown>)) {
+    if (!(key in OPTION_KINDS)) {
+      const hint = key === 'root' || key === 'config' ? `${key} cannot be set in the config file (it locates the file)` : `known keys: ${Object.keys(OPTION_KINDS).join(', ')}`
+      throw fail('ERR_CONFIG_KEY', `config file ${file}: unknown key ${JSON.stringify(key)}; ${hint}`)
+    }
+    out[key] = convert(key as OptionKey, value, `${file}: ${key}`)
+  }
+  return out as PartialOptions
+}
+
+function convert(key: OptionKey, value: unknown, what: string): unknown {
+  const kind = OPTION_KINDS[key]
+  const wrong = (expected: string): Error => fail('ERR_CONFIG_VALUE', `config ${what} must be ${expected}, got ${JSON.stringify(value)}`)
+  switch (kind) {
+    case 'boolean':
+      if (typeof value !== 'boolean') throw wrong('true or false')
+      return value
+    case 'seconds':
+      if (typeof value !== 'number' && typeof value !== 'string') throw wrong('a number of seconds')
+      return parseSeconds(String(value), `config ${what}`)
+    case 'docker':
+      if (typeof value !== 'string') throw wrong('auto, required or off')
+      return parseDockerMode(value, `config ${what}`)
+    case 'list':
+      if (typeof value === 'string') return parseOption(key, value, what)
+      if (!Array.isArray(value) || value.some((v) => typeof v !== 'string')) throw wrong('a list of strings')
+      return value
+    case 'string':
+      if (typeof value !== 'string' && typeof value !== 'number') throw wrong('a string')
+      return String(value).trim()
+  }
+}

@@ -1,0 +1,135 @@
+/**
+ * The executor: the only module that removes files. It removes only the targets the plan lists,
+ * re-finding each one anchored from the root fd and checking it is the node the plan saw
+ * (device + inode), then walks it with the same classification as the planner, so protected
+ * entries and mount points inside stay. It keeps going past errors and reports each one.
+ */
+import type { Policy } from './policy.js'
+import { closeFd, lookupTarget, rmdirAt, sameNode, unlinkAt } from './fsat.js'
+import { visit, visitChildren, type Visitor, type WalkEntry } from './walk.js'
+import { addKept, emptyTally, type KeptEntry, type Plan, type Tally, type TargetPlan } from './plan.js'
+import { errorMessage, recoveryHint } from './errors.js'
+
+/** Bounded retries when a directory refills while it is being emptied (a live writer). */
+export const NOT_EMPTY_RETRIES = 3
+
+export interface DeleteError {
+  path: string
+  code: string
+  message: string
+  hint: string
+}
+
+export type TargetResult = 'purged' | 'purged-kept' | 'missing' | 'refused' | 'changed' | 'failed'
+
+export interface TargetOutcome extends Tally {
+  path: string
+  result: TargetResult
+  reason?: string
+  kept: KeptEntry[]
+  keptTotal: number
+  errors: DeleteError[]
+}
+
+export interface Outcome {
+  targets: TargetOutcome[]
+  totals: Tally
+  errors: DeleteError[]
+}
+
+function toDeleteError(path: string, err: unknown): DeleteError {
+  const e = err as NodeJS.ErrnoException
+  const code = e?.code ?? 'UNKNOWN'
+  // Node's message ends with the /proc/self/fd/... path it used; the report names the real one.
+  const text = errorMessage(err).split(', ')[0]
+  const message = text.startsWith(code) ? text : `${code}: ${text}`
+  return { path, code, message: e?.syscall ? `${message} (${e.syscall})` : message, hint: recoveryHint(code, path) }
+}
+
+export function executePlan(rootFd: number, plan: Plan, policy: Policy): Outcome {
+  const targets = plan.targets.map((t) => executeTarget(rootFd, t, policy))
+  const totals = emptyTally()
+  for (const t of targets) {
+    totals.files += t.files
+    totals.bytes += t.bytes
+    totals.dirs += t.dirs
+    totals.others += t.others
+  }
+  return { targets, totals, errors: targets.flatMap((t) => t.errors) }
+}
+
+function executeTarget(rootFd: number, planned: TargetPlan, policy: Policy): TargetOutcome {
+  const out: TargetOutcome = { path: planned.path, result: 'missing', ...emptyTally(), kept: [], keptTotal: 0, errors: [] }
+  if (planned.status !== 'present') {
+    out.result = planned.status
+    out.reason = planned.reason
+    return out
+  }
+  const found = lookupTarget(rootFd, planned.path)
+  if (!found.found) {
+    out.result = found.missing ? 'missing' : 'refused'
+    out.reason = found.reason
+    return out
+  }
+  const { target } = found
+  try {
+    if (!sameNode(target.st, { dev: planned.dev ?? -1, ino: planned.ino ?? -1 }) || target.kind !== planned.kind) {
+      out.result = 'changed'
+      out.reason = 'replaced since it was planned; nothing under it was touched'
+      out.errors.push(toDeleteError(planned.path, Object.assign(new Error(out.reason), { code: 'ECHANGED' })))
+      return out
+    }
+    const dev = target.st.dev
+    const remover: Visitor = {
+      keep(e, reason) {
+        out.keptTotal++
+        addKept(out.kept, { path: e.rel, reason })
+      },
+      leaf(e) {
+        try {
+          unlinkAt(e.parentFd, e.name)
+        } catch (err) {
+          if ((err as NodeJS.ErrnoException).code === 'ENOENT') return false
+          out.errors.push(toDeleteError(e.rel, err))
+          return true
+        }
+        if (e.kind === 'file') {
+          out.files++
+          out.bytes += e.st.size
+        } else {
+          out.others++
+        }
+        return false
+      },
+      leaveDir(e, stays) {
+        return stays || !removeDir(e)
+      },
+      error(path, err) {
+        out.errors.push(toDeleteError(path, err))
+      }
+    }
+    const removeDir = (e: WalkEntry): boolean => {
+      for (let attempt = 0; ; attempt++) {
+        try {
+          rmdirAt(e.parentFd, e.name)
+          out.dirs++
+          return true
+        } catch (err) {
+          const code = (err as NodeJS.ErrnoException).code
+          if (code === 'ENOENT') return true
+          if (code === 'ENOTEMPTY' && attempt < NOT_EMPTY_RETRIES) {
+            if (visitChildren(e, dev, policy, remover)) return false
+            continue
+          }
+          out.errors.push(toDeleteError(e.rel, err))
+          return false
+        }
+      }
+    }
+    const stays = visit({ parentFd: target.parentFd, name: target.name, rel: planned.path, st: target.st, kind: target.kind }, dev, policy, remover)
+    out.result = out.errors.length > 0 ? 'failed' : stays ? 'purged-kept' : 'purged'
+    return out
+  } finally {
+    closeFd(target.parentFd)
+  }
+}

@@ -1,0 +1,130 @@
+/**
+ * Snapshot of every protected entry under the root (at any depth, inside targets too), taken
+ * before and after the purge without following links. A file is identified by type, size,
+ * mtime and inode (ctime and link count are left out on purpose: unlinking a hardlink inside a
+ * target changes them, not the content); a directory by type and inode, its entries are
+ * compared one by one; a link also by where it points.
+ */
+import fs from 'node:fs'
+import type { Policy } from './policy.js'
+import { closeFd, kindOf, lstatAt, openCheckedDir, readlinkAt, type Kind } from './fsat.js'
+
+export interface FpEntry {
+  kind: Kind
+  ino: number
+  size: number
+  mtimeMs: number
+  link?: string
+  unreadable?: boolean
+}
+
+export interface ProtectedRoot {
+  path: string
+  kind: Kind
+  /** Entries at and below this path. */
+  entries: number
+}
+
+export interface Fingerprint {
+  entries: Map<string, FpEntry>
+  /** Topmost protected paths (their parent is not protected), for the report. */
+  roots: ProtectedRoot[]
+}
+
+export interface FpChange {
+  path: string
+  what: string
+}
+
+export function takeFingerprint(rootFd: number, policy: Policy): Fingerprint {
+  const fp: Fingerprint = { entries: new Map(), roots: [] }
+  walkDir(rootFd, '', false, policy, fp, null)
+  return fp
+}
+
+function record(st: fs.Stats, kind: Kind): FpEntry {
+  return kind === 'dir'
+    ? { kind, ino: st.ino, size: 0, mtimeMs: 0 }
+    : { kind, ino: st.ino, size: st.size, mtimeMs: st.mtimeMs }
+}
+
+function walkDir(dirFd: number, dirRel: string, inProtected: boolean, policy: Policy, fp: Fingerprint, root: ProtectedRoot | null): void {
+  let dir: fs.Dir
+  try {
+    dir = fs.opendirSync(`/proc/self/fd/${dirFd}`, { encoding: 'buffer' as BufferEncoding, bufferSize: 256 })
+  } catch {
+    if (inProtected) {
+      const e = fp.entries.get(dirRel)
+      if (e) e.unreadable = true
+    }
+    return
+  }
+  try {
+    for (let d = dir.readSync(); d !== null; d = dir.readSync()) {
+      const name = d.name as unknown as Buffer
+      const rel = dirRel === '' ? name.toString('utf8') : `${dirRel}/${name.toString('utf8')}`
+      let st: fs.Stats
+      try {
+        st = lstatAt(dirFd, name)
+      } catch {
+        continue
+      }
+      const kind = kindOf(st)
+      const isProtected = inProtected || policy.isProtected(rel, kind === 'dir')
+      let myRoot = root
+      if (isProtected) {
+        const entry = record(st, kind)
+        if (kind === 'symlink') {
+          try {
+            entry.link = readlinkAt(dirFd, name)
+          } catch {
+            entry.unreadable = true
+          }
+        }
+        fp.entries.set(rel, entry)
+        if (!inProtected) {
+          myRoot = { path: rel, kind, entries: 0 }
+          fp.roots.push(myRoot)
+        }
+        if (myRoot) myRoot.entries++
+      }
+      if (kind !== 'dir') continue
+      let childFd: number
+      try {
+        childFd = openCheckedDir(dirFd, name, st)
+      } catch {
+        const e = fp.entries.get(rel)
+        if (e) e.unreadable = true
+        continue
+      }
+      try {
+        walkDir(childFd, rel, isProtected, policy, fp, isProtected ? myRoot : null)
+      } finally {
+        closeFd(childFd)
+      }
+    }
+  } finally {
+    dir.closeSync()
+  }
+}
+
+/** What changed among the entries that existed before. New entries are not losses and are ignored. */
+export function diffFingerprints(before: Fingerprint, after: Fingerprint): { missing: string[]; changed: FpChange[] } {
+  const missing: string[] = []
+  const changed: FpChange[] = []
+  for (const [path, b] of before.entries) {
+    const a = after.entries.get(path)
+    if (!a) {
+      missing.push(path)
+      continue
+    }
+    const what: string[] = []
+    if (a.kind !== b.kind) what.push(`type ${b.kind} -> ${a.kind}`)
+    if (a.ino !== b.ino) what.push('inode')
+    if (a.size !== b.size) what.push(`size ${b.size} -> ${a.size}`)
+    if (a.mtimeMs !== b.mtimeMs) what.push('mtime')
+    if (a.link !== b.link) what.push('link target')
+    if (what.length > 0) changed.push({ path, what: what.join(', ') })
+  }
+  return { missing, changed }
+}

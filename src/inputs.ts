@@ -1,0 +1,20 @@
+/**
+ * The action's inputs -> Settings. The only caller of core.getInput. Inputs without a value are
+ * left out so the config file, then the defaults, apply (action.yml therefore declares no
+ * defaults for keys the config file may set).
+ */
+import * as core from '@actions/core'
+import { loadConfig } from './config.js'
+import { OPTION_KINDS, buildSettings, parseOption, type OptionKey, type PartialOptions, type Settings } from './settings.js'
+
+export function readInputs(env: NodeJS.ProcessEnv = process.env): Settings {
+  const root = core.getInput('root') || env.GITHUB_WORKSPACE || ''
+  const fromInputs: Record<string, unknown> = {}
+  for (const key of Object.keys(OPTION_KINDS) as OptionKey[]) {
+    const raw = core.getInput(key, { trimWhitespace: false })
+    if (raw.trim() === '') continue
+    fromInputs[key] = parseOption(key, raw, `input ${key}`)
+  }
+  const config = root.trim() === '' ? { file: null, options: {} } : loadConfig(root, core.getInput('config'))
+  return buildSettings(root, config.file, fromInputs as PartialOptions, config.options)
+}

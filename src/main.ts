@@ -1,0 +1,21 @@
+/** The action's entry: inputs -> run -> outputs, summary, setFailed. */
+import * as core from '@actions/core'
+import { readInputs } from './inputs.js'
+import { confirmByName, run, type Logger } from './run.js'
+import { publish } from './summary.js'
+import { errorMessage } from './errors.js'
+
+const log: Logger = {
+  info: (l) => core.info(l),
+  warning: (l) => core.warning(l),
+  error: (l) => core.error(l),
+  group: (name, fn) => core.group(name, fn)
+}
+
+try {
+  const report = await run(readInputs(), { log, env: process.env, confirm: confirmByName })
+  await publish(report, process.env)
+  if (!report.ok) core.setFailed(report.failures.join('; '))
+} catch (err) {
+  core.setFailed(errorMessage(err))
+}

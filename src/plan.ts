@@ -1,0 +1,111 @@
+/**
+ * The planner: scans each target without following links and without changing anything, and
+ * says what a real run would remove (counts and bytes) and what would stay (protected entries,
+ * mount points, parents of those). A dry run prints exactly this.
+ */
+import type { Policy } from './policy.js'
+import { closeFd, lookupTarget, type Kind } from './fsat.js'
+import { visit, type KeepReason, type Visitor } from './walk.js'
+import { errorMessage } from './errors.js'
+
+/** How many kept entries a target lists by name; the rest are only counted. */
+export const KEPT_LIST_LIMIT = 200
+
+export interface KeptEntry {
+  path: string
+  reason: KeepReason
+}
+
+export interface Tally {
+  /** Regular files. */
+  files: number
+  /** Sum of st_size of those files. */
+  bytes: number
+  /** Directories. */
+  dirs: number
+  /** Symlinks, FIFOs, sockets, device nodes. */
+  others: number
+}
+
+export interface TargetPlan extends Tally {
+  path: string
+  status: 'present' | 'missing' | 'refused'
+  reason?: string
+  kind?: Kind
+  dev?: number
+  ino?: number
+  kept: KeptEntry[]
+  keptTotal: number
+  /** Entries that could not be read while scanning (they will stay). */
+  unreadable: { path: string; message: string }[]
+}
+
+export interface Plan {
+  root: string
+  targets: TargetPlan[]
+  totals: Tally & { kept: number }
+}
+
+export function emptyTally(): Tally {
+  return { files: 0, bytes: 0, dirs: 0, others: 0 }
+}
+
+export function addKept(list: KeptEntry[], entry: KeptEntry): void {
+  if (list.length < KEPT_LIST_LIMIT) list.push(entry)
+}
+
+export function scanTargets(rootFd: number, root: string, targets: readonly string[], policy: Policy): Plan {
+  const planned = targets.map((t) => scanTarget(rootFd, t, policy))
+  const totals = { ...emptyTally(), kept: 0 }
+  for (const t of planned) {
+    totals.files += t.files
+    totals.bytes += t.bytes
+    totals.dirs += t.dirs
+    totals.others += t.others
+    totals.kept += t.keptTotal
+  }
+  return { root, targets: planned, totals }
+}
+
+export function scanTarget(rootFd: number, rel: string, policy: Policy): TargetPlan {
+  const plan: TargetPlan = { path: rel, status: 'missing', ...emptyTally(), kept: [], keptTotal: 0, unreadable: [] }
+  const found = lookupTarget(rootFd, rel)
+  if (!found.found) {
+    plan.status = found.missing ? 'missing' : 'refused'
+    plan.reason = found.reason
+    return plan
+  }
+  const { target } = found
+  plan.status = 'present'
+  plan.kind = target.kind
+  plan.dev = target.st.dev
+  plan.ino = target.st.ino
+  const counter: Visitor = {
+    keep(e, reason) {
+      plan.keptTotal++
+      addKept(plan.kept, { path: e.rel, reason })
+    },
+    leaf(e) {
+      if (e.kind === 'file') {
+        plan.files++
+        plan.bytes += e.st.size
+      } else {
+        plan.others++
+      }
+      return false
+    },
+    leaveDir(_e, stays) {
+      if (!stays) plan.dirs++
+      return stays
+    },
+    error(path, err) {
+      if (plan.unreadable.length < KEPT_LIST_LIMIT) plan.unreadable.push({ path, message: errorMessage(err) })
+    }
+  }
+  try {
+    visit({ parentFd: target.parentFd, name: target.name, rel, st: target.st, kind: target.kind }, target.st.dev, policy, counter)
+  } finally {
+    closeFd(target.parentFd)
+  }
+  return plan
+}

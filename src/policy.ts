@@ -1,0 +1,94 @@
+/**
+ * What may be deleted. Protected patterns use gitignore semantics through `ignore`: a pattern
+ * without a slash matches that whole segment at any depth (so `models` protects `a/models/x`
+ * but not `data/modelsx`), and a match on a directory covers everything beneath it.
+ * The built-in patterns live in their own matcher so a user's `!pattern` can never unprotect them.
+ */
+import ignore, { type Ignore } from 'ignore'
+import { fail } from './errors.js'
+
+export const BUILTIN_PROTECTED: readonly string[] = [
+  'models',
+  'config',
+  'src',
+  'scripts',
+  'docs',
+  '.git',
+  '.gitignore',
+  '.env',
+  '.env.example',
+  'requirements.txt',
+  'Dockerfile.strategy',
+  'Dockerfile.api',
+  'docker-compose.prod.yml'
+]
+
+export interface Policy {
+  /** Built-in and extra patterns, and the exact root-relative files protected for this run. */
+  readonly builtin: readonly string[]
+  readonly extra: readonly string[]
+  readonly exact: readonly string[]
+  /** True when the root-relative path (or one of its parents) is protected. */
+  isProtected(rel: string, isDir: boolean): boolean
+}
+
+/** `exact` are root-relative files in use by this run (compose files, the config file). */
+export function createPolicy(extra: readonly string[], exact: readonly string[] = []): Policy {
+  const builtinMatcher = ignore().add([...BUILTIN_PROTECTED])
+  const cleanExtra = extra.map((p, i) => checkPattern(p, i))
+  const extraMatcher: Ignore = ignore().add(cleanExtra)
+  const exactSet = new Set(exact)
+  return {
+    builtin: BUILTIN_PROTECTED,
+    extra: cleanExtra,
+    exact: [...exactSet],
+    isProtected(rel: string, isDir: boolean): boolean {
+      if (exactSet.has(rel)) return true
+      const probe = isDir ? `${rel}/` : rel
+      return builtinMatcher.ignores(probe) || extraMatcher.ignores(probe)
+    }
+  }
+}
+
+function checkPattern(pattern: string, index: number): string {
+  if (typeof pattern !== 'string' || pattern.includes('\0')) {
+    throw fail('ERR_BAD_PATTERN', `protected pattern #${index + 1} is not a valid pattern: remove it from protected`)
+  }
+  const p = pattern.trim()
+  if (p === '') throw fail('ERR_BAD_PATTERN', `protected pattern #${index + 1} is empty: remove the blank entry from protected`)
+  return p
+}
+
+/**
+ * Validates and normalizes the ephemeral entries before anything is touched. Each must be a plain
+ * root-relative path (a leading `./` and trailing `/` are tolerated), not protected, not the root.
+ * Entries nested in another entry are dropped (the outer one covers them).
+ */
+export function validateTargets(entries: readonly string[], policy: Policy): string[] {
+  if (entries.length === 0) {
+    throw fail('ERR_NO_TARGETS', 'ephemeral is empty: list at least one root-relative path to purge (e.g. logs)')
+  }
+  const normalized = entries.map((e) => normalizeTarget(e, policy))
+  const unique = [...new Set(normalized)].sort()
+  return unique.filter((t) => !unique.some((o) => o !== t && t.startsWith(`${o}/`)))
+}
+
+function normalizeTarget(entry: string, policy: Policy): string {
+  const shown = JSON.stringify(entry)
+  const bad = (why: string): Error => fail('ERR_BAD_TARGET', `ephemeral entry ${shown} ${why}`)
+  if (typeof entry !== 'string') throw bad('is not a string: list root-relative paths such as logs')
+  if (entry.includes('\0')) throw bad('contains a NUL byte: remove it from ephemeral')
+  const trimmed = entry.trim()
+  if (trimmed === '') throw bad('is empty: remove the blank entry from ephemeral')
+  if (trimmed.startsWith('/')) throw bad('is absolute: give it relative to root (e.g. logs, not /app/logs)')
+  if (trimmed.startsWith('~')) throw bad('starts with ~, which is not expanded: give it relative to root')
+  const rel = trimmed.replace(/^(\.\/)+/, '').replace(/\/+$/, '')
+  if (rel === '' || rel === '.') throw bad('is the root itself: safe-purge never removes the root; name the subpaths to purge')
+  const segments = rel.split('/')
+  if (segments.includes('..')) throw bad('contains "..": targets must stay inside root')
+  if (segments.some((s) => s === '' || s === '.')) throw bad('is not a plain path (empty or "." segment): write it like data/redis')
+  if (policy.isProtected(rel, true) || policy.isProtected(rel, false)) {
+    throw fail('ERR_TARGET_PROTECTED', `ephemeral entry ${shown} is protected: remove it from ephemeral (protected paths are never purged)`)
+  }
+  return rel
+}

@@ -1,0 +1,227 @@
+/**
+ * Pure: what happened -> the JSON report (the `report` output and the CLI's --json) and the
+ * console lines. Every path shown on a terminal goes through showPath (control characters
+ * escaped, so a file name cannot forge log lines or workflow commands).
+ */
+import type { Settings } from './settings.js'
+import type { RootInfo } from './root-guard.js'
+import type { Plan, KeptEntry, Tally } from './plan.js'
+import type { Outcome, DeleteError } from './execute.js'
+import type { Fingerprint, FpChange, ProtectedRoot } from './fingerprint.js'
+import type { DockerState } from './compose.js'
+import { BUILTIN_PROTECTED } from './policy.js'
+
+export const VERSION = '0.1.0'
+
+export interface Verification {
+  /** Protected entries fingerprinted before the purge. */
+  checked: number
+  missing: string[]
+  changed: FpChange[]
+  /** Targets that still hold deletable entries after the purge. */
+  leftovers: { path: string; remaining: number }[]
+  protectedRoots: ProtectedRoot[]
+}
+
+export interface ReportTarget extends Tally {
+  path: string
+  /** purged | purged-kept | would-purge | would-purge-kept | missing | refused | changed | failed | not-run */
+  result: string
+  reason?: string
+  kept: KeptEntry[]
+  keptTotal: number
+}
+
+export interface Report {
+  tool: 'safe-purge'
+  version: string
+  root: string
+  dryRun: boolean
+  /** The run did all it should, and verification passed. */
+  ok: boolean
+  /** Protected paths unchanged, targets clean, docker checks passed. */
+  verified: boolean
+  /** One-line reasons the run failed; empty when ok. */
+  failures: string[]
+  startedAt: string
+  finishedAt: string
+  durationMs: number
+  targets: ReportTarget[]
+  /** Root-relative targets removed (in a dry run: that would be removed). */
+  deleted: string[]
+  totals: Tally
+  protected: { builtin: readonly string[]; extra: readonly string[]; roots: ProtectedRoot[]; entries: number }
+  errors: DeleteError[]
+  warnings: string[]
+  verification: Omit<Verification, 'protectedRoots'> & { ok: boolean }
+  docker: {
+    mode: string
+    used: boolean
+    skipped: string | null
+    compose: string | null
+    project: string
+    files: string[]
+    containers: string[]
+    stopped: boolean
+    volumes: { name: string; key: string; action: string; reason: string }[]
+    removedVolumes: string[]
+    errors: string[]
+    verification: { ok: boolean; problems: string[] } | null
+  }
+}
+
+export interface ReportInput {
+  settings: Settings
+  root: RootInfo
+  plan: Plan
+  outcome: Outcome | null
+  before: Fingerprint
+  verification: Verification
+  docker: DockerState
+  warnings: string[]
+  failure: string | null
+  started: Date
+  finished: Date
+}
+
+/** The plan's targets as report rows: what a run would do (`not-run` when a real run stopped before). */
+export function previewTargets(plan: Plan, dryRun: boolean): ReportTarget[] {
+  return plan.targets.map((p) => {
+    const result = p.status !== 'present' ? p.status : !dryRun ? 'not-run' : p.keptTotal > 0 ? 'would-purge-kept' : 'would-purge'
+    return { path: p.path, result, reason: p.reason, files: p.files, bytes: p.bytes, dirs: p.dirs, others: p.others, kept: p.kept, keptTotal: p.keptTotal }
+  })
+}
+
+export function buildReport(x: ReportInput): Report {
+  const dry = x.settings.dryRun
+  const preview = previewTargets(x.plan, dry)
+  const targets: ReportTarget[] = preview.map((p, i) => {
+    const o = x.outcome?.targets[i]
+    if (!o) return p
+    return { path: o.path, result: o.result, reason: o.reason, files: o.files, bytes: o.bytes, dirs: o.dirs, others: o.others, kept: o.kept, keptTotal: o.keptTotal }
+  })
+  const errors: DeleteError[] = [...(x.outcome?.errors ?? [])]
+  for (const t of targets) {
+    if (t.result === 'refused' && !errors.some((e) => e.path === t.path)) {
+      errors.push({ path: t.path, code: 'EREFUSED', message: `refused: ${t.reason}`, hint: `check ${JSON.stringify(t.path)} with ls -la: safe-purge never follows a link out of a target` })
+    }
+  }
+  const v = x.verification
+  const dockerOk = x.docker.errors.length === 0 && (x.docker.verification?.ok ?? true)
+  const verified = v.missing.length === 0 && v.changed.length === 0 && v.leftovers.length === 0 && dockerOk
+  const failures: string[] = []
+  if (x.failure) failures.push(x.failure)
+  if (v.missing.length + v.changed.length > 0) {
+    failures.push(`verification failed: ${v.missing.length} protected path(s) missing and ${v.changed.length} changed (first: ${showPath(v.missing[0] ?? v.changed[0]?.path ?? '')})`)
+  }
+  if (v.leftovers.length > 0) failures.push(`verification failed: ${v.leftovers.length} target(s) still hold deletable entries (first: ${showPath(v.leftovers[0].path)})`)
+  if (errors.length > 0) failures.push(`${errors.length} deletion error(s); first: ${showPath(errors[0].path)}: ${errors[0].message}`)
+  for (const e of x.docker.errors) failures.push(`docker: ${e}`)
+  for (const p of x.docker.verification?.problems ?? []) failures.push(`docker verification failed: ${p}`)
+
+  const totals: Tally = { files: 0, bytes: 0, dirs: 0, others: 0 }
+  for (const t of targets) {
+    totals.files += t.files
+    totals.bytes += t.bytes
+    totals.dirs += t.dirs
+    totals.others += t.others
+  }
+  const done = dry ? ['would-purge', 'would-purge-kept'] : ['purged', 'purged-kept']
+  return {
+    tool: 'safe-purge',
+    version: VERSION,
+    root: x.root.path,
+    dryRun: dry,
+    ok: failures.length === 0,
+    verified,
+    failures,
+    startedAt: x.started.toISOString(),
+    finishedAt: x.finished.toISOString(),
+    durationMs: x.finished.getTime() - x.started.getTime(),
+    targets,
+    deleted: targets.filter((t) => done.includes(t.result)).map((t) => t.path),
+    totals,
+    protected: { builtin: BUILTIN_PROTECTED, extra: x.settings.protected, roots: v.protectedRoots, entries: x.before.entries.size },
+    errors,
+    warnings: x.warnings,
+    verification: { ok: verified, checked: v.checked, missing: v.missing, changed: v.changed, leftovers: v.leftovers },
+    docker: {
+      mode: x.docker.mode,
+      used: x.docker.active,
+      skipped: x.docker.skipped ?? null,
+      compose: x.docker.compose ? `${x.docker.compose.command.join(' ')} (${x.docker.compose.version})` : null,
+      project: x.docker.project,
+      files: x.docker.files,
+      containers: x.docker.containers,
+      stopped: x.docker.stopped,
+      volumes: x.docker.volumes,
+      removedVolumes: x.docker.removedVolumes,
+      errors: x.docker.errors,
+      verification: x.docker.verification ?? null
+    }
+  }
+}
+
+// ---- text -------------------------------------------------------------------------------------
+
+/** Escapes control characters (newlines, ESC, C1) so a name is one visible line on a terminal. */
+export function showPath(p: string): string {
+  // eslint-disable-next-line no-control-regex
+  return p.replace(/[\x00-\x1f\x7f-\x9f\\]/g, (c) => {
+    if (c === '\\') return '\\\\'
+    if (c === '\n') return '\\n'
+    if (c === '\t') return '\\t'
+    return `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`
+  })
+}
+
+export function formatBytes(n: number): string {
+  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB']
+  let v = n
+  let i = 0
+  while (v >= 1024 && i < units.length - 1) {
+    v /= 1024
+    i++
+  }
+  return i === 0 ? `${n} B` : `${v.toFixed(1)} ${units[i]}`
+}
+
+function countLine(t: Tally): string {
+  const parts = [`${t.files} file(s)`, formatBytes(t.bytes)]
+  if (t.dirs) parts.push(`${t.dirs} dir(s)`)
+  if (t.others) parts.push(`${t.others} link(s)/special`)
+  return parts.join(', ')
+}
+
+/** The plan as a person reads it: what goes, what stays. Also the dry run's main output. */
+export function planLines(targets: readonly ReportTarget[]): string[] {
+  const out: string[] = []
+  for (const t of targets) {
+    const why = t.reason ? ` (${t.reason})` : ''
+    out.push(`${t.result.padEnd(16)} ${showPath(t.path)}/: ${countLine(t)}${t.keptTotal ? `, keeps ${t.keptTotal} protected/mount entr${t.keptTotal === 1 ? 'y' : 'ies'}` : ''}${why}`)
+    for (const k of t.kept.slice(0, 20)) out.push(`  keep ${showPath(k.path)} (${k.reason})`)
+    if (t.kept.length > 20 || t.keptTotal > t.kept.length) out.push(`  ... and ${t.keptTotal - Math.min(t.kept.length, 20)} more kept`)
+  }
+  return out
+}
+
+export function resultLines(r: Report): string[] {
+  const out: string[] = []
+  const verb = r.dryRun ? 'would remove' : 'removed'
+  out.push(`${verb} ${countLine(r.totals)} from ${r.deleted.length} target(s)`)
+  if (r.docker.used) {
+    out.push(`docker (${r.docker.compose}): project ${r.docker.project}, containers ${r.docker.containers.length ? r.docker.containers.join(', ') : 'none'}${r.dryRun ? ' would be stopped' : r.docker.stopped ? ' stopped' : ''}`)
+    for (const v of r.docker.volumes) out.push(`  volume ${v.name}: ${v.action === 'remove' ? (r.dryRun ? 'would be removed' : r.docker.removedVolumes.includes(v.name) ? 'removed' : 'NOT removed') : `kept (${v.reason})`}`)
+  }
+  for (const e of r.errors) out.push(`error: ${showPath(e.path)}: ${e.message}\n  recovery: ${showPath(e.hint)}`)
+  const v = r.verification
+  out.push(
+    v.ok
+      ? `verified: ${v.checked} protected entr${v.checked === 1 ? 'y' : 'ies'} unchanged${r.dryRun ? '' : ', every target clean'}`
+      : `NOT verified: ${v.missing.length} missing, ${v.changed.length} changed, ${v.leftovers.length} target(s) not clean`
+  )
+  for (const m of v.missing.slice(0, 50)) out.push(`  missing: ${showPath(m)}`)
+  for (const c of v.changed.slice(0, 50)) out.push(`  changed: ${showPath(c.path)} (${c.what})`)
+  for (const l of v.leftovers.slice(0, 50)) out.push(`  left in ${showPath(l.path)}: ${l.remaining} entr${l.remaining === 1 ? 'y' : 'ies'}`)
+  return out
+}

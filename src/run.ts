@@ -1,0 +1,165 @@
+/**
+ * The engine both entry points call: settings -> policy -> plan -> (confirm) -> fingerprint ->
+ * docker down -> execute -> verify -> report. Refusals (bad input, unsafe root, no confirmation)
+ * throw a coded error before anything is changed; problems after that are in the result.
+ */
+import { guardRoot, openRoot, defaultGuardEnv, type GuardEnv, type RootInfo } from './root-guard.js'
+import { createPolicy, validateTargets, type Policy } from './policy.js'
+import { scanTarget, scanTargets, type Plan } from './plan.js'
+import { executePlan, type Outcome, type DeleteError } from './execute.js'
+import { diffFingerprints, takeFingerprint, type Fingerprint } from './fingerprint.js'
+import { Compose, type DockerState } from './compose.js'
+import { externalVolumes, findComposeFiles, projectName } from './compose-files.js'
+import { anchoredFsAvailable, closeFd, lookupTarget } from './fsat.js'
+import { buildReport, planLines, previewTargets, resultLines, type Report, type Verification } from './report.js'
+import { fail, errorMessage } from './errors.js'
+import { runCommand, type Runner } from './exec.js'
+import type { Settings } from './settings.js'
+
+export interface Logger {
+  info(line: string): void
+  warning(line: string): void
+  error(line: string): void
+  group<T>(name: string, fn: () => Promise<T>): Promise<T>
+}
+
+/** Decides whether a destructive run may go ahead; returns null to proceed or the refusal reason. */
+export type Confirmer = (ctx: { settings: Settings; root: RootInfo; plan: Plan; docker: DockerState }) => Promise<string | null>
+
+export interface RunDeps {
+  log: Logger
+  env: NodeJS.ProcessEnv
+  confirm: Confirmer
+  runner?: Runner
+  guardEnv?: GuardEnv
+  now?: () => Date
+}
+
+/** The action's rule: `force`, or `confirm` equal to the root folder's name. */
+export const confirmByName: Confirmer = async ({ settings, root }) => {
+  if (settings.force || settings.confirm === root.name) return null
+  const got = settings.confirm === '' ? 'no confirm was given' : `confirm ${JSON.stringify(settings.confirm)} does not match`
+  return `refusing to purge ${root.path}: ${got}; set confirm: ${JSON.stringify(root.name)} (the root folder's name), or force: true for automation`
+}
+
+interface Prepared {
+  root: RootInfo
+  policy: Policy
+  targets: string[]
+  compose: Compose
+}
+
+/** Validates everything; throws a coded error, and touches nothing, on any violation. */
+export function prepare(settings: Settings, deps: RunDeps): Prepared {
+  if (!anchoredFsAvailable()) {
+    throw fail('ERR_PLATFORM', 'safe-purge needs Linux /proc/self/fd to delete anchored to opened directories; run it on a Linux runner')
+  }
+  const root = guardRoot(settings.root, deps.guardEnv ?? defaultGuardEnv(deps.env))
+  const composeFiles = settings.docker === 'off' && settings.composeFiles.length === 0 ? [] : findComposeFiles(root.path, settings.composeFiles)
+  const exact = [...composeFiles, ...(settings.configFile ? [settings.configFile] : [])]
+  const policy = createPolicy(settings.protected, exact)
+  const targets = validateTargets(settings.ephemeral, policy)
+  const project = composeFiles.length > 0 || settings.composeProject ? projectName(root.path, composeFiles, settings.composeProject, deps.env) : ''
+  const compose = new Compose(
+    {
+      root: root.path, mode: settings.docker, full: settings.full, files: composeFiles, project,
+      protectedVolumes: settings.protectedVolumes, external: externalVolumes(root.path, composeFiles),
+      dockerHost: settings.dockerHost, timeoutMs: settings.dockerTimeout * 1000
+    },
+    deps.runner ?? runCommand,
+    (line) => deps.log.info(line)
+  )
+  return { root, policy, targets, compose }
+}
+
+export async function run(settings: Settings, deps: RunDeps): Promise<Report> {
+  const now = deps.now ?? (() => new Date())
+  const started = now()
+  const { log } = deps
+  const prep = await log.group('Validate', async () => prepare(settings, deps))
+  const { root, policy, targets, compose } = prep
+  log.info(`root: ${root.path}${settings.dryRun ? ' (dry run: nothing will be changed)' : ''}`)
+
+  const rootFd = openRoot(root)
+  try {
+    const warnings = preflight(rootFd)
+    for (const w of warnings) log.warning(w)
+    const plan = await log.group('Plan', async () => {
+      const p = scanTargets(rootFd, root.path, targets, policy)
+      for (const line of planLines(previewTargets(p, true))) log.info(line)
+      return p
+    })
+    const docker = await log.group('Docker: discover', async () => compose.discover())
+    if (docker.skipped) {
+      const msg = `docker skipped: ${docker.skipped}`
+      if (settings.docker === 'off') log.info(msg)
+      else {
+        log.warning(msg)
+        warnings.push(msg)
+      }
+      if (settings.full && settings.docker !== 'off') warnings.push('full was requested but no volumes were removed (docker skipped)')
+    }
+
+    if (!settings.dryRun) {
+      const refusal = await deps.confirm({ settings, root, plan, docker })
+      if (refusal) throw fail('ERR_NOT_CONFIRMED', refusal)
+    }
+
+    const before = await log.group('Fingerprint protected paths', async () => takeFingerprint(rootFd, policy))
+    let outcome: Outcome | null = null
+    let failure: string | null = null
+    if (!settings.dryRun) {
+      try {
+        await log.group('Docker: stop the stack', async () => {
+          await compose.stop(docker)
+          await compose.removeVolumes(docker)
+        })
+      } catch (err) {
+        failure = `docker compose down failed, so no file was deleted (containers may still be writing): ${errorMessage(err)}`
+      }
+      if (!failure) outcome = await log.group('Purge', async () => executePlan(rootFd, plan, policy))
+    }
+
+    const verification = await log.group('Verify', async () => {
+      const v = verify(rootFd, policy, before, plan, outcome)
+      await compose.verify(docker)
+      return v
+    })
+    const report = buildReport({ settings, root, plan, outcome, before, verification, docker, warnings, failure, started, finished: now() })
+    await log.group('Result', async () => {
+      if (!settings.dryRun) for (const line of planLines(report.targets)) log.info(line)
+      for (const line of resultLines(report)) log.info(line)
+    })
+    return report
+  } finally {
+    closeFd(rootFd)
+  }
+}
+
+/** The seed's pre-flight: say when the precious things are absent, without failing. */
+function preflight(rootFd: number): string[] {
+  const out: string[] = []
+  for (const p of ['models', '.env']) {
+    const found = lookupTarget(rootFd, p)
+    if (found.found) closeFd(found.target.parentFd)
+    else if (found.missing) out.push(`preflight: ${p} is absent from root (nothing to protect there); check that root is the right directory`)
+  }
+  return out
+}
+
+function verify(rootFd: number, policy: Policy, before: Fingerprint, plan: Plan, outcome: Outcome | null): Verification {
+  const after = takeFingerprint(rootFd, policy)
+  const { missing, changed } = diffFingerprints(before, after)
+  const leftovers: { path: string; remaining: number }[] = []
+  if (outcome) {
+    for (const t of plan.targets) {
+      if (t.status !== 'present') continue
+      const again = scanTarget(rootFd, t.path, policy)
+      const remaining = again.status === 'present' ? again.files + again.others + again.dirs : 0
+      if (remaining > 0) leftovers.push({ path: t.path, remaining })
+    }
+  }
+  return { checked: before.entries.size, missing, changed, leftovers, protectedRoots: after.roots }
+}
+
+export type { DeleteError }

@@ -1,0 +1,88 @@
+/**
+ * The one traversal of a target, shared by the planner (counts) and the executor (deletes), so
+ * both classify every entry the same way: protected entries and mount points stay, directories
+ * are descended through anchored fds (never through a link), everything else is a leaf.
+ * Directories are streamed (opendir), never read whole, so memory stays flat on huge trees.
+ */
+import fs from 'node:fs'
+import type { Policy } from './policy.js'
+import { closeFd, kindOf, lstatAt, openCheckedDir, type Kind } from './fsat.js'
+
+export type KeepReason = 'protected' | 'mount-point'
+
+export interface WalkEntry {
+  /** Open fd of the directory holding this entry (valid only during the callback). */
+  parentFd: number
+  name: Buffer
+  /** Root-relative path, for policy and reports. */
+  rel: string
+  st: fs.Stats
+  kind: Kind
+}
+
+export interface Visitor {
+  /** An entry that stays: protected, or a mount point that is never crossed. */
+  keep(e: WalkEntry, reason: KeepReason): void
+  /** A non-directory entry to handle. Returns true when it stays (e.g. its removal failed). */
+  leaf(e: WalkEntry): boolean
+  /** A directory after its children; `stays` says whether anything inside stays. Returns whether the directory stays. */
+  leaveDir(e: WalkEntry, stays: boolean): boolean
+  /** An entry that could not be reached or read. It stays. */
+  error(rel: string, err: unknown): void
+}
+
+/** Visits `e` (and, for a directory, everything below it). Returns true when something stays. */
+export function visit(e: WalkEntry, dev: number, policy: Policy, v: Visitor): boolean {
+  if (policy.isProtected(e.rel, e.kind === 'dir')) {
+    v.keep(e, 'protected')
+    return true
+  }
+  if (e.kind !== 'dir') return v.leaf(e)
+  if (e.st.dev !== dev) {
+    v.keep(e, 'mount-point')
+    return true
+  }
+  const stays = visitChildren(e, dev, policy, v)
+  return v.leaveDir(e, stays)
+}
+
+/** Visits the children of directory `e`, opened anchored and checked to be the node lstat saw. */
+export function visitChildren(e: WalkEntry, dev: number, policy: Policy, v: Visitor): boolean {
+  let fd: number
+  try {
+    fd = openCheckedDir(e.parentFd, e.name, e.st)
+  } catch (err) {
+    v.error(e.rel, err)
+    return true
+  }
+  let stays = false
+  let dir: fs.Dir | undefined
+  try {
+    dir = fs.opendirSync(`/proc/self/fd/${fd}`, { encoding: 'buffer' as BufferEncoding, bufferSize: 256 })
+    for (let d = dir.readSync(); d !== null; d = dir.readSync()) {
+      const name = d.name as unknown as Buffer
+      const rel = `${e.rel}/${name.toString('utf8')}`
+      let st: fs.Stats
+      try {
+        st = lstatAt(fd, name)
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code === 'ENOENT') continue
+        v.error(rel, err)
+        stays = true
+        continue
+      }
+      if (visit({ parentFd: fd, name, rel, st, kind: kindOf(st) }, dev, policy, v)) stays = true
+    }
+  } catch (err) {
+    v.error(e.rel, err)
+    stays = true
+  } finally {
+    try {
+      dir?.closeSync()
+    } catch {
+      // closing a finished directory stream can only fail if it is already closed
+    }
+    closeFd(fd)
+  }
+  return stays
+}
