@@ -30562,7 +30562,7 @@ function planLines(targets) {
     const out = [];
     for (const t of targets) {
         const why = t.reason ? ` (${t.reason})` : '';
-        out.push(`${t.result.padEnd(16)} ${showPath(t.path)}/: ${countLine(t)}${t.keptTotal ? `, keeps ${t.keptTotal} protected/mount entr${t.keptTotal === 1 ? 'y' : 'ies'}` : ''}${why}`);
+        out.push(`${t.result.padEnd(16)} ${showPath(t.path)}: ${countLine(t)}${t.keptTotal ? `, keeps ${t.keptTotal} protected/mount entr${t.keptTotal === 1 ? 'y' : 'ies'}` : ''}${why}`);
         for (const k of t.kept.slice(0, 20))
             out.push(`  keep ${showPath(k.path)} (${k.reason})`);
         if (t.kept.length > 20 || t.keptTotal > t.kept.length)
@@ -31245,6 +31245,12 @@ function describe(cmd) {
 
 const PROJECT_LABEL = 'com.docker.compose.project';
 const VOLUME_LABEL = 'com.docker.compose.volume';
+/**
+ * How long past its timeout a command may take before Compose gives up on it: the runner kills
+ * the command at the timeout, but a child it left behind (a compose plugin under `docker`) can
+ * hold the output pipes open, and the run must not hang on it.
+ */
+const TIMEOUT_GRACE_MS = 3000;
 // ---- commands as data -------------------------------------------------------------------------
 const dockerServerVersion = () => ({ command: 'docker', args: ['version', '--format', '{{.Server.Version}}'] });
 const composeV2Version = () => ({ command: 'docker', args: ['compose', 'version'] });
@@ -31295,8 +31301,18 @@ class Compose {
     }
     async run(cmd) {
         this.trace(`$ ${describe(cmd)}`);
-        const env = this.t.dockerHost ? { ...process.env, DOCKER_HOST: this.t.dockerHost } : process.env;
-        return this.runner(cmd, { timeoutMs: this.t.timeoutMs, env, cwd: this.t.root });
+        const base = this.t.env ?? process.env;
+        const env = this.t.dockerHost ? { ...base, DOCKER_HOST: this.t.dockerHost } : base;
+        let timer;
+        const deadline = new Promise((resolve) => {
+            timer = setTimeout(() => resolve({ exitCode: null, stdout: '', stderr: '', timedOut: true }), this.t.timeoutMs + TIMEOUT_GRACE_MS);
+        });
+        try {
+            return await Promise.race([this.runner(cmd, { timeoutMs: this.t.timeoutMs, env, cwd: this.t.root }), deadline]);
+        }
+        finally {
+            clearTimeout(timer);
+        }
     }
     /** Runs `cmd` and returns stdout, or throws an error naming the command and its stderr. */
     async must(cmd) {
@@ -31387,9 +31403,9 @@ class Compose {
 function failureText(cmd, r, timeoutMs) {
     const what = describe(cmd);
     if (r.spawnError)
-        return `${what} could not start (${r.spawnError})`;
+        return `${what} could not start (${r.spawnError}${r.spawnError === 'ENOENT' ? `: ${cmd.command} is not installed or not on PATH` : ''})`;
     if (r.timedOut)
-        return `${what} timed out after ${Math.round(timeoutMs / 1000)} s (raise docker-timeout)`;
+        return `${what} timed out after ${Number((timeoutMs / 1000).toFixed(1))} s (raise docker-timeout)`;
     const err = lines(r.stderr).slice(-3).join(' | ') || lines(r.stdout).slice(-1).join('');
     return `${what} exited ${r.exitCode}${err ? `: ${err}` : ''}`;
 }
@@ -31405,8 +31421,10 @@ var dist = __nccwpck_require__(8815);
 
 
 
-/** Compose's default file names, in its order of preference. */
-const DEFAULT_COMPOSE_FILES = ['compose.yaml', 'compose.yml', 'docker-compose.yaml', 'docker-compose.yml'];
+/** Compose's default file names, in its order of preference (compose-go's DefaultFileNames). */
+const DEFAULT_COMPOSE_FILES = ['compose.yaml', 'compose.yml', 'docker-compose.yml', 'docker-compose.yaml'];
+/** Override files Compose adds to the default file (the first one found), as `up` without -f did. */
+const OVERRIDE_COMPOSE_FILES = ['compose.override.yml', 'compose.override.yaml', 'docker-compose.override.yml', 'docker-compose.override.yaml'];
 /** The seed's production file, added when present. */
 const PROD_COMPOSE_FILE = 'docker-compose.prod.yml';
 function isFile(p) {
@@ -31417,7 +31435,10 @@ function isFile(p) {
         return false;
     }
 }
-/** Root-relative compose files in use: the given ones (which must exist), else the defaults found. */
+/**
+ * Root-relative compose files in use: the given ones (which must exist), else what Compose reads
+ * without -f (the first default file, plus the first override file), and the seed's prod file.
+ */
 function findComposeFiles(root, given) {
     if (given.length > 0) {
         return given.map((f) => {
@@ -31433,8 +31454,12 @@ function findComposeFiles(root, given) {
     }
     const found = [];
     const first = DEFAULT_COMPOSE_FILES.find((f) => isFile(external_node_path_default().join(root, f)));
-    if (first)
+    if (first) {
         found.push(first);
+        const override = OVERRIDE_COMPOSE_FILES.find((f) => isFile(external_node_path_default().join(root, f)));
+        if (override)
+            found.push(override);
+    }
     if (isFile(external_node_path_default().join(root, PROD_COMPOSE_FILE)))
         found.push(PROD_COMPOSE_FILE);
     return found;
@@ -31453,11 +31478,40 @@ function readDoc(root, file) {
     }
 }
 /**
- * Project name: the compose-project input, else COMPOSE_PROJECT_NAME, else the last top-level
- * `name:` among the files (later files override earlier ones), else the root folder's name.
+ * COMPOSE_PROJECT_NAME from the `.env` file of the project directory, which Compose (v1 and v2)
+ * reads for its own settings: `up` then runs under that name. Last assignment wins, as in Compose.
+ */
+function dotEnvProjectName(projectDir) {
+    let text;
+    try {
+        text = external_node_fs_default().readFileSync(external_node_path_default().join(projectDir, '.env'), 'utf8');
+    }
+    catch (err) {
+        const code = err.code;
+        if (code === 'ENOENT' || code === 'ENOTDIR' || code === 'EISDIR')
+            return '';
+        throw (0,errors/* fail */.fJ)('ERR_COMPOSE_ENV', `cannot read ${external_node_path_default().join(projectDir, '.env')} (${code}), where Compose may set COMPOSE_PROJECT_NAME: make it readable or set compose-project`);
+    }
+    let name = '';
+    for (const line of text.split(/\r?\n/)) {
+        const m = /^\s*(?:export\s+)?COMPOSE_PROJECT_NAME\s*=\s*(.*)$/.exec(line);
+        if (!m)
+            continue;
+        const v = m[1];
+        const quoted = /^(["'])(.*?)\1/.exec(v);
+        name = (quoted ? quoted[2] : v.replace(/\s+#.*$/, '')).trim();
+    }
+    return name;
+}
+/**
+ * Project name, by Compose's precedence: the compose-project input (-p), else COMPOSE_PROJECT_NAME
+ * from the environment, else from the project directory's `.env`, else the last top-level `name:`
+ * among the files (later files override earlier ones), else the name of the project directory
+ * (the folder of the first compose file; the root when there is none).
  */
 function projectName(root, files, given, env) {
-    let raw = given.trim() || (env.COMPOSE_PROJECT_NAME ?? '').trim();
+    const projectDir = files.length > 0 ? external_node_path_default().dirname(external_node_path_default().join(root, files[0])) : root;
+    let raw = given.trim() || (env.COMPOSE_PROJECT_NAME ?? '').trim() || dotEnvProjectName(projectDir);
     if (raw === '') {
         for (const f of files) {
             const n = readDoc(root, f).name;
@@ -31466,7 +31520,7 @@ function projectName(root, files, given, env) {
         }
     }
     if (raw === '')
-        raw = external_node_path_default().basename(root);
+        raw = external_node_path_default().basename(projectDir);
     const name = normalizeProjectName(raw);
     if (name === '') {
         throw (0,errors/* fail */.fJ)('ERR_COMPOSE_PROJECT', `compose project name ${JSON.stringify(raw)} has no usable characters: set compose-project`);

@@ -7,8 +7,10 @@ import path from 'node:path'
 import { parse } from 'yaml'
 import { fail } from './errors.js'
 
-/** Compose's default file names, in its order of preference. */
-export const DEFAULT_COMPOSE_FILES = ['compose.yaml', 'compose.yml', 'docker-compose.yaml', 'docker-compose.yml']
+/** Compose's default file names, in its order of preference (compose-go's DefaultFileNames). */
+export const DEFAULT_COMPOSE_FILES = ['compose.yaml', 'compose.yml', 'docker-compose.yml', 'docker-compose.yaml']
+/** Override files Compose adds to the default file (the first one found), as `up` without -f did. */
+export const OVERRIDE_COMPOSE_FILES = ['compose.override.yml', 'compose.override.yaml', 'docker-compose.override.yml', 'docker-compose.override.yaml']
 /** The seed's production file, added when present. */
 export const PROD_COMPOSE_FILE = 'docker-compose.prod.yml'
 
@@ -20,7 +22,10 @@ function isFile(p: string): boolean {
   }
 }
 
-/** Root-relative compose files in use: the given ones (which must exist), else the defaults found. */
+/**
+ * Root-relative compose files in use: the given ones (which must exist), else what Compose reads
+ * without -f (the first default file, plus the first override file), and the seed's prod file.
+ */
 export function findComposeFiles(root: string, given: readonly string[]): string[] {
   if (given.length > 0) {
     return given.map((f) => {
@@ -36,7 +41,11 @@ export function findComposeFiles(root: string, given: readonly string[]): string
   }
   const found: string[] = []
   const first = DEFAULT_COMPOSE_FILES.find((f) => isFile(path.join(root, f)))
-  if (first) found.push(first)
+  if (first) {
+    found.push(first)
+    const override = OVERRIDE_COMPOSE_FILES.find((f) => isFile(path.join(root, f)))
+    if (override) found.push(override)
+  }
   if (isFile(path.join(root, PROD_COMPOSE_FILE))) found.push(PROD_COMPOSE_FILE)
   return found
 }
@@ -61,18 +70,45 @@ function readDoc(root: string, file: string): ComposeDoc {
 }
 
 /**
- * Project name: the compose-project input, else COMPOSE_PROJECT_NAME, else the last top-level
- * `name:` among the files (later files override earlier ones), else the root folder's name.
+ * COMPOSE_PROJECT_NAME from the `.env` file of the project directory, which Compose (v1 and v2)
+ * reads for its own settings: `up` then runs under that name. Last assignment wins, as in Compose.
+ */
+export function dotEnvProjectName(projectDir: string): string {
+  let text: string
+  try {
+    text = fs.readFileSync(path.join(projectDir, '.env'), 'utf8')
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code
+    if (code === 'ENOENT' || code === 'ENOTDIR' || code === 'EISDIR') return ''
+    throw fail('ERR_COMPOSE_ENV', `cannot read ${path.join(projectDir, '.env')} (${code}), where Compose may set COMPOSE_PROJECT_NAME: make it readable or set compose-project`)
+  }
+  let name = ''
+  for (const line of text.split(/\r?\n/)) {
+    const m = /^\s*(?:export\s+)?COMPOSE_PROJECT_NAME\s*=\s*(.*)$/.exec(line)
+    if (!m) continue
+    const v = m[1]
+    const quoted = /^(["'])(.*?)\1/.exec(v)
+    name = (quoted ? quoted[2] : v.replace(/\s+#.*$/, '')).trim()
+  }
+  return name
+}
+
+/**
+ * Project name, by Compose's precedence: the compose-project input (-p), else COMPOSE_PROJECT_NAME
+ * from the environment, else from the project directory's `.env`, else the last top-level `name:`
+ * among the files (later files override earlier ones), else the name of the project directory
+ * (the folder of the first compose file; the root when there is none).
  */
 export function projectName(root: string, files: readonly string[], given: string, env: NodeJS.ProcessEnv): string {
-  let raw = given.trim() || (env.COMPOSE_PROJECT_NAME ?? '').trim()
+  const projectDir = files.length > 0 ? path.dirname(path.join(root, files[0])) : root
+  let raw = given.trim() || (env.COMPOSE_PROJECT_NAME ?? '').trim() || dotEnvProjectName(projectDir)
   if (raw === '') {
     for (const f of files) {
       const n = readDoc(root, f).name
       if (typeof n === 'string' && n.trim() !== '') raw = n.trim()
     }
   }
-  if (raw === '') raw = path.basename(root)
+  if (raw === '') raw = path.basename(projectDir)
   const name = normalizeProjectName(raw)
   if (name === '') {
     throw fail('ERR_COMPOSE_PROJECT', `compose project name ${JSON.stringify(raw)} has no usable characters: set compose-project`)

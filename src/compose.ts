@@ -21,7 +21,16 @@ export interface ComposeTarget {
   external: { keys: ReadonlySet<string>; names: ReadonlySet<string> }
   dockerHost: string
   timeoutMs: number
+  /** The environment docker runs with (HOME/DOCKER_CONFIG find the compose plugin); default process.env. */
+  env?: NodeJS.ProcessEnv
 }
+
+/**
+ * How long past its timeout a command may take before Compose gives up on it: the runner kills
+ * the command at the timeout, but a child it left behind (a compose plugin under `docker`) can
+ * hold the output pipes open, and the run must not hang on it.
+ */
+export const TIMEOUT_GRACE_MS = 3000
 
 export interface VolumeDecision {
   name: string
@@ -99,8 +108,17 @@ export class Compose {
 
   private async run(cmd: Command): Promise<CommandResult> {
     this.trace(`$ ${describe(cmd)}`)
-    const env = this.t.dockerHost ? { ...process.env, DOCKER_HOST: this.t.dockerHost } : process.env
-    return this.runner(cmd, { timeoutMs: this.t.timeoutMs, env, cwd: this.t.root })
+    const base = this.t.env ?? process.env
+    const env = this.t.dockerHost ? { ...base, DOCKER_HOST: this.t.dockerHost } : base
+    let timer: NodeJS.Timeout | undefined
+    const deadline = new Promise<CommandResult>((resolve) => {
+      timer = setTimeout(() => resolve({ exitCode: null, stdout: '', stderr: '', timedOut: true }), this.t.timeoutMs + TIMEOUT_GRACE_MS)
+    })
+    try {
+      return await Promise.race([this.runner(cmd, { timeoutMs: this.t.timeoutMs, env, cwd: this.t.root }), deadline])
+    } finally {
+      clearTimeout(timer)
+    }
   }
 
   /** Runs `cmd` and returns stdout, or throws an error naming the command and its stderr. */
@@ -183,8 +201,8 @@ export class Compose {
 
 export function failureText(cmd: Command, r: CommandResult, timeoutMs: number): string {
   const what = describe(cmd)
-  if (r.spawnError) return `${what} could not start (${r.spawnError})`
-  if (r.timedOut) return `${what} timed out after ${Math.round(timeoutMs / 1000)} s (raise docker-timeout)`
+  if (r.spawnError) return `${what} could not start (${r.spawnError}${r.spawnError === 'ENOENT' ? `: ${cmd.command} is not installed or not on PATH` : ''})`
+  if (r.timedOut) return `${what} timed out after ${Number((timeoutMs / 1000).toFixed(1))} s (raise docker-timeout)`
   const err = lines(r.stderr).slice(-3).join(' | ') || lines(r.stdout).slice(-1).join('')
   return `${what} exited ${r.exitCode}${err ? `: ${err}` : ''}`
 }

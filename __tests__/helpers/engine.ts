@@ -1,0 +1,26 @@
+/** Runs the real engine quietly on a temp root. */
+import { run, confirmByName, type Logger, type RunDeps } from '../../src/run.js'
+import { buildSettings, type PartialOptions } from '../../src/settings.js'
+import type { Report } from '../../src/report.js'
+
+export interface Captured {
+  info: string[]
+  warnings: string[]
+  errors: string[]
+}
+
+export function quietLogger(): Logger & { captured: Captured } {
+  const captured: Captured = { info: [], warnings: [], errors: [] }
+  return {
+    captured,
+    info: (l) => void captured.info.push(l),
+    warning: (l) => void captured.warnings.push(l),
+    error: (l) => void captured.errors.push(l),
+    group: (_name, fn) => fn()
+  }
+}
+
+export async function purge(root: string, options: PartialOptions = {}, deps: Partial<RunDeps> = {}): Promise<Report> {
+  const settings = buildSettings(root, null, { docker: 'off', force: true, ...options })
+  return run(settings, { log: quietLogger(), env: process.env, confirm: confirmByName, ...deps })
+}

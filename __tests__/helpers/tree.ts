@@ -1,0 +1,105 @@
+/** Real directory trees in temp dirs, and byte-for-byte snapshots of what must survive. */
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import crypto from 'node:crypto'
+
+/** A tree spec: path -> file content (string), or null for an empty directory, or { link } for a symlink. */
+export type TreeSpec = Record<string, string | null | { link: string }>
+
+export function tempDir(prefix = 'sp-test-'): string {
+  return fs.mkdtempSync(path.join(os.tmpdir(), prefix))
+}
+
+export function removeDir(dir: string): void {
+  fs.rmSync(dir, { recursive: true, force: true })
+}
+
+export function makeTree(root: string, spec: TreeSpec): void {
+  for (const [rel, value] of Object.entries(spec)) {
+    const p = path.join(root, rel)
+    if (value === null) {
+      fs.mkdirSync(p, { recursive: true })
+    } else if (typeof value === 'string') {
+      fs.mkdirSync(path.dirname(p), { recursive: true })
+      fs.writeFileSync(p, value)
+    } else {
+      fs.mkdirSync(path.dirname(p), { recursive: true })
+      fs.symlinkSync(value.link, p)
+    }
+  }
+}
+
+/** The MT5-like sample environment of the seed (and the README demo). */
+export const MT5_TREE: TreeSpec = {
+  'models/baseline_v1.json': '{"weights":[0.1,0.2,0.3]}\n',
+  'models/lstm/epoch_12.bin': 'binary-model-bytes',
+  'config/strategies.yaml': 'strategy: mean_reversion\n',
+  '.env': 'API_KEY=secret\n',
+  '.env.example': 'API_KEY=\n',
+  '.gitignore': 'logs/\n',
+  '.git/HEAD': 'ref: refs/heads/main\n',
+  '.git/objects/ab/cdef': 'object',
+  'src/main/runner.py': 'print("run")\n',
+  'scripts/audit_current_task.py': 'print("audit")\n',
+  'docs/README.md': '# docs\n',
+  'requirements.txt': 'numpy\n',
+  'README.md': '# app\n',
+  'logs/trading.log': 'tick\n'.repeat(100),
+  'logs/errors.log': 'oops\n',
+  'logs/archive/2026-01-01.log': 'old\n'.repeat(50),
+  'data/redis/dump.rdb': 'REDIS0009',
+  'data/temp/cache.pkl': 'pickle',
+  'data/resources/prices.csv': 'a,b\n1,2\n',
+  '.docker-compose-state': 'state'
+}
+
+export interface Snap {
+  type: string
+  hash?: string
+  link?: string
+  mode: number
+  ino: number
+}
+
+/** Everything under `dir` (not following links): type, content hash, link target, mode, inode. */
+export function snapshot(dir: string): Map<string, Snap> {
+  const out = new Map<string, Snap>()
+  const walk = (rel: string): void => {
+    const abs = path.join(dir, rel)
+    for (const name of fs.readdirSync(abs)) {
+      const r = rel ? `${rel}/${name}` : name
+      const st = fs.lstatSync(path.join(dir, r))
+      if (st.isSymbolicLink()) out.set(r, { type: 'link', link: fs.readlinkSync(path.join(dir, r)), mode: st.mode, ino: st.ino })
+      else if (st.isDirectory()) {
+        out.set(r, { type: 'dir', mode: st.mode, ino: st.ino })
+        walk(r)
+      } else if (st.isFile()) {
+        out.set(r, { type: 'file', hash: crypto.createHash('sha256').update(fs.readFileSync(path.join(dir, r))).digest('hex'), mode: st.mode, ino: st.ino })
+      } else out.set(r, { type: 'special', mode: st.mode, ino: st.ino })
+    }
+  }
+  walk('')
+  return out
+}
+
+/** Entries of `before` whose path matches `keep` must be byte-identical in `after`; returns the differences. */
+export function survivors(before: Map<string, Snap>, after: Map<string, Snap>, keep: (rel: string) => boolean): string[] {
+  const problems: string[] = []
+  for (const [rel, b] of before) {
+    if (!keep(rel)) continue
+    const a = after.get(rel)
+    if (!a) problems.push(`${rel}: missing`)
+    else if (a.type !== b.type || a.hash !== b.hash || a.link !== b.link || a.ino !== b.ino) problems.push(`${rel}: changed`)
+  }
+  return problems
+}
+
+export function exists(p: string): boolean {
+  try {
+    fs.lstatSync(p)
+    return true
+  } catch {
+    return false
+  }
+}
