@@ -30033,10 +30033,11 @@ function errorMessage(err) {
 /** What an operator can do about a filesystem error code (the seed's "Error Recovery"). */
 function recoveryHint(code, path) {
     const p = JSON.stringify(path);
+    const dir = JSON.stringify(path.includes('/') ? path.slice(0, path.lastIndexOf('/')) : '.');
     switch (code) {
         case 'EACCES':
         case 'EPERM':
-            return `check ownership and permissions (ls -la ${p}; lsattr -d ${p} for the immutable flag), then rerun as the owner or with sudo`;
+            return `check ownership and permissions of the entry and its directory (ls -ld ${dir} ${p}; lsattr -d ${p} for the immutable flag), then rerun as the owner or with sudo`;
         case 'EBUSY':
             return `something is using ${p} (a mount or an open handle): stop it (docker compose down, umount) and rerun`;
         case 'EROFS':
@@ -30475,10 +30476,10 @@ function buildReport(x) {
     if (v.missing.length + v.changed.length > 0) {
         failures.push(`verification failed: ${v.missing.length} protected path(s) missing and ${v.changed.length} changed (first: ${showPath(v.missing[0] ?? v.changed[0]?.path ?? '')})`);
     }
-    if (v.leftovers.length > 0)
-        failures.push(`verification failed: ${v.leftovers.length} target(s) still hold deletable entries (first: ${showPath(v.leftovers[0].path)})`);
     if (errors.length > 0)
         failures.push(`${errors.length} deletion error(s); first: ${showPath(errors[0].path)}: ${errors[0].message}`);
+    if (v.leftovers.length > 0)
+        failures.push(`verification failed: ${v.leftovers.length} target(s) still hold deletable entries (first: ${showPath(v.leftovers[0].path)})`);
     for (const e of x.docker.errors)
         failures.push(`docker: ${e}`);
     for (const p of x.docker.verification?.problems ?? [])
@@ -30878,6 +30879,7 @@ function visitChildren(e, dev, policy, v) {
                 stays = true;
                 continue;
             }
+            v.afterLstat?.(rel);
             if (visit({ parentFd: fd, name, rel, st, kind: kindOf(st) }, dev, policy, v))
                 stays = true;
         }
@@ -30985,8 +30987,8 @@ function toDeleteError(path, err) {
     const message = text.startsWith(code) ? text : `${code}: ${text}`;
     return { path, code, message: e?.syscall ? `${message} (${e.syscall})` : message, hint: (0,errors/* recoveryHint */.XS)(code, path) };
 }
-function executePlan(rootFd, plan, policy) {
-    const targets = plan.targets.map((t) => executeTarget(rootFd, t, policy));
+function executePlan(rootFd, plan, policy, hooks = {}) {
+    const targets = plan.targets.map((t) => executeTarget(rootFd, t, policy, hooks));
     const totals = emptyTally();
     for (const t of targets) {
         totals.files += t.files;
@@ -30996,13 +30998,14 @@ function executePlan(rootFd, plan, policy) {
     }
     return { targets, totals, errors: targets.flatMap((t) => t.errors) };
 }
-function executeTarget(rootFd, planned, policy) {
+function executeTarget(rootFd, planned, policy, hooks) {
     const out = { path: planned.path, result: 'missing', ...emptyTally(), kept: [], keptTotal: 0, errors: [] };
     if (planned.status !== 'present') {
         out.result = planned.status;
         out.reason = planned.reason;
         return out;
     }
+    hooks.beforeTarget?.(planned.path);
     const found = lookupTarget(rootFd, planned.path);
     if (!found.found) {
         out.result = found.missing ? 'missing' : 'refused';
@@ -31047,11 +31050,13 @@ function executeTarget(rootFd, planned, policy) {
             },
             error(path, err) {
                 out.errors.push(toDeleteError(path, err));
-            }
+            },
+            afterLstat: hooks.afterLstat
         };
         const removeDir = (e) => {
             for (let attempt = 0;; attempt++) {
                 try {
+                    hooks.beforeRmdir?.(e.rel);
                     rmdirAt(e.parentFd, e.name);
                     out.dirs++;
                     return true;
@@ -31403,7 +31408,7 @@ class Compose {
 function failureText(cmd, r, timeoutMs) {
     const what = describe(cmd);
     if (r.spawnError)
-        return `${what} could not start (${r.spawnError}${r.spawnError === 'ENOENT' ? `: ${cmd.command} is not installed or not on PATH` : ''})`;
+        return `${what} could not start (${r.spawnError}${r.spawnError === 'ENOENT' ? `: is ${cmd.command} installed and on PATH?` : ''})`;
     if (r.timedOut)
         return `${what} timed out after ${Number((timeoutMs / 1000).toFixed(1))} s (raise docker-timeout)`;
     const err = lines(r.stderr).slice(-3).join(' | ') || lines(r.stdout).slice(-1).join('');
@@ -31640,7 +31645,7 @@ async function run(settings, deps) {
                 failure = `docker compose down failed, so no file was deleted (containers may still be writing): ${(0,errors/* errorMessage */.gJ)(err)}`;
             }
             if (!failure)
-                outcome = await log.group('Purge', async () => executePlan(rootFd, plan, policy));
+                outcome = await log.group('Purge', async () => executePlan(rootFd, plan, policy, deps.executeHooks));
         }
         const verification = await log.group('Verify', async () => {
             const v = verify(rootFd, policy, before, plan, outcome);

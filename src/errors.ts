@@ -22,10 +22,11 @@ export function errorMessage(err: unknown): string {
 /** What an operator can do about a filesystem error code (the seed's "Error Recovery"). */
 export function recoveryHint(code: string, path: string): string {
   const p = JSON.stringify(path)
+  const dir = JSON.stringify(path.includes('/') ? path.slice(0, path.lastIndexOf('/')) : '.')
   switch (code) {
     case 'EACCES':
     case 'EPERM':
-      return `check ownership and permissions (ls -la ${p}; lsattr -d ${p} for the immutable flag), then rerun as the owner or with sudo`
+      return `check ownership and permissions of the entry and its directory (ls -ld ${dir} ${p}; lsattr -d ${p} for the immutable flag), then rerun as the owner or with sudo`
     case 'EBUSY':
       return `something is using ${p} (a mount or an open handle): stop it (docker compose down, umount) and rerun`
     case 'EROFS':

@@ -31,6 +31,16 @@ export interface TargetOutcome extends Tally {
   errors: DeleteError[]
 }
 
+/** Test seams to stage races at exact points; never set in production. */
+export interface ExecuteHooks {
+  /** Before a planned target is looked up again. */
+  beforeTarget?(rel: string): void
+  /** Between an entry's lstat and the action on it. */
+  afterLstat?(rel: string): void
+  /** Before each attempt to remove an emptied directory. */
+  beforeRmdir?(rel: string): void
+}
+
 export interface Outcome {
   targets: TargetOutcome[]
   totals: Tally
@@ -46,8 +56,8 @@ function toDeleteError(path: string, err: unknown): DeleteError {
   return { path, code, message: e?.syscall ? `${message} (${e.syscall})` : message, hint: recoveryHint(code, path) }
 }
 
-export function executePlan(rootFd: number, plan: Plan, policy: Policy): Outcome {
-  const targets = plan.targets.map((t) => executeTarget(rootFd, t, policy))
+export function executePlan(rootFd: number, plan: Plan, policy: Policy, hooks: ExecuteHooks = {}): Outcome {
+  const targets = plan.targets.map((t) => executeTarget(rootFd, t, policy, hooks))
   const totals = emptyTally()
   for (const t of targets) {
     totals.files += t.files
@@ -58,13 +68,14 @@ export function executePlan(rootFd: number, plan: Plan, policy: Policy): Outcome
   return { targets, totals, errors: targets.flatMap((t) => t.errors) }
 }
 
-function executeTarget(rootFd: number, planned: TargetPlan, policy: Policy): TargetOutcome {
+function executeTarget(rootFd: number, planned: TargetPlan, policy: Policy, hooks: ExecuteHooks): TargetOutcome {
   const out: TargetOutcome = { path: planned.path, result: 'missing', ...emptyTally(), kept: [], keptTotal: 0, errors: [] }
   if (planned.status !== 'present') {
     out.result = planned.status
     out.reason = planned.reason
     return out
   }
+  hooks.beforeTarget?.(planned.path)
   const found = lookupTarget(rootFd, planned.path)
   if (!found.found) {
     out.result = found.missing ? 'missing' : 'refused'
@@ -106,11 +117,13 @@ function executeTarget(rootFd: number, planned: TargetPlan, policy: Policy): Tar
       },
       error(path, err) {
         out.errors.push(toDeleteError(path, err))
-      }
+      },
+      afterLstat: hooks.afterLstat
     }
     const removeDir = (e: WalkEntry): boolean => {
       for (let attempt = 0; ; attempt++) {
         try {
+          hooks.beforeRmdir?.(e.rel)
           rmdirAt(e.parentFd, e.name)
           out.dirs++
           return true

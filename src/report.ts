@@ -114,8 +114,8 @@ export function buildReport(x: ReportInput): Report {
   if (v.missing.length + v.changed.length > 0) {
     failures.push(`verification failed: ${v.missing.length} protected path(s) missing and ${v.changed.length} changed (first: ${showPath(v.missing[0] ?? v.changed[0]?.path ?? '')})`)
   }
-  if (v.leftovers.length > 0) failures.push(`verification failed: ${v.leftovers.length} target(s) still hold deletable entries (first: ${showPath(v.leftovers[0].path)})`)
   if (errors.length > 0) failures.push(`${errors.length} deletion error(s); first: ${showPath(errors[0].path)}: ${errors[0].message}`)
+  if (v.leftovers.length > 0) failures.push(`verification failed: ${v.leftovers.length} target(s) still hold deletable entries (first: ${showPath(v.leftovers[0].path)})`)
   for (const e of x.docker.errors) failures.push(`docker: ${e}`)
   for (const p of x.docker.verification?.problems ?? []) failures.push(`docker verification failed: ${p}`)
 

@@ -6,7 +6,7 @@
 import { guardRoot, openRoot, defaultGuardEnv, type GuardEnv, type RootInfo } from './root-guard.js'
 import { createPolicy, validateTargets, type Policy } from './policy.js'
 import { scanTarget, scanTargets, type Plan } from './plan.js'
-import { executePlan, type Outcome, type DeleteError } from './execute.js'
+import { executePlan, type ExecuteHooks, type Outcome, type DeleteError } from './execute.js'
 import { diffFingerprints, takeFingerprint, type Fingerprint } from './fingerprint.js'
 import { Compose, type DockerState } from './compose.js'
 import { externalVolumes, findComposeFiles, projectName } from './compose-files.js'
@@ -33,6 +33,8 @@ export interface RunDeps {
   runner?: Runner
   guardEnv?: GuardEnv
   now?: () => Date
+  /** Test seam: stage races inside the executor. */
+  executeHooks?: ExecuteHooks
 }
 
 /** The action's rule: `force`, or `confirm` equal to the root folder's name. */
@@ -117,7 +119,7 @@ export async function run(settings: Settings, deps: RunDeps): Promise<Report> {
       } catch (err) {
         failure = `docker compose down failed, so no file was deleted (containers may still be writing): ${errorMessage(err)}`
       }
-      if (!failure) outcome = await log.group('Purge', async () => executePlan(rootFd, plan, policy))
+      if (!failure) outcome = await log.group('Purge', async () => executePlan(rootFd, plan, policy, deps.executeHooks))
     }
 
     const verification = await log.group('Verify', async () => {

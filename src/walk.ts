@@ -29,6 +29,8 @@ export interface Visitor {
   leaveDir(e: WalkEntry, stays: boolean): boolean
   /** An entry that could not be reached or read. It stays. */
   error(rel: string, err: unknown): void
+  /** Test seam: called between an entry's lstat and any action on it (to stage races). */
+  afterLstat?(rel: string): void
 }
 
 /** Visits `e` (and, for a directory, everything below it). Returns true when something stays. */
@@ -71,6 +73,7 @@ export function visitChildren(e: WalkEntry, dev: number, policy: Policy, v: Visi
         stays = true
         continue
       }
+      v.afterLstat?.(rel)
       if (visit({ parentFd: fd, name, rel, st, kind: kindOf(st) }, dev, policy, v)) stays = true
     }
   } catch (err) {

@@ -52,7 +52,10 @@ export function parseOutputs(text: string): Record<string, string> {
   return out
 }
 
-export function runAction(inputs: Record<string, string>, opts: { node?: string; workspace?: string; env?: Record<string, string> } = {}): ActionRun {
+export function runAction(
+  inputs: Record<string, string>,
+  opts: { node?: string; workspace?: string; env?: Record<string, string>; asUser?: { uid: number; gid: number } } = {}
+): ActionRun {
   const scratch = tempDir('sp-runner-')
   const outputFile = path.join(scratch, 'output')
   const summaryFile = path.join(scratch, 'summary')
@@ -70,7 +73,11 @@ export function runAction(inputs: Record<string, string>, opts: { node?: string;
     ...opts.env
   }
   for (const [k, v] of Object.entries(inputs)) env[`INPUT_${k.toUpperCase()}`] = v
-  const r = spawnSync(opts.node ?? systemNode(), [DIST], { env, encoding: 'utf8', timeout: 60000 })
+  if (opts.asUser) {
+    fs.chmodSync(scratch, 0o755)
+    for (const f of [scratch, outputFile, summaryFile, runnerTemp]) fs.chownSync(f, opts.asUser.uid, opts.asUser.gid)
+  }
+  const r = spawnSync(opts.node ?? systemNode(), [DIST], { env, encoding: 'utf8', timeout: 60000, uid: opts.asUser?.uid, gid: opts.asUser?.gid })
   return {
     status: r.status,
     stdout: r.stdout,
