@@ -104,9 +104,17 @@ describe.each(nodes)('dist/index.js under %s', (_label, node) => {
     expect(snapshot(root)).toEqual(before)
   })
 
-  test('root defaults to GITHUB_WORKSPACE; the config file in the root is read', () => {
+  test('an empty root (an unset variable) is refused, never taken as the workspace', () => {
+    const before = snapshot(root)
+    const r = runAction({ root: '', force: 'true', docker: 'off' }, { node, workspace: root })
+    expect(r.status).toBe(1)
+    expect(r.stdout).toMatch(/::error::root is empty/)
+    expect(snapshot(root)).toEqual(before)
+  })
+
+  test('the config file in the root is read', () => {
     makeTree(root, { '.safe-purge.yml': 'ephemeral:\n  - logs\ndocker: off\n' })
-    const r = runAction({ force: 'true' }, { node, workspace: root })
+    const r = runAction({ root, force: 'true' }, { node, workspace: root })
     expect(r.status).toBe(0)
     expect(JSON.parse(r.outputs.deleted)).toEqual(['logs'])
     expect(exists(path.join(root, 'data/redis/dump.rdb'))).toBe(true)

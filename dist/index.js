@@ -30273,8 +30273,10 @@ function convert(key, value, what) {
 
 
 
-function readInputs(env = process.env) {
-    const root = core/* getInput */.V4('root') || env.GITHUB_WORKSPACE || '';
+function readInputs() {
+    // The runner fills `root` with the workspace when the step does not set it; an empty value means
+    // the step set it to something empty (an unset variable), which root-guard refuses.
+    const root = core/* getInput */.V4('root');
     const fromInputs = {};
     for (const key of Object.keys(OPTION_KINDS)) {
         const raw = core/* getInput */.V4(key, { trimWhitespace: false });
@@ -30295,7 +30297,7 @@ function readInputs(env = process.env) {
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3218);
 /* harmony import */ var _inputs_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(968);
-/* harmony import */ var _run_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(5019);
+/* harmony import */ var _run_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(7992);
 /* harmony import */ var _summary_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(7322);
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(3916);
 /** The action's entry: inputs -> run -> outputs, summary, setFailed. */
@@ -30310,8 +30312,17 @@ const log = {
     error: (l) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .error */ .z3(l),
     group: (name, fn) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .group */ .Os(name, fn)
 };
+// GitHub cancels a job with SIGINT, then SIGTERM: stop at a safe point, verify, report, fail.
+const cancel = new AbortController();
+for (const sig of ['SIGINT', 'SIGTERM']) {
+    process.on(sig, () => {
+        if (!cancel.signal.aborted)
+            _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .warning */ .$e(`${sig} received: stopping at the next safe point`);
+        cancel.abort();
+    });
+}
 try {
-    const report = await (0,_run_js__WEBPACK_IMPORTED_MODULE_2__/* .run */ .eF)((0,_inputs_js__WEBPACK_IMPORTED_MODULE_1__/* .readInputs */ .K)(), { log, env: process.env, confirm: _run_js__WEBPACK_IMPORTED_MODULE_2__/* .confirmByName */ .L1 });
+    const report = await (0,_run_js__WEBPACK_IMPORTED_MODULE_2__/* .run */ .eF)((0,_inputs_js__WEBPACK_IMPORTED_MODULE_1__/* .readInputs */ .K)(), { log, env: process.env, confirm: _run_js__WEBPACK_IMPORTED_MODULE_2__/* .confirmByName */ .L1, signal: cancel.signal });
     await (0,_summary_js__WEBPACK_IMPORTED_MODULE_3__/* .publish */ .m)(report, process.env);
     if (!report.ok)
         _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setFailed */ .C1(report.failures.join('; '));
@@ -30500,6 +30511,7 @@ function buildReport(x) {
         ok: failures.length === 0,
         verified,
         failures,
+        cancelled: !x.cancelled ? null : x.outcome ? 'during-purge' : 'before-purge',
         startedAt: x.started.toISOString(),
         finishedAt: x.finished.toISOString(),
         durationMs: x.finished.getTime() - x.started.getTime(),
@@ -30598,7 +30610,7 @@ function resultLines(r) {
 
 /***/ }),
 
-/***/ 5019:
+/***/ 7992:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -30836,8 +30848,38 @@ var src_policy = __nccwpck_require__(1237);
  */
 
 
-/** Visits `e` (and, for a directory, everything below it). Returns true when something stays. */
-function visit(e, dev, policy, v) {
+/**
+ * Lets signal handlers run during a long walk: yields to the event loop at most every
+ * YIELD_MS, and says when the walk must stop (the signal was aborted).
+ */
+class Pacer {
+    signal;
+    static YIELD_MS = 20;
+    last = Date.now();
+    count = 0;
+    constructor(signal) {
+        this.signal = signal;
+    }
+    get stopped() {
+        return this.signal?.aborted === true;
+    }
+    async tick() {
+        if ((++this.count & 255) !== 0)
+            return;
+        const now = Date.now();
+        if (now - this.last < Pacer.YIELD_MS)
+            return;
+        await new Promise((resolve) => setImmediate(resolve));
+        this.last = Date.now();
+    }
+}
+/**
+ * Visits `e` (and, for a directory, everything below it). Returns true when something stays.
+ * Once the pacer is stopped, nothing more is touched and every unvisited entry stays.
+ */
+async function visit(e, dev, policy, v, pacer) {
+    if (pacer.stopped)
+        return true;
     if (policy.isProtected(e.rel, e.kind === 'dir')) {
         v.keep(e, 'protected');
         return true;
@@ -30848,11 +30890,11 @@ function visit(e, dev, policy, v) {
         v.keep(e, 'mount-point');
         return true;
     }
-    const stays = visitChildren(e, dev, policy, v);
-    return v.leaveDir(e, stays);
+    const stays = await visitChildren(e, dev, policy, v, pacer);
+    return await v.leaveDir(e, stays || pacer.stopped);
 }
 /** Visits the children of directory `e`, opened anchored and checked to be the node lstat saw. */
-function visitChildren(e, dev, policy, v) {
+async function visitChildren(e, dev, policy, v, pacer) {
     let fd;
     try {
         fd = openCheckedDir(e.parentFd, e.name, e.st);
@@ -30866,6 +30908,11 @@ function visitChildren(e, dev, policy, v) {
     try {
         dir = external_node_fs_default().opendirSync(`/proc/self/fd/${fd}`, { encoding: 'buffer', bufferSize: 256 });
         for (let d = dir.readSync(); d !== null; d = dir.readSync()) {
+            await pacer.tick();
+            if (pacer.stopped) {
+                stays = true;
+                break;
+            }
             const name = d.name;
             const rel = `${e.rel}/${name.toString('utf8')}`;
             let st;
@@ -30880,7 +30927,7 @@ function visitChildren(e, dev, policy, v) {
                 continue;
             }
             v.afterLstat?.(rel);
-            if (visit({ parentFd: fd, name, rel, st, kind: kindOf(st) }, dev, policy, v))
+            if (await visit({ parentFd: fd, name, rel, st, kind: kindOf(st) }, dev, policy, v, pacer))
                 stays = true;
         }
     }
@@ -30913,8 +30960,10 @@ function addKept(list, entry) {
     if (list.length < KEPT_LIST_LIMIT)
         list.push(entry);
 }
-function scanTargets(rootFd, root, targets, policy) {
-    const planned = targets.map((t) => scanTarget(rootFd, t, policy));
+async function scanTargets(rootFd, root, targets, policy, pacer = new Pacer()) {
+    const planned = [];
+    for (const t of targets)
+        planned.push(await scanTarget(rootFd, t, policy, pacer));
     const totals = { ...emptyTally(), kept: 0 };
     for (const t of planned) {
         totals.files += t.files;
@@ -30925,7 +30974,7 @@ function scanTargets(rootFd, root, targets, policy) {
     }
     return { root, targets: planned, totals };
 }
-function scanTarget(rootFd, rel, policy) {
+async function scanTarget(rootFd, rel, policy, pacer = new Pacer()) {
     const plan = { path: rel, status: 'missing', ...emptyTally(), kept: [], keptTotal: 0, unreadable: [] };
     const found = lookupTarget(rootFd, rel);
     if (!found.found) {
@@ -30964,7 +31013,7 @@ function scanTarget(rootFd, rel, policy) {
         }
     };
     try {
-        visit({ parentFd: target.parentFd, name: target.name, rel, st: target.st, kind: target.kind }, target.st.dev, policy, counter);
+        await visit({ parentFd: target.parentFd, name: target.name, rel, st: target.st, kind: target.kind }, target.st.dev, policy, counter, pacer);
     }
     finally {
         closeFd(target.parentFd);
@@ -30987,8 +31036,15 @@ function toDeleteError(path, err) {
     const message = text.startsWith(code) ? text : `${code}: ${text}`;
     return { path, code, message: e?.syscall ? `${message} (${e.syscall})` : message, hint: (0,errors/* recoveryHint */.XS)(code, path) };
 }
-function executePlan(rootFd, plan, policy, hooks = {}) {
-    const targets = plan.targets.map((t) => executeTarget(rootFd, t, policy, hooks));
+/**
+ * Removes what the plan lists. When `signal` aborts (the job was cancelled), it stops at the next
+ * entry: what was not reached stays, and the outcome says `cancelled`.
+ */
+async function executePlan(rootFd, plan, policy, hooks = {}, signal) {
+    const pacer = new Pacer(signal);
+    const targets = [];
+    for (const t of plan.targets)
+        targets.push(await executeTarget(rootFd, t, policy, hooks, pacer));
     const totals = emptyTally();
     for (const t of targets) {
         totals.files += t.files;
@@ -30996,10 +31052,14 @@ function executePlan(rootFd, plan, policy, hooks = {}) {
         totals.dirs += t.dirs;
         totals.others += t.others;
     }
-    return { targets, totals, errors: targets.flatMap((t) => t.errors) };
+    return { targets, totals, errors: targets.flatMap((t) => t.errors), cancelled: pacer.stopped };
 }
-function executeTarget(rootFd, planned, policy, hooks) {
+async function executeTarget(rootFd, planned, policy, hooks, pacer) {
     const out = { path: planned.path, result: 'missing', ...emptyTally(), kept: [], keptTotal: 0, errors: [] };
+    if (planned.status === 'present' && pacer.stopped) {
+        out.result = 'cancelled';
+        return out;
+    }
     if (planned.status !== 'present') {
         out.result = planned.status;
         out.reason = planned.reason;
@@ -31045,15 +31105,15 @@ function executeTarget(rootFd, planned, policy, hooks) {
                 }
                 return false;
             },
-            leaveDir(e, stays) {
-                return stays || !removeDir(e);
+            async leaveDir(e, stays) {
+                return stays || !(await removeDir(e));
             },
             error(path, err) {
                 out.errors.push(toDeleteError(path, err));
             },
             afterLstat: hooks.afterLstat
         };
-        const removeDir = (e) => {
+        const removeDir = async (e) => {
             for (let attempt = 0;; attempt++) {
                 try {
                     hooks.beforeRmdir?.(e.rel);
@@ -31066,7 +31126,7 @@ function executeTarget(rootFd, planned, policy, hooks) {
                     if (code === 'ENOENT')
                         return true;
                     if (code === 'ENOTEMPTY' && attempt < NOT_EMPTY_RETRIES) {
-                        if (visitChildren(e, dev, policy, remover))
+                        if (await visitChildren(e, dev, policy, remover, pacer))
                             return false;
                         continue;
                     }
@@ -31075,8 +31135,8 @@ function executeTarget(rootFd, planned, policy, hooks) {
                 }
             }
         };
-        const stays = visit({ parentFd: target.parentFd, name: target.name, rel: planned.path, st: target.st, kind: target.kind }, dev, policy, remover);
-        out.result = out.errors.length > 0 ? 'failed' : stays ? 'purged-kept' : 'purged';
+        const stays = await visit({ parentFd: target.parentFd, name: target.name, rel: planned.path, st: target.st, kind: target.kind }, dev, policy, remover, pacer);
+        out.result = out.errors.length > 0 ? 'failed' : pacer.stopped && stays ? 'cancelled' : stays ? 'purged-kept' : 'purged';
         return out;
     }
     finally {
@@ -31554,12 +31614,84 @@ function externalVolumes(root, files) {
 
 // EXTERNAL MODULE: ./src/report.ts
 var src_report = __nccwpck_require__(665);
+;// CONCATENATED MODULE: ./src/lock.ts
+/**
+ * One purge per root at a time: an O_EXCL lock file in the root, created through the root's fd.
+ * A lock whose process is gone (same host) is stale and taken over; a live one refuses with the
+ * holder's pid and start time.
+ */
+
+
+
+
+const LOCK_FILE = '.safe-purge.lock';
+function alive(pid) {
+    try {
+        process.kill(pid, 0);
+        return true;
+    }
+    catch (err) {
+        return err.code === 'EPERM';
+    }
+}
+function readHolder(rootFd) {
+    try {
+        return JSON.parse(external_node_fs_default().readFileSync(at(rootFd, Buffer.from(LOCK_FILE)), 'utf8'));
+    }
+    catch {
+        return null;
+    }
+}
+/** Takes the lock or throws ERR_LOCKED. Returns the release function; `warn` hears of stale locks. */
+function acquireLock(rootFd, rootPath, warn) {
+    const me = { pid: process.pid, host: external_node_os_default().hostname(), startedAt: new Date().toISOString() };
+    const lockPath = at(rootFd, Buffer.from(LOCK_FILE));
+    for (let attempt = 0; attempt < 2; attempt++) {
+        try {
+            const fd = external_node_fs_default().openSync(lockPath, (external_node_fs_default()).constants.O_WRONLY | (external_node_fs_default()).constants.O_CREAT | (external_node_fs_default()).constants.O_EXCL | (external_node_fs_default()).constants.O_NOFOLLOW, 0o644);
+            external_node_fs_default().writeSync(fd, JSON.stringify(me));
+            external_node_fs_default().closeSync(fd);
+            return () => {
+                const holder = readHolder(rootFd);
+                if (holder?.pid === me.pid && holder.host === me.host) {
+                    try {
+                        unlinkAt(rootFd, Buffer.from(LOCK_FILE));
+                    }
+                    catch {
+                        // already gone: nothing to release
+                    }
+                }
+            };
+        }
+        catch (err) {
+            const code = err.code;
+            if (code !== 'EEXIST') {
+                warn(`could not take the lock ${rootPath}/${LOCK_FILE} (${code}); going on without it`);
+                return () => { };
+            }
+            const holder = readHolder(rootFd);
+            if (holder && (holder.host !== me.host || alive(holder.pid))) {
+                throw (0,errors/* fail */.fJ)('ERR_LOCKED', `another safe-purge (pid ${holder.pid} on ${holder.host}, since ${holder.startedAt}) is purging ${rootPath}: wait for it, or delete ${rootPath}/${LOCK_FILE} if that process is gone`);
+            }
+            warn(`removing a stale lock ${rootPath}/${LOCK_FILE} (${holder ? `pid ${holder.pid} is gone` : 'unreadable'})`);
+            try {
+                unlinkAt(rootFd, Buffer.from(LOCK_FILE));
+            }
+            catch {
+                // someone else removed it first; retry the create
+            }
+        }
+    }
+    throw (0,errors/* fail */.fJ)('ERR_LOCKED', `could not take the lock ${rootPath}/${LOCK_FILE}: another safe-purge is starting; rerun in a moment`);
+}
+
 ;// CONCATENATED MODULE: ./src/run.ts
 /**
  * The engine both entry points call: settings -> policy -> plan -> (confirm) -> fingerprint ->
  * docker down -> execute -> verify -> report. Refusals (bad input, unsafe root, no confirmation)
  * throw a coded error before anything is changed; problems after that are in the result.
  */
+
 
 
 
@@ -31585,7 +31717,7 @@ function prepare(settings, deps) {
     }
     const root = guardRoot(settings.root, deps.guardEnv ?? defaultGuardEnv(deps.env));
     const composeFiles = settings.docker === 'off' && settings.composeFiles.length === 0 ? [] : findComposeFiles(root.path, settings.composeFiles);
-    const exact = [...composeFiles, ...(settings.configFile ? [settings.configFile] : [])];
+    const exact = [...composeFiles, ...(settings.configFile ? [settings.configFile] : []), LOCK_FILE];
     const policy = (0,src_policy/* createPolicy */.BV)(settings.protected, exact);
     const targets = (0,src_policy/* validateTargets */.bU)(settings.ephemeral, policy);
     const project = composeFiles.length > 0 || settings.composeProject ? projectName(root.path, composeFiles, settings.composeProject, deps.env) : '';
@@ -31609,7 +31741,7 @@ async function run(settings, deps) {
         for (const w of warnings)
             log.warning(w);
         const plan = await log.group('Plan', async () => {
-            const p = scanTargets(rootFd, root.path, targets, policy);
+            const p = await scanTargets(rootFd, root.path, targets, policy);
             for (const line of (0,src_report/* planLines */.HN)((0,src_report/* previewTargets */.Fd)(p, true)))
                 log.info(line);
             return p;
@@ -31631,36 +31763,47 @@ async function run(settings, deps) {
             if (refusal)
                 throw (0,errors/* fail */.fJ)('ERR_NOT_CONFIRMED', refusal);
         }
-        const before = await log.group('Fingerprint protected paths', async () => takeFingerprint(rootFd, policy));
-        let outcome = null;
-        let failure = null;
-        if (!settings.dryRun) {
-            try {
-                await log.group('Docker: stop the stack', async () => {
-                    await compose.stop(docker);
-                    await compose.removeVolumes(docker);
-                });
+        const release = settings.dryRun ? () => { } : acquireLock(rootFd, root.path, (w) => log.warning(w));
+        try {
+            const before = await log.group('Fingerprint protected paths', async () => takeFingerprint(rootFd, policy));
+            let outcome = null;
+            let failure = null;
+            const cancelled = () => deps.signal?.aborted === true;
+            if (!settings.dryRun && !cancelled()) {
+                try {
+                    await log.group('Docker: stop the stack', async () => {
+                        await compose.stop(docker);
+                        await compose.removeVolumes(docker);
+                    });
+                }
+                catch (err) {
+                    failure = `docker compose down failed, so no file was deleted (containers may still be writing): ${(0,errors/* errorMessage */.gJ)(err)}`;
+                }
+                if (!failure && !cancelled())
+                    outcome = await log.group('Purge', async () => executePlan(rootFd, plan, policy, deps.executeHooks, deps.signal));
             }
-            catch (err) {
-                failure = `docker compose down failed, so no file was deleted (containers may still be writing): ${(0,errors/* errorMessage */.gJ)(err)}`;
+            if (cancelled()) {
+                failure = outcome ? 'cancelled during the purge: stopped at a safe point; what was not reached is still there' : 'cancelled before anything was deleted';
+                log.warning(failure);
             }
-            if (!failure)
-                outcome = await log.group('Purge', async () => executePlan(rootFd, plan, policy, deps.executeHooks));
-        }
-        const verification = await log.group('Verify', async () => {
-            const v = verify(rootFd, policy, before, plan, outcome);
-            await compose.verify(docker);
-            return v;
-        });
-        const report = (0,src_report/* buildReport */.FK)({ settings, root, plan, outcome, before, verification, docker, warnings, failure, started, finished: now() });
-        await log.group('Result', async () => {
-            if (!settings.dryRun)
-                for (const line of (0,src_report/* planLines */.HN)(report.targets))
+            const verification = await log.group('Verify', async () => {
+                const v = await verify(rootFd, policy, before, plan, outcome);
+                await compose.verify(docker);
+                return v;
+            });
+            const report = (0,src_report/* buildReport */.FK)({ settings, root, plan, outcome, before, verification, docker, warnings, failure, cancelled: cancelled(), started, finished: now() });
+            await log.group('Result', async () => {
+                if (!settings.dryRun)
+                    for (const line of (0,src_report/* planLines */.HN)(report.targets))
+                        log.info(line);
+                for (const line of (0,src_report/* resultLines */.DW)(report))
                     log.info(line);
-            for (const line of (0,src_report/* resultLines */.DW)(report))
-                log.info(line);
-        });
-        return report;
+            });
+            return report;
+        }
+        finally {
+            release();
+        }
     }
     finally {
         closeFd(rootFd);
@@ -31678,15 +31821,16 @@ function preflight(rootFd) {
     }
     return out;
 }
-function verify(rootFd, policy, before, plan, outcome) {
+async function verify(rootFd, policy, before, plan, outcome) {
     const after = takeFingerprint(rootFd, policy);
     const { missing, changed } = diffFingerprints(before, after);
     const leftovers = [];
     if (outcome) {
-        for (const t of plan.targets) {
-            if (t.status !== 'present')
+        for (const [i, t] of plan.targets.entries()) {
+            // A cancelled target is expected to hold what was not reached; the report says so.
+            if (t.status !== 'present' || outcome.targets[i].result === 'cancelled')
                 continue;
-            const again = scanTarget(rootFd, t.path, policy);
+            const again = await scanTarget(rootFd, t.path, policy);
             const remaining = again.status === 'present' ? again.files + again.others + again.dirs : 0;
             if (remaining > 0)
                 leftovers.push({ path: t.path, remaining });

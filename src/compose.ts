@@ -201,7 +201,7 @@ export class Compose {
 
 export function failureText(cmd: Command, r: CommandResult, timeoutMs: number): string {
   const what = describe(cmd)
-  if (r.spawnError) return `${what} could not start (${r.spawnError}${r.spawnError === 'ENOENT' ? `: ${cmd.command} is not installed or not on PATH` : ''})`
+  if (r.spawnError) return `${what} could not start (${r.spawnError}${r.spawnError === 'ENOENT' ? `: is ${cmd.command} installed and on PATH?` : ''})`
   if (r.timedOut) return `${what} timed out after ${Number((timeoutMs / 1000).toFixed(1))} s (raise docker-timeout)`
   const err = lines(r.stderr).slice(-3).join(' | ') || lines(r.stdout).slice(-1).join('')
   return `${what} exited ${r.exitCode}${err ? `: ${err}` : ''}`

@@ -6,7 +6,7 @@
  */
 import type { Policy } from './policy.js'
 import { closeFd, lookupTarget, rmdirAt, sameNode, unlinkAt } from './fsat.js'
-import { visit, visitChildren, type Visitor, type WalkEntry } from './walk.js'
+import { Pacer, visit, visitChildren, type Visitor, type WalkEntry } from './walk.js'
 import { addKept, emptyTally, type KeptEntry, type Plan, type Tally, type TargetPlan } from './plan.js'
 import { errorMessage, recoveryHint } from './errors.js'
 
@@ -20,7 +20,7 @@ export interface DeleteError {
   hint: string
 }
 
-export type TargetResult = 'purged' | 'purged-kept' | 'missing' | 'refused' | 'changed' | 'failed'
+export type TargetResult = 'purged' | 'purged-kept' | 'missing' | 'refused' | 'changed' | 'failed' | 'cancelled'
 
 export interface TargetOutcome extends Tally {
   path: string
@@ -45,6 +45,8 @@ export interface Outcome {
   targets: TargetOutcome[]
   totals: Tally
   errors: DeleteError[]
+  /** The run was cancelled during the purge; unreached entries stay. */
+  cancelled: boolean
 }
 
 function toDeleteError(path: string, err: unknown): DeleteError {
@@ -56,8 +58,14 @@ function toDeleteError(path: string, err: unknown): DeleteError {
   return { path, code, message: e?.syscall ? `${message} (${e.syscall})` : message, hint: recoveryHint(code, path) }
 }
 
-export function executePlan(rootFd: number, plan: Plan, policy: Policy, hooks: ExecuteHooks = {}): Outcome {
-  const targets = plan.targets.map((t) => executeTarget(rootFd, t, policy, hooks))
+/**
+ * Removes what the plan lists. When `signal` aborts (the job was cancelled), it stops at the next
+ * entry: what was not reached stays, and the outcome says `cancelled`.
+ */
+export async function executePlan(rootFd: number, plan: Plan, policy: Policy, hooks: ExecuteHooks = {}, signal?: AbortSignal): Promise<Outcome> {
+  const pacer = new Pacer(signal)
+  const targets: TargetOutcome[] = []
+  for (const t of plan.targets) targets.push(await executeTarget(rootFd, t, policy, hooks, pacer))
   const totals = emptyTally()
   for (const t of targets) {
     totals.files += t.files
@@ -65,11 +73,15 @@ export function executePlan(rootFd: number, plan: Plan, policy: Policy, hooks: E
     totals.dirs += t.dirs
     totals.others += t.others
   }
-  return { targets, totals, errors: targets.flatMap((t) => t.errors) }
+  return { targets, totals, errors: targets.flatMap((t) => t.errors), cancelled: pacer.stopped }
 }
 
-function executeTarget(rootFd: number, planned: TargetPlan, policy: Policy, hooks: ExecuteHooks): TargetOutcome {
+async function executeTarget(rootFd: number, planned: TargetPlan, policy: Policy, hooks: ExecuteHooks, pacer: Pacer): Promise<TargetOutcome> {
   const out: TargetOutcome = { path: planned.path, result: 'missing', ...emptyTally(), kept: [], keptTotal: 0, errors: [] }
+  if (planned.status === 'present' && pacer.stopped) {
+    out.result = 'cancelled'
+    return out
+  }
   if (planned.status !== 'present') {
     out.result = planned.status
     out.reason = planned.reason
@@ -112,15 +124,15 @@ function executeTarget(rootFd: number, planned: TargetPlan, policy: Policy, hook
         }
         return false
       },
-      leaveDir(e, stays) {
-        return stays || !removeDir(e)
+      async leaveDir(e, stays) {
+        return stays || !(await removeDir(e))
       },
       error(path, err) {
         out.errors.push(toDeleteError(path, err))
       },
       afterLstat: hooks.afterLstat
     }
-    const removeDir = (e: WalkEntry): boolean => {
+    const removeDir = async (e: WalkEntry): Promise<boolean> => {
       for (let attempt = 0; ; attempt++) {
         try {
           hooks.beforeRmdir?.(e.rel)
@@ -131,7 +143,7 @@ function executeTarget(rootFd: number, planned: TargetPlan, policy: Policy, hook
           const code = (err as NodeJS.ErrnoException).code
           if (code === 'ENOENT') return true
           if (code === 'ENOTEMPTY' && attempt < NOT_EMPTY_RETRIES) {
-            if (visitChildren(e, dev, policy, remover)) return false
+            if (await visitChildren(e, dev, policy, remover, pacer)) return false
             continue
           }
           out.errors.push(toDeleteError(e.rel, err))
@@ -139,8 +151,8 @@ function executeTarget(rootFd: number, planned: TargetPlan, policy: Policy, hook
         }
       }
     }
-    const stays = visit({ parentFd: target.parentFd, name: target.name, rel: planned.path, st: target.st, kind: target.kind }, dev, policy, remover)
-    out.result = out.errors.length > 0 ? 'failed' : stays ? 'purged-kept' : 'purged'
+    const stays = await visit({ parentFd: target.parentFd, name: target.name, rel: planned.path, st: target.st, kind: target.kind }, dev, policy, remover, pacer)
+    out.result = out.errors.length > 0 ? 'failed' : pacer.stopped && stays ? 'cancelled' : stays ? 'purged-kept' : 'purged'
     return out
   } finally {
     closeFd(target.parentFd)

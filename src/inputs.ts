@@ -7,8 +7,10 @@ import * as core from '@actions/core'
 import { loadConfig } from './config.js'
 import { OPTION_KINDS, buildSettings, parseOption, type OptionKey, type PartialOptions, type Settings } from './settings.js'
 
-export function readInputs(env: NodeJS.ProcessEnv = process.env): Settings {
-  const root = core.getInput('root') || env.GITHUB_WORKSPACE || ''
+export function readInputs(): Settings {
+  // The runner fills `root` with the workspace when the step does not set it; an empty value means
+  // the step set it to something empty (an unset variable), which root-guard refuses.
+  const root = core.getInput('root')
   const fromInputs: Record<string, unknown> = {}
   for (const key of Object.keys(OPTION_KINDS) as OptionKey[]) {
     const raw = core.getInput(key, { trimWhitespace: false })

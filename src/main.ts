@@ -12,8 +12,17 @@ const log: Logger = {
   group: (name, fn) => core.group(name, fn)
 }
 
+// GitHub cancels a job with SIGINT, then SIGTERM: stop at a safe point, verify, report, fail.
+const cancel = new AbortController()
+for (const sig of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(sig, () => {
+    if (!cancel.signal.aborted) core.warning(`${sig} received: stopping at the next safe point`)
+    cancel.abort()
+  })
+}
+
 try {
-  const report = await run(readInputs(), { log, env: process.env, confirm: confirmByName })
+  const report = await run(readInputs(), { log, env: process.env, confirm: confirmByName, signal: cancel.signal })
   await publish(report, process.env)
   if (!report.ok) core.setFailed(report.failures.join('; '))
 } catch (err) {

@@ -5,7 +5,7 @@
  */
 import type { Policy } from './policy.js'
 import { closeFd, lookupTarget, type Kind } from './fsat.js'
-import { visit, type KeepReason, type Visitor } from './walk.js'
+import { Pacer, visit, type KeepReason, type Visitor } from './walk.js'
 import { errorMessage } from './errors.js'
 
 /** How many kept entries a target lists by name; the rest are only counted. */
@@ -54,8 +54,9 @@ export function addKept(list: KeptEntry[], entry: KeptEntry): void {
   if (list.length < KEPT_LIST_LIMIT) list.push(entry)
 }
 
-export function scanTargets(rootFd: number, root: string, targets: readonly string[], policy: Policy): Plan {
-  const planned = targets.map((t) => scanTarget(rootFd, t, policy))
+export async function scanTargets(rootFd: number, root: string, targets: readonly string[], policy: Policy, pacer = new Pacer()): Promise<Plan> {
+  const planned: TargetPlan[] = []
+  for (const t of targets) planned.push(await scanTarget(rootFd, t, policy, pacer))
   const totals = { ...emptyTally(), kept: 0 }
   for (const t of planned) {
     totals.files += t.files
@@ -67,7 +68,7 @@ export function scanTargets(rootFd: number, root: string, targets: readonly stri
   return { root, targets: planned, totals }
 }
 
-export function scanTarget(rootFd: number, rel: string, policy: Policy): TargetPlan {
+export async function scanTarget(rootFd: number, rel: string, policy: Policy, pacer = new Pacer()): Promise<TargetPlan> {
   const plan: TargetPlan = { path: rel, status: 'missing', ...emptyTally(), kept: [], keptTotal: 0, unreadable: [] }
   const found = lookupTarget(rootFd, rel)
   if (!found.found) {
@@ -103,7 +104,7 @@ export function scanTarget(rootFd: number, rel: string, policy: Policy): TargetP
     }
   }
   try {
-    visit({ parentFd: target.parentFd, name: target.name, rel, st: target.st, kind: target.kind }, target.st.dev, policy, counter)
+    await visit({ parentFd: target.parentFd, name: target.name, rel, st: target.st, kind: target.kind }, target.st.dev, policy, counter, pacer)
   } finally {
     closeFd(target.parentFd)
   }

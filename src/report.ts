@@ -43,6 +43,8 @@ export interface Report {
   verified: boolean
   /** One-line reasons the run failed; empty when ok. */
   failures: string[]
+  /** Set when the job was cancelled: before anything was deleted, or during the purge. */
+  cancelled: 'before-purge' | 'during-purge' | null
   startedAt: string
   finishedAt: string
   durationMs: number
@@ -80,6 +82,7 @@ export interface ReportInput {
   docker: DockerState
   warnings: string[]
   failure: string | null
+  cancelled: boolean
   started: Date
   finished: Date
 }
@@ -135,6 +138,7 @@ export function buildReport(x: ReportInput): Report {
     ok: failures.length === 0,
     verified,
     failures,
+    cancelled: !x.cancelled ? null : x.outcome ? 'during-purge' : 'before-purge',
     startedAt: x.started.toISOString(),
     finishedAt: x.finished.toISOString(),
     durationMs: x.finished.getTime() - x.started.getTime(),

@@ -14,6 +14,7 @@ import { anchoredFsAvailable, closeFd, lookupTarget } from './fsat.js'
 import { buildReport, planLines, previewTargets, resultLines, type Report, type Verification } from './report.js'
 import { fail, errorMessage } from './errors.js'
 import { runCommand, type Runner } from './exec.js'
+import { acquireLock, LOCK_FILE } from './lock.js'
 import type { Settings } from './settings.js'
 
 export interface Logger {
@@ -35,6 +36,8 @@ export interface RunDeps {
   now?: () => Date
   /** Test seam: stage races inside the executor. */
   executeHooks?: ExecuteHooks
+  /** Aborted when the job is cancelled (SIGINT/SIGTERM): stop at a safe point, verify, report. */
+  signal?: AbortSignal
 }
 
 /** The action's rule: `force`, or `confirm` equal to the root folder's name. */
@@ -58,7 +61,7 @@ export function prepare(settings: Settings, deps: RunDeps): Prepared {
   }
   const root = guardRoot(settings.root, deps.guardEnv ?? defaultGuardEnv(deps.env))
   const composeFiles = settings.docker === 'off' && settings.composeFiles.length === 0 ? [] : findComposeFiles(root.path, settings.composeFiles)
-  const exact = [...composeFiles, ...(settings.configFile ? [settings.configFile] : [])]
+  const exact = [...composeFiles, ...(settings.configFile ? [settings.configFile] : []), LOCK_FILE]
   const policy = createPolicy(settings.protected, exact)
   const targets = validateTargets(settings.ephemeral, policy)
   const project = composeFiles.length > 0 || settings.composeProject ? projectName(root.path, composeFiles, settings.composeProject, deps.env) : ''
@@ -87,7 +90,7 @@ export async function run(settings: Settings, deps: RunDeps): Promise<Report> {
     const warnings = preflight(rootFd)
     for (const w of warnings) log.warning(w)
     const plan = await log.group('Plan', async () => {
-      const p = scanTargets(rootFd, root.path, targets, policy)
+      const p = await scanTargets(rootFd, root.path, targets, policy)
       for (const line of planLines(previewTargets(p, true))) log.info(line)
       return p
     })
@@ -107,32 +110,41 @@ export async function run(settings: Settings, deps: RunDeps): Promise<Report> {
       if (refusal) throw fail('ERR_NOT_CONFIRMED', refusal)
     }
 
-    const before = await log.group('Fingerprint protected paths', async () => takeFingerprint(rootFd, policy))
-    let outcome: Outcome | null = null
-    let failure: string | null = null
-    if (!settings.dryRun) {
-      try {
-        await log.group('Docker: stop the stack', async () => {
-          await compose.stop(docker)
-          await compose.removeVolumes(docker)
-        })
-      } catch (err) {
-        failure = `docker compose down failed, so no file was deleted (containers may still be writing): ${errorMessage(err)}`
+    const release = settings.dryRun ? () => {} : acquireLock(rootFd, root.path, (w) => log.warning(w))
+    try {
+      const before = await log.group('Fingerprint protected paths', async () => takeFingerprint(rootFd, policy))
+      let outcome: Outcome | null = null
+      let failure: string | null = null
+      const cancelled = (): boolean => deps.signal?.aborted === true
+      if (!settings.dryRun && !cancelled()) {
+        try {
+          await log.group('Docker: stop the stack', async () => {
+            await compose.stop(docker)
+            await compose.removeVolumes(docker)
+          })
+        } catch (err) {
+          failure = `docker compose down failed, so no file was deleted (containers may still be writing): ${errorMessage(err)}`
+        }
+        if (!failure && !cancelled()) outcome = await log.group('Purge', async () => executePlan(rootFd, plan, policy, deps.executeHooks, deps.signal))
       }
-      if (!failure) outcome = await log.group('Purge', async () => executePlan(rootFd, plan, policy, deps.executeHooks))
+      if (cancelled()) {
+        failure = outcome ? 'cancelled during the purge: stopped at a safe point; what was not reached is still there' : 'cancelled before anything was deleted'
+        log.warning(failure)
+      }
+      const verification = await log.group('Verify', async () => {
+        const v = await verify(rootFd, policy, before, plan, outcome)
+        await compose.verify(docker)
+        return v
+      })
+      const report = buildReport({ settings, root, plan, outcome, before, verification, docker, warnings, failure, cancelled: cancelled(), started, finished: now() })
+      await log.group('Result', async () => {
+        if (!settings.dryRun) for (const line of planLines(report.targets)) log.info(line)
+        for (const line of resultLines(report)) log.info(line)
+      })
+      return report
+    } finally {
+      release()
     }
-
-    const verification = await log.group('Verify', async () => {
-      const v = verify(rootFd, policy, before, plan, outcome)
-      await compose.verify(docker)
-      return v
-    })
-    const report = buildReport({ settings, root, plan, outcome, before, verification, docker, warnings, failure, started, finished: now() })
-    await log.group('Result', async () => {
-      if (!settings.dryRun) for (const line of planLines(report.targets)) log.info(line)
-      for (const line of resultLines(report)) log.info(line)
-    })
-    return report
   } finally {
     closeFd(rootFd)
   }
@@ -149,14 +161,15 @@ function preflight(rootFd: number): string[] {
   return out
 }
 
-function verify(rootFd: number, policy: Policy, before: Fingerprint, plan: Plan, outcome: Outcome | null): Verification {
+async function verify(rootFd: number, policy: Policy, before: Fingerprint, plan: Plan, outcome: Outcome | null): Promise<Verification> {
   const after = takeFingerprint(rootFd, policy)
   const { missing, changed } = diffFingerprints(before, after)
   const leftovers: { path: string; remaining: number }[] = []
   if (outcome) {
-    for (const t of plan.targets) {
-      if (t.status !== 'present') continue
-      const again = scanTarget(rootFd, t.path, policy)
+    for (const [i, t] of plan.targets.entries()) {
+      // A cancelled target is expected to hold what was not reached; the report says so.
+      if (t.status !== 'present' || outcome.targets[i].result === 'cancelled') continue
+      const again = await scanTarget(rootFd, t.path, policy)
       const remaining = again.status === 'present' ? again.files + again.others + again.dirs : 0
       if (remaining > 0) leftovers.push({ path: t.path, remaining })
     }

@@ -26,15 +26,42 @@ export interface Visitor {
   /** A non-directory entry to handle. Returns true when it stays (e.g. its removal failed). */
   leaf(e: WalkEntry): boolean
   /** A directory after its children; `stays` says whether anything inside stays. Returns whether the directory stays. */
-  leaveDir(e: WalkEntry, stays: boolean): boolean
+  leaveDir(e: WalkEntry, stays: boolean): boolean | Promise<boolean>
   /** An entry that could not be reached or read. It stays. */
   error(rel: string, err: unknown): void
   /** Test seam: called between an entry's lstat and any action on it (to stage races). */
   afterLstat?(rel: string): void
 }
 
-/** Visits `e` (and, for a directory, everything below it). Returns true when something stays. */
-export function visit(e: WalkEntry, dev: number, policy: Policy, v: Visitor): boolean {
+/**
+ * Lets signal handlers run during a long walk: yields to the event loop at most every
+ * YIELD_MS, and says when the walk must stop (the signal was aborted).
+ */
+export class Pacer {
+  static readonly YIELD_MS = 20
+  private last = Date.now()
+  private count = 0
+  constructor(readonly signal?: AbortSignal) {}
+
+  get stopped(): boolean {
+    return this.signal?.aborted === true
+  }
+
+  async tick(): Promise<void> {
+    if ((++this.count & 255) !== 0) return
+    const now = Date.now()
+    if (now - this.last < Pacer.YIELD_MS) return
+    await new Promise((resolve) => setImmediate(resolve))
+    this.last = Date.now()
+  }
+}
+
+/**
+ * Visits `e` (and, for a directory, everything below it). Returns true when something stays.
+ * Once the pacer is stopped, nothing more is touched and every unvisited entry stays.
+ */
+export async function visit(e: WalkEntry, dev: number, policy: Policy, v: Visitor, pacer: Pacer): Promise<boolean> {
+  if (pacer.stopped) return true
   if (policy.isProtected(e.rel, e.kind === 'dir')) {
     v.keep(e, 'protected')
     return true
@@ -44,12 +71,12 @@ export function visit(e: WalkEntry, dev: number, policy: Policy, v: Visitor): bo
     v.keep(e, 'mount-point')
     return true
   }
-  const stays = visitChildren(e, dev, policy, v)
-  return v.leaveDir(e, stays)
+  const stays = await visitChildren(e, dev, policy, v, pacer)
+  return await v.leaveDir(e, stays || pacer.stopped)
 }
 
 /** Visits the children of directory `e`, opened anchored and checked to be the node lstat saw. */
-export function visitChildren(e: WalkEntry, dev: number, policy: Policy, v: Visitor): boolean {
+export async function visitChildren(e: WalkEntry, dev: number, policy: Policy, v: Visitor, pacer: Pacer): Promise<boolean> {
   let fd: number
   try {
     fd = openCheckedDir(e.parentFd, e.name, e.st)
@@ -62,6 +89,11 @@ export function visitChildren(e: WalkEntry, dev: number, policy: Policy, v: Visi
   try {
     dir = fs.opendirSync(`/proc/self/fd/${fd}`, { encoding: 'buffer' as BufferEncoding, bufferSize: 256 })
     for (let d = dir.readSync(); d !== null; d = dir.readSync()) {
+      await pacer.tick()
+      if (pacer.stopped) {
+        stays = true
+        break
+      }
       const name = d.name as unknown as Buffer
       const rel = `${e.rel}/${name.toString('utf8')}`
       let st: fs.Stats
@@ -74,7 +106,7 @@ export function visitChildren(e: WalkEntry, dev: number, policy: Policy, v: Visi
         continue
       }
       v.afterLstat?.(rel)
-      if (visit({ parentFd: fd, name, rel, st, kind: kindOf(st) }, dev, policy, v)) stays = true
+      if (await visit({ parentFd: fd, name, rel, st, kind: kindOf(st) }, dev, policy, v, pacer)) stays = true
     }
   } catch (err) {
     v.error(e.rel, err)
