@@ -1,0 +1,66 @@
+/**
+ * Property-based: for generated trees, protected-pattern sets and targets, a real purge never
+ * removes a protected path, and removes nothing outside the targets.
+ */
+import fs from 'node:fs'
+import path from 'node:path'
+import fc from 'fast-check'
+import { createPolicy, validateTargets } from '../src/policy.js'
+import { makeTree, removeDir, snapshot, tempDir } from './helpers/tree.js'
+import { purge } from './helpers/engine.js'
+
+const segment = fc.constantFrom('logs', 'data', 'redis', 'temp', 'models', 'config', '.env', 'src', 'a', 'b', 'x.log', 'keep.ckpt', 'cache', 'modelsx', 'resources')
+const relPath = fc.array(segment, { minLength: 1, maxLength: 4 }).map((s) => s.join('/'))
+const targetPath = fc.array(fc.constantFrom('logs', 'data', 'redis', 'temp', 'a', 'b', 'cache', 'x.log', 'resources'), { minLength: 1, maxLength: 2 }).map((s) => s.join('/'))
+const extraPattern = fc.constantFrom('*.ckpt', 'cache/', '/a', 'b/x.log', 'resources', '!keep.ckpt', 'data/temp')
+
+test('a purge never removes a protected path or anything outside its targets', async () => {
+  let purged = 0
+  let removedSomething = 0
+  await fc.assert(
+    fc.asyncProperty(
+      fc.uniqueArray(relPath, { minLength: 1, maxLength: 30 }),
+      fc.uniqueArray(fc.oneof(targetPath, targetPath, relPath), { minLength: 1, maxLength: 4 }),
+      fc.uniqueArray(extraPattern, { maxLength: 3 }),
+      async (files, targets, extra) => {
+        const policy = createPolicy(extra)
+        let valid: string[]
+        try {
+          valid = validateTargets(targets, policy)
+        } catch {
+          return // a refused configuration deletes nothing (covered elsewhere)
+        }
+        const base = tempDir('sp-prop-')
+        const root = path.join(base, 'env')
+        fs.mkdirSync(root)
+        try {
+          // A path that is a prefix of another must be a directory: write files only at the leaves.
+          const leaves = files.filter((f) => !files.some((o) => o.startsWith(`${f}/`)))
+          makeTree(root, Object.fromEntries(leaves.map((f) => [f, `content of ${f}`])))
+          const before = snapshot(root)
+          const report = await purge(root, { ephemeral: valid, protected: extra })
+          const after = snapshot(root)
+          const inTarget = (p: string): boolean => valid.some((t) => p === t || p.startsWith(`${t}/`))
+          for (const [p, snap] of before) {
+            const isProt = policy.isProtected(p, snap.type === 'dir')
+            const now = after.get(p)
+            if (isProt || !inTarget(p)) {
+              // Protected, or outside every target: must survive unchanged (directories may only lose entries).
+              expect(now ? now.type : 'gone').toBe(snap.type)
+              if (snap.type === 'file') expect(now?.hash).toBe(snap.hash)
+            }
+          }
+          expect(report.verified).toBe(true)
+          purged++
+          if (report.totals.files > 0) removedSomething++
+        } finally {
+          removeDir(base)
+        }
+      }
+    ),
+    { numRuns: 200 }
+  )
+  // The property must have been exercised on real purges, not only on refused configurations.
+  expect(purged).toBeGreaterThan(80)
+  expect(removedSomething).toBeGreaterThan(20)
+})
