@@ -30635,18 +30635,24 @@ var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_nod
 var errors = __nccwpck_require__(3916);
 ;// CONCATENATED MODULE: ./src/fsat.ts
 /**
- * Directory-anchored filesystem access (Linux).
+ * Directory-anchored filesystem access.
  *
  * Node has no openat/unlinkat/fstatat. On Linux, /proc/self/fd/N is a magic link to whatever
  * directory fd N has open: resolving `/proc/self/fd/N/name` looks `name` up in *that* directory,
  * even after its path was renamed or replaced by a symlink. Only the final component is then
  * looked up, and lstat/unlink/rmdir never follow it; directories are opened with O_NOFOLLOW.
+ *
+ * Where /proc/self/fd is not available (other platforms), the fallback works on paths and
+ * re-checks, before every operation in a directory and after descending, that the directory's
+ * path still names the device+inode that was opened (the tmpwatch approach). That narrows the
+ * race window to between the check and the call; it does not close it (see SECURITY.md).
  * Names are Buffers so that file names that are not valid UTF-8 can still be removed.
  */
 
 
 const O_DIR = (external_node_fs_default()).constants.O_RDONLY | (external_node_fs_default()).constants.O_DIRECTORY | (external_node_fs_default()).constants.O_NOFOLLOW;
-function anchoredFsAvailable() {
+const SLASH = Buffer.from('/');
+function procAvailable() {
     try {
         return external_node_fs_default().statSync('/proc/self/fd').isDirectory();
     }
@@ -30654,39 +30660,98 @@ function anchoredFsAvailable() {
         return false;
     }
 }
-function at(fd, name) {
-    return Buffer.concat([Buffer.from(`/proc/self/fd/${fd}/`), name]);
+let mode = procAvailable() ? 'proc' : 'recheck';
+/** Which strategy is in use; `setAnchorMode('recheck')` forces the fallback (tests run it on Linux). */
+function anchorMode() {
+    return mode;
 }
-/** Opens an absolute directory path; the final component must not be a link. */
-function openDirPath(path) {
-    return external_node_fs_default().openSync(path, O_DIR);
+function setAnchorMode(m) {
+    if (m === 'proc' && !procAvailable())
+        throw fail('ERR_PLATFORM', '/proc/self/fd is not available on this system');
+    mode = m;
 }
-/** Opens `name` inside directory `fd`; fails (ENOTDIR/ELOOP) when it is a link or not a directory. */
-function openDirAt(fd, name) {
-    return external_node_fs_default().openSync(at(fd, name), O_DIR);
+function sameNode(a, b) {
+    return a.dev === b.dev && a.ino === b.ino;
 }
-function lstatAt(fd, name) {
-    return external_node_fs_default().lstatSync(at(fd, name));
+function changed(path) {
+    return (0,errors/* fail */.fJ)('ECHANGED', `directory ${path.toString('utf8')} was replaced while it was being purged`);
 }
-function unlinkAt(fd, name) {
-    external_node_fs_default().unlinkSync(at(fd, name));
-}
-function rmdirAt(fd, name) {
-    external_node_fs_default().rmdirSync(at(fd, name));
-}
-function readlinkAt(fd, name) {
-    return external_node_fs_default().readlinkSync(at(fd, name), 'utf8');
-}
-function readDirFd(fd) {
-    return fs.readdirSync(`/proc/self/fd/${fd}`, { encoding: 'buffer' });
-}
-function closeFd(fd) {
-    try {
-        external_node_fs_default().closeSync(fd);
+/** An open directory: its fd, the path it was opened by, and its device+inode. */
+class Anchor {
+    fd;
+    path;
+    dev;
+    ino;
+    constructor(fd, path, dev, ino) {
+        this.fd = fd;
+        this.path = path;
+        this.dev = dev;
+        this.ino = ino;
     }
-    catch {
-        // already closed: nothing to release
+    static fromFd(fd, path) {
+        const st = external_node_fs_default().fstatSync(fd);
+        return new Anchor(fd, path, st.dev, st.ino);
     }
+    /** Opens an absolute directory path; its final component must not be a link. */
+    static open(path) {
+        return Anchor.fromFd(external_node_fs_default().openSync(path, O_DIR), Buffer.from(path));
+    }
+    /** The path through which `name` in this directory is reached. */
+    child(name) {
+        if (mode === 'proc')
+            return Buffer.concat([Buffer.from(`/proc/self/fd/${this.fd}/`), name]);
+        this.recheck();
+        return Buffer.concat([this.path, SLASH, name]);
+    }
+    /** The path to list this directory by. */
+    listPath() {
+        if (mode === 'proc')
+            return Buffer.from(`/proc/self/fd/${this.fd}`);
+        this.recheck();
+        return this.path;
+    }
+    /** Opens directory `name` here; fails (ENOTDIR/ELOOP) when it is a link or not a directory. */
+    openChild(name) {
+        return Anchor.fromFd(external_node_fs_default().openSync(this.child(name), O_DIR), Buffer.concat([this.path, SLASH, name]));
+    }
+    /** Fallback mode: proves the path still names this directory (throws ECHANGED). No-op with /proc. */
+    recheck() {
+        if (mode === 'proc')
+            return;
+        let st;
+        try {
+            st = external_node_fs_default().lstatSync(this.path);
+        }
+        catch {
+            throw changed(this.path);
+        }
+        if (!st.isDirectory() || !sameNode(st, this))
+            throw changed(this.path);
+    }
+    close() {
+        try {
+            external_node_fs_default().closeSync(this.fd);
+        }
+        catch {
+            // already closed: nothing to release
+        }
+    }
+}
+function lstatAt(dir, name) {
+    return external_node_fs_default().lstatSync(dir.child(name));
+}
+function unlinkAt(dir, name) {
+    external_node_fs_default().unlinkSync(dir.child(name));
+}
+function rmdirAt(dir, name) {
+    external_node_fs_default().rmdirSync(dir.child(name));
+}
+function readlinkAt(dir, name) {
+    return external_node_fs_default().readlinkSync(dir.child(name), 'utf8');
+}
+/** Streams a directory's entries (never reads it whole). */
+function openDirStream(dir) {
+    return external_node_fs_default().opendirSync(dir.listPath(), { encoding: 'buffer', bufferSize: 256 });
 }
 function kindOf(st) {
     if (st.isSymbolicLink())
@@ -30697,35 +30762,31 @@ function kindOf(st) {
         return 'file';
     return 'special';
 }
-function sameNode(a, b) {
-    return a.dev === b.dev && a.ino === b.ino;
-}
 /**
- * Opens the directory `name` in `parentFd` and proves it is the node `expected` describes
+ * Opens the directory `name` in `parent` and proves it is the node `expected` describes
  * (a swap between lstat and open is caught here). Throws ECHANGED when it is not.
  */
-function openCheckedDir(parentFd, name, expected) {
-    const fd = openDirAt(parentFd, name);
-    const st = external_node_fs_default().fstatSync(fd);
-    if (!sameNode(st, expected)) {
-        closeFd(fd);
+function openCheckedDir(parent, name, expected) {
+    const dir = parent.openChild(name);
+    if (!sameNode(dir, expected)) {
+        dir.close();
         throw (0,errors/* fail */.fJ)('ECHANGED', 'directory was replaced between check and open');
     }
-    return fd;
+    return dir;
 }
 /**
- * Walks `rel` segment by segment from the root fd without following any link, so a parent that
+ * Walks `rel` segment by segment from the root without following any link, so a parent that
  * is a symlink (e.g. `data -> /elsewhere` for `data/redis`) refuses the target instead of leaving root.
  */
-function lookupTarget(rootFd, rel) {
+function lookupTarget(root, rel) {
     const segments = rel.split('/');
-    let fd = rootFd;
+    let dir = root;
     const opened = [];
     try {
         for (let i = 0; i < segments.length - 1; i++) {
             try {
-                fd = openDirAt(fd, Buffer.from(segments[i]));
-                opened.push(fd);
+                dir = dir.openChild(Buffer.from(segments[i]));
+                opened.push(dir);
             }
             catch (err) {
                 const code = err.code;
@@ -30741,7 +30802,7 @@ function lookupTarget(rootFd, rel) {
         const name = Buffer.from(segments[segments.length - 1]);
         let st;
         try {
-            st = lstatAt(fd, name);
+            st = lstatAt(dir, name);
         }
         catch (err) {
             const code = err.code;
@@ -30749,12 +30810,12 @@ function lookupTarget(rootFd, rel) {
                 return { found: false, missing: true, reason: 'does not exist' };
             return { found: false, missing: false, reason: `cannot inspect it: ${code ?? err}` };
         }
-        const parentFd = opened.length > 0 ? opened.pop() : openDirAt(rootFd, Buffer.from('.'));
-        return { found: true, target: { parentFd, name, st, kind: kindOf(st) } };
+        const parent = opened.length > 0 ? opened.pop() : root.openChild(Buffer.from('.'));
+        return { found: true, target: { parent, name, st, kind: kindOf(st) } };
     }
     finally {
         for (const o of opened)
-            closeFd(o);
+            o.close();
     }
 }
 
@@ -30828,25 +30889,17 @@ function guardRoot(input, genv) {
 }
 /** Opens the guarded root and checks it is still the node that was guarded. */
 function openRoot(root) {
-    const fd = openDirPath(root.path);
-    const st = external_node_fs_default().fstatSync(fd);
-    if (!sameNode(st, root)) {
-        closeFd(fd);
+    const dir = Anchor.open(root.path);
+    if (!sameNode(dir, root)) {
+        dir.close();
         throw (0,errors/* fail */.fJ)('ERR_ROOT_CHANGED', `root ${root.path} changed while it was being checked: rerun`);
     }
-    return fd;
+    return dir;
 }
 
 // EXTERNAL MODULE: ./src/policy.ts
 var src_policy = __nccwpck_require__(1237);
 ;// CONCATENATED MODULE: ./src/walk.ts
-/**
- * The one traversal of a target, shared by the planner (counts) and the executor (deletes), so
- * both classify every entry the same way: protected entries and mount points stay, directories
- * are descended through anchored fds (never through a link), everything else is a leaf.
- * Directories are streamed (opendir), never read whole, so memory stays flat on huge trees.
- */
-
 
 /**
  * Lets signal handlers run during a long walk: yields to the event loop at most every
@@ -30895,9 +30948,9 @@ async function visit(e, dev, policy, v, pacer) {
 }
 /** Visits the children of directory `e`, opened anchored and checked to be the node lstat saw. */
 async function visitChildren(e, dev, policy, v, pacer) {
-    let fd;
+    let dirA;
     try {
-        fd = openCheckedDir(e.parentFd, e.name, e.st);
+        dirA = openCheckedDir(e.parent, e.name, e.st);
     }
     catch (err) {
         v.error(e.rel, err);
@@ -30906,7 +30959,7 @@ async function visitChildren(e, dev, policy, v, pacer) {
     let stays = false;
     let dir;
     try {
-        dir = external_node_fs_default().opendirSync(`/proc/self/fd/${fd}`, { encoding: 'buffer', bufferSize: 256 });
+        dir = openDirStream(dirA);
         for (let d = dir.readSync(); d !== null; d = dir.readSync()) {
             await pacer.tick();
             if (pacer.stopped) {
@@ -30917,7 +30970,7 @@ async function visitChildren(e, dev, policy, v, pacer) {
             const rel = `${e.rel}/${name.toString('utf8')}`;
             let st;
             try {
-                st = lstatAt(fd, name);
+                st = lstatAt(dirA, name);
             }
             catch (err) {
                 if (err.code === 'ENOENT')
@@ -30927,9 +30980,11 @@ async function visitChildren(e, dev, policy, v, pacer) {
                 continue;
             }
             v.afterLstat?.(rel);
-            if (await visit({ parentFd: fd, name, rel, st, kind: kindOf(st) }, dev, policy, v, pacer))
+            if (await visit({ parent: dirA, name, rel, st, kind: kindOf(st) }, dev, policy, v, pacer))
                 stays = true;
         }
+        // After descending: the directory must still be the one that was opened (fallback mode).
+        dirA.recheck();
     }
     catch (err) {
         v.error(e.rel, err);
@@ -30942,7 +30997,7 @@ async function visitChildren(e, dev, policy, v, pacer) {
         catch {
             // closing a finished directory stream can only fail if it is already closed
         }
-        closeFd(fd);
+        dirA.close();
     }
     return stays;
 }
@@ -30960,10 +31015,10 @@ function addKept(list, entry) {
     if (list.length < KEPT_LIST_LIMIT)
         list.push(entry);
 }
-async function scanTargets(rootFd, root, targets, policy, pacer = new Pacer()) {
+async function scanTargets(rootDir, root, targets, policy, pacer = new Pacer()) {
     const planned = [];
     for (const t of targets)
-        planned.push(await scanTarget(rootFd, t, policy, pacer));
+        planned.push(await scanTarget(rootDir, t, policy, pacer));
     const totals = { ...emptyTally(), kept: 0 };
     for (const t of planned) {
         totals.files += t.files;
@@ -30974,9 +31029,9 @@ async function scanTargets(rootFd, root, targets, policy, pacer = new Pacer()) {
     }
     return { root, targets: planned, totals };
 }
-async function scanTarget(rootFd, rel, policy, pacer = new Pacer()) {
+async function scanTarget(rootDir, rel, policy, pacer = new Pacer()) {
     const plan = { path: rel, status: 'missing', ...emptyTally(), kept: [], keptTotal: 0, unreadable: [] };
-    const found = lookupTarget(rootFd, rel);
+    const found = lookupTarget(rootDir, rel);
     if (!found.found) {
         plan.status = found.missing ? 'missing' : 'refused';
         plan.reason = found.reason;
@@ -31013,10 +31068,10 @@ async function scanTarget(rootFd, rel, policy, pacer = new Pacer()) {
         }
     };
     try {
-        await visit({ parentFd: target.parentFd, name: target.name, rel, st: target.st, kind: target.kind }, target.st.dev, policy, counter, pacer);
+        await visit({ parent: target.parent, name: target.name, rel, st: target.st, kind: target.kind }, target.st.dev, policy, counter, pacer);
     }
     finally {
-        closeFd(target.parentFd);
+        target.parent.close();
     }
     return plan;
 }
@@ -31040,11 +31095,11 @@ function toDeleteError(path, err) {
  * Removes what the plan lists. When `signal` aborts (the job was cancelled), it stops at the next
  * entry: what was not reached stays, and the outcome says `cancelled`.
  */
-async function executePlan(rootFd, plan, policy, hooks = {}, signal) {
+async function executePlan(rootDir, plan, policy, hooks = {}, signal) {
     const pacer = new Pacer(signal);
     const targets = [];
     for (const t of plan.targets)
-        targets.push(await executeTarget(rootFd, t, policy, hooks, pacer));
+        targets.push(await executeTarget(rootDir, t, policy, hooks, pacer));
     const totals = emptyTally();
     for (const t of targets) {
         totals.files += t.files;
@@ -31054,7 +31109,7 @@ async function executePlan(rootFd, plan, policy, hooks = {}, signal) {
     }
     return { targets, totals, errors: targets.flatMap((t) => t.errors), cancelled: pacer.stopped };
 }
-async function executeTarget(rootFd, planned, policy, hooks, pacer) {
+async function executeTarget(rootDir, planned, policy, hooks, pacer) {
     const out = { path: planned.path, result: 'missing', ...emptyTally(), kept: [], keptTotal: 0, errors: [] };
     if (planned.status === 'present' && pacer.stopped) {
         out.result = 'cancelled';
@@ -31066,7 +31121,7 @@ async function executeTarget(rootFd, planned, policy, hooks, pacer) {
         return out;
     }
     hooks.beforeTarget?.(planned.path);
-    const found = lookupTarget(rootFd, planned.path);
+    const found = lookupTarget(rootDir, planned.path);
     if (!found.found) {
         out.result = found.missing ? 'missing' : 'refused';
         out.reason = found.reason;
@@ -31088,7 +31143,7 @@ async function executeTarget(rootFd, planned, policy, hooks, pacer) {
             },
             leaf(e) {
                 try {
-                    unlinkAt(e.parentFd, e.name);
+                    unlinkAt(e.parent, e.name);
                 }
                 catch (err) {
                     if (err.code === 'ENOENT')
@@ -31117,7 +31172,7 @@ async function executeTarget(rootFd, planned, policy, hooks, pacer) {
             for (let attempt = 0;; attempt++) {
                 try {
                     hooks.beforeRmdir?.(e.rel);
-                    rmdirAt(e.parentFd, e.name);
+                    rmdirAt(e.parent, e.name);
                     out.dirs++;
                     return true;
                 }
@@ -31135,28 +31190,20 @@ async function executeTarget(rootFd, planned, policy, hooks, pacer) {
                 }
             }
         };
-        const stays = await visit({ parentFd: target.parentFd, name: target.name, rel: planned.path, st: target.st, kind: target.kind }, dev, policy, remover, pacer);
+        const stays = await visit({ parent: target.parent, name: target.name, rel: planned.path, st: target.st, kind: target.kind }, dev, policy, remover, pacer);
         out.result = out.errors.length > 0 ? 'failed' : pacer.stopped && stays ? 'cancelled' : stays ? 'purged-kept' : 'purged';
         return out;
     }
     finally {
-        closeFd(target.parentFd);
+        target.parent.close();
     }
 }
 
 ;// CONCATENATED MODULE: ./src/fingerprint.ts
-/**
- * Snapshot of every protected entry under the root (at any depth, inside targets too), taken
- * before and after the purge without following links. A file is identified by type, size,
- * mtime and inode (ctime and link count are left out on purpose: unlinking a hardlink inside a
- * target changes them, not the content); a directory by type and inode, its entries are
- * compared one by one; a link also by where it points.
- */
 
-
-function takeFingerprint(rootFd, policy) {
+function takeFingerprint(rootDir, policy) {
     const fp = { entries: new Map(), roots: [] };
-    walkDir(rootFd, '', false, policy, fp, null);
+    walkDir(rootDir, '', false, policy, fp, null);
     return fp;
 }
 function record(st, kind) {
@@ -31164,10 +31211,10 @@ function record(st, kind) {
         ? { kind, ino: st.ino, size: 0, mtimeMs: 0 }
         : { kind, ino: st.ino, size: st.size, mtimeMs: st.mtimeMs };
 }
-function walkDir(dirFd, dirRel, inProtected, policy, fp, root) {
+function walkDir(dirA, dirRel, inProtected, policy, fp, root) {
     let dir;
     try {
-        dir = external_node_fs_default().opendirSync(`/proc/self/fd/${dirFd}`, { encoding: 'buffer', bufferSize: 256 });
+        dir = openDirStream(dirA);
     }
     catch {
         if (inProtected) {
@@ -31183,7 +31230,7 @@ function walkDir(dirFd, dirRel, inProtected, policy, fp, root) {
             const rel = dirRel === '' ? name.toString('utf8') : `${dirRel}/${name.toString('utf8')}`;
             let st;
             try {
-                st = lstatAt(dirFd, name);
+                st = lstatAt(dirA, name);
             }
             catch {
                 continue;
@@ -31195,7 +31242,7 @@ function walkDir(dirFd, dirRel, inProtected, policy, fp, root) {
                 const entry = record(st, kind);
                 if (kind === 'symlink') {
                     try {
-                        entry.link = readlinkAt(dirFd, name);
+                        entry.link = readlinkAt(dirA, name);
                     }
                     catch {
                         entry.unreadable = true;
@@ -31211,9 +31258,9 @@ function walkDir(dirFd, dirRel, inProtected, policy, fp, root) {
             }
             if (kind !== 'dir')
                 continue;
-            let childFd;
+            let child;
             try {
-                childFd = openCheckedDir(dirFd, name, st);
+                child = openCheckedDir(dirA, name, st);
             }
             catch {
                 const e = fp.entries.get(rel);
@@ -31222,10 +31269,10 @@ function walkDir(dirFd, dirRel, inProtected, policy, fp, root) {
                 continue;
             }
             try {
-                walkDir(childFd, rel, isProtected, policy, fp, isProtected ? myRoot : null);
+                walkDir(child, rel, isProtected, policy, fp, isProtected ? myRoot : null);
             }
             finally {
-                closeFd(childFd);
+                child.close();
             }
         }
     }
@@ -31634,28 +31681,27 @@ function alive(pid) {
         return err.code === 'EPERM';
     }
 }
-function readHolder(rootFd) {
+function readHolder(root) {
     try {
-        return JSON.parse(external_node_fs_default().readFileSync(at(rootFd, Buffer.from(LOCK_FILE)), 'utf8'));
+        return JSON.parse(external_node_fs_default().readFileSync(root.child(Buffer.from(LOCK_FILE)), 'utf8'));
     }
     catch {
         return null;
     }
 }
 /** Takes the lock or throws ERR_LOCKED. Returns the release function; `warn` hears of stale locks. */
-function acquireLock(rootFd, rootPath, warn) {
+function acquireLock(root, rootPath, warn) {
     const me = { pid: process.pid, host: external_node_os_default().hostname(), startedAt: new Date().toISOString() };
-    const lockPath = at(rootFd, Buffer.from(LOCK_FILE));
     for (let attempt = 0; attempt < 2; attempt++) {
         try {
-            const fd = external_node_fs_default().openSync(lockPath, (external_node_fs_default()).constants.O_WRONLY | (external_node_fs_default()).constants.O_CREAT | (external_node_fs_default()).constants.O_EXCL | (external_node_fs_default()).constants.O_NOFOLLOW, 0o644);
+            const fd = external_node_fs_default().openSync(root.child(Buffer.from(LOCK_FILE)), (external_node_fs_default()).constants.O_WRONLY | (external_node_fs_default()).constants.O_CREAT | (external_node_fs_default()).constants.O_EXCL | (external_node_fs_default()).constants.O_NOFOLLOW, 0o644);
             external_node_fs_default().writeSync(fd, JSON.stringify(me));
             external_node_fs_default().closeSync(fd);
             return () => {
-                const holder = readHolder(rootFd);
+                const holder = readHolder(root);
                 if (holder?.pid === me.pid && holder.host === me.host) {
                     try {
-                        unlinkAt(rootFd, Buffer.from(LOCK_FILE));
+                        unlinkAt(root, Buffer.from(LOCK_FILE));
                     }
                     catch {
                         // already gone: nothing to release
@@ -31669,13 +31715,13 @@ function acquireLock(rootFd, rootPath, warn) {
                 warn(`could not take the lock ${rootPath}/${LOCK_FILE} (${code}); going on without it`);
                 return () => { };
             }
-            const holder = readHolder(rootFd);
+            const holder = readHolder(root);
             if (holder && (holder.host !== me.host || alive(holder.pid))) {
                 throw (0,errors/* fail */.fJ)('ERR_LOCKED', `another safe-purge (pid ${holder.pid} on ${holder.host}, since ${holder.startedAt}) is purging ${rootPath}: wait for it, or delete ${rootPath}/${LOCK_FILE} if that process is gone`);
             }
             warn(`removing a stale lock ${rootPath}/${LOCK_FILE} (${holder ? `pid ${holder.pid} is gone` : 'unreadable'})`);
             try {
-                unlinkAt(rootFd, Buffer.from(LOCK_FILE));
+                unlinkAt(root, Buffer.from(LOCK_FILE));
             }
             catch {
                 // someone else removed it first; retry the create
@@ -31712,9 +31758,6 @@ const confirmByName = async ({ settings, root }) => {
 };
 /** Validates everything; throws a coded error, and touches nothing, on any violation. */
 function prepare(settings, deps) {
-    if (!anchoredFsAvailable()) {
-        throw (0,errors/* fail */.fJ)('ERR_PLATFORM', 'safe-purge needs Linux /proc/self/fd to delete anchored to opened directories; run it on a Linux runner');
-    }
     const root = guardRoot(settings.root, deps.guardEnv ?? defaultGuardEnv(deps.env));
     const composeFiles = settings.docker === 'off' && settings.composeFiles.length === 0 ? [] : findComposeFiles(root.path, settings.composeFiles);
     const exact = [...composeFiles, ...(settings.configFile ? [settings.configFile] : []), LOCK_FILE];
@@ -31735,13 +31778,13 @@ async function run(settings, deps) {
     const prep = await log.group('Validate', async () => prepare(settings, deps));
     const { root, policy, targets, compose } = prep;
     log.info(`root: ${root.path}${settings.dryRun ? ' (dry run: nothing will be changed)' : ''}`);
-    const rootFd = openRoot(root);
+    const rootDir = openRoot(root);
     try {
-        const warnings = preflight(rootFd);
+        const warnings = preflight(rootDir);
         for (const w of warnings)
             log.warning(w);
         const plan = await log.group('Plan', async () => {
-            const p = await scanTargets(rootFd, root.path, targets, policy);
+            const p = await scanTargets(rootDir, root.path, targets, policy);
             for (const line of (0,src_report/* planLines */.HN)((0,src_report/* previewTargets */.Fd)(p, true)))
                 log.info(line);
             return p;
@@ -31763,9 +31806,9 @@ async function run(settings, deps) {
             if (refusal)
                 throw (0,errors/* fail */.fJ)('ERR_NOT_CONFIRMED', refusal);
         }
-        const release = settings.dryRun ? () => { } : acquireLock(rootFd, root.path, (w) => log.warning(w));
+        const release = settings.dryRun ? () => { } : acquireLock(rootDir, root.path, (w) => log.warning(w));
         try {
-            const before = await log.group('Fingerprint protected paths', async () => takeFingerprint(rootFd, policy));
+            const before = await log.group('Fingerprint protected paths', async () => takeFingerprint(rootDir, policy));
             let outcome = null;
             let failure = null;
             const cancelled = () => deps.signal?.aborted === true;
@@ -31780,14 +31823,14 @@ async function run(settings, deps) {
                     failure = `docker compose down failed, so no file was deleted (containers may still be writing): ${(0,errors/* errorMessage */.gJ)(err)}`;
                 }
                 if (!failure && !cancelled())
-                    outcome = await log.group('Purge', async () => executePlan(rootFd, plan, policy, deps.executeHooks, deps.signal));
+                    outcome = await log.group('Purge', async () => executePlan(rootDir, plan, policy, deps.executeHooks, deps.signal));
             }
             if (cancelled()) {
                 failure = outcome ? 'cancelled during the purge: stopped at a safe point; what was not reached is still there' : 'cancelled before anything was deleted';
                 log.warning(failure);
             }
             const verification = await log.group('Verify', async () => {
-                const v = await verify(rootFd, policy, before, plan, outcome);
+                const v = await verify(rootDir, policy, before, plan, outcome);
                 await compose.verify(docker);
                 return v;
             });
@@ -31806,23 +31849,23 @@ async function run(settings, deps) {
         }
     }
     finally {
-        closeFd(rootFd);
+        rootDir.close();
     }
 }
 /** The seed's pre-flight: say when the precious things are absent, without failing. */
-function preflight(rootFd) {
+function preflight(rootDir) {
     const out = [];
     for (const p of ['models', '.env']) {
-        const found = lookupTarget(rootFd, p);
+        const found = lookupTarget(rootDir, p);
         if (found.found)
-            closeFd(found.target.parentFd);
+            found.target.parent.close();
         else if (found.missing)
             out.push(`preflight: ${p} is absent from root (nothing to protect there); check that root is the right directory`);
     }
     return out;
 }
-async function verify(rootFd, policy, before, plan, outcome) {
-    const after = takeFingerprint(rootFd, policy);
+async function verify(rootDir, policy, before, plan, outcome) {
+    const after = takeFingerprint(rootDir, policy);
     const { missing, changed } = diffFingerprints(before, after);
     const leftovers = [];
     if (outcome) {
@@ -31830,7 +31873,7 @@ async function verify(rootFd, policy, before, plan, outcome) {
             // A cancelled target is expected to hold what was not reached; the report says so.
             if (t.status !== 'present' || outcome.targets[i].result === 'cancelled')
                 continue;
-            const again = await scanTarget(rootFd, t.path, policy);
+            const again = await scanTarget(rootDir, t.path, policy);
             const remaining = again.status === 'present' ? again.files + again.others + again.dirs : 0;
             if (remaining > 0)
                 leftovers.push({ path: t.path, remaining });

@@ -5,7 +5,7 @@
  * entries and mount points inside stay. It keeps going past errors and reports each one.
  */
 import type { Policy } from './policy.js'
-import { closeFd, lookupTarget, rmdirAt, sameNode, unlinkAt } from './fsat.js'
+import { lookupTarget, rmdirAt, sameNode, unlinkAt, type Anchor } from './fsat.js'
 import { Pacer, visit, visitChildren, type Visitor, type WalkEntry } from './walk.js'
 import { addKept, emptyTally, type KeptEntry, type Plan, type Tally, type TargetPlan } from './plan.js'
 import { errorMessage, recoveryHint } from './errors.js'
@@ -62,10 +62,10 @@ function toDeleteError(path: string, err: unknown): DeleteError {
  * Removes what the plan lists. When `signal` aborts (the job was cancelled), it stops at the next
  * entry: what was not reached stays, and the outcome says `cancelled`.
  */
-export async function executePlan(rootFd: number, plan: Plan, policy: Policy, hooks: ExecuteHooks = {}, signal?: AbortSignal): Promise<Outcome> {
+export async function executePlan(rootDir: Anchor, plan: Plan, policy: Policy, hooks: ExecuteHooks = {}, signal?: AbortSignal): Promise<Outcome> {
   const pacer = new Pacer(signal)
   const targets: TargetOutcome[] = []
-  for (const t of plan.targets) targets.push(await executeTarget(rootFd, t, policy, hooks, pacer))
+  for (const t of plan.targets) targets.push(await executeTarget(rootDir, t, policy, hooks, pacer))
   const totals = emptyTally()
   for (const t of targets) {
     totals.files += t.files
@@ -76,7 +76,7 @@ export async function executePlan(rootFd: number, plan: Plan, policy: Policy, ho
   return { targets, totals, errors: targets.flatMap((t) => t.errors), cancelled: pacer.stopped }
 }
 
-async function executeTarget(rootFd: number, planned: TargetPlan, policy: Policy, hooks: ExecuteHooks, pacer: Pacer): Promise<TargetOutcome> {
+async function executeTarget(rootDir: Anchor, planned: TargetPlan, policy: Policy, hooks: ExecuteHooks, pacer: Pacer): Promise<TargetOutcome> {
   const out: TargetOutcome = { path: planned.path, result: 'missing', ...emptyTally(), kept: [], keptTotal: 0, errors: [] }
   if (planned.status === 'present' && pacer.stopped) {
     out.result = 'cancelled'
@@ -88,7 +88,7 @@ async function executeTarget(rootFd: number, planned: TargetPlan, policy: Policy
     return out
   }
   hooks.beforeTarget?.(planned.path)
-  const found = lookupTarget(rootFd, planned.path)
+  const found = lookupTarget(rootDir, planned.path)
   if (!found.found) {
     out.result = found.missing ? 'missing' : 'refused'
     out.reason = found.reason
@@ -110,7 +110,7 @@ async function executeTarget(rootFd: number, planned: TargetPlan, policy: Policy
       },
       leaf(e) {
         try {
-          unlinkAt(e.parentFd, e.name)
+          unlinkAt(e.parent, e.name)
         } catch (err) {
           if ((err as NodeJS.ErrnoException).code === 'ENOENT') return false
           out.errors.push(toDeleteError(e.rel, err))
@@ -136,7 +136,7 @@ async function executeTarget(rootFd: number, planned: TargetPlan, policy: Policy
       for (let attempt = 0; ; attempt++) {
         try {
           hooks.beforeRmdir?.(e.rel)
-          rmdirAt(e.parentFd, e.name)
+          rmdirAt(e.parent, e.name)
           out.dirs++
           return true
         } catch (err) {
@@ -151,10 +151,10 @@ async function executeTarget(rootFd: number, planned: TargetPlan, policy: Policy
         }
       }
     }
-    const stays = await visit({ parentFd: target.parentFd, name: target.name, rel: planned.path, st: target.st, kind: target.kind }, dev, policy, remover, pacer)
+    const stays = await visit({ parent: target.parent, name: target.name, rel: planned.path, st: target.st, kind: target.kind }, dev, policy, remover, pacer)
     out.result = out.errors.length > 0 ? 'failed' : pacer.stopped && stays ? 'cancelled' : stays ? 'purged-kept' : 'purged'
     return out
   } finally {
-    closeFd(target.parentFd)
+    target.parent.close()
   }
 }

@@ -7,7 +7,7 @@
  */
 import fs from 'node:fs'
 import type { Policy } from './policy.js'
-import { closeFd, kindOf, lstatAt, openCheckedDir, readlinkAt, type Kind } from './fsat.js'
+import { kindOf, lstatAt, openCheckedDir, openDirStream, readlinkAt, type Anchor, type Kind } from './fsat.js'
 
 export interface FpEntry {
   kind: Kind
@@ -36,9 +36,9 @@ export interface FpChange {
   what: string
 }
 
-export function takeFingerprint(rootFd: number, policy: Policy): Fingerprint {
+export function takeFingerprint(rootDir: Anchor, policy: Policy): Fingerprint {
   const fp: Fingerprint = { entries: new Map(), roots: [] }
-  walkDir(rootFd, '', false, policy, fp, null)
+  walkDir(rootDir, '', false, policy, fp, null)
   return fp
 }
 
@@ -48,10 +48,10 @@ function record(st: fs.Stats, kind: Kind): FpEntry {
     : { kind, ino: st.ino, size: st.size, mtimeMs: st.mtimeMs }
 }
 
-function walkDir(dirFd: number, dirRel: string, inProtected: boolean, policy: Policy, fp: Fingerprint, root: ProtectedRoot | null): void {
+function walkDir(dirA: Anchor, dirRel: string, inProtected: boolean, policy: Policy, fp: Fingerprint, root: ProtectedRoot | null): void {
   let dir: fs.Dir
   try {
-    dir = fs.opendirSync(`/proc/self/fd/${dirFd}`, { encoding: 'buffer' as BufferEncoding, bufferSize: 256 })
+    dir = openDirStream(dirA)
   } catch {
     if (inProtected) {
       const e = fp.entries.get(dirRel)
@@ -65,7 +65,7 @@ function walkDir(dirFd: number, dirRel: string, inProtected: boolean, policy: Po
       const rel = dirRel === '' ? name.toString('utf8') : `${dirRel}/${name.toString('utf8')}`
       let st: fs.Stats
       try {
-        st = lstatAt(dirFd, name)
+        st = lstatAt(dirA, name)
       } catch {
         continue
       }
@@ -76,7 +76,7 @@ function walkDir(dirFd: number, dirRel: string, inProtected: boolean, policy: Po
         const entry = record(st, kind)
         if (kind === 'symlink') {
           try {
-            entry.link = readlinkAt(dirFd, name)
+            entry.link = readlinkAt(dirA, name)
           } catch {
             entry.unreadable = true
           }
@@ -89,18 +89,18 @@ function walkDir(dirFd: number, dirRel: string, inProtected: boolean, policy: Po
         if (myRoot) myRoot.entries++
       }
       if (kind !== 'dir') continue
-      let childFd: number
+      let child: Anchor
       try {
-        childFd = openCheckedDir(dirFd, name, st)
+        child = openCheckedDir(dirA, name, st)
       } catch {
         const e = fp.entries.get(rel)
         if (e) e.unreadable = true
         continue
       }
       try {
-        walkDir(childFd, rel, isProtected, policy, fp, isProtected ? myRoot : null)
+        walkDir(child, rel, isProtected, policy, fp, isProtected ? myRoot : null)
       } finally {
-        closeFd(childFd)
+        child.close()
       }
     }
   } finally {

@@ -1,18 +1,26 @@
 /**
- * Directory-anchored filesystem access (Linux).
+ * Directory-anchored filesystem access.
  *
  * Node has no openat/unlinkat/fstatat. On Linux, /proc/self/fd/N is a magic link to whatever
  * directory fd N has open: resolving `/proc/self/fd/N/name` looks `name` up in *that* directory,
  * even after its path was renamed or replaced by a symlink. Only the final component is then
  * looked up, and lstat/unlink/rmdir never follow it; directories are opened with O_NOFOLLOW.
+ *
+ * Where /proc/self/fd is not available (other platforms), the fallback works on paths and
+ * re-checks, before every operation in a directory and after descending, that the directory's
+ * path still names the device+inode that was opened (the tmpwatch approach). That narrows the
+ * race window to between the check and the call; it does not close it (see SECURITY.md).
  * Names are Buffers so that file names that are not valid UTF-8 can still be removed.
  */
 import fs from 'node:fs'
 import { fail } from './errors.js'
 
 const O_DIR = fs.constants.O_RDONLY | fs.constants.O_DIRECTORY | fs.constants.O_NOFOLLOW
+const SLASH = Buffer.from('/')
 
-export function anchoredFsAvailable(): boolean {
+export type AnchorMode = 'proc' | 'recheck'
+
+function procAvailable(): boolean {
   try {
     return fs.statSync('/proc/self/fd').isDirectory()
   } catch {
@@ -20,55 +28,16 @@ export function anchoredFsAvailable(): boolean {
   }
 }
 
-export function at(fd: number, name: Buffer): Buffer {
-  return Buffer.concat([Buffer.from(`/proc/self/fd/${fd}/`), name])
+let mode: AnchorMode = procAvailable() ? 'proc' : 'recheck'
+
+/** Which strategy is in use; `setAnchorMode('recheck')` forces the fallback (tests run it on Linux). */
+export function anchorMode(): AnchorMode {
+  return mode
 }
 
-/** Opens an absolute directory path; the final component must not be a link. */
-export function openDirPath(path: string): number {
-  return fs.openSync(path, O_DIR)
-}
-
-/** Opens `name` inside directory `fd`; fails (ENOTDIR/ELOOP) when it is a link or not a directory. */
-export function openDirAt(fd: number, name: Buffer): number {
-  return fs.openSync(at(fd, name), O_DIR)
-}
-
-export function lstatAt(fd: number, name: Buffer): fs.Stats {
-  return fs.lstatSync(at(fd, name))
-}
-
-export function unlinkAt(fd: number, name: Buffer): void {
-  fs.unlinkSync(at(fd, name))
-}
-
-export function rmdirAt(fd: number, name: Buffer): void {
-  fs.rmdirSync(at(fd, name))
-}
-
-export function readlinkAt(fd: number, name: Buffer): string {
-  return fs.readlinkSync(at(fd, name), 'utf8')
-}
-
-export function readDirFd(fd: number): Buffer[] {
-  return fs.readdirSync(`/proc/self/fd/${fd}`, { encoding: 'buffer' })
-}
-
-export function closeFd(fd: number): void {
-  try {
-    fs.closeSync(fd)
-  } catch {
-    // already closed: nothing to release
-  }
-}
-
-export type Kind = 'file' | 'dir' | 'symlink' | 'special'
-
-export function kindOf(st: fs.Stats): Kind {
-  if (st.isSymbolicLink()) return 'symlink'
-  if (st.isDirectory()) return 'dir'
-  if (st.isFile()) return 'file'
-  return 'special'
+export function setAnchorMode(m: AnchorMode): void {
+  if (m === 'proc' && !procAvailable()) throw fail('ERR_PLATFORM', '/proc/self/fd is not available on this system')
+  mode = m
 }
 
 export interface NodeId {
@@ -80,23 +49,115 @@ export function sameNode(a: NodeId, b: NodeId): boolean {
   return a.dev === b.dev && a.ino === b.ino
 }
 
+function changed(path: Buffer): Error {
+  return fail('ECHANGED', `directory ${path.toString('utf8')} was replaced while it was being purged`)
+}
+
+/** An open directory: its fd, the path it was opened by, and its device+inode. */
+export class Anchor implements NodeId {
+  private constructor(
+    readonly fd: number,
+    readonly path: Buffer,
+    readonly dev: number,
+    readonly ino: number
+  ) {}
+
+  private static fromFd(fd: number, path: Buffer): Anchor {
+    const st = fs.fstatSync(fd)
+    return new Anchor(fd, path, st.dev, st.ino)
+  }
+
+  /** Opens an absolute directory path; its final component must not be a link. */
+  static open(path: string): Anchor {
+    return Anchor.fromFd(fs.openSync(path, O_DIR), Buffer.from(path))
+  }
+
+  /** The path through which `name` in this directory is reached. */
+  child(name: Buffer): Buffer {
+    if (mode === 'proc') return Buffer.concat([Buffer.from(`/proc/self/fd/${this.fd}/`), name])
+    this.recheck()
+    return Buffer.concat([this.path, SLASH, name])
+  }
+
+  /** The path to list this directory by. */
+  listPath(): Buffer {
+    if (mode === 'proc') return Buffer.from(`/proc/self/fd/${this.fd}`)
+    this.recheck()
+    return this.path
+  }
+
+  /** Opens directory `name` here; fails (ENOTDIR/ELOOP) when it is a link or not a directory. */
+  openChild(name: Buffer): Anchor {
+    return Anchor.fromFd(fs.openSync(this.child(name), O_DIR), Buffer.concat([this.path, SLASH, name]))
+  }
+
+  /** Fallback mode: proves the path still names this directory (throws ECHANGED). No-op with /proc. */
+  recheck(): void {
+    if (mode === 'proc') return
+    let st: fs.Stats
+    try {
+      st = fs.lstatSync(this.path)
+    } catch {
+      throw changed(this.path)
+    }
+    if (!st.isDirectory() || !sameNode(st, this)) throw changed(this.path)
+  }
+
+  close(): void {
+    try {
+      fs.closeSync(this.fd)
+    } catch {
+      // already closed: nothing to release
+    }
+  }
+}
+
+export function lstatAt(dir: Anchor, name: Buffer): fs.Stats {
+  return fs.lstatSync(dir.child(name))
+}
+
+export function unlinkAt(dir: Anchor, name: Buffer): void {
+  fs.unlinkSync(dir.child(name))
+}
+
+export function rmdirAt(dir: Anchor, name: Buffer): void {
+  fs.rmdirSync(dir.child(name))
+}
+
+export function readlinkAt(dir: Anchor, name: Buffer): string {
+  return fs.readlinkSync(dir.child(name), 'utf8')
+}
+
+/** Streams a directory's entries (never reads it whole). */
+export function openDirStream(dir: Anchor): fs.Dir {
+  return fs.opendirSync(dir.listPath(), { encoding: 'buffer' as BufferEncoding, bufferSize: 256 })
+}
+
+export type Kind = 'file' | 'dir' | 'symlink' | 'special'
+
+export function kindOf(st: fs.Stats): Kind {
+  if (st.isSymbolicLink()) return 'symlink'
+  if (st.isDirectory()) return 'dir'
+  if (st.isFile()) return 'file'
+  return 'special'
+}
+
 /**
- * Opens the directory `name` in `parentFd` and proves it is the node `expected` describes
+ * Opens the directory `name` in `parent` and proves it is the node `expected` describes
  * (a swap between lstat and open is caught here). Throws ECHANGED when it is not.
  */
-export function openCheckedDir(parentFd: number, name: Buffer, expected: fs.Stats): number {
-  const fd = openDirAt(parentFd, name)
-  const st = fs.fstatSync(fd)
-  if (!sameNode(st, expected)) {
-    closeFd(fd)
+export function openCheckedDir(parent: Anchor, name: Buffer, expected: NodeId): Anchor {
+  const dir = parent.openChild(name)
+  if (!sameNode(dir, expected)) {
+    dir.close()
     throw fail('ECHANGED', 'directory was replaced between check and open')
   }
-  return fd
+  return dir
 }
 
 export interface ResolvedTarget {
-  /** Open fd of the target's parent directory; the caller closes it. */
-  parentFd: number
+  /** The target's parent directory, open; the caller closes it. */
+  parent: Anchor
   name: Buffer
   st: fs.Stats
   kind: Kind
@@ -107,18 +168,18 @@ export type TargetLookup =
   | { found: false; missing: boolean; reason: string }
 
 /**
- * Walks `rel` segment by segment from the root fd without following any link, so a parent that
+ * Walks `rel` segment by segment from the root without following any link, so a parent that
  * is a symlink (e.g. `data -> /elsewhere` for `data/redis`) refuses the target instead of leaving root.
  */
-export function lookupTarget(rootFd: number, rel: string): TargetLookup {
+export function lookupTarget(root: Anchor, rel: string): TargetLookup {
   const segments = rel.split('/')
-  let fd = rootFd
-  const opened: number[] = []
+  let dir = root
+  const opened: Anchor[] = []
   try {
     for (let i = 0; i < segments.length - 1; i++) {
       try {
-        fd = openDirAt(fd, Buffer.from(segments[i]))
-        opened.push(fd)
+        dir = dir.openChild(Buffer.from(segments[i]))
+        opened.push(dir)
       } catch (err) {
         const code = (err as NodeJS.ErrnoException).code
         if (code === 'ENOENT') return { found: false, missing: true, reason: 'does not exist' }
@@ -132,15 +193,15 @@ export function lookupTarget(rootFd: number, rel: string): TargetLookup {
     const name = Buffer.from(segments[segments.length - 1])
     let st: fs.Stats
     try {
-      st = lstatAt(fd, name)
+      st = lstatAt(dir, name)
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code
       if (code === 'ENOENT') return { found: false, missing: true, reason: 'does not exist' }
       return { found: false, missing: false, reason: `cannot inspect it: ${code ?? err}` }
     }
-    const parentFd = opened.length > 0 ? (opened.pop() as number) : openDirAt(rootFd, Buffer.from('.'))
-    return { found: true, target: { parentFd, name, st, kind: kindOf(st) } }
+    const parent = opened.length > 0 ? (opened.pop() as Anchor) : root.openChild(Buffer.from('.'))
+    return { found: true, target: { parent, name, st, kind: kindOf(st) } }
   } finally {
-    for (const o of opened) closeFd(o)
+    for (const o of opened) o.close()
   }
 }

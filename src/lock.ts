@@ -5,7 +5,7 @@
  */
 import fs from 'node:fs'
 import os from 'node:os'
-import { at, unlinkAt } from './fsat.js'
+import { unlinkAt, type Anchor } from './fsat.js'
 import { fail } from './errors.js'
 
 export const LOCK_FILE = '.safe-purge.lock'
@@ -25,28 +25,27 @@ function alive(pid: number): boolean {
   }
 }
 
-function readHolder(rootFd: number): Holder | null {
+function readHolder(root: Anchor): Holder | null {
   try {
-    return JSON.parse(fs.readFileSync(at(rootFd, Buffer.from(LOCK_FILE)), 'utf8')) as Holder
+    return JSON.parse(fs.readFileSync(root.child(Buffer.from(LOCK_FILE)), 'utf8')) as Holder
   } catch {
     return null
   }
 }
 
 /** Takes the lock or throws ERR_LOCKED. Returns the release function; `warn` hears of stale locks. */
-export function acquireLock(rootFd: number, rootPath: string, warn: (line: string) => void): () => void {
+export function acquireLock(root: Anchor, rootPath: string, warn: (line: string) => void): () => void {
   const me: Holder = { pid: process.pid, host: os.hostname(), startedAt: new Date().toISOString() }
-  const lockPath = at(rootFd, Buffer.from(LOCK_FILE))
   for (let attempt = 0; attempt < 2; attempt++) {
     try {
-      const fd = fs.openSync(lockPath, fs.constants.O_WRONLY | fs.constants.O_CREAT | fs.constants.O_EXCL | fs.constants.O_NOFOLLOW, 0o644)
+      const fd = fs.openSync(root.child(Buffer.from(LOCK_FILE)), fs.constants.O_WRONLY | fs.constants.O_CREAT | fs.constants.O_EXCL | fs.constants.O_NOFOLLOW, 0o644)
       fs.writeSync(fd, JSON.stringify(me))
       fs.closeSync(fd)
       return () => {
-        const holder = readHolder(rootFd)
+        const holder = readHolder(root)
         if (holder?.pid === me.pid && holder.host === me.host) {
           try {
-            unlinkAt(rootFd, Buffer.from(LOCK_FILE))
+            unlinkAt(root, Buffer.from(LOCK_FILE))
           } catch {
             // already gone: nothing to release
           }
@@ -58,13 +57,13 @@ export function acquireLock(rootFd: number, rootPath: string, warn: (line: strin
         warn(`could not take the lock ${rootPath}/${LOCK_FILE} (${code}); going on without it`)
         return () => {}
       }
-      const holder = readHolder(rootFd)
+      const holder = readHolder(root)
       if (holder && (holder.host !== me.host || alive(holder.pid))) {
         throw fail('ERR_LOCKED', `another safe-purge (pid ${holder.pid} on ${holder.host}, since ${holder.startedAt}) is purging ${rootPath}: wait for it, or delete ${rootPath}/${LOCK_FILE} if that process is gone`)
       }
       warn(`removing a stale lock ${rootPath}/${LOCK_FILE} (${holder ? `pid ${holder.pid} is gone` : 'unreadable'})`)
       try {
-        unlinkAt(rootFd, Buffer.from(LOCK_FILE))
+        unlinkAt(root, Buffer.from(LOCK_FILE))
       } catch {
         // someone else removed it first; retry the create
       }

@@ -4,7 +4,7 @@
  * mount points, parents of those). A dry run prints exactly this.
  */
 import type { Policy } from './policy.js'
-import { closeFd, lookupTarget, type Kind } from './fsat.js'
+import { lookupTarget, type Anchor, type Kind } from './fsat.js'
 import { Pacer, visit, type KeepReason, type Visitor } from './walk.js'
 import { errorMessage } from './errors.js'
 
@@ -54,9 +54,9 @@ export function addKept(list: KeptEntry[], entry: KeptEntry): void {
   if (list.length < KEPT_LIST_LIMIT) list.push(entry)
 }
 
-export async function scanTargets(rootFd: number, root: string, targets: readonly string[], policy: Policy, pacer = new Pacer()): Promise<Plan> {
+export async function scanTargets(rootDir: Anchor, root: string, targets: readonly string[], policy: Policy, pacer = new Pacer()): Promise<Plan> {
   const planned: TargetPlan[] = []
-  for (const t of targets) planned.push(await scanTarget(rootFd, t, policy, pacer))
+  for (const t of targets) planned.push(await scanTarget(rootDir, t, policy, pacer))
   const totals = { ...emptyTally(), kept: 0 }
   for (const t of planned) {
     totals.files += t.files
@@ -68,9 +68,9 @@ export async function scanTargets(rootFd: number, root: string, targets: readonl
   return { root, targets: planned, totals }
 }
 
-export async function scanTarget(rootFd: number, rel: string, policy: Policy, pacer = new Pacer()): Promise<TargetPlan> {
+export async function scanTarget(rootDir: Anchor, rel: string, policy: Policy, pacer = new Pacer()): Promise<TargetPlan> {
   const plan: TargetPlan = { path: rel, status: 'missing', ...emptyTally(), kept: [], keptTotal: 0, unreadable: [] }
-  const found = lookupTarget(rootFd, rel)
+  const found = lookupTarget(rootDir, rel)
   if (!found.found) {
     plan.status = found.missing ? 'missing' : 'refused'
     plan.reason = found.reason
@@ -104,9 +104,9 @@ export async function scanTarget(rootFd: number, rel: string, policy: Policy, pa
     }
   }
   try {
-    await visit({ parentFd: target.parentFd, name: target.name, rel, st: target.st, kind: target.kind }, target.st.dev, policy, counter, pacer)
+    await visit({ parent: target.parent, name: target.name, rel, st: target.st, kind: target.kind }, target.st.dev, policy, counter, pacer)
   } finally {
-    closeFd(target.parentFd)
+    target.parent.close()
   }
   return plan
 }

@@ -7,7 +7,7 @@ import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { fail } from './errors.js'
-import { closeFd, openDirPath, sameNode, type NodeId } from './fsat.js'
+import { Anchor, sameNode, type NodeId } from './fsat.js'
 
 export const SYSTEM_DIRS: readonly string[] = [
   '/', '/bin', '/boot', '/dev', '/etc', '/home', '/lib', '/lib32', '/lib64', '/libx32', '/media', '/mnt',
@@ -82,12 +82,11 @@ export function guardRoot(input: string, genv: GuardEnv): RootInfo {
 }
 
 /** Opens the guarded root and checks it is still the node that was guarded. */
-export function openRoot(root: RootInfo): number {
-  const fd = openDirPath(root.path)
-  const st = fs.fstatSync(fd)
-  if (!sameNode(st, root)) {
-    closeFd(fd)
+export function openRoot(root: RootInfo): Anchor {
+  const dir = Anchor.open(root.path)
+  if (!sameNode(dir, root)) {
+    dir.close()
     throw fail('ERR_ROOT_CHANGED', `root ${root.path} changed while it was being checked: rerun`)
   }
-  return fd
+  return dir
 }

@@ -10,7 +10,7 @@ import { executePlan, type ExecuteHooks, type Outcome, type DeleteError } from '
 import { diffFingerprints, takeFingerprint, type Fingerprint } from './fingerprint.js'
 import { Compose, type DockerState } from './compose.js'
 import { externalVolumes, findComposeFiles, projectName } from './compose-files.js'
-import { anchoredFsAvailable, closeFd, lookupTarget } from './fsat.js'
+import { lookupTarget, type Anchor } from './fsat.js'
 import { buildReport, planLines, previewTargets, resultLines, type Report, type Verification } from './report.js'
 import { fail, errorMessage } from './errors.js'
 import { runCommand, type Runner } from './exec.js'
@@ -56,9 +56,6 @@ interface Prepared {
 
 /** Validates everything; throws a coded error, and touches nothing, on any violation. */
 export function prepare(settings: Settings, deps: RunDeps): Prepared {
-  if (!anchoredFsAvailable()) {
-    throw fail('ERR_PLATFORM', 'safe-purge needs Linux /proc/self/fd to delete anchored to opened directories; run it on a Linux runner')
-  }
   const root = guardRoot(settings.root, deps.guardEnv ?? defaultGuardEnv(deps.env))
   const composeFiles = settings.docker === 'off' && settings.composeFiles.length === 0 ? [] : findComposeFiles(root.path, settings.composeFiles)
   const exact = [...composeFiles, ...(settings.configFile ? [settings.configFile] : []), LOCK_FILE]
@@ -85,12 +82,12 @@ export async function run(settings: Settings, deps: RunDeps): Promise<Report> {
   const { root, policy, targets, compose } = prep
   log.info(`root: ${root.path}${settings.dryRun ? ' (dry run: nothing will be changed)' : ''}`)
 
-  const rootFd = openRoot(root)
+  const rootDir = openRoot(root)
   try {
-    const warnings = preflight(rootFd)
+    const warnings = preflight(rootDir)
     for (const w of warnings) log.warning(w)
     const plan = await log.group('Plan', async () => {
-      const p = await scanTargets(rootFd, root.path, targets, policy)
+      const p = await scanTargets(rootDir, root.path, targets, policy)
       for (const line of planLines(previewTargets(p, true))) log.info(line)
       return p
     })
@@ -110,9 +107,9 @@ export async function run(settings: Settings, deps: RunDeps): Promise<Report> {
       if (refusal) throw fail('ERR_NOT_CONFIRMED', refusal)
     }
 
-    const release = settings.dryRun ? () => {} : acquireLock(rootFd, root.path, (w) => log.warning(w))
+    const release = settings.dryRun ? () => {} : acquireLock(rootDir, root.path, (w) => log.warning(w))
     try {
-      const before = await log.group('Fingerprint protected paths', async () => takeFingerprint(rootFd, policy))
+      const before = await log.group('Fingerprint protected paths', async () => takeFingerprint(rootDir, policy))
       let outcome: Outcome | null = null
       let failure: string | null = null
       const cancelled = (): boolean => deps.signal?.aborted === true
@@ -125,14 +122,14 @@ export async function run(settings: Settings, deps: RunDeps): Promise<Report> {
         } catch (err) {
           failure = `docker compose down failed, so no file was deleted (containers may still be writing): ${errorMessage(err)}`
         }
-        if (!failure && !cancelled()) outcome = await log.group('Purge', async () => executePlan(rootFd, plan, policy, deps.executeHooks, deps.signal))
+        if (!failure && !cancelled()) outcome = await log.group('Purge', async () => executePlan(rootDir, plan, policy, deps.executeHooks, deps.signal))
       }
       if (cancelled()) {
         failure = outcome ? 'cancelled during the purge: stopped at a safe point; what was not reached is still there' : 'cancelled before anything was deleted'
         log.warning(failure)
       }
       const verification = await log.group('Verify', async () => {
-        const v = await verify(rootFd, policy, before, plan, outcome)
+        const v = await verify(rootDir, policy, before, plan, outcome)
         await compose.verify(docker)
         return v
       })
@@ -146,30 +143,30 @@ export async function run(settings: Settings, deps: RunDeps): Promise<Report> {
       release()
     }
   } finally {
-    closeFd(rootFd)
+    rootDir.close()
   }
 }
 
 /** The seed's pre-flight: say when the precious things are absent, without failing. */
-function preflight(rootFd: number): string[] {
+function preflight(rootDir: Anchor): string[] {
   const out: string[] = []
   for (const p of ['models', '.env']) {
-    const found = lookupTarget(rootFd, p)
-    if (found.found) closeFd(found.target.parentFd)
+    const found = lookupTarget(rootDir, p)
+    if (found.found) found.target.parent.close()
     else if (found.missing) out.push(`preflight: ${p} is absent from root (nothing to protect there); check that root is the right directory`)
   }
   return out
 }
 
-async function verify(rootFd: number, policy: Policy, before: Fingerprint, plan: Plan, outcome: Outcome | null): Promise<Verification> {
-  const after = takeFingerprint(rootFd, policy)
+async function verify(rootDir: Anchor, policy: Policy, before: Fingerprint, plan: Plan, outcome: Outcome | null): Promise<Verification> {
+  const after = takeFingerprint(rootDir, policy)
   const { missing, changed } = diffFingerprints(before, after)
   const leftovers: { path: string; remaining: number }[] = []
   if (outcome) {
     for (const [i, t] of plan.targets.entries()) {
       // A cancelled target is expected to hold what was not reached; the report says so.
       if (t.status !== 'present' || outcome.targets[i].result === 'cancelled') continue
-      const again = await scanTarget(rootFd, t.path, policy)
+      const again = await scanTarget(rootDir, t.path, policy)
       const remaining = again.status === 'present' ? again.files + again.others + again.dirs : 0
       if (remaining > 0) leftovers.push({ path: t.path, remaining })
     }

@@ -6,13 +6,13 @@
  */
 import fs from 'node:fs'
 import type { Policy } from './policy.js'
-import { closeFd, kindOf, lstatAt, openCheckedDir, type Kind } from './fsat.js'
+import { kindOf, lstatAt, openCheckedDir, openDirStream, type Anchor, type Kind } from './fsat.js'
 
 export type KeepReason = 'protected' | 'mount-point'
 
 export interface WalkEntry {
-  /** Open fd of the directory holding this entry (valid only during the callback). */
-  parentFd: number
+  /** The open directory holding this entry (valid only during the callback). */
+  parent: Anchor
   name: Buffer
   /** Root-relative path, for policy and reports. */
   rel: string
@@ -77,9 +77,9 @@ export async function visit(e: WalkEntry, dev: number, policy: Policy, v: Visito
 
 /** Visits the children of directory `e`, opened anchored and checked to be the node lstat saw. */
 export async function visitChildren(e: WalkEntry, dev: number, policy: Policy, v: Visitor, pacer: Pacer): Promise<boolean> {
-  let fd: number
+  let dirA: Anchor
   try {
-    fd = openCheckedDir(e.parentFd, e.name, e.st)
+    dirA = openCheckedDir(e.parent, e.name, e.st)
   } catch (err) {
     v.error(e.rel, err)
     return true
@@ -87,7 +87,7 @@ export async function visitChildren(e: WalkEntry, dev: number, policy: Policy, v
   let stays = false
   let dir: fs.Dir | undefined
   try {
-    dir = fs.opendirSync(`/proc/self/fd/${fd}`, { encoding: 'buffer' as BufferEncoding, bufferSize: 256 })
+    dir = openDirStream(dirA)
     for (let d = dir.readSync(); d !== null; d = dir.readSync()) {
       await pacer.tick()
       if (pacer.stopped) {
@@ -98,7 +98,7 @@ export async function visitChildren(e: WalkEntry, dev: number, policy: Policy, v
       const rel = `${e.rel}/${name.toString('utf8')}`
       let st: fs.Stats
       try {
-        st = lstatAt(fd, name)
+        st = lstatAt(dirA, name)
       } catch (err) {
         if ((err as NodeJS.ErrnoException).code === 'ENOENT') continue
         v.error(rel, err)
@@ -106,8 +106,10 @@ export async function visitChildren(e: WalkEntry, dev: number, policy: Policy, v
         continue
       }
       v.afterLstat?.(rel)
-      if (await visit({ parentFd: fd, name, rel, st, kind: kindOf(st) }, dev, policy, v, pacer)) stays = true
+      if (await visit({ parent: dirA, name, rel, st, kind: kindOf(st) }, dev, policy, v, pacer)) stays = true
     }
+    // After descending: the directory must still be the one that was opened (fallback mode).
+    dirA.recheck()
   } catch (err) {
     v.error(e.rel, err)
     stays = true
@@ -117,7 +119,7 @@ export async function visitChildren(e: WalkEntry, dev: number, policy: Policy, v
     } catch {
       // closing a finished directory stream can only fail if it is already closed
     }
-    closeFd(fd)
+    dirA.close()
   }
   return stays
 }
