@@ -145,3 +145,20 @@ describe.each(nodes)('dist/index.js under %s', (_label, node) => {
     }
   })
 })
+
+describe('a root whose name could forge workflow commands', () => {
+  test('the root path is escaped in every log line', () => {
+    const base = tempDir('sp-e2e-')
+    const root = path.join(base, 'env\n::error title=forged::owned')
+    fs.mkdirSync(root)
+    makeTree(root, MT5_TREE)
+    try {
+      const r = runAction({ root, docker: 'off' })
+      expect(r.status).toBe(1)
+      expect(r.stdout.split('\n').filter((l) => l.startsWith('::error title=forged'))).toEqual([])
+      expect(r.stdout).toMatch(/::error::refusing to purge .*env\\n::error title=forged::owned/)
+    } finally {
+      removeDir(base)
+    }
+  })
+})

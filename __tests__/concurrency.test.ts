@@ -32,7 +32,7 @@ const protectedNow = () => [...snapshot(root)].filter(([k]) => !/^(logs|data\/re
 
 describe('the lock', () => {
   test('a live holder refuses the second purge with its pid; nothing is deleted', async () => {
-    fs.writeFileSync(path.join(root, LOCK_FILE), JSON.stringify({ pid: process.pid, host: os.hostname(), startedAt: 'earlier' }))
+    fs.writeFileSync(path.join(root, LOCK_FILE), JSON.stringify({ pid: process.pid, host: os.hostname(), startedAt: 'earlier', token: 'held' }))
     const before = snapshot(root)
     await expect(purge(root)).rejects.toMatchObject({ code: 'ERR_LOCKED', message: expect.stringContaining(`pid ${process.pid}`) })
     expect(snapshot(root)).toEqual(before)
@@ -40,12 +40,18 @@ describe('the lock', () => {
 
   test('a stale lock (its process is gone) is taken over with a warning, and released after', async () => {
     const dead = spawnSync('true').pid as number
-    fs.writeFileSync(path.join(root, LOCK_FILE), JSON.stringify({ pid: dead, host: os.hostname(), startedAt: 'earlier' }))
+    fs.writeFileSync(path.join(root, LOCK_FILE), JSON.stringify({ pid: dead, host: os.hostname(), startedAt: 'earlier', token: 'stale' }))
     const log = quietLogger()
     const report = await run(buildSettings(root, null, { docker: 'off', force: true }), { log, env: process.env, confirm: confirmByName })
     expect(report.ok).toBe(true)
     expect(log.captured.warnings.join('\n')).toMatch(/stale lock/)
     expect(exists(path.join(root, LOCK_FILE))).toBe(false)
+  })
+
+  test('an unreadable lock is not taken over: refused with the fix', async () => {
+    fs.writeFileSync(path.join(root, LOCK_FILE), '')
+    await expect(purge(root)).rejects.toMatchObject({ code: 'ERR_LOCKED', message: expect.stringMatching(/cannot be read.*delete it/) })
+    expect(exists(path.join(root, 'logs/trading.log'))).toBe(true)
   })
 
   test('the lock file cannot be a target', async () => {
@@ -126,6 +132,11 @@ describe('cancellation', () => {
     const report = await run(buildSettings(root, null, { docker: 'off', force: true }), { log: quietLogger(), env: process.env, confirm: confirmByName, signal: controller.signal })
     expect(report.cancelled).toBe('before-purge')
     expect(report.ok).toBe(false)
+    // Nothing ran, so nothing is counted as removed, and the targets are not clean.
+    expect(report.totals).toEqual({ files: 0, bytes: 0, dirs: 0, others: 0 })
+    expect(report.deleted).toEqual([])
+    expect(report.verified).toBe(false)
+    expect(report.failures).toContain('cancelled before anything was changed')
     expect(snapshot(root)).toEqual(beforeAll)
   })
 })

@@ -156,7 +156,58 @@ describe('mount points inside a target are never crossed', () => {
   })
 })
 
+describe('bind mounts (same filesystem, same st_dev) are mounts too', () => {
+  rootOnly('a bind mount inside a target is kept, and what it shows from outside the root survives', async () => {
+    makeTree(base, { 'outside/precious.db': 'outside the root', 'outside/sub/more.bin': 'more' })
+    const mnt = path.join(root, 'logs/cache')
+    fs.mkdirSync(mnt)
+    expect(spawnSync('mount', ['--bind', path.join(base, 'outside'), mnt]).status).toBe(0)
+    try {
+      const dry = await purge(root, { 'dry-run': true })
+      expect(dry.targets.find((t) => t.path === 'logs')?.kept).toEqual([{ path: 'logs/cache', reason: 'mount-point' }])
+      const report = await purge(root)
+      expect(fs.readFileSync(path.join(base, 'outside/precious.db'), 'utf8')).toBe('outside the root')
+      expect(fs.readFileSync(path.join(base, 'outside/sub/more.bin'), 'utf8')).toBe('more')
+      expect(report.targets.find((t) => t.path === 'logs')?.kept).toEqual([{ path: 'logs/cache', reason: 'mount-point' }])
+      expect(exists(path.join(root, 'logs/trading.log'))).toBe(false)
+    } finally {
+      spawnSync('umount', [mnt])
+    }
+  })
+
+  rootOnly('a target that is itself a bind mount is refused, and its contents survive', async () => {
+    makeTree(base, { 'outside/precious.db': 'outside the root' })
+    const mnt = path.join(root, 'data/redis')
+    expect(spawnSync('mount', ['--bind', path.join(base, 'outside'), mnt]).status).toBe(0)
+    try {
+      const report = await purge(root)
+      expect(fs.readFileSync(path.join(base, 'outside/precious.db'), 'utf8')).toBe('outside the root')
+      const t = report.targets.find((x) => x.path === 'data/redis')
+      expect(t?.result).toBe('refused')
+      expect(t?.reason).toMatch(/mount point/)
+      expect(report.ok).toBe(false)
+      expect(exists(path.join(root, 'logs'))).toBe(false)
+    } finally {
+      spawnSync('umount', [mnt])
+    }
+  })
+})
+
 describe('permission faults, as an unprivileged user', () => {
+  rootOnly('a dry run shows what a real run could not delete, and fails saying so', async () => {
+    fs.chmodSync(base, 0o755)
+    makeTree(root, { 'logs/locked/inside.log': 'x' })
+    execFileSync('chown', ['-R', '65534:65534', root])
+    const before = snapshot(root)
+    fs.chmodSync(path.join(root, 'logs/locked'), 0o000)
+    const { runAction } = await import('./helpers/action.js')
+    const r = runAction({ root, 'dry-run': 'true', docker: 'off' }, { env: { HOME: base }, workspace: base, asUser: { uid: 65534, gid: 65534 } })
+    fs.chmodSync(path.join(root, 'logs/locked'), 0o755)
+    expect(snapshot(root)).toEqual(before)
+    expect(r.status).toBe(1)
+    expect(r.stdout).toMatch(/::error::1 entr\(ies\) a real run could not delete; first: logs\/locked: cannot be read: EACCES/)
+  })
+
   rootOnly('undeletable entries fail the run, each named with a recovery hint; everything else is purged', async () => {
     const nobody = { uid: 65534, gid: 65534 }
     fs.chmodSync(base, 0o755)

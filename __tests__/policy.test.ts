@@ -112,6 +112,20 @@ describe('validateTargets', () => {
     expect(() => validateTargets(['logs', entry], policy)).toThrow(expect.objectContaining({ code }))
   })
 
+  test.each([
+    [['data'], ['data/keep/'], [], 'data/keep'],
+    [['data'], ['/data/keep/*.bin'], [], 'data/keep'],
+    [['deploy'], [], ['deploy/compose.yaml'], 'deploy/compose.yaml']
+  ])('a target %j containing a protected path known up front is a configuration error', (targets, extra, exact, inside) => {
+    expect(() => validateTargets(targets, createPolicy(extra, exact))).toThrow(
+      expect.objectContaining({ code: 'ERR_TARGET_CONTAINS_PROTECTED', message: expect.stringContaining(JSON.stringify(inside)) })
+    )
+  })
+
+  test('name patterns that can match anywhere do not make a target invalid (they are kept while scanning)', () => {
+    expect(validateTargets(['logs'], createPolicy(['*.ckpt', 'keep/', 'data/*']))).toEqual(['logs'])
+  })
+
   test('an empty list is refused', () => {
     expect(() => validateTargets([], policy)).toThrow(expect.objectContaining({ code: 'ERR_NO_TARGETS' }))
   })

@@ -59,6 +59,8 @@ describe('config file', () => {
 
   test.each([
     ['frobnicate: 1\n', /unknown key "frobnicate"/],
+    ['constructor: 1\n', /unknown key "constructor"/],
+    ['toString: x\n', /unknown key "toString"/],
     ['root: /\n', /root cannot be set/],
     ['force: yes\n', /force must be true or false/],
     ['dry-run: "true"\n', /dry-run must be true or false/],

@@ -30227,7 +30227,7 @@ function parseConfig(text, file) {
     }
     const out = {};
     for (const [key, value] of Object.entries(doc)) {
-        if (!(key in OPTION_KINDS)) {
+        if (!Object.hasOwn(OPTION_KINDS, key)) {
             const hint = key === 'root' || key === 'config' ? `${key} cannot be set in the config file (it locates the file)` : `known keys: ${Object.keys(OPTION_KINDS).join(', ')}`;
             throw (0,errors/* fail */.fJ)('ERR_CONFIG_KEY', `config file ${file}: unknown key ${JSON.stringify(key)}; ${hint}`);
         }
@@ -30408,7 +30408,38 @@ function validateTargets(entries, policy) {
     }
     const normalized = entries.map((e) => normalizeTarget(e, policy));
     const unique = [...new Set(normalized)].sort();
-    return unique.filter((t) => !unique.some((o) => o !== t && t.startsWith(`${o}/`)));
+    const targets = unique.filter((t) => !unique.some((o) => o !== t && t.startsWith(`${o}/`)));
+    for (const t of targets) {
+        const inside = anchoredProtected(policy).find((p) => p.startsWith(`${t}/`));
+        if (inside !== undefined) {
+            throw (0,_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .fail */ .fJ)('ERR_TARGET_CONTAINS_PROTECTED', `ephemeral entry ${JSON.stringify(t)} contains the protected path ${JSON.stringify(inside)}: list the subpaths to purge instead (e.g. ${t}/<subdir>)`);
+        }
+    }
+    return targets;
+}
+/**
+ * Protected paths known before any scan: the exact files, and the literal leading part of extra
+ * patterns anchored to a directory (`data/keep/` -> `data/keep`, `/a/b*` -> `a`). Name patterns
+ * without a slash (`config`) can match anywhere and are handled entry by entry while scanning.
+ */
+function anchoredProtected(policy) {
+    const out = [...policy.exact];
+    for (const raw of policy.extra) {
+        if (raw.startsWith('!') || raw.startsWith('#'))
+            continue;
+        const p = raw.replace(/^\//, '').replace(/\/+$/, '');
+        if (!p.includes('/') && !raw.startsWith('/'))
+            continue;
+        const literal = [];
+        for (const seg of p.split('/')) {
+            if (/[*?[\\]/.test(seg))
+                break;
+            literal.push(seg);
+        }
+        if (literal.length > 0)
+            out.push(literal.join('/'));
+    }
+    return out;
 }
 function normalizeTarget(entry, policy) {
     const shown = JSON.stringify(entry);
@@ -30454,13 +30485,17 @@ function normalizeTarget(entry, policy) {
 /* harmony export */ });
 /* unused harmony export VERSION */
 /* harmony import */ var _policy_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1237);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3916);
+
 
 const VERSION = '0.1.0';
 /** The plan's targets as report rows: what a run would do (`not-run` when a real run stopped before). */
 function previewTargets(plan, dryRun) {
     return plan.targets.map((p) => {
-        const result = p.status !== 'present' ? p.status : !dryRun ? 'not-run' : p.keptTotal > 0 ? 'would-purge-kept' : 'would-purge';
-        return { path: p.path, result, reason: p.reason, files: p.files, bytes: p.bytes, dirs: p.dirs, others: p.others, kept: p.kept, keptTotal: p.keptTotal };
+        const result = p.status !== 'present' ? p.status : !dryRun ? 'not-run' : p.keptTotal > 0 || p.unreadable.length > 0 ? 'would-purge-kept' : 'would-purge';
+        // A real run that stopped before the purge removed nothing: its rows count nothing.
+        const counts = dryRun ? { files: p.files, bytes: p.bytes, dirs: p.dirs, others: p.others } : { files: 0, bytes: 0, dirs: 0, others: 0 };
+        return { path: p.path, result, reason: p.reason, ...counts, kept: p.kept, keptTotal: p.keptTotal };
     });
 }
 function buildReport(x) {
@@ -30473,6 +30508,12 @@ function buildReport(x) {
         return { path: o.path, result: o.result, reason: o.reason, files: o.files, bytes: o.bytes, dirs: o.dirs, others: o.others, kept: o.kept, keptTotal: o.keptTotal };
     });
     const errors = [...(x.outcome?.errors ?? [])];
+    if (dry) {
+        // What the plan could not read, a real run could not delete: the dry run says so now.
+        for (const t of x.plan.targets)
+            for (const u of t.unreadable)
+                errors.push({ path: u.path, code: u.code, message: u.message, hint: (0,_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .recoveryHint */ .XS)(u.code, u.path) });
+    }
     for (const t of targets) {
         if (t.result === 'refused' && !errors.some((e) => e.path === t.path)) {
             errors.push({ path: t.path, code: 'EREFUSED', message: `refused: ${t.reason}`, hint: `check ${JSON.stringify(t.path)} with ls -la: safe-purge never follows a link out of a target` });
@@ -30481,14 +30522,14 @@ function buildReport(x) {
     const v = x.verification;
     const dockerOk = x.docker.errors.length === 0 && (x.docker.verification?.ok ?? true);
     const verified = v.missing.length === 0 && v.changed.length === 0 && v.leftovers.length === 0 && dockerOk;
-    const failures = [];
-    if (x.failure)
-        failures.push(x.failure);
+    const failures = [...x.failures];
     if (v.missing.length + v.changed.length > 0) {
         failures.push(`verification failed: ${v.missing.length} protected path(s) missing and ${v.changed.length} changed (first: ${showPath(v.missing[0] ?? v.changed[0]?.path ?? '')})`);
     }
-    if (errors.length > 0)
-        failures.push(`${errors.length} deletion error(s); first: ${showPath(errors[0].path)}: ${errors[0].message}`);
+    if (errors.length > 0) {
+        const what = dry ? 'entr(ies) a real run could not delete' : 'deletion error(s)';
+        failures.push(`${errors.length} ${what}; first: ${showPath(errors[0].path)}: ${errors[0].message}`);
+    }
     if (v.leftovers.length > 0)
         failures.push(`verification failed: ${v.leftovers.length} target(s) still hold deletable entries (first: ${showPath(v.leftovers[0].path)})`);
     for (const e of x.docker.errors)
@@ -30642,10 +30683,14 @@ var errors = __nccwpck_require__(3916);
  * even after its path was renamed or replaced by a symlink. Only the final component is then
  * looked up, and lstat/unlink/rmdir never follow it; directories are opened with O_NOFOLLOW.
  *
- * Where /proc/self/fd is not available (other platforms), the fallback works on paths and
- * re-checks, before every operation in a directory and after descending, that the directory's
- * path still names the device+inode that was opened (the tmpwatch approach). That narrows the
- * race window to between the check and the call; it does not close it (see SECURITY.md).
+ * Where /proc/self/fd is not available (other platforms), the fallback is tmpwatch's: chdir into
+ * the directory, prove with stat('.') that the working directory is the device+inode that was
+ * opened, then act on single-component relative names, which resolve in that inode whatever
+ * happens to its path. The chdir itself goes by path, hence the proof after it; directories are
+ * also re-checked after descending. See SECURITY.md for what remains.
+ *
+ * Mounts: a bind mount of the same filesystem has the same st_dev, so directories are compared
+ * by mount ID (mnt_id in /proc/self/fdinfo) as well; the fallback can only compare st_dev.
  * Names are Buffers so that file names that are not valid UTF-8 can still be removed.
  */
 
@@ -30660,7 +30705,12 @@ function procAvailable() {
         return false;
     }
 }
-let mode = procAvailable() ? 'proc' : 'recheck';
+// On Linux, /proc is required (a Linux without it is refused by the engine): the fallback is for
+// other platforms, and for tests that force it.
+let mode = procAvailable() || process.platform === 'linux' ? 'proc' : 'recheck';
+function procRequiredButMissing() {
+    return mode === 'proc' && !procAvailable();
+}
 /** Which strategy is in use; `setAnchorMode('recheck')` forces the fallback (tests run it on Linux). */
 function anchorMode() {
     return mode;
@@ -30668,7 +30718,45 @@ function anchorMode() {
 function setAnchorMode(m) {
     if (m === 'proc' && !procAvailable())
         throw fail('ERR_PLATFORM', '/proc/self/fd is not available on this system');
+    leaveCwd();
     mode = m;
+}
+// ---- fallback: the working directory as the anchor -------------------------------------------
+let cwdAnchor = null;
+let originalCwd = null;
+function enter(dir) {
+    if (cwdAnchor === dir)
+        return;
+    originalCwd ??= process.cwd();
+    cwdAnchor = null;
+    try {
+        process.chdir(dir.path.toString('utf8'));
+    }
+    catch {
+        throw changed(dir.path);
+    }
+    if (!sameNode(external_node_fs_default().statSync('.'), dir))
+        throw changed(dir.path);
+    cwdAnchor = dir;
+}
+/** Fallback mode: go back to the directory the process started in. */
+function leaveCwd() {
+    cwdAnchor = null;
+    if (originalCwd !== null) {
+        process.chdir(originalCwd);
+        originalCwd = null;
+    }
+}
+function mountIdOf(fd) {
+    if (mode !== 'proc')
+        return null;
+    try {
+        const m = /^mnt_id:\s*(\d+)/m.exec(external_node_fs_default().readFileSync(`/proc/self/fdinfo/${fd}`, 'utf8'));
+        return m ? Number(m[1]) : null;
+    }
+    catch {
+        return null;
+    }
 }
 function sameNode(a, b) {
     return a.dev === b.dev && a.ino === b.ino;
@@ -30676,21 +30764,29 @@ function sameNode(a, b) {
 function changed(path) {
     return (0,errors/* fail */.fJ)('ECHANGED', `directory ${path.toString('utf8')} was replaced while it was being purged`);
 }
-/** An open directory: its fd, the path it was opened by, and its device+inode. */
+/** An open directory: its fd, the path it was opened by, its device+inode and mount ID. */
 class Anchor {
     fd;
     path;
     dev;
     ino;
-    constructor(fd, path, dev, ino) {
+    mountId;
+    constructor(fd, path, dev, ino, 
+    /** Mount ID (Linux); null where it cannot be read. */
+    mountId) {
         this.fd = fd;
         this.path = path;
         this.dev = dev;
         this.ino = ino;
+        this.mountId = mountId;
     }
     static fromFd(fd, path) {
         const st = external_node_fs_default().fstatSync(fd);
-        return new Anchor(fd, path, st.dev, st.ino);
+        return new Anchor(fd, path, st.dev, st.ino, mountIdOf(fd));
+    }
+    /** True when `other` is on the same mount (a bind mount of the same filesystem is not). */
+    sameMount(other) {
+        return this.dev === other.dev && (this.mountId === null || other.mountId === null || this.mountId === other.mountId);
     }
     /** Opens an absolute directory path; its final component must not be a link. */
     static open(path) {
@@ -30700,15 +30796,15 @@ class Anchor {
     child(name) {
         if (mode === 'proc')
             return Buffer.concat([Buffer.from(`/proc/self/fd/${this.fd}/`), name]);
-        this.recheck();
-        return Buffer.concat([this.path, SLASH, name]);
+        enter(this);
+        return name;
     }
     /** The path to list this directory by. */
     listPath() {
         if (mode === 'proc')
             return Buffer.from(`/proc/self/fd/${this.fd}`);
-        this.recheck();
-        return this.path;
+        enter(this);
+        return Buffer.from('.');
     }
     /** Opens directory `name` here; fails (ENOTDIR/ELOOP) when it is a link or not a directory. */
     openChild(name) {
@@ -30729,6 +30825,8 @@ class Anchor {
             throw changed(this.path);
     }
     close() {
+        if (cwdAnchor === this)
+            cwdAnchor = null;
         try {
             external_node_fs_default().closeSync(this.fd);
         }
@@ -30928,9 +31026,10 @@ class Pacer {
 }
 /**
  * Visits `e` (and, for a directory, everything below it). Returns true when something stays.
- * Once the pacer is stopped, nothing more is touched and every unvisited entry stays.
+ * `mount` is the directory whose mount the walk must stay on (the root). Once the pacer is
+ * stopped, nothing more is touched and every unvisited entry stays.
  */
-async function visit(e, dev, policy, v, pacer) {
+async function visit(e, mount, policy, v, pacer) {
     if (pacer.stopped)
         return true;
     if (policy.isProtected(e.rel, e.kind === 'dir')) {
@@ -30939,15 +31038,20 @@ async function visit(e, dev, policy, v, pacer) {
     }
     if (e.kind !== 'dir')
         return v.leaf(e);
-    if (e.st.dev !== dev) {
-        v.keep(e, 'mount-point');
+    const stays = await visitChildren(e, mount, policy, v, pacer);
+    if (stays === 'mount-point')
         return true;
-    }
-    const stays = await visitChildren(e, dev, policy, v, pacer);
     return await v.leaveDir(e, stays || pacer.stopped);
 }
-/** Visits the children of directory `e`, opened anchored and checked to be the node lstat saw. */
-async function visitChildren(e, dev, policy, v, pacer) {
+/**
+ * Visits the children of directory `e`, opened anchored and checked to be the node lstat saw.
+ * A directory on another mount (another filesystem, or a bind mount) is kept, never entered.
+ */
+async function visitChildren(e, mount, policy, v, pacer) {
+    if (e.st.dev !== mount.dev) {
+        v.keep(e, 'mount-point');
+        return 'mount-point';
+    }
     let dirA;
     try {
         dirA = openCheckedDir(e.parent, e.name, e.st);
@@ -30955,6 +31059,11 @@ async function visitChildren(e, dev, policy, v, pacer) {
     catch (err) {
         v.error(e.rel, err);
         return true;
+    }
+    if (!mount.sameMount(dirA)) {
+        dirA.close();
+        v.keep(e, 'mount-point');
+        return 'mount-point';
     }
     let stays = false;
     let dir;
@@ -30980,7 +31089,7 @@ async function visitChildren(e, dev, policy, v, pacer) {
                 continue;
             }
             v.afterLstat?.(rel);
-            if (await visit({ parent: dirA, name, rel, st, kind: kindOf(st) }, dev, policy, v, pacer))
+            if (await visit({ parent: dirA, name, rel, st, kind: kindOf(st) }, mount, policy, v, pacer))
                 stays = true;
         }
         // After descending: the directory must still be the one that was opened (fallback mode).
@@ -31038,6 +31147,12 @@ async function scanTarget(rootDir, rel, policy, pacer = new Pacer()) {
         return plan;
     }
     const { target } = found;
+    if (target.kind === 'dir' && isOtherMount(rootDir, target.parent, target.name, target.st)) {
+        target.parent.close();
+        plan.status = 'refused';
+        plan.reason = 'it is a mount point (another filesystem or a bind mount), and safe-purge never crosses mounts; unmount it or drop it from ephemeral';
+        return plan;
+    }
     plan.status = 'present';
     plan.kind = target.kind;
     plan.dev = target.st.dev;
@@ -31063,17 +31178,31 @@ async function scanTarget(rootDir, rel, policy, pacer = new Pacer()) {
             return stays;
         },
         error(path, err) {
+            const code = err?.code ?? 'UNKNOWN';
             if (plan.unreadable.length < KEPT_LIST_LIMIT)
-                plan.unreadable.push({ path, message: (0,errors/* errorMessage */.gJ)(err) });
+                plan.unreadable.push({ path, code, message: `cannot be read: ${(0,errors/* errorMessage */.gJ)(err).split(', ')[0]}` });
         }
     };
     try {
-        await visit({ parent: target.parent, name: target.name, rel, st: target.st, kind: target.kind }, target.st.dev, policy, counter, pacer);
+        await visit({ parent: target.parent, name: target.name, rel, st: target.st, kind: target.kind }, rootDir, policy, counter, pacer);
     }
     finally {
         target.parent.close();
     }
     return plan;
+}
+function isOtherMount(root, parent, name, st) {
+    if (st.dev !== root.dev)
+        return true;
+    try {
+        const dir = openCheckedDir(parent, name, st);
+        const other = !root.sameMount(dir);
+        dir.close();
+        return other;
+    }
+    catch {
+        return false; // not openable now: the walk reports it
+    }
 }
 
 ;// CONCATENATED MODULE: ./src/execute.ts
@@ -31135,7 +31264,6 @@ async function executeTarget(rootDir, planned, policy, hooks, pacer) {
             out.errors.push(toDeleteError(planned.path, Object.assign(new Error(out.reason), { code: 'ECHANGED' })));
             return out;
         }
-        const dev = target.st.dev;
         const remover = {
             keep(e, reason) {
                 out.keptTotal++;
@@ -31181,7 +31309,7 @@ async function executeTarget(rootDir, planned, policy, hooks, pacer) {
                     if (code === 'ENOENT')
                         return true;
                     if (code === 'ENOTEMPTY' && attempt < NOT_EMPTY_RETRIES) {
-                        if (await visitChildren(e, dev, policy, remover, pacer))
+                        if ((await visitChildren(e, rootDir, policy, remover, pacer)) !== false)
                             return false;
                         continue;
                     }
@@ -31190,7 +31318,7 @@ async function executeTarget(rootDir, planned, policy, hooks, pacer) {
                 }
             }
         };
-        const stays = await visit({ parent: target.parent, name: target.name, rel: planned.path, st: target.st, kind: target.kind }, dev, policy, remover, pacer);
+        const stays = await visit({ parent: target.parent, name: target.name, rel: planned.path, st: target.st, kind: target.kind }, rootDir, policy, remover, pacer);
         out.result = out.errors.length > 0 ? 'failed' : pacer.stopped && stays ? 'cancelled' : stays ? 'purged-kept' : 'purged';
         return out;
     }
@@ -31661,17 +31789,26 @@ function externalVolumes(root, files) {
 
 // EXTERNAL MODULE: ./src/report.ts
 var src_report = __nccwpck_require__(665);
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __nccwpck_require__(7598);
+var external_node_crypto_default = /*#__PURE__*/__nccwpck_require__.n(external_node_crypto_);
 ;// CONCATENATED MODULE: ./src/lock.ts
 /**
- * One purge per root at a time: an O_EXCL lock file in the root, created through the root's fd.
- * A lock whose process is gone (same host) is stale and taken over; a live one refuses with the
- * holder's pid and start time.
+ * One purge per root at a time: a lock file in the root, reached through the root's open
+ * directory. It is created complete and atomically (written to a private file, then hard-linked
+ * to the lock name, which fails if the lock exists), so nobody ever reads a half-written lock.
+ * A lock whose process is gone (same host) is stale: it is unlinked only if it is still the very
+ * file that was read (same inode), and the lock is then taken by link again, so of two takers at
+ * most one gets it, unless both pass the inode check in the same instant (see SECURITY.md).
  */
 
 
 
 
+
+
 const LOCK_FILE = '.safe-purge.lock';
+const LOCK = Buffer.from(LOCK_FILE);
 function alive(pid) {
     try {
         process.kill(pid, 0);
@@ -31683,52 +31820,89 @@ function alive(pid) {
 }
 function readHolder(root) {
     try {
-        return JSON.parse(external_node_fs_default().readFileSync(root.child(Buffer.from(LOCK_FILE)), 'utf8'));
+        const fd = external_node_fs_default().openSync(root.child(LOCK), (external_node_fs_default()).constants.O_RDONLY | (external_node_fs_default()).constants.O_NOFOLLOW);
+        let text;
+        let ino;
+        try {
+            ino = external_node_fs_default().fstatSync(fd).ino;
+            text = external_node_fs_default().readFileSync(fd, 'utf8');
+        }
+        finally {
+            external_node_fs_default().closeSync(fd);
+        }
+        const h = JSON.parse(text);
+        return typeof h.pid === 'number' && typeof h.token === 'string' ? { ...h, ino } : 'unreadable';
     }
-    catch {
-        return null;
+    catch (err) {
+        return err.code === 'ENOENT' ? 'missing' : 'unreadable';
     }
 }
 /** Takes the lock or throws ERR_LOCKED. Returns the release function; `warn` hears of stale locks. */
 function acquireLock(root, rootPath, warn) {
-    const me = { pid: process.pid, host: external_node_os_default().hostname(), startedAt: new Date().toISOString() };
-    for (let attempt = 0; attempt < 2; attempt++) {
-        try {
-            const fd = external_node_fs_default().openSync(root.child(Buffer.from(LOCK_FILE)), (external_node_fs_default()).constants.O_WRONLY | (external_node_fs_default()).constants.O_CREAT | (external_node_fs_default()).constants.O_EXCL | (external_node_fs_default()).constants.O_NOFOLLOW, 0o644);
-            external_node_fs_default().writeSync(fd, JSON.stringify(me));
-            external_node_fs_default().closeSync(fd);
-            return () => {
-                const holder = readHolder(root);
-                if (holder?.pid === me.pid && holder.host === me.host) {
-                    try {
-                        unlinkAt(root, Buffer.from(LOCK_FILE));
-                    }
-                    catch {
-                        // already gone: nothing to release
-                    }
-                }
-            };
-        }
-        catch (err) {
-            const code = err.code;
-            if (code !== 'EEXIST') {
-                warn(`could not take the lock ${rootPath}/${LOCK_FILE} (${code}); going on without it`);
-                return () => { };
-            }
-            const holder = readHolder(root);
-            if (holder && (holder.host !== me.host || alive(holder.pid))) {
-                throw (0,errors/* fail */.fJ)('ERR_LOCKED', `another safe-purge (pid ${holder.pid} on ${holder.host}, since ${holder.startedAt}) is purging ${rootPath}: wait for it, or delete ${rootPath}/${LOCK_FILE} if that process is gone`);
-            }
-            warn(`removing a stale lock ${rootPath}/${LOCK_FILE} (${holder ? `pid ${holder.pid} is gone` : 'unreadable'})`);
+    const me = { pid: process.pid, host: external_node_os_default().hostname(), startedAt: new Date().toISOString(), token: external_node_crypto_default().randomUUID() };
+    const shown = `${(0,src_report/* showPath */.P8)(rootPath)}/${LOCK_FILE}`;
+    const mine = Buffer.from(`${LOCK_FILE}.${me.token}`);
+    const release = () => {
+        const h = readHolder(root);
+        if (typeof h === 'object' && h.token === me.token) {
             try {
-                unlinkAt(root, Buffer.from(LOCK_FILE));
+                unlinkAt(root, LOCK);
             }
             catch {
-                // someone else removed it first; retry the create
+                // already gone: nothing to release
             }
         }
+    };
+    try {
+        external_node_fs_default().writeFileSync(root.child(mine), JSON.stringify(me), { flag: 'wx', mode: 0o644 });
     }
-    throw (0,errors/* fail */.fJ)('ERR_LOCKED', `could not take the lock ${rootPath}/${LOCK_FILE}: another safe-purge is starting; rerun in a moment`);
+    catch (err) {
+        warn(`could not take the lock ${shown} (${err.code}); going on without it`);
+        return () => { };
+    }
+    try {
+        const link = () => {
+            try {
+                external_node_fs_default().linkSync(root.child(mine), root.child(LOCK));
+                return true;
+            }
+            catch (err) {
+                if (err.code !== 'EEXIST')
+                    throw err;
+                return false;
+            }
+        };
+        if (link())
+            return release;
+        const holder = readHolder(root);
+        if (holder === 'unreadable') {
+            throw (0,errors/* fail */.fJ)('ERR_LOCKED', `the lock ${shown} exists but cannot be read: if no other safe-purge is running, delete it and rerun`);
+        }
+        if (holder !== 'missing' && (holder.host !== me.host || alive(holder.pid))) {
+            throw (0,errors/* fail */.fJ)('ERR_LOCKED', `another safe-purge (pid ${holder.pid} on ${holder.host}, since ${holder.startedAt}) is purging ${(0,src_report/* showPath */.P8)(rootPath)}: wait for it, or delete ${shown} if that process is gone`);
+        }
+        if (holder !== 'missing') {
+            warn(`removing a stale lock ${shown} (pid ${holder.pid} is gone)`);
+            try {
+                if (external_node_fs_default().lstatSync(root.child(LOCK)).ino === holder.ino)
+                    unlinkAt(root, LOCK);
+            }
+            catch {
+                // gone already
+            }
+        }
+        if (link())
+            return release;
+        throw (0,errors/* fail */.fJ)('ERR_LOCKED', `another safe-purge took the lock ${shown} at the same moment: wait for it and rerun`);
+    }
+    finally {
+        try {
+            unlinkAt(root, mine);
+        }
+        catch {
+            // renamed into the lock, or never created
+        }
+    }
 }
 
 ;// CONCATENATED MODULE: ./src/run.ts
@@ -31754,10 +31928,13 @@ const confirmByName = async ({ settings, root }) => {
     if (settings.force || settings.confirm === root.name)
         return null;
     const got = settings.confirm === '' ? 'no confirm was given' : `confirm ${JSON.stringify(settings.confirm)} does not match`;
-    return `refusing to purge ${root.path}: ${got}; set confirm: ${JSON.stringify(root.name)} (the root folder's name), or force: true for automation`;
+    return `refusing to purge ${(0,src_report/* showPath */.P8)(root.path)}: ${got}; set confirm: ${JSON.stringify(root.name)} (the root folder's name), or force: true for automation`;
 };
 /** Validates everything; throws a coded error, and touches nothing, on any violation. */
 function prepare(settings, deps) {
+    if (procRequiredButMissing()) {
+        throw (0,errors/* fail */.fJ)('ERR_PLATFORM', 'this Linux has no /proc/self/fd, which safe-purge needs to delete anchored to opened directories: mount /proc');
+    }
     const root = guardRoot(settings.root, deps.guardEnv ?? defaultGuardEnv(deps.env));
     const composeFiles = settings.docker === 'off' && settings.composeFiles.length === 0 ? [] : findComposeFiles(root.path, settings.composeFiles);
     const exact = [...composeFiles, ...(settings.configFile ? [settings.configFile] : []), LOCK_FILE];
@@ -31777,7 +31954,7 @@ async function run(settings, deps) {
     const { log } = deps;
     const prep = await log.group('Validate', async () => prepare(settings, deps));
     const { root, policy, targets, compose } = prep;
-    log.info(`root: ${root.path}${settings.dryRun ? ' (dry run: nothing will be changed)' : ''}`);
+    log.info(`root: ${(0,src_report/* showPath */.P8)(root.path)}${settings.dryRun ? ' (dry run: nothing will be changed)' : ''}`);
     const rootDir = openRoot(root);
     try {
         const warnings = preflight(rootDir);
@@ -31808,33 +31985,43 @@ async function run(settings, deps) {
         }
         const release = settings.dryRun ? () => { } : acquireLock(rootDir, root.path, (w) => log.warning(w));
         try {
-            const before = await log.group('Fingerprint protected paths', async () => takeFingerprint(rootDir, policy));
-            let outcome = null;
-            let failure = null;
+            const failures = [];
             const cancelled = () => deps.signal?.aborted === true;
+            let dockerActed = false;
             if (!settings.dryRun && !cancelled()) {
                 try {
                     await log.group('Docker: stop the stack', async () => {
+                        dockerActed = docker.active;
                         await compose.stop(docker);
                         await compose.removeVolumes(docker);
                     });
                 }
                 catch (err) {
-                    failure = `docker compose down failed, so no file was deleted (containers may still be writing): ${(0,errors/* errorMessage */.gJ)(err)}`;
+                    failures.push(`docker compose down failed, so no file was deleted (containers may still be writing): ${(0,errors/* errorMessage */.gJ)(err)}`);
                 }
-                if (!failure && !cancelled())
-                    outcome = await log.group('Purge', async () => executePlan(rootDir, plan, policy, deps.executeHooks, deps.signal));
+            }
+            // Taken after the stack is down: what a container does to protected files while it shuts
+            // down (a database's pid file, a checkpoint) is not the purge's doing.
+            const before = await log.group('Fingerprint protected paths', async () => takeFingerprint(rootDir, policy));
+            let outcome = null;
+            if (!settings.dryRun && failures.length === 0 && !cancelled()) {
+                outcome = await log.group('Purge', async () => executePlan(rootDir, plan, policy, deps.executeHooks, deps.signal));
             }
             if (cancelled()) {
-                failure = outcome ? 'cancelled during the purge: stopped at a safe point; what was not reached is still there' : 'cancelled before anything was deleted';
-                log.warning(failure);
+                const what = outcome
+                    ? 'cancelled during the purge: stopped at a safe point; what was not reached is still there'
+                    : dockerActed
+                        ? 'cancelled after the stack was stopped, before any file was deleted'
+                        : 'cancelled before anything was changed';
+                failures.push(what);
+                log.warning(what);
             }
             const verification = await log.group('Verify', async () => {
-                const v = await verify(rootDir, policy, before, plan, outcome);
+                const v = await verify(rootDir, policy, before, plan, outcome, settings.dryRun);
                 await compose.verify(docker);
                 return v;
             });
-            const report = (0,src_report/* buildReport */.FK)({ settings, root, plan, outcome, before, verification, docker, warnings, failure, cancelled: cancelled(), started, finished: now() });
+            const report = (0,src_report/* buildReport */.FK)({ settings, root, plan, outcome, before, verification, docker, warnings, failures, cancelled: cancelled(), started, finished: now() });
             await log.group('Result', async () => {
                 if (!settings.dryRun)
                     for (const line of (0,src_report/* planLines */.HN)(report.targets))
@@ -31850,6 +32037,7 @@ async function run(settings, deps) {
     }
     finally {
         rootDir.close();
+        leaveCwd();
     }
 }
 /** The seed's pre-flight: say when the precious things are absent, without failing. */
@@ -31864,14 +32052,15 @@ function preflight(rootDir) {
     }
     return out;
 }
-async function verify(rootDir, policy, before, plan, outcome) {
+async function verify(rootDir, policy, before, plan, outcome, dryRun) {
     const after = takeFingerprint(rootDir, policy);
     const { missing, changed } = diffFingerprints(before, after);
     const leftovers = [];
-    if (outcome) {
+    // In a real run every target must end clean, also when the purge never started (then it is not).
+    if (!dryRun) {
         for (const [i, t] of plan.targets.entries()) {
             // A cancelled target is expected to hold what was not reached; the report says so.
-            if (t.status !== 'present' || outcome.targets[i].result === 'cancelled')
+            if (t.status !== 'present' || outcome?.targets[i].result === 'cancelled')
                 continue;
             const again = await scanTarget(rootDir, t.path, policy);
             const remaining = again.status === 'present' ? again.files + again.others + again.dirs : 0;

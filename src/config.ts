@@ -48,7 +48,7 @@ export function parseConfig(text: string, file: string): PartialOptions {
   }
   const out: Record<string, unknown> = {}
   for (const [key, value] of Object.entries(doc as Record<string, unknown>)) {
-    if (!(key in OPTION_KINDS)) {
+    if (!Object.hasOwn(OPTION_KINDS, key)) {
       const hint = key === 'root' || key === 'config' ? `${key} cannot be set in the config file (it locates the file)` : `known keys: ${Object.keys(OPTION_KINDS).join(', ')}`
       throw fail('ERR_CONFIG_KEY', `config file ${file}: unknown key ${JSON.stringify(key)}; ${hint}`)
     }

@@ -102,7 +102,6 @@ async function executeTarget(rootDir: Anchor, planned: TargetPlan, policy: Polic
       out.errors.push(toDeleteError(planned.path, Object.assign(new Error(out.reason), { code: 'ECHANGED' })))
       return out
     }
-    const dev = target.st.dev
     const remover: Visitor = {
       keep(e, reason) {
         out.keptTotal++
@@ -143,7 +142,7 @@ async function executeTarget(rootDir: Anchor, planned: TargetPlan, policy: Polic
           const code = (err as NodeJS.ErrnoException).code
           if (code === 'ENOENT') return true
           if (code === 'ENOTEMPTY' && attempt < NOT_EMPTY_RETRIES) {
-            if (await visitChildren(e, dev, policy, remover, pacer)) return false
+            if ((await visitChildren(e, rootDir, policy, remover, pacer)) !== false) return false
             continue
           }
           out.errors.push(toDeleteError(e.rel, err))
@@ -151,7 +150,7 @@ async function executeTarget(rootDir: Anchor, planned: TargetPlan, policy: Polic
         }
       }
     }
-    const stays = await visit({ parent: target.parent, name: target.name, rel: planned.path, st: target.st, kind: target.kind }, dev, policy, remover, pacer)
+    const stays = await visit({ parent: target.parent, name: target.name, rel: planned.path, st: target.st, kind: target.kind }, rootDir, policy, remover, pacer)
     out.result = out.errors.length > 0 ? 'failed' : pacer.stopped && stays ? 'cancelled' : stays ? 'purged-kept' : 'purged'
     return out
   } finally {

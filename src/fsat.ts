@@ -6,10 +6,14 @@
  * even after its path was renamed or replaced by a symlink. Only the final component is then
  * looked up, and lstat/unlink/rmdir never follow it; directories are opened with O_NOFOLLOW.
  *
- * Where /proc/self/fd is not available (other platforms), the fallback works on paths and
- * re-checks, before every operation in a directory and after descending, that the directory's
- * path still names the device+inode that was opened (the tmpwatch approach). That narrows the
- * race window to between the check and the call; it does not close it (see SECURITY.md).
+ * Where /proc/self/fd is not available (other platforms), the fallback is tmpwatch's: chdir into
+ * the directory, prove with stat('.') that the working directory is the device+inode that was
+ * opened, then act on single-component relative names, which resolve in that inode whatever
+ * happens to its path. The chdir itself goes by path, hence the proof after it; directories are
+ * also re-checked after descending. See SECURITY.md for what remains.
+ *
+ * Mounts: a bind mount of the same filesystem has the same st_dev, so directories are compared
+ * by mount ID (mnt_id in /proc/self/fdinfo) as well; the fallback can only compare st_dev.
  * Names are Buffers so that file names that are not valid UTF-8 can still be removed.
  */
 import fs from 'node:fs'
@@ -28,7 +32,13 @@ function procAvailable(): boolean {
   }
 }
 
-let mode: AnchorMode = procAvailable() ? 'proc' : 'recheck'
+// On Linux, /proc is required (a Linux without it is refused by the engine): the fallback is for
+// other platforms, and for tests that force it.
+let mode: AnchorMode = procAvailable() || process.platform === 'linux' ? 'proc' : 'recheck'
+
+export function procRequiredButMissing(): boolean {
+  return mode === 'proc' && !procAvailable()
+}
 
 /** Which strategy is in use; `setAnchorMode('recheck')` forces the fallback (tests run it on Linux). */
 export function anchorMode(): AnchorMode {
@@ -37,7 +47,45 @@ export function anchorMode(): AnchorMode {
 
 export function setAnchorMode(m: AnchorMode): void {
   if (m === 'proc' && !procAvailable()) throw fail('ERR_PLATFORM', '/proc/self/fd is not available on this system')
+  leaveCwd()
   mode = m
+}
+
+// ---- fallback: the working directory as the anchor -------------------------------------------
+
+let cwdAnchor: Anchor | null = null
+let originalCwd: string | null = null
+
+function enter(dir: Anchor): void {
+  if (cwdAnchor === dir) return
+  originalCwd ??= process.cwd()
+  cwdAnchor = null
+  try {
+    process.chdir(dir.path.toString('utf8'))
+  } catch {
+    throw changed(dir.path)
+  }
+  if (!sameNode(fs.statSync('.'), dir)) throw changed(dir.path)
+  cwdAnchor = dir
+}
+
+/** Fallback mode: go back to the directory the process started in. */
+export function leaveCwd(): void {
+  cwdAnchor = null
+  if (originalCwd !== null) {
+    process.chdir(originalCwd)
+    originalCwd = null
+  }
+}
+
+function mountIdOf(fd: number): number | null {
+  if (mode !== 'proc') return null
+  try {
+    const m = /^mnt_id:\s*(\d+)/m.exec(fs.readFileSync(`/proc/self/fdinfo/${fd}`, 'utf8'))
+    return m ? Number(m[1]) : null
+  } catch {
+    return null
+  }
 }
 
 export interface NodeId {
@@ -53,18 +101,25 @@ function changed(path: Buffer): Error {
   return fail('ECHANGED', `directory ${path.toString('utf8')} was replaced while it was being purged`)
 }
 
-/** An open directory: its fd, the path it was opened by, and its device+inode. */
+/** An open directory: its fd, the path it was opened by, its device+inode and mount ID. */
 export class Anchor implements NodeId {
   private constructor(
     readonly fd: number,
     readonly path: Buffer,
     readonly dev: number,
-    readonly ino: number
+    readonly ino: number,
+    /** Mount ID (Linux); null where it cannot be read. */
+    readonly mountId: number | null
   ) {}
 
   private static fromFd(fd: number, path: Buffer): Anchor {
     const st = fs.fstatSync(fd)
-    return new Anchor(fd, path, st.dev, st.ino)
+    return new Anchor(fd, path, st.dev, st.ino, mountIdOf(fd))
+  }
+
+  /** True when `other` is on the same mount (a bind mount of the same filesystem is not). */
+  sameMount(other: Anchor): boolean {
+    return this.dev === other.dev && (this.mountId === null || other.mountId === null || this.mountId === other.mountId)
   }
 
   /** Opens an absolute directory path; its final component must not be a link. */
@@ -75,15 +130,15 @@ export class Anchor implements NodeId {
   /** The path through which `name` in this directory is reached. */
   child(name: Buffer): Buffer {
     if (mode === 'proc') return Buffer.concat([Buffer.from(`/proc/self/fd/${this.fd}/`), name])
-    this.recheck()
-    return Buffer.concat([this.path, SLASH, name])
+    enter(this)
+    return name
   }
 
   /** The path to list this directory by. */
   listPath(): Buffer {
     if (mode === 'proc') return Buffer.from(`/proc/self/fd/${this.fd}`)
-    this.recheck()
-    return this.path
+    enter(this)
+    return Buffer.from('.')
   }
 
   /** Opens directory `name` here; fails (ENOTDIR/ELOOP) when it is a link or not a directory. */
@@ -104,6 +159,7 @@ export class Anchor implements NodeId {
   }
 
   close(): void {
+    if (cwdAnchor === this) cwdAnchor = null
     try {
       fs.closeSync(this.fd)
     } catch {

@@ -4,7 +4,7 @@
  * mount points, parents of those). A dry run prints exactly this.
  */
 import type { Policy } from './policy.js'
-import { lookupTarget, type Anchor, type Kind } from './fsat.js'
+import { lookupTarget, openCheckedDir, type Anchor, type Kind } from './fsat.js'
 import { Pacer, visit, type KeepReason, type Visitor } from './walk.js'
 import { errorMessage } from './errors.js'
 
@@ -37,7 +37,7 @@ export interface TargetPlan extends Tally {
   kept: KeptEntry[]
   keptTotal: number
   /** Entries that could not be read while scanning (they will stay). */
-  unreadable: { path: string; message: string }[]
+  unreadable: { path: string; code: string; message: string }[]
 }
 
 export interface Plan {
@@ -77,6 +77,12 @@ export async function scanTarget(rootDir: Anchor, rel: string, policy: Policy, p
     return plan
   }
   const { target } = found
+  if (target.kind === 'dir' && isOtherMount(rootDir, target.parent, target.name, target.st)) {
+    target.parent.close()
+    plan.status = 'refused'
+    plan.reason = 'it is a mount point (another filesystem or a bind mount), and safe-purge never crosses mounts; unmount it or drop it from ephemeral'
+    return plan
+  }
   plan.status = 'present'
   plan.kind = target.kind
   plan.dev = target.st.dev
@@ -100,13 +106,26 @@ export async function scanTarget(rootDir: Anchor, rel: string, policy: Policy, p
       return stays
     },
     error(path, err) {
-      if (plan.unreadable.length < KEPT_LIST_LIMIT) plan.unreadable.push({ path, message: errorMessage(err) })
+      const code = (err as NodeJS.ErrnoException)?.code ?? 'UNKNOWN'
+      if (plan.unreadable.length < KEPT_LIST_LIMIT) plan.unreadable.push({ path, code, message: `cannot be read: ${errorMessage(err).split(', ')[0]}` })
     }
   }
   try {
-    await visit({ parent: target.parent, name: target.name, rel, st: target.st, kind: target.kind }, target.st.dev, policy, counter, pacer)
+    await visit({ parent: target.parent, name: target.name, rel, st: target.st, kind: target.kind }, rootDir, policy, counter, pacer)
   } finally {
     target.parent.close()
   }
   return plan
+}
+
+function isOtherMount(root: Anchor, parent: Anchor, name: Buffer, st: { dev: number; ino: number }): boolean {
+  if (st.dev !== root.dev) return true
+  try {
+    const dir = openCheckedDir(parent, name, st)
+    const other = !root.sameMount(dir)
+    dir.close()
+    return other
+  } catch {
+    return false // not openable now: the walk reports it
+  }
 }

@@ -10,6 +10,7 @@ import type { Outcome, DeleteError } from './execute.js'
 import type { Fingerprint, FpChange, ProtectedRoot } from './fingerprint.js'
 import type { DockerState } from './compose.js'
 import { BUILTIN_PROTECTED } from './policy.js'
+import { recoveryHint } from './errors.js'
 
 export const VERSION = '0.1.0'
 
@@ -81,7 +82,8 @@ export interface ReportInput {
   verification: Verification
   docker: DockerState
   warnings: string[]
-  failure: string | null
+  /** Reasons the run already failed (docker, cancellation). */
+  failures: string[]
   cancelled: boolean
   started: Date
   finished: Date
@@ -90,8 +92,10 @@ export interface ReportInput {
 /** The plan's targets as report rows: what a run would do (`not-run` when a real run stopped before). */
 export function previewTargets(plan: Plan, dryRun: boolean): ReportTarget[] {
   return plan.targets.map((p) => {
-    const result = p.status !== 'present' ? p.status : !dryRun ? 'not-run' : p.keptTotal > 0 ? 'would-purge-kept' : 'would-purge'
-    return { path: p.path, result, reason: p.reason, files: p.files, bytes: p.bytes, dirs: p.dirs, others: p.others, kept: p.kept, keptTotal: p.keptTotal }
+    const result = p.status !== 'present' ? p.status : !dryRun ? 'not-run' : p.keptTotal > 0 || p.unreadable.length > 0 ? 'would-purge-kept' : 'would-purge'
+    // A real run that stopped before the purge removed nothing: its rows count nothing.
+    const counts = dryRun ? { files: p.files, bytes: p.bytes, dirs: p.dirs, others: p.others } : { files: 0, bytes: 0, dirs: 0, others: 0 }
+    return { path: p.path, result, reason: p.reason, ...counts, kept: p.kept, keptTotal: p.keptTotal }
   })
 }
 
@@ -104,6 +108,10 @@ export function buildReport(x: ReportInput): Report {
     return { path: o.path, result: o.result, reason: o.reason, files: o.files, bytes: o.bytes, dirs: o.dirs, others: o.others, kept: o.kept, keptTotal: o.keptTotal }
   })
   const errors: DeleteError[] = [...(x.outcome?.errors ?? [])]
+  if (dry) {
+    // What the plan could not read, a real run could not delete: the dry run says so now.
+    for (const t of x.plan.targets) for (const u of t.unreadable) errors.push({ path: u.path, code: u.code, message: u.message, hint: recoveryHint(u.code, u.path) })
+  }
   for (const t of targets) {
     if (t.result === 'refused' && !errors.some((e) => e.path === t.path)) {
       errors.push({ path: t.path, code: 'EREFUSED', message: `refused: ${t.reason}`, hint: `check ${JSON.stringify(t.path)} with ls -la: safe-purge never follows a link out of a target` })
@@ -112,12 +120,14 @@ export function buildReport(x: ReportInput): Report {
   const v = x.verification
   const dockerOk = x.docker.errors.length === 0 && (x.docker.verification?.ok ?? true)
   const verified = v.missing.length === 0 && v.changed.length === 0 && v.leftovers.length === 0 && dockerOk
-  const failures: string[] = []
-  if (x.failure) failures.push(x.failure)
+  const failures: string[] = [...x.failures]
   if (v.missing.length + v.changed.length > 0) {
     failures.push(`verification failed: ${v.missing.length} protected path(s) missing and ${v.changed.length} changed (first: ${showPath(v.missing[0] ?? v.changed[0]?.path ?? '')})`)
   }
-  if (errors.length > 0) failures.push(`${errors.length} deletion error(s); first: ${showPath(errors[0].path)}: ${errors[0].message}`)
+  if (errors.length > 0) {
+    const what = dry ? 'entr(ies) a real run could not delete' : 'deletion error(s)'
+    failures.push(`${errors.length} ${what}; first: ${showPath(errors[0].path)}: ${errors[0].message}`)
+  }
   if (v.leftovers.length > 0) failures.push(`verification failed: ${v.leftovers.length} target(s) still hold deletable entries (first: ${showPath(v.leftovers[0].path)})`)
   for (const e of x.docker.errors) failures.push(`docker: ${e}`)
   for (const p of x.docker.verification?.problems ?? []) failures.push(`docker verification failed: ${p}`)

@@ -10,8 +10,8 @@ import { executePlan, type ExecuteHooks, type Outcome, type DeleteError } from '
 import { diffFingerprints, takeFingerprint, type Fingerprint } from './fingerprint.js'
 import { Compose, type DockerState } from './compose.js'
 import { externalVolumes, findComposeFiles, projectName } from './compose-files.js'
-import { lookupTarget, type Anchor } from './fsat.js'
-import { buildReport, planLines, previewTargets, resultLines, type Report, type Verification } from './report.js'
+import { leaveCwd, lookupTarget, procRequiredButMissing, type Anchor } from './fsat.js'
+import { buildReport, planLines, previewTargets, resultLines, showPath, type Report, type Verification } from './report.js'
 import { fail, errorMessage } from './errors.js'
 import { runCommand, type Runner } from './exec.js'
 import { acquireLock, LOCK_FILE } from './lock.js'
@@ -44,7 +44,7 @@ export interface RunDeps {
 export const confirmByName: Confirmer = async ({ settings, root }) => {
   if (settings.force || settings.confirm === root.name) return null
   const got = settings.confirm === '' ? 'no confirm was given' : `confirm ${JSON.stringify(settings.confirm)} does not match`
-  return `refusing to purge ${root.path}: ${got}; set confirm: ${JSON.stringify(root.name)} (the root folder's name), or force: true for automation`
+  return `refusing to purge ${showPath(root.path)}: ${got}; set confirm: ${JSON.stringify(root.name)} (the root folder's name), or force: true for automation`
 }
 
 interface Prepared {
@@ -56,6 +56,9 @@ interface Prepared {
 
 /** Validates everything; throws a coded error, and touches nothing, on any violation. */
 export function prepare(settings: Settings, deps: RunDeps): Prepared {
+  if (procRequiredButMissing()) {
+    throw fail('ERR_PLATFORM', 'this Linux has no /proc/self/fd, which safe-purge needs to delete anchored to opened directories: mount /proc')
+  }
   const root = guardRoot(settings.root, deps.guardEnv ?? defaultGuardEnv(deps.env))
   const composeFiles = settings.docker === 'off' && settings.composeFiles.length === 0 ? [] : findComposeFiles(root.path, settings.composeFiles)
   const exact = [...composeFiles, ...(settings.configFile ? [settings.configFile] : []), LOCK_FILE]
@@ -80,7 +83,7 @@ export async function run(settings: Settings, deps: RunDeps): Promise<Report> {
   const { log } = deps
   const prep = await log.group('Validate', async () => prepare(settings, deps))
   const { root, policy, targets, compose } = prep
-  log.info(`root: ${root.path}${settings.dryRun ? ' (dry run: nothing will be changed)' : ''}`)
+  log.info(`root: ${showPath(root.path)}${settings.dryRun ? ' (dry run: nothing will be changed)' : ''}`)
 
   const rootDir = openRoot(root)
   try {
@@ -109,31 +112,42 @@ export async function run(settings: Settings, deps: RunDeps): Promise<Report> {
 
     const release = settings.dryRun ? () => {} : acquireLock(rootDir, root.path, (w) => log.warning(w))
     try {
-      const before = await log.group('Fingerprint protected paths', async () => takeFingerprint(rootDir, policy))
-      let outcome: Outcome | null = null
-      let failure: string | null = null
+      const failures: string[] = []
       const cancelled = (): boolean => deps.signal?.aborted === true
+      let dockerActed = false
       if (!settings.dryRun && !cancelled()) {
         try {
           await log.group('Docker: stop the stack', async () => {
+            dockerActed = docker.active
             await compose.stop(docker)
             await compose.removeVolumes(docker)
           })
         } catch (err) {
-          failure = `docker compose down failed, so no file was deleted (containers may still be writing): ${errorMessage(err)}`
+          failures.push(`docker compose down failed, so no file was deleted (containers may still be writing): ${errorMessage(err)}`)
         }
-        if (!failure && !cancelled()) outcome = await log.group('Purge', async () => executePlan(rootDir, plan, policy, deps.executeHooks, deps.signal))
+      }
+      // Taken after the stack is down: what a container does to protected files while it shuts
+      // down (a database's pid file, a checkpoint) is not the purge's doing.
+      const before = await log.group('Fingerprint protected paths', async () => takeFingerprint(rootDir, policy))
+      let outcome: Outcome | null = null
+      if (!settings.dryRun && failures.length === 0 && !cancelled()) {
+        outcome = await log.group('Purge', async () => executePlan(rootDir, plan, policy, deps.executeHooks, deps.signal))
       }
       if (cancelled()) {
-        failure = outcome ? 'cancelled during the purge: stopped at a safe point; what was not reached is still there' : 'cancelled before anything was deleted'
-        log.warning(failure)
+        const what = outcome
+          ? 'cancelled during the purge: stopped at a safe point; what was not reached is still there'
+          : dockerActed
+            ? 'cancelled after the stack was stopped, before any file was deleted'
+            : 'cancelled before anything was changed'
+        failures.push(what)
+        log.warning(what)
       }
       const verification = await log.group('Verify', async () => {
-        const v = await verify(rootDir, policy, before, plan, outcome)
+        const v = await verify(rootDir, policy, before, plan, outcome, settings.dryRun)
         await compose.verify(docker)
         return v
       })
-      const report = buildReport({ settings, root, plan, outcome, before, verification, docker, warnings, failure, cancelled: cancelled(), started, finished: now() })
+      const report = buildReport({ settings, root, plan, outcome, before, verification, docker, warnings, failures, cancelled: cancelled(), started, finished: now() })
       await log.group('Result', async () => {
         if (!settings.dryRun) for (const line of planLines(report.targets)) log.info(line)
         for (const line of resultLines(report)) log.info(line)
@@ -144,6 +158,7 @@ export async function run(settings: Settings, deps: RunDeps): Promise<Report> {
     }
   } finally {
     rootDir.close()
+    leaveCwd()
   }
 }
 
@@ -158,14 +173,15 @@ function preflight(rootDir: Anchor): string[] {
   return out
 }
 
-async function verify(rootDir: Anchor, policy: Policy, before: Fingerprint, plan: Plan, outcome: Outcome | null): Promise<Verification> {
+async function verify(rootDir: Anchor, policy: Policy, before: Fingerprint, plan: Plan, outcome: Outcome | null, dryRun: boolean): Promise<Verification> {
   const after = takeFingerprint(rootDir, policy)
   const { missing, changed } = diffFingerprints(before, after)
   const leftovers: { path: string; remaining: number }[] = []
-  if (outcome) {
+  // In a real run every target must end clean, also when the purge never started (then it is not).
+  if (!dryRun) {
     for (const [i, t] of plan.targets.entries()) {
       // A cancelled target is expected to hold what was not reached; the report says so.
-      if (t.status !== 'present' || outcome.targets[i].result === 'cancelled') continue
+      if (t.status !== 'present' || outcome?.targets[i].result === 'cancelled') continue
       const again = await scanTarget(rootDir, t.path, policy)
       const remaining = again.status === 'present' ? again.files + again.others + again.dirs : 0
       if (remaining > 0) leftovers.push({ path: t.path, remaining })

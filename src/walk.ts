@@ -58,31 +58,41 @@ export class Pacer {
 
 /**
  * Visits `e` (and, for a directory, everything below it). Returns true when something stays.
- * Once the pacer is stopped, nothing more is touched and every unvisited entry stays.
+ * `mount` is the directory whose mount the walk must stay on (the root). Once the pacer is
+ * stopped, nothing more is touched and every unvisited entry stays.
  */
-export async function visit(e: WalkEntry, dev: number, policy: Policy, v: Visitor, pacer: Pacer): Promise<boolean> {
+export async function visit(e: WalkEntry, mount: Anchor, policy: Policy, v: Visitor, pacer: Pacer): Promise<boolean> {
   if (pacer.stopped) return true
   if (policy.isProtected(e.rel, e.kind === 'dir')) {
     v.keep(e, 'protected')
     return true
   }
   if (e.kind !== 'dir') return v.leaf(e)
-  if (e.st.dev !== dev) {
-    v.keep(e, 'mount-point')
-    return true
-  }
-  const stays = await visitChildren(e, dev, policy, v, pacer)
+  const stays = await visitChildren(e, mount, policy, v, pacer)
+  if (stays === 'mount-point') return true
   return await v.leaveDir(e, stays || pacer.stopped)
 }
 
-/** Visits the children of directory `e`, opened anchored and checked to be the node lstat saw. */
-export async function visitChildren(e: WalkEntry, dev: number, policy: Policy, v: Visitor, pacer: Pacer): Promise<boolean> {
+/**
+ * Visits the children of directory `e`, opened anchored and checked to be the node lstat saw.
+ * A directory on another mount (another filesystem, or a bind mount) is kept, never entered.
+ */
+export async function visitChildren(e: WalkEntry, mount: Anchor, policy: Policy, v: Visitor, pacer: Pacer): Promise<boolean | 'mount-point'> {
+  if (e.st.dev !== mount.dev) {
+    v.keep(e, 'mount-point')
+    return 'mount-point'
+  }
   let dirA: Anchor
   try {
     dirA = openCheckedDir(e.parent, e.name, e.st)
   } catch (err) {
     v.error(e.rel, err)
     return true
+  }
+  if (!mount.sameMount(dirA)) {
+    dirA.close()
+    v.keep(e, 'mount-point')
+    return 'mount-point'
   }
   let stays = false
   let dir: fs.Dir | undefined
@@ -106,7 +116,7 @@ export async function visitChildren(e: WalkEntry, dev: number, policy: Policy, v
         continue
       }
       v.afterLstat?.(rel)
-      if (await visit({ parent: dirA, name, rel, st, kind: kindOf(st) }, dev, policy, v, pacer)) stays = true
+      if (await visit({ parent: dirA, name, rel, st, kind: kindOf(st) }, mount, policy, v, pacer)) stays = true
     }
     // After descending: the directory must still be the one that was opened (fallback mode).
     dirA.recheck()
