@@ -6,7 +6,8 @@
 # no stdin, and is idempotent: every step is skipped when its result is already there.
 #
 # Env: DOCKERD_LOG (default /var/log/safe-purge-dockerd.log), DOCKERD_WAIT (seconds, default 60),
-#      TEST_IMAGE (default safe-purge-test:latest).
+#      DOCKERD_ARGS (extra dockerd flags, e.g. "--storage-driver=vfs"), TEST_IMAGE (default
+#      safe-purge-test:latest).
 set -euo pipefail
 
 DOCKERD_LOG="${DOCKERD_LOG:-/var/log/safe-purge-dockerd.log}"
@@ -20,18 +21,21 @@ die() { printf '[docker-setup] ERROR: %s\n' "$*" >&2; exit 1; }
 [ "$(id -u)" -eq 0 ] || die "run this as root (it installs packages and may start dockerd)"
 
 # ---- packages --------------------------------------------------------------------------------
-installed() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q 'install ok installed'; }
+# By command, not by package: a machine with Docker's own packages (docker-ce, e.g. GitHub's
+# ubuntu runners) must not get docker.io, which conflicts with them.
+installed() { [ "$(dpkg-query -W -f='${Status}' "$1" 2>/dev/null)" = 'install ok installed' ]; }
 missing=()
-for pkg in docker.io docker-compose busybox-static; do
-  installed "$pkg" || missing+=("$pkg")
-done
+{ command -v docker >/dev/null && command -v dockerd >/dev/null; } || missing+=(docker.io)
+command -v docker-compose >/dev/null || missing+=(docker-compose)
+# The image needs a static busybox (no libraries in it); the dynamic `busybox` package will not do.
+installed busybox-static || missing+=(busybox-static)
 if [ "${#missing[@]}" -gt 0 ]; then
   say "installing: ${missing[*]}"
   export DEBIAN_FRONTEND=noninteractive
   apt-get update -q </dev/null
   apt-get install -y -q --no-install-recommends "${missing[@]}" </dev/null
 else
-  say "packages already installed: docker.io docker-compose busybox-static"
+  say "already installed: docker, dockerd, docker-compose, busybox-static"
 fi
 command -v docker >/dev/null || die "no docker client on PATH after installing docker.io"
 command -v docker-compose >/dev/null || die "no docker-compose on PATH after installing docker-compose"
@@ -39,6 +43,8 @@ command -v docker-compose >/dev/null || die "no docker-compose on PATH after ins
 
 # ---- daemon ----------------------------------------------------------------------------------
 daemon_up() { docker info >/dev/null 2>&1; }
+# No pgrep: procps is not on a minimal Debian. dockerd writes its pid here.
+dockerd_running() { [ -f /var/run/docker.pid ] && kill -0 "$(cat /var/run/docker.pid)" 2>/dev/null; }
 if daemon_up; then
   say "docker daemon already answers"
 else
@@ -46,10 +52,11 @@ else
     say "starting docker with systemctl"
     systemctl start docker </dev/null || say "systemctl start docker failed; trying dockerd directly"
   fi
-  if ! daemon_up && ! pgrep -x dockerd >/dev/null; then
-    say "starting dockerd in the background (log: $DOCKERD_LOG)"
+  if ! daemon_up && ! dockerd_running; then
+    read -r -a extra_args <<<"${DOCKERD_ARGS:-}"
+    say "starting dockerd ${extra_args[*]} in the background (log: $DOCKERD_LOG)"
     # setsid + nohup: the daemon outlives this script and its session.
-    setsid nohup dockerd >>"$DOCKERD_LOG" 2>&1 </dev/null &
+    setsid nohup dockerd "${extra_args[@]}" >>"$DOCKERD_LOG" 2>&1 </dev/null &
   fi
   waited=0
   until daemon_up; do
@@ -77,7 +84,7 @@ else
     ln -sf busybox "$rootfs/bin/$applet"
   done
   tar -C "$rootfs" -c . | docker import --change 'CMD ["/bin/sh"]' --change 'ENV PATH=/bin' - "$TEST_IMAGE" >/dev/null
-  docker run --rm "$TEST_IMAGE" sh -c 'echo ok' | grep -qx ok || die "the image $TEST_IMAGE was built but cannot run a shell"
+  [ "$(docker run --rm "$TEST_IMAGE" sh -c 'echo ok')" = ok ] || die "the image $TEST_IMAGE was built but cannot run a shell"
   say "built $TEST_IMAGE"
 fi
 say "ready: $(docker version --format 'server {{.Server.Version}}'), $(docker-compose version --short 2>/dev/null || echo 'docker-compose ?')"

@@ -31442,6 +31442,8 @@ const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createReq
  * Runs one command from an argument array (never a shell string) with a hard timeout.
  * @actions/exec has no way to time out or kill a hung child (a `docker` waiting on a dead
  * daemon would hold the job until GitHub's 6-hour limit), so this uses child_process directly.
+ * The child gets its own process group and the whole group is killed on timeout: the docker CLI
+ * runs Compose v2 as a plugin child that would otherwise keep the output pipes open.
  */
 
 const MAX_OUTPUT = 4 * 1024 * 1024;
@@ -31450,7 +31452,15 @@ const runCommand = (cmd, opts) => new Promise((resolve) => {
     let stderr = '';
     let timedOut = false;
     let settled = false;
-    const child = (0,external_node_child_process_namespaceObject.spawn)(cmd.command, cmd.args, { env: opts.env ?? process.env, cwd: opts.cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = (0,external_node_child_process_namespaceObject.spawn)(cmd.command, cmd.args, { env: opts.env ?? process.env, cwd: opts.cwd, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+    const kill = (sig) => {
+        try {
+            process.kill(-child.pid, sig);
+        }
+        catch {
+            child.kill(sig);
+        }
+    };
     const finish = (r) => {
         if (settled)
             return;
@@ -31462,8 +31472,8 @@ const runCommand = (cmd, opts) => new Promise((resolve) => {
     let killer;
     const timer = setTimeout(() => {
         timedOut = true;
-        child.kill('SIGTERM');
-        killer = setTimeout(() => child.kill('SIGKILL'), 2000);
+        kill('SIGTERM');
+        killer = setTimeout(() => kill('SIGKILL'), 2000);
         killer.unref();
     }, opts.timeoutMs);
     child.stdout.on('data', (d) => {
@@ -31476,6 +31486,11 @@ const runCommand = (cmd, opts) => new Promise((resolve) => {
     });
     child.on('error', (err) => finish({ exitCode: null, stdout, stderr, timedOut, spawnError: err.code ?? err.message }));
     child.on('close', (code) => finish({ exitCode: code, stdout, stderr, timedOut }));
+    // After a timeout, do not wait for pipes a surviving grandchild may still hold.
+    child.on('exit', (code) => {
+        if (timedOut)
+            finish({ exitCode: code, stdout, stderr, timedOut });
+    });
 });
 function describe(cmd) {
     return [cmd.command, ...cmd.args].map((a) => (/^[\w@%+=:,./-]+$/.test(a) ? a : JSON.stringify(a))).join(' ');
@@ -31683,8 +31698,9 @@ function findComposeFiles(root, given) {
     if (given.length > 0) {
         return given.map((f) => {
             const rel = f.trim().replace(/^(\.\/)+/, '');
-            if (rel === '' || external_node_path_default().isAbsolute(rel) || rel.split('/').includes('..')) {
-                throw (0,errors/* fail */.fJ)('ERR_COMPOSE_FILE', `compose-file ${JSON.stringify(f)} must be a path inside root, relative to it (e.g. compose.yaml)`);
+            // The path is protected by exact match, so it must be written the way the walker sees it.
+            if (rel === '' || external_node_path_default().isAbsolute(rel) || rel.split('/').some((seg) => seg === '' || seg === '.' || seg === '..')) {
+                throw (0,errors/* fail */.fJ)('ERR_COMPOSE_FILE', `compose-file ${JSON.stringify(f)} must be a plain path inside root, relative to it (e.g. deploy/compose.yaml)`);
             }
             if (!isFile(external_node_path_default().join(root, rel))) {
                 throw (0,errors/* fail */.fJ)('ERR_COMPOSE_FILE', `compose-file ${JSON.stringify(f)} does not exist in root: fix compose-file or leave it empty to use the default files`);
@@ -31944,7 +31960,7 @@ function prepare(settings, deps) {
     const compose = new Compose({
         root: root.path, mode: settings.docker, full: settings.full, files: composeFiles, project,
         protectedVolumes: settings.protectedVolumes, external: externalVolumes(root.path, composeFiles),
-        dockerHost: settings.dockerHost, timeoutMs: settings.dockerTimeout * 1000
+        dockerHost: settings.dockerHost, timeoutMs: settings.dockerTimeout * 1000, env: deps.env
     }, deps.runner ?? runCommand, (line) => deps.log.info(line));
     return { root, policy, targets, compose };
 }

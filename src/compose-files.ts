@@ -30,8 +30,9 @@ export function findComposeFiles(root: string, given: readonly string[]): string
   if (given.length > 0) {
     return given.map((f) => {
       const rel = f.trim().replace(/^(\.\/)+/, '')
-      if (rel === '' || path.isAbsolute(rel) || rel.split('/').includes('..')) {
-        throw fail('ERR_COMPOSE_FILE', `compose-file ${JSON.stringify(f)} must be a path inside root, relative to it (e.g. compose.yaml)`)
+      // The path is protected by exact match, so it must be written the way the walker sees it.
+      if (rel === '' || path.isAbsolute(rel) || rel.split('/').some((seg) => seg === '' || seg === '.' || seg === '..')) {
+        throw fail('ERR_COMPOSE_FILE', `compose-file ${JSON.stringify(f)} must be a plain path inside root, relative to it (e.g. deploy/compose.yaml)`)
       }
       if (!isFile(path.join(root, rel))) {
         throw fail('ERR_COMPOSE_FILE', `compose-file ${JSON.stringify(f)} does not exist in root: fix compose-file or leave it empty to use the default files`)

@@ -69,7 +69,7 @@ export function prepare(settings: Settings, deps: RunDeps): Prepared {
     {
       root: root.path, mode: settings.docker, full: settings.full, files: composeFiles, project,
       protectedVolumes: settings.protectedVolumes, external: externalVolumes(root.path, composeFiles),
-      dockerHost: settings.dockerHost, timeoutMs: settings.dockerTimeout * 1000
+      dockerHost: settings.dockerHost, timeoutMs: settings.dockerTimeout * 1000, env: deps.env
     },
     deps.runner ?? runCommand,
     (line) => deps.log.info(line)
