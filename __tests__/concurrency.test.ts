@@ -55,7 +55,7 @@ describe('the lock', () => {
   })
 
   test('the lock file cannot be a target', async () => {
-    await expect(purge(root, { ephemeral: [LOCK_FILE] })).rejects.toMatchObject({ code: 'ERR_TARGET_PROTECTED' })
+    await expect(purge(root, { ephemeral: [LOCK_FILE] })).rejects.toMatchObject({ code: 'ERR_BAD_TARGET', message: expect.stringMatching(/own lock file/) })
   })
 
   test('two real purges at once: each file is deleted and counted once; a loser refuses clearly', async () => {

@@ -30341,6 +30341,7 @@ __webpack_async_result__();
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   BV: () => (/* binding */ createPolicy),
+/* harmony export */   FI: () => (/* binding */ LOCK_FILE),
 /* harmony export */   bU: () => (/* binding */ validateTargets),
 /* harmony export */   jz: () => (/* binding */ BUILTIN_PROTECTED)
 /* harmony export */ });
@@ -30370,6 +30371,8 @@ const BUILTIN_PROTECTED = [
     'Dockerfile.api',
     'docker-compose.prod.yml'
 ];
+/** safe-purge's own lock file in the root (see lock.ts); never a target. */
+const LOCK_FILE = '.safe-purge.lock';
 /** `exact` are root-relative files in use by this run (compose files, the config file). */
 function createPolicy(extra, exact = []) {
     const builtinMatcher = ignore__WEBPACK_IMPORTED_MODULE_0___default()().add([...BUILTIN_PROTECTED]);
@@ -30463,6 +30466,8 @@ function normalizeTarget(entry, policy) {
         throw bad('contains "..": targets must stay inside root');
     if (segments.some((s) => s === '' || s === '.'))
         throw bad('is not a plain path (empty or "." segment): write it like data/redis');
+    if (rel === LOCK_FILE || rel.startsWith(`${LOCK_FILE}.`))
+        throw bad("is safe-purge's own lock file: remove it from ephemeral");
     if (policy.isProtected(rel, true) || policy.isProtected(rel, false)) {
         throw (0,_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .fail */ .fJ)('ERR_TARGET_PROTECTED', `ephemeral entry ${shown} is protected: remove it from ephemeral (protected paths are never purged)`);
     }
@@ -30616,6 +30621,10 @@ function planLines(targets) {
     const out = [];
     for (const t of targets) {
         const why = t.reason ? ` (${t.reason})` : '';
+        if (t.result === 'missing' || t.result === 'refused') {
+            out.push(`${t.result.padEnd(16)} ${showPath(t.path)}${why}`);
+            continue;
+        }
         out.push(`${t.result.padEnd(16)} ${showPath(t.path)}: ${countLine(t)}${t.keptTotal ? `, keeps ${t.keptTotal} protected/mount entr${t.keptTotal === 1 ? 'y' : 'ies'}` : ''}${why}`);
         for (const k of t.kept.slice(0, 20))
             out.push(`  keep ${showPath(k.path)} (${k.reason})`);
@@ -31212,6 +31221,7 @@ function isOtherMount(root, parent, name, st) {
 
 /** Bounded retries when a directory refills while it is being emptied (a live writer). */
 const NOT_EMPTY_RETRIES = 3;
+const PROGRESS_MS = 100;
 function toDeleteError(path, err) {
     const e = err;
     const code = e?.code ?? 'UNKNOWN';
@@ -31224,11 +31234,27 @@ function toDeleteError(path, err) {
  * Removes what the plan lists. When `signal` aborts (the job was cancelled), it stops at the next
  * entry: what was not reached stays, and the outcome says `cancelled`.
  */
-async function executePlan(rootDir, plan, policy, hooks = {}, signal) {
-    const pacer = new Pacer(signal);
+async function executePlan(rootDir, plan, policy, opts = {}) {
+    const pacer = new Pacer(opts.signal);
+    const done = emptyTally();
+    let last = 0;
+    const progress = (t, force) => {
+        if (!opts.onProgress)
+            return;
+        const now = Date.now();
+        if (!force && now - last < PROGRESS_MS)
+            return;
+        last = now;
+        opts.onProgress({ target: t.path, files: done.files + t.files, bytes: done.bytes + t.bytes, plannedFiles: plan.totals.files, plannedBytes: plan.totals.bytes });
+    };
     const targets = [];
-    for (const t of plan.targets)
-        targets.push(await executeTarget(rootDir, t, policy, hooks, pacer));
+    for (const t of plan.targets) {
+        const out = await executeTarget(rootDir, t, policy, opts.hooks ?? {}, pacer, (o) => progress(o, false));
+        progress(out, true);
+        done.files += out.files;
+        done.bytes += out.bytes;
+        targets.push(out);
+    }
     const totals = emptyTally();
     for (const t of targets) {
         totals.files += t.files;
@@ -31238,7 +31264,7 @@ async function executePlan(rootDir, plan, policy, hooks = {}, signal) {
     }
     return { targets, totals, errors: targets.flatMap((t) => t.errors), cancelled: pacer.stopped };
 }
-async function executeTarget(rootDir, planned, policy, hooks, pacer) {
+async function executeTarget(rootDir, planned, policy, hooks, pacer, tick) {
     const out = { path: planned.path, result: 'missing', ...emptyTally(), kept: [], keptTotal: 0, errors: [] };
     if (planned.status === 'present' && pacer.stopped) {
         out.result = 'cancelled';
@@ -31282,6 +31308,8 @@ async function executeTarget(rootDir, planned, policy, hooks, pacer) {
                 if (e.kind === 'file') {
                     out.files++;
                     out.bytes += e.st.size;
+                    if ((out.files & 255) === 0)
+                        tick(out);
                 }
                 else {
                     out.others++;
@@ -31823,8 +31851,9 @@ var external_node_crypto_default = /*#__PURE__*/__nccwpck_require__.n(external_n
 
 
 
-const LOCK_FILE = '.safe-purge.lock';
-const LOCK = Buffer.from(LOCK_FILE);
+
+
+const LOCK = Buffer.from(src_policy/* LOCK_FILE */.FI);
 function alive(pid) {
     try {
         process.kill(pid, 0);
@@ -31856,8 +31885,8 @@ function readHolder(root) {
 /** Takes the lock or throws ERR_LOCKED. Returns the release function; `warn` hears of stale locks. */
 function acquireLock(root, rootPath, warn) {
     const me = { pid: process.pid, host: external_node_os_default().hostname(), startedAt: new Date().toISOString(), token: external_node_crypto_default().randomUUID() };
-    const shown = `${(0,src_report/* showPath */.P8)(rootPath)}/${LOCK_FILE}`;
-    const mine = Buffer.from(`${LOCK_FILE}.${me.token}`);
+    const shown = `${(0,src_report/* showPath */.P8)(rootPath)}/${src_policy/* LOCK_FILE */.FI}`;
+    const mine = Buffer.from(`${src_policy/* LOCK_FILE */.FI}.${me.token}`);
     const release = () => {
         const h = readHolder(root);
         if (typeof h === 'object' && h.token === me.token) {
@@ -31953,7 +31982,7 @@ function prepare(settings, deps) {
     }
     const root = guardRoot(settings.root, deps.guardEnv ?? defaultGuardEnv(deps.env));
     const composeFiles = settings.docker === 'off' && settings.composeFiles.length === 0 ? [] : findComposeFiles(root.path, settings.composeFiles);
-    const exact = [...composeFiles, ...(settings.configFile ? [settings.configFile] : []), LOCK_FILE];
+    const exact = [...composeFiles, ...(settings.configFile ? [settings.configFile] : [])];
     const policy = (0,src_policy/* createPolicy */.BV)(settings.protected, exact);
     const targets = (0,src_policy/* validateTargets */.bU)(settings.ephemeral, policy);
     const project = composeFiles.length > 0 || settings.composeProject ? projectName(root.path, composeFiles, settings.composeProject, deps.env) : '';
@@ -32021,7 +32050,7 @@ async function run(settings, deps) {
             const before = await log.group('Fingerprint protected paths', async () => takeFingerprint(rootDir, policy));
             let outcome = null;
             if (!settings.dryRun && failures.length === 0 && !cancelled()) {
-                outcome = await log.group('Purge', async () => executePlan(rootDir, plan, policy, deps.executeHooks, deps.signal));
+                outcome = await log.group('Purge', async () => executePlan(rootDir, plan, policy, { hooks: deps.executeHooks, signal: deps.signal, onProgress: deps.onProgress }));
             }
             if (cancelled()) {
                 const what = outcome
@@ -32039,9 +32068,8 @@ async function run(settings, deps) {
             });
             const report = (0,src_report/* buildReport */.FK)({ settings, root, plan, outcome, before, verification, docker, warnings, failures, cancelled: cancelled(), started, finished: now() });
             await log.group('Result', async () => {
-                if (!settings.dryRun)
-                    for (const line of (0,src_report/* planLines */.HN)(report.targets))
-                        log.info(line);
+                for (const line of (0,src_report/* planLines */.HN)(report.targets))
+                    log.info(line);
                 for (const line of (0,src_report/* resultLines */.DW)(report))
                     log.info(line);
             });

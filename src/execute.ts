@@ -41,6 +41,26 @@ export interface ExecuteHooks {
   beforeRmdir?(rel: string): void
 }
 
+/** Files and bytes removed so far, for a progress display. */
+export interface Progress {
+  target: string
+  files: number
+  bytes: number
+  /** What the plan counted, for a percentage. */
+  plannedFiles: number
+  plannedBytes: number
+}
+
+export interface ExecuteOptions {
+  hooks?: ExecuteHooks
+  /** Aborted when the job is cancelled: stop at the next entry. */
+  signal?: AbortSignal
+  /** Called at most every PROGRESS_MS while files are removed, and once per finished target. */
+  onProgress?: (p: Progress) => void
+}
+
+export const PROGRESS_MS = 100
+
 export interface Outcome {
   targets: TargetOutcome[]
   totals: Tally
@@ -62,10 +82,25 @@ function toDeleteError(path: string, err: unknown): DeleteError {
  * Removes what the plan lists. When `signal` aborts (the job was cancelled), it stops at the next
  * entry: what was not reached stays, and the outcome says `cancelled`.
  */
-export async function executePlan(rootDir: Anchor, plan: Plan, policy: Policy, hooks: ExecuteHooks = {}, signal?: AbortSignal): Promise<Outcome> {
-  const pacer = new Pacer(signal)
+export async function executePlan(rootDir: Anchor, plan: Plan, policy: Policy, opts: ExecuteOptions = {}): Promise<Outcome> {
+  const pacer = new Pacer(opts.signal)
+  const done = emptyTally()
+  let last = 0
+  const progress = (t: TargetOutcome, force: boolean): void => {
+    if (!opts.onProgress) return
+    const now = Date.now()
+    if (!force && now - last < PROGRESS_MS) return
+    last = now
+    opts.onProgress({ target: t.path, files: done.files + t.files, bytes: done.bytes + t.bytes, plannedFiles: plan.totals.files, plannedBytes: plan.totals.bytes })
+  }
   const targets: TargetOutcome[] = []
-  for (const t of plan.targets) targets.push(await executeTarget(rootDir, t, policy, hooks, pacer))
+  for (const t of plan.targets) {
+    const out = await executeTarget(rootDir, t, policy, opts.hooks ?? {}, pacer, (o) => progress(o, false))
+    progress(out, true)
+    done.files += out.files
+    done.bytes += out.bytes
+    targets.push(out)
+  }
   const totals = emptyTally()
   for (const t of targets) {
     totals.files += t.files
@@ -76,7 +111,14 @@ export async function executePlan(rootDir: Anchor, plan: Plan, policy: Policy, h
   return { targets, totals, errors: targets.flatMap((t) => t.errors), cancelled: pacer.stopped }
 }
 
-async function executeTarget(rootDir: Anchor, planned: TargetPlan, policy: Policy, hooks: ExecuteHooks, pacer: Pacer): Promise<TargetOutcome> {
+async function executeTarget(
+  rootDir: Anchor,
+  planned: TargetPlan,
+  policy: Policy,
+  hooks: ExecuteHooks,
+  pacer: Pacer,
+  tick: (o: TargetOutcome) => void
+): Promise<TargetOutcome> {
   const out: TargetOutcome = { path: planned.path, result: 'missing', ...emptyTally(), kept: [], keptTotal: 0, errors: [] }
   if (planned.status === 'present' && pacer.stopped) {
     out.result = 'cancelled'
@@ -118,6 +160,7 @@ async function executeTarget(rootDir: Anchor, planned: TargetPlan, policy: Polic
         if (e.kind === 'file') {
           out.files++
           out.bytes += e.st.size
+          if ((out.files & 255) === 0) tick(out)
         } else {
           out.others++
         }

@@ -11,9 +11,11 @@ import fs from 'node:fs'
 import os from 'node:os'
 import { unlinkAt, type Anchor } from './fsat.js'
 import { fail } from './errors.js'
+import { LOCK_FILE } from './policy.js'
+
+export { LOCK_FILE }
 import { showPath } from './report.js'
 
-export const LOCK_FILE = '.safe-purge.lock'
 const LOCK = Buffer.from(LOCK_FILE)
 
 interface Holder {

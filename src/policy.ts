@@ -23,6 +23,9 @@ export const BUILTIN_PROTECTED: readonly string[] = [
   'docker-compose.prod.yml'
 ]
 
+/** safe-purge's own lock file in the root (see lock.ts); never a target. */
+export const LOCK_FILE = '.safe-purge.lock'
+
 export interface Policy {
   /** Built-in and extra patterns, and the exact root-relative files protected for this run. */
   readonly builtin: readonly string[]
@@ -115,6 +118,7 @@ function normalizeTarget(entry: string, policy: Policy): string {
   const segments = rel.split('/')
   if (segments.includes('..')) throw bad('contains "..": targets must stay inside root')
   if (segments.some((s) => s === '' || s === '.')) throw bad('is not a plain path (empty or "." segment): write it like data/redis')
+  if (rel === LOCK_FILE || rel.startsWith(`${LOCK_FILE}.`)) throw bad("is safe-purge's own lock file: remove it from ephemeral")
   if (policy.isProtected(rel, true) || policy.isProtected(rel, false)) {
     throw fail('ERR_TARGET_PROTECTED', `ephemeral entry ${shown} is protected: remove it from ephemeral (protected paths are never purged)`)
   }

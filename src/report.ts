@@ -212,6 +212,10 @@ export function planLines(targets: readonly ReportTarget[]): string[] {
   const out: string[] = []
   for (const t of targets) {
     const why = t.reason ? ` (${t.reason})` : ''
+    if (t.result === 'missing' || t.result === 'refused') {
+      out.push(`${t.result.padEnd(16)} ${showPath(t.path)}${why}`)
+      continue
+    }
     out.push(`${t.result.padEnd(16)} ${showPath(t.path)}: ${countLine(t)}${t.keptTotal ? `, keeps ${t.keptTotal} protected/mount entr${t.keptTotal === 1 ? 'y' : 'ies'}` : ''}${why}`)
     for (const k of t.kept.slice(0, 20)) out.push(`  keep ${showPath(k.path)} (${k.reason})`)
     if (t.kept.length > 20 || t.keptTotal > t.kept.length) out.push(`  ... and ${t.keptTotal - Math.min(t.kept.length, 20)} more kept`)

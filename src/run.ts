@@ -6,7 +6,7 @@
 import { guardRoot, openRoot, defaultGuardEnv, type GuardEnv, type RootInfo } from './root-guard.js'
 import { createPolicy, validateTargets, type Policy } from './policy.js'
 import { scanTarget, scanTargets, type Plan } from './plan.js'
-import { executePlan, type ExecuteHooks, type Outcome, type DeleteError } from './execute.js'
+import { executePlan, type ExecuteHooks, type Outcome, type DeleteError, type Progress } from './execute.js'
 import { diffFingerprints, takeFingerprint, type Fingerprint } from './fingerprint.js'
 import { Compose, type DockerState } from './compose.js'
 import { externalVolumes, findComposeFiles, projectName } from './compose-files.js'
@@ -14,7 +14,7 @@ import { leaveCwd, lookupTarget, procRequiredButMissing, type Anchor } from './f
 import { buildReport, planLines, previewTargets, resultLines, showPath, type Report, type Verification } from './report.js'
 import { fail, errorMessage } from './errors.js'
 import { runCommand, type Runner } from './exec.js'
-import { acquireLock, LOCK_FILE } from './lock.js'
+import { acquireLock } from './lock.js'
 import type { Settings } from './settings.js'
 
 export interface Logger {
@@ -38,6 +38,8 @@ export interface RunDeps {
   executeHooks?: ExecuteHooks
   /** Aborted when the job is cancelled (SIGINT/SIGTERM): stop at a safe point, verify, report. */
   signal?: AbortSignal
+  /** Progress of the purge (files and bytes removed so far), throttled. */
+  onProgress?: (p: Progress) => void
 }
 
 /** The action's rule: `force`, or `confirm` equal to the root folder's name. */
@@ -61,7 +63,7 @@ export function prepare(settings: Settings, deps: RunDeps): Prepared {
   }
   const root = guardRoot(settings.root, deps.guardEnv ?? defaultGuardEnv(deps.env))
   const composeFiles = settings.docker === 'off' && settings.composeFiles.length === 0 ? [] : findComposeFiles(root.path, settings.composeFiles)
-  const exact = [...composeFiles, ...(settings.configFile ? [settings.configFile] : []), LOCK_FILE]
+  const exact = [...composeFiles, ...(settings.configFile ? [settings.configFile] : [])]
   const policy = createPolicy(settings.protected, exact)
   const targets = validateTargets(settings.ephemeral, policy)
   const project = composeFiles.length > 0 || settings.composeProject ? projectName(root.path, composeFiles, settings.composeProject, deps.env) : ''
@@ -131,7 +133,7 @@ export async function run(settings: Settings, deps: RunDeps): Promise<Report> {
       const before = await log.group('Fingerprint protected paths', async () => takeFingerprint(rootDir, policy))
       let outcome: Outcome | null = null
       if (!settings.dryRun && failures.length === 0 && !cancelled()) {
-        outcome = await log.group('Purge', async () => executePlan(rootDir, plan, policy, deps.executeHooks, deps.signal))
+        outcome = await log.group('Purge', async () => executePlan(rootDir, plan, policy, { hooks: deps.executeHooks, signal: deps.signal, onProgress: deps.onProgress }))
       }
       if (cancelled()) {
         const what = outcome
@@ -149,7 +151,7 @@ export async function run(settings: Settings, deps: RunDeps): Promise<Report> {
       })
       const report = buildReport({ settings, root, plan, outcome, before, verification, docker, warnings, failures, cancelled: cancelled(), started, finished: now() })
       await log.group('Result', async () => {
-        if (!settings.dryRun) for (const line of planLines(report.targets)) log.info(line)
+        for (const line of planLines(report.targets)) log.info(line)
         for (const line of resultLines(report)) log.info(line)
       })
       return report
