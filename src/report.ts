@@ -49,6 +49,8 @@ export interface Report {
   startedAt: string
   finishedAt: string
   durationMs: number
+  /** Milliseconds spent in each phase. */
+  timings: Record<string, number>
   targets: ReportTarget[]
   /** Root-relative targets removed (in a dry run: that would be removed). */
   deleted: string[]
@@ -85,6 +87,7 @@ export interface ReportInput {
   /** Reasons the run already failed (docker, cancellation). */
   failures: string[]
   cancelled: boolean
+  timings: Record<string, number>
   started: Date
   finished: Date
 }
@@ -152,6 +155,7 @@ export function buildReport(x: ReportInput): Report {
     startedAt: x.started.toISOString(),
     finishedAt: x.finished.toISOString(),
     durationMs: x.finished.getTime() - x.started.getTime(),
+    timings: x.timings,
     targets,
     deleted: targets.filter((t) => done.includes(t.result)).map((t) => t.path),
     totals,

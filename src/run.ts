@@ -83,7 +83,18 @@ export async function run(settings: Settings, deps: RunDeps): Promise<Report> {
   const now = deps.now ?? (() => new Date())
   const started = now()
   const { log } = deps
-  const prep = await log.group('Validate', async () => prepare(settings, deps))
+  // Each phase is a log group and is timed for the report (what an operator and the benchmark read).
+  const timings: Record<string, number> = {}
+  const phase = <T>(name: string, fn: () => Promise<T>): Promise<T> =>
+    log.group(name, async () => {
+      const t0 = performance.now()
+      try {
+        return await fn()
+      } finally {
+        timings[name] = Math.round(performance.now() - t0)
+      }
+    })
+  const prep = await phase('Validate', async () => prepare(settings, deps))
   const { root, policy, targets, compose } = prep
   log.info(`root: ${showPath(root.path)}${settings.dryRun ? ' (dry run: nothing will be changed)' : ''}`)
 
@@ -91,12 +102,12 @@ export async function run(settings: Settings, deps: RunDeps): Promise<Report> {
   try {
     const warnings = preflight(rootDir)
     for (const w of warnings) log.warning(w)
-    const plan = await log.group('Plan', async () => {
+    const plan = await phase('Plan', async () => {
       const p = await scanTargets(rootDir, root.path, targets, policy)
       for (const line of planLines(previewTargets(p, true))) log.info(line)
       return p
     })
-    const docker = await log.group('Docker: discover', async () => compose.discover())
+    const docker = await phase('Docker: discover', async () => compose.discover())
     if (docker.skipped) {
       const msg = `docker skipped: ${docker.skipped}`
       if (settings.docker === 'off') log.info(msg)
@@ -119,7 +130,7 @@ export async function run(settings: Settings, deps: RunDeps): Promise<Report> {
       let dockerActed = false
       if (!settings.dryRun && !cancelled()) {
         try {
-          await log.group('Docker: stop the stack', async () => {
+          await phase('Docker: stop the stack', async () => {
             dockerActed = docker.active
             await compose.stop(docker)
             await compose.removeVolumes(docker)
@@ -130,10 +141,10 @@ export async function run(settings: Settings, deps: RunDeps): Promise<Report> {
       }
       // Taken after the stack is down: what a container does to protected files while it shuts
       // down (a database's pid file, a checkpoint) is not the purge's doing.
-      const before = await log.group('Fingerprint protected paths', async () => takeFingerprint(rootDir, policy))
+      const before = await phase('Fingerprint protected paths', async () => takeFingerprint(rootDir, policy))
       let outcome: Outcome | null = null
       if (!settings.dryRun && failures.length === 0 && !cancelled()) {
-        outcome = await log.group('Purge', async () => executePlan(rootDir, plan, policy, { hooks: deps.executeHooks, signal: deps.signal, onProgress: deps.onProgress }))
+        outcome = await phase('Purge', async () => executePlan(rootDir, plan, policy, { hooks: deps.executeHooks, signal: deps.signal, onProgress: deps.onProgress }))
       }
       if (cancelled()) {
         const what = outcome
@@ -144,12 +155,12 @@ export async function run(settings: Settings, deps: RunDeps): Promise<Report> {
         failures.push(what)
         log.warning(what)
       }
-      const verification = await log.group('Verify', async () => {
+      const verification = await phase('Verify', async () => {
         const v = await verify(rootDir, policy, before, plan, outcome, settings.dryRun)
         await compose.verify(docker)
         return v
       })
-      const report = buildReport({ settings, root, plan, outcome, before, verification, docker, warnings, failures, cancelled: cancelled(), started, finished: now() })
+      const report = buildReport({ settings, root, plan, outcome, before, verification, docker, warnings, failures, cancelled: cancelled(), timings, started, finished: now() })
       await log.group('Result', async () => {
         for (const line of planLines(report.targets)) log.info(line)
         for (const line of resultLines(report)) log.info(line)

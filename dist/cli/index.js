@@ -2094,6 +2094,7 @@ function buildReport(x) {
         startedAt: x.started.toISOString(),
         finishedAt: x.finished.toISOString(),
         durationMs: x.finished.getTime() - x.started.getTime(),
+        timings: x.timings,
         targets,
         deleted: targets.filter((t) => done.includes(t.result)).map((t) => t.path),
         totals,
@@ -3740,7 +3741,18 @@ async function run(settings, deps) {
     const now = deps.now ?? (() => new Date());
     const started = now();
     const { log } = deps;
-    const prep = await log.group('Validate', async () => prepare(settings, deps));
+    // Each phase is a log group and is timed for the report (what an operator and the benchmark read).
+    const timings = {};
+    const phase = (name, fn) => log.group(name, async () => {
+        const t0 = performance.now();
+        try {
+            return await fn();
+        }
+        finally {
+            timings[name] = Math.round(performance.now() - t0);
+        }
+    });
+    const prep = await phase('Validate', async () => prepare(settings, deps));
     const { root, policy, targets, compose } = prep;
     log.info(`root: ${report_showPath(root.path)}${settings.dryRun ? ' (dry run: nothing will be changed)' : ''}`);
     const rootDir = openRoot(root);
@@ -3748,13 +3760,13 @@ async function run(settings, deps) {
         const warnings = preflight(rootDir);
         for (const w of warnings)
             log.warning(w);
-        const plan = await log.group('Plan', async () => {
+        const plan = await phase('Plan', async () => {
             const p = await scanTargets(rootDir, root.path, targets, policy);
             for (const line of planLines(previewTargets(p, true)))
                 log.info(line);
             return p;
         });
-        const docker = await log.group('Docker: discover', async () => compose.discover());
+        const docker = await phase('Docker: discover', async () => compose.discover());
         if (docker.skipped) {
             const msg = `docker skipped: ${docker.skipped}`;
             if (settings.docker === 'off')
@@ -3778,7 +3790,7 @@ async function run(settings, deps) {
             let dockerActed = false;
             if (!settings.dryRun && !cancelled()) {
                 try {
-                    await log.group('Docker: stop the stack', async () => {
+                    await phase('Docker: stop the stack', async () => {
                         dockerActed = docker.active;
                         await compose.stop(docker);
                         await compose.removeVolumes(docker);
@@ -3790,10 +3802,10 @@ async function run(settings, deps) {
             }
             // Taken after the stack is down: what a container does to protected files while it shuts
             // down (a database's pid file, a checkpoint) is not the purge's doing.
-            const before = await log.group('Fingerprint protected paths', async () => takeFingerprint(rootDir, policy));
+            const before = await phase('Fingerprint protected paths', async () => takeFingerprint(rootDir, policy));
             let outcome = null;
             if (!settings.dryRun && failures.length === 0 && !cancelled()) {
-                outcome = await log.group('Purge', async () => executePlan(rootDir, plan, policy, { hooks: deps.executeHooks, signal: deps.signal, onProgress: deps.onProgress }));
+                outcome = await phase('Purge', async () => executePlan(rootDir, plan, policy, { hooks: deps.executeHooks, signal: deps.signal, onProgress: deps.onProgress }));
             }
             if (cancelled()) {
                 const what = outcome
@@ -3804,12 +3816,12 @@ async function run(settings, deps) {
                 failures.push(what);
                 log.warning(what);
             }
-            const verification = await log.group('Verify', async () => {
+            const verification = await phase('Verify', async () => {
                 const v = await verify(rootDir, policy, before, plan, outcome, settings.dryRun);
                 await compose.verify(docker);
                 return v;
             });
-            const report = buildReport({ settings, root, plan, outcome, before, verification, docker, warnings, failures, cancelled: cancelled(), started, finished: now() });
+            const report = buildReport({ settings, root, plan, outcome, before, verification, docker, warnings, failures, cancelled: cancelled(), timings, started, finished: now() });
             await log.group('Result', async () => {
                 for (const line of planLines(report.targets))
                     log.info(line);

@@ -1,0 +1,175 @@
+#!/usr/bin/env node
+// `npm run bench [-- options]`: safe-purge against rm -rf and the usual alternatives, on trees it
+// builds itself, interleaved in the same rounds; checks each tool really emptied the tree; prints
+// medians and ratios to rm -rf, the dry run against du -sb, peak RSS, fingerprint and start-up time.
+//
+//   --files N        files for the synced-disk purge (default 100000)
+//   --cache-files N  files for the page-cache purge (default 50000)
+//   --dirs N         directories they are spread over (default 200)
+//   --size N         bytes per file (default 512)
+//   --rounds N       rounds (default 5)
+//   --rss-files N    files for the peak-RSS run (default 1000000)
+//   --only a,b       sections: synced, cache, dryrun, rss, fingerprint, startup
+//   BENCH_DIR=dir    where to build the trees (default: the OS temp dir)
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import { spawn, spawnSync } from 'node:child_process'
+import { fileURLToPath } from 'node:url'
+
+const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
+const cli = path.join(repo, 'dist', 'cli', 'index.js')
+const action = path.join(repo, 'dist', 'index.js')
+const opt = { files: 100000, 'cache-files': 50000, dirs: 200, size: 512, rounds: 5, 'rss-files': 1000000, only: 'synced,cache,dryrun,rss,fingerprint,startup' }
+for (let i = 2; i < process.argv.length; i += 2) {
+  const k = process.argv[i].replace(/^--/, '')
+  if (!(k in opt)) throw new Error(`unknown option ${process.argv[i]}`)
+  opt[k] = k === 'only' ? process.argv[i + 1] : Number(process.argv[i + 1])
+}
+const sections = new Set(opt.only.split(','))
+// The machine's node, not node_modules/.bin's Node 24 that npm puts first on PATH.
+const node = process.env.BENCH_NODE ?? (() => {
+  for (const d of (process.env.PATH ?? '').split(':')) {
+    try {
+      const real = fs.realpathSync(path.join(d, 'node'))
+      if (!real.includes('/node_modules/')) return real
+    } catch {}
+  }
+  return process.execPath
+})()
+
+const work = fs.mkdtempSync(path.join(process.env.BENCH_DIR ?? os.tmpdir(), 'safe-purge-bench-'))
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]
+const ms = (t0) => Number(process.hrtime.bigint() - t0) / 1e6
+const run = (cmd, args, o = {}) => {
+  const r = spawnSync(cmd, args, { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024, ...o })
+  if (r.status !== 0 && !o.allowFail) throw new Error(`${cmd} ${args.join(' ')} failed (${r.status}): ${r.stderr}`)
+  return r
+}
+const makeTree = (dir, files, size = opt.size) => run('python3', [path.join(repo, 'bench', 'make-tree.py'), dir, String(files), String(opt.dirs), String(size)])
+const sync = () => run('sync', [])
+
+function freshEnv(name, files, synced) {
+  const root = path.join(work, name)
+  fs.rmSync(root, { recursive: true, force: true })
+  fs.mkdirSync(path.join(root, 'models'), { recursive: true })
+  fs.writeFileSync(path.join(root, 'models', 'baseline.bin'), 'weights')
+  makeTree(path.join(root, 'logs'), files)
+  if (synced) sync()
+  return root
+}
+
+const tools = {
+  'rm -rf': (root) => run('rm', ['-rf', path.join(root, 'logs')]),
+  'safe-purge': (root, files) => {
+    const r = run(node, [cli, '--root', root, '-y', '--docker', 'off', '--ephemeral', 'logs', '--json'])
+    const rep = JSON.parse(r.stdout)
+    if (rep.totals.files !== files || !rep.verified) throw new Error(`safe-purge counted ${rep.totals.files} of ${files}, verified=${rep.verified}`)
+  },
+  'fs.rmSync': (root) => run(node, ['-e', 'require("fs").rmSync(process.argv[1], { recursive: true, force: true })', path.join(root, 'logs')]),
+  '@actions/io rmRF': (root) => run(node, ['--input-type=module', '-e', 'import * as io from "@actions/io"; await io.rmRF(process.argv[1])', path.join(root, 'logs')], { cwd: repo }),
+  'seed (stat walk + rmtree)': (root) => run('python3', [path.join(repo, 'bench', 'seed-two-pass.py'), path.join(root, 'logs')])
+}
+
+function purgeSection(label, files, synced) {
+  const times = Object.fromEntries(Object.keys(tools).map((t) => [t, []]))
+  for (let r = 0; r < opt.rounds; r++) {
+    const order = Object.keys(tools).sort(() => Math.random() - 0.5)
+    for (const t of order) {
+      const root = freshEnv('purge', files, synced)
+      const t0 = process.hrtime.bigint()
+      tools[t](root, files)
+      times[t].push(ms(t0))
+      if (fs.existsSync(path.join(root, 'logs'))) throw new Error(`${t} left ${root}/logs behind`)
+      if (fs.readFileSync(path.join(root, 'models', 'baseline.bin'), 'utf8') !== 'weights') throw new Error(`${t} touched models/`)
+    }
+    process.stderr.write(`  ${label}: round ${r + 1}/${opt.rounds} done\n`)
+  }
+  const base = median(times['rm -rf'])
+  console.log(`\n${label}: ${files} files of ${opt.size} B in ${opt.dirs} dirs, ${opt.rounds} rounds, median`)
+  console.log('| tool | median s | ratio to rm -rf |\n|---|---|---|')
+  for (const [t, xs] of Object.entries(times)) console.log(`| ${t} | ${(median(xs) / 1000).toFixed(3)} | ${(median(xs) / base).toFixed(2)} |`)
+}
+
+function dryRunSection() {
+  const root = freshEnv('dry', opt.files, true)
+  const du = []
+  const sp = []
+  for (let r = 0; r < opt.rounds; r++) {
+    let t0 = process.hrtime.bigint()
+    run('du', ['-sb', path.join(root, 'logs')])
+    du.push(ms(t0))
+    t0 = process.hrtime.bigint()
+    const out = JSON.parse(run(node, [cli, '--root', root, '--dry-run', '--docker', 'off', '--ephemeral', 'logs', '--json']).stdout)
+    sp.push(ms(t0))
+    if (out.totals.files !== opt.files) throw new Error('dry run miscounted')
+  }
+  console.log(`\ndry run vs du -sb: ${opt.files} files (warm cache), median`)
+  console.log('| tool | median s | ratio to du -sb |\n|---|---|---|')
+  console.log(`| du -sb | ${(median(du) / 1000).toFixed(3)} | 1.00 |`)
+  console.log(`| safe-purge --dry-run | ${(median(sp) / 1000).toFixed(3)} | ${(median(sp) / median(du)).toFixed(2)} |`)
+}
+
+function rssOf(args) {
+  const r = run(node, ['--import', path.join(repo, 'bench', 'rss-hook.mjs'), cli, ...args])
+  return Number(/maxrss_kib=(\d+)/.exec(r.stderr)?.[1]) / 1024
+}
+
+function rssSection() {
+  console.log('\npeak RSS (MiB), empty files in 200 dirs')
+  console.log('| files | dry run | real purge |\n|---|---|---|')
+  for (const files of [Math.min(100000, opt['rss-files']), opt['rss-files']]) {
+    const root = path.join(work, 'rss')
+    fs.rmSync(root, { recursive: true, force: true })
+    makeTree(path.join(root, 'logs'), files, 0)
+    const dry = rssOf(['--root', root, '--dry-run', '--docker', 'off', '--ephemeral', 'logs'])
+    const real = rssOf(['--root', root, '-y', '--docker', 'off', '--ephemeral', 'logs'])
+    console.log(`| ${files} | ${dry.toFixed(0)} | ${real.toFixed(0)} |`)
+  }
+}
+
+function fingerprintSection() {
+  const root = path.join(work, 'fp')
+  fs.rmSync(root, { recursive: true, force: true })
+  makeTree(path.join(root, '.git', 'objects'), 100000, 64)
+  makeTree(path.join(root, 'logs'), 10, 64)
+  const xs = []
+  for (let r = 0; r < opt.rounds; r++) {
+    const rep = JSON.parse(run(node, [cli, '--root', root, '--dry-run', '--docker', 'off', '--ephemeral', 'logs', '--json']).stdout)
+    if (rep.protected.entries < 100000) throw new Error('fingerprint missed entries')
+    xs.push(rep.timings['Fingerprint protected paths'])
+  }
+  console.log(`\nprotected fingerprint of a 100000-file .git (warm cache): median ${median(xs)} ms (one snapshot; a real run takes two)`)
+}
+
+async function startupSection() {
+  const root = freshEnv('startup', 10, false)
+  const xs = []
+  for (let r = 0; r < Math.max(5, opt.rounds); r++) {
+    const t0 = process.hrtime.bigint()
+    await new Promise((resolve, reject) => {
+      const child = spawn(node, [action], {
+        env: { PATH: process.env.PATH, INPUT_ROOT: root, 'INPUT_DRY-RUN': 'true', INPUT_DOCKER: 'off', RUNNER_TEMP: work, GITHUB_OUTPUT: path.join(work, 'out') }
+      })
+      child.stdout.once('data', () => {
+        xs.push(ms(t0))
+        child.kill()
+        resolve()
+      })
+      child.on('error', reject)
+    })
+  }
+  console.log(`\naction start-up (node dist/index.js to first log line): median ${median(xs).toFixed(0)} ms`)
+}
+
+console.log(`machine: ${os.cpus().length} x ${os.cpus()[0]?.model}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, ${os.release()}, node ${run(node, ['--version']).stdout.trim()}, fs ${run('stat', ['-f', '-c', '%T', work]).stdout.trim()}`)
+try {
+  if (sections.has('synced')) purgeSection('purge, files on disk (synced)', opt.files, true)
+  if (sections.has('cache')) purgeSection('purge, files still in page cache', opt['cache-files'], false)
+  if (sections.has('dryrun')) dryRunSection()
+  if (sections.has('rss')) rssSection()
+  if (sections.has('fingerprint')) fingerprintSection()
+  if (sections.has('startup')) await startupSection()
+} finally {
+  fs.rmSync(work, { recursive: true, force: true })
+}
