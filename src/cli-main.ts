@@ -32,7 +32,7 @@ export async function cliMain(argv: readonly string[], io: TermIO, signal?: Abor
     const config = loadConfig(args.root, args.config)
     const settings = buildSettings(args.root, config.file, args.options, config.options)
     ui = new TerminalUi(io, { verbose: args.verbose, json: args.json, dryRun: settings.dryRun })
-    const report = await run(settings, { log: ui.logger, env: io.env, confirm: ui.confirmer, signal, onProgress: ui.progress })
+    const report = await run(settings, { log: ui.logger, env: io.env, confirm: ui.confirmer, confirmReadsPlan: !settings.force, signal, onProgress: ui.progress })
     if (args.json) io.stdout.write(`${JSON.stringify(report, null, 2)}\n`)
     if (report.ok) return EXIT_OK
     for (const f of report.failures) io.stderr.write(`safe-purge: ${f}\n`)

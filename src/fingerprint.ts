@@ -48,6 +48,23 @@ function record(st: fs.Stats, kind: Kind): FpEntry {
     : { kind, ino: st.ino, size: st.size, mtimeMs: st.mtimeMs }
 }
 
+/** Opens `name` (a directory; never through a link) and walks it. */
+function descend(parent: Anchor, name: Buffer, rel: string, st: fs.Stats | null, inProtected: boolean, policy: Policy, fp: Fingerprint, root: ProtectedRoot | null): void {
+  let child: Anchor
+  try {
+    child = st ? openCheckedDir(parent, name, st) : parent.openChild(name)
+  } catch {
+    const e = fp.entries.get(rel)
+    if (e) e.unreadable = true
+    return
+  }
+  try {
+    walkDir(child, rel, inProtected, policy, fp, root)
+  } finally {
+    child.close()
+  }
+}
+
 function walkDir(dirA: Anchor, dirRel: string, inProtected: boolean, policy: Policy, fp: Fingerprint, root: ProtectedRoot | null): void {
   let dir: fs.Dir
   try {
@@ -63,6 +80,13 @@ function walkDir(dirA: Anchor, dirRel: string, inProtected: boolean, policy: Pol
     for (let d = dir.readSync(); d !== null; d = dir.readSync()) {
       const name = d.name as unknown as Buffer
       const rel = dirRel === '' ? name.toString('utf8') : `${dirRel}/${name.toString('utf8')}`
+      // The directory entry's own type (d_type) decides most entries without a stat: an
+      // unprotected file costs nothing but the policy check; a directory is opened directly.
+      const typed = d.isDirectory() ? 'dir' : d.isSymbolicLink() ? 'symlink' : d.isFile() ? 'file' : d.isFIFO() || d.isSocket() || d.isBlockDevice() || d.isCharacterDevice() ? 'special' : null
+      if (!inProtected && typed !== null && !policy.isProtected(rel, typed === 'dir')) {
+        if (typed === 'dir') descend(dirA, name, rel, null, false, policy, fp, null)
+        continue
+      }
       let st: fs.Stats
       try {
         st = lstatAt(dirA, name)
@@ -88,20 +112,7 @@ function walkDir(dirA: Anchor, dirRel: string, inProtected: boolean, policy: Pol
         }
         if (myRoot) myRoot.entries++
       }
-      if (kind !== 'dir') continue
-      let child: Anchor
-      try {
-        child = openCheckedDir(dirA, name, st)
-      } catch {
-        const e = fp.entries.get(rel)
-        if (e) e.unreadable = true
-        continue
-      }
-      try {
-        walkDir(child, rel, isProtected, policy, fp, isProtected ? myRoot : null)
-      } finally {
-        child.close()
-      }
+      if (kind === 'dir') descend(dirA, name, rel, st, isProtected, policy, fp, isProtected ? myRoot : null)
     }
   } finally {
     dir.closeSync()

@@ -36,6 +36,8 @@ export interface TargetPlan extends Tally {
   ino?: number
   kept: KeptEntry[]
   keptTotal: number
+  /** False when only the target itself was looked at (its counts are zero, not measured). */
+  counted: boolean
   /** Entries that could not be read while scanning (they will stay). */
   unreadable: { path: string; code: string; message: string }[]
 }
@@ -54,9 +56,14 @@ export function addKept(list: KeptEntry[], entry: KeptEntry): void {
   if (list.length < KEPT_LIST_LIMIT) list.push(entry)
 }
 
-export async function scanTargets(rootDir: Anchor, root: string, targets: readonly string[], policy: Policy, pacer = new Pacer()): Promise<Plan> {
+/**
+ * `count: false` only finds each target (kind, device+inode, mount): for a run nobody reviews
+ * before it starts (forced), the purge itself counts, so the tree is walked once.
+ */
+export async function scanTargets(rootDir: Anchor, root: string, targets: readonly string[], policy: Policy, count = true): Promise<Plan> {
   const planned: TargetPlan[] = []
-  for (const t of targets) planned.push(await scanTarget(rootDir, t, policy, pacer))
+  const pacer = new Pacer()
+  for (const t of targets) planned.push(await scanTarget(rootDir, t, policy, pacer, count))
   const totals = { ...emptyTally(), kept: 0 }
   for (const t of planned) {
     totals.files += t.files
@@ -68,8 +75,8 @@ export async function scanTargets(rootDir: Anchor, root: string, targets: readon
   return { root, targets: planned, totals }
 }
 
-export async function scanTarget(rootDir: Anchor, rel: string, policy: Policy, pacer = new Pacer()): Promise<TargetPlan> {
-  const plan: TargetPlan = { path: rel, status: 'missing', ...emptyTally(), kept: [], keptTotal: 0, unreadable: [] }
+export async function scanTarget(rootDir: Anchor, rel: string, policy: Policy, pacer = new Pacer(), count = true): Promise<TargetPlan> {
+  const plan: TargetPlan = { path: rel, status: 'missing', counted: count, ...emptyTally(), kept: [], keptTotal: 0, unreadable: [] }
   const found = lookupTarget(rootDir, rel)
   if (!found.found) {
     plan.status = found.missing ? 'missing' : 'refused'
@@ -87,6 +94,10 @@ export async function scanTarget(rootDir: Anchor, rel: string, policy: Policy, p
   plan.kind = target.kind
   plan.dev = target.st.dev
   plan.ino = target.st.ino
+  if (!count) {
+    target.parent.close()
+    return plan
+  }
   const counter: Visitor = {
     keep(e, reason) {
       plan.keptTotal++

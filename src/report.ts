@@ -31,6 +31,8 @@ export interface ReportTarget extends Tally {
   reason?: string
   kept: KeptEntry[]
   keptTotal: number
+  /** False in a forced run's plan: the target was found, the purge counts it. */
+  counted?: boolean
 }
 
 export interface Report {
@@ -95,10 +97,15 @@ export interface ReportInput {
 /** The plan's targets as report rows: what a run would do (`not-run` when a real run stopped before). */
 export function previewTargets(plan: Plan, dryRun: boolean): ReportTarget[] {
   return plan.targets.map((p) => {
-    const result = p.status !== 'present' ? p.status : !dryRun ? 'not-run' : p.keptTotal > 0 || p.unreadable.length > 0 ? 'would-purge-kept' : 'would-purge'
+    const result =
+      p.status !== 'present' ? p.status
+      : !dryRun ? 'not-run'
+      : !p.counted ? 'to-purge'
+      : p.keptTotal > 0 || p.unreadable.length > 0 ? 'would-purge-kept'
+      : 'would-purge'
     // A real run that stopped before the purge removed nothing: its rows count nothing.
     const counts = dryRun ? { files: p.files, bytes: p.bytes, dirs: p.dirs, others: p.others } : { files: 0, bytes: 0, dirs: 0, others: 0 }
-    return { path: p.path, result, reason: p.reason, ...counts, kept: p.kept, keptTotal: p.keptTotal }
+    return { path: p.path, result, reason: p.reason, ...counts, kept: p.kept, keptTotal: p.keptTotal, ...(p.counted ? {} : { counted: false }) }
   })
 }
 
@@ -216,7 +223,7 @@ export function planLines(targets: readonly ReportTarget[]): string[] {
   const out: string[] = []
   for (const t of targets) {
     const why = t.reason ? ` (${t.reason})` : ''
-    if (t.result === 'missing' || t.result === 'refused') {
+    if (t.result === 'missing' || t.result === 'refused' || t.counted === false) {
       out.push(`${t.result.padEnd(16)} ${showPath(t.path)}${why}`)
       continue
     }

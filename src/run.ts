@@ -38,6 +38,8 @@ export interface RunDeps {
   executeHooks?: ExecuteHooks
   /** Aborted when the job is cancelled (SIGINT/SIGTERM): stop at a safe point, verify, report. */
   signal?: AbortSignal
+  /** True when the confirmer shows the plan's counts to a person (the tree is then counted first). */
+  confirmReadsPlan?: boolean
   /** Progress of the purge (files and bytes removed so far), throttled. */
   onProgress?: (p: Progress) => void
 }
@@ -103,7 +105,8 @@ export async function run(settings: Settings, deps: RunDeps): Promise<Report> {
     const warnings = preflight(rootDir)
     for (const w of warnings) log.warning(w)
     const plan = await phase('Plan', async () => {
-      const p = await scanTargets(rootDir, root.path, targets, policy)
+      // Counted up front only when someone reads the plan before anything happens (dry run, a prompt).
+      const p = await scanTargets(rootDir, root.path, targets, policy, settings.dryRun || deps.confirmReadsPlan === true)
       for (const line of planLines(previewTargets(p, true))) log.info(line)
       return p
     })

@@ -2030,10 +2030,14 @@ const VERSION = '0.1.0';
 /** The plan's targets as report rows: what a run would do (`not-run` when a real run stopped before). */
 function previewTargets(plan, dryRun) {
     return plan.targets.map((p) => {
-        const result = p.status !== 'present' ? p.status : !dryRun ? 'not-run' : p.keptTotal > 0 || p.unreadable.length > 0 ? 'would-purge-kept' : 'would-purge';
+        const result = p.status !== 'present' ? p.status
+            : !dryRun ? 'not-run'
+                : !p.counted ? 'to-purge'
+                    : p.keptTotal > 0 || p.unreadable.length > 0 ? 'would-purge-kept'
+                        : 'would-purge';
         // A real run that stopped before the purge removed nothing: its rows count nothing.
         const counts = dryRun ? { files: p.files, bytes: p.bytes, dirs: p.dirs, others: p.others } : { files: 0, bytes: 0, dirs: 0, others: 0 };
-        return { path: p.path, result, reason: p.reason, ...counts, kept: p.kept, keptTotal: p.keptTotal };
+        return { path: p.path, result, reason: p.reason, ...counts, kept: p.kept, keptTotal: p.keptTotal, ...(p.counted ? {} : { counted: false }) };
     });
 }
 function buildReport(x) {
@@ -2155,7 +2159,7 @@ function planLines(targets) {
     const out = [];
     for (const t of targets) {
         const why = t.reason ? ` (${t.reason})` : '';
-        if (t.result === 'missing' || t.result === 'refused') {
+        if (t.result === 'missing' || t.result === 'refused' || t.counted === false) {
             out.push(`${t.result.padEnd(16)} ${report_showPath(t.path)}${why}`);
             continue;
         }
@@ -2881,10 +2885,15 @@ function addKept(list, entry) {
     if (list.length < KEPT_LIST_LIMIT)
         list.push(entry);
 }
-async function scanTargets(rootDir, root, targets, policy, pacer = new Pacer()) {
+/**
+ * `count: false` only finds each target (kind, device+inode, mount): for a run nobody reviews
+ * before it starts (forced), the purge itself counts, so the tree is walked once.
+ */
+async function scanTargets(rootDir, root, targets, policy, count = true) {
     const planned = [];
+    const pacer = new Pacer();
     for (const t of targets)
-        planned.push(await scanTarget(rootDir, t, policy, pacer));
+        planned.push(await scanTarget(rootDir, t, policy, pacer, count));
     const totals = { ...emptyTally(), kept: 0 };
     for (const t of planned) {
         totals.files += t.files;
@@ -2895,8 +2904,8 @@ async function scanTargets(rootDir, root, targets, policy, pacer = new Pacer()) 
     }
     return { root, targets: planned, totals };
 }
-async function scanTarget(rootDir, rel, policy, pacer = new Pacer()) {
-    const plan = { path: rel, status: 'missing', ...emptyTally(), kept: [], keptTotal: 0, unreadable: [] };
+async function scanTarget(rootDir, rel, policy, pacer = new Pacer(), count = true) {
+    const plan = { path: rel, status: 'missing', counted: count, ...emptyTally(), kept: [], keptTotal: 0, unreadable: [] };
     const found = lookupTarget(rootDir, rel);
     if (!found.found) {
         plan.status = found.missing ? 'missing' : 'refused';
@@ -2914,6 +2923,10 @@ async function scanTarget(rootDir, rel, policy, pacer = new Pacer()) {
     plan.kind = target.kind;
     plan.dev = target.st.dev;
     plan.ino = target.st.ino;
+    if (!count) {
+        target.parent.close();
+        return plan;
+    }
     const counter = {
         keep(e, reason) {
             plan.keptTotal++;
@@ -3115,6 +3128,25 @@ function record(st, kind) {
         ? { kind, ino: st.ino, size: 0, mtimeMs: 0 }
         : { kind, ino: st.ino, size: st.size, mtimeMs: st.mtimeMs };
 }
+/** Opens `name` (a directory; never through a link) and walks it. */
+function descend(parent, name, rel, st, inProtected, policy, fp, root) {
+    let child;
+    try {
+        child = st ? openCheckedDir(parent, name, st) : parent.openChild(name);
+    }
+    catch {
+        const e = fp.entries.get(rel);
+        if (e)
+            e.unreadable = true;
+        return;
+    }
+    try {
+        walkDir(child, rel, inProtected, policy, fp, root);
+    }
+    finally {
+        child.close();
+    }
+}
 function walkDir(dirA, dirRel, inProtected, policy, fp, root) {
     let dir;
     try {
@@ -3132,6 +3164,14 @@ function walkDir(dirA, dirRel, inProtected, policy, fp, root) {
         for (let d = dir.readSync(); d !== null; d = dir.readSync()) {
             const name = d.name;
             const rel = dirRel === '' ? name.toString('utf8') : `${dirRel}/${name.toString('utf8')}`;
+            // The directory entry's own type (d_type) decides most entries without a stat: an
+            // unprotected file costs nothing but the policy check; a directory is opened directly.
+            const typed = d.isDirectory() ? 'dir' : d.isSymbolicLink() ? 'symlink' : d.isFile() ? 'file' : d.isFIFO() || d.isSocket() || d.isBlockDevice() || d.isCharacterDevice() ? 'special' : null;
+            if (!inProtected && typed !== null && !policy.isProtected(rel, typed === 'dir')) {
+                if (typed === 'dir')
+                    descend(dirA, name, rel, null, false, policy, fp, null);
+                continue;
+            }
             let st;
             try {
                 st = lstatAt(dirA, name);
@@ -3160,24 +3200,8 @@ function walkDir(dirA, dirRel, inProtected, policy, fp, root) {
                 if (myRoot)
                     myRoot.entries++;
             }
-            if (kind !== 'dir')
-                continue;
-            let child;
-            try {
-                child = openCheckedDir(dirA, name, st);
-            }
-            catch {
-                const e = fp.entries.get(rel);
-                if (e)
-                    e.unreadable = true;
-                continue;
-            }
-            try {
-                walkDir(child, rel, isProtected, policy, fp, isProtected ? myRoot : null);
-            }
-            finally {
-                child.close();
-            }
+            if (kind === 'dir')
+                descend(dirA, name, rel, st, isProtected, policy, fp, isProtected ? myRoot : null);
         }
     }
     finally {
@@ -3761,7 +3785,8 @@ async function run(settings, deps) {
         for (const w of warnings)
             log.warning(w);
         const plan = await phase('Plan', async () => {
-            const p = await scanTargets(rootDir, root.path, targets, policy);
+            // Counted up front only when someone reads the plan before anything happens (dry run, a prompt).
+            const p = await scanTargets(rootDir, root.path, targets, policy, settings.dryRun || deps.confirmReadsPlan === true);
             for (const line of planLines(previewTargets(p, true)))
                 log.info(line);
             return p;
@@ -3904,7 +3929,7 @@ async function cliMain(argv, io, signal) {
         const config = loadConfig(args.root, args.config);
         const settings = buildSettings(args.root, config.file, args.options, config.options);
         ui = new TerminalUi(io, { verbose: args.verbose, json: args.json, dryRun: settings.dryRun });
-        const report = await run(settings, { log: ui.logger, env: io.env, confirm: ui.confirmer, signal, onProgress: ui.progress });
+        const report = await run(settings, { log: ui.logger, env: io.env, confirm: ui.confirmer, confirmReadsPlan: !settings.force, signal, onProgress: ui.progress });
         if (args.json)
             io.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
         if (report.ok)
