@@ -64,3 +64,18 @@ test('a purge never removes a protected path or anything outside its targets', a
   expect(purged).toBeGreaterThan(80)
   expect(removedSomething).toBeGreaterThan(20)
 })
+
+test('isProtectedChild agrees with isProtected for every path whose parents are not protected', () => {
+  const seg = fc.constantFrom('logs', 'models', 'Models', 'CONFIG', 'config', '.env', 'a', 'b', 'x.log', 'X.LOG', 'keep.ckpt', 'cache', 'Cache', 'data', 'temp', '!x', '#y', 'sp ace')
+  const patterns = fc.uniqueArray(fc.constantFrom('*.ckpt', 'cache/', '/a', 'b/x.log', '!keep.ckpt', 'data/temp', 'x.log', 'te*'), { maxLength: 4 })
+  fc.assert(
+    fc.property(fc.array(seg, { minLength: 1, maxLength: 5 }), fc.boolean(), patterns, (segs, isDir, extra) => {
+      const policy = createPolicy(extra, ['a/b'])
+      const rel = segs.join('/')
+      const parents = segs.slice(0, -1).map((_, i) => segs.slice(0, i + 1).join('/'))
+      fc.pre(parents.every((p) => !policy.isProtected(p, true)))
+      expect(policy.isProtectedChild(rel, isDir)).toBe(policy.isProtected(rel, isDir))
+    }),
+    { numRuns: 3000 }
+  )
+})

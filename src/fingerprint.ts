@@ -7,7 +7,7 @@
  */
 import fs from 'node:fs'
 import type { Policy } from './policy.js'
-import { kindOf, lstatAt, openCheckedDir, openDirStream, readlinkAt, type Anchor, type Kind } from './fsat.js'
+import { direntKind, dirEntries, kindOf, lstatAt, openCheckedDir, readlinkAt, type Anchor, type Kind } from './fsat.js'
 
 export interface FpEntry {
   kind: Kind
@@ -36,9 +36,10 @@ export interface FpChange {
   what: string
 }
 
-export function takeFingerprint(rootDir: Anchor, policy: Policy): Fingerprint {
+/** `skip`: root-relative paths not to enter (a dry run's targets, which it never changes). */
+export function takeFingerprint(rootDir: Anchor, policy: Policy, skip?: ReadonlySet<string>): Fingerprint {
   const fp: Fingerprint = { entries: new Map(), roots: [] }
-  walkDir(rootDir, '', false, policy, fp, null)
+  walkDir(rootDir, '', false, policy, fp, null, skip)
   return fp
 }
 
@@ -49,7 +50,17 @@ function record(st: fs.Stats, kind: Kind): FpEntry {
 }
 
 /** Opens `name` (a directory; never through a link) and walks it. */
-function descend(parent: Anchor, name: Buffer, rel: string, st: fs.Stats | null, inProtected: boolean, policy: Policy, fp: Fingerprint, root: ProtectedRoot | null): void {
+function descend(
+  parent: Anchor,
+  name: Buffer,
+  rel: string,
+  st: fs.Stats | null,
+  inProtected: boolean,
+  policy: Policy,
+  fp: Fingerprint,
+  root: ProtectedRoot | null,
+  skip?: ReadonlySet<string>
+): void {
   let child: Anchor
   try {
     child = st ? openCheckedDir(parent, name, st) : parent.openChild(name)
@@ -59,32 +70,23 @@ function descend(parent: Anchor, name: Buffer, rel: string, st: fs.Stats | null,
     return
   }
   try {
-    walkDir(child, rel, inProtected, policy, fp, root)
+    walkDir(child, rel, inProtected, policy, fp, root, skip)
   } finally {
     child.close()
   }
 }
 
-function walkDir(dirA: Anchor, dirRel: string, inProtected: boolean, policy: Policy, fp: Fingerprint, root: ProtectedRoot | null): void {
-  let dir: fs.Dir
+function walkDir(dirA: Anchor, dirRel: string, inProtected: boolean, policy: Policy, fp: Fingerprint, root: ProtectedRoot | null, skip?: ReadonlySet<string>): void {
   try {
-    dir = openDirStream(dirA)
-  } catch {
-    if (inProtected) {
-      const e = fp.entries.get(dirRel)
-      if (e) e.unreadable = true
-    }
-    return
-  }
-  try {
-    for (let d = dir.readSync(); d !== null; d = dir.readSync()) {
-      const name = d.name as unknown as Buffer
+    for (const d of dirEntries(dirA)) {
+      const name = d.name
       const rel = dirRel === '' ? name.toString('utf8') : `${dirRel}/${name.toString('utf8')}`
+      if (skip?.has(rel)) continue
       // The directory entry's own type (d_type) decides most entries without a stat: an
       // unprotected file costs nothing but the policy check; a directory is opened directly.
-      const typed = d.isDirectory() ? 'dir' : d.isSymbolicLink() ? 'symlink' : d.isFile() ? 'file' : d.isFIFO() || d.isSocket() || d.isBlockDevice() || d.isCharacterDevice() ? 'special' : null
-      if (!inProtected && typed !== null && !policy.isProtected(rel, typed === 'dir')) {
-        if (typed === 'dir') descend(dirA, name, rel, null, false, policy, fp, null)
+      const typed = direntKind(d)
+      if (!inProtected && typed !== null && !policy.isProtectedChild(rel, typed === 'dir')) {
+        if (typed === 'dir') descend(dirA, name, rel, null, false, policy, fp, null, skip)
         continue
       }
       let st: fs.Stats
@@ -94,7 +96,7 @@ function walkDir(dirA: Anchor, dirRel: string, inProtected: boolean, policy: Pol
         continue
       }
       const kind = kindOf(st)
-      const isProtected = inProtected || policy.isProtected(rel, kind === 'dir')
+      const isProtected = inProtected || policy.isProtectedChild(rel, kind === 'dir')
       let myRoot = root
       if (isProtected) {
         const entry = record(st, kind)
@@ -112,10 +114,12 @@ function walkDir(dirA: Anchor, dirRel: string, inProtected: boolean, policy: Pol
         }
         if (myRoot) myRoot.entries++
       }
-      if (kind === 'dir') descend(dirA, name, rel, st, isProtected, policy, fp, isProtected ? myRoot : null)
+      if (kind === 'dir') descend(dirA, name, rel, st, isProtected, policy, fp, isProtected ? myRoot : null, skip)
     }
-  } finally {
-    dir.closeSync()
+  } catch {
+    // An unreadable directory: inside protected ground it is marked, before and after alike.
+    const e = fp.entries.get(dirRel)
+    if (e) e.unreadable = true
   }
 }
 

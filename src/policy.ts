@@ -33,14 +33,49 @@ export interface Policy {
   readonly exact: readonly string[]
   /** True when the root-relative path (or one of its parents) is protected. */
   isProtected(rel: string, isDir: boolean): boolean
+  /**
+   * The same answer for an entry whose parent is known not to be protected (what a walk knows):
+   * name patterns then only need the entry's own name, which is much cheaper on large trees.
+   */
+  isProtectedChild(rel: string, isDir: boolean): boolean
+}
+
+/** How many paths a matcher may cache before it is rebuilt (`ignore` caches every path it sees). */
+const MATCHER_CACHE_LIMIT = 20000
+
+/** A pattern that can only match a single path segment (no slash but a trailing one). */
+function isNamePattern(p: string): boolean {
+  return !p.replace(/\/+$/, '').includes('/')
+}
+
+/** A name pattern with no wildcard, escape, negation or comment: it matches one literal name. */
+function isLiteralName(p: string): boolean {
+  return isNamePattern(p) && !/[*?[\]\\!#]/.test(p) && p.trim() === p
 }
 
 /** `exact` are root-relative files in use by this run (compose files, the config file). */
 export function createPolicy(extra: readonly string[], exact: readonly string[] = []): Policy {
-  const builtinMatcher = ignore().add([...BUILTIN_PROTECTED])
   const cleanExtra = extra.map((p, i) => checkPattern(p, i))
-  const extraMatcher: Ignore = ignore().add(cleanExtra)
   const exactSet = new Set(exact)
+  // With only positive name patterns, an entry under an unprotected parent is decided by its name.
+  const extraByName = cleanExtra.every((p) => !p.startsWith('!') && isNamePattern(p))
+  // Literal names (every built-in, usually the extras too) are a set lookup, not a pattern match.
+  // `ignore` matches case-insensitively by default; the sets do the same, so they never protect less.
+  const literal = extraByName && cleanExtra.every(isLiteralName)
+  const anyNames = new Set([...BUILTIN_PROTECTED, ...cleanExtra].filter((p) => !p.endsWith('/')).map((p) => p.toLowerCase()))
+  const dirNames = new Set(cleanExtra.filter((p) => p.endsWith('/')).map((p) => p.replace(/\/+$/, '').toLowerCase()))
+  let calls = 0
+  let builtinMatcher: Ignore = ignore().add([...BUILTIN_PROTECTED])
+  let extraMatcher: Ignore = ignore().add(cleanExtra)
+  // Memory stays flat on a million-file walk: the matchers' caches are dropped now and then.
+  const matchers = (): [Ignore, Ignore] => {
+    if (++calls > MATCHER_CACHE_LIMIT) {
+      calls = 0
+      builtinMatcher = ignore().add([...BUILTIN_PROTECTED])
+      extraMatcher = ignore().add(cleanExtra)
+    }
+    return [builtinMatcher, extraMatcher]
+  }
   return {
     builtin: BUILTIN_PROTECTED,
     extra: cleanExtra,
@@ -48,7 +83,22 @@ export function createPolicy(extra: readonly string[], exact: readonly string[] 
     isProtected(rel: string, isDir: boolean): boolean {
       if (exactSet.has(rel)) return true
       const probe = isDir ? `${rel}/` : rel
-      return builtinMatcher.ignores(probe) || extraMatcher.ignores(probe)
+      const [b, e] = matchers()
+      return b.ignores(probe) || e.ignores(probe)
+    },
+    isProtectedChild(rel: string, isDir: boolean): boolean {
+      if (exactSet.has(rel)) return true
+      const name = rel.slice(rel.lastIndexOf('/') + 1)
+      if (literal) {
+        const lower = name.toLowerCase()
+        return anyNames.has(lower) || (isDir && dirNames.has(lower))
+      }
+      const [b, e] = matchers()
+      // Every built-in is a name pattern, so the name alone decides.
+      if (b.ignores(isDir ? `${name}/` : name)) return true
+      if (cleanExtra.length === 0) return false
+      if (extraByName) return e.ignores(isDir ? `${name}/` : name)
+      return e.ignores(isDir ? `${rel}/` : rel)
     }
   }
 }

@@ -144,7 +144,10 @@ export async function run(settings: Settings, deps: RunDeps): Promise<Report> {
       }
       // Taken after the stack is down: what a container does to protected files while it shuts
       // down (a database's pid file, a checkpoint) is not the purge's doing.
-      const before = await phase('Fingerprint protected paths', async () => takeFingerprint(rootDir, policy))
+      // A dry run changes nothing, so it need not read inside its targets a second time; a real run
+      // fingerprints everything, inside targets too (by d_type, so unprotected files cost no stat).
+      const skip = settings.dryRun ? new Set(targets) : undefined
+      const before = await phase('Fingerprint protected paths', async () => takeFingerprint(rootDir, policy, skip))
       let outcome: Outcome | null = null
       if (!settings.dryRun && failures.length === 0 && !cancelled()) {
         outcome = await phase('Purge', async () => executePlan(rootDir, plan, policy, { hooks: deps.executeHooks, signal: deps.signal, onProgress: deps.onProgress }))
@@ -159,7 +162,7 @@ export async function run(settings: Settings, deps: RunDeps): Promise<Report> {
         log.warning(what)
       }
       const verification = await phase('Verify', async () => {
-        const v = await verify(rootDir, policy, before, plan, outcome, settings.dryRun)
+        const v = await verify(rootDir, policy, before, plan, outcome, settings.dryRun, skip)
         await compose.verify(docker)
         return v
       })
@@ -189,8 +192,16 @@ function preflight(rootDir: Anchor): string[] {
   return out
 }
 
-async function verify(rootDir: Anchor, policy: Policy, before: Fingerprint, plan: Plan, outcome: Outcome | null, dryRun: boolean): Promise<Verification> {
-  const after = takeFingerprint(rootDir, policy)
+async function verify(
+  rootDir: Anchor,
+  policy: Policy,
+  before: Fingerprint,
+  plan: Plan,
+  outcome: Outcome | null,
+  dryRun: boolean,
+  skip?: ReadonlySet<string>
+): Promise<Verification> {
+  const after = takeFingerprint(rootDir, policy, skip)
   const { missing, changed } = diffFingerprints(before, after)
   const leftovers: { path: string; remaining: number }[] = []
   // In a real run every target must end clean, also when the purge never started (then it is not).

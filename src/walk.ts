@@ -6,7 +6,7 @@
  */
 import fs from 'node:fs'
 import type { Policy } from './policy.js'
-import { kindOf, lstatAt, openCheckedDir, openDirStream, type Anchor, type Kind } from './fsat.js'
+import { dirEntries, kindOf, lstatAt, openCheckedDir, type Anchor, type Kind } from './fsat.js'
 
 export type KeepReason = 'protected' | 'mount-point'
 
@@ -47,10 +47,13 @@ export class Pacer {
     return this.signal?.aborted === true
   }
 
-  async tick(): Promise<void> {
-    if ((++this.count & 255) !== 0) return
-    const now = Date.now()
-    if (now - this.last < Pacer.YIELD_MS) return
+  /** Cheap, synchronous: true when it is time to yield (then `await pacer.yield()`). */
+  due(): boolean {
+    if ((++this.count & 255) !== 0) return false
+    return Date.now() - this.last >= Pacer.YIELD_MS
+  }
+
+  async yield(): Promise<void> {
     await new Promise((resolve) => setImmediate(resolve))
     this.last = Date.now()
   }
@@ -63,7 +66,7 @@ export class Pacer {
  */
 export async function visit(e: WalkEntry, mount: Anchor, policy: Policy, v: Visitor, pacer: Pacer): Promise<boolean> {
   if (pacer.stopped) return true
-  if (policy.isProtected(e.rel, e.kind === 'dir')) {
+  if (policy.isProtectedChild(e.rel, e.kind === 'dir')) {
     v.keep(e, 'protected')
     return true
   }
@@ -95,16 +98,14 @@ export async function visitChildren(e: WalkEntry, mount: Anchor, policy: Policy,
     return 'mount-point'
   }
   let stays = false
-  let dir: fs.Dir | undefined
   try {
-    dir = openDirStream(dirA)
-    for (let d = dir.readSync(); d !== null; d = dir.readSync()) {
-      await pacer.tick()
+    for (const d of dirEntries(dirA)) {
+      if (pacer.due()) await pacer.yield()
       if (pacer.stopped) {
         stays = true
         break
       }
-      const name = d.name as unknown as Buffer
+      const name = d.name
       const rel = `${e.rel}/${name.toString('utf8')}`
       let st: fs.Stats
       try {
@@ -116,7 +117,18 @@ export async function visitChildren(e: WalkEntry, mount: Anchor, policy: Policy,
         continue
       }
       v.afterLstat?.(rel)
-      if (await visit({ parent: dirA, name, rel, st, kind: kindOf(st) }, mount, policy, v, pacer)) stays = true
+      const child: WalkEntry = { parent: dirA, name, rel, st, kind: kindOf(st) }
+      if (child.kind !== 'dir') {
+        // Leaves stay synchronous: no promise per file.
+        if (policy.isProtectedChild(rel, false)) {
+          v.keep(child, 'protected')
+          stays = true
+        } else if (v.leaf(child)) {
+          stays = true
+        }
+      } else if (await visit(child, mount, policy, v, pacer)) {
+        stays = true
+      }
     }
     // After descending: the directory must still be the one that was opened (fallback mode).
     dirA.recheck()
@@ -124,11 +136,6 @@ export async function visitChildren(e: WalkEntry, mount: Anchor, policy: Policy,
     v.error(e.rel, err)
     stays = true
   } finally {
-    try {
-      dir?.closeSync()
-    } catch {
-      // closing a finished directory stream can only fail if it is already closed
-    }
     dirA.close()
   }
   return stays
