@@ -237,3 +237,51 @@ describe('permission faults, as an unprivileged user', () => {
     fs.chmodSync(path.join(root, 'logs/read-only'), 0o755)
   })
 })
+
+describe('thread-pool unlinks (what a slow, cold disk switches to)', () => {
+  test('the same purge, the same survivors, the same counts', async () => {
+    const policy = (await import('../src/policy.js')).createPolicy([])
+    makeTree(root, { 'logs/models/keep.bin': 'kept', 'logs/many/a.log': 'a', 'logs/many/b.log': 'bb', 'logs/link': { link: '../models' } })
+    const before = snapshot(root)
+    const report = await purge(root, {}, { executeHooks: { asyncUnlink: true } })
+    const keep = (r: string): boolean => !/^(logs|data\/redis|data\/temp|\.docker-compose-state)(\/|$)/.test(r) || policy.isProtected(r, true)
+    expect(survivors(before, snapshot(root), keep)).toEqual([])
+    expect(report.ok).toBe(true)
+    const logs = report.targets.find((t) => t.path === 'logs')
+    expect(logs).toMatchObject({ files: 7, others: 1, result: 'purged-kept' })
+    modelsIntact()
+  })
+
+  test('errors are still collected per path, and the rest is purged', async () => {
+    makeTree(root, { 'logs/stuck.log': 'x' })
+    const stuck = path.join(root, 'logs/stuck.log')
+    if (spawnSync('chattr', ['+i', stuck]).status !== 0) return
+    try {
+      const report = await purge(root, {}, { executeHooks: { asyncUnlink: true } })
+      expect(report.errors).toEqual([expect.objectContaining({ path: 'logs/stuck.log', code: 'EPERM' })])
+      expect(exists(path.join(root, 'logs/trading.log'))).toBe(false)
+      expect(report.ok).toBe(false)
+    } finally {
+      spawnSync('chattr', ['-i', stuck])
+    }
+  })
+
+  test('a swap between lstat and unlink cannot redirect it: the unlink goes through the opened directory', async () => {
+    makeTree(base, { 'outside/victim.log': 'outside' })
+    const report = await purge(root, {}, {
+      executeHooks: {
+        asyncUnlink: true,
+        afterLstat(rel) {
+          if (rel !== 'logs/sub/a.log') return
+          fs.renameSync(path.join(root, 'logs/sub'), path.join(base, 'sub-moved'))
+          fs.symlinkSync(path.join(base, 'outside'), path.join(root, 'logs/sub'))
+          fs.writeFileSync(path.join(base, 'outside/a.log'), 'outside, same name')
+        }
+      }
+    })
+    expect(fs.readFileSync(path.join(base, 'outside/a.log'), 'utf8')).toBe('outside, same name')
+    expect(fs.readFileSync(path.join(base, 'outside/victim.log'), 'utf8')).toBe('outside')
+    expect(exists(path.join(base, 'sub-moved/a.log'))).toBe(false)
+    expect(report.verification.missing).toEqual([])
+  })
+})

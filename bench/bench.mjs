@@ -10,6 +10,7 @@
 //   --rounds N       rounds (default 5)
 //   --rss-files N    files for the peak-RSS run (default 1000000)
 //   --only a,b       sections: synced, cache, dryrun, rss, fingerprint, startup
+//   --tools a,b      purge tools to compare (default all; rm -rf is always run)
 //   BENCH_DIR=dir    where to build the trees (default: the OS temp dir)
 import fs from 'node:fs'
 import os from 'node:os'
@@ -20,11 +21,11 @@ import { fileURLToPath } from 'node:url'
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
 const cli = path.join(repo, 'dist', 'cli', 'index.js')
 const action = path.join(repo, 'dist', 'index.js')
-const opt = { files: 100000, 'cache-files': 50000, dirs: 200, size: 512, rounds: 5, 'rss-files': 1000000, only: 'synced,cache,dryrun,rss,fingerprint,startup' }
+const opt = { files: 100000, 'cache-files': 50000, dirs: 200, size: 512, rounds: 5, 'rss-files': 1000000, only: 'synced,cache,dryrun,rss,fingerprint,startup', tools: '' }
 for (let i = 2; i < process.argv.length; i += 2) {
   const k = process.argv[i].replace(/^--/, '')
   if (!(k in opt)) throw new Error(`unknown option ${process.argv[i]}`)
-  opt[k] = k === 'only' ? process.argv[i + 1] : Number(process.argv[i + 1])
+  opt[k] = k === 'only' || k === 'tools' ? process.argv[i + 1] : Number(process.argv[i + 1])
 }
 const sections = new Set(opt.only.split(','))
 // The machine's node, not node_modules/.bin's Node 24 that npm puts first on PATH.
@@ -71,10 +72,12 @@ const tools = {
   'seed (stat walk + rmtree)': (root) => run('python3', [path.join(repo, 'bench', 'seed-two-pass.py'), path.join(root, 'logs')])
 }
 
+const chosen = Object.keys(tools).filter((t) => t === 'rm -rf' || opt.tools === '' || opt.tools.split(',').includes(t))
+
 function purgeSection(label, files, synced) {
-  const times = Object.fromEntries(Object.keys(tools).map((t) => [t, []]))
+  const times = Object.fromEntries(chosen.map((t) => [t, []]))
   for (let r = 0; r < opt.rounds; r++) {
-    const order = Object.keys(tools).sort(() => Math.random() - 0.5)
+    const order = [...chosen].sort(() => Math.random() - 0.5)
     for (const t of order) {
       const root = freshEnv('purge', files, synced)
       const t0 = process.hrtime.bigint()

@@ -30911,12 +30911,12 @@ const BULK_LIST_MAX_BYTES = 1024 * 1024;
  * A directory's entries, with their d_type. A small directory is read in one call (fastest); a
  * huge one is streamed, so memory stays flat however many entries it holds.
  */
-function* dirEntries(dir) {
-    const enc = { encoding: 'buffer' };
-    if (dir.size < BULK_LIST_MAX_BYTES) {
-        yield* external_node_fs_default().readdirSync(dir.listPath(), { ...enc, withFileTypes: true });
-        return;
-    }
+function dirEntries(dir) {
+    if (dir.size < BULK_LIST_MAX_BYTES)
+        return external_node_fs_default().readdirSync(dir.listPath(), { encoding: 'buffer', withFileTypes: true });
+    return streamEntries(dir);
+}
+function* streamEntries(dir) {
     const stream = external_node_fs_default().opendirSync(dir.listPath(), { encoding: 'buffer', bufferSize: 256 });
     try {
         for (let d = stream.readSync(); d !== null; d = stream.readSync())
@@ -30925,6 +30925,25 @@ function* dirEntries(dir) {
     finally {
         stream.closeSync();
     }
+}
+/**
+ * Unlinks `name` in `dir` on the thread pool, so that several removals wait on a cold disk at
+ * once. On Linux it goes through /proc/self/fd/N/name (the working directory cannot anchor
+ * work done on other threads); the fallback unlinks synchronously, relative to the working
+ * directory.
+ */
+function unlinkAtAsync(dir, name) {
+    if (mode !== 'proc') {
+        try {
+            unlinkAt(dir, name);
+            return Promise.resolve();
+        }
+        catch (err) {
+            return Promise.reject(err);
+        }
+    }
+    const path = Buffer.concat([Buffer.from(`/proc/self/fd/${dir.fd}/`), name]);
+    return new Promise((resolve, reject) => external_node_fs_default().unlink(path, (err) => (err ? reject(err) : resolve())));
 }
 /** The entry's type from the directory itself (d_type), or null when the filesystem does not say. */
 function direntKind(d) {
@@ -31086,6 +31105,8 @@ function openRoot(root) {
 var src_policy = __nccwpck_require__(1237);
 ;// CONCATENATED MODULE: ./src/walk.ts
 
+/** Asynchronous leaf operations in flight per directory (a cold disk serves many at once). */
+const MAX_IN_FLIGHT = 16;
 /**
  * Lets signal handlers run during a long walk: yields to the event loop at most every
  * YIELD_MS, and says when the walk must stop (the signal was aborted).
@@ -31154,6 +31175,20 @@ async function visitChildren(e, mount, policy, v, pacer) {
         return 'mount-point';
     }
     let stays = false;
+    // Leaves a visitor handles asynchronously (the executor's unlinks), at most MAX_IN_FLIGHT at a
+    // time; all of them settle before this directory is left and its fd closed.
+    const inFlight = new Set();
+    const track = (p) => {
+        const q = p.then((s) => {
+            if (s)
+                stays = true;
+        }, (err) => {
+            v.error(e.rel, err);
+            stays = true;
+        });
+        inFlight.add(q);
+        void q.finally(() => inFlight.delete(q));
+    };
     try {
         for (const d of dirEntries(dirA)) {
             if (pacer.due())
@@ -31178,13 +31213,18 @@ async function visitChildren(e, mount, policy, v, pacer) {
             v.afterLstat?.(rel);
             const child = { parent: dirA, name, rel, st, kind: kindOf(st) };
             if (child.kind !== 'dir') {
-                // Leaves stay synchronous: no promise per file.
                 if (policy.isProtectedChild(rel, false)) {
                     v.keep(child, 'protected');
                     stays = true;
+                    continue;
                 }
-                else if (v.leaf(child)) {
+                const r = v.leaf(child);
+                if (r === true)
                     stays = true;
+                else if (r !== false) {
+                    track(r);
+                    if (inFlight.size >= MAX_IN_FLIGHT)
+                        await Promise.race(inFlight);
                 }
             }
             else if (await visit(child, mount, policy, v, pacer)) {
@@ -31199,6 +31239,7 @@ async function visitChildren(e, mount, policy, v, pacer) {
         stays = true;
     }
     finally {
+        await Promise.all(inFlight);
         dirA.close();
     }
     return stays;
@@ -31315,6 +31356,26 @@ function isOtherMount(root, parent, name, st) {
 /** Bounded retries when a directory refills while it is being emptied (a live writer). */
 const NOT_EMPTY_RETRIES = 3;
 const PROGRESS_MS = 100;
+/**
+ * Synchronous unlinks are cheapest while the filesystem answers from memory; when they start to
+ * wait on the disk (a cold, synced tree), removals go to the thread pool, several at once.
+ */
+class UnlinkPace {
+    static SAMPLE = 256;
+    static SLOW_MS = 0.05;
+    async = false;
+    n = 0;
+    total = 0;
+    observe(ms) {
+        this.total += ms;
+        if (++this.n < UnlinkPace.SAMPLE)
+            return;
+        if (this.total / this.n > UnlinkPace.SLOW_MS)
+            this.async = true;
+        this.n = 0;
+        this.total = 0;
+    }
+}
 function toDeleteError(path, err) {
     const e = err;
     const code = e?.code ?? 'UNKNOWN';
@@ -31329,6 +31390,8 @@ function toDeleteError(path, err) {
  */
 async function executePlan(rootDir, plan, policy, opts = {}) {
     const pacer = new Pacer(opts.signal);
+    const pace = new UnlinkPace();
+    pace.async = opts.hooks?.asyncUnlink === true;
     const done = emptyTally();
     let last = 0;
     const progress = (t, force) => {
@@ -31342,7 +31405,7 @@ async function executePlan(rootDir, plan, policy, opts = {}) {
     };
     const targets = [];
     for (const t of plan.targets) {
-        const out = await executeTarget(rootDir, t, policy, opts.hooks ?? {}, pacer, (o) => progress(o, false));
+        const out = await executeTarget(rootDir, t, policy, opts.hooks ?? {}, pacer, pace, (o) => progress(o, false));
         progress(out, true);
         done.files += out.files;
         done.bytes += out.bytes;
@@ -31357,7 +31420,7 @@ async function executePlan(rootDir, plan, policy, opts = {}) {
     }
     return { targets, totals, errors: targets.flatMap((t) => t.errors), cancelled: pacer.stopped };
 }
-async function executeTarget(rootDir, planned, policy, hooks, pacer, tick) {
+async function executeTarget(rootDir, planned, policy, hooks, pacer, pace, tick) {
     const out = { path: planned.path, result: 'missing', ...emptyTally(), kept: [], keptTotal: 0, errors: [] };
     if (planned.status === 'present' && pacer.stopped) {
         out.result = 'cancelled';
@@ -31389,25 +31452,36 @@ async function executeTarget(rootDir, planned, policy, hooks, pacer, tick) {
                 addKept(out.kept, { path: e.rel, reason });
             },
             leaf(e) {
-                try {
-                    unlinkAt(e.parent, e.name);
-                }
-                catch (err) {
+                // Counted only once the unlink succeeded; an entry already gone was not ours to count.
+                const removed = () => {
+                    if (e.kind === 'file') {
+                        out.files++;
+                        out.bytes += e.st.size;
+                        if ((out.files & 255) === 0)
+                            tick(out);
+                    }
+                    else {
+                        out.others++;
+                    }
+                    return false;
+                };
+                const failed = (err) => {
                     if (err.code === 'ENOENT')
                         return false;
                     out.errors.push(toDeleteError(e.rel, err));
                     return true;
+                };
+                if (pace.async)
+                    return unlinkAtAsync(e.parent, e.name).then(removed, failed);
+                const t0 = performance.now();
+                try {
+                    unlinkAt(e.parent, e.name);
                 }
-                if (e.kind === 'file') {
-                    out.files++;
-                    out.bytes += e.st.size;
-                    if ((out.files & 255) === 0)
-                        tick(out);
+                catch (err) {
+                    return failed(err);
                 }
-                else {
-                    out.others++;
-                }
-                return false;
+                pace.observe(performance.now() - t0);
+                return removed();
             },
             async leaveDir(e, stays) {
                 return stays || !(await removeDir(e));

@@ -5,7 +5,7 @@
  * entries and mount points inside stay. It keeps going past errors and reports each one.
  */
 import type { Policy } from './policy.js'
-import { lookupTarget, rmdirAt, sameNode, unlinkAt, type Anchor } from './fsat.js'
+import { lookupTarget, rmdirAt, sameNode, unlinkAt, unlinkAtAsync, type Anchor } from './fsat.js'
 import { Pacer, visit, visitChildren, type Visitor, type WalkEntry } from './walk.js'
 import { addKept, emptyTally, type KeptEntry, type Plan, type Tally, type TargetPlan } from './plan.js'
 import { errorMessage, recoveryHint } from './errors.js'
@@ -39,6 +39,8 @@ export interface ExecuteHooks {
   afterLstat?(rel: string): void
   /** Before each attempt to remove an emptied directory. */
   beforeRmdir?(rel: string): void
+  /** Start with thread-pool unlinks (as on a slow disk) instead of waiting to measure. */
+  asyncUnlink?: boolean
 }
 
 /** Files and bytes removed so far, for a progress display. */
@@ -60,6 +62,26 @@ export interface ExecuteOptions {
 }
 
 export const PROGRESS_MS = 100
+
+/**
+ * Synchronous unlinks are cheapest while the filesystem answers from memory; when they start to
+ * wait on the disk (a cold, synced tree), removals go to the thread pool, several at once.
+ */
+export class UnlinkPace {
+  static readonly SAMPLE = 256
+  static readonly SLOW_MS = 0.05
+  async = false
+  private n = 0
+  private total = 0
+
+  observe(ms: number): void {
+    this.total += ms
+    if (++this.n < UnlinkPace.SAMPLE) return
+    if (this.total / this.n > UnlinkPace.SLOW_MS) this.async = true
+    this.n = 0
+    this.total = 0
+  }
+}
 
 export interface Outcome {
   targets: TargetOutcome[]
@@ -84,6 +106,8 @@ function toDeleteError(path: string, err: unknown): DeleteError {
  */
 export async function executePlan(rootDir: Anchor, plan: Plan, policy: Policy, opts: ExecuteOptions = {}): Promise<Outcome> {
   const pacer = new Pacer(opts.signal)
+  const pace = new UnlinkPace()
+  pace.async = opts.hooks?.asyncUnlink === true
   const done = emptyTally()
   let last = 0
   const progress = (t: TargetOutcome, force: boolean): void => {
@@ -95,7 +119,7 @@ export async function executePlan(rootDir: Anchor, plan: Plan, policy: Policy, o
   }
   const targets: TargetOutcome[] = []
   for (const t of plan.targets) {
-    const out = await executeTarget(rootDir, t, policy, opts.hooks ?? {}, pacer, (o) => progress(o, false))
+    const out = await executeTarget(rootDir, t, policy, opts.hooks ?? {}, pacer, pace, (o) => progress(o, false))
     progress(out, true)
     done.files += out.files
     done.bytes += out.bytes
@@ -117,6 +141,7 @@ async function executeTarget(
   policy: Policy,
   hooks: ExecuteHooks,
   pacer: Pacer,
+  pace: UnlinkPace,
   tick: (o: TargetOutcome) => void
 ): Promise<TargetOutcome> {
   const out: TargetOutcome = { path: planned.path, result: 'missing', ...emptyTally(), kept: [], keptTotal: 0, errors: [] }
@@ -150,21 +175,31 @@ async function executeTarget(
         addKept(out.kept, { path: e.rel, reason })
       },
       leaf(e) {
-        try {
-          unlinkAt(e.parent, e.name)
-        } catch (err) {
-          if ((err as NodeJS.ErrnoException).code === 'ENOENT') return false
+        // Counted only once the unlink succeeded; an entry already gone was not ours to count.
+        const removed = (): false => {
+          if (e.kind === 'file') {
+            out.files++
+            out.bytes += e.st.size
+            if ((out.files & 255) === 0) tick(out)
+          } else {
+            out.others++
+          }
+          return false
+        }
+        const failed = (err: NodeJS.ErrnoException): boolean => {
+          if (err.code === 'ENOENT') return false
           out.errors.push(toDeleteError(e.rel, err))
           return true
         }
-        if (e.kind === 'file') {
-          out.files++
-          out.bytes += e.st.size
-          if ((out.files & 255) === 0) tick(out)
-        } else {
-          out.others++
+        if (pace.async) return unlinkAtAsync(e.parent, e.name).then(removed, failed)
+        const t0 = performance.now()
+        try {
+          unlinkAt(e.parent, e.name)
+        } catch (err) {
+          return failed(err as NodeJS.ErrnoException)
         }
-        return false
+        pace.observe(performance.now() - t0)
+        return removed()
       },
       async leaveDir(e, stays) {
         return stays || !(await removeDir(e))

@@ -190,18 +190,37 @@ const BULK_LIST_MAX_BYTES = 1024 * 1024
  * A directory's entries, with their d_type. A small directory is read in one call (fastest); a
  * huge one is streamed, so memory stays flat however many entries it holds.
  */
-export function* dirEntries(dir: Anchor): Generator<fs.Dirent<Buffer>> {
-  const enc = { encoding: 'buffer' as const }
-  if (dir.size < BULK_LIST_MAX_BYTES) {
-    yield* fs.readdirSync(dir.listPath(), { ...enc, withFileTypes: true })
-    return
-  }
+export function dirEntries(dir: Anchor): Iterable<fs.Dirent<Buffer>> {
+  if (dir.size < BULK_LIST_MAX_BYTES) return fs.readdirSync(dir.listPath(), { encoding: 'buffer', withFileTypes: true })
+  return streamEntries(dir)
+}
+
+function* streamEntries(dir: Anchor): Generator<fs.Dirent<Buffer>> {
   const stream = fs.opendirSync(dir.listPath(), { encoding: 'buffer' as BufferEncoding, bufferSize: 256 })
   try {
     for (let d = stream.readSync(); d !== null; d = stream.readSync()) yield d as unknown as fs.Dirent<Buffer>
   } finally {
     stream.closeSync()
   }
+}
+
+/**
+ * Unlinks `name` in `dir` on the thread pool, so that several removals wait on a cold disk at
+ * once. On Linux it goes through /proc/self/fd/N/name (the working directory cannot anchor
+ * work done on other threads); the fallback unlinks synchronously, relative to the working
+ * directory.
+ */
+export function unlinkAtAsync(dir: Anchor, name: Buffer): Promise<void> {
+  if (mode !== 'proc') {
+    try {
+      unlinkAt(dir, name)
+      return Promise.resolve()
+    } catch (err) {
+      return Promise.reject(err)
+    }
+  }
+  const path = Buffer.concat([Buffer.from(`/proc/self/fd/${dir.fd}/`), name])
+  return new Promise((resolve, reject) => fs.unlink(path, (err) => (err ? reject(err) : resolve())))
 }
 
 /** The entry's type from the directory itself (d_type), or null when the filesystem does not say. */

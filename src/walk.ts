@@ -10,6 +10,9 @@ import { dirEntries, kindOf, lstatAt, openCheckedDir, type Anchor, type Kind } f
 
 export type KeepReason = 'protected' | 'mount-point'
 
+/** Asynchronous leaf operations in flight per directory (a cold disk serves many at once). */
+const MAX_IN_FLIGHT = 16
+
 export interface WalkEntry {
   /** The open directory holding this entry (valid only during the callback). */
   parent: Anchor
@@ -23,8 +26,11 @@ export interface WalkEntry {
 export interface Visitor {
   /** An entry that stays: protected, or a mount point that is never crossed. */
   keep(e: WalkEntry, reason: KeepReason): void
-  /** A non-directory entry to handle. Returns true when it stays (e.g. its removal failed). */
-  leaf(e: WalkEntry): boolean
+  /**
+   * A non-directory entry to handle. Returns true when it stays (e.g. its removal failed), or a
+   * promise of that; `e.parent` stays open until the promise settles.
+   */
+  leaf(e: WalkEntry): boolean | Promise<boolean>
   /** A directory after its children; `stays` says whether anything inside stays. Returns whether the directory stays. */
   leaveDir(e: WalkEntry, stays: boolean): boolean | Promise<boolean>
   /** An entry that could not be reached or read. It stays. */
@@ -98,6 +104,22 @@ export async function visitChildren(e: WalkEntry, mount: Anchor, policy: Policy,
     return 'mount-point'
   }
   let stays = false
+  // Leaves a visitor handles asynchronously (the executor's unlinks), at most MAX_IN_FLIGHT at a
+  // time; all of them settle before this directory is left and its fd closed.
+  const inFlight = new Set<Promise<void>>()
+  const track = (p: Promise<boolean>): void => {
+    const q: Promise<void> = p.then(
+      (s) => {
+        if (s) stays = true
+      },
+      (err) => {
+        v.error(e.rel, err)
+        stays = true
+      }
+    )
+    inFlight.add(q)
+    void q.finally(() => inFlight.delete(q))
+  }
   try {
     for (const d of dirEntries(dirA)) {
       if (pacer.due()) await pacer.yield()
@@ -119,12 +141,16 @@ export async function visitChildren(e: WalkEntry, mount: Anchor, policy: Policy,
       v.afterLstat?.(rel)
       const child: WalkEntry = { parent: dirA, name, rel, st, kind: kindOf(st) }
       if (child.kind !== 'dir') {
-        // Leaves stay synchronous: no promise per file.
         if (policy.isProtectedChild(rel, false)) {
           v.keep(child, 'protected')
           stays = true
-        } else if (v.leaf(child)) {
-          stays = true
+          continue
+        }
+        const r = v.leaf(child)
+        if (r === true) stays = true
+        else if (r !== false) {
+          track(r)
+          if (inFlight.size >= MAX_IN_FLIGHT) await Promise.race(inFlight)
         }
       } else if (await visit(child, mount, policy, v, pacer)) {
         stays = true
@@ -136,6 +162,7 @@ export async function visitChildren(e: WalkEntry, mount: Anchor, policy: Policy,
     v.error(e.rel, err)
     stays = true
   } finally {
+    await Promise.all(inFlight)
     dirA.close()
   }
   return stays
