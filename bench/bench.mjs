@@ -174,5 +174,5 @@ try {
   if (sections.has('fingerprint')) fingerprintSection()
   if (sections.has('startup')) await startupSection()
 } finally {
-  fs.rmSync(work, { recursive: true, force: true })
+  fs.rmSync(work, { recursive: true, force: true, maxRetries: 5 })
 }
