@@ -30017,15 +30017,8 @@ module.exports = {
 /* harmony export */   fJ: () => (/* binding */ fail),
 /* harmony export */   gJ: () => (/* binding */ errorMessage)
 /* harmony export */ });
-/* unused harmony exports isCoded, errorCode */
 function fail(code, message) {
     return Object.assign(new Error(message), { code });
-}
-function isCoded(err) {
-    return err instanceof Error && typeof err.code === 'string';
-}
-function errorCode(err) {
-    return isCoded(err) ? err.code : 'UNKNOWN';
 }
 function errorMessage(err) {
     return err instanceof Error ? err.message : String(err);

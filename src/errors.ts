@@ -7,14 +7,6 @@ export function fail(code: string, message: string): CodedError {
   return Object.assign(new Error(message), { code })
 }
 
-export function isCoded(err: unknown): err is CodedError {
-  return err instanceof Error && typeof (err as { code?: unknown }).code === 'string'
-}
-
-export function errorCode(err: unknown): string {
-  return isCoded(err) ? err.code : 'UNKNOWN'
-}
-
 export function errorMessage(err: unknown): string {
   return err instanceof Error ? err.message : String(err)
 }

@@ -1658,12 +1658,6 @@ const external_node_util_namespaceObject = __WEBPACK_EXTERNAL_createRequire(impo
 function errors_fail(code, message) {
     return Object.assign(new Error(message), { code });
 }
-function isCoded(err) {
-    return err instanceof Error && typeof err.code === 'string';
-}
-function errorCode(err) {
-    return isCoded(err) ? err.code : 'UNKNOWN';
-}
 function errorMessage(err) {
     return err instanceof Error ? err.message : String(err);
 }
