@@ -17,12 +17,14 @@ const extraPattern = fc.constantFrom('*.ckpt', 'cache/', '/a', 'b/x.log', 'resou
 test('a purge never removes a protected path or anything outside its targets', async () => {
   let purged = 0
   let removedSomething = 0
+  let keptInsideTarget = 0
   await fc.assert(
     fc.asyncProperty(
       fc.uniqueArray(relPath, { minLength: 1, maxLength: 30 }),
       fc.uniqueArray(fc.oneof(targetPath, targetPath, relPath), { minLength: 1, maxLength: 4 }),
       fc.uniqueArray(extraPattern, { maxLength: 3 }),
-      async (files, targets, extra) => {
+      fc.boolean(),
+      async (files, targets, extra, plantProtected) => {
         const policy = createPolicy(extra)
         let valid: string[]
         try {
@@ -34,8 +36,13 @@ test('a purge never removes a protected path or anything outside its targets', a
         const root = path.join(base, 'env')
         fs.mkdirSync(root)
         try {
+          // Every valid target gets one file of its own, so that most runs really delete something
+          // (the generated tree alone often misses every target), and in half the runs a built-in
+          // protected directory inside it (the generated tree alone rarely puts one there).
+          const planted = valid.flatMap((t) => [`${t}/probe.tmp`, ...(plantProtected ? [`${t}/x/models/m.bin`] : [])])
+          const all = [...new Set([...files, ...planted])]
           // A path that is a prefix of another must be a directory: write files only at the leaves.
-          const leaves = files.filter((f) => !files.some((o) => o.startsWith(`${f}/`)))
+          const leaves = all.filter((f) => !all.some((o) => o.startsWith(`${f}/`)))
           makeTree(root, Object.fromEntries(leaves.map((f) => [f, `content of ${f}`])))
           const before = snapshot(root)
           const report = await purge(root, { ephemeral: valid, protected: extra })
@@ -50,6 +57,7 @@ test('a purge never removes a protected path or anything outside its targets', a
               if (snap.type === 'file') expect(now?.hash).toBe(snap.hash)
             }
           }
+          if ([...before.keys()].some((p) => inTarget(p) && policy.isProtected(p, before.get(p)?.type === 'dir') && after.has(p))) keptInsideTarget++
           expect(report.verified).toBe(true)
           purged++
           if (report.totals.files > 0) removedSomething++
@@ -61,8 +69,11 @@ test('a purge never removes a protected path or anything outside its targets', a
     { numRuns: 300 }
   )
   // The property must have been exercised on real purges, not only on refused configurations.
+  // Measured over 6 random seeds: purged 136-164 of 300 runs, every purge removed something,
+  // protected paths inside a target kept in 70-99 runs. The bounds are far below that on purpose.
   expect(purged).toBeGreaterThan(80)
-  expect(removedSomething).toBeGreaterThan(20)
+  expect(removedSomething).toBeGreaterThan(80)
+  expect(keptInsideTarget).toBeGreaterThan(30)
 })
 
 test('isProtectedChild agrees with isProtected for every path whose parents are not protected', () => {
