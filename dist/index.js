@@ -30290,7 +30290,7 @@ function readInputs() {
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3218);
 /* harmony import */ var _inputs_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(968);
-/* harmony import */ var _run_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(7992);
+/* harmony import */ var _run_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(6521);
 /* harmony import */ var _summary_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(7322);
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(3916);
 /** The action's entry: inputs -> run -> outputs, summary, setFailed. */
@@ -30704,7 +30704,7 @@ function resultLines(r) {
 
 /***/ }),
 
-/***/ 7992:
+/***/ 6521:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -30727,6 +30727,91 @@ var external_node_path_ = __nccwpck_require__(6760);
 var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_node_path_);
 // EXTERNAL MODULE: ./src/errors.ts
 var errors = __nccwpck_require__(3916);
+// EXTERNAL MODULE: external "node:util"
+var external_node_util_ = __nccwpck_require__(7975);
+var external_node_util_default = /*#__PURE__*/__nccwpck_require__.n(external_node_util_);
+// EXTERNAL MODULE: external "node:url"
+var external_node_url_ = __nccwpck_require__(3136);
+;// CONCATENATED MODULE: ./src/native.ts
+/**
+ * Loads the native helper (addon/fsat.c, built into dist/native/): a directory scan that lstat's
+ * each entry relative to the directory's fd, and batched unlinkat(fd, name) on the thread pool.
+ * Both work only on directory fds the engine opened with O_NOFOLLOW, so they keep every
+ * anchoring rule (see fsat.ts) without the working-directory detour, and cost a C loop instead of
+ * one JavaScript call per entry.
+ *
+ * It is optional: when the binary is missing or does not load (another platform or CPU, an old
+ * libc), or SAFE_PURGE_NATIVE=0 is set, the engine uses its JavaScript path, which is equally safe
+ * and slower. `nativeStatus()` says which is in use and why.
+ */
+
+
+
+
+
+/** Numbers per entry in scan's metadata: name offset, name length, errno, mode, size, dev, ino. */
+const META = 7;
+const FILE = `fsat-${process.platform}-${process.arch}.node`;
+let helper = null;
+let native_status = 'not loaded';
+let enabled = false;
+function candidates() {
+    // dist/index.js -> dist/native; dist/cli/index.js -> dist/native; src/native.ts (tests) -> dist/native
+    const here = external_node_path_default().dirname((0,external_node_url_.fileURLToPath)(import.meta.url));
+    return [external_node_path_default().join(here, 'native', FILE), external_node_path_default().join(here, '..', 'native', FILE), external_node_path_default().join(here, '..', 'dist', 'native', FILE)];
+}
+function load() {
+    const setting = process.env.SAFE_PURGE_NATIVE;
+    if (setting === '0' || setting === 'false' || setting === 'off') {
+        native_status = `off (SAFE_PURGE_NATIVE=${setting})`;
+        return;
+    }
+    if (process.platform !== 'linux') {
+        native_status = `not used on ${process.platform}`;
+        return;
+    }
+    const file = candidates().find((f) => external_node_fs_default().existsSync(f));
+    if (!file) {
+        native_status = `not found (${FILE})`;
+        return;
+    }
+    try {
+        const mod = { exports: {} };
+        process.dlopen(mod, file, (external_node_os_default()).constants.dlopen.RTLD_NOW);
+        if (mod.exports.abi !== 3 || typeof mod.exports.scan !== 'function' || typeof mod.exports.unlinkBatch !== 'function') {
+            native_status = `${FILE} is not this version's helper`;
+            return;
+        }
+        helper = mod.exports;
+        enabled = true;
+        native_status = 'native';
+    }
+    catch (err) {
+        native_status = `${FILE} did not load: ${err.message.split('\n')[0]}`;
+    }
+}
+load();
+/** The helper, when it is loaded and enabled; null means: use the JavaScript path. */
+function native_native() {
+    return enabled ? helper : null;
+}
+/** 'native', or why the JavaScript path is used. */
+function nativeStatus() {
+    return enabled ? 'native' : helper ? 'off (disabled)' : native_status;
+}
+/** Tests and benchmarks switch between the two paths; returns the previous setting. */
+function setNative(on) {
+    const was = enabled;
+    enabled = on && helper !== null;
+    return was;
+}
+const errnoNames = external_node_util_default().getSystemErrorMap();
+/** An Error like Node's own for `errno` (code, errno, syscall), naming `what`. */
+function errnoError(errno, syscall, what) {
+    const [code, text] = errnoNames.get(-errno) ?? [`E${errno}`, 'unknown error'];
+    return Object.assign(new Error(`${code}: ${text}, ${syscall} '${what}'`), { code, errno: -errno, syscall });
+}
+
 ;// CONCATENATED MODULE: ./src/fsat.ts
 /**
  * Directory-anchored filesystem access.
@@ -30747,6 +30832,7 @@ var errors = __nccwpck_require__(3916);
  * by mount ID (mnt_id in /proc/self/fdinfo) as well; the fallback can only compare st_dev.
  * Names are Buffers so that file names that are not valid UTF-8 can still be removed.
  */
+
 
 
 const O_DIR = (external_node_fs_default()).constants.O_RDONLY | (external_node_fs_default()).constants.O_DIRECTORY | (external_node_fs_default()).constants.O_NOFOLLOW;
@@ -30938,6 +31024,125 @@ function unlinkAtAsync(dir, name) {
     const path = Buffer.concat([Buffer.from(`/proc/self/fd/${dir.fd}/`), name]);
     return new Promise((resolve, reject) => external_node_fs_default().unlink(path, (err) => (err ? reject(err) : resolve())));
 }
+/** Entries per batch on the JavaScript path (the native helper batches by getdents64 buffer). */
+const JS_BATCH = 256;
+const ENOENT = 2;
+/**
+ * A directory's entries, each lstat'ed relative to the directory, in batches. Entries that
+ * vanished before their lstat are skipped. The native helper does the listing and the lstats in
+ * C against the directory fd; otherwise it is readdir plus one lstat per entry.
+ */
+async function* statBatches(dir) {
+    const h = native_native();
+    if (h === null) {
+        let batch = [];
+        for (const d of dirEntries(dir)) {
+            let st;
+            try {
+                st = lstatAt(dir, d.name);
+            }
+            catch (err) {
+                if (err.code === 'ENOENT')
+                    continue;
+                batch.push({ name: d.name, st: null, kind: 'special', err: err });
+                continue;
+            }
+            batch.push({ name: d.name, st, kind: kindOf(st), err: null });
+            if (batch.length >= JS_BATCH) {
+                yield batch;
+                batch = [];
+            }
+        }
+        if (batch.length > 0)
+            yield batch;
+        return;
+    }
+    for (let first = true;; first = false) {
+        const r = await h.scan(dir.fd, true, true, first);
+        if (r === null)
+            return;
+        if (typeof r === 'number')
+            throw errnoError(r, 'getdents64', dir.path.toString('utf8'));
+        const [names, meta] = r;
+        const batch = [];
+        for (let i = 0; i < meta.length; i += META) {
+            const name = names.subarray(meta[i], meta[i] + meta[i + 1]);
+            const errno = meta[i + 2];
+            if (errno === ENOENT)
+                continue;
+            if (errno !== 0) {
+                batch.push({ name, st: null, kind: 'special', err: errnoError(errno, 'lstat', name.toString('utf8')) });
+                continue;
+            }
+            batch.push({ name, st: { size: meta[i + 4], dev: meta[i + 5], ino: meta[i + 6] }, kind: kindOfMode(meta[i + 3]), err: null });
+        }
+        if (batch.length > 0)
+            yield batch;
+    }
+}
+/** A directory's entries with their d_type, no lstat: through the native helper when loaded. */
+function* typedEntries(dir) {
+    const h = native_native();
+    if (h === null) {
+        for (const d of dirEntries(dir))
+            yield { name: d.name, kind: direntKind(d) };
+        return;
+    }
+    for (let first = true;; first = false) {
+        const r = h.scan(dir.fd, false, false, first);
+        if (r === null)
+            return;
+        if (typeof r === 'number')
+            throw errnoError(r, 'getdents64', dir.path.toString('utf8'));
+        const [names, meta] = r;
+        for (let i = 0; i < meta.length; i += META) {
+            yield { name: names.subarray(meta[i], meta[i] + meta[i + 1]), kind: meta[i + 3] === 0 ? null : kindOfMode(meta[i + 3]) };
+        }
+    }
+}
+const S_IFMT = 0o170000;
+function kindOfMode(mode) {
+    switch (mode & S_IFMT) {
+        case 0o100000:
+            return 'file';
+        case 0o040000:
+            return 'dir';
+        case 0o120000:
+            return 'symlink';
+        default:
+            return 'special';
+    }
+}
+/**
+ * Unlinks `names` (none of them a directory) in `dir`: with the native helper as one unlinkat
+ * batch on the thread pool, relative to the directory fd, which the caller keeps open until the
+ * promise settles. Resolves to one error (or null) per name. Without the helper: one at a time.
+ */
+async function unlinkBatchAt(dir, names) {
+    const h = native_native();
+    if (h === null) {
+        return names.map((n) => {
+            try {
+                unlinkAt(dir, n);
+                return null;
+            }
+            catch (err) {
+                return err;
+            }
+        });
+    }
+    const offsets = new Uint32Array(names.length);
+    const parts = [];
+    let off = 0;
+    for (let i = 0; i < names.length; i++) {
+        offsets[i] = off;
+        parts.push(names[i], NUL);
+        off += names[i].length + 1;
+    }
+    const errs = await h.unlinkBatch(dir.fd, Buffer.concat(parts, off), offsets, true);
+    return names.map((n, i) => (errs[i] === 0 ? null : errnoError(errs[i], 'unlink', n.toString('utf8'))));
+}
+const NUL = Buffer.alloc(1);
 /** The entry's type from the directory itself (d_type), or null when the filesystem does not say. */
 function direntKind(d) {
     if (d.isDirectory())
@@ -31098,8 +31303,18 @@ function openRoot(root) {
 var src_policy = __nccwpck_require__(1237);
 ;// CONCATENATED MODULE: ./src/walk.ts
 
+
 /** Asynchronous leaf operations in flight per directory (a cold disk serves many at once). */
 const MAX_IN_FLIGHT = 16;
+/** Leaves handed to `Visitor.leaves` at once (one unlink batch on the thread pool). */
+const LEAF_BATCH = 64;
+/**
+ * Directories walked at the same time as the one in hand, over the whole walk, when the native
+ * helper is in use (its operations need no working directory, so visits can interleave and the
+ * thread pool removes files in several directories at once). The JavaScript path walks one
+ * directory at a time: it is anchored by the working directory.
+ */
+const EXTRA_DIR_VISITS = 3;
 /**
  * Lets signal handlers run during a long walk: yields to the event loop at most every
  * YIELD_MS, and says when the walk must stop (the signal was aborted).
@@ -31109,8 +31324,20 @@ class Pacer {
     static YIELD_MS = 20;
     last = Date.now();
     count = 0;
+    /** Directory visits that may still start alongside the current one (see EXTRA_DIR_VISITS). */
+    slots = native_native() !== null ? EXTRA_DIR_VISITS : 0;
     constructor(signal) {
         this.signal = signal;
+    }
+    /** Takes a slot for a concurrent directory visit; false when none is free (visit inline). */
+    takeSlot() {
+        if (this.slots === 0)
+            return false;
+        this.slots--;
+        return true;
+    }
+    releaseSlot() {
+        this.slots++;
     }
     get stopped() {
         return this.signal?.aborted === true;
@@ -31182,48 +31409,68 @@ async function visitChildren(e, mount, policy, v, pacer) {
         inFlight.add(q);
         void q.finally(() => inFlight.delete(q));
     };
+    // Leaves waiting to be handed over as one batch (visitors with `leaves`, native helper only).
+    const batching = v.leaves !== undefined && native_native() !== null;
+    let pending = [];
+    const flush = async () => {
+        if (pending.length === 0)
+            return;
+        track(v.leaves(dirA, pending));
+        pending = [];
+        if (inFlight.size >= MAX_IN_FLIGHT)
+            await Promise.race(inFlight);
+    };
     try {
-        for (const d of dirEntries(dirA)) {
-            if (pacer.due())
-                await pacer.yield();
-            if (pacer.stopped) {
-                stays = true;
-                break;
-            }
-            const name = d.name;
-            const rel = `${e.rel}/${name.toString('utf8')}`;
-            let st;
-            try {
-                st = lstatAt(dirA, name);
-            }
-            catch (err) {
-                if (err.code === 'ENOENT')
-                    continue;
-                v.error(rel, err);
-                stays = true;
-                continue;
-            }
-            v.afterLstat?.(rel);
-            const child = { parent: dirA, name, rel, st, kind: kindOf(st) };
-            if (child.kind !== 'dir') {
-                if (policy.isProtectedChild(rel, false)) {
-                    v.keep(child, 'protected');
+        walk: for await (const batch of statBatches(dirA)) {
+            for (const se of batch) {
+                if (pacer.due())
+                    await pacer.yield();
+                if (pacer.stopped) {
+                    stays = true;
+                    break walk;
+                }
+                const rel = `${e.rel}/${se.name.toString('utf8')}`;
+                if (se.st === null) {
+                    v.error(rel, se.err);
                     stays = true;
                     continue;
                 }
-                const r = v.leaf(child);
-                if (r === true)
-                    stays = true;
-                else if (r !== false) {
-                    track(r);
+                v.afterLstat?.(rel);
+                const child = { parent: dirA, name: se.name, rel, st: se.st, kind: se.kind };
+                if (child.kind !== 'dir') {
+                    if (policy.isProtectedChild(rel, false)) {
+                        v.keep(child, 'protected');
+                        stays = true;
+                        continue;
+                    }
+                    if (batching) {
+                        pending.push(child);
+                        if (pending.length >= LEAF_BATCH)
+                            await flush();
+                        continue;
+                    }
+                    const r = v.leaf(child);
+                    if (r === true)
+                        stays = true;
+                    else if (r !== false) {
+                        track(r);
+                        if (inFlight.size >= MAX_IN_FLIGHT)
+                            await Promise.race(inFlight);
+                    }
+                }
+                else if (pacer.takeSlot()) {
+                    track(visit(child, mount, policy, v, pacer).finally(() => pacer.releaseSlot()));
                     if (inFlight.size >= MAX_IN_FLIGHT)
                         await Promise.race(inFlight);
                 }
+                else if (await visit(child, mount, policy, v, pacer)) {
+                    stays = true;
+                }
             }
-            else if (await visit(child, mount, policy, v, pacer)) {
-                stays = true;
-            }
+            await flush();
         }
+        // Cancelled: leaves not yet handed over stay (stays is already true).
+        pending = [];
         // After descending: the directory must still be the one that was opened (fallback mode).
         dirA.recheck();
     }
@@ -31439,42 +31686,54 @@ async function executeTarget(rootDir, planned, policy, hooks, pacer, pace, tick)
             out.errors.push(toDeleteError(planned.path, Object.assign(new Error(out.reason), { code: 'ECHANGED' })));
             return out;
         }
+        // Counted only once the unlink succeeded; an entry already gone was not ours to count.
+        const removed = (e) => {
+            if (e.kind === 'file') {
+                out.files++;
+                out.bytes += e.st.size;
+                if ((out.files & 255) === 0)
+                    tick(out);
+            }
+            else {
+                out.others++;
+            }
+            return false;
+        };
+        const failed = (e, err) => {
+            if (err.code === 'ENOENT')
+                return false;
+            out.errors.push(toDeleteError(e.rel, err));
+            return true;
+        };
         const remover = {
             keep(e, reason) {
                 out.keptTotal++;
                 addKept(out.kept, { path: e.rel, reason });
             },
             leaf(e) {
-                // Counted only once the unlink succeeded; an entry already gone was not ours to count.
-                const removed = () => {
-                    if (e.kind === 'file') {
-                        out.files++;
-                        out.bytes += e.st.size;
-                        if ((out.files & 255) === 0)
-                            tick(out);
-                    }
-                    else {
-                        out.others++;
-                    }
-                    return false;
-                };
-                const failed = (err) => {
-                    if (err.code === 'ENOENT')
-                        return false;
-                    out.errors.push(toDeleteError(e.rel, err));
-                    return true;
-                };
                 if (pace.async)
-                    return unlinkAtAsync(e.parent, e.name).then(removed, failed);
+                    return unlinkAtAsync(e.parent, e.name).then(() => removed(e), (err) => failed(e, err));
                 const t0 = performance.now();
                 try {
                     unlinkAt(e.parent, e.name);
                 }
                 catch (err) {
-                    return failed(err);
+                    return failed(e, err);
                 }
                 pace.observe(performance.now() - t0);
-                return removed();
+                return removed(e);
+            },
+            async leaves(parent, entries) {
+                const errs = await unlinkBatchAt(parent, entries.map((e) => e.name));
+                let stays = false;
+                entries.forEach((e, i) => {
+                    const err = errs[i];
+                    if (err === null)
+                        removed(e);
+                    else if (failed(e, err))
+                        stays = true;
+                });
+                return stays;
             },
             async leaveDir(e, stays) {
                 return stays || !(await removeDir(e));
@@ -31549,14 +31808,14 @@ function descend(parent, name, rel, st, inProtected, policy, fp, root, skip) {
 }
 function walkDir(dirA, dirRel, inProtected, policy, fp, root, skip) {
     try {
-        for (const d of dirEntries(dirA)) {
+        for (const d of typedEntries(dirA)) {
             const name = d.name;
             const rel = dirRel === '' ? name.toString('utf8') : `${dirRel}/${name.toString('utf8')}`;
             if (skip?.has(rel))
                 continue;
             // The directory entry's own type (d_type) decides most entries without a stat: an
             // unprotected file costs nothing but the policy check; a directory is opened directly.
-            const typed = direntKind(d);
+            const typed = d.kind;
             if (!inProtected && typed !== null && !policy.isProtectedChild(rel, typed === 'dir')) {
                 if (typed === 'dir')
                     descend(dirA, name, rel, null, false, policy, fp, null, skip);

@@ -5,7 +5,7 @@
  * entries and mount points inside stay. It keeps going past errors and reports each one.
  */
 import type { Policy } from './policy.js'
-import { lookupTarget, rmdirAt, sameNode, unlinkAt, unlinkAtAsync, type Anchor } from './fsat.js'
+import { lookupTarget, rmdirAt, sameNode, unlinkAt, unlinkAtAsync, unlinkBatchAt, type Anchor } from './fsat.js'
 import { Pacer, visit, visitChildren, type Visitor, type WalkEntry } from './walk.js'
 import { addKept, emptyTally, type KeptEntry, type Plan, type Tally, type TargetPlan } from './plan.js'
 import { errorMessage, recoveryHint } from './errors.js'
@@ -169,37 +169,47 @@ async function executeTarget(
       out.errors.push(toDeleteError(planned.path, Object.assign(new Error(out.reason), { code: 'ECHANGED' })))
       return out
     }
+    // Counted only once the unlink succeeded; an entry already gone was not ours to count.
+    const removed = (e: WalkEntry): false => {
+      if (e.kind === 'file') {
+        out.files++
+        out.bytes += e.st.size
+        if ((out.files & 255) === 0) tick(out)
+      } else {
+        out.others++
+      }
+      return false
+    }
+    const failed = (e: WalkEntry, err: NodeJS.ErrnoException): boolean => {
+      if (err.code === 'ENOENT') return false
+      out.errors.push(toDeleteError(e.rel, err))
+      return true
+    }
     const remover: Visitor = {
       keep(e, reason) {
         out.keptTotal++
         addKept(out.kept, { path: e.rel, reason })
       },
       leaf(e) {
-        // Counted only once the unlink succeeded; an entry already gone was not ours to count.
-        const removed = (): false => {
-          if (e.kind === 'file') {
-            out.files++
-            out.bytes += e.st.size
-            if ((out.files & 255) === 0) tick(out)
-          } else {
-            out.others++
-          }
-          return false
-        }
-        const failed = (err: NodeJS.ErrnoException): boolean => {
-          if (err.code === 'ENOENT') return false
-          out.errors.push(toDeleteError(e.rel, err))
-          return true
-        }
-        if (pace.async) return unlinkAtAsync(e.parent, e.name).then(removed, failed)
+        if (pace.async) return unlinkAtAsync(e.parent, e.name).then(() => removed(e), (err: NodeJS.ErrnoException) => failed(e, err))
         const t0 = performance.now()
         try {
           unlinkAt(e.parent, e.name)
         } catch (err) {
-          return failed(err as NodeJS.ErrnoException)
+          return failed(e, err as NodeJS.ErrnoException)
         }
         pace.observe(performance.now() - t0)
-        return removed()
+        return removed(e)
+      },
+      async leaves(parent, entries) {
+        const errs = await unlinkBatchAt(parent, entries.map((e) => e.name))
+        let stays = false
+        entries.forEach((e, i) => {
+          const err = errs[i]
+          if (err === null) removed(e)
+          else if (failed(e, err)) stays = true
+        })
+        return stays
       },
       async leaveDir(e, stays) {
         return stays || !(await removeDir(e))

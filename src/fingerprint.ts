@@ -7,7 +7,7 @@
  */
 import fs from 'node:fs'
 import type { Policy } from './policy.js'
-import { direntKind, dirEntries, kindOf, lstatAt, openCheckedDir, readlinkAt, type Anchor, type Kind } from './fsat.js'
+import { kindOf, lstatAt, openCheckedDir, readlinkAt, typedEntries, type Anchor, type Kind } from './fsat.js'
 
 export interface FpEntry {
   kind: Kind
@@ -78,13 +78,13 @@ function descend(
 
 function walkDir(dirA: Anchor, dirRel: string, inProtected: boolean, policy: Policy, fp: Fingerprint, root: ProtectedRoot | null, skip?: ReadonlySet<string>): void {
   try {
-    for (const d of dirEntries(dirA)) {
+    for (const d of typedEntries(dirA)) {
       const name = d.name
       const rel = dirRel === '' ? name.toString('utf8') : `${dirRel}/${name.toString('utf8')}`
       if (skip?.has(rel)) continue
       // The directory entry's own type (d_type) decides most entries without a stat: an
       // unprotected file costs nothing but the policy check; a directory is opened directly.
-      const typed = direntKind(d)
+      const typed = d.kind
       if (!inProtected && typed !== null && !policy.isProtectedChild(rel, typed === 'dir')) {
         if (typed === 'dir') descend(dirA, name, rel, null, false, policy, fp, null, skip)
         continue

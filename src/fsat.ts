@@ -19,6 +19,7 @@
  */
 import fs from 'node:fs'
 import { fail } from './errors.js'
+import { errnoError, META, native, type NativeHelper } from './native.js'
 
 const O_DIR = fs.constants.O_RDONLY | fs.constants.O_DIRECTORY | fs.constants.O_NOFOLLOW
 const SLASH = Buffer.from('/')
@@ -37,6 +38,11 @@ function procAvailable(): boolean {
 // On Linux, /proc is required (a Linux without it is refused by the engine): the fallback is for
 // other platforms, and for tests that force it.
 let mode: AnchorMode = procAvailable() || process.platform === 'linux' ? 'proc' : 'recheck'
+
+/** The native helper, used only with /proc anchoring (the fallback is what other platforms run). */
+export function fastPath(): NativeHelper | null {
+  return mode === 'proc' ? native() : null
+}
 
 export function procRequiredButMissing(): boolean {
   return mode === 'proc' && !procAvailable()
@@ -222,6 +228,141 @@ export function unlinkAtAsync(dir: Anchor, name: Buffer): Promise<void> {
   const path = Buffer.concat([Buffer.from(`/proc/self/fd/${dir.fd}/`), name])
   return new Promise((resolve, reject) => fs.unlink(path, (err) => (err ? reject(err) : resolve())))
 }
+
+/** What the walk needs of an entry's lstat. */
+export interface EntryStat extends NodeId {
+  size: number
+}
+
+/** A directory entry with its lstat (`st` null and `err` set when the lstat failed). */
+export interface StatEntry {
+  name: Buffer
+  st: EntryStat | null
+  kind: Kind
+  err: NodeJS.ErrnoException | null
+}
+
+/** Entries per batch on the JavaScript path (the native helper batches by getdents64 buffer). */
+const JS_BATCH = 256
+
+const ENOENT = 2
+
+/**
+ * A directory's entries, each lstat'ed relative to the directory, in batches. Entries that
+ * vanished before their lstat are skipped. The native helper does the listing and the lstats in
+ * C against the directory fd; otherwise it is readdir plus one lstat per entry.
+ */
+export async function* statBatches(dir: Anchor): AsyncGenerator<StatEntry[]> {
+  const h = fastPath()
+  if (h === null) {
+    let batch: StatEntry[] = []
+    for (const d of dirEntries(dir)) {
+      let st: fs.Stats
+      try {
+        st = lstatAt(dir, d.name)
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code === 'ENOENT') continue
+        batch.push({ name: d.name, st: null, kind: 'special', err: err as NodeJS.ErrnoException })
+        continue
+      }
+      batch.push({ name: d.name, st, kind: kindOf(st), err: null })
+      if (batch.length >= JS_BATCH) {
+        yield batch
+        batch = []
+      }
+    }
+    if (batch.length > 0) yield batch
+    return
+  }
+  for (let first = true; ; first = false) {
+    const r = await h.scan(dir.fd, true, true, first)
+    if (r === null) return
+    if (typeof r === 'number') throw errnoError(r, 'getdents64', dir.path.toString('utf8'))
+    const [names, meta] = r
+    const batch: StatEntry[] = []
+    for (let i = 0; i < meta.length; i += META) {
+      const name = names.subarray(meta[i], meta[i] + meta[i + 1])
+      const errno = meta[i + 2]
+      if (errno === ENOENT) continue
+      if (errno !== 0) {
+        batch.push({ name, st: null, kind: 'special', err: errnoError(errno, 'lstat', name.toString('utf8')) })
+        continue
+      }
+      batch.push({ name, st: { size: meta[i + 4], dev: meta[i + 5], ino: meta[i + 6] }, kind: kindOfMode(meta[i + 3]), err: null })
+    }
+    if (batch.length > 0) yield batch
+  }
+}
+
+/** A directory entry's name and its d_type (null when the filesystem does not say). */
+export interface TypedEntry {
+  name: Buffer
+  kind: Kind | null
+}
+
+/** A directory's entries with their d_type, no lstat: through the native helper when loaded. */
+export function* typedEntries(dir: Anchor): Generator<TypedEntry> {
+  const h = fastPath()
+  if (h === null) {
+    for (const d of dirEntries(dir)) yield { name: d.name, kind: direntKind(d) }
+    return
+  }
+  for (let first = true; ; first = false) {
+    const r = h.scan(dir.fd, false, false, first)
+    if (r === null) return
+    if (typeof r === 'number') throw errnoError(r, 'getdents64', dir.path.toString('utf8'))
+    const [names, meta] = r
+    for (let i = 0; i < meta.length; i += META) {
+      yield { name: names.subarray(meta[i], meta[i] + meta[i + 1]), kind: meta[i + 3] === 0 ? null : kindOfMode(meta[i + 3]) }
+    }
+  }
+}
+
+const S_IFMT = 0o170000
+
+function kindOfMode(mode: number): Kind {
+  switch (mode & S_IFMT) {
+    case 0o100000:
+      return 'file'
+    case 0o040000:
+      return 'dir'
+    case 0o120000:
+      return 'symlink'
+    default:
+      return 'special'
+  }
+}
+
+/**
+ * Unlinks `names` (none of them a directory) in `dir`: with the native helper as one unlinkat
+ * batch on the thread pool, relative to the directory fd, which the caller keeps open until the
+ * promise settles. Resolves to one error (or null) per name. Without the helper: one at a time.
+ */
+export async function unlinkBatchAt(dir: Anchor, names: Buffer[]): Promise<(NodeJS.ErrnoException | null)[]> {
+  const h = fastPath()
+  if (h === null) {
+    return names.map((n) => {
+      try {
+        unlinkAt(dir, n)
+        return null
+      } catch (err) {
+        return err as NodeJS.ErrnoException
+      }
+    })
+  }
+  const offsets = new Uint32Array(names.length)
+  const parts: Buffer[] = []
+  let off = 0
+  for (let i = 0; i < names.length; i++) {
+    offsets[i] = off
+    parts.push(names[i], NUL)
+    off += names[i].length + 1
+  }
+  const errs = await h.unlinkBatch(dir.fd, Buffer.concat(parts, off), offsets, true)
+  return names.map((n, i) => (errs[i] === 0 ? null : errnoError(errs[i], 'unlink', n.toString('utf8'))))
+}
+
+const NUL = Buffer.alloc(1)
 
 /** The entry's type from the directory itself (d_type), or null when the filesystem does not say. */
 export function direntKind(d: fs.Dirent<Buffer>): Kind | null {

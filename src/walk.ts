@@ -4,14 +4,24 @@
  * are descended through anchored fds (never through a link), everything else is a leaf.
  * Directories are streamed (opendir), never read whole, so memory stays flat on huge trees.
  */
-import fs from 'node:fs'
 import type { Policy } from './policy.js'
-import { dirEntries, kindOf, lstatAt, openCheckedDir, type Anchor, type Kind } from './fsat.js'
+import { fastPath, openCheckedDir, statBatches, type Anchor, type EntryStat, type Kind } from './fsat.js'
 
 export type KeepReason = 'protected' | 'mount-point'
 
 /** Asynchronous leaf operations in flight per directory (a cold disk serves many at once). */
 const MAX_IN_FLIGHT = 16
+
+/** Leaves handed to `Visitor.leaves` at once (one unlink batch on the thread pool). */
+const LEAF_BATCH = 64
+
+/**
+ * Directories walked at the same time as the one in hand, over the whole walk, when the native
+ * helper is in use (its operations need no working directory, so visits can interleave and the
+ * thread pool removes files in several directories at once). The JavaScript path walks one
+ * directory at a time: it is anchored by the working directory.
+ */
+const EXTRA_DIR_VISITS = 3
 
 export interface WalkEntry {
   /** The open directory holding this entry (valid only during the callback). */
@@ -19,7 +29,7 @@ export interface WalkEntry {
   name: Buffer
   /** Root-relative path, for policy and reports. */
   rel: string
-  st: fs.Stats
+  st: EntryStat
   kind: Kind
 }
 
@@ -31,6 +41,11 @@ export interface Visitor {
    * promise of that; `e.parent` stays open until the promise settles.
    */
   leaf(e: WalkEntry): boolean | Promise<boolean>
+  /**
+   * Optional batch form of `leaf`, used with the native helper: all entries share one parent.
+   * Resolves to true when any of them stays.
+   */
+  leaves?(parent: Anchor, entries: WalkEntry[]): Promise<boolean>
   /** A directory after its children; `stays` says whether anything inside stays. Returns whether the directory stays. */
   leaveDir(e: WalkEntry, stays: boolean): boolean | Promise<boolean>
   /** An entry that could not be reached or read. It stays. */
@@ -47,7 +62,20 @@ export class Pacer {
   static readonly YIELD_MS = 20
   private last = Date.now()
   private count = 0
+  /** Directory visits that may still start alongside the current one (see EXTRA_DIR_VISITS). */
+  private slots = fastPath() !== null ? EXTRA_DIR_VISITS : 0
   constructor(readonly signal?: AbortSignal) {}
+
+  /** Takes a slot for a concurrent directory visit; false when none is free (visit inline). */
+  takeSlot(): boolean {
+    if (this.slots === 0) return false
+    this.slots--
+    return true
+  }
+
+  releaseSlot(): void {
+    this.slots++
+  }
 
   get stopped(): boolean {
     return this.signal?.aborted === true
@@ -120,42 +148,59 @@ export async function visitChildren(e: WalkEntry, mount: Anchor, policy: Policy,
     inFlight.add(q)
     void q.finally(() => inFlight.delete(q))
   }
+  // Leaves waiting to be handed over as one batch (visitors with `leaves`, native helper only).
+  const batching = v.leaves !== undefined && fastPath() !== null
+  let pending: WalkEntry[] = []
+  const flush = async (): Promise<void> => {
+    if (pending.length === 0) return
+    track((v.leaves as NonNullable<Visitor['leaves']>)(dirA, pending))
+    pending = []
+    if (inFlight.size >= MAX_IN_FLIGHT) await Promise.race(inFlight)
+  }
   try {
-    for (const d of dirEntries(dirA)) {
-      if (pacer.due()) await pacer.yield()
-      if (pacer.stopped) {
-        stays = true
-        break
-      }
-      const name = d.name
-      const rel = `${e.rel}/${name.toString('utf8')}`
-      let st: fs.Stats
-      try {
-        st = lstatAt(dirA, name)
-      } catch (err) {
-        if ((err as NodeJS.ErrnoException).code === 'ENOENT') continue
-        v.error(rel, err)
-        stays = true
-        continue
-      }
-      v.afterLstat?.(rel)
-      const child: WalkEntry = { parent: dirA, name, rel, st, kind: kindOf(st) }
-      if (child.kind !== 'dir') {
-        if (policy.isProtectedChild(rel, false)) {
-          v.keep(child, 'protected')
+    walk: for await (const batch of statBatches(dirA)) {
+      for (const se of batch) {
+        if (pacer.due()) await pacer.yield()
+        if (pacer.stopped) {
+          stays = true
+          break walk
+        }
+        const rel = `${e.rel}/${se.name.toString('utf8')}`
+        if (se.st === null) {
+          v.error(rel, se.err)
           stays = true
           continue
         }
-        const r = v.leaf(child)
-        if (r === true) stays = true
-        else if (r !== false) {
-          track(r)
+        v.afterLstat?.(rel)
+        const child: WalkEntry = { parent: dirA, name: se.name, rel, st: se.st, kind: se.kind }
+        if (child.kind !== 'dir') {
+          if (policy.isProtectedChild(rel, false)) {
+            v.keep(child, 'protected')
+            stays = true
+            continue
+          }
+          if (batching) {
+            pending.push(child)
+            if (pending.length >= LEAF_BATCH) await flush()
+            continue
+          }
+          const r = v.leaf(child)
+          if (r === true) stays = true
+          else if (r !== false) {
+            track(r)
+            if (inFlight.size >= MAX_IN_FLIGHT) await Promise.race(inFlight)
+          }
+        } else if (pacer.takeSlot()) {
+          track(visit(child, mount, policy, v, pacer).finally(() => pacer.releaseSlot()))
           if (inFlight.size >= MAX_IN_FLIGHT) await Promise.race(inFlight)
+        } else if (await visit(child, mount, policy, v, pacer)) {
+          stays = true
         }
-      } else if (await visit(child, mount, policy, v, pacer)) {
-        stays = true
       }
+      await flush()
     }
+    // Cancelled: leaves not yet handed over stay (stays is already true).
+    pending = []
     // After descending: the directory must still be the one that was opened (fallback mode).
     dirA.recheck()
   } catch (err) {
