@@ -81,11 +81,13 @@ test('isProtectedChild agrees with isProtected for every path whose parents are 
   const patterns = fc.uniqueArray(fc.constantFrom('*.ckpt', 'cache/', '/a', 'b/x.log', '!keep.ckpt', 'data/temp', 'x.log', 'te*'), { maxLength: 4 })
   fc.assert(
     fc.property(fc.array(seg, { minLength: 1, maxLength: 5 }), fc.boolean(), patterns, (segs, isDir, extra) => {
-      const policy = createPolicy(extra, ['a/b'])
+      const policy = createPolicy(extra, ['a/b', 'x.log'])
       const rel = segs.join('/')
       const parents = segs.slice(0, -1).map((_, i) => segs.slice(0, i + 1).join('/'))
       fc.pre(parents.every((p) => !policy.isProtected(p, true)))
       expect(policy.isProtectedChild(rel, isDir)).toBe(policy.isProtected(rel, isDir))
+      expect(policy.isProtectedChild(rel, isDir, segs[segs.length - 1])).toBe(policy.isProtected(rel, isDir))
+      expect(policy.isProtectedIn(segs.slice(0, -1).join('/'), segs[segs.length - 1], isDir)).toBe(policy.isProtected(rel, isDir))
     }),
     { numRuns: 3000 }
   )

@@ -44,14 +44,14 @@ describe('config file', () => {
   beforeEach(() => (root = tempDir()))
   afterEach(() => removeDir(root))
 
-  test('absent default file is fine; absent explicit file is an error', () => {
-    expect(loadConfig(root, '')).toEqual({ file: null, options: {} })
-    expect(() => loadConfig(root, 'purge.yml')).toThrow(expect.objectContaining({ code: 'ERR_CONFIG_READ' }))
+  test('absent default file is fine; absent explicit file is an error', async () => {
+    expect(await loadConfig(root, '')).toEqual({ file: null, options: {} })
+    await expect(loadConfig(root, 'purge.yml')).rejects.toThrow(expect.objectContaining({ code: 'ERR_CONFIG_READ' }))
   })
 
-  test('reads the same keys as the inputs', () => {
+  test('reads the same keys as the inputs', async () => {
     makeTree(root, { '.safe-purge.yml': 'dry-run: true\nfull: false\nephemeral:\n  - logs\n  - cache\nprotected: |\n  *.ckpt\n  keep/\ndocker: off\ndocker-timeout: 30\ncompose-project: 42\n' })
-    expect(loadConfig(root, '')).toEqual({
+    expect(await loadConfig(root, '')).toEqual({
       file: '.safe-purge.yml',
       options: { 'dry-run': true, full: false, ephemeral: ['logs', 'cache'], protected: ['*.ckpt', 'keep/'], docker: 'off', 'docker-timeout': 30, 'compose-project': '42' }
     })
@@ -69,17 +69,17 @@ describe('config file', () => {
     ['- a\n- b\n', /must be a mapping/],
     ['full: true\nfull: false\n', /not valid YAML/],
     ['a: [\n', /not valid YAML/]
-  ])('%j is refused: %s', (text, msg) => {
-    expect(() => parseConfig(text, '.safe-purge.yml')).toThrow(msg)
+  ])('%j is refused: %s', async (text, msg) => {
+    await expect(parseConfig(text, '.safe-purge.yml')).rejects.toThrow(msg)
   })
 
-  test('config must live inside root', () => {
-    expect(() => loadConfig(root, '../x.yml')).toThrow(expect.objectContaining({ code: 'ERR_CONFIG_PATH' }))
-    expect(() => loadConfig(root, '/etc/passwd')).toThrow(expect.objectContaining({ code: 'ERR_CONFIG_PATH' }))
+  test('config must live inside root', async () => {
+    await expect(loadConfig(root, '../x.yml')).rejects.toThrow(expect.objectContaining({ code: 'ERR_CONFIG_PATH' }))
+    await expect(loadConfig(root, '/etc/passwd')).rejects.toThrow(expect.objectContaining({ code: 'ERR_CONFIG_PATH' }))
   })
 
-  test('an empty file sets nothing', () => {
+  test('an empty file sets nothing', async () => {
     fs.writeFileSync(path.join(root, '.safe-purge.yml'), '# nothing\n')
-    expect(loadConfig(root, '').options).toEqual({})
+    expect((await loadConfig(root, '')).options).toEqual({})
   })
 })

@@ -6,9 +6,8 @@
  *                                   one getdents64 batch of the directory fd, each entry lstat'ed
  *                                   relative to fd (fstatat with AT_SYMLINK_NOFOLLOW) when withStat;
  *                                   on the libuv thread pool when async
- *   unlinkBatch(fd, names, offs, async)
- *                                   unlinkat(fd, name, 0) for each NUL-terminated name at the
- *                                   given offsets; on the libuv thread pool when async
+ *   unlinkBatch(fd, names, async)    unlinkat(fd, name, 0) for each NUL-terminated name in names;
+ *                                   on the libuv thread pool when async
  *
  * It never opens, chdirs or follows anything, and it removes only the names JavaScript hands it,
  * relative to a directory fd JavaScript opened with O_NOFOLLOW and keeps open until the call ends.
@@ -55,7 +54,8 @@ static int is_dot(const char *n) { return n[0] == '.' && (n[1] == 0 || (n[1] == 
 
 /*
  * scan(fd, withStat, async, restart) -> null at the end of the directory | errno (number) |
- *   [names: Buffer, meta: Float64Array] (or a Promise of one of those, when async).
+ *   [names: Buffer, meta: Float64Array, eof: boolean] (or a Promise of one of those, when async);
+ * eof says the directory was read to its end (no further call is needed).
  * names holds each entry's name followed by a NUL; meta holds, per entry: offset of the name in
  * names, its length, errno of the lstat (0 = ok), st_mode, st_size, st_dev, st_ino. Without
  * withStat there is no lstat: st_mode holds only the type bits from d_type (0 when unknown) and
@@ -67,7 +67,8 @@ struct scanjob {
   int with_stat;
   int restart;       /* start from the directory's first entry (lseek to 0) */
   long err;          /* errno of getdents64, or 0 */
-  int end;           /* the directory is exhausted */
+  int end;           /* the directory is exhausted: nothing was read */
+  int eof;           /* entries were read, and the directory has no more */
   size_t count;
   size_t name_bytes;
   char *names;
@@ -101,10 +102,25 @@ static void do_scan(struct scanjob *j) {
     free(buf);
     return;
   }
-  long n = syscall(SYS_getdents64, j->fd, buf, SCAN_BYTES);
-  if (n <= 0) {
-    if (n < 0) j->err = errno;
-    else j->end = 1;
+  /* Fill the buffer: a short directory is read to its end in this one call (eof saves a call). */
+  long n = 0;
+  for (;;) {
+    long got = syscall(SYS_getdents64, j->fd, buf + n, SCAN_BYTES - n);
+    if (got < 0) {
+      if (n > 0) break; /* report what was read; the error comes back on the next call */
+      j->err = errno;
+      free(buf);
+      return;
+    }
+    if (got == 0) {
+      j->eof = 1;
+      break;
+    }
+    n += got;
+    if (SCAN_BYTES - n < 1024) break;
+  }
+  if (n == 0) {
+    j->end = 1;
     free(buf);
     return;
   }
@@ -179,9 +195,12 @@ static napi_value scan_result(napi_env env, struct scanjob *j) {
   CHECK(napi_create_arraybuffer(env, (j->count > 0 ? j->count : 1) * META * sizeof(double), &meta_data, &meta_ab));
   memcpy(meta_data, j->meta, j->count * META * sizeof(double));
   CHECK(napi_create_typedarray(env, napi_float64_array, j->count * META, meta_ab, 0, &meta));
-  CHECK(napi_create_array_with_length(env, 2, &r));
+  napi_value eof;
+  CHECK(napi_get_boolean(env, j->eof != 0, &eof));
+  CHECK(napi_create_array_with_length(env, 3, &r));
   CHECK(napi_set_element(env, r, 0, names));
   CHECK(napi_set_element(env, r, 1, meta));
+  CHECK(napi_set_element(env, r, 2, eof));
   return r;
 }
 
@@ -311,48 +330,44 @@ static void batch_complete(napi_env env, napi_status status, void *data) {
 }
 
 /*
- * unlinkBatch(fd, names: Buffer, offsets: Uint32Array, async: boolean)
+ * unlinkBatch(fd, names: Buffer, async: boolean)
  *   -> Int32Array (sync) | Promise<Int32Array> (async): errno per name, 0 when removed.
+ * names is one or more non-empty names, each followed by a NUL.
  */
 static napi_value unlink_batch(napi_env env, napi_callback_info info) {
-  size_t argc = 4;
-  napi_value argv[4];
+  size_t argc = 3;
+  napi_value argv[3];
   int32_t fd;
   bool async;
   void *names;
   size_t names_len;
-  napi_typedarray_type type;
-  size_t count;
-  void *offs;
   CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
-  if (argc < 4) {
-    napi_throw_type_error(env, NULL, "unlinkBatch(fd, names, offsets, async)");
+  if (argc < 3) {
+    napi_throw_type_error(env, NULL, "unlinkBatch(fd, names, async)");
     return NULL;
   }
   CHECK(napi_get_value_int32(env, argv[0], &fd));
   CHECK(napi_get_buffer_info(env, argv[1], &names, &names_len));
-  CHECK(napi_get_typedarray_info(env, argv[2], &type, &count, &offs, NULL, NULL));
-  CHECK(napi_get_value_bool(env, argv[3], &async));
-  if (type != napi_uint32_array) {
-    napi_throw_type_error(env, NULL, "offsets must be a Uint32Array");
+  CHECK(napi_get_value_bool(env, argv[2], &async));
+  /* The buffer must end with a NUL, and no name may be empty. */
+  const char *p0 = names;
+  size_t count = 0;
+  if (names_len == 0 || p0[names_len - 1] != 0) {
+    napi_throw_range_error(env, NULL, "unlinkBatch: names must be NUL-terminated");
     return NULL;
   }
-  /* Every name must lie inside the buffer and end with a NUL inside it. */
-  size_t total = 0;
-  const uint32_t *o = offs;
-  for (size_t i = 0; i < count; i++) {
-    const char *start = (const char *)names + o[i];
-    const char *end = o[i] < names_len ? memchr(start, 0, names_len - o[i]) : NULL;
-    if (end == NULL || end == start) {
-      napi_throw_range_error(env, NULL, "unlinkBatch: a name is empty or not NUL-terminated inside the buffer");
+  for (size_t i = 0; i < names_len; i++) {
+    if (p0[i] != 0) continue;
+    if (i == 0 || p0[i - 1] == 0) {
+      napi_throw_range_error(env, NULL, "unlinkBatch: an empty name");
       return NULL;
     }
-    total += (size_t)(end - start) + 1;
+    count++;
   }
   struct batch *b = calloc(1, sizeof *b);
   if (b != NULL) {
-    b->names = malloc(total > 0 ? total : 1);
-    b->errs = malloc((count > 0 ? count : 1) * sizeof(int32_t));
+    b->names = malloc(names_len);
+    b->errs = malloc(count * sizeof(int32_t));
   }
   if (b == NULL || b->names == NULL || b->errs == NULL) {
     if (b != NULL) batch_free(b);
@@ -361,12 +376,7 @@ static napi_value unlink_batch(napi_env env, napi_callback_info info) {
   }
   b->fd = fd;
   b->count = count;
-  char *p = b->names;
-  for (size_t i = 0; i < count; i++) {
-    size_t len = strlen((const char *)names + o[i]) + 1;
-    memcpy(p, (const char *)names + o[i], len);
-    p += len;
-  }
+  memcpy(b->names, names, names_len);
   if (!async) {
     unlink_all(b);
     napi_value r = batch_result(env, b);
@@ -400,7 +410,7 @@ NAPI_MODULE_INIT() {
   CHECK(napi_create_function(env, "unlinkBatch", NAPI_AUTO_LENGTH, unlink_batch, NULL, &f));
   CHECK(napi_set_named_property(env, exports, "unlinkBatch", f));
   napi_value v;
-  CHECK(napi_create_int32(env, 3, &v));
+  CHECK(napi_create_int32(env, 5, &v));
   CHECK(napi_set_named_property(env, exports, "abi", v));
   return exports;
 }

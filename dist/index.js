@@ -30068,8 +30068,6 @@ var external_node_fs_default = /*#__PURE__*/__nccwpck_require__.n(external_node_
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __nccwpck_require__(6760);
 var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_node_path_);
-// EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
-var dist = __nccwpck_require__(8815);
 // EXTERNAL MODULE: ./src/errors.ts
 var errors = __nccwpck_require__(3916);
 ;// CONCATENATED MODULE: ./src/settings.ts
@@ -30184,10 +30182,9 @@ function buildSettings(root, configFile, ...sources) {
 
 
 
-
 const DEFAULT_CONFIG_FILE = '.safe-purge.yml';
 /** `requested` is the `config` input ('' for the default file, which may be absent). */
-function loadConfig(root, requested) {
+async function loadConfig(root, requested) {
     const explicit = requested.trim() !== '';
     const rel = explicit ? requested.trim() : DEFAULT_CONFIG_FILE;
     if (external_node_path_default().isAbsolute(rel) || rel.split('/').includes('..')) {
@@ -30203,12 +30200,14 @@ function loadConfig(root, requested) {
             return { file: null, options: {} };
         throw (0,errors/* fail */.fJ)('ERR_CONFIG_READ', `config file ${JSON.stringify(rel)} cannot be read (${code ?? (0,errors/* errorMessage */.gJ)(err)}): fix the config input or create the file`);
     }
-    return { file: external_node_path_default().posix.normalize(rel).replace(/^\.\//, ''), options: parseConfig(text, rel) };
+    return { file: external_node_path_default().posix.normalize(rel).replace(/^\.\//, ''), options: await parseConfig(text, rel) };
 }
-function parseConfig(text, file) {
+/** The YAML parser is loaded only when there is a config file (it is most of the start-up time). */
+async function parseConfig(text, file) {
+    const { parse } = await Promise.resolve(/* import() */).then(__nccwpck_require__.t.bind(__nccwpck_require__, 8815, 19));
     let doc;
     try {
-        doc = (0,dist/* parse */.qg)(text, { version: '1.2', schema: 'core', uniqueKeys: true });
+        doc = parse(text, { version: '1.2', schema: 'core', uniqueKeys: true });
     }
     catch (err) {
         throw (0,errors/* fail */.fJ)('ERR_CONFIG_YAML', `config file ${file} is not valid YAML: ${(0,errors/* errorMessage */.gJ)(err).split('\n')[0]}`);
@@ -30266,7 +30265,7 @@ function convert(key, value, what) {
 
 
 
-function readInputs() {
+async function readInputs() {
     // The runner fills `root` with the workspace when the step does not set it; an empty value means
     // the step set it to something empty (an unset variable), which root-guard refuses.
     const root = core/* getInput */.V4('root');
@@ -30277,7 +30276,7 @@ function readInputs() {
             continue;
         fromInputs[key] = parseOption(key, raw, `input ${key}`);
     }
-    const config = root.trim() === '' ? { file: null, options: {} } : loadConfig(root, core/* getInput */.V4('config'));
+    const config = root.trim() === '' ? { file: null, options: {} } : await loadConfig(root, core/* getInput */.V4('config'));
     return buildSettings(root, config.file, fromInputs, config.options);
 }
 
@@ -30315,7 +30314,7 @@ for (const sig of ['SIGINT', 'SIGTERM']) {
     });
 }
 try {
-    const report = await (0,_run_js__WEBPACK_IMPORTED_MODULE_2__/* .run */ .eF)((0,_inputs_js__WEBPACK_IMPORTED_MODULE_1__/* .readInputs */ .K)(), { log, env: process.env, confirm: _run_js__WEBPACK_IMPORTED_MODULE_2__/* .confirmByName */ .L1, signal: cancel.signal });
+    const report = await (0,_run_js__WEBPACK_IMPORTED_MODULE_2__/* .run */ .eF)(await (0,_inputs_js__WEBPACK_IMPORTED_MODULE_1__/* .readInputs */ .K)(), { log, env: process.env, confirm: _run_js__WEBPACK_IMPORTED_MODULE_2__/* .confirmByName */ .L1, signal: cancel.signal });
     await (0,_summary_js__WEBPACK_IMPORTED_MODULE_3__/* .publish */ .m)(report, process.env);
     if (!report.ok)
         _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setFailed */ .C1(report.failures.join('; '));
@@ -30380,6 +30379,8 @@ function isLiteralName(p) {
 function createPolicy(extra, exact = []) {
     const cleanExtra = extra.map((p, i) => checkPattern(p, i));
     const exactSet = new Set(exact);
+    // Last segments of the exact paths: most entries are ruled out without hashing their whole path.
+    const exactNames = new Set(exact.map((p) => p.slice(p.lastIndexOf('/') + 1)));
     // With only positive name patterns, an entry under an unprotected parent is decided by its name.
     const extraByName = cleanExtra.every((p) => !p.startsWith('!') && isNamePattern(p));
     // Literal names (every built-in, usually the extras too) are a set lookup, not a pattern match.
@@ -30410,25 +30411,35 @@ function createPolicy(extra, exact = []) {
             const [b, e] = matchers();
             return b.ignores(probe) || e.ignores(probe);
         },
-        isProtectedChild(rel, isDir) {
-            if (exactSet.has(rel))
-                return true;
-            const name = rel.slice(rel.lastIndexOf('/') + 1);
-            if (literal) {
-                const lower = name.toLowerCase();
-                return anyNames.has(lower) || (isDir && dirNames.has(lower));
-            }
-            const [b, e] = matchers();
-            // Every built-in is a name pattern, so the name alone decides.
-            if (b.ignores(isDir ? `${name}/` : name))
-                return true;
-            if (cleanExtra.length === 0)
-                return false;
-            if (extraByName)
-                return e.ignores(isDir ? `${name}/` : name);
-            return e.ignores(isDir ? `${rel}/` : rel);
+        isProtectedChild(rel, isDir, known) {
+            return childDecision(known ?? rel.slice(rel.lastIndexOf('/') + 1), isDir, rel, '');
+        },
+        isProtectedIn(dirRel, name, isDir) {
+            return childDecision(name, isDir, null, dirRel);
         }
     };
+    /** isProtectedChild's answer; the entry's path is `rel`, or built from `dirRel` only when needed. */
+    function childDecision(name, isDir, rel, dirRel) {
+        if (exactNames.has(name) && exactSet.has(rel ?? joinRel(dirRel, name)))
+            return true;
+        if (literal) {
+            const lower = name.toLowerCase();
+            return anyNames.has(lower) || (isDir && dirNames.has(lower));
+        }
+        const [b, e] = matchers();
+        // Every built-in is a name pattern, so the name alone decides.
+        if (b.ignores(isDir ? `${name}/` : name))
+            return true;
+        if (cleanExtra.length === 0)
+            return false;
+        if (extraByName)
+            return e.ignores(isDir ? `${name}/` : name);
+        const p = rel ?? joinRel(dirRel, name);
+        return e.ignores(isDir ? `${p}/` : p);
+    }
+}
+function joinRel(dirRel, name) {
+    return dirRel === '' ? name : `${dirRel}/${name}`;
 }
 function checkPattern(pattern, index) {
     if (typeof pattern !== 'string' || pattern.includes('\0')) {
@@ -30727,6 +30738,8 @@ var external_node_path_ = __nccwpck_require__(6760);
 var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_node_path_);
 // EXTERNAL MODULE: ./src/errors.ts
 var errors = __nccwpck_require__(3916);
+// EXTERNAL MODULE: external "node:buffer"
+var external_node_buffer_ = __nccwpck_require__(4573);
 // EXTERNAL MODULE: external "node:util"
 var external_node_util_ = __nccwpck_require__(7975);
 var external_node_util_default = /*#__PURE__*/__nccwpck_require__.n(external_node_util_);
@@ -30778,7 +30791,7 @@ function load() {
     try {
         const mod = { exports: {} };
         process.dlopen(mod, file, (external_node_os_default()).constants.dlopen.RTLD_NOW);
-        if (mod.exports.abi !== 3 || typeof mod.exports.scan !== 'function' || typeof mod.exports.unlinkBatch !== 'function') {
+        if (mod.exports.abi !== 5 || typeof mod.exports.scan !== 'function' || typeof mod.exports.unlinkBatch !== 'function') {
             native_status = `${FILE} is not this version's helper`;
             return;
         }
@@ -30835,9 +30848,13 @@ function errnoError(errno, syscall, what) {
 
 
 
+
 const O_DIR = (external_node_fs_default()).constants.O_RDONLY | (external_node_fs_default()).constants.O_DIRECTORY | (external_node_fs_default()).constants.O_NOFOLLOW;
 const SLASH = Buffer.from('/');
 const DOT = Buffer.from('.');
+function nameBytes(name) {
+    return typeof name === 'string' ? Buffer.from(name) : name;
+}
 function procAvailable() {
     try {
         return external_node_fs_default().statSync('/proc/self/fd').isDirectory();
@@ -30849,6 +30866,10 @@ function procAvailable() {
 // On Linux, /proc is required (a Linux without it is refused by the engine): the fallback is for
 // other platforms, and for tests that force it.
 let mode = procAvailable() || process.platform === 'linux' ? 'proc' : 'recheck';
+/** The native helper, used only with /proc anchoring (the fallback is what other platforms run). */
+function fastPath() {
+    return mode === 'proc' ? native_native() : null;
+}
 function procRequiredButMissing() {
     return mode === 'proc' && !procAvailable();
 }
@@ -30945,7 +30966,7 @@ class Anchor {
     }
     /** Opens directory `name` here; fails (ENOTDIR/ELOOP) when it is a link or not a directory. */
     openChild(name) {
-        return Anchor.fromFd(external_node_fs_default().openSync(this.child(name), O_DIR), Buffer.concat([this.path, SLASH, name]));
+        return Anchor.fromFd(external_node_fs_default().openSync(this.child(name), O_DIR), Buffer.concat([this.path, SLASH, nameBytes(name)]));
     }
     /** Fallback mode: proves the path still names this directory (throws ECHANGED). No-op with /proc. */
     recheck() {
@@ -31021,8 +31042,47 @@ function unlinkAtAsync(dir, name) {
             return Promise.reject(err);
         }
     }
-    const path = Buffer.concat([Buffer.from(`/proc/self/fd/${dir.fd}/`), name]);
+    const path = Buffer.concat([Buffer.from(`/proc/self/fd/${dir.fd}/`), nameBytes(name)]);
     return new Promise((resolve, reject) => external_node_fs_default().unlink(path, (err) => (err ? reject(err) : resolve())));
+}
+/**
+ * A directory entry with its lstat, as a walk sees it. One object per entry, no more: it is its
+ * own `st`, and its root-relative path is only built when someone asks (most entries never need
+ * it). `err` is set when the lstat failed (then kind is 'special' and the numbers are 0).
+ */
+class StatEntry {
+    parent;
+    name;
+    text;
+    dirRel;
+    kind;
+    size;
+    dev;
+    ino;
+    err;
+    constructor(
+    /** The open directory holding this entry. */
+    parent, name, 
+    /** The name as text (invalid UTF-8 shown with replacement characters). */
+    text, 
+    /** The parent's root-relative path. */
+    dirRel, kind, size, dev, ino, err) {
+        this.parent = parent;
+        this.name = name;
+        this.text = text;
+        this.dirRel = dirRel;
+        this.kind = kind;
+        this.size = size;
+        this.dev = dev;
+        this.ino = ino;
+        this.err = err;
+    }
+    get rel() {
+        return `${this.dirRel}/${this.text}`;
+    }
+    get st() {
+        return this;
+    }
 }
 /** Entries per batch on the JavaScript path (the native helper batches by getdents64 buffer). */
 const JS_BATCH = 256;
@@ -31030,13 +31090,15 @@ const ENOENT = 2;
 /**
  * A directory's entries, each lstat'ed relative to the directory, in batches. Entries that
  * vanished before their lstat are skipped. The native helper does the listing and the lstats in
- * C against the directory fd; otherwise it is readdir plus one lstat per entry.
+ * C against the directory fd; otherwise it is readdir plus one lstat per entry. `dirRel` is the
+ * directory's root-relative path.
  */
-async function* statBatches(dir) {
-    const h = native_native();
+async function* statBatches(dir, dirRel) {
+    const h = fastPath();
     if (h === null) {
         let batch = [];
         for (const d of dirEntries(dir)) {
+            const text = d.name.toString('utf8');
             let st;
             try {
                 st = lstatAt(dir, d.name);
@@ -31044,10 +31106,10 @@ async function* statBatches(dir) {
             catch (err) {
                 if (err.code === 'ENOENT')
                     continue;
-                batch.push({ name: d.name, st: null, kind: 'special', err: err });
+                batch.push(new StatEntry(dir, d.name, text, dirRel, 'special', 0, 0, 0, err));
                 continue;
             }
-            batch.push({ name: d.name, st, kind: kindOf(st), err: null });
+            batch.push(new StatEntry(dir, d.name, text, dirRel, kindOf(st), st.size, st.dev, st.ino, null));
             if (batch.length >= JS_BATCH) {
                 yield batch;
                 batch = [];
@@ -31057,24 +31119,27 @@ async function* statBatches(dir) {
             yield batch;
         return;
     }
-    for (let first = true;; first = false) {
+    for (let first = true, eof = false; !eof; first = false) {
         const r = await h.scan(dir.fd, true, true, first);
         if (r === null)
             return;
         if (typeof r === 'number')
             throw errnoError(r, 'getdents64', dir.path.toString('utf8'));
         const [names, meta] = r;
+        eof = r[2];
+        const strs = decodeNames(names);
         const batch = [];
-        for (let i = 0; i < meta.length; i += META) {
-            const name = names.subarray(meta[i], meta[i] + meta[i + 1]);
+        for (let i = 0, k = 0; i < meta.length; i += META, k++) {
+            const name = strs ? strs[k] : names.subarray(meta[i], meta[i] + meta[i + 1]);
+            const text = strs ? strs[k] : name.toString('utf8');
             const errno = meta[i + 2];
             if (errno === ENOENT)
                 continue;
             if (errno !== 0) {
-                batch.push({ name, st: null, kind: 'special', err: errnoError(errno, 'lstat', name.toString('utf8')) });
+                batch.push(new StatEntry(dir, name, text, dirRel, 'special', 0, 0, 0, errnoError(errno, 'lstat', text)));
                 continue;
             }
-            batch.push({ name, st: { size: meta[i + 4], dev: meta[i + 5], ino: meta[i + 6] }, kind: kindOfMode(meta[i + 3]), err: null });
+            batch.push(new StatEntry(dir, name, text, dirRel, kindOfMode(meta[i + 3]), meta[i + 4], meta[i + 5], meta[i + 6], null));
         }
         if (batch.length > 0)
             yield batch;
@@ -31082,23 +31147,29 @@ async function* statBatches(dir) {
 }
 /** A directory's entries with their d_type, no lstat: through the native helper when loaded. */
 function* typedEntries(dir) {
-    const h = native_native();
+    const h = fastPath();
     if (h === null) {
         for (const d of dirEntries(dir))
             yield { name: d.name, kind: direntKind(d) };
         return;
     }
-    for (let first = true;; first = false) {
+    for (let first = true, eof = false; !eof; first = false) {
         const r = h.scan(dir.fd, false, false, first);
         if (r === null)
             return;
         if (typeof r === 'number')
             throw errnoError(r, 'getdents64', dir.path.toString('utf8'));
         const [names, meta] = r;
-        for (let i = 0; i < meta.length; i += META) {
-            yield { name: names.subarray(meta[i], meta[i] + meta[i + 1]), kind: meta[i + 3] === 0 ? null : kindOfMode(meta[i + 3]) };
+        eof = r[2];
+        const strs = decodeNames(names);
+        for (let i = 0, k = 0; i < meta.length; i += META, k++) {
+            yield { name: strs ? strs[k] : names.subarray(meta[i], meta[i] + meta[i + 1]), kind: meta[i + 3] === 0 ? null : kindOfMode(meta[i + 3]) };
         }
     }
+}
+/** A scan's NUL-terminated names as strings, decoded at once; null when any is not valid UTF-8. */
+function decodeNames(names) {
+    return (0,external_node_buffer_.isUtf8)(names) ? names.toString('utf8').split('\0') : null;
 }
 const S_IFMT = 0o170000;
 function kindOfMode(mode) {
@@ -31119,7 +31190,7 @@ function kindOfMode(mode) {
  * promise settles. Resolves to one error (or null) per name. Without the helper: one at a time.
  */
 async function unlinkBatchAt(dir, names) {
-    const h = native_native();
+    const h = fastPath();
     if (h === null) {
         return names.map((n) => {
             try {
@@ -31131,15 +31202,10 @@ async function unlinkBatchAt(dir, names) {
             }
         });
     }
-    const offsets = new Uint32Array(names.length);
-    const parts = [];
-    let off = 0;
-    for (let i = 0; i < names.length; i++) {
-        offsets[i] = off;
-        parts.push(names[i], NUL);
-        off += names[i].length + 1;
-    }
-    const errs = await h.unlinkBatch(dir.fd, Buffer.concat(parts, off), offsets, true);
+    const joined = names.every((n) => typeof n === 'string')
+        ? Buffer.from(`${names.join('\0')}\0`)
+        : Buffer.concat(names.flatMap((n) => [nameBytes(n), NUL]));
+    const errs = await h.unlinkBatch(dir.fd, joined, true);
     return names.map((n, i) => (errs[i] === 0 ? null : errnoError(errs[i], 'unlink', n.toString('utf8'))));
 }
 const NUL = Buffer.alloc(1);
@@ -31303,7 +31369,6 @@ function openRoot(root) {
 var src_policy = __nccwpck_require__(1237);
 ;// CONCATENATED MODULE: ./src/walk.ts
 
-
 /** Asynchronous leaf operations in flight per directory (a cold disk serves many at once). */
 const MAX_IN_FLIGHT = 16;
 /** Leaves handed to `Visitor.leaves` at once (one unlink batch on the thread pool). */
@@ -31314,7 +31379,7 @@ const LEAF_BATCH = 64;
  * thread pool removes files in several directories at once). The JavaScript path walks one
  * directory at a time: it is anchored by the working directory.
  */
-const EXTRA_DIR_VISITS = 3;
+const EXTRA_DIR_VISITS = 7;
 /**
  * Lets signal handlers run during a long walk: yields to the event loop at most every
  * YIELD_MS, and says when the walk must stop (the signal was aborted).
@@ -31324,8 +31389,10 @@ class Pacer {
     static YIELD_MS = 20;
     last = Date.now();
     count = 0;
+    /** Whether directories may be visited concurrently (the native helper is in use). */
+    concurrent = fastPath() !== null;
     /** Directory visits that may still start alongside the current one (see EXTRA_DIR_VISITS). */
-    slots = native_native() !== null ? EXTRA_DIR_VISITS : 0;
+    slots = this.concurrent ? EXTRA_DIR_VISITS : 0;
     constructor(signal) {
         this.signal = signal;
     }
@@ -31410,7 +31477,7 @@ async function visitChildren(e, mount, policy, v, pacer) {
         void q.finally(() => inFlight.delete(q));
     };
     // Leaves waiting to be handed over as one batch (visitors with `leaves`, native helper only).
-    const batching = v.leaves !== undefined && native_native() !== null;
+    const batching = v.leaves !== undefined && fastPath() !== null;
     let pending = [];
     const flush = async () => {
         if (pending.length === 0)
@@ -31421,24 +31488,23 @@ async function visitChildren(e, mount, policy, v, pacer) {
             await Promise.race(inFlight);
     };
     try {
-        walk: for await (const batch of statBatches(dirA)) {
-            for (const se of batch) {
+        walk: for await (const batch of statBatches(dirA, e.rel)) {
+            for (const child of batch) {
                 if (pacer.due())
                     await pacer.yield();
                 if (pacer.stopped) {
                     stays = true;
                     break walk;
                 }
-                const rel = `${e.rel}/${se.name.toString('utf8')}`;
-                if (se.st === null) {
-                    v.error(rel, se.err);
+                if (child.err !== null) {
+                    v.error(child.rel, child.err);
                     stays = true;
                     continue;
                 }
-                v.afterLstat?.(rel);
-                const child = { parent: dirA, name: se.name, rel, st: se.st, kind: se.kind };
+                if (v.afterLstat)
+                    v.afterLstat(child.rel);
                 if (child.kind !== 'dir') {
-                    if (policy.isProtectedChild(rel, false)) {
+                    if (policy.isProtectedIn(child.dirRel, child.text, false)) {
                         v.keep(child, 'protected');
                         stays = true;
                         continue;
@@ -31458,13 +31524,22 @@ async function visitChildren(e, mount, policy, v, pacer) {
                             await Promise.race(inFlight);
                     }
                 }
-                else if (pacer.takeSlot()) {
-                    track(visit(child, mount, policy, v, pacer).finally(() => pacer.releaseSlot()));
-                    if (inFlight.size >= MAX_IN_FLIGHT)
+                else {
+                    // No free slot: wait for this directory's own work in flight (which always finishes,
+                    // so this never waits on an ancestor) and try again; with nothing in flight, go inline.
+                    let slot = pacer.takeSlot();
+                    while (!slot && pacer.concurrent && inFlight.size > 0) {
                         await Promise.race(inFlight);
-                }
-                else if (await visit(child, mount, policy, v, pacer)) {
-                    stays = true;
+                        slot = pacer.takeSlot();
+                    }
+                    if (slot) {
+                        track(visit(child, mount, policy, v, pacer).finally(() => pacer.releaseSlot()));
+                        if (inFlight.size >= MAX_IN_FLIGHT)
+                            await Promise.race(inFlight);
+                    }
+                    else if (await visit(child, mount, policy, v, pacer)) {
+                        stays = true;
+                    }
                 }
             }
             await flush();
@@ -31810,13 +31885,14 @@ function walkDir(dirA, dirRel, inProtected, policy, fp, root, skip) {
     try {
         for (const d of typedEntries(dirA)) {
             const name = d.name;
-            const rel = dirRel === '' ? name.toString('utf8') : `${dirRel}/${name.toString('utf8')}`;
+            const text = name.toString('utf8');
+            const rel = dirRel === '' ? text : `${dirRel}/${text}`;
             if (skip?.has(rel))
                 continue;
             // The directory entry's own type (d_type) decides most entries without a stat: an
             // unprotected file costs nothing but the policy check; a directory is opened directly.
             const typed = d.kind;
-            if (!inProtected && typed !== null && !policy.isProtectedChild(rel, typed === 'dir')) {
+            if (!inProtected && typed !== null && !policy.isProtectedChild(rel, typed === 'dir', text)) {
                 if (typed === 'dir')
                     descend(dirA, name, rel, null, false, policy, fp, null, skip);
                 continue;
@@ -31829,7 +31905,7 @@ function walkDir(dirA, dirRel, inProtected, policy, fp, root, skip) {
                 continue;
             }
             const kind = kindOf(st);
-            const isProtected = inProtected || policy.isProtectedChild(rel, kind === 'dir');
+            const isProtected = inProtected || policy.isProtectedChild(rel, kind === 'dir', text);
             let myRoot = root;
             if (isProtected) {
                 const entry = record(st, kind);
@@ -32178,7 +32254,7 @@ function normalizeProjectName(name) {
 }
 function readDoc(root, file) {
     try {
-        const doc = (0,dist/* parse */.qg)(external_node_fs_default().readFileSync(external_node_path_default().join(root, file), 'utf8'));
+        const doc = (0,dist.parse)(external_node_fs_default().readFileSync(external_node_path_default().join(root, file), 'utf8'));
         return doc && typeof doc === 'object' ? doc : {};
     }
     catch (err) {
@@ -35575,7 +35651,7 @@ __webpack_unused_export__ = cst;
 __webpack_unused_export__ = lexer.Lexer;
 __webpack_unused_export__ = lineCounter.LineCounter;
 __webpack_unused_export__ = parser.Parser;
-exports.qg = publicApi.parse;
+exports.parse = publicApi.parse;
 __webpack_unused_export__ = publicApi.parseAllDocuments;
 __webpack_unused_export__ = publicApi.parseDocument;
 __webpack_unused_export__ = publicApi.stringify;
@@ -44576,6 +44652,36 @@ function getIDToken(aud) {
 /******/ 	};
 /******/ })();
 /******/ 
+/******/ /* webpack/runtime/create fake namespace object */
+/******/ (() => {
+/******/ 	var getProto = Object.getPrototypeOf ? (obj) => (Object.getPrototypeOf(obj)) : (obj) => (obj.__proto__);
+/******/ 	var leafPrototypes;
+/******/ 	// create a fake namespace object
+/******/ 	// mode & 1: value is a module id, require it
+/******/ 	// mode & 2: merge all properties of value into the ns
+/******/ 	// mode & 4: return value when already ns object
+/******/ 	// mode & 16: return value when it's Promise-like
+/******/ 	// mode & 8|1: behave like require
+/******/ 	__nccwpck_require__.t = function(value, mode) {
+/******/ 		if(mode & 1) value = this(value);
+/******/ 		if(mode & 8) return value;
+/******/ 		if(typeof value === 'object' && value) {
+/******/ 			if((mode & 4) && value.__esModule) return value;
+/******/ 			if((mode & 16) && typeof value.then === 'function') return value;
+/******/ 		}
+/******/ 		var ns = Object.create(null);
+/******/ 		__nccwpck_require__.r(ns);
+/******/ 		var def = {};
+/******/ 		leafPrototypes = leafPrototypes || [null, getProto({}), getProto([]), getProto(getProto)];
+/******/ 		for(var current = mode & 2 && value; typeof current == 'object' && !~leafPrototypes.indexOf(current); current = getProto(current)) {
+/******/ 			Object.getOwnPropertyNames(current).forEach((key) => (def[key] = () => (value[key])));
+/******/ 		}
+/******/ 		def['default'] = () => (value);
+/******/ 		__nccwpck_require__.d(ns, def);
+/******/ 		return ns;
+/******/ 	};
+/******/ })();
+/******/ 
 /******/ /* webpack/runtime/define property getters */
 /******/ (() => {
 /******/ 	// define getter functions for harmony exports
@@ -44591,6 +44697,17 @@ function getIDToken(aud) {
 /******/ /* webpack/runtime/hasOwnProperty shorthand */
 /******/ (() => {
 /******/ 	__nccwpck_require__.o = (obj, prop) => (Object.prototype.hasOwnProperty.call(obj, prop))
+/******/ })();
+/******/ 
+/******/ /* webpack/runtime/make namespace object */
+/******/ (() => {
+/******/ 	// define __esModule on exports
+/******/ 	__nccwpck_require__.r = (exports) => {
+/******/ 		if(typeof Symbol !== 'undefined' && Symbol.toStringTag) {
+/******/ 			Object.defineProperty(exports, Symbol.toStringTag, { value: 'Module' });
+/******/ 		}
+/******/ 		Object.defineProperty(exports, '__esModule', { value: true });
+/******/ 	};
 /******/ })();
 /******/ 
 /************************************************************************/

@@ -29,7 +29,7 @@ export async function cliMain(argv: readonly string[], io: TermIO, signal?: Abor
   }
   let ui: TerminalUi | null = null
   try {
-    const config = loadConfig(args.root, args.config)
+    const config = await loadConfig(args.root, args.config)
     const settings = buildSettings(args.root, config.file, args.options, config.options)
     ui = new TerminalUi(io, { verbose: args.verbose, json: args.json, dryRun: settings.dryRun })
     const report = await run(settings, { log: ui.logger, env: io.env, confirm: ui.confirmer, confirmReadsPlan: !settings.force, signal, onProgress: ui.progress })

@@ -5,7 +5,6 @@
  */
 import fs from 'node:fs'
 import path from 'node:path'
-import { parse } from 'yaml'
 import { fail, errorMessage } from './errors.js'
 import { OPTION_KINDS, parseDockerMode, parseOption, parseSeconds, type OptionKey, type PartialOptions } from './settings.js'
 
@@ -18,7 +17,7 @@ export interface LoadedConfig {
 }
 
 /** `requested` is the `config` input ('' for the default file, which may be absent). */
-export function loadConfig(root: string, requested: string): LoadedConfig {
+export async function loadConfig(root: string, requested: string): Promise<LoadedConfig> {
   const explicit = requested.trim() !== ''
   const rel = explicit ? requested.trim() : DEFAULT_CONFIG_FILE
   if (path.isAbsolute(rel) || rel.split('/').includes('..')) {
@@ -32,10 +31,12 @@ export function loadConfig(root: string, requested: string): LoadedConfig {
     if (code === 'ENOENT' && !explicit) return { file: null, options: {} }
     throw fail('ERR_CONFIG_READ', `config file ${JSON.stringify(rel)} cannot be read (${code ?? errorMessage(err)}): fix the config input or create the file`)
   }
-  return { file: path.posix.normalize(rel).replace(/^\.\//, ''), options: parseConfig(text, rel) }
+  return { file: path.posix.normalize(rel).replace(/^\.\//, ''), options: await parseConfig(text, rel) }
 }
 
-export function parseConfig(text: string, file: string): PartialOptions {
+/** The YAML parser is loaded only when there is a config file (it is most of the start-up time). */
+export async function parseConfig(text: string, file: string): Promise<PartialOptions> {
+  const { parse } = await import('yaml')
   let doc: unknown
   try {
     doc = parse(text, { version: '1.2', schema: 'core', uniqueKeys: true })

@@ -7,7 +7,7 @@
  */
 import fs from 'node:fs'
 import type { Policy } from './policy.js'
-import { kindOf, lstatAt, openCheckedDir, readlinkAt, typedEntries, type Anchor, type Kind } from './fsat.js'
+import { kindOf, lstatAt, openCheckedDir, readlinkAt, typedEntries, type Anchor, type Kind, type Name } from './fsat.js'
 
 export interface FpEntry {
   kind: Kind
@@ -52,7 +52,7 @@ function record(st: fs.Stats, kind: Kind): FpEntry {
 /** Opens `name` (a directory; never through a link) and walks it. */
 function descend(
   parent: Anchor,
-  name: Buffer,
+  name: Name,
   rel: string,
   st: fs.Stats | null,
   inProtected: boolean,
@@ -80,12 +80,13 @@ function walkDir(dirA: Anchor, dirRel: string, inProtected: boolean, policy: Pol
   try {
     for (const d of typedEntries(dirA)) {
       const name = d.name
-      const rel = dirRel === '' ? name.toString('utf8') : `${dirRel}/${name.toString('utf8')}`
+      const text = name.toString('utf8')
+      const rel = dirRel === '' ? text : `${dirRel}/${text}`
       if (skip?.has(rel)) continue
       // The directory entry's own type (d_type) decides most entries without a stat: an
       // unprotected file costs nothing but the policy check; a directory is opened directly.
       const typed = d.kind
-      if (!inProtected && typed !== null && !policy.isProtectedChild(rel, typed === 'dir')) {
+      if (!inProtected && typed !== null && !policy.isProtectedChild(rel, typed === 'dir', text)) {
         if (typed === 'dir') descend(dirA, name, rel, null, false, policy, fp, null, skip)
         continue
       }
@@ -96,7 +97,7 @@ function walkDir(dirA: Anchor, dirRel: string, inProtected: boolean, policy: Pol
         continue
       }
       const kind = kindOf(st)
-      const isProtected = inProtected || policy.isProtectedChild(rel, kind === 'dir')
+      const isProtected = inProtected || policy.isProtectedChild(rel, kind === 'dir', text)
       let myRoot = root
       if (isProtected) {
         const entry = record(st, kind)

@@ -18,6 +18,7 @@
  * Names are Buffers so that file names that are not valid UTF-8 can still be removed.
  */
 import fs from 'node:fs'
+import { isUtf8 } from 'node:buffer'
 import { fail } from './errors.js'
 import { errnoError, META, native, type NativeHelper } from './native.js'
 
@@ -26,6 +27,13 @@ const SLASH = Buffer.from('/')
 const DOT = Buffer.from('.')
 
 export type AnchorMode = 'proc' | 'recheck'
+
+/** An entry name: a string when its bytes are valid UTF-8 (they round-trip exactly), else the bytes. */
+export type Name = Buffer | string
+
+function nameBytes(name: Name): Buffer {
+  return typeof name === 'string' ? Buffer.from(name) : name
+}
 
 function procAvailable(): boolean {
   try {
@@ -135,7 +143,7 @@ export class Anchor implements NodeId {
   }
 
   /** The path through which `name` in this directory is reached. */
-  child(name: Buffer): Buffer {
+  child(name: Name): Name {
     enter(this)
     return name
   }
@@ -147,8 +155,8 @@ export class Anchor implements NodeId {
   }
 
   /** Opens directory `name` here; fails (ENOTDIR/ELOOP) when it is a link or not a directory. */
-  openChild(name: Buffer): Anchor {
-    return Anchor.fromFd(fs.openSync(this.child(name), O_DIR), Buffer.concat([this.path, SLASH, name]))
+  openChild(name: Name): Anchor {
+    return Anchor.fromFd(fs.openSync(this.child(name), O_DIR), Buffer.concat([this.path, SLASH, nameBytes(name)]))
   }
 
   /** Fallback mode: proves the path still names this directory (throws ECHANGED). No-op with /proc. */
@@ -173,19 +181,19 @@ export class Anchor implements NodeId {
   }
 }
 
-export function lstatAt(dir: Anchor, name: Buffer): fs.Stats {
+export function lstatAt(dir: Anchor, name: Name): fs.Stats {
   return fs.lstatSync(dir.child(name))
 }
 
-export function unlinkAt(dir: Anchor, name: Buffer): void {
+export function unlinkAt(dir: Anchor, name: Name): void {
   fs.unlinkSync(dir.child(name))
 }
 
-export function rmdirAt(dir: Anchor, name: Buffer): void {
+export function rmdirAt(dir: Anchor, name: Name): void {
   fs.rmdirSync(dir.child(name))
 }
 
-export function readlinkAt(dir: Anchor, name: Buffer): string {
+export function readlinkAt(dir: Anchor, name: Name): string {
   return fs.readlinkSync(dir.child(name), 'utf8')
 }
 
@@ -216,7 +224,7 @@ function* streamEntries(dir: Anchor): Generator<fs.Dirent<Buffer>> {
  * work done on other threads); the fallback unlinks synchronously, relative to the working
  * directory.
  */
-export function unlinkAtAsync(dir: Anchor, name: Buffer): Promise<void> {
+export function unlinkAtAsync(dir: Anchor, name: Name): Promise<void> {
   if (mode !== 'proc') {
     try {
       unlinkAt(dir, name)
@@ -225,7 +233,7 @@ export function unlinkAtAsync(dir: Anchor, name: Buffer): Promise<void> {
       return Promise.reject(err)
     }
   }
-  const path = Buffer.concat([Buffer.from(`/proc/self/fd/${dir.fd}/`), name])
+  const path = Buffer.concat([Buffer.from(`/proc/self/fd/${dir.fd}/`), nameBytes(name)])
   return new Promise((resolve, reject) => fs.unlink(path, (err) => (err ? reject(err) : resolve())))
 }
 
@@ -234,12 +242,34 @@ export interface EntryStat extends NodeId {
   size: number
 }
 
-/** A directory entry with its lstat (`st` null and `err` set when the lstat failed). */
-export interface StatEntry {
-  name: Buffer
-  st: EntryStat | null
-  kind: Kind
-  err: NodeJS.ErrnoException | null
+/**
+ * A directory entry with its lstat, as a walk sees it. One object per entry, no more: it is its
+ * own `st`, and its root-relative path is only built when someone asks (most entries never need
+ * it). `err` is set when the lstat failed (then kind is 'special' and the numbers are 0).
+ */
+export class StatEntry implements EntryStat {
+  constructor(
+    /** The open directory holding this entry. */
+    readonly parent: Anchor,
+    readonly name: Name,
+    /** The name as text (invalid UTF-8 shown with replacement characters). */
+    readonly text: string,
+    /** The parent's root-relative path. */
+    readonly dirRel: string,
+    readonly kind: Kind,
+    readonly size: number,
+    readonly dev: number,
+    readonly ino: number,
+    readonly err: NodeJS.ErrnoException | null
+  ) {}
+
+  get rel(): string {
+    return `${this.dirRel}/${this.text}`
+  }
+
+  get st(): EntryStat {
+    return this
+  }
 }
 
 /** Entries per batch on the JavaScript path (the native helper batches by getdents64 buffer). */
@@ -250,22 +280,24 @@ const ENOENT = 2
 /**
  * A directory's entries, each lstat'ed relative to the directory, in batches. Entries that
  * vanished before their lstat are skipped. The native helper does the listing and the lstats in
- * C against the directory fd; otherwise it is readdir plus one lstat per entry.
+ * C against the directory fd; otherwise it is readdir plus one lstat per entry. `dirRel` is the
+ * directory's root-relative path.
  */
-export async function* statBatches(dir: Anchor): AsyncGenerator<StatEntry[]> {
+export async function* statBatches(dir: Anchor, dirRel: string): AsyncGenerator<StatEntry[]> {
   const h = fastPath()
   if (h === null) {
     let batch: StatEntry[] = []
     for (const d of dirEntries(dir)) {
+      const text = d.name.toString('utf8')
       let st: fs.Stats
       try {
         st = lstatAt(dir, d.name)
       } catch (err) {
         if ((err as NodeJS.ErrnoException).code === 'ENOENT') continue
-        batch.push({ name: d.name, st: null, kind: 'special', err: err as NodeJS.ErrnoException })
+        batch.push(new StatEntry(dir, d.name, text, dirRel, 'special', 0, 0, 0, err as NodeJS.ErrnoException))
         continue
       }
-      batch.push({ name: d.name, st, kind: kindOf(st), err: null })
+      batch.push(new StatEntry(dir, d.name, text, dirRel, kindOf(st), st.size, st.dev, st.ino, null))
       if (batch.length >= JS_BATCH) {
         yield batch
         batch = []
@@ -274,21 +306,24 @@ export async function* statBatches(dir: Anchor): AsyncGenerator<StatEntry[]> {
     if (batch.length > 0) yield batch
     return
   }
-  for (let first = true; ; first = false) {
+  for (let first = true, eof = false; !eof; first = false) {
     const r = await h.scan(dir.fd, true, true, first)
     if (r === null) return
     if (typeof r === 'number') throw errnoError(r, 'getdents64', dir.path.toString('utf8'))
     const [names, meta] = r
+    eof = r[2]
+    const strs = decodeNames(names)
     const batch: StatEntry[] = []
-    for (let i = 0; i < meta.length; i += META) {
-      const name = names.subarray(meta[i], meta[i] + meta[i + 1])
+    for (let i = 0, k = 0; i < meta.length; i += META, k++) {
+      const name = strs ? strs[k] : names.subarray(meta[i], meta[i] + meta[i + 1])
+      const text = strs ? strs[k] : name.toString('utf8')
       const errno = meta[i + 2]
       if (errno === ENOENT) continue
       if (errno !== 0) {
-        batch.push({ name, st: null, kind: 'special', err: errnoError(errno, 'lstat', name.toString('utf8')) })
+        batch.push(new StatEntry(dir, name, text, dirRel, 'special', 0, 0, 0, errnoError(errno, 'lstat', text)))
         continue
       }
-      batch.push({ name, st: { size: meta[i + 4], dev: meta[i + 5], ino: meta[i + 6] }, kind: kindOfMode(meta[i + 3]), err: null })
+      batch.push(new StatEntry(dir, name, text, dirRel, kindOfMode(meta[i + 3]), meta[i + 4], meta[i + 5], meta[i + 6], null))
     }
     if (batch.length > 0) yield batch
   }
@@ -296,7 +331,7 @@ export async function* statBatches(dir: Anchor): AsyncGenerator<StatEntry[]> {
 
 /** A directory entry's name and its d_type (null when the filesystem does not say). */
 export interface TypedEntry {
-  name: Buffer
+  name: Name
   kind: Kind | null
 }
 
@@ -307,15 +342,22 @@ export function* typedEntries(dir: Anchor): Generator<TypedEntry> {
     for (const d of dirEntries(dir)) yield { name: d.name, kind: direntKind(d) }
     return
   }
-  for (let first = true; ; first = false) {
+  for (let first = true, eof = false; !eof; first = false) {
     const r = h.scan(dir.fd, false, false, first)
     if (r === null) return
     if (typeof r === 'number') throw errnoError(r, 'getdents64', dir.path.toString('utf8'))
     const [names, meta] = r
-    for (let i = 0; i < meta.length; i += META) {
-      yield { name: names.subarray(meta[i], meta[i] + meta[i + 1]), kind: meta[i + 3] === 0 ? null : kindOfMode(meta[i + 3]) }
+    eof = r[2]
+    const strs = decodeNames(names)
+    for (let i = 0, k = 0; i < meta.length; i += META, k++) {
+      yield { name: strs ? strs[k] : names.subarray(meta[i], meta[i] + meta[i + 1]), kind: meta[i + 3] === 0 ? null : kindOfMode(meta[i + 3]) }
     }
   }
+}
+
+/** A scan's NUL-terminated names as strings, decoded at once; null when any is not valid UTF-8. */
+function decodeNames(names: Buffer): string[] | null {
+  return isUtf8(names) ? names.toString('utf8').split('\0') : null
 }
 
 const S_IFMT = 0o170000
@@ -338,7 +380,7 @@ function kindOfMode(mode: number): Kind {
  * batch on the thread pool, relative to the directory fd, which the caller keeps open until the
  * promise settles. Resolves to one error (or null) per name. Without the helper: one at a time.
  */
-export async function unlinkBatchAt(dir: Anchor, names: Buffer[]): Promise<(NodeJS.ErrnoException | null)[]> {
+export async function unlinkBatchAt(dir: Anchor, names: Name[]): Promise<(NodeJS.ErrnoException | null)[]> {
   const h = fastPath()
   if (h === null) {
     return names.map((n) => {
@@ -350,15 +392,10 @@ export async function unlinkBatchAt(dir: Anchor, names: Buffer[]): Promise<(Node
       }
     })
   }
-  const offsets = new Uint32Array(names.length)
-  const parts: Buffer[] = []
-  let off = 0
-  for (let i = 0; i < names.length; i++) {
-    offsets[i] = off
-    parts.push(names[i], NUL)
-    off += names[i].length + 1
-  }
-  const errs = await h.unlinkBatch(dir.fd, Buffer.concat(parts, off), offsets, true)
+  const joined = names.every((n) => typeof n === 'string')
+    ? Buffer.from(`${names.join('\0')}\0`)
+    : Buffer.concat(names.flatMap((n) => [nameBytes(n), NUL]))
+  const errs = await h.unlinkBatch(dir.fd, joined, true)
   return names.map((n, i) => (errs[i] === 0 ? null : errnoError(errs[i], 'unlink', n.toString('utf8'))))
 }
 
@@ -386,7 +423,7 @@ export function kindOf(st: fs.Stats): Kind {
  * Opens the directory `name` in `parent` and proves it is the node `expected` describes
  * (a swap between lstat and open is caught here). Throws ECHANGED when it is not.
  */
-export function openCheckedDir(parent: Anchor, name: Buffer, expected: NodeId): Anchor {
+export function openCheckedDir(parent: Anchor, name: Name, expected: NodeId): Anchor {
   const dir = parent.openChild(name)
   if (!sameNode(dir, expected)) {
     dir.close()
@@ -398,7 +435,7 @@ export function openCheckedDir(parent: Anchor, name: Buffer, expected: NodeId): 
 export interface ResolvedTarget {
   /** The target's parent directory, open; the caller closes it. */
   parent: Anchor
-  name: Buffer
+  name: Name
   st: fs.Stats
   kind: Kind
 }

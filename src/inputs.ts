@@ -7,7 +7,7 @@ import * as core from '@actions/core'
 import { loadConfig } from './config.js'
 import { OPTION_KINDS, buildSettings, parseOption, type OptionKey, type PartialOptions, type Settings } from './settings.js'
 
-export function readInputs(): Settings {
+export async function readInputs(): Promise<Settings> {
   // The runner fills `root` with the workspace when the step does not set it; an empty value means
   // the step set it to something empty (an unset variable), which root-guard refuses.
   const root = core.getInput('root')
@@ -17,6 +17,6 @@ export function readInputs(): Settings {
     if (raw.trim() === '') continue
     fromInputs[key] = parseOption(key, raw, `input ${key}`)
   }
-  const config = root.trim() === '' ? { file: null, options: {} } : loadConfig(root, core.getInput('config'))
+  const config = root.trim() === '' ? { file: null, options: {} } : await loadConfig(root, core.getInput('config'))
   return buildSettings(root, config.file, fromInputs as PartialOptions, config.options)
 }

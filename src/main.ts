@@ -22,7 +22,7 @@ for (const sig of ['SIGINT', 'SIGTERM'] as const) {
 }
 
 try {
-  const report = await run(readInputs(), { log, env: process.env, confirm: confirmByName, signal: cancel.signal })
+  const report = await run(await readInputs(), { log, env: process.env, confirm: confirmByName, signal: cancel.signal })
   await publish(report, process.env)
   if (!report.ok) core.setFailed(report.failures.join('; '))
 } catch (err) {

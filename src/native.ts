@@ -23,11 +23,13 @@ export interface NativeHelper {
    */
   scan(fd: number, withStat: boolean, async: false, restart: boolean): ScanResult
   scan(fd: number, withStat: boolean, async: true, restart: boolean): Promise<ScanResult>
-  unlinkBatch(fd: number, names: Buffer, offsets: Uint32Array, async: false): Int32Array
-  unlinkBatch(fd: number, names: Buffer, offsets: Uint32Array, async: true): Promise<Int32Array>
+  /** Unlinks each NUL-terminated name in `names` relative to fd: errno per name, 0 when removed. */
+  unlinkBatch(fd: number, names: Buffer, async: false): Int32Array
+  unlinkBatch(fd: number, names: Buffer, async: true): Promise<Int32Array>
 }
 
-export type ScanResult = null | number | [Buffer, Float64Array]
+/** null: no more entries; a number: errno; else names, metadata and whether the directory ended. */
+export type ScanResult = null | number | [Buffer, Float64Array, boolean]
 
 /** Numbers per entry in scan's metadata: name offset, name length, errno, mode, size, dev, ino. */
 export const META = 7
@@ -62,7 +64,7 @@ function load(): void {
   try {
     const mod = { exports: {} as Record<string, unknown> }
     process.dlopen(mod, file, os.constants.dlopen.RTLD_NOW)
-    if (mod.exports.abi !== 3 || typeof mod.exports.scan !== 'function' || typeof mod.exports.unlinkBatch !== 'function') {
+    if (mod.exports.abi !== 5 || typeof mod.exports.scan !== 'function' || typeof mod.exports.unlinkBatch !== 'function') {
       status = `${FILE} is not this version's helper`
       return
     }

@@ -4,7 +4,7 @@
  * mount points, parents of those). A dry run prints exactly this.
  */
 import type { Policy } from './policy.js'
-import { lookupTarget, openCheckedDir, type Anchor, type Kind } from './fsat.js'
+import { lookupTarget, openCheckedDir, type Anchor, type Kind, type Name } from './fsat.js'
 import { Pacer, visit, type KeepReason, type Visitor } from './walk.js'
 import { errorMessage } from './errors.js'
 
@@ -129,7 +129,7 @@ export async function scanTarget(rootDir: Anchor, rel: string, policy: Policy, p
   return plan
 }
 
-function isOtherMount(root: Anchor, parent: Anchor, name: Buffer, st: { dev: number; ino: number }): boolean {
+function isOtherMount(root: Anchor, parent: Anchor, name: Name, st: { dev: number; ino: number }): boolean {
   if (st.dev !== root.dev) return true
   try {
     const dir = openCheckedDir(parent, name, st)

@@ -36,8 +36,11 @@ export interface Policy {
   /**
    * The same answer for an entry whose parent is known not to be protected (what a walk knows):
    * name patterns then only need the entry's own name, which is much cheaper on large trees.
+   * `name`, when given, must be rel's last segment (it saves finding it).
    */
-  isProtectedChild(rel: string, isDir: boolean): boolean
+  isProtectedChild(rel: string, isDir: boolean, name?: string): boolean
+  /** isProtectedChild for entry `name` of directory `dirRel` (root-relative; '' for the root itself). */
+  isProtectedIn(dirRel: string, name: string, isDir: boolean): boolean
 }
 
 /** How many paths a matcher may cache before it is rebuilt (`ignore` caches every path it sees). */
@@ -57,6 +60,8 @@ function isLiteralName(p: string): boolean {
 export function createPolicy(extra: readonly string[], exact: readonly string[] = []): Policy {
   const cleanExtra = extra.map((p, i) => checkPattern(p, i))
   const exactSet = new Set(exact)
+  // Last segments of the exact paths: most entries are ruled out without hashing their whole path.
+  const exactNames = new Set(exact.map((p) => p.slice(p.lastIndexOf('/') + 1)))
   // With only positive name patterns, an entry under an unprotected parent is decided by its name.
   const extraByName = cleanExtra.every((p) => !p.startsWith('!') && isNamePattern(p))
   // Literal names (every built-in, usually the extras too) are a set lookup, not a pattern match.
@@ -86,21 +91,33 @@ export function createPolicy(extra: readonly string[], exact: readonly string[] 
       const [b, e] = matchers()
       return b.ignores(probe) || e.ignores(probe)
     },
-    isProtectedChild(rel: string, isDir: boolean): boolean {
-      if (exactSet.has(rel)) return true
-      const name = rel.slice(rel.lastIndexOf('/') + 1)
-      if (literal) {
-        const lower = name.toLowerCase()
-        return anyNames.has(lower) || (isDir && dirNames.has(lower))
-      }
-      const [b, e] = matchers()
-      // Every built-in is a name pattern, so the name alone decides.
-      if (b.ignores(isDir ? `${name}/` : name)) return true
-      if (cleanExtra.length === 0) return false
-      if (extraByName) return e.ignores(isDir ? `${name}/` : name)
-      return e.ignores(isDir ? `${rel}/` : rel)
+    isProtectedChild(rel: string, isDir: boolean, known?: string): boolean {
+      return childDecision(known ?? rel.slice(rel.lastIndexOf('/') + 1), isDir, rel, '')
+    },
+    isProtectedIn(dirRel: string, name: string, isDir: boolean): boolean {
+      return childDecision(name, isDir, null, dirRel)
     }
   }
+
+  /** isProtectedChild's answer; the entry's path is `rel`, or built from `dirRel` only when needed. */
+  function childDecision(name: string, isDir: boolean, rel: string | null, dirRel: string): boolean {
+    if (exactNames.has(name) && exactSet.has(rel ?? joinRel(dirRel, name))) return true
+    if (literal) {
+      const lower = name.toLowerCase()
+      return anyNames.has(lower) || (isDir && dirNames.has(lower))
+    }
+    const [b, e] = matchers()
+    // Every built-in is a name pattern, so the name alone decides.
+    if (b.ignores(isDir ? `${name}/` : name)) return true
+    if (cleanExtra.length === 0) return false
+    if (extraByName) return e.ignores(isDir ? `${name}/` : name)
+    const p = rel ?? joinRel(dirRel, name)
+    return e.ignores(isDir ? `${p}/` : p)
+  }
+}
+
+function joinRel(dirRel: string, name: string): string {
+  return dirRel === '' ? name : `${dirRel}/${name}`
 }
 
 function checkPattern(pattern: string, index: number): string {

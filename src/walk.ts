@@ -2,10 +2,12 @@
  * The one traversal of a target, shared by the planner (counts) and the executor (deletes), so
  * both classify every entry the same way: protected entries and mount points stay, directories
  * are descended through anchored fds (never through a link), everything else is a leaf.
- * Directories are streamed (opendir), never read whole, so memory stays flat on huge trees.
+ * Directories are read in bounded batches (a getdents64 buffer with the native helper; opendir
+ * for huge directories without it), so memory stays flat on huge trees. With the native helper,
+ * a few directories are walked at once and leaves are removed in batches on the thread pool.
  */
 import type { Policy } from './policy.js'
-import { fastPath, openCheckedDir, statBatches, type Anchor, type EntryStat, type Kind } from './fsat.js'
+import { fastPath, openCheckedDir, statBatches, type Anchor, type EntryStat, type Kind, type Name } from './fsat.js'
 
 export type KeepReason = 'protected' | 'mount-point'
 
@@ -21,12 +23,12 @@ const LEAF_BATCH = 64
  * thread pool removes files in several directories at once). The JavaScript path walks one
  * directory at a time: it is anchored by the working directory.
  */
-const EXTRA_DIR_VISITS = 3
+const EXTRA_DIR_VISITS = 7
 
 export interface WalkEntry {
   /** The open directory holding this entry (valid only during the callback). */
   parent: Anchor
-  name: Buffer
+  name: Name
   /** Root-relative path, for policy and reports. */
   rel: string
   st: EntryStat
@@ -62,8 +64,10 @@ export class Pacer {
   static readonly YIELD_MS = 20
   private last = Date.now()
   private count = 0
+  /** Whether directories may be visited concurrently (the native helper is in use). */
+  readonly concurrent = fastPath() !== null
   /** Directory visits that may still start alongside the current one (see EXTRA_DIR_VISITS). */
-  private slots = fastPath() !== null ? EXTRA_DIR_VISITS : 0
+  private slots = this.concurrent ? EXTRA_DIR_VISITS : 0
   constructor(readonly signal?: AbortSignal) {}
 
   /** Takes a slot for a concurrent directory visit; false when none is free (visit inline). */
@@ -158,23 +162,21 @@ export async function visitChildren(e: WalkEntry, mount: Anchor, policy: Policy,
     if (inFlight.size >= MAX_IN_FLIGHT) await Promise.race(inFlight)
   }
   try {
-    walk: for await (const batch of statBatches(dirA)) {
-      for (const se of batch) {
+    walk: for await (const batch of statBatches(dirA, e.rel)) {
+      for (const child of batch) {
         if (pacer.due()) await pacer.yield()
         if (pacer.stopped) {
           stays = true
           break walk
         }
-        const rel = `${e.rel}/${se.name.toString('utf8')}`
-        if (se.st === null) {
-          v.error(rel, se.err)
+        if (child.err !== null) {
+          v.error(child.rel, child.err)
           stays = true
           continue
         }
-        v.afterLstat?.(rel)
-        const child: WalkEntry = { parent: dirA, name: se.name, rel, st: se.st, kind: se.kind }
+        if (v.afterLstat) v.afterLstat(child.rel)
         if (child.kind !== 'dir') {
-          if (policy.isProtectedChild(rel, false)) {
+          if (policy.isProtectedIn(child.dirRel, child.text, false)) {
             v.keep(child, 'protected')
             stays = true
             continue
@@ -190,11 +192,20 @@ export async function visitChildren(e: WalkEntry, mount: Anchor, policy: Policy,
             track(r)
             if (inFlight.size >= MAX_IN_FLIGHT) await Promise.race(inFlight)
           }
-        } else if (pacer.takeSlot()) {
-          track(visit(child, mount, policy, v, pacer).finally(() => pacer.releaseSlot()))
-          if (inFlight.size >= MAX_IN_FLIGHT) await Promise.race(inFlight)
-        } else if (await visit(child, mount, policy, v, pacer)) {
-          stays = true
+        } else {
+          // No free slot: wait for this directory's own work in flight (which always finishes,
+          // so this never waits on an ancestor) and try again; with nothing in flight, go inline.
+          let slot = pacer.takeSlot()
+          while (!slot && pacer.concurrent && inFlight.size > 0) {
+            await Promise.race(inFlight)
+            slot = pacer.takeSlot()
+          }
+          if (slot) {
+            track(visit(child, mount, policy, v, pacer).finally(() => pacer.releaseSlot()))
+            if (inFlight.size >= MAX_IN_FLIGHT) await Promise.race(inFlight)
+          } else if (await visit(child, mount, policy, v, pacer)) {
+            stays = true
+          }
         }
       }
       await flush()
