@@ -112,6 +112,16 @@ describe('without a terminal', () => {
     const report = JSON.parse(r.stdout)
     expect(report).toMatchObject({ tool: 'safe-purge', verified: true, ok: true, deleted: ['.docker-compose-state', 'data/redis', 'data/temp', 'logs'] })
     expect(r.stderr).toMatch(/warning: docker skipped/)
+    if (process.platform === 'linux' && process.arch === 'x64') expect(report.walker).toBe('native')
+  })
+
+  test('SAFE_PURGE_NATIVE=0: the JavaScript path purges the same, and the report says which walker ran', () => {
+    const before = protectedOnly()
+    const r = runCli(['--root', root, '-y', '--json'], { env: { SAFE_PURGE_NATIVE: '0' } })
+    expect(r.status).toBe(0)
+    const report = JSON.parse(r.stdout)
+    expect(report).toMatchObject({ verified: true, ok: true, walker: 'off (SAFE_PURGE_NATIVE=0)', deleted: ['.docker-compose-state', 'data/redis', 'data/temp', 'logs'] })
+    expect(protectedOnly()).toEqual(before)
   })
 
   // The immutable flag needs root (CI's .ci/run is root; a GitHub runner is not).

@@ -102,7 +102,7 @@ describeNative('native helper', () => {
     }
   })
 
-  test('unlinkBatch refuses a batch with an empty name or without its final NUL, before removing anything', () => {
+  test('unlinkBatch refuses a batch with an empty name, . or .., a slash, or no final NUL, before removing anything', () => {
     const dir = path.join(base, 'd')
     fs.mkdirSync(dir)
     fs.writeFileSync(path.join(dir, 'a'), 'a')
@@ -112,6 +112,10 @@ describeNative('native helper', () => {
       expect(() => h.unlinkBatch(fd, Buffer.alloc(0), false)).toThrow('names must be NUL-terminated')
       expect(() => h.unlinkBatch(fd, Buffer.from('a\0\0'), false)).toThrow('an empty name')
       expect(() => h.unlinkBatch(fd, Buffer.from('\0a\0'), false)).toThrow('an empty name')
+      expect(() => h.unlinkBatch(fd, Buffer.from('a\0..\0'), false)).toThrow('or . or ..')
+      expect(() => h.unlinkBatch(fd, Buffer.from('.\0'), false)).toThrow('or . or ..')
+      // A name is one entry: never a path through a subdirectory or a link.
+      expect(() => h.unlinkBatch(fd, Buffer.from('a\0sub/x\0'), false)).toThrow('a name holds a slash')
       expect(fs.existsSync(path.join(dir, 'a'))).toBe(true)
     } finally {
       fs.closeSync(fd)

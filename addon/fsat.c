@@ -133,8 +133,8 @@ static void do_scan(struct scanjob *j) {
     }
     pos += d->d_reclen;
   }
-  j->names = malloc(name_bytes > 0 ? name_bytes : 1);
-  j->meta = malloc((count > 0 ? count : 1) * META * sizeof(double));
+  j->names = calloc(name_bytes > 0 ? name_bytes : 1, 1);
+  j->meta = calloc((count > 0 ? count : 1) * META, sizeof(double));
   if (j->names == NULL || j->meta == NULL) {
     j->err = ENOMEM;
     free(buf);
@@ -349,20 +349,26 @@ static napi_value unlink_batch(napi_env env, napi_callback_info info) {
   CHECK(napi_get_value_int32(env, argv[0], &fd));
   CHECK(napi_get_buffer_info(env, argv[1], &names, &names_len));
   CHECK(napi_get_value_bool(env, argv[2], &async));
-  /* The buffer must end with a NUL, and no name may be empty. */
+  /* The buffer must end with a NUL; no name may be empty, ".", ".." or hold a "/" (a name is one
+     entry of the directory, never a path that could lead elsewhere). */
   const char *p0 = names;
   size_t count = 0;
   if (names_len == 0 || p0[names_len - 1] != 0) {
     napi_throw_range_error(env, NULL, "unlinkBatch: names must be NUL-terminated");
     return NULL;
   }
-  for (size_t i = 0; i < names_len; i++) {
+  for (size_t i = 0, start = 0; i < names_len; i++) {
+    if (p0[i] == '/') {
+      napi_throw_range_error(env, NULL, "unlinkBatch: a name holds a slash");
+      return NULL;
+    }
     if (p0[i] != 0) continue;
-    if (i == 0 || p0[i - 1] == 0) {
-      napi_throw_range_error(env, NULL, "unlinkBatch: an empty name");
+    if (i == start || is_dot(p0 + start)) {
+      napi_throw_range_error(env, NULL, "unlinkBatch: an empty name, or . or ..");
       return NULL;
     }
     count++;
+    start = i + 1;
   }
   struct batch *b = calloc(1, sizeof *b);
   if (b != NULL) {

@@ -30051,695 +30051,46 @@ function recoveryHint(code, path) {
 
 /***/ }),
 
-/***/ 968:
+/***/ 3360:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
 // EXPORTS
 __nccwpck_require__.d(__webpack_exports__, {
-  K: () => (/* binding */ readInputs)
+  Mz: () => (/* binding */ Anchor),
+  Gm: () => (/* binding */ fastPath),
+  I: () => (/* binding */ kindOf),
+  Mm: () => (/* binding */ leaveCwd),
+  Ek: () => (/* binding */ lookupTarget),
+  ag: () => (/* binding */ lstatAt),
+  Hd: () => (/* binding */ openCheckedDir),
+  RW: () => (/* binding */ procRequiredButMissing),
+  cN: () => (/* binding */ readlinkAt),
+  kM: () => (/* binding */ rmdirAt),
+  $Y: () => (/* binding */ sameNode),
+  zj: () => (/* binding */ statBatches),
+  vj: () => (/* binding */ typedEntries),
+  H_: () => (/* binding */ unlinkAt),
+  vz: () => (/* binding */ unlinkAtAsync),
+  LI: () => (/* binding */ unlinkBatchAt),
+  TP: () => (/* binding */ walkerStatus)
 });
 
-// EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 20 modules
-var core = __nccwpck_require__(3218);
+// UNUSED EXPORTS: StatEntry, anchorMode, dirEntries, direntKind, setAnchorMode
+
 // EXTERNAL MODULE: external "node:fs"
 var external_node_fs_ = __nccwpck_require__(3024);
 var external_node_fs_default = /*#__PURE__*/__nccwpck_require__.n(external_node_fs_);
-// EXTERNAL MODULE: external "node:path"
-var external_node_path_ = __nccwpck_require__(6760);
-var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_node_path_);
+// EXTERNAL MODULE: external "node:buffer"
+var external_node_buffer_ = __nccwpck_require__(4573);
 // EXTERNAL MODULE: ./src/errors.ts
 var errors = __nccwpck_require__(3916);
-;// CONCATENATED MODULE: ./src/settings.ts
-/**
- * The typed, read-only settings every entry point produces. Sources, highest first:
- * the action's inputs (or CLI flags), the config file (`.safe-purge.yml`), the defaults below.
- */
-
-const OPTION_KINDS = {
-    'dry-run': 'boolean',
-    force: 'boolean',
-    confirm: 'string',
-    full: 'boolean',
-    ephemeral: 'list',
-    protected: 'list',
-    docker: 'docker',
-    'compose-file': 'list',
-    'compose-project': 'string',
-    'protected-volumes': 'list',
-    'docker-host': 'string',
-    'docker-timeout': 'seconds'
-};
-const DEFAULT_EPHEMERAL = ['logs', 'data/redis', 'data/temp', '.docker-compose-state'];
-const DEFAULTS = {
-    'dry-run': false,
-    force: false,
-    confirm: '',
-    full: false,
-    ephemeral: [...DEFAULT_EPHEMERAL],
-    protected: [],
-    docker: 'auto',
-    'compose-file': [],
-    'compose-project': '',
-    'protected-volumes': [],
-    'docker-host': '',
-    'docker-timeout': 120
-};
-/** YAML 1.2 core-schema booleans only: anything else is an error naming `what`. */
-function parseBoolean(value, what) {
-    if (/^(true|True|TRUE)$/.test(value))
-        return true;
-    if (/^(false|False|FALSE)$/.test(value))
-        return false;
-    throw (0,errors/* fail */.fJ)('ERR_BAD_BOOLEAN', `${what} must be true or false (YAML 1.2 spelling), got ${JSON.stringify(value)}`);
-}
-function parseDockerMode(value, what) {
-    if (value === 'auto' || value === 'required' || value === 'off')
-        return value;
-    throw (0,errors/* fail */.fJ)('ERR_BAD_DOCKER_MODE', `${what} must be auto, required or off, got ${JSON.stringify(value)}`);
-}
-function parseSeconds(value, what) {
-    const n = Number(value);
-    if (!/^\d+(\.\d+)?$/.test(value.trim()) || !(n > 0) || n > 86400) {
-        throw (0,errors/* fail */.fJ)('ERR_BAD_TIMEOUT', `${what} must be a number of seconds between 0 and 86400, got ${JSON.stringify(value)}`);
-    }
-    return n;
-}
-/** Parses one raw string the way its key expects (multiline strings become lists). */
-function parseOption(key, raw, what) {
-    const kind = OPTION_KINDS[key];
-    const value = kind === 'boolean' ? parseBoolean(raw.trim(), what)
-        : kind === 'docker' ? parseDockerMode(raw.trim(), what)
-            : kind === 'seconds' ? parseSeconds(raw, what)
-                : kind === 'list' ? splitLines(raw)
-                    : raw.trim();
-    return value;
-}
-/** One entry per line; blank lines only separate. Entries keep inner spaces. */
-function splitLines(raw) {
-    return raw
-        .split(/\r?\n/)
-        .map((l) => l.trim())
-        .filter((l) => l !== '');
-}
-/** Merges sources (first wins) over the defaults into Settings. */
-function buildSettings(root, configFile, ...sources) {
-    const pick = (key) => {
-        for (const s of sources) {
-            const v = s[key];
-            if (v !== undefined)
-                return v;
-        }
-        return DEFAULTS[key];
-    };
-    // Protection only ever adds up: a higher source can never drop a lower source's patterns.
-    const union = (key) => [...new Set(sources.flatMap((s) => s[key] ?? []))];
-    return {
-        root,
-        dryRun: pick('dry-run'),
-        force: pick('force'),
-        confirm: pick('confirm'),
-        full: pick('full'),
-        ephemeral: pick('ephemeral'),
-        protected: union('protected'),
-        configFile,
-        docker: pick('docker'),
-        composeFiles: pick('compose-file'),
-        composeProject: pick('compose-project'),
-        protectedVolumes: union('protected-volumes'),
-        dockerHost: pick('docker-host'),
-        dockerTimeout: pick('docker-timeout')
-    };
-}
-
-;// CONCATENATED MODULE: ./src/config.ts
-/**
- * `.safe-purge.yml` (or the file named by `config`) in the root -> partial options.
- * Same keys as the action's inputs. YAML 1.2 core schema, so `yes`/`on` are strings, not booleans.
- * Unknown keys and wrongly typed values are errors that name the key.
- */
-
-
-
-
-const DEFAULT_CONFIG_FILE = '.safe-purge.yml';
-/** `requested` is the `config` input ('' for the default file, which may be absent). */
-async function loadConfig(root, requested) {
-    const explicit = requested.trim() !== '';
-    const rel = explicit ? requested.trim() : DEFAULT_CONFIG_FILE;
-    if (external_node_path_default().isAbsolute(rel) || rel.split('/').includes('..')) {
-        throw (0,errors/* fail */.fJ)('ERR_CONFIG_PATH', `config ${JSON.stringify(rel)} must be a path inside root, relative to it (e.g. ${DEFAULT_CONFIG_FILE})`);
-    }
-    let text;
-    try {
-        text = external_node_fs_default().readFileSync(external_node_path_default().join(root, rel), 'utf8');
-    }
-    catch (err) {
-        const code = err.code;
-        if (code === 'ENOENT' && !explicit)
-            return { file: null, options: {} };
-        throw (0,errors/* fail */.fJ)('ERR_CONFIG_READ', `config file ${JSON.stringify(rel)} cannot be read (${code ?? (0,errors/* errorMessage */.gJ)(err)}): fix the config input or create the file`);
-    }
-    return { file: external_node_path_default().posix.normalize(rel).replace(/^\.\//, ''), options: await parseConfig(text, rel) };
-}
-/** The YAML parser is loaded only when there is a config file (it is most of the start-up time). */
-async function parseConfig(text, file) {
-    const { parse } = await Promise.resolve(/* import() */).then(__nccwpck_require__.t.bind(__nccwpck_require__, 8815, 19));
-    let doc;
-    try {
-        doc = parse(text, { version: '1.2', schema: 'core', uniqueKeys: true });
-    }
-    catch (err) {
-        throw (0,errors/* fail */.fJ)('ERR_CONFIG_YAML', `config file ${file} is not valid YAML: ${(0,errors/* errorMessage */.gJ)(err).split('\n')[0]}`);
-    }
-    if (doc === null || doc === undefined)
-        return {};
-    if (typeof doc !== 'object' || Array.isArray(doc)) {
-        throw (0,errors/* fail */.fJ)('ERR_CONFIG_SHAPE', `config file ${file} must be a mapping of option: value`);
-    }
-    const out = {};
-    for (const [key, value] of Object.entries(doc)) {
-        if (!Object.hasOwn(OPTION_KINDS, key)) {
-            const hint = key === 'root' || key === 'config' ? `${key} cannot be set in the config file (it locates the file)` : `known keys: ${Object.keys(OPTION_KINDS).join(', ')}`;
-            throw (0,errors/* fail */.fJ)('ERR_CONFIG_KEY', `config file ${file}: unknown key ${JSON.stringify(key)}; ${hint}`);
-        }
-        out[key] = convert(key, value, `${file}: ${key}`);
-    }
-    return out;
-}
-function convert(key, value, what) {
-    const kind = OPTION_KINDS[key];
-    const wrong = (expected) => (0,errors/* fail */.fJ)('ERR_CONFIG_VALUE', `config ${what} must be ${expected}, got ${JSON.stringify(value)}`);
-    switch (kind) {
-        case 'boolean':
-            if (typeof value !== 'boolean')
-                throw wrong('true or false');
-            return value;
-        case 'seconds':
-            if (typeof value !== 'number' && typeof value !== 'string')
-                throw wrong('a number of seconds');
-            return parseSeconds(String(value), `config ${what}`);
-        case 'docker':
-            if (typeof value !== 'string')
-                throw wrong('auto, required or off');
-            return parseDockerMode(value, `config ${what}`);
-        case 'list':
-            if (typeof value === 'string')
-                return parseOption(key, value, what);
-            if (!Array.isArray(value) || value.some((v) => typeof v !== 'string'))
-                throw wrong('a list of strings');
-            return value;
-        case 'string':
-            if (typeof value !== 'string' && typeof value !== 'number')
-                throw wrong('a string');
-            return String(value).trim();
-    }
-}
-
-;// CONCATENATED MODULE: ./src/inputs.ts
-/**
- * The action's inputs -> Settings. The only caller of core.getInput. Inputs without a value are
- * left out so the config file, then the defaults, apply (action.yml therefore declares no
- * defaults for keys the config file may set).
- */
-
-
-
-async function readInputs() {
-    // The runner fills `root` with the workspace when the step does not set it; an empty value means
-    // the step set it to something empty (an unset variable), which root-guard refuses.
-    const root = core/* getInput */.V4('root');
-    const fromInputs = {};
-    for (const key of Object.keys(OPTION_KINDS)) {
-        const raw = core/* getInput */.V4(key, { trimWhitespace: false });
-        if (raw.trim() === '')
-            continue;
-        fromInputs[key] = parseOption(key, raw, `input ${key}`);
-    }
-    const config = root.trim() === '' ? { file: null, options: {} } : await loadConfig(root, core/* getInput */.V4('config'));
-    return buildSettings(root, config.file, fromInputs, config.options);
-}
-
-
-/***/ }),
-
-/***/ 1730:
-/***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
-
-__nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3218);
-/* harmony import */ var _inputs_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(968);
-/* harmony import */ var _run_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(6521);
-/* harmony import */ var _summary_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(7322);
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(3916);
-/** The action's entry: inputs -> run -> outputs, summary, setFailed. */
-
-
-
-
-
-const log = {
-    info: (l) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .info */ .pq(l),
-    warning: (l) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .warning */ .$e(l),
-    error: (l) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .error */ .z3(l),
-    group: (name, fn) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .group */ .Os(name, fn)
-};
-// GitHub cancels a job with SIGINT, then SIGTERM: stop at a safe point, verify, report, fail.
-const cancel = new AbortController();
-for (const sig of ['SIGINT', 'SIGTERM']) {
-    process.on(sig, () => {
-        if (!cancel.signal.aborted)
-            _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .warning */ .$e(`${sig} received: stopping at the next safe point`);
-        cancel.abort();
-    });
-}
-try {
-    const report = await (0,_run_js__WEBPACK_IMPORTED_MODULE_2__/* .run */ .eF)(await (0,_inputs_js__WEBPACK_IMPORTED_MODULE_1__/* .readInputs */ .K)(), { log, env: process.env, confirm: _run_js__WEBPACK_IMPORTED_MODULE_2__/* .confirmByName */ .L1, signal: cancel.signal });
-    await (0,_summary_js__WEBPACK_IMPORTED_MODULE_3__/* .publish */ .m)(report, process.env);
-    if (!report.ok)
-        _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setFailed */ .C1(report.failures.join('; '));
-}
-catch (err) {
-    _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setFailed */ .C1((0,_errors_js__WEBPACK_IMPORTED_MODULE_4__/* .errorMessage */ .gJ)(err));
-}
-
-__webpack_async_result__();
-} catch(e) { __webpack_async_result__(e); } }, 1);
-
-/***/ }),
-
-/***/ 1237:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   BV: () => (/* binding */ createPolicy),
-/* harmony export */   FI: () => (/* binding */ LOCK_FILE),
-/* harmony export */   bU: () => (/* binding */ validateTargets),
-/* harmony export */   jz: () => (/* binding */ BUILTIN_PROTECTED)
-/* harmony export */ });
-/* harmony import */ var ignore__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(298);
-/* harmony import */ var ignore__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(ignore__WEBPACK_IMPORTED_MODULE_0__);
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3916);
-/**
- * What may be deleted. Protected patterns use gitignore semantics through `ignore`: a pattern
- * without a slash matches that whole segment at any depth (so `models` protects `a/models/x`
- * but not `data/modelsx`), and a match on a directory covers everything beneath it.
- * The built-in patterns live in their own matcher so a user's `!pattern` can never unprotect them.
- */
-
-
-const BUILTIN_PROTECTED = [
-    'models',
-    'config',
-    'src',
-    'scripts',
-    'docs',
-    '.git',
-    '.gitignore',
-    '.env',
-    '.env.example',
-    'requirements.txt',
-    'Dockerfile.strategy',
-    'Dockerfile.api',
-    'docker-compose.prod.yml'
-];
-/** safe-purge's own lock file in the root (see lock.ts); never a target. */
-const LOCK_FILE = '.safe-purge.lock';
-/** How many paths a matcher may cache before it is rebuilt (`ignore` caches every path it sees). */
-const MATCHER_CACHE_LIMIT = 20000;
-/** A pattern that can only match a single path segment (no slash but a trailing one). */
-function isNamePattern(p) {
-    return !p.replace(/\/+$/, '').includes('/');
-}
-/** A name pattern with no wildcard, escape, negation or comment: it matches one literal name. */
-function isLiteralName(p) {
-    return isNamePattern(p) && !/[*?[\]\\!#]/.test(p) && p.trim() === p;
-}
-/** `exact` are root-relative files in use by this run (compose files, the config file). */
-function createPolicy(extra, exact = []) {
-    const cleanExtra = extra.map((p, i) => checkPattern(p, i));
-    const exactSet = new Set(exact);
-    // Last segments of the exact paths: most entries are ruled out without hashing their whole path.
-    const exactNames = new Set(exact.map((p) => p.slice(p.lastIndexOf('/') + 1)));
-    // With only positive name patterns, an entry under an unprotected parent is decided by its name.
-    const extraByName = cleanExtra.every((p) => !p.startsWith('!') && isNamePattern(p));
-    // Literal names (every built-in, usually the extras too) are a set lookup, not a pattern match.
-    // `ignore` matches case-insensitively by default; the sets do the same, so they never protect less.
-    const literal = extraByName && cleanExtra.every(isLiteralName);
-    const anyNames = new Set([...BUILTIN_PROTECTED, ...cleanExtra].filter((p) => !p.endsWith('/')).map((p) => p.toLowerCase()));
-    const dirNames = new Set(cleanExtra.filter((p) => p.endsWith('/')).map((p) => p.replace(/\/+$/, '').toLowerCase()));
-    let calls = 0;
-    let builtinMatcher = ignore__WEBPACK_IMPORTED_MODULE_0___default()().add([...BUILTIN_PROTECTED]);
-    let extraMatcher = ignore__WEBPACK_IMPORTED_MODULE_0___default()().add(cleanExtra);
-    // Memory stays flat on a million-file walk: the matchers' caches are dropped now and then.
-    const matchers = () => {
-        if (++calls > MATCHER_CACHE_LIMIT) {
-            calls = 0;
-            builtinMatcher = ignore__WEBPACK_IMPORTED_MODULE_0___default()().add([...BUILTIN_PROTECTED]);
-            extraMatcher = ignore__WEBPACK_IMPORTED_MODULE_0___default()().add(cleanExtra);
-        }
-        return [builtinMatcher, extraMatcher];
-    };
-    return {
-        builtin: BUILTIN_PROTECTED,
-        extra: cleanExtra,
-        exact: [...exactSet],
-        isProtected(rel, isDir) {
-            if (exactSet.has(rel))
-                return true;
-            const probe = isDir ? `${rel}/` : rel;
-            const [b, e] = matchers();
-            return b.ignores(probe) || e.ignores(probe);
-        },
-        isProtectedChild(rel, isDir, known) {
-            return childDecision(known ?? rel.slice(rel.lastIndexOf('/') + 1), isDir, rel, '');
-        },
-        isProtectedIn(dirRel, name, isDir) {
-            return childDecision(name, isDir, null, dirRel);
-        }
-    };
-    /** isProtectedChild's answer; the entry's path is `rel`, or built from `dirRel` only when needed. */
-    function childDecision(name, isDir, rel, dirRel) {
-        if (exactNames.has(name) && exactSet.has(rel ?? joinRel(dirRel, name)))
-            return true;
-        if (literal) {
-            const lower = name.toLowerCase();
-            return anyNames.has(lower) || (isDir && dirNames.has(lower));
-        }
-        const [b, e] = matchers();
-        // Every built-in is a name pattern, so the name alone decides.
-        if (b.ignores(isDir ? `${name}/` : name))
-            return true;
-        if (cleanExtra.length === 0)
-            return false;
-        if (extraByName)
-            return e.ignores(isDir ? `${name}/` : name);
-        const p = rel ?? joinRel(dirRel, name);
-        return e.ignores(isDir ? `${p}/` : p);
-    }
-}
-function joinRel(dirRel, name) {
-    return dirRel === '' ? name : `${dirRel}/${name}`;
-}
-function checkPattern(pattern, index) {
-    if (typeof pattern !== 'string' || pattern.includes('\0')) {
-        throw (0,_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .fail */ .fJ)('ERR_BAD_PATTERN', `protected pattern #${index + 1} is not a valid pattern: remove it from protected`);
-    }
-    const p = pattern.trim();
-    if (p === '')
-        throw (0,_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .fail */ .fJ)('ERR_BAD_PATTERN', `protected pattern #${index + 1} is empty: remove the blank entry from protected`);
-    return p;
-}
-/**
- * Validates and normalizes the ephemeral entries before anything is touched. Each must be a plain
- * root-relative path (a leading `./` and trailing `/` are tolerated), not protected, not the root.
- * Entries nested in another entry are dropped (the outer one covers them).
- */
-function validateTargets(entries, policy) {
-    if (entries.length === 0) {
-        throw (0,_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .fail */ .fJ)('ERR_NO_TARGETS', 'ephemeral is empty: list at least one root-relative path to purge (e.g. logs)');
-    }
-    const normalized = entries.map((e) => normalizeTarget(e, policy));
-    const unique = [...new Set(normalized)].sort();
-    const targets = unique.filter((t) => !unique.some((o) => o !== t && t.startsWith(`${o}/`)));
-    for (const t of targets) {
-        const inside = anchoredProtected(policy).find((p) => p.startsWith(`${t}/`));
-        if (inside !== undefined) {
-            throw (0,_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .fail */ .fJ)('ERR_TARGET_CONTAINS_PROTECTED', `ephemeral entry ${JSON.stringify(t)} contains the protected path ${JSON.stringify(inside)}: list the subpaths to purge instead (e.g. ${t}/<subdir>)`);
-        }
-    }
-    return targets;
-}
-/**
- * Protected paths known before any scan: the exact files, and the literal leading part of extra
- * patterns anchored to a directory (`data/keep/` -> `data/keep`, `/a/b*` -> `a`). Name patterns
- * without a slash (`config`) can match anywhere and are handled entry by entry while scanning.
- */
-function anchoredProtected(policy) {
-    const out = [...policy.exact];
-    for (const raw of policy.extra) {
-        if (raw.startsWith('!') || raw.startsWith('#'))
-            continue;
-        const p = raw.replace(/^\//, '').replace(/\/+$/, '');
-        if (!p.includes('/') && !raw.startsWith('/'))
-            continue;
-        const literal = [];
-        for (const seg of p.split('/')) {
-            if (/[*?[\\]/.test(seg))
-                break;
-            literal.push(seg);
-        }
-        if (literal.length > 0)
-            out.push(literal.join('/'));
-    }
-    return out;
-}
-function normalizeTarget(entry, policy) {
-    const shown = JSON.stringify(entry);
-    const bad = (why) => (0,_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .fail */ .fJ)('ERR_BAD_TARGET', `ephemeral entry ${shown} ${why}`);
-    if (typeof entry !== 'string')
-        throw bad('is not a string: list root-relative paths such as logs');
-    if (entry.includes('\0'))
-        throw bad('contains a NUL byte: remove it from ephemeral');
-    const trimmed = entry.trim();
-    if (trimmed === '')
-        throw bad('is empty: remove the blank entry from ephemeral');
-    if (trimmed.startsWith('/'))
-        throw bad('is absolute: give it relative to root (e.g. logs, not /app/logs)');
-    if (trimmed.startsWith('~'))
-        throw bad('starts with ~, which is not expanded: give it relative to root');
-    const rel = trimmed.replace(/^(\.\/)+/, '').replace(/\/+$/, '');
-    if (rel === '' || rel === '.')
-        throw bad('is the root itself: safe-purge never removes the root; name the subpaths to purge');
-    const segments = rel.split('/');
-    if (segments.includes('..'))
-        throw bad('contains "..": targets must stay inside root');
-    if (segments.some((s) => s === '' || s === '.'))
-        throw bad('is not a plain path (empty or "." segment): write it like data/redis');
-    if (rel === LOCK_FILE || rel.startsWith(`${LOCK_FILE}.`))
-        throw bad("is safe-purge's own lock file: remove it from ephemeral");
-    if (policy.isProtected(rel, true) || policy.isProtected(rel, false)) {
-        throw (0,_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .fail */ .fJ)('ERR_TARGET_PROTECTED', `ephemeral entry ${shown} is protected: remove it from ephemeral (protected paths are never purged)`);
-    }
-    return rel;
-}
-
-
-/***/ }),
-
-/***/ 665:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   DW: () => (/* binding */ resultLines),
-/* harmony export */   FK: () => (/* binding */ buildReport),
-/* harmony export */   Fd: () => (/* binding */ previewTargets),
-/* harmony export */   HN: () => (/* binding */ planLines),
-/* harmony export */   P8: () => (/* binding */ showPath),
-/* harmony export */   z3: () => (/* binding */ formatBytes)
-/* harmony export */ });
-/* unused harmony export VERSION */
-/* harmony import */ var _policy_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1237);
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3916);
-
-
-const VERSION = '0.1.0';
-/** The plan's targets as report rows: what a run would do (`not-run` when a real run stopped before). */
-function previewTargets(plan, dryRun) {
-    return plan.targets.map((p) => {
-        const result = p.status !== 'present' ? p.status
-            : !dryRun ? 'not-run'
-                : !p.counted ? 'to-purge'
-                    : p.keptTotal > 0 || p.unreadable.length > 0 ? 'would-purge-kept'
-                        : 'would-purge';
-        // A real run that stopped before the purge removed nothing: its rows count nothing.
-        const counts = dryRun ? { files: p.files, bytes: p.bytes, dirs: p.dirs, others: p.others } : { files: 0, bytes: 0, dirs: 0, others: 0 };
-        return { path: p.path, result, reason: p.reason, ...counts, kept: p.kept, keptTotal: p.keptTotal, ...(p.counted ? {} : { counted: false }) };
-    });
-}
-function buildReport(x) {
-    const dry = x.settings.dryRun;
-    const preview = previewTargets(x.plan, dry);
-    const targets = preview.map((p, i) => {
-        const o = x.outcome?.targets[i];
-        if (!o)
-            return p;
-        return { path: o.path, result: o.result, reason: o.reason, files: o.files, bytes: o.bytes, dirs: o.dirs, others: o.others, kept: o.kept, keptTotal: o.keptTotal };
-    });
-    const errors = [...(x.outcome?.errors ?? [])];
-    if (dry) {
-        // What the plan could not read, a real run could not delete: the dry run says so now.
-        for (const t of x.plan.targets)
-            for (const u of t.unreadable)
-                errors.push({ path: u.path, code: u.code, message: u.message, hint: (0,_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .recoveryHint */ .XS)(u.code, u.path) });
-    }
-    for (const t of targets) {
-        if (t.result === 'refused' && !errors.some((e) => e.path === t.path)) {
-            errors.push({ path: t.path, code: 'EREFUSED', message: `refused: ${t.reason}`, hint: `check ${JSON.stringify(t.path)} with ls -la: safe-purge never follows a link out of a target` });
-        }
-    }
-    const v = x.verification;
-    const dockerOk = x.docker.errors.length === 0 && (x.docker.verification?.ok ?? true);
-    const verified = v.missing.length === 0 && v.changed.length === 0 && v.leftovers.length === 0 && dockerOk;
-    const failures = [...x.failures];
-    if (v.missing.length + v.changed.length > 0) {
-        failures.push(`verification failed: ${v.missing.length} protected path(s) missing and ${v.changed.length} changed (first: ${showPath(v.missing[0] ?? v.changed[0]?.path ?? '')})`);
-    }
-    if (errors.length > 0) {
-        const what = dry ? 'entr(ies) a real run could not delete' : 'deletion error(s)';
-        failures.push(`${errors.length} ${what}; first: ${showPath(errors[0].path)}: ${errors[0].message}`);
-    }
-    if (v.leftovers.length > 0)
-        failures.push(`verification failed: ${v.leftovers.length} target(s) still hold deletable entries (first: ${showPath(v.leftovers[0].path)})`);
-    for (const e of x.docker.errors)
-        failures.push(`docker: ${e}`);
-    for (const p of x.docker.verification?.problems ?? [])
-        failures.push(`docker verification failed: ${p}`);
-    const totals = { files: 0, bytes: 0, dirs: 0, others: 0 };
-    for (const t of targets) {
-        totals.files += t.files;
-        totals.bytes += t.bytes;
-        totals.dirs += t.dirs;
-        totals.others += t.others;
-    }
-    const done = dry ? ['would-purge', 'would-purge-kept'] : ['purged', 'purged-kept'];
-    return {
-        tool: 'safe-purge',
-        version: VERSION,
-        root: x.root.path,
-        dryRun: dry,
-        ok: failures.length === 0,
-        verified,
-        failures,
-        cancelled: !x.cancelled ? null : x.outcome ? 'during-purge' : 'before-purge',
-        startedAt: x.started.toISOString(),
-        finishedAt: x.finished.toISOString(),
-        durationMs: x.finished.getTime() - x.started.getTime(),
-        timings: x.timings,
-        targets,
-        deleted: targets.filter((t) => done.includes(t.result)).map((t) => t.path),
-        totals,
-        protected: { builtin: _policy_js__WEBPACK_IMPORTED_MODULE_0__/* .BUILTIN_PROTECTED */ .jz, extra: x.settings.protected, roots: v.protectedRoots, entries: x.before.entries.size },
-        errors,
-        warnings: x.warnings,
-        verification: { ok: verified, checked: v.checked, missing: v.missing, changed: v.changed, leftovers: v.leftovers },
-        docker: {
-            mode: x.docker.mode,
-            used: x.docker.active,
-            skipped: x.docker.skipped ?? null,
-            compose: x.docker.compose ? `${x.docker.compose.command.join(' ')} (${x.docker.compose.version})` : null,
-            project: x.docker.project,
-            files: x.docker.files,
-            containers: x.docker.containers,
-            stopped: x.docker.stopped,
-            volumes: x.docker.volumes,
-            removedVolumes: x.docker.removedVolumes,
-            errors: x.docker.errors,
-            verification: x.docker.verification ?? null
-        }
-    };
-}
-// ---- text -------------------------------------------------------------------------------------
-/** Escapes control characters (newlines, ESC, C1) so a name is one visible line on a terminal. */
-function showPath(p) {
-    // eslint-disable-next-line no-control-regex
-    return p.replace(/[\x00-\x1f\x7f-\x9f\\]/g, (c) => {
-        if (c === '\\')
-            return '\\\\';
-        if (c === '\n')
-            return '\\n';
-        if (c === '\t')
-            return '\\t';
-        return `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`;
-    });
-}
-function formatBytes(n) {
-    const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
-    let v = n;
-    let i = 0;
-    while (v >= 1024 && i < units.length - 1) {
-        v /= 1024;
-        i++;
-    }
-    return i === 0 ? `${n} B` : `${v.toFixed(1)} ${units[i]}`;
-}
-function countLine(t) {
-    const parts = [`${t.files} file(s)`, formatBytes(t.bytes)];
-    if (t.dirs)
-        parts.push(`${t.dirs} dir(s)`);
-    if (t.others)
-        parts.push(`${t.others} link(s)/special`);
-    return parts.join(', ');
-}
-/** The plan as a person reads it: what goes, what stays. Also the dry run's main output. */
-function planLines(targets) {
-    const out = [];
-    for (const t of targets) {
-        const why = t.reason ? ` (${t.reason})` : '';
-        if (t.result === 'missing' || t.result === 'refused' || t.counted === false) {
-            out.push(`${t.result.padEnd(16)} ${showPath(t.path)}${why}`);
-            continue;
-        }
-        out.push(`${t.result.padEnd(16)} ${showPath(t.path)}: ${countLine(t)}${t.keptTotal ? `, keeps ${t.keptTotal} protected/mount entr${t.keptTotal === 1 ? 'y' : 'ies'}` : ''}${why}`);
-        for (const k of t.kept.slice(0, 20))
-            out.push(`  keep ${showPath(k.path)} (${k.reason})`);
-        if (t.kept.length > 20 || t.keptTotal > t.kept.length)
-            out.push(`  ... and ${t.keptTotal - Math.min(t.kept.length, 20)} more kept`);
-    }
-    return out;
-}
-function resultLines(r) {
-    const out = [];
-    const verb = r.dryRun ? 'would remove' : 'removed';
-    out.push(`${verb} ${countLine(r.totals)} from ${r.deleted.length} target(s)`);
-    if (r.docker.used) {
-        out.push(`docker (${r.docker.compose}): project ${r.docker.project}, containers ${r.docker.containers.length ? r.docker.containers.join(', ') : 'none'}${r.dryRun ? ' would be stopped' : r.docker.stopped ? ' stopped' : ''}`);
-        for (const v of r.docker.volumes)
-            out.push(`  volume ${v.name}: ${v.action === 'remove' ? (r.dryRun ? 'would be removed' : r.docker.removedVolumes.includes(v.name) ? 'removed' : 'NOT removed') : `kept (${v.reason})`}`);
-    }
-    for (const e of r.errors)
-        out.push(`error: ${showPath(e.path)}: ${e.message}\n  recovery: ${showPath(e.hint)}`);
-    const v = r.verification;
-    out.push(v.ok
-        ? `verified: ${v.checked} protected entr${v.checked === 1 ? 'y' : 'ies'} unchanged${r.dryRun ? '' : ', every target clean'}`
-        : `NOT verified: ${v.missing.length} missing, ${v.changed.length} changed, ${v.leftovers.length} target(s) not clean`);
-    for (const m of v.missing.slice(0, 50))
-        out.push(`  missing: ${showPath(m)}`);
-    for (const c of v.changed.slice(0, 50))
-        out.push(`  changed: ${showPath(c.path)} (${c.what})`);
-    for (const l of v.leftovers.slice(0, 50))
-        out.push(`  left in ${showPath(l.path)}: ${l.remaining} entr${l.remaining === 1 ? 'y' : 'ies'}`);
-    return out;
-}
-
-
-/***/ }),
-
-/***/ 6521:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-
-// EXPORTS
-__nccwpck_require__.d(__webpack_exports__, {
-  L1: () => (/* binding */ confirmByName),
-  eF: () => (/* binding */ run)
-});
-
-// UNUSED EXPORTS: prepare
-
-// EXTERNAL MODULE: external "node:fs"
-var external_node_fs_ = __nccwpck_require__(3024);
-var external_node_fs_default = /*#__PURE__*/__nccwpck_require__.n(external_node_fs_);
 // EXTERNAL MODULE: external "node:os"
 var external_node_os_ = __nccwpck_require__(8161);
 var external_node_os_default = /*#__PURE__*/__nccwpck_require__.n(external_node_os_);
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __nccwpck_require__(6760);
 var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_node_path_);
-// EXTERNAL MODULE: ./src/errors.ts
-var errors = __nccwpck_require__(3916);
-// EXTERNAL MODULE: external "node:buffer"
-var external_node_buffer_ = __nccwpck_require__(4573);
 // EXTERNAL MODULE: external "node:util"
 var external_node_util_ = __nccwpck_require__(7975);
 var external_node_util_default = /*#__PURE__*/__nccwpck_require__.n(external_node_util_);
@@ -30869,6 +30220,10 @@ let mode = procAvailable() || process.platform === 'linux' ? 'proc' : 'recheck';
 /** The native helper, used only with /proc anchoring (the fallback is what other platforms run). */
 function fastPath() {
     return mode === 'proc' ? native_native() : null;
+}
+/** How directories are walked, for the report: 'native', or why the JavaScript path is used. */
+function walkerStatus() {
+    return mode === 'proc' ? nativeStatus() : 'off (path-based fallback anchoring)';
 }
 function procRequiredButMissing() {
     return mode === 'proc' && !procAvailable();
@@ -31287,6 +30642,706 @@ function lookupTarget(root, rel) {
     }
 }
 
+
+/***/ }),
+
+/***/ 968:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  K: () => (/* binding */ readInputs)
+});
+
+// EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 20 modules
+var core = __nccwpck_require__(3218);
+// EXTERNAL MODULE: external "node:fs"
+var external_node_fs_ = __nccwpck_require__(3024);
+var external_node_fs_default = /*#__PURE__*/__nccwpck_require__.n(external_node_fs_);
+// EXTERNAL MODULE: external "node:path"
+var external_node_path_ = __nccwpck_require__(6760);
+var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_node_path_);
+// EXTERNAL MODULE: ./src/errors.ts
+var errors = __nccwpck_require__(3916);
+;// CONCATENATED MODULE: ./src/settings.ts
+/**
+ * The typed, read-only settings every entry point produces. Sources, highest first:
+ * the action's inputs (or CLI flags), the config file (`.safe-purge.yml`), the defaults below.
+ */
+
+const OPTION_KINDS = {
+    'dry-run': 'boolean',
+    force: 'boolean',
+    confirm: 'string',
+    full: 'boolean',
+    ephemeral: 'list',
+    protected: 'list',
+    docker: 'docker',
+    'compose-file': 'list',
+    'compose-project': 'string',
+    'protected-volumes': 'list',
+    'docker-host': 'string',
+    'docker-timeout': 'seconds'
+};
+const DEFAULT_EPHEMERAL = ['logs', 'data/redis', 'data/temp', '.docker-compose-state'];
+const DEFAULTS = {
+    'dry-run': false,
+    force: false,
+    confirm: '',
+    full: false,
+    ephemeral: [...DEFAULT_EPHEMERAL],
+    protected: [],
+    docker: 'auto',
+    'compose-file': [],
+    'compose-project': '',
+    'protected-volumes': [],
+    'docker-host': '',
+    'docker-timeout': 120
+};
+/** YAML 1.2 core-schema booleans only: anything else is an error naming `what`. */
+function parseBoolean(value, what) {
+    if (/^(true|True|TRUE)$/.test(value))
+        return true;
+    if (/^(false|False|FALSE)$/.test(value))
+        return false;
+    throw (0,errors/* fail */.fJ)('ERR_BAD_BOOLEAN', `${what} must be true or false (YAML 1.2 spelling), got ${JSON.stringify(value)}`);
+}
+function parseDockerMode(value, what) {
+    if (value === 'auto' || value === 'required' || value === 'off')
+        return value;
+    throw (0,errors/* fail */.fJ)('ERR_BAD_DOCKER_MODE', `${what} must be auto, required or off, got ${JSON.stringify(value)}`);
+}
+function parseSeconds(value, what) {
+    const n = Number(value);
+    if (!/^\d+(\.\d+)?$/.test(value.trim()) || !(n > 0) || n > 86400) {
+        throw (0,errors/* fail */.fJ)('ERR_BAD_TIMEOUT', `${what} must be a number of seconds between 0 and 86400, got ${JSON.stringify(value)}`);
+    }
+    return n;
+}
+/** Parses one raw string the way its key expects (multiline strings become lists). */
+function parseOption(key, raw, what) {
+    const kind = OPTION_KINDS[key];
+    const value = kind === 'boolean' ? parseBoolean(raw.trim(), what)
+        : kind === 'docker' ? parseDockerMode(raw.trim(), what)
+            : kind === 'seconds' ? parseSeconds(raw, what)
+                : kind === 'list' ? splitLines(raw)
+                    : raw.trim();
+    return value;
+}
+/** One entry per line; blank lines only separate. Entries keep inner spaces. */
+function splitLines(raw) {
+    return raw
+        .split(/\r?\n/)
+        .map((l) => l.trim())
+        .filter((l) => l !== '');
+}
+/** Merges sources (first wins) over the defaults into Settings. */
+function buildSettings(root, configFile, ...sources) {
+    const pick = (key) => {
+        for (const s of sources) {
+            const v = s[key];
+            if (v !== undefined)
+                return v;
+        }
+        return DEFAULTS[key];
+    };
+    // Protection only ever adds up: a higher source can never drop a lower source's patterns.
+    const union = (key) => [...new Set(sources.flatMap((s) => s[key] ?? []))];
+    return {
+        root,
+        dryRun: pick('dry-run'),
+        force: pick('force'),
+        confirm: pick('confirm'),
+        full: pick('full'),
+        ephemeral: pick('ephemeral'),
+        protected: union('protected'),
+        configFile,
+        docker: pick('docker'),
+        composeFiles: pick('compose-file'),
+        composeProject: pick('compose-project'),
+        protectedVolumes: union('protected-volumes'),
+        dockerHost: pick('docker-host'),
+        dockerTimeout: pick('docker-timeout')
+    };
+}
+
+;// CONCATENATED MODULE: ./src/config.ts
+/**
+ * `.safe-purge.yml` (or the file named by `config`) in the root -> partial options.
+ * Same keys as the action's inputs. YAML 1.2 core schema, so `yes`/`on` are strings, not booleans.
+ * Unknown keys and wrongly typed values are errors that name the key.
+ */
+
+
+
+
+const DEFAULT_CONFIG_FILE = '.safe-purge.yml';
+/** `requested` is the `config` input ('' for the default file, which may be absent). */
+async function loadConfig(root, requested) {
+    const explicit = requested.trim() !== '';
+    const rel = explicit ? requested.trim() : DEFAULT_CONFIG_FILE;
+    if (external_node_path_default().isAbsolute(rel) || rel.split('/').includes('..')) {
+        throw (0,errors/* fail */.fJ)('ERR_CONFIG_PATH', `config ${JSON.stringify(rel)} must be a path inside root, relative to it (e.g. ${DEFAULT_CONFIG_FILE})`);
+    }
+    let text;
+    try {
+        text = external_node_fs_default().readFileSync(external_node_path_default().join(root, rel), 'utf8');
+    }
+    catch (err) {
+        const code = err.code;
+        if (code === 'ENOENT' && !explicit)
+            return { file: null, options: {} };
+        throw (0,errors/* fail */.fJ)('ERR_CONFIG_READ', `config file ${JSON.stringify(rel)} cannot be read (${code ?? (0,errors/* errorMessage */.gJ)(err)}): fix the config input or create the file`);
+    }
+    return { file: external_node_path_default().posix.normalize(rel).replace(/^\.\//, ''), options: await parseConfig(text, rel) };
+}
+/** The YAML parser is loaded only when there is a config file (it is most of the start-up time). */
+async function parseConfig(text, file) {
+    const { parse } = await Promise.resolve(/* import() */).then(__nccwpck_require__.t.bind(__nccwpck_require__, 8815, 19));
+    let doc;
+    try {
+        doc = parse(text, { version: '1.2', schema: 'core', uniqueKeys: true });
+    }
+    catch (err) {
+        throw (0,errors/* fail */.fJ)('ERR_CONFIG_YAML', `config file ${file} is not valid YAML: ${(0,errors/* errorMessage */.gJ)(err).split('\n')[0]}`);
+    }
+    if (doc === null || doc === undefined)
+        return {};
+    if (typeof doc !== 'object' || Array.isArray(doc)) {
+        throw (0,errors/* fail */.fJ)('ERR_CONFIG_SHAPE', `config file ${file} must be a mapping of option: value`);
+    }
+    const out = {};
+    for (const [key, value] of Object.entries(doc)) {
+        if (!Object.hasOwn(OPTION_KINDS, key)) {
+            const hint = key === 'root' || key === 'config' ? `${key} cannot be set in the config file (it locates the file)` : `known keys: ${Object.keys(OPTION_KINDS).join(', ')}`;
+            throw (0,errors/* fail */.fJ)('ERR_CONFIG_KEY', `config file ${file}: unknown key ${JSON.stringify(key)}; ${hint}`);
+        }
+        out[key] = convert(key, value, `${file}: ${key}`);
+    }
+    return out;
+}
+function convert(key, value, what) {
+    const kind = OPTION_KINDS[key];
+    const wrong = (expected) => (0,errors/* fail */.fJ)('ERR_CONFIG_VALUE', `config ${what} must be ${expected}, got ${JSON.stringify(value)}`);
+    switch (kind) {
+        case 'boolean':
+            if (typeof value !== 'boolean')
+                throw wrong('true or false');
+            return value;
+        case 'seconds':
+            if (typeof value !== 'number' && typeof value !== 'string')
+                throw wrong('a number of seconds');
+            return parseSeconds(String(value), `config ${what}`);
+        case 'docker':
+            if (typeof value !== 'string')
+                throw wrong('auto, required or off');
+            return parseDockerMode(value, `config ${what}`);
+        case 'list':
+            if (typeof value === 'string')
+                return parseOption(key, value, what);
+            if (!Array.isArray(value) || value.some((v) => typeof v !== 'string'))
+                throw wrong('a list of strings');
+            return value;
+        case 'string':
+            if (typeof value !== 'string' && typeof value !== 'number')
+                throw wrong('a string');
+            return String(value).trim();
+    }
+}
+
+;// CONCATENATED MODULE: ./src/inputs.ts
+/**
+ * The action's inputs -> Settings. The only caller of core.getInput. Inputs without a value are
+ * left out so the config file, then the defaults, apply (action.yml therefore declares no
+ * defaults for keys the config file may set).
+ */
+
+
+
+async function readInputs() {
+    // The runner fills `root` with the workspace when the step does not set it; an empty value means
+    // the step set it to something empty (an unset variable), which root-guard refuses.
+    const root = core/* getInput */.V4('root');
+    const fromInputs = {};
+    for (const key of Object.keys(OPTION_KINDS)) {
+        const raw = core/* getInput */.V4(key, { trimWhitespace: false });
+        if (raw.trim() === '')
+            continue;
+        fromInputs[key] = parseOption(key, raw, `input ${key}`);
+    }
+    const config = root.trim() === '' ? { file: null, options: {} } : await loadConfig(root, core/* getInput */.V4('config'));
+    return buildSettings(root, config.file, fromInputs, config.options);
+}
+
+
+/***/ }),
+
+/***/ 1730:
+/***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
+
+__nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
+/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3218);
+/* harmony import */ var _inputs_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(968);
+/* harmony import */ var _run_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(514);
+/* harmony import */ var _summary_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(7322);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(3916);
+/** The action's entry: inputs -> run -> outputs, summary, setFailed. */
+
+
+
+
+
+const log = {
+    info: (l) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .info */ .pq(l),
+    warning: (l) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .warning */ .$e(l),
+    error: (l) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .error */ .z3(l),
+    group: (name, fn) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .group */ .Os(name, fn)
+};
+// GitHub cancels a job with SIGINT, then SIGTERM: stop at a safe point, verify, report, fail.
+const cancel = new AbortController();
+for (const sig of ['SIGINT', 'SIGTERM']) {
+    process.on(sig, () => {
+        if (!cancel.signal.aborted)
+            _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .warning */ .$e(`${sig} received: stopping at the next safe point`);
+        cancel.abort();
+    });
+}
+try {
+    const report = await (0,_run_js__WEBPACK_IMPORTED_MODULE_2__/* .run */ .eF)(await (0,_inputs_js__WEBPACK_IMPORTED_MODULE_1__/* .readInputs */ .K)(), { log, env: process.env, confirm: _run_js__WEBPACK_IMPORTED_MODULE_2__/* .confirmByName */ .L1, signal: cancel.signal });
+    await (0,_summary_js__WEBPACK_IMPORTED_MODULE_3__/* .publish */ .m)(report, process.env);
+    if (!report.ok)
+        _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setFailed */ .C1(report.failures.join('; '));
+}
+catch (err) {
+    _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setFailed */ .C1((0,_errors_js__WEBPACK_IMPORTED_MODULE_4__/* .errorMessage */ .gJ)(err));
+}
+
+__webpack_async_result__();
+} catch(e) { __webpack_async_result__(e); } }, 1);
+
+/***/ }),
+
+/***/ 1237:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   BV: () => (/* binding */ createPolicy),
+/* harmony export */   FI: () => (/* binding */ LOCK_FILE),
+/* harmony export */   bU: () => (/* binding */ validateTargets),
+/* harmony export */   jz: () => (/* binding */ BUILTIN_PROTECTED)
+/* harmony export */ });
+/* harmony import */ var ignore__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(298);
+/* harmony import */ var ignore__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(ignore__WEBPACK_IMPORTED_MODULE_0__);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3916);
+/**
+ * What may be deleted. Protected patterns use gitignore semantics through `ignore`: a pattern
+ * without a slash matches that whole segment at any depth (so `models` protects `a/models/x`
+ * but not `data/modelsx`), and a match on a directory covers everything beneath it.
+ * The built-in patterns live in their own matcher so a user's `!pattern` can never unprotect them.
+ */
+
+
+const BUILTIN_PROTECTED = [
+    'models',
+    'config',
+    'src',
+    'scripts',
+    'docs',
+    '.git',
+    '.gitignore',
+    '.env',
+    '.env.example',
+    'requirements.txt',
+    'Dockerfile.strategy',
+    'Dockerfile.api',
+    'docker-compose.prod.yml'
+];
+/** safe-purge's own lock file in the root (see lock.ts); never a target. */
+const LOCK_FILE = '.safe-purge.lock';
+/** How many paths a matcher may cache before it is rebuilt (`ignore` caches every path it sees). */
+const MATCHER_CACHE_LIMIT = 20000;
+/** A pattern that can only match a single path segment (no slash but a trailing one). */
+function isNamePattern(p) {
+    return !p.replace(/\/+$/, '').includes('/');
+}
+/** A name pattern with no wildcard, escape, negation or comment: it matches one literal name. */
+function isLiteralName(p) {
+    return isNamePattern(p) && !/[*?[\]\\!#]/.test(p) && p.trim() === p;
+}
+/** `exact` are root-relative files in use by this run (compose files, the config file). */
+function createPolicy(extra, exact = []) {
+    const cleanExtra = extra.map((p, i) => checkPattern(p, i));
+    const exactSet = new Set(exact);
+    // Last segments of the exact paths: most entries are ruled out without hashing their whole path.
+    const exactNames = new Set(exact.map((p) => p.slice(p.lastIndexOf('/') + 1)));
+    // With only positive name patterns, an entry under an unprotected parent is decided by its name.
+    const extraByName = cleanExtra.every((p) => !p.startsWith('!') && isNamePattern(p));
+    // Literal names (every built-in, usually the extras too) are a set lookup, not a pattern match.
+    // `ignore` matches case-insensitively by default; the sets do the same, so they never protect less.
+    const literal = extraByName && cleanExtra.every(isLiteralName);
+    const anyNames = new Set([...BUILTIN_PROTECTED, ...cleanExtra].filter((p) => !p.endsWith('/')).map((p) => p.toLowerCase()));
+    const dirNames = new Set(cleanExtra.filter((p) => p.endsWith('/')).map((p) => p.replace(/\/+$/, '').toLowerCase()));
+    let calls = 0;
+    let builtinMatcher = ignore__WEBPACK_IMPORTED_MODULE_0___default()().add([...BUILTIN_PROTECTED]);
+    let extraMatcher = ignore__WEBPACK_IMPORTED_MODULE_0___default()().add(cleanExtra);
+    // Memory stays flat on a million-file walk: the matchers' caches are dropped now and then.
+    const matchers = () => {
+        if (++calls > MATCHER_CACHE_LIMIT) {
+            calls = 0;
+            builtinMatcher = ignore__WEBPACK_IMPORTED_MODULE_0___default()().add([...BUILTIN_PROTECTED]);
+            extraMatcher = ignore__WEBPACK_IMPORTED_MODULE_0___default()().add(cleanExtra);
+        }
+        return [builtinMatcher, extraMatcher];
+    };
+    return {
+        builtin: BUILTIN_PROTECTED,
+        extra: cleanExtra,
+        exact: [...exactSet],
+        isProtected(rel, isDir) {
+            if (exactSet.has(rel))
+                return true;
+            const probe = isDir ? `${rel}/` : rel;
+            const [b, e] = matchers();
+            return b.ignores(probe) || e.ignores(probe);
+        },
+        isProtectedChild(rel, isDir, known) {
+            return childDecision(known ?? rel.slice(rel.lastIndexOf('/') + 1), isDir, rel, '');
+        },
+        isProtectedIn(dirRel, name, isDir) {
+            return childDecision(name, isDir, null, dirRel);
+        }
+    };
+    /** isProtectedChild's answer; the entry's path is `rel`, or built from `dirRel` only when needed. */
+    function childDecision(name, isDir, rel, dirRel) {
+        if (exactNames.has(name) && exactSet.has(rel ?? joinRel(dirRel, name)))
+            return true;
+        if (literal) {
+            const lower = name.toLowerCase();
+            return anyNames.has(lower) || (isDir && dirNames.has(lower));
+        }
+        const [b, e] = matchers();
+        // Every built-in is a name pattern, so the name alone decides.
+        if (b.ignores(isDir ? `${name}/` : name))
+            return true;
+        if (cleanExtra.length === 0)
+            return false;
+        if (extraByName)
+            return e.ignores(isDir ? `${name}/` : name);
+        const p = rel ?? joinRel(dirRel, name);
+        return e.ignores(isDir ? `${p}/` : p);
+    }
+}
+function joinRel(dirRel, name) {
+    return dirRel === '' ? name : `${dirRel}/${name}`;
+}
+function checkPattern(pattern, index) {
+    if (typeof pattern !== 'string' || pattern.includes('\0')) {
+        throw (0,_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .fail */ .fJ)('ERR_BAD_PATTERN', `protected pattern #${index + 1} is not a valid pattern: remove it from protected`);
+    }
+    const p = pattern.trim();
+    if (p === '')
+        throw (0,_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .fail */ .fJ)('ERR_BAD_PATTERN', `protected pattern #${index + 1} is empty: remove the blank entry from protected`);
+    return p;
+}
+/**
+ * Validates and normalizes the ephemeral entries before anything is touched. Each must be a plain
+ * root-relative path (a leading `./` and trailing `/` are tolerated), not protected, not the root.
+ * Entries nested in another entry are dropped (the outer one covers them).
+ */
+function validateTargets(entries, policy) {
+    if (entries.length === 0) {
+        throw (0,_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .fail */ .fJ)('ERR_NO_TARGETS', 'ephemeral is empty: list at least one root-relative path to purge (e.g. logs)');
+    }
+    const normalized = entries.map((e) => normalizeTarget(e, policy));
+    const unique = [...new Set(normalized)].sort();
+    const targets = unique.filter((t) => !unique.some((o) => o !== t && t.startsWith(`${o}/`)));
+    for (const t of targets) {
+        const inside = anchoredProtected(policy).find((p) => p.startsWith(`${t}/`));
+        if (inside !== undefined) {
+            throw (0,_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .fail */ .fJ)('ERR_TARGET_CONTAINS_PROTECTED', `ephemeral entry ${JSON.stringify(t)} contains the protected path ${JSON.stringify(inside)}: list the subpaths to purge instead (e.g. ${t}/<subdir>)`);
+        }
+    }
+    return targets;
+}
+/**
+ * Protected paths known before any scan: the exact files, and the literal leading part of extra
+ * patterns anchored to a directory (`data/keep/` -> `data/keep`, `/a/b*` -> `a`). Name patterns
+ * without a slash (`config`) can match anywhere and are handled entry by entry while scanning.
+ */
+function anchoredProtected(policy) {
+    const out = [...policy.exact];
+    for (const raw of policy.extra) {
+        if (raw.startsWith('!') || raw.startsWith('#'))
+            continue;
+        const p = raw.replace(/^\//, '').replace(/\/+$/, '');
+        if (!p.includes('/') && !raw.startsWith('/'))
+            continue;
+        const literal = [];
+        for (const seg of p.split('/')) {
+            if (/[*?[\\]/.test(seg))
+                break;
+            literal.push(seg);
+        }
+        if (literal.length > 0)
+            out.push(literal.join('/'));
+    }
+    return out;
+}
+function normalizeTarget(entry, policy) {
+    const shown = JSON.stringify(entry);
+    const bad = (why) => (0,_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .fail */ .fJ)('ERR_BAD_TARGET', `ephemeral entry ${shown} ${why}`);
+    if (typeof entry !== 'string')
+        throw bad('is not a string: list root-relative paths such as logs');
+    if (entry.includes('\0'))
+        throw bad('contains a NUL byte: remove it from ephemeral');
+    const trimmed = entry.trim();
+    if (trimmed === '')
+        throw bad('is empty: remove the blank entry from ephemeral');
+    if (trimmed.startsWith('/'))
+        throw bad('is absolute: give it relative to root (e.g. logs, not /app/logs)');
+    if (trimmed.startsWith('~'))
+        throw bad('starts with ~, which is not expanded: give it relative to root');
+    const rel = trimmed.replace(/^(\.\/)+/, '').replace(/\/+$/, '');
+    if (rel === '' || rel === '.')
+        throw bad('is the root itself: safe-purge never removes the root; name the subpaths to purge');
+    const segments = rel.split('/');
+    if (segments.includes('..'))
+        throw bad('contains "..": targets must stay inside root');
+    if (segments.some((s) => s === '' || s === '.'))
+        throw bad('is not a plain path (empty or "." segment): write it like data/redis');
+    if (rel === LOCK_FILE || rel.startsWith(`${LOCK_FILE}.`))
+        throw bad("is safe-purge's own lock file: remove it from ephemeral");
+    if (policy.isProtected(rel, true) || policy.isProtected(rel, false)) {
+        throw (0,_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .fail */ .fJ)('ERR_TARGET_PROTECTED', `ephemeral entry ${shown} is protected: remove it from ephemeral (protected paths are never purged)`);
+    }
+    return rel;
+}
+
+
+/***/ }),
+
+/***/ 665:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   DW: () => (/* binding */ resultLines),
+/* harmony export */   FK: () => (/* binding */ buildReport),
+/* harmony export */   Fd: () => (/* binding */ previewTargets),
+/* harmony export */   HN: () => (/* binding */ planLines),
+/* harmony export */   P8: () => (/* binding */ showPath),
+/* harmony export */   z3: () => (/* binding */ formatBytes)
+/* harmony export */ });
+/* unused harmony export VERSION */
+/* harmony import */ var _fsat_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3360);
+/* harmony import */ var _policy_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(1237);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(3916);
+/**
+ * Pure: what happened -> the JSON report (the `report` output and the CLI's --json) and the
+ * console lines. Every path shown on a terminal goes through showPath (control characters
+ * escaped, so a file name cannot forge log lines or workflow commands).
+ */
+
+
+
+const VERSION = '0.1.0';
+/** The plan's targets as report rows: what a run would do (`not-run` when a real run stopped before). */
+function previewTargets(plan, dryRun) {
+    return plan.targets.map((p) => {
+        const result = p.status !== 'present' ? p.status
+            : !dryRun ? 'not-run'
+                : !p.counted ? 'to-purge'
+                    : p.keptTotal > 0 || p.unreadable.length > 0 ? 'would-purge-kept'
+                        : 'would-purge';
+        // A real run that stopped before the purge removed nothing: its rows count nothing.
+        const counts = dryRun ? { files: p.files, bytes: p.bytes, dirs: p.dirs, others: p.others } : { files: 0, bytes: 0, dirs: 0, others: 0 };
+        return { path: p.path, result, reason: p.reason, ...counts, kept: p.kept, keptTotal: p.keptTotal, ...(p.counted ? {} : { counted: false }) };
+    });
+}
+function buildReport(x) {
+    const dry = x.settings.dryRun;
+    const preview = previewTargets(x.plan, dry);
+    const targets = preview.map((p, i) => {
+        const o = x.outcome?.targets[i];
+        if (!o)
+            return p;
+        return { path: o.path, result: o.result, reason: o.reason, files: o.files, bytes: o.bytes, dirs: o.dirs, others: o.others, kept: o.kept, keptTotal: o.keptTotal };
+    });
+    const errors = [...(x.outcome?.errors ?? [])];
+    if (dry) {
+        // What the plan could not read, a real run could not delete: the dry run says so now.
+        for (const t of x.plan.targets)
+            for (const u of t.unreadable)
+                errors.push({ path: u.path, code: u.code, message: u.message, hint: (0,_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .recoveryHint */ .XS)(u.code, u.path) });
+    }
+    for (const t of targets) {
+        if (t.result === 'refused' && !errors.some((e) => e.path === t.path)) {
+            errors.push({ path: t.path, code: 'EREFUSED', message: `refused: ${t.reason}`, hint: `check ${JSON.stringify(t.path)} with ls -la: safe-purge never follows a link out of a target` });
+        }
+    }
+    const v = x.verification;
+    const dockerOk = x.docker.errors.length === 0 && (x.docker.verification?.ok ?? true);
+    const verified = v.missing.length === 0 && v.changed.length === 0 && v.leftovers.length === 0 && dockerOk;
+    const failures = [...x.failures];
+    if (v.missing.length + v.changed.length > 0) {
+        failures.push(`verification failed: ${v.missing.length} protected path(s) missing and ${v.changed.length} changed (first: ${showPath(v.missing[0] ?? v.changed[0]?.path ?? '')})`);
+    }
+    if (errors.length > 0) {
+        const what = dry ? 'entr(ies) a real run could not delete' : 'deletion error(s)';
+        failures.push(`${errors.length} ${what}; first: ${showPath(errors[0].path)}: ${errors[0].message}`);
+    }
+    if (v.leftovers.length > 0)
+        failures.push(`verification failed: ${v.leftovers.length} target(s) still hold deletable entries (first: ${showPath(v.leftovers[0].path)})`);
+    for (const e of x.docker.errors)
+        failures.push(`docker: ${e}`);
+    for (const p of x.docker.verification?.problems ?? [])
+        failures.push(`docker verification failed: ${p}`);
+    const totals = { files: 0, bytes: 0, dirs: 0, others: 0 };
+    for (const t of targets) {
+        totals.files += t.files;
+        totals.bytes += t.bytes;
+        totals.dirs += t.dirs;
+        totals.others += t.others;
+    }
+    const done = dry ? ['would-purge', 'would-purge-kept'] : ['purged', 'purged-kept'];
+    return {
+        tool: 'safe-purge',
+        version: VERSION,
+        root: x.root.path,
+        dryRun: dry,
+        ok: failures.length === 0,
+        verified,
+        failures,
+        cancelled: !x.cancelled ? null : x.outcome ? 'during-purge' : 'before-purge',
+        startedAt: x.started.toISOString(),
+        finishedAt: x.finished.toISOString(),
+        durationMs: x.finished.getTime() - x.started.getTime(),
+        timings: x.timings,
+        walker: (0,_fsat_js__WEBPACK_IMPORTED_MODULE_0__/* .walkerStatus */ .TP)(),
+        targets,
+        deleted: targets.filter((t) => done.includes(t.result)).map((t) => t.path),
+        totals,
+        protected: { builtin: _policy_js__WEBPACK_IMPORTED_MODULE_1__/* .BUILTIN_PROTECTED */ .jz, extra: x.settings.protected, roots: v.protectedRoots, entries: x.before.entries.size },
+        errors,
+        warnings: x.warnings,
+        verification: { ok: verified, checked: v.checked, missing: v.missing, changed: v.changed, leftovers: v.leftovers },
+        docker: {
+            mode: x.docker.mode,
+            used: x.docker.active,
+            skipped: x.docker.skipped ?? null,
+            compose: x.docker.compose ? `${x.docker.compose.command.join(' ')} (${x.docker.compose.version})` : null,
+            project: x.docker.project,
+            files: x.docker.files,
+            containers: x.docker.containers,
+            stopped: x.docker.stopped,
+            volumes: x.docker.volumes,
+            removedVolumes: x.docker.removedVolumes,
+            errors: x.docker.errors,
+            verification: x.docker.verification ?? null
+        }
+    };
+}
+// ---- text -------------------------------------------------------------------------------------
+/** Escapes control characters (newlines, ESC, C1) so a name is one visible line on a terminal. */
+function showPath(p) {
+    // eslint-disable-next-line no-control-regex
+    return p.replace(/[\x00-\x1f\x7f-\x9f\\]/g, (c) => {
+        if (c === '\\')
+            return '\\\\';
+        if (c === '\n')
+            return '\\n';
+        if (c === '\t')
+            return '\\t';
+        return `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`;
+    });
+}
+function formatBytes(n) {
+    const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
+    let v = n;
+    let i = 0;
+    while (v >= 1024 && i < units.length - 1) {
+        v /= 1024;
+        i++;
+    }
+    return i === 0 ? `${n} B` : `${v.toFixed(1)} ${units[i]}`;
+}
+function countLine(t) {
+    const parts = [`${t.files} file(s)`, formatBytes(t.bytes)];
+    if (t.dirs)
+        parts.push(`${t.dirs} dir(s)`);
+    if (t.others)
+        parts.push(`${t.others} link(s)/special`);
+    return parts.join(', ');
+}
+/** The plan as a person reads it: what goes, what stays. Also the dry run's main output. */
+function planLines(targets) {
+    const out = [];
+    for (const t of targets) {
+        const why = t.reason ? ` (${t.reason})` : '';
+        if (t.result === 'missing' || t.result === 'refused' || t.counted === false) {
+            out.push(`${t.result.padEnd(16)} ${showPath(t.path)}${why}`);
+            continue;
+        }
+        out.push(`${t.result.padEnd(16)} ${showPath(t.path)}: ${countLine(t)}${t.keptTotal ? `, keeps ${t.keptTotal} protected/mount entr${t.keptTotal === 1 ? 'y' : 'ies'}` : ''}${why}`);
+        for (const k of t.kept.slice(0, 20))
+            out.push(`  keep ${showPath(k.path)} (${k.reason})`);
+        if (t.kept.length > 20 || t.keptTotal > t.kept.length)
+            out.push(`  ... and ${t.keptTotal - Math.min(t.kept.length, 20)} more kept`);
+    }
+    return out;
+}
+function resultLines(r) {
+    const out = [];
+    const verb = r.dryRun ? 'would remove' : 'removed';
+    out.push(`${verb} ${countLine(r.totals)} from ${r.deleted.length} target(s)`);
+    if (r.docker.used) {
+        out.push(`docker (${r.docker.compose}): project ${r.docker.project}, containers ${r.docker.containers.length ? r.docker.containers.join(', ') : 'none'}${r.dryRun ? ' would be stopped' : r.docker.stopped ? ' stopped' : ''}`);
+        for (const v of r.docker.volumes)
+            out.push(`  volume ${v.name}: ${v.action === 'remove' ? (r.dryRun ? 'would be removed' : r.docker.removedVolumes.includes(v.name) ? 'removed' : 'NOT removed') : `kept (${v.reason})`}`);
+    }
+    for (const e of r.errors)
+        out.push(`error: ${showPath(e.path)}: ${e.message}\n  recovery: ${showPath(e.hint)}`);
+    const v = r.verification;
+    out.push(v.ok
+        ? `verified: ${v.checked} protected entr${v.checked === 1 ? 'y' : 'ies'} unchanged${r.dryRun ? '' : ', every target clean'}`
+        : `NOT verified: ${v.missing.length} missing, ${v.changed.length} changed, ${v.leftovers.length} target(s) not clean`);
+    for (const m of v.missing.slice(0, 50))
+        out.push(`  missing: ${showPath(m)}`);
+    for (const c of v.changed.slice(0, 50))
+        out.push(`  changed: ${showPath(c.path)} (${c.what})`);
+    for (const l of v.leftovers.slice(0, 50))
+        out.push(`  left in ${showPath(l.path)}: ${l.remaining} entr${l.remaining === 1 ? 'y' : 'ies'}`);
+    return out;
+}
+
+
+/***/ }),
+
+/***/ 514:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  L1: () => (/* binding */ confirmByName),
+  eF: () => (/* binding */ run)
+});
+
+// UNUSED EXPORTS: prepare
+
+// EXTERNAL MODULE: external "node:fs"
+var external_node_fs_ = __nccwpck_require__(3024);
+var external_node_fs_default = /*#__PURE__*/__nccwpck_require__.n(external_node_fs_);
+// EXTERNAL MODULE: external "node:os"
+var external_node_os_ = __nccwpck_require__(8161);
+var external_node_os_default = /*#__PURE__*/__nccwpck_require__.n(external_node_os_);
+// EXTERNAL MODULE: external "node:path"
+var external_node_path_ = __nccwpck_require__(6760);
+var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_node_path_);
+// EXTERNAL MODULE: ./src/errors.ts
+var errors = __nccwpck_require__(3916);
+// EXTERNAL MODULE: ./src/fsat.ts + 1 modules
+var fsat = __nccwpck_require__(3360);
 ;// CONCATENATED MODULE: ./src/root-guard.ts
 /**
  * Refuses roots that no purge should ever run in: '/', the user's home (and any directory that
@@ -31338,7 +31393,7 @@ function guardRoot(input, genv) {
     const me = { dev: st.dev, ino: st.ino };
     for (const sys of SYSTEM_DIRS) {
         const n = nodeOf(sys);
-        if (n && sameNode(n, me)) {
+        if (n && (0,fsat/* sameNode */.$Y)(n, me)) {
             throw (0,errors/* fail */.fJ)('ERR_ROOT_IS_SYSTEM', `refusing root ${JSON.stringify(input)}: it is the system directory ${sys}; set root to the environment directory`);
         }
     }
@@ -31346,7 +31401,7 @@ function guardRoot(input, genv) {
         // The home directory itself and every directory above it.
         for (let p = external_node_path_default().resolve(home);; p = external_node_path_default().dirname(p)) {
             const n = nodeOf(p);
-            if (n && sameNode(n, me)) {
+            if (n && (0,fsat/* sameNode */.$Y)(n, me)) {
                 throw (0,errors/* fail */.fJ)('ERR_ROOT_IS_HOME', `refusing root ${JSON.stringify(input)}: it is or contains the home directory ${home}; set root to the environment directory`);
             }
             if (p === external_node_path_default().dirname(p))
@@ -31357,8 +31412,8 @@ function guardRoot(input, genv) {
 }
 /** Opens the guarded root and checks it is still the node that was guarded. */
 function openRoot(root) {
-    const dir = Anchor.open(root.path);
-    if (!sameNode(dir, root)) {
+    const dir = fsat/* Anchor */.Mz.open(root.path);
+    if (!(0,fsat/* sameNode */.$Y)(dir, root)) {
         dir.close();
         throw (0,errors/* fail */.fJ)('ERR_ROOT_CHANGED', `root ${root.path} changed while it was being checked: rerun`);
     }
@@ -31390,7 +31445,7 @@ class Pacer {
     last = Date.now();
     count = 0;
     /** Whether directories may be visited concurrently (the native helper is in use). */
-    concurrent = fastPath() !== null;
+    concurrent = (0,fsat/* fastPath */.Gm)() !== null;
     /** Directory visits that may still start alongside the current one (see EXTRA_DIR_VISITS). */
     slots = this.concurrent ? EXTRA_DIR_VISITS : 0;
     constructor(signal) {
@@ -31450,7 +31505,7 @@ async function visitChildren(e, mount, policy, v, pacer) {
     }
     let dirA;
     try {
-        dirA = openCheckedDir(e.parent, e.name, e.st);
+        dirA = (0,fsat/* openCheckedDir */.Hd)(e.parent, e.name, e.st);
     }
     catch (err) {
         v.error(e.rel, err);
@@ -31477,7 +31532,7 @@ async function visitChildren(e, mount, policy, v, pacer) {
         void q.finally(() => inFlight.delete(q));
     };
     // Leaves waiting to be handed over as one batch (visitors with `leaves`, native helper only).
-    const batching = v.leaves !== undefined && fastPath() !== null;
+    const batching = v.leaves !== undefined && (0,fsat/* fastPath */.Gm)() !== null;
     let pending = [];
     const flush = async () => {
         if (pending.length === 0)
@@ -31488,7 +31543,7 @@ async function visitChildren(e, mount, policy, v, pacer) {
             await Promise.race(inFlight);
     };
     try {
-        walk: for await (const batch of statBatches(dirA, e.rel)) {
+        walk: for await (const batch of (0,fsat/* statBatches */.zj)(dirA, e.rel)) {
             for (const child of batch) {
                 if (pacer.due())
                     await pacer.yield();
@@ -31554,7 +31609,8 @@ async function visitChildren(e, mount, policy, v, pacer) {
         stays = true;
     }
     finally {
-        await Promise.all(inFlight);
+        // Everything that uses this directory's fd settles before it is closed.
+        await Promise.allSettled([...inFlight]);
         dirA.close();
     }
     return stays;
@@ -31569,9 +31625,20 @@ const KEPT_LIST_LIMIT = 200;
 function emptyTally() {
     return { files: 0, bytes: 0, dirs: 0, others: 0 };
 }
+/**
+ * Adds a kept entry to a target's bounded list. The list names the first KEPT_LIST_LIMIT paths in
+ * sorted order (call `finishKept` when the walk is done), so that a dry run and a real run, whose
+ * directory visits may interleave differently, name the same entries.
+ */
 function addKept(list, entry) {
-    if (list.length < KEPT_LIST_LIMIT)
-        list.push(entry);
+    list.push(entry);
+    if (list.length >= 2 * KEPT_LIST_LIMIT)
+        finishKept(list);
+}
+function finishKept(list) {
+    list.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+    if (list.length > KEPT_LIST_LIMIT)
+        list.length = KEPT_LIST_LIMIT;
 }
 /**
  * `count: false` only finds each target (kind, device+inode, mount): for a run nobody reviews
@@ -31594,7 +31661,7 @@ async function scanTargets(rootDir, root, targets, policy, count = true) {
 }
 async function scanTarget(rootDir, rel, policy, pacer = new Pacer(), count = true) {
     const plan = { path: rel, status: 'missing', counted: count, ...emptyTally(), kept: [], keptTotal: 0, unreadable: [] };
-    const found = lookupTarget(rootDir, rel);
+    const found = (0,fsat/* lookupTarget */.Ek)(rootDir, rel);
     if (!found.found) {
         plan.status = found.missing ? 'missing' : 'refused';
         plan.reason = found.reason;
@@ -31646,6 +31713,7 @@ async function scanTarget(rootDir, rel, policy, pacer = new Pacer(), count = tru
     }
     finally {
         target.parent.close();
+        finishKept(plan.kept);
     }
     return plan;
 }
@@ -31653,7 +31721,7 @@ function isOtherMount(root, parent, name, st) {
     if (st.dev !== root.dev)
         return true;
     try {
-        const dir = openCheckedDir(parent, name, st);
+        const dir = (0,fsat/* openCheckedDir */.Hd)(parent, name, st);
         const other = !root.sameMount(dir);
         dir.close();
         return other;
@@ -31747,7 +31815,7 @@ async function executeTarget(rootDir, planned, policy, hooks, pacer, pace, tick)
         return out;
     }
     hooks.beforeTarget?.(planned.path);
-    const found = lookupTarget(rootDir, planned.path);
+    const found = (0,fsat/* lookupTarget */.Ek)(rootDir, planned.path);
     if (!found.found) {
         out.result = found.missing ? 'missing' : 'refused';
         out.reason = found.reason;
@@ -31755,7 +31823,7 @@ async function executeTarget(rootDir, planned, policy, hooks, pacer, pace, tick)
     }
     const { target } = found;
     try {
-        if (!sameNode(target.st, { dev: planned.dev ?? -1, ino: planned.ino ?? -1 }) || target.kind !== planned.kind) {
+        if (!(0,fsat/* sameNode */.$Y)(target.st, { dev: planned.dev ?? -1, ino: planned.ino ?? -1 }) || target.kind !== planned.kind) {
             out.result = 'changed';
             out.reason = 'replaced since it was planned; nothing under it was touched';
             out.errors.push(toDeleteError(planned.path, Object.assign(new Error(out.reason), { code: 'ECHANGED' })));
@@ -31787,10 +31855,10 @@ async function executeTarget(rootDir, planned, policy, hooks, pacer, pace, tick)
             },
             leaf(e) {
                 if (pace.async)
-                    return unlinkAtAsync(e.parent, e.name).then(() => removed(e), (err) => failed(e, err));
+                    return (0,fsat/* unlinkAtAsync */.vz)(e.parent, e.name).then(() => removed(e), (err) => failed(e, err));
                 const t0 = performance.now();
                 try {
-                    unlinkAt(e.parent, e.name);
+                    (0,fsat/* unlinkAt */.H_)(e.parent, e.name);
                 }
                 catch (err) {
                     return failed(e, err);
@@ -31799,7 +31867,7 @@ async function executeTarget(rootDir, planned, policy, hooks, pacer, pace, tick)
                 return removed(e);
             },
             async leaves(parent, entries) {
-                const errs = await unlinkBatchAt(parent, entries.map((e) => e.name));
+                const errs = await (0,fsat/* unlinkBatchAt */.LI)(parent, entries.map((e) => e.name));
                 let stays = false;
                 entries.forEach((e, i) => {
                     const err = errs[i];
@@ -31822,7 +31890,7 @@ async function executeTarget(rootDir, planned, policy, hooks, pacer, pace, tick)
             for (let attempt = 0;; attempt++) {
                 try {
                     hooks.beforeRmdir?.(e.rel);
-                    rmdirAt(e.parent, e.name);
+                    (0,fsat/* rmdirAt */.kM)(e.parent, e.name);
                     out.dirs++;
                     return true;
                 }
@@ -31846,6 +31914,7 @@ async function executeTarget(rootDir, planned, policy, hooks, pacer, pace, tick)
     }
     finally {
         target.parent.close();
+        finishKept(out.kept);
     }
 }
 
@@ -31866,7 +31935,7 @@ function record(st, kind) {
 function descend(parent, name, rel, st, inProtected, policy, fp, root, skip) {
     let child;
     try {
-        child = st ? openCheckedDir(parent, name, st) : parent.openChild(name);
+        child = st ? (0,fsat/* openCheckedDir */.Hd)(parent, name, st) : parent.openChild(name);
     }
     catch {
         const e = fp.entries.get(rel);
@@ -31883,7 +31952,7 @@ function descend(parent, name, rel, st, inProtected, policy, fp, root, skip) {
 }
 function walkDir(dirA, dirRel, inProtected, policy, fp, root, skip) {
     try {
-        for (const d of typedEntries(dirA)) {
+        for (const d of (0,fsat/* typedEntries */.vj)(dirA)) {
             const name = d.name;
             const text = name.toString('utf8');
             const rel = dirRel === '' ? text : `${dirRel}/${text}`;
@@ -31899,19 +31968,19 @@ function walkDir(dirA, dirRel, inProtected, policy, fp, root, skip) {
             }
             let st;
             try {
-                st = lstatAt(dirA, name);
+                st = (0,fsat/* lstatAt */.ag)(dirA, name);
             }
             catch {
                 continue;
             }
-            const kind = kindOf(st);
+            const kind = (0,fsat/* kindOf */.I)(st);
             const isProtected = inProtected || policy.isProtectedChild(rel, kind === 'dir', text);
             let myRoot = root;
             if (isProtected) {
                 const entry = record(st, kind);
                 if (kind === 'symlink') {
                     try {
-                        entry.link = readlinkAt(dirA, name);
+                        entry.link = (0,fsat/* readlinkAt */.cN)(dirA, name);
                     }
                     catch {
                         entry.unreadable = true;
@@ -32391,7 +32460,7 @@ function acquireLock(root, rootPath, warn) {
         const h = readHolder(root);
         if (typeof h === 'object' && h.token === me.token) {
             try {
-                unlinkAt(root, LOCK);
+                (0,fsat/* unlinkAt */.H_)(root, LOCK);
             }
             catch {
                 // already gone: nothing to release
@@ -32430,7 +32499,7 @@ function acquireLock(root, rootPath, warn) {
             warn(`removing a stale lock ${shown} (pid ${holder.pid} is gone)`);
             try {
                 if (external_node_fs_default().lstatSync(root.child(LOCK)).ino === holder.ino)
-                    unlinkAt(root, LOCK);
+                    (0,fsat/* unlinkAt */.H_)(root, LOCK);
             }
             catch {
                 // gone already
@@ -32442,7 +32511,7 @@ function acquireLock(root, rootPath, warn) {
     }
     finally {
         try {
-            unlinkAt(root, mine);
+            (0,fsat/* unlinkAt */.H_)(root, mine);
         }
         catch {
             // renamed into the lock, or never created
@@ -32477,7 +32546,7 @@ const confirmByName = async ({ settings, root }) => {
 };
 /** Validates everything; throws a coded error, and touches nothing, on any violation. */
 function prepare(settings, deps) {
-    if (procRequiredButMissing()) {
+    if ((0,fsat/* procRequiredButMissing */.RW)()) {
         throw (0,errors/* fail */.fJ)('ERR_PLATFORM', 'this Linux has no /proc/self/fd, which safe-purge needs to delete anchored to opened directories: mount /proc');
     }
     const root = guardRoot(settings.root, deps.guardEnv ?? defaultGuardEnv(deps.env));
@@ -32596,14 +32665,14 @@ async function run(settings, deps) {
     }
     finally {
         rootDir.close();
-        leaveCwd();
+        (0,fsat/* leaveCwd */.Mm)();
     }
 }
 /** The seed's pre-flight: say when the precious things are absent, without failing. */
 function preflight(rootDir) {
     const out = [];
     for (const p of ['models', '.env']) {
-        const found = lookupTarget(rootDir, p);
+        const found = (0,fsat/* lookupTarget */.Ek)(rootDir, p);
         if (found.found)
             found.target.parent.close();
         else if (found.missing)

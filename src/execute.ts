@@ -7,7 +7,7 @@
 import type { Policy } from './policy.js'
 import { lookupTarget, rmdirAt, sameNode, unlinkAt, unlinkAtAsync, unlinkBatchAt, type Anchor } from './fsat.js'
 import { Pacer, visit, visitChildren, type Visitor, type WalkEntry } from './walk.js'
-import { addKept, emptyTally, type KeptEntry, type Plan, type Tally, type TargetPlan } from './plan.js'
+import { addKept, emptyTally, finishKept, type KeptEntry, type Plan, type Tally, type TargetPlan } from './plan.js'
 import { errorMessage, recoveryHint } from './errors.js'
 
 /** Bounded retries when a directory refills while it is being emptied (a live writer). */
@@ -243,5 +243,6 @@ async function executeTarget(
     return out
   } finally {
     target.parent.close()
+    finishKept(out.kept)
   }
 }

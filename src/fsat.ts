@@ -20,7 +20,7 @@
 import fs from 'node:fs'
 import { isUtf8 } from 'node:buffer'
 import { fail } from './errors.js'
-import { errnoError, META, native, type NativeHelper } from './native.js'
+import { errnoError, META, native, nativeStatus, type NativeHelper } from './native.js'
 
 const O_DIR = fs.constants.O_RDONLY | fs.constants.O_DIRECTORY | fs.constants.O_NOFOLLOW
 const SLASH = Buffer.from('/')
@@ -50,6 +50,11 @@ let mode: AnchorMode = procAvailable() || process.platform === 'linux' ? 'proc' 
 /** The native helper, used only with /proc anchoring (the fallback is what other platforms run). */
 export function fastPath(): NativeHelper | null {
   return mode === 'proc' ? native() : null
+}
+
+/** How directories are walked, for the report: 'native', or why the JavaScript path is used. */
+export function walkerStatus(): string {
+  return mode === 'proc' ? nativeStatus() : 'off (path-based fallback anchoring)'
 }
 
 export function procRequiredButMissing(): boolean {

@@ -52,8 +52,19 @@ export function emptyTally(): Tally {
   return { files: 0, bytes: 0, dirs: 0, others: 0 }
 }
 
+/**
+ * Adds a kept entry to a target's bounded list. The list names the first KEPT_LIST_LIMIT paths in
+ * sorted order (call `finishKept` when the walk is done), so that a dry run and a real run, whose
+ * directory visits may interleave differently, name the same entries.
+ */
 export function addKept(list: KeptEntry[], entry: KeptEntry): void {
-  if (list.length < KEPT_LIST_LIMIT) list.push(entry)
+  list.push(entry)
+  if (list.length >= 2 * KEPT_LIST_LIMIT) finishKept(list)
+}
+
+export function finishKept(list: KeptEntry[]): void {
+  list.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0))
+  if (list.length > KEPT_LIST_LIMIT) list.length = KEPT_LIST_LIMIT
 }
 
 /**
@@ -125,6 +136,7 @@ export async function scanTarget(rootDir: Anchor, rel: string, policy: Policy, p
     await visit({ parent: target.parent, name: target.name, rel, st: target.st, kind: target.kind }, rootDir, policy, counter, pacer)
   } finally {
     target.parent.close()
+    finishKept(plan.kept)
   }
   return plan
 }

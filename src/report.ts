@@ -3,6 +3,7 @@
  * console lines. Every path shown on a terminal goes through showPath (control characters
  * escaped, so a file name cannot forge log lines or workflow commands).
  */
+import { walkerStatus } from './fsat.js'
 import type { Settings } from './settings.js'
 import type { RootInfo } from './root-guard.js'
 import type { Plan, KeptEntry, Tally } from './plan.js'
@@ -53,6 +54,8 @@ export interface Report {
   durationMs: number
   /** Milliseconds spent in each phase. */
   timings: Record<string, number>
+  /** How directories were walked: 'native' (the helper in dist/native/), or why the JavaScript path was used. */
+  walker: string
   targets: ReportTarget[]
   /** Root-relative targets removed (in a dry run: that would be removed). */
   deleted: string[]
@@ -163,6 +166,7 @@ export function buildReport(x: ReportInput): Report {
     finishedAt: x.finished.toISOString(),
     durationMs: x.finished.getTime() - x.started.getTime(),
     timings: x.timings,
+    walker: walkerStatus(),
     targets,
     deleted: targets.filter((t) => done.includes(t.result)).map((t) => t.path),
     totals,

@@ -218,7 +218,8 @@ export async function visitChildren(e: WalkEntry, mount: Anchor, policy: Policy,
     v.error(e.rel, err)
     stays = true
   } finally {
-    await Promise.all(inFlight)
+    // Everything that uses this directory's fd settles before it is closed.
+    await Promise.allSettled([...inFlight])
     dirA.close()
   }
   return stays

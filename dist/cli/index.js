@@ -1888,609 +1888,17 @@ function parseCli(argv) {
 ;// CONCATENATED MODULE: external "node:readline"
 const external_node_readline_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:readline");
 var external_node_readline_default = /*#__PURE__*/__nccwpck_require__.n(external_node_readline_namespaceObject);
-// EXTERNAL MODULE: ./node_modules/ignore/index.js
-var ignore = __nccwpck_require__(298);
-var ignore_default = /*#__PURE__*/__nccwpck_require__.n(ignore);
-;// CONCATENATED MODULE: ./src/policy.ts
-/**
- * What may be deleted. Protected patterns use gitignore semantics through `ignore`: a pattern
- * without a slash matches that whole segment at any depth (so `models` protects `a/models/x`
- * but not `data/modelsx`), and a match on a directory covers everything beneath it.
- * The built-in patterns live in their own matcher so a user's `!pattern` can never unprotect them.
- */
-
-
-const BUILTIN_PROTECTED = [
-    'models',
-    'config',
-    'src',
-    'scripts',
-    'docs',
-    '.git',
-    '.gitignore',
-    '.env',
-    '.env.example',
-    'requirements.txt',
-    'Dockerfile.strategy',
-    'Dockerfile.api',
-    'docker-compose.prod.yml'
-];
-/** safe-purge's own lock file in the root (see lock.ts); never a target. */
-const LOCK_FILE = '.safe-purge.lock';
-/** How many paths a matcher may cache before it is rebuilt (`ignore` caches every path it sees). */
-const MATCHER_CACHE_LIMIT = 20000;
-/** A pattern that can only match a single path segment (no slash but a trailing one). */
-function isNamePattern(p) {
-    return !p.replace(/\/+$/, '').includes('/');
-}
-/** A name pattern with no wildcard, escape, negation or comment: it matches one literal name. */
-function isLiteralName(p) {
-    return isNamePattern(p) && !/[*?[\]\\!#]/.test(p) && p.trim() === p;
-}
-/** `exact` are root-relative files in use by this run (compose files, the config file). */
-function createPolicy(extra, exact = []) {
-    const cleanExtra = extra.map((p, i) => checkPattern(p, i));
-    const exactSet = new Set(exact);
-    // Last segments of the exact paths: most entries are ruled out without hashing their whole path.
-    const exactNames = new Set(exact.map((p) => p.slice(p.lastIndexOf('/') + 1)));
-    // With only positive name patterns, an entry under an unprotected parent is decided by its name.
-    const extraByName = cleanExtra.every((p) => !p.startsWith('!') && isNamePattern(p));
-    // Literal names (every built-in, usually the extras too) are a set lookup, not a pattern match.
-    // `ignore` matches case-insensitively by default; the sets do the same, so they never protect less.
-    const literal = extraByName && cleanExtra.every(isLiteralName);
-    const anyNames = new Set([...BUILTIN_PROTECTED, ...cleanExtra].filter((p) => !p.endsWith('/')).map((p) => p.toLowerCase()));
-    const dirNames = new Set(cleanExtra.filter((p) => p.endsWith('/')).map((p) => p.replace(/\/+$/, '').toLowerCase()));
-    let calls = 0;
-    let builtinMatcher = ignore_default()().add([...BUILTIN_PROTECTED]);
-    let extraMatcher = ignore_default()().add(cleanExtra);
-    // Memory stays flat on a million-file walk: the matchers' caches are dropped now and then.
-    const matchers = () => {
-        if (++calls > MATCHER_CACHE_LIMIT) {
-            calls = 0;
-            builtinMatcher = ignore_default()().add([...BUILTIN_PROTECTED]);
-            extraMatcher = ignore_default()().add(cleanExtra);
-        }
-        return [builtinMatcher, extraMatcher];
-    };
-    return {
-        builtin: BUILTIN_PROTECTED,
-        extra: cleanExtra,
-        exact: [...exactSet],
-        isProtected(rel, isDir) {
-            if (exactSet.has(rel))
-                return true;
-            const probe = isDir ? `${rel}/` : rel;
-            const [b, e] = matchers();
-            return b.ignores(probe) || e.ignores(probe);
-        },
-        isProtectedChild(rel, isDir, known) {
-            return childDecision(known ?? rel.slice(rel.lastIndexOf('/') + 1), isDir, rel, '');
-        },
-        isProtectedIn(dirRel, name, isDir) {
-            return childDecision(name, isDir, null, dirRel);
-        }
-    };
-    /** isProtectedChild's answer; the entry's path is `rel`, or built from `dirRel` only when needed. */
-    function childDecision(name, isDir, rel, dirRel) {
-        if (exactNames.has(name) && exactSet.has(rel ?? joinRel(dirRel, name)))
-            return true;
-        if (literal) {
-            const lower = name.toLowerCase();
-            return anyNames.has(lower) || (isDir && dirNames.has(lower));
-        }
-        const [b, e] = matchers();
-        // Every built-in is a name pattern, so the name alone decides.
-        if (b.ignores(isDir ? `${name}/` : name))
-            return true;
-        if (cleanExtra.length === 0)
-            return false;
-        if (extraByName)
-            return e.ignores(isDir ? `${name}/` : name);
-        const p = rel ?? joinRel(dirRel, name);
-        return e.ignores(isDir ? `${p}/` : p);
-    }
-}
-function joinRel(dirRel, name) {
-    return dirRel === '' ? name : `${dirRel}/${name}`;
-}
-function checkPattern(pattern, index) {
-    if (typeof pattern !== 'string' || pattern.includes('\0')) {
-        throw errors_fail('ERR_BAD_PATTERN', `protected pattern #${index + 1} is not a valid pattern: remove it from protected`);
-    }
-    const p = pattern.trim();
-    if (p === '')
-        throw errors_fail('ERR_BAD_PATTERN', `protected pattern #${index + 1} is empty: remove the blank entry from protected`);
-    return p;
-}
-/**
- * Validates and normalizes the ephemeral entries before anything is touched. Each must be a plain
- * root-relative path (a leading `./` and trailing `/` are tolerated), not protected, not the root.
- * Entries nested in another entry are dropped (the outer one covers them).
- */
-function validateTargets(entries, policy) {
-    if (entries.length === 0) {
-        throw errors_fail('ERR_NO_TARGETS', 'ephemeral is empty: list at least one root-relative path to purge (e.g. logs)');
-    }
-    const normalized = entries.map((e) => normalizeTarget(e, policy));
-    const unique = [...new Set(normalized)].sort();
-    const targets = unique.filter((t) => !unique.some((o) => o !== t && t.startsWith(`${o}/`)));
-    for (const t of targets) {
-        const inside = anchoredProtected(policy).find((p) => p.startsWith(`${t}/`));
-        if (inside !== undefined) {
-            throw errors_fail('ERR_TARGET_CONTAINS_PROTECTED', `ephemeral entry ${JSON.stringify(t)} contains the protected path ${JSON.stringify(inside)}: list the subpaths to purge instead (e.g. ${t}/<subdir>)`);
-        }
-    }
-    return targets;
-}
-/**
- * Protected paths known before any scan: the exact files, and the literal leading part of extra
- * patterns anchored to a directory (`data/keep/` -> `data/keep`, `/a/b*` -> `a`). Name patterns
- * without a slash (`config`) can match anywhere and are handled entry by entry while scanning.
- */
-function anchoredProtected(policy) {
-    const out = [...policy.exact];
-    for (const raw of policy.extra) {
-        if (raw.startsWith('!') || raw.startsWith('#'))
-            continue;
-        const p = raw.replace(/^\//, '').replace(/\/+$/, '');
-        if (!p.includes('/') && !raw.startsWith('/'))
-            continue;
-        const literal = [];
-        for (const seg of p.split('/')) {
-            if (/[*?[\\]/.test(seg))
-                break;
-            literal.push(seg);
-        }
-        if (literal.length > 0)
-            out.push(literal.join('/'));
-    }
-    return out;
-}
-function normalizeTarget(entry, policy) {
-    const shown = JSON.stringify(entry);
-    const bad = (why) => errors_fail('ERR_BAD_TARGET', `ephemeral entry ${shown} ${why}`);
-    if (typeof entry !== 'string')
-        throw bad('is not a string: list root-relative paths such as logs');
-    if (entry.includes('\0'))
-        throw bad('contains a NUL byte: remove it from ephemeral');
-    const trimmed = entry.trim();
-    if (trimmed === '')
-        throw bad('is empty: remove the blank entry from ephemeral');
-    if (trimmed.startsWith('/'))
-        throw bad('is absolute: give it relative to root (e.g. logs, not /app/logs)');
-    if (trimmed.startsWith('~'))
-        throw bad('starts with ~, which is not expanded: give it relative to root');
-    const rel = trimmed.replace(/^(\.\/)+/, '').replace(/\/+$/, '');
-    if (rel === '' || rel === '.')
-        throw bad('is the root itself: safe-purge never removes the root; name the subpaths to purge');
-    const segments = rel.split('/');
-    if (segments.includes('..'))
-        throw bad('contains "..": targets must stay inside root');
-    if (segments.some((s) => s === '' || s === '.'))
-        throw bad('is not a plain path (empty or "." segment): write it like data/redis');
-    if (rel === LOCK_FILE || rel.startsWith(`${LOCK_FILE}.`))
-        throw bad("is safe-purge's own lock file: remove it from ephemeral");
-    if (policy.isProtected(rel, true) || policy.isProtected(rel, false)) {
-        throw errors_fail('ERR_TARGET_PROTECTED', `ephemeral entry ${shown} is protected: remove it from ephemeral (protected paths are never purged)`);
-    }
-    return rel;
-}
-
-;// CONCATENATED MODULE: ./src/report.ts
-
-
-const VERSION = '0.1.0';
-/** The plan's targets as report rows: what a run would do (`not-run` when a real run stopped before). */
-function previewTargets(plan, dryRun) {
-    return plan.targets.map((p) => {
-        const result = p.status !== 'present' ? p.status
-            : !dryRun ? 'not-run'
-                : !p.counted ? 'to-purge'
-                    : p.keptTotal > 0 || p.unreadable.length > 0 ? 'would-purge-kept'
-                        : 'would-purge';
-        // A real run that stopped before the purge removed nothing: its rows count nothing.
-        const counts = dryRun ? { files: p.files, bytes: p.bytes, dirs: p.dirs, others: p.others } : { files: 0, bytes: 0, dirs: 0, others: 0 };
-        return { path: p.path, result, reason: p.reason, ...counts, kept: p.kept, keptTotal: p.keptTotal, ...(p.counted ? {} : { counted: false }) };
-    });
-}
-function buildReport(x) {
-    const dry = x.settings.dryRun;
-    const preview = previewTargets(x.plan, dry);
-    const targets = preview.map((p, i) => {
-        const o = x.outcome?.targets[i];
-        if (!o)
-            return p;
-        return { path: o.path, result: o.result, reason: o.reason, files: o.files, bytes: o.bytes, dirs: o.dirs, others: o.others, kept: o.kept, keptTotal: o.keptTotal };
-    });
-    const errors = [...(x.outcome?.errors ?? [])];
-    if (dry) {
-        // What the plan could not read, a real run could not delete: the dry run says so now.
-        for (const t of x.plan.targets)
-            for (const u of t.unreadable)
-                errors.push({ path: u.path, code: u.code, message: u.message, hint: recoveryHint(u.code, u.path) });
-    }
-    for (const t of targets) {
-        if (t.result === 'refused' && !errors.some((e) => e.path === t.path)) {
-            errors.push({ path: t.path, code: 'EREFUSED', message: `refused: ${t.reason}`, hint: `check ${JSON.stringify(t.path)} with ls -la: safe-purge never follows a link out of a target` });
-        }
-    }
-    const v = x.verification;
-    const dockerOk = x.docker.errors.length === 0 && (x.docker.verification?.ok ?? true);
-    const verified = v.missing.length === 0 && v.changed.length === 0 && v.leftovers.length === 0 && dockerOk;
-    const failures = [...x.failures];
-    if (v.missing.length + v.changed.length > 0) {
-        failures.push(`verification failed: ${v.missing.length} protected path(s) missing and ${v.changed.length} changed (first: ${report_showPath(v.missing[0] ?? v.changed[0]?.path ?? '')})`);
-    }
-    if (errors.length > 0) {
-        const what = dry ? 'entr(ies) a real run could not delete' : 'deletion error(s)';
-        failures.push(`${errors.length} ${what}; first: ${report_showPath(errors[0].path)}: ${errors[0].message}`);
-    }
-    if (v.leftovers.length > 0)
-        failures.push(`verification failed: ${v.leftovers.length} target(s) still hold deletable entries (first: ${report_showPath(v.leftovers[0].path)})`);
-    for (const e of x.docker.errors)
-        failures.push(`docker: ${e}`);
-    for (const p of x.docker.verification?.problems ?? [])
-        failures.push(`docker verification failed: ${p}`);
-    const totals = { files: 0, bytes: 0, dirs: 0, others: 0 };
-    for (const t of targets) {
-        totals.files += t.files;
-        totals.bytes += t.bytes;
-        totals.dirs += t.dirs;
-        totals.others += t.others;
-    }
-    const done = dry ? ['would-purge', 'would-purge-kept'] : ['purged', 'purged-kept'];
-    return {
-        tool: 'safe-purge',
-        version: VERSION,
-        root: x.root.path,
-        dryRun: dry,
-        ok: failures.length === 0,
-        verified,
-        failures,
-        cancelled: !x.cancelled ? null : x.outcome ? 'during-purge' : 'before-purge',
-        startedAt: x.started.toISOString(),
-        finishedAt: x.finished.toISOString(),
-        durationMs: x.finished.getTime() - x.started.getTime(),
-        timings: x.timings,
-        targets,
-        deleted: targets.filter((t) => done.includes(t.result)).map((t) => t.path),
-        totals,
-        protected: { builtin: BUILTIN_PROTECTED, extra: x.settings.protected, roots: v.protectedRoots, entries: x.before.entries.size },
-        errors,
-        warnings: x.warnings,
-        verification: { ok: verified, checked: v.checked, missing: v.missing, changed: v.changed, leftovers: v.leftovers },
-        docker: {
-            mode: x.docker.mode,
-            used: x.docker.active,
-            skipped: x.docker.skipped ?? null,
-            compose: x.docker.compose ? `${x.docker.compose.command.join(' ')} (${x.docker.compose.version})` : null,
-            project: x.docker.project,
-            files: x.docker.files,
-            containers: x.docker.containers,
-            stopped: x.docker.stopped,
-            volumes: x.docker.volumes,
-            removedVolumes: x.docker.removedVolumes,
-            errors: x.docker.errors,
-            verification: x.docker.verification ?? null
-        }
-    };
-}
-// ---- text -------------------------------------------------------------------------------------
-/** Escapes control characters (newlines, ESC, C1) so a name is one visible line on a terminal. */
-function report_showPath(p) {
-    // eslint-disable-next-line no-control-regex
-    return p.replace(/[\x00-\x1f\x7f-\x9f\\]/g, (c) => {
-        if (c === '\\')
-            return '\\\\';
-        if (c === '\n')
-            return '\\n';
-        if (c === '\t')
-            return '\\t';
-        return `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`;
-    });
-}
-function formatBytes(n) {
-    const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
-    let v = n;
-    let i = 0;
-    while (v >= 1024 && i < units.length - 1) {
-        v /= 1024;
-        i++;
-    }
-    return i === 0 ? `${n} B` : `${v.toFixed(1)} ${units[i]}`;
-}
-function countLine(t) {
-    const parts = [`${t.files} file(s)`, formatBytes(t.bytes)];
-    if (t.dirs)
-        parts.push(`${t.dirs} dir(s)`);
-    if (t.others)
-        parts.push(`${t.others} link(s)/special`);
-    return parts.join(', ');
-}
-/** The plan as a person reads it: what goes, what stays. Also the dry run's main output. */
-function planLines(targets) {
-    const out = [];
-    for (const t of targets) {
-        const why = t.reason ? ` (${t.reason})` : '';
-        if (t.result === 'missing' || t.result === 'refused' || t.counted === false) {
-            out.push(`${t.result.padEnd(16)} ${report_showPath(t.path)}${why}`);
-            continue;
-        }
-        out.push(`${t.result.padEnd(16)} ${report_showPath(t.path)}: ${countLine(t)}${t.keptTotal ? `, keeps ${t.keptTotal} protected/mount entr${t.keptTotal === 1 ? 'y' : 'ies'}` : ''}${why}`);
-        for (const k of t.kept.slice(0, 20))
-            out.push(`  keep ${report_showPath(k.path)} (${k.reason})`);
-        if (t.kept.length > 20 || t.keptTotal > t.kept.length)
-            out.push(`  ... and ${t.keptTotal - Math.min(t.kept.length, 20)} more kept`);
-    }
-    return out;
-}
-function resultLines(r) {
-    const out = [];
-    const verb = r.dryRun ? 'would remove' : 'removed';
-    out.push(`${verb} ${countLine(r.totals)} from ${r.deleted.length} target(s)`);
-    if (r.docker.used) {
-        out.push(`docker (${r.docker.compose}): project ${r.docker.project}, containers ${r.docker.containers.length ? r.docker.containers.join(', ') : 'none'}${r.dryRun ? ' would be stopped' : r.docker.stopped ? ' stopped' : ''}`);
-        for (const v of r.docker.volumes)
-            out.push(`  volume ${v.name}: ${v.action === 'remove' ? (r.dryRun ? 'would be removed' : r.docker.removedVolumes.includes(v.name) ? 'removed' : 'NOT removed') : `kept (${v.reason})`}`);
-    }
-    for (const e of r.errors)
-        out.push(`error: ${report_showPath(e.path)}: ${e.message}\n  recovery: ${report_showPath(e.hint)}`);
-    const v = r.verification;
-    out.push(v.ok
-        ? `verified: ${v.checked} protected entr${v.checked === 1 ? 'y' : 'ies'} unchanged${r.dryRun ? '' : ', every target clean'}`
-        : `NOT verified: ${v.missing.length} missing, ${v.changed.length} changed, ${v.leftovers.length} target(s) not clean`);
-    for (const m of v.missing.slice(0, 50))
-        out.push(`  missing: ${report_showPath(m)}`);
-    for (const c of v.changed.slice(0, 50))
-        out.push(`  changed: ${report_showPath(c.path)} (${c.what})`);
-    for (const l of v.leftovers.slice(0, 50))
-        out.push(`  left in ${report_showPath(l.path)}: ${l.remaining} entr${l.remaining === 1 ? 'y' : 'ies'}`);
-    return out;
-}
-
-;// CONCATENATED MODULE: ./src/cli-ui.ts
-/**
- * The CLI's terminal side: the logger (quiet by default, every phase and command with
- * --verbose), the interactive confirmation, the progress line, colours (only on a terminal;
- * NO_COLOR and FORCE_COLOR honoured). With --json, everything here goes to stderr.
- */
-
-
-function useColor(stream, env) {
-    // FORCE_COLOR=0/false forces colours off, any other value on (Node's and chalk's reading).
-    if (env.FORCE_COLOR !== undefined)
-        return env.FORCE_COLOR !== '0' && env.FORCE_COLOR !== 'false';
-    if (env.NO_COLOR !== undefined && env.NO_COLOR !== '')
-        return false;
-    return stream.isTTY === true;
-}
-class TerminalUi {
-    io;
-    opts;
-    out;
-    color;
-    group = '';
-    step = 0;
-    progressShown = false;
-    red;
-    green;
-    yellow;
-    bold;
-    constructor(io, opts) {
-        this.io = io;
-        this.opts = opts;
-        this.out = opts.json ? io.stderr : io.stdout;
-        this.color = useColor(this.out, io.env);
-        const sgr = (code) => (s) => (this.color ? `\x1b[${code}m${s}\x1b[0m` : s);
-        this.red = sgr('31');
-        this.green = sgr('32');
-        this.yellow = sgr('33');
-        this.bold = sgr('1');
-    }
-    print(line = '') {
-        this.clearProgress();
-        this.out.write(`${line}\n`);
-    }
-    err(line) {
-        this.clearProgress();
-        this.io.stderr.write(`${line}\n`);
-    }
-    logger = {
-        info: (line) => {
-            if (this.opts.verbose)
-                this.print(`      ${line}`);
-            else if (this.group === 'Result')
-                this.print(this.paintResult(line));
-        },
-        warning: (line) => this.err(this.yellow(`warning: ${line}`)),
-        error: (line) => this.err(this.red(`error: ${line}`)),
-        group: async (name, fn) => {
-            this.group = name;
-            if (this.opts.verbose)
-                this.print(this.bold(`[${++this.step}/${this.opts.dryRun ? 6 : 8}] ${name}`));
-            else if (name === 'Result')
-                this.print();
-            try {
-                return await fn();
-            }
-            finally {
-                this.clearProgress();
-                this.group = '';
-            }
-        }
-    };
-    paintResult(line) {
-        if (/^(verified|purged|would-purge)/.test(line))
-            return this.green(line);
-        if (/^(NOT verified|error:|failed|refused|changed|cancelled)/.test(line))
-            return this.red(line);
-        return line;
-    }
-    /** A single refreshed line on a terminal; nothing otherwise. */
-    progress = (p) => {
-        if (!this.out.isTTY)
-            return;
-        const pct = p.plannedFiles > 0 ? ` (${Math.min(100, Math.floor((100 * p.files) / p.plannedFiles))}%)` : '';
-        this.out.write(`\r\x1b[K  purging ${report_showPath(p.target)}: ${p.files.toLocaleString('en-US')} files, ${formatBytes(p.bytes)} removed${pct}`);
-        this.progressShown = true;
-    };
-    clearProgress() {
-        if (this.progressShown) {
-            this.out.write('\r\x1b[K');
-            this.progressShown = false;
-        }
-    }
-    ask(question) {
-        const rl = external_node_readline_default().createInterface({ input: this.io.stdin, output: this.out, terminal: true });
-        return new Promise((resolve) => {
-            let answered = false;
-            rl.question(question, (answer) => {
-                answered = true;
-                rl.close();
-                resolve(answer.trim());
-            });
-            rl.on('close', () => {
-                if (!answered)
-                    resolve('');
-            });
-        });
-    }
-    /** Shows what goes and what stays, then asks; --full also asks for the project's name. */
-    confirmer = async ({ settings, root, plan, docker }) => {
-        if (settings.force)
-            return null;
-        if (!this.io.stdin.isTTY) {
-            return `refusing to purge ${report_showPath(root.path)} without confirmation: stdin is not a terminal; pass --force (-y) to purge without asking, or --dry-run to preview`;
-        }
-        this.print(this.bold(this.red(`ENVIRONMENT PURGE: ${report_showPath(root.path)}`)));
-        this.print();
-        this.print('This will DELETE:');
-        for (const t of plan.targets) {
-            if (t.status !== 'present')
-                continue;
-            this.print(`  ${report_showPath(t.path).padEnd(28)} ${t.files} file(s), ${formatBytes(t.bytes)}${t.others ? `, ${t.others} link(s)/special` : ''}`);
-        }
-        if (docker.active) {
-            this.print(`  Docker: ${docker.compose?.command.join(' ')} down, project ${docker.project} (${docker.containers.length ? docker.containers.join(', ') : 'no containers'})`);
-            for (const v of docker.volumes.filter((x) => x.action === 'remove'))
-                this.print(`  Docker volume ${report_showPath(v.name)}`);
-        }
-        this.print('This will NOT delete:');
-        for (const t of plan.targets)
-            for (const k of t.kept.slice(0, 10))
-                this.print(`  ${report_showPath(k.path)} (${k.reason}, inside ${report_showPath(t.path)})`);
-        for (const v of docker.volumes.filter((x) => x.action === 'keep'))
-            this.print(`  Docker volume ${report_showPath(v.name)} (${v.reason})`);
-        this.print(`  anything matching: ${[...new Set([...settings.protected, 'models', 'config', 'src', 'scripts', 'docs', '.git', '.env', '...'])].join(', ')}`);
-        this.print();
-        const yes = await this.ask(this.yellow('Are you sure you want to proceed? (y/N) '));
-        if (!/^(y|yes)$/i.test(yes))
-            return 'cancelled: nothing was changed';
-        const volumes = docker.volumes.filter((v) => v.action === 'remove');
-        if (settings.full && docker.active && volumes.length > 0) {
-            const name = await this.ask(this.yellow(`--full removes ${volumes.length} volume(s) of project ${docker.project}. Type the project name to confirm: `));
-            if (name !== docker.project)
-                return `cancelled: ${JSON.stringify(name)} is not the project name ${JSON.stringify(docker.project)}; nothing was changed`;
-        }
-        return null;
-    };
-}
-
 ;// CONCATENATED MODULE: external "node:fs"
 const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
 var external_node_fs_default = /*#__PURE__*/__nccwpck_require__.n(external_node_fs_namespaceObject);
-;// CONCATENATED MODULE: external "node:path"
-const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
-var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_node_path_namespaceObject);
-;// CONCATENATED MODULE: ./src/config.ts
-/**
- * `.safe-purge.yml` (or the file named by `config`) in the root -> partial options.
- * Same keys as the action's inputs. YAML 1.2 core schema, so `yes`/`on` are strings, not booleans.
- * Unknown keys and wrongly typed values are errors that name the key.
- */
-
-
-
-
-const DEFAULT_CONFIG_FILE = '.safe-purge.yml';
-/** `requested` is the `config` input ('' for the default file, which may be absent). */
-async function loadConfig(root, requested) {
-    const explicit = requested.trim() !== '';
-    const rel = explicit ? requested.trim() : DEFAULT_CONFIG_FILE;
-    if (external_node_path_default().isAbsolute(rel) || rel.split('/').includes('..')) {
-        throw errors_fail('ERR_CONFIG_PATH', `config ${JSON.stringify(rel)} must be a path inside root, relative to it (e.g. ${DEFAULT_CONFIG_FILE})`);
-    }
-    let text;
-    try {
-        text = external_node_fs_default().readFileSync(external_node_path_default().join(root, rel), 'utf8');
-    }
-    catch (err) {
-        const code = err.code;
-        if (code === 'ENOENT' && !explicit)
-            return { file: null, options: {} };
-        throw errors_fail('ERR_CONFIG_READ', `config file ${JSON.stringify(rel)} cannot be read (${code ?? errorMessage(err)}): fix the config input or create the file`);
-    }
-    return { file: external_node_path_default().posix.normalize(rel).replace(/^\.\//, ''), options: await parseConfig(text, rel) };
-}
-/** The YAML parser is loaded only when there is a config file (it is most of the start-up time). */
-async function parseConfig(text, file) {
-    const { parse } = await Promise.resolve(/* import() */).then(__nccwpck_require__.t.bind(__nccwpck_require__, 8815, 19));
-    let doc;
-    try {
-        doc = parse(text, { version: '1.2', schema: 'core', uniqueKeys: true });
-    }
-    catch (err) {
-        throw errors_fail('ERR_CONFIG_YAML', `config file ${file} is not valid YAML: ${errorMessage(err).split('\n')[0]}`);
-    }
-    if (doc === null || doc === undefined)
-        return {};
-    if (typeof doc !== 'object' || Array.isArray(doc)) {
-        throw errors_fail('ERR_CONFIG_SHAPE', `config file ${file} must be a mapping of option: value`);
-    }
-    const out = {};
-    for (const [key, value] of Object.entries(doc)) {
-        if (!Object.hasOwn(OPTION_KINDS, key)) {
-            const hint = key === 'root' || key === 'config' ? `${key} cannot be set in the config file (it locates the file)` : `known keys: ${Object.keys(OPTION_KINDS).join(', ')}`;
-            throw errors_fail('ERR_CONFIG_KEY', `config file ${file}: unknown key ${JSON.stringify(key)}; ${hint}`);
-        }
-        out[key] = convert(key, value, `${file}: ${key}`);
-    }
-    return out;
-}
-function convert(key, value, what) {
-    const kind = OPTION_KINDS[key];
-    const wrong = (expected) => errors_fail('ERR_CONFIG_VALUE', `config ${what} must be ${expected}, got ${JSON.stringify(value)}`);
-    switch (kind) {
-        case 'boolean':
-            if (typeof value !== 'boolean')
-                throw wrong('true or false');
-            return value;
-        case 'seconds':
-            if (typeof value !== 'number' && typeof value !== 'string')
-                throw wrong('a number of seconds');
-            return parseSeconds(String(value), `config ${what}`);
-        case 'docker':
-            if (typeof value !== 'string')
-                throw wrong('auto, required or off');
-            return parseDockerMode(value, `config ${what}`);
-        case 'list':
-            if (typeof value === 'string')
-                return parseOption(key, value, what);
-            if (!Array.isArray(value) || value.some((v) => typeof v !== 'string'))
-                throw wrong('a list of strings');
-            return value;
-        case 'string':
-            if (typeof value !== 'string' && typeof value !== 'number')
-                throw wrong('a string');
-            return String(value).trim();
-    }
-}
-
+;// CONCATENATED MODULE: external "node:buffer"
+const external_node_buffer_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:buffer");
 ;// CONCATENATED MODULE: external "node:os"
 const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
 var external_node_os_default = /*#__PURE__*/__nccwpck_require__.n(external_node_os_namespaceObject);
-;// CONCATENATED MODULE: external "node:buffer"
-const external_node_buffer_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:buffer");
+;// CONCATENATED MODULE: external "node:path"
+const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
+var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_node_path_namespaceObject);
 ;// CONCATENATED MODULE: external "node:url"
 const external_node_url_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:url");
 ;// CONCATENATED MODULE: ./src/native.ts
@@ -2617,6 +2025,10 @@ let mode = procAvailable() || process.platform === 'linux' ? 'proc' : 'recheck';
 /** The native helper, used only with /proc anchoring (the fallback is what other platforms run). */
 function fastPath() {
     return mode === 'proc' ? native_native() : null;
+}
+/** How directories are walked, for the report: 'native', or why the JavaScript path is used. */
+function walkerStatus() {
+    return mode === 'proc' ? nativeStatus() : 'off (path-based fallback anchoring)';
 }
 function procRequiredButMissing() {
     return mode === 'proc' && !procAvailable();
@@ -3035,6 +2447,605 @@ function lookupTarget(root, rel) {
     }
 }
 
+// EXTERNAL MODULE: ./node_modules/ignore/index.js
+var ignore = __nccwpck_require__(298);
+var ignore_default = /*#__PURE__*/__nccwpck_require__.n(ignore);
+;// CONCATENATED MODULE: ./src/policy.ts
+/**
+ * What may be deleted. Protected patterns use gitignore semantics through `ignore`: a pattern
+ * without a slash matches that whole segment at any depth (so `models` protects `a/models/x`
+ * but not `data/modelsx`), and a match on a directory covers everything beneath it.
+ * The built-in patterns live in their own matcher so a user's `!pattern` can never unprotect them.
+ */
+
+
+const BUILTIN_PROTECTED = [
+    'models',
+    'config',
+    'src',
+    'scripts',
+    'docs',
+    '.git',
+    '.gitignore',
+    '.env',
+    '.env.example',
+    'requirements.txt',
+    'Dockerfile.strategy',
+    'Dockerfile.api',
+    'docker-compose.prod.yml'
+];
+/** safe-purge's own lock file in the root (see lock.ts); never a target. */
+const LOCK_FILE = '.safe-purge.lock';
+/** How many paths a matcher may cache before it is rebuilt (`ignore` caches every path it sees). */
+const MATCHER_CACHE_LIMIT = 20000;
+/** A pattern that can only match a single path segment (no slash but a trailing one). */
+function isNamePattern(p) {
+    return !p.replace(/\/+$/, '').includes('/');
+}
+/** A name pattern with no wildcard, escape, negation or comment: it matches one literal name. */
+function isLiteralName(p) {
+    return isNamePattern(p) && !/[*?[\]\\!#]/.test(p) && p.trim() === p;
+}
+/** `exact` are root-relative files in use by this run (compose files, the config file). */
+function createPolicy(extra, exact = []) {
+    const cleanExtra = extra.map((p, i) => checkPattern(p, i));
+    const exactSet = new Set(exact);
+    // Last segments of the exact paths: most entries are ruled out without hashing their whole path.
+    const exactNames = new Set(exact.map((p) => p.slice(p.lastIndexOf('/') + 1)));
+    // With only positive name patterns, an entry under an unprotected parent is decided by its name.
+    const extraByName = cleanExtra.every((p) => !p.startsWith('!') && isNamePattern(p));
+    // Literal names (every built-in, usually the extras too) are a set lookup, not a pattern match.
+    // `ignore` matches case-insensitively by default; the sets do the same, so they never protect less.
+    const literal = extraByName && cleanExtra.every(isLiteralName);
+    const anyNames = new Set([...BUILTIN_PROTECTED, ...cleanExtra].filter((p) => !p.endsWith('/')).map((p) => p.toLowerCase()));
+    const dirNames = new Set(cleanExtra.filter((p) => p.endsWith('/')).map((p) => p.replace(/\/+$/, '').toLowerCase()));
+    let calls = 0;
+    let builtinMatcher = ignore_default()().add([...BUILTIN_PROTECTED]);
+    let extraMatcher = ignore_default()().add(cleanExtra);
+    // Memory stays flat on a million-file walk: the matchers' caches are dropped now and then.
+    const matchers = () => {
+        if (++calls > MATCHER_CACHE_LIMIT) {
+            calls = 0;
+            builtinMatcher = ignore_default()().add([...BUILTIN_PROTECTED]);
+            extraMatcher = ignore_default()().add(cleanExtra);
+        }
+        return [builtinMatcher, extraMatcher];
+    };
+    return {
+        builtin: BUILTIN_PROTECTED,
+        extra: cleanExtra,
+        exact: [...exactSet],
+        isProtected(rel, isDir) {
+            if (exactSet.has(rel))
+                return true;
+            const probe = isDir ? `${rel}/` : rel;
+            const [b, e] = matchers();
+            return b.ignores(probe) || e.ignores(probe);
+        },
+        isProtectedChild(rel, isDir, known) {
+            return childDecision(known ?? rel.slice(rel.lastIndexOf('/') + 1), isDir, rel, '');
+        },
+        isProtectedIn(dirRel, name, isDir) {
+            return childDecision(name, isDir, null, dirRel);
+        }
+    };
+    /** isProtectedChild's answer; the entry's path is `rel`, or built from `dirRel` only when needed. */
+    function childDecision(name, isDir, rel, dirRel) {
+        if (exactNames.has(name) && exactSet.has(rel ?? joinRel(dirRel, name)))
+            return true;
+        if (literal) {
+            const lower = name.toLowerCase();
+            return anyNames.has(lower) || (isDir && dirNames.has(lower));
+        }
+        const [b, e] = matchers();
+        // Every built-in is a name pattern, so the name alone decides.
+        if (b.ignores(isDir ? `${name}/` : name))
+            return true;
+        if (cleanExtra.length === 0)
+            return false;
+        if (extraByName)
+            return e.ignores(isDir ? `${name}/` : name);
+        const p = rel ?? joinRel(dirRel, name);
+        return e.ignores(isDir ? `${p}/` : p);
+    }
+}
+function joinRel(dirRel, name) {
+    return dirRel === '' ? name : `${dirRel}/${name}`;
+}
+function checkPattern(pattern, index) {
+    if (typeof pattern !== 'string' || pattern.includes('\0')) {
+        throw errors_fail('ERR_BAD_PATTERN', `protected pattern #${index + 1} is not a valid pattern: remove it from protected`);
+    }
+    const p = pattern.trim();
+    if (p === '')
+        throw errors_fail('ERR_BAD_PATTERN', `protected pattern #${index + 1} is empty: remove the blank entry from protected`);
+    return p;
+}
+/**
+ * Validates and normalizes the ephemeral entries before anything is touched. Each must be a plain
+ * root-relative path (a leading `./` and trailing `/` are tolerated), not protected, not the root.
+ * Entries nested in another entry are dropped (the outer one covers them).
+ */
+function validateTargets(entries, policy) {
+    if (entries.length === 0) {
+        throw errors_fail('ERR_NO_TARGETS', 'ephemeral is empty: list at least one root-relative path to purge (e.g. logs)');
+    }
+    const normalized = entries.map((e) => normalizeTarget(e, policy));
+    const unique = [...new Set(normalized)].sort();
+    const targets = unique.filter((t) => !unique.some((o) => o !== t && t.startsWith(`${o}/`)));
+    for (const t of targets) {
+        const inside = anchoredProtected(policy).find((p) => p.startsWith(`${t}/`));
+        if (inside !== undefined) {
+            throw errors_fail('ERR_TARGET_CONTAINS_PROTECTED', `ephemeral entry ${JSON.stringify(t)} contains the protected path ${JSON.stringify(inside)}: list the subpaths to purge instead (e.g. ${t}/<subdir>)`);
+        }
+    }
+    return targets;
+}
+/**
+ * Protected paths known before any scan: the exact files, and the literal leading part of extra
+ * patterns anchored to a directory (`data/keep/` -> `data/keep`, `/a/b*` -> `a`). Name patterns
+ * without a slash (`config`) can match anywhere and are handled entry by entry while scanning.
+ */
+function anchoredProtected(policy) {
+    const out = [...policy.exact];
+    for (const raw of policy.extra) {
+        if (raw.startsWith('!') || raw.startsWith('#'))
+            continue;
+        const p = raw.replace(/^\//, '').replace(/\/+$/, '');
+        if (!p.includes('/') && !raw.startsWith('/'))
+            continue;
+        const literal = [];
+        for (const seg of p.split('/')) {
+            if (/[*?[\\]/.test(seg))
+                break;
+            literal.push(seg);
+        }
+        if (literal.length > 0)
+            out.push(literal.join('/'));
+    }
+    return out;
+}
+function normalizeTarget(entry, policy) {
+    const shown = JSON.stringify(entry);
+    const bad = (why) => errors_fail('ERR_BAD_TARGET', `ephemeral entry ${shown} ${why}`);
+    if (typeof entry !== 'string')
+        throw bad('is not a string: list root-relative paths such as logs');
+    if (entry.includes('\0'))
+        throw bad('contains a NUL byte: remove it from ephemeral');
+    const trimmed = entry.trim();
+    if (trimmed === '')
+        throw bad('is empty: remove the blank entry from ephemeral');
+    if (trimmed.startsWith('/'))
+        throw bad('is absolute: give it relative to root (e.g. logs, not /app/logs)');
+    if (trimmed.startsWith('~'))
+        throw bad('starts with ~, which is not expanded: give it relative to root');
+    const rel = trimmed.replace(/^(\.\/)+/, '').replace(/\/+$/, '');
+    if (rel === '' || rel === '.')
+        throw bad('is the root itself: safe-purge never removes the root; name the subpaths to purge');
+    const segments = rel.split('/');
+    if (segments.includes('..'))
+        throw bad('contains "..": targets must stay inside root');
+    if (segments.some((s) => s === '' || s === '.'))
+        throw bad('is not a plain path (empty or "." segment): write it like data/redis');
+    if (rel === LOCK_FILE || rel.startsWith(`${LOCK_FILE}.`))
+        throw bad("is safe-purge's own lock file: remove it from ephemeral");
+    if (policy.isProtected(rel, true) || policy.isProtected(rel, false)) {
+        throw errors_fail('ERR_TARGET_PROTECTED', `ephemeral entry ${shown} is protected: remove it from ephemeral (protected paths are never purged)`);
+    }
+    return rel;
+}
+
+;// CONCATENATED MODULE: ./src/report.ts
+/**
+ * Pure: what happened -> the JSON report (the `report` output and the CLI's --json) and the
+ * console lines. Every path shown on a terminal goes through showPath (control characters
+ * escaped, so a file name cannot forge log lines or workflow commands).
+ */
+
+
+
+const VERSION = '0.1.0';
+/** The plan's targets as report rows: what a run would do (`not-run` when a real run stopped before). */
+function previewTargets(plan, dryRun) {
+    return plan.targets.map((p) => {
+        const result = p.status !== 'present' ? p.status
+            : !dryRun ? 'not-run'
+                : !p.counted ? 'to-purge'
+                    : p.keptTotal > 0 || p.unreadable.length > 0 ? 'would-purge-kept'
+                        : 'would-purge';
+        // A real run that stopped before the purge removed nothing: its rows count nothing.
+        const counts = dryRun ? { files: p.files, bytes: p.bytes, dirs: p.dirs, others: p.others } : { files: 0, bytes: 0, dirs: 0, others: 0 };
+        return { path: p.path, result, reason: p.reason, ...counts, kept: p.kept, keptTotal: p.keptTotal, ...(p.counted ? {} : { counted: false }) };
+    });
+}
+function buildReport(x) {
+    const dry = x.settings.dryRun;
+    const preview = previewTargets(x.plan, dry);
+    const targets = preview.map((p, i) => {
+        const o = x.outcome?.targets[i];
+        if (!o)
+            return p;
+        return { path: o.path, result: o.result, reason: o.reason, files: o.files, bytes: o.bytes, dirs: o.dirs, others: o.others, kept: o.kept, keptTotal: o.keptTotal };
+    });
+    const errors = [...(x.outcome?.errors ?? [])];
+    if (dry) {
+        // What the plan could not read, a real run could not delete: the dry run says so now.
+        for (const t of x.plan.targets)
+            for (const u of t.unreadable)
+                errors.push({ path: u.path, code: u.code, message: u.message, hint: recoveryHint(u.code, u.path) });
+    }
+    for (const t of targets) {
+        if (t.result === 'refused' && !errors.some((e) => e.path === t.path)) {
+            errors.push({ path: t.path, code: 'EREFUSED', message: `refused: ${t.reason}`, hint: `check ${JSON.stringify(t.path)} with ls -la: safe-purge never follows a link out of a target` });
+        }
+    }
+    const v = x.verification;
+    const dockerOk = x.docker.errors.length === 0 && (x.docker.verification?.ok ?? true);
+    const verified = v.missing.length === 0 && v.changed.length === 0 && v.leftovers.length === 0 && dockerOk;
+    const failures = [...x.failures];
+    if (v.missing.length + v.changed.length > 0) {
+        failures.push(`verification failed: ${v.missing.length} protected path(s) missing and ${v.changed.length} changed (first: ${report_showPath(v.missing[0] ?? v.changed[0]?.path ?? '')})`);
+    }
+    if (errors.length > 0) {
+        const what = dry ? 'entr(ies) a real run could not delete' : 'deletion error(s)';
+        failures.push(`${errors.length} ${what}; first: ${report_showPath(errors[0].path)}: ${errors[0].message}`);
+    }
+    if (v.leftovers.length > 0)
+        failures.push(`verification failed: ${v.leftovers.length} target(s) still hold deletable entries (first: ${report_showPath(v.leftovers[0].path)})`);
+    for (const e of x.docker.errors)
+        failures.push(`docker: ${e}`);
+    for (const p of x.docker.verification?.problems ?? [])
+        failures.push(`docker verification failed: ${p}`);
+    const totals = { files: 0, bytes: 0, dirs: 0, others: 0 };
+    for (const t of targets) {
+        totals.files += t.files;
+        totals.bytes += t.bytes;
+        totals.dirs += t.dirs;
+        totals.others += t.others;
+    }
+    const done = dry ? ['would-purge', 'would-purge-kept'] : ['purged', 'purged-kept'];
+    return {
+        tool: 'safe-purge',
+        version: VERSION,
+        root: x.root.path,
+        dryRun: dry,
+        ok: failures.length === 0,
+        verified,
+        failures,
+        cancelled: !x.cancelled ? null : x.outcome ? 'during-purge' : 'before-purge',
+        startedAt: x.started.toISOString(),
+        finishedAt: x.finished.toISOString(),
+        durationMs: x.finished.getTime() - x.started.getTime(),
+        timings: x.timings,
+        walker: walkerStatus(),
+        targets,
+        deleted: targets.filter((t) => done.includes(t.result)).map((t) => t.path),
+        totals,
+        protected: { builtin: BUILTIN_PROTECTED, extra: x.settings.protected, roots: v.protectedRoots, entries: x.before.entries.size },
+        errors,
+        warnings: x.warnings,
+        verification: { ok: verified, checked: v.checked, missing: v.missing, changed: v.changed, leftovers: v.leftovers },
+        docker: {
+            mode: x.docker.mode,
+            used: x.docker.active,
+            skipped: x.docker.skipped ?? null,
+            compose: x.docker.compose ? `${x.docker.compose.command.join(' ')} (${x.docker.compose.version})` : null,
+            project: x.docker.project,
+            files: x.docker.files,
+            containers: x.docker.containers,
+            stopped: x.docker.stopped,
+            volumes: x.docker.volumes,
+            removedVolumes: x.docker.removedVolumes,
+            errors: x.docker.errors,
+            verification: x.docker.verification ?? null
+        }
+    };
+}
+// ---- text -------------------------------------------------------------------------------------
+/** Escapes control characters (newlines, ESC, C1) so a name is one visible line on a terminal. */
+function report_showPath(p) {
+    // eslint-disable-next-line no-control-regex
+    return p.replace(/[\x00-\x1f\x7f-\x9f\\]/g, (c) => {
+        if (c === '\\')
+            return '\\\\';
+        if (c === '\n')
+            return '\\n';
+        if (c === '\t')
+            return '\\t';
+        return `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`;
+    });
+}
+function formatBytes(n) {
+    const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
+    let v = n;
+    let i = 0;
+    while (v >= 1024 && i < units.length - 1) {
+        v /= 1024;
+        i++;
+    }
+    return i === 0 ? `${n} B` : `${v.toFixed(1)} ${units[i]}`;
+}
+function countLine(t) {
+    const parts = [`${t.files} file(s)`, formatBytes(t.bytes)];
+    if (t.dirs)
+        parts.push(`${t.dirs} dir(s)`);
+    if (t.others)
+        parts.push(`${t.others} link(s)/special`);
+    return parts.join(', ');
+}
+/** The plan as a person reads it: what goes, what stays. Also the dry run's main output. */
+function planLines(targets) {
+    const out = [];
+    for (const t of targets) {
+        const why = t.reason ? ` (${t.reason})` : '';
+        if (t.result === 'missing' || t.result === 'refused' || t.counted === false) {
+            out.push(`${t.result.padEnd(16)} ${report_showPath(t.path)}${why}`);
+            continue;
+        }
+        out.push(`${t.result.padEnd(16)} ${report_showPath(t.path)}: ${countLine(t)}${t.keptTotal ? `, keeps ${t.keptTotal} protected/mount entr${t.keptTotal === 1 ? 'y' : 'ies'}` : ''}${why}`);
+        for (const k of t.kept.slice(0, 20))
+            out.push(`  keep ${report_showPath(k.path)} (${k.reason})`);
+        if (t.kept.length > 20 || t.keptTotal > t.kept.length)
+            out.push(`  ... and ${t.keptTotal - Math.min(t.kept.length, 20)} more kept`);
+    }
+    return out;
+}
+function resultLines(r) {
+    const out = [];
+    const verb = r.dryRun ? 'would remove' : 'removed';
+    out.push(`${verb} ${countLine(r.totals)} from ${r.deleted.length} target(s)`);
+    if (r.docker.used) {
+        out.push(`docker (${r.docker.compose}): project ${r.docker.project}, containers ${r.docker.containers.length ? r.docker.containers.join(', ') : 'none'}${r.dryRun ? ' would be stopped' : r.docker.stopped ? ' stopped' : ''}`);
+        for (const v of r.docker.volumes)
+            out.push(`  volume ${v.name}: ${v.action === 'remove' ? (r.dryRun ? 'would be removed' : r.docker.removedVolumes.includes(v.name) ? 'removed' : 'NOT removed') : `kept (${v.reason})`}`);
+    }
+    for (const e of r.errors)
+        out.push(`error: ${report_showPath(e.path)}: ${e.message}\n  recovery: ${report_showPath(e.hint)}`);
+    const v = r.verification;
+    out.push(v.ok
+        ? `verified: ${v.checked} protected entr${v.checked === 1 ? 'y' : 'ies'} unchanged${r.dryRun ? '' : ', every target clean'}`
+        : `NOT verified: ${v.missing.length} missing, ${v.changed.length} changed, ${v.leftovers.length} target(s) not clean`);
+    for (const m of v.missing.slice(0, 50))
+        out.push(`  missing: ${report_showPath(m)}`);
+    for (const c of v.changed.slice(0, 50))
+        out.push(`  changed: ${report_showPath(c.path)} (${c.what})`);
+    for (const l of v.leftovers.slice(0, 50))
+        out.push(`  left in ${report_showPath(l.path)}: ${l.remaining} entr${l.remaining === 1 ? 'y' : 'ies'}`);
+    return out;
+}
+
+;// CONCATENATED MODULE: ./src/cli-ui.ts
+/**
+ * The CLI's terminal side: the logger (quiet by default, every phase and command with
+ * --verbose), the interactive confirmation, the progress line, colours (only on a terminal;
+ * NO_COLOR and FORCE_COLOR honoured). With --json, everything here goes to stderr.
+ */
+
+
+function useColor(stream, env) {
+    // FORCE_COLOR=0/false forces colours off, any other value on (Node's and chalk's reading).
+    if (env.FORCE_COLOR !== undefined)
+        return env.FORCE_COLOR !== '0' && env.FORCE_COLOR !== 'false';
+    if (env.NO_COLOR !== undefined && env.NO_COLOR !== '')
+        return false;
+    return stream.isTTY === true;
+}
+class TerminalUi {
+    io;
+    opts;
+    out;
+    color;
+    group = '';
+    step = 0;
+    progressShown = false;
+    red;
+    green;
+    yellow;
+    bold;
+    constructor(io, opts) {
+        this.io = io;
+        this.opts = opts;
+        this.out = opts.json ? io.stderr : io.stdout;
+        this.color = useColor(this.out, io.env);
+        const sgr = (code) => (s) => (this.color ? `\x1b[${code}m${s}\x1b[0m` : s);
+        this.red = sgr('31');
+        this.green = sgr('32');
+        this.yellow = sgr('33');
+        this.bold = sgr('1');
+    }
+    print(line = '') {
+        this.clearProgress();
+        this.out.write(`${line}\n`);
+    }
+    err(line) {
+        this.clearProgress();
+        this.io.stderr.write(`${line}\n`);
+    }
+    logger = {
+        info: (line) => {
+            if (this.opts.verbose)
+                this.print(`      ${line}`);
+            else if (this.group === 'Result')
+                this.print(this.paintResult(line));
+        },
+        warning: (line) => this.err(this.yellow(`warning: ${line}`)),
+        error: (line) => this.err(this.red(`error: ${line}`)),
+        group: async (name, fn) => {
+            this.group = name;
+            if (this.opts.verbose)
+                this.print(this.bold(`[${++this.step}/${this.opts.dryRun ? 6 : 8}] ${name}`));
+            else if (name === 'Result')
+                this.print();
+            try {
+                return await fn();
+            }
+            finally {
+                this.clearProgress();
+                this.group = '';
+            }
+        }
+    };
+    paintResult(line) {
+        if (/^(verified|purged|would-purge)/.test(line))
+            return this.green(line);
+        if (/^(NOT verified|error:|failed|refused|changed|cancelled)/.test(line))
+            return this.red(line);
+        return line;
+    }
+    /** A single refreshed line on a terminal; nothing otherwise. */
+    progress = (p) => {
+        if (!this.out.isTTY)
+            return;
+        const pct = p.plannedFiles > 0 ? ` (${Math.min(100, Math.floor((100 * p.files) / p.plannedFiles))}%)` : '';
+        this.out.write(`\r\x1b[K  purging ${report_showPath(p.target)}: ${p.files.toLocaleString('en-US')} files, ${formatBytes(p.bytes)} removed${pct}`);
+        this.progressShown = true;
+    };
+    clearProgress() {
+        if (this.progressShown) {
+            this.out.write('\r\x1b[K');
+            this.progressShown = false;
+        }
+    }
+    ask(question) {
+        const rl = external_node_readline_default().createInterface({ input: this.io.stdin, output: this.out, terminal: true });
+        return new Promise((resolve) => {
+            let answered = false;
+            rl.question(question, (answer) => {
+                answered = true;
+                rl.close();
+                resolve(answer.trim());
+            });
+            rl.on('close', () => {
+                if (!answered)
+                    resolve('');
+            });
+        });
+    }
+    /** Shows what goes and what stays, then asks; --full also asks for the project's name. */
+    confirmer = async ({ settings, root, plan, docker }) => {
+        if (settings.force)
+            return null;
+        if (!this.io.stdin.isTTY) {
+            return `refusing to purge ${report_showPath(root.path)} without confirmation: stdin is not a terminal; pass --force (-y) to purge without asking, or --dry-run to preview`;
+        }
+        this.print(this.bold(this.red(`ENVIRONMENT PURGE: ${report_showPath(root.path)}`)));
+        this.print();
+        this.print('This will DELETE:');
+        for (const t of plan.targets) {
+            if (t.status !== 'present')
+                continue;
+            this.print(`  ${report_showPath(t.path).padEnd(28)} ${t.files} file(s), ${formatBytes(t.bytes)}${t.others ? `, ${t.others} link(s)/special` : ''}`);
+        }
+        if (docker.active) {
+            this.print(`  Docker: ${docker.compose?.command.join(' ')} down, project ${docker.project} (${docker.containers.length ? docker.containers.join(', ') : 'no containers'})`);
+            for (const v of docker.volumes.filter((x) => x.action === 'remove'))
+                this.print(`  Docker volume ${report_showPath(v.name)}`);
+        }
+        this.print('This will NOT delete:');
+        for (const t of plan.targets)
+            for (const k of t.kept.slice(0, 10))
+                this.print(`  ${report_showPath(k.path)} (${k.reason}, inside ${report_showPath(t.path)})`);
+        for (const v of docker.volumes.filter((x) => x.action === 'keep'))
+            this.print(`  Docker volume ${report_showPath(v.name)} (${v.reason})`);
+        this.print(`  anything matching: ${[...new Set([...settings.protected, 'models', 'config', 'src', 'scripts', 'docs', '.git', '.env', '...'])].join(', ')}`);
+        this.print();
+        const yes = await this.ask(this.yellow('Are you sure you want to proceed? (y/N) '));
+        if (!/^(y|yes)$/i.test(yes))
+            return 'cancelled: nothing was changed';
+        const volumes = docker.volumes.filter((v) => v.action === 'remove');
+        if (settings.full && docker.active && volumes.length > 0) {
+            const name = await this.ask(this.yellow(`--full removes ${volumes.length} volume(s) of project ${docker.project}. Type the project name to confirm: `));
+            if (name !== docker.project)
+                return `cancelled: ${JSON.stringify(name)} is not the project name ${JSON.stringify(docker.project)}; nothing was changed`;
+        }
+        return null;
+    };
+}
+
+;// CONCATENATED MODULE: ./src/config.ts
+/**
+ * `.safe-purge.yml` (or the file named by `config`) in the root -> partial options.
+ * Same keys as the action's inputs. YAML 1.2 core schema, so `yes`/`on` are strings, not booleans.
+ * Unknown keys and wrongly typed values are errors that name the key.
+ */
+
+
+
+
+const DEFAULT_CONFIG_FILE = '.safe-purge.yml';
+/** `requested` is the `config` input ('' for the default file, which may be absent). */
+async function loadConfig(root, requested) {
+    const explicit = requested.trim() !== '';
+    const rel = explicit ? requested.trim() : DEFAULT_CONFIG_FILE;
+    if (external_node_path_default().isAbsolute(rel) || rel.split('/').includes('..')) {
+        throw errors_fail('ERR_CONFIG_PATH', `config ${JSON.stringify(rel)} must be a path inside root, relative to it (e.g. ${DEFAULT_CONFIG_FILE})`);
+    }
+    let text;
+    try {
+        text = external_node_fs_default().readFileSync(external_node_path_default().join(root, rel), 'utf8');
+    }
+    catch (err) {
+        const code = err.code;
+        if (code === 'ENOENT' && !explicit)
+            return { file: null, options: {} };
+        throw errors_fail('ERR_CONFIG_READ', `config file ${JSON.stringify(rel)} cannot be read (${code ?? errorMessage(err)}): fix the config input or create the file`);
+    }
+    return { file: external_node_path_default().posix.normalize(rel).replace(/^\.\//, ''), options: await parseConfig(text, rel) };
+}
+/** The YAML parser is loaded only when there is a config file (it is most of the start-up time). */
+async function parseConfig(text, file) {
+    const { parse } = await Promise.resolve(/* import() */).then(__nccwpck_require__.t.bind(__nccwpck_require__, 8815, 19));
+    let doc;
+    try {
+        doc = parse(text, { version: '1.2', schema: 'core', uniqueKeys: true });
+    }
+    catch (err) {
+        throw errors_fail('ERR_CONFIG_YAML', `config file ${file} is not valid YAML: ${errorMessage(err).split('\n')[0]}`);
+    }
+    if (doc === null || doc === undefined)
+        return {};
+    if (typeof doc !== 'object' || Array.isArray(doc)) {
+        throw errors_fail('ERR_CONFIG_SHAPE', `config file ${file} must be a mapping of option: value`);
+    }
+    const out = {};
+    for (const [key, value] of Object.entries(doc)) {
+        if (!Object.hasOwn(OPTION_KINDS, key)) {
+            const hint = key === 'root' || key === 'config' ? `${key} cannot be set in the config file (it locates the file)` : `known keys: ${Object.keys(OPTION_KINDS).join(', ')}`;
+            throw errors_fail('ERR_CONFIG_KEY', `config file ${file}: unknown key ${JSON.stringify(key)}; ${hint}`);
+        }
+        out[key] = convert(key, value, `${file}: ${key}`);
+    }
+    return out;
+}
+function convert(key, value, what) {
+    const kind = OPTION_KINDS[key];
+    const wrong = (expected) => errors_fail('ERR_CONFIG_VALUE', `config ${what} must be ${expected}, got ${JSON.stringify(value)}`);
+    switch (kind) {
+        case 'boolean':
+            if (typeof value !== 'boolean')
+                throw wrong('true or false');
+            return value;
+        case 'seconds':
+            if (typeof value !== 'number' && typeof value !== 'string')
+                throw wrong('a number of seconds');
+            return parseSeconds(String(value), `config ${what}`);
+        case 'docker':
+            if (typeof value !== 'string')
+                throw wrong('auto, required or off');
+            return parseDockerMode(value, `config ${what}`);
+        case 'list':
+            if (typeof value === 'string')
+                return parseOption(key, value, what);
+            if (!Array.isArray(value) || value.some((v) => typeof v !== 'string'))
+                throw wrong('a list of strings');
+            return value;
+        case 'string':
+            if (typeof value !== 'string' && typeof value !== 'number')
+                throw wrong('a string');
+            return String(value).trim();
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/root-guard.ts
 /**
  * Refuses roots that no purge should ever run in: '/', the user's home (and any directory that
@@ -3300,7 +3311,8 @@ async function visitChildren(e, mount, policy, v, pacer) {
         stays = true;
     }
     finally {
-        await Promise.all(inFlight);
+        // Everything that uses this directory's fd settles before it is closed.
+        await Promise.allSettled([...inFlight]);
         dirA.close();
     }
     return stays;
@@ -3315,9 +3327,20 @@ const KEPT_LIST_LIMIT = 200;
 function emptyTally() {
     return { files: 0, bytes: 0, dirs: 0, others: 0 };
 }
+/**
+ * Adds a kept entry to a target's bounded list. The list names the first KEPT_LIST_LIMIT paths in
+ * sorted order (call `finishKept` when the walk is done), so that a dry run and a real run, whose
+ * directory visits may interleave differently, name the same entries.
+ */
 function addKept(list, entry) {
-    if (list.length < KEPT_LIST_LIMIT)
-        list.push(entry);
+    list.push(entry);
+    if (list.length >= 2 * KEPT_LIST_LIMIT)
+        finishKept(list);
+}
+function finishKept(list) {
+    list.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+    if (list.length > KEPT_LIST_LIMIT)
+        list.length = KEPT_LIST_LIMIT;
 }
 /**
  * `count: false` only finds each target (kind, device+inode, mount): for a run nobody reviews
@@ -3392,6 +3415,7 @@ async function scanTarget(rootDir, rel, policy, pacer = new Pacer(), count = tru
     }
     finally {
         target.parent.close();
+        finishKept(plan.kept);
     }
     return plan;
 }
@@ -3592,6 +3616,7 @@ async function executeTarget(rootDir, planned, policy, hooks, pacer, pace, tick)
     }
     finally {
         target.parent.close();
+        finishKept(out.kept);
     }
 }
 
