@@ -9,6 +9,10 @@ import {
   projectName
 } from '../src/compose-files.js'
 import { makeTree, removeDir, tempDir, type TreeSpec } from './helpers/tree.js'
+import { loadYaml } from '../src/yaml.js'
+
+// The engine loads the YAML parser before it reads compose files (src/yaml.ts).
+beforeAll(loadYaml)
 
 const SERVICE = 'services:\n  app:\n    image: x\n'
 

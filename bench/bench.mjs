@@ -60,12 +60,16 @@ function freshEnv(name, files, synced) {
   return root
 }
 
+// Which walker safe-purge used ('native', or why not), printed once per kind.
+const walkers = new Set()
 const tools = {
   'rm -rf': (root) => run('rm', ['-rf', path.join(root, 'logs')]),
   'safe-purge': (root, files) => {
     const r = run(node, [cli, '--root', root, '-y', '--docker', 'off', '--ephemeral', 'logs', '--json'])
     const rep = JSON.parse(r.stdout)
     if (rep.totals.files !== files || !rep.verified) throw new Error(`safe-purge counted ${rep.totals.files} of ${files}, verified=${rep.verified}`)
+    if (!walkers.has(rep.walker)) console.log(`  safe-purge walker: ${rep.walker}`)
+    walkers.add(rep.walker)
   },
   'fs.rmSync': (root) => run(node, ['-e', 'require("fs").rmSync(process.argv[1], { recursive: true, force: true })', path.join(root, 'logs')]),
   '@actions/io rmRF': (root) => run(node, ['--input-type=module', '-e', 'import * as io from "@actions/io"; await io.rmRF(process.argv[1])', path.join(root, 'logs')], { cwd: repo }),

@@ -4,7 +4,7 @@
  */
 import fs from 'node:fs'
 import path from 'node:path'
-import { parse } from 'yaml'
+import { parseYaml } from './yaml.js' // callers await loadYaml() first
 import { fail } from './errors.js'
 
 /** Compose's default file names, in its order of preference (compose-go's DefaultFileNames). */
@@ -63,7 +63,7 @@ interface ComposeDoc {
 
 function readDoc(root: string, file: string): ComposeDoc {
   try {
-    const doc = parse(fs.readFileSync(path.join(root, file), 'utf8')) as unknown
+    const doc = parseYaml(fs.readFileSync(path.join(root, file), 'utf8'))
     return doc && typeof doc === 'object' ? (doc as ComposeDoc) : {}
   } catch (err) {
     throw fail('ERR_COMPOSE_PARSE', `compose file ${file} cannot be parsed (${(err as Error).message.split('\n')[0]}): fix it or set docker: off`)

@@ -6,6 +6,7 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import { fail, errorMessage } from './errors.js'
+import { loadYaml, parseYaml } from './yaml.js'
 import { OPTION_KINDS, parseDockerMode, parseOption, parseSeconds, type OptionKey, type PartialOptions } from './settings.js'
 
 export const DEFAULT_CONFIG_FILE = '.safe-purge.yml'
@@ -34,12 +35,11 @@ export async function loadConfig(root: string, requested: string): Promise<Loade
   return { file: path.posix.normalize(rel).replace(/^\.\//, ''), options: await parseConfig(text, rel) }
 }
 
-/** The YAML parser is loaded only when there is a config file (it is most of the start-up time). */
 export async function parseConfig(text: string, file: string): Promise<PartialOptions> {
-  const { parse } = await import('yaml')
+  await loadYaml()
   let doc: unknown
   try {
-    doc = parse(text, { version: '1.2', schema: 'core', uniqueKeys: true })
+    doc = parseYaml(text, { version: '1.2', schema: 'core', uniqueKeys: true })
   } catch (err) {
     throw fail('ERR_CONFIG_YAML', `config file ${file} is not valid YAML: ${errorMessage(err).split('\n')[0]}`)
   }

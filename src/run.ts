@@ -14,6 +14,7 @@ import { leaveCwd, lookupTarget, procRequiredButMissing, type Anchor } from './f
 import { buildReport, planLines, previewTargets, resultLines, showPath, type Report, type Verification } from './report.js'
 import { fail, errorMessage } from './errors.js'
 import { runCommand, type Runner } from './exec.js'
+import { loadYaml } from './yaml.js'
 import { acquireLock } from './lock.js'
 import type { Settings } from './settings.js'
 
@@ -59,7 +60,7 @@ interface Prepared {
 }
 
 /** Validates everything; throws a coded error, and touches nothing, on any violation. */
-export function prepare(settings: Settings, deps: RunDeps): Prepared {
+export async function prepare(settings: Settings, deps: RunDeps): Promise<Prepared> {
   if (procRequiredButMissing()) {
     throw fail('ERR_PLATFORM', 'this Linux has no /proc/self/fd, which safe-purge needs to delete anchored to opened directories: mount /proc')
   }
@@ -68,6 +69,7 @@ export function prepare(settings: Settings, deps: RunDeps): Prepared {
   const exact = [...composeFiles, ...(settings.configFile ? [settings.configFile] : [])]
   const policy = createPolicy(settings.protected, exact)
   const targets = validateTargets(settings.ephemeral, policy)
+  if (composeFiles.length > 0) await loadYaml()
   const project = composeFiles.length > 0 || settings.composeProject ? projectName(root.path, composeFiles, settings.composeProject, deps.env) : ''
   const compose = new Compose(
     {
