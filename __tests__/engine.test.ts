@@ -25,6 +25,14 @@ beforeEach(() => {
 })
 afterEach(() => removeDir(path.dirname(root)))
 
+// This file runs in both jest projects (jest.config.js): with the native helper, and without it.
+test('the report names the walker this project runs: the native helper, or the JavaScript path', async () => {
+  const report = await purge(root)
+  expect(report.ok).toBe(true)
+  if (process.env.SAFE_PURGE_NATIVE === '0') expect(report.walker).toBe('off (SAFE_PURGE_NATIVE=0)')
+  else if (process.platform === 'linux' && process.arch === 'x64') expect(report.walker).toBe('native')
+})
+
 describe('a real purge of the MT5-like environment', () => {
   test('removes exactly the ephemeral paths; every protected byte survives', async () => {
     const before = snapshot(root)

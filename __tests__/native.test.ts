@@ -1,25 +1,19 @@
 /**
  * The native helper (addon/fsat.c) on its own: directory scans and unlink batches relative to a
- * directory fd, on real trees. Run in both jest projects: in "js-path" it must be off.
+ * directory fd, on real trees. (engine.test.ts checks which walker each jest project uses.)
  */
 import fs from 'node:fs'
 import path from 'node:path'
 import { META, native, nativeStatus, type NativeHelper } from '../src/native.js'
 import { removeDir, tempDir } from './helpers/tree.js'
 
-const jsPath = process.env.SAFE_PURGE_NATIVE === '0'
 const onLinuxX64 = process.platform === 'linux' && process.arch === 'x64'
 
-test('the helper is loaded on linux-x64 (the committed binary works), and off when SAFE_PURGE_NATIVE=0', () => {
-  if (jsPath) {
-    expect(native()).toBeNull()
-    expect(nativeStatus()).toBe('off (SAFE_PURGE_NATIVE=0)')
-  } else if (onLinuxX64) {
-    expect(nativeStatus()).toBe('native')
-  }
+test('the helper is loaded on linux-x64: the committed binary works', () => {
+  if (onLinuxX64) expect(nativeStatus()).toBe('native')
 })
 
-const describeNative = !jsPath && onLinuxX64 ? describe : describe.skip
+const describeNative = onLinuxX64 ? describe : describe.skip
 
 describeNative('native helper', () => {
   let base: string
