@@ -53,6 +53,8 @@ describe.each(nodes)('dist/index.js under %s', (_label, node) => {
     expect(r.outputs.report.startsWith(r.runnerTemp)).toBe(true)
     const report = JSON.parse(fs.readFileSync(r.outputs.report, 'utf8'))
     expect(report).toMatchObject({ ok: true, verified: true, dryRun: false, root: fs.realpathSync(root) })
+    // The bundle finds and loads dist/native/ under this Node too.
+    if (process.platform === 'linux' && process.arch === 'x64') expect(report.walker).toBe('native')
     expect(report.targets.map((t: { path: string; result: string }) => `${t.path}:${t.result}`)).toEqual([
       '.docker-compose-state:purged', 'data/redis:purged', 'data/temp:purged', 'logs:purged'
     ])
