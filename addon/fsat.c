@@ -227,6 +227,31 @@ static void settle(napi_env env, napi_deferred deferred, napi_value r, const cha
   napi_reject_deferred(env, deferred, err);
 }
 
+/*
+ * Queues `data` on the thread pool and returns its promise. On failure the promise is rejected
+ * and false is returned: the caller frees `data` (no callback will run).
+ */
+static bool queue(napi_env env, const char *name, napi_async_execute_callback execute, napi_async_complete_callback complete,
+                  void *data, napi_deferred *deferred, napi_async_work *work, napi_value *promise) {
+  if (napi_create_promise(env, deferred, promise) != napi_ok) {
+    napi_throw_error(env, "ERR_NATIVE", "safe-purge native helper: cannot create a promise");
+    *promise = NULL;
+    return false;
+  }
+  napi_value resource;
+  if (napi_create_string_utf8(env, name, NAPI_AUTO_LENGTH, &resource) != napi_ok ||
+      napi_create_async_work(env, NULL, resource, execute, complete, data, work) != napi_ok) {
+    settle(env, *deferred, NULL, "safe-purge native helper: cannot queue work on the thread pool");
+    return false;
+  }
+  if (napi_queue_async_work(env, *work) != napi_ok) {
+    napi_delete_async_work(env, *work);
+    settle(env, *deferred, NULL, "safe-purge native helper: cannot queue work on the thread pool");
+    return false;
+  }
+  return true;
+}
+
 static void scan_complete(napi_env env, napi_status status, void *data) {
   struct scanjob *j = data;
   napi_value r = status == napi_ok ? scan_result(env, j) : NULL;
@@ -263,23 +288,8 @@ static napi_value scan(napi_env env, napi_callback_info info) {
     scanjob_free(j);
     return r;
   }
-  napi_value promise, resource;
-  if (napi_create_promise(env, &j->deferred, &promise) != napi_ok) {
-    scanjob_free(j);
-    napi_throw_error(env, "ERR_NATIVE", "safe-purge native helper: cannot queue the scan");
-    return NULL;
-  }
-  if (napi_create_string_utf8(env, "safe-purge:scan", NAPI_AUTO_LENGTH, &resource) != napi_ok ||
-      napi_create_async_work(env, NULL, resource, scan_execute, scan_complete, j, &j->work) != napi_ok) {
-    settle(env, j->deferred, NULL, "safe-purge native helper: cannot queue the scan");
-    scanjob_free(j);
-    return promise;
-  }
-  if (napi_queue_async_work(env, j->work) != napi_ok) {
-    napi_delete_async_work(env, j->work);
-    settle(env, j->deferred, NULL, "safe-purge native helper: cannot queue the scan");
-    scanjob_free(j);
-  }
+  napi_value promise;
+  if (!queue(env, "safe-purge:scan", scan_execute, scan_complete, j, &j->deferred, &j->work, &promise)) scanjob_free(j);
   return promise;
 }
 
@@ -389,23 +399,8 @@ static napi_value unlink_batch(napi_env env, napi_callback_info info) {
     batch_free(b);
     return r;
   }
-  napi_value promise, resource;
-  if (napi_create_promise(env, &b->deferred, &promise) != napi_ok) {
-    batch_free(b);
-    napi_throw_error(env, "ERR_NATIVE", "safe-purge native helper: cannot queue the unlink batch");
-    return NULL;
-  }
-  if (napi_create_string_utf8(env, "safe-purge:unlinkBatch", NAPI_AUTO_LENGTH, &resource) != napi_ok ||
-      napi_create_async_work(env, NULL, resource, batch_execute, batch_complete, b, &b->work) != napi_ok) {
-    settle(env, b->deferred, NULL, "safe-purge native helper: cannot queue the unlink batch");
-    batch_free(b);
-    return promise;
-  }
-  if (napi_queue_async_work(env, b->work) != napi_ok) {
-    napi_delete_async_work(env, b->work);
-    settle(env, b->deferred, NULL, "safe-purge native helper: cannot queue the unlink batch");
-    batch_free(b);
-  }
+  napi_value promise;
+  if (!queue(env, "safe-purge:unlinkBatch", batch_execute, batch_complete, b, &b->deferred, &b->work, &promise)) batch_free(b);
   return promise;
 }
 

@@ -30118,7 +30118,6 @@ const META = 7;
 const FILE = `fsat-${process.platform}-${process.arch}.node`;
 let helper = null;
 let native_status = 'not loaded';
-let enabled = false;
 function candidates() {
     // dist/index.js -> dist/native; dist/cli/index.js -> dist/native; src/native.ts (tests) -> dist/native
     const here = external_node_path_default().dirname((0,external_node_url_.fileURLToPath)(import.meta.url));
@@ -30147,7 +30146,6 @@ function load() {
             return;
         }
         helper = mod.exports;
-        enabled = true;
         native_status = 'native';
     }
     catch (err) {
@@ -30155,19 +30153,13 @@ function load() {
     }
 }
 load();
-/** The helper, when it is loaded and enabled; null means: use the JavaScript path. */
+/** The helper, when it is loaded; null means: use the JavaScript path. */
 function native_native() {
-    return enabled ? helper : null;
+    return helper;
 }
 /** 'native', or why the JavaScript path is used. */
 function nativeStatus() {
-    return enabled ? 'native' : helper ? 'off (disabled)' : native_status;
-}
-/** Tests and benchmarks switch between the two paths; returns the previous setting. */
-function setNative(on) {
-    const was = enabled;
-    enabled = on && helper !== null;
-    return was;
+    return native_status;
 }
 const errnoNames = external_node_util_default().getSystemErrorMap();
 /** An Error like Node's own for `errno` (code, errno, syscall), naming `what`. */
@@ -30540,23 +30532,14 @@ function kindOfMode(mode) {
     }
 }
 /**
- * Unlinks `names` (none of them a directory) in `dir`: with the native helper as one unlinkat
- * batch on the thread pool, relative to the directory fd, which the caller keeps open until the
- * promise settles. Resolves to one error (or null) per name. Without the helper: one at a time.
+ * Unlinks `names` (none of them a directory) in `dir` as one unlinkat batch on the thread pool,
+ * relative to the directory fd, which the caller keeps open until the promise settles. Resolves to
+ * one error (or null) per name. Only with the native helper (the walk batches only then).
  */
 async function unlinkBatchAt(dir, names) {
     const h = fastPath();
-    if (h === null) {
-        return names.map((n) => {
-            try {
-                unlinkAt(dir, n);
-                return null;
-            }
-            catch (err) {
-                return err;
-            }
-        });
-    }
+    if (h === null)
+        throw new Error('internal error: unlink batches need the native helper');
     const joined = names.every((n) => typeof n === 'string')
         ? Buffer.from(`${names.join('\0')}\0`)
         : Buffer.concat(names.flatMap((n) => [nameBytes(n), NUL]));
@@ -31007,8 +30990,8 @@ function createPolicy(extra, exact = []) {
             const [b, e] = matchers();
             return b.ignores(probe) || e.ignores(probe);
         },
-        isProtectedChild(rel, isDir, known) {
-            return childDecision(known ?? rel.slice(rel.lastIndexOf('/') + 1), isDir, rel, '');
+        isProtectedChild(rel, isDir) {
+            return childDecision(rel.slice(rel.lastIndexOf('/') + 1), isDir, rel, '');
         },
         isProtectedIn(dirRel, name, isDir) {
             return childDecision(name, isDir, null, dirRel);
@@ -31963,7 +31946,7 @@ function walkDir(dirA, dirRel, inProtected, policy, fp, root, skip) {
             // The directory entry's own type (d_type) decides most entries without a stat: an
             // unprotected file costs nothing but the policy check; a directory is opened directly.
             const typed = d.kind;
-            if (!inProtected && typed !== null && !policy.isProtectedChild(rel, typed === 'dir', text)) {
+            if (!inProtected && typed !== null && !policy.isProtectedIn(dirRel, text, typed === 'dir')) {
                 if (typed === 'dir')
                     descend(dirA, name, rel, null, false, policy, fp, null, skip);
                 continue;
@@ -31976,7 +31959,7 @@ function walkDir(dirA, dirRel, inProtected, policy, fp, root, skip) {
                 continue;
             }
             const kind = (0,fsat/* kindOf */.I)(st);
-            const isProtected = inProtected || policy.isProtectedChild(rel, kind === 'dir', text);
+            const isProtected = inProtected || policy.isProtectedIn(dirRel, text, kind === 'dir');
             let myRoot = root;
             if (isProtected) {
                 const entry = record(st, kind);

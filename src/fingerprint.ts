@@ -86,7 +86,7 @@ function walkDir(dirA: Anchor, dirRel: string, inProtected: boolean, policy: Pol
       // The directory entry's own type (d_type) decides most entries without a stat: an
       // unprotected file costs nothing but the policy check; a directory is opened directly.
       const typed = d.kind
-      if (!inProtected && typed !== null && !policy.isProtectedChild(rel, typed === 'dir', text)) {
+      if (!inProtected && typed !== null && !policy.isProtectedIn(dirRel, text, typed === 'dir')) {
         if (typed === 'dir') descend(dirA, name, rel, null, false, policy, fp, null, skip)
         continue
       }
@@ -97,7 +97,7 @@ function walkDir(dirA: Anchor, dirRel: string, inProtected: boolean, policy: Pol
         continue
       }
       const kind = kindOf(st)
-      const isProtected = inProtected || policy.isProtectedChild(rel, kind === 'dir', text)
+      const isProtected = inProtected || policy.isProtectedIn(dirRel, text, kind === 'dir')
       let myRoot = root
       if (isProtected) {
         const entry = record(st, kind)

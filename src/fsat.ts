@@ -381,22 +381,13 @@ function kindOfMode(mode: number): Kind {
 }
 
 /**
- * Unlinks `names` (none of them a directory) in `dir`: with the native helper as one unlinkat
- * batch on the thread pool, relative to the directory fd, which the caller keeps open until the
- * promise settles. Resolves to one error (or null) per name. Without the helper: one at a time.
+ * Unlinks `names` (none of them a directory) in `dir` as one unlinkat batch on the thread pool,
+ * relative to the directory fd, which the caller keeps open until the promise settles. Resolves to
+ * one error (or null) per name. Only with the native helper (the walk batches only then).
  */
 export async function unlinkBatchAt(dir: Anchor, names: Name[]): Promise<(NodeJS.ErrnoException | null)[]> {
   const h = fastPath()
-  if (h === null) {
-    return names.map((n) => {
-      try {
-        unlinkAt(dir, n)
-        return null
-      } catch (err) {
-        return err as NodeJS.ErrnoException
-      }
-    })
-  }
+  if (h === null) throw new Error('internal error: unlink batches need the native helper')
   const joined = names.every((n) => typeof n === 'string')
     ? Buffer.from(`${names.join('\0')}\0`)
     : Buffer.concat(names.flatMap((n) => [nameBytes(n), NUL]))

@@ -38,7 +38,6 @@ const FILE = `fsat-${process.platform}-${process.arch}.node`
 
 let helper: NativeHelper | null = null
 let status = 'not loaded'
-let enabled = false
 
 function candidates(): string[] {
   // dist/index.js -> dist/native; dist/cli/index.js -> dist/native; src/native.ts (tests) -> dist/native
@@ -69,7 +68,6 @@ function load(): void {
       return
     }
     helper = mod.exports as unknown as NativeHelper
-    enabled = true
     status = 'native'
   } catch (err) {
     status = `${FILE} did not load: ${(err as Error).message.split('\n')[0]}`
@@ -78,21 +76,14 @@ function load(): void {
 
 load()
 
-/** The helper, when it is loaded and enabled; null means: use the JavaScript path. */
+/** The helper, when it is loaded; null means: use the JavaScript path. */
 export function native(): NativeHelper | null {
-  return enabled ? helper : null
+  return helper
 }
 
 /** 'native', or why the JavaScript path is used. */
 export function nativeStatus(): string {
-  return enabled ? 'native' : helper ? 'off (disabled)' : status
-}
-
-/** Tests and benchmarks switch between the two paths; returns the previous setting. */
-export function setNative(on: boolean): boolean {
-  const was = enabled
-  enabled = on && helper !== null
-  return was
+  return status
 }
 
 const errnoNames = util.getSystemErrorMap()

@@ -36,9 +36,8 @@ export interface Policy {
   /**
    * The same answer for an entry whose parent is known not to be protected (what a walk knows):
    * name patterns then only need the entry's own name, which is much cheaper on large trees.
-   * `name`, when given, must be rel's last segment (it saves finding it).
    */
-  isProtectedChild(rel: string, isDir: boolean, name?: string): boolean
+  isProtectedChild(rel: string, isDir: boolean): boolean
   /** isProtectedChild for entry `name` of directory `dirRel` (root-relative; '' for the root itself). */
   isProtectedIn(dirRel: string, name: string, isDir: boolean): boolean
 }
@@ -91,8 +90,8 @@ export function createPolicy(extra: readonly string[], exact: readonly string[] 
       const [b, e] = matchers()
       return b.ignores(probe) || e.ignores(probe)
     },
-    isProtectedChild(rel: string, isDir: boolean, known?: string): boolean {
-      return childDecision(known ?? rel.slice(rel.lastIndexOf('/') + 1), isDir, rel, '')
+    isProtectedChild(rel: string, isDir: boolean): boolean {
+      return childDecision(rel.slice(rel.lastIndexOf('/') + 1), isDir, rel, '')
     },
     isProtectedIn(dirRel: string, name: string, isDir: boolean): boolean {
       return childDecision(name, isDir, null, dirRel)
