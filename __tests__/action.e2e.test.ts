@@ -74,8 +74,25 @@ describe.each(nodes)('dist/index.js under %s', (_label, node) => {
     expect(JSON.parse(r.outputs.deleted)).toEqual(['.docker-compose-state', 'data/redis', 'data/temp', 'logs'])
     expect(r.outputs['deleted-files']).toBe('6')
     expect(r.outputs.verified).toBe('true')
+    expect(Number(r.outputs['freed-bytes'])).toBeGreaterThan(0)
+    expect(r.outputs['removed-volumes']).toBe('[]')
+    const report = JSON.parse(fs.readFileSync(r.outputs.report, 'utf8'))
+    expect(report).toMatchObject({ ok: true, dryRun: true, totals: { files: 6, bytes: Number(r.outputs['freed-bytes']) } })
     expect(r.summary).toContain('dry run: nothing was changed')
-    expect(r.summary).toContain('would-purge')
+    expect(r.summary).toMatch(/<tr><td><code>logs<\/code><\/td><td>3<\/td>.*would-purge<\/td><\/tr>/)
+  })
+
+  test('protected entries inside a target survive byte for byte and are listed as kept', () => {
+    makeTree(root, { 'logs/models/lstm.pt': 'weights', 'logs/run/.env': 'SECRET=1', 'logs/run/out.log': 'x' })
+    const r = runAction({ root, force: 'true', docker: 'off' }, { node })
+    expect(r.status).toBe(0)
+    expect(fs.readFileSync(path.join(root, 'logs/models/lstm.pt'), 'utf8')).toBe('weights')
+    expect(fs.readFileSync(path.join(root, 'logs/run/.env'), 'utf8')).toBe('SECRET=1')
+    expect(exists(path.join(root, 'logs/run/out.log'))).toBe(false)
+    expect(exists(path.join(root, 'logs/trading.log'))).toBe(false)
+    expect(r.outputs.verified).toBe('true')
+    expect(r.summary).toContain('<tr><td><code>logs/models</code></td><td>protected</td>')
+    expect(r.summary).toContain('<tr><td><code>logs/run/.env</code></td><td>protected</td>')
   })
 
   test('without force or confirm: refused in one line naming the fix, nothing touched', () => {
@@ -99,7 +116,11 @@ describe.each(nodes)('dist/index.js under %s', (_label, node) => {
     [{ 'dry-run': 'on' }, /input dry-run must be true or false/],
     [{ force: 'true', ephemeral: 'logs\n../etc' }, /ephemeral entry "..\/etc" contains ".."/],
     [{ force: 'true', ephemeral: 'models' }, /ephemeral entry "models" is protected/],
-    [{ force: 'true', docker: 'sometimes' }, /input docker must be auto, required or off/]
+    [{ force: 'true', docker: 'sometimes' }, /input docker must be auto, required or off/],
+    // `ephemeral: |` over an unset variable: never fall back to the default list.
+    [{ force: 'true', ephemeral: '\n' }, /input ephemeral is blank/],
+    [{ force: 'true', ephemeral: '   ' }, /input ephemeral is blank/],
+    [{ force: 'true', 'compose-project': ' \n' }, /input compose-project is blank/]
   ])('bad input %j fails before anything happens', (inputs, message) => {
     const before = snapshot(root)
     const r = runAction({ root, ...inputs }, { node })
@@ -113,6 +134,15 @@ describe.each(nodes)('dist/index.js under %s', (_label, node) => {
     const r = runAction({ root: '', force: 'true', docker: 'off' }, { node, workspace: root })
     expect(r.status).toBe(1)
     expect(r.stdout).toMatch(/::error::root is empty/)
+    expect(snapshot(root)).toEqual(before)
+  })
+
+  test('a config file cannot switch off confirmation', () => {
+    makeTree(root, { '.safe-purge.yml': 'force: true\ndocker: off\n' })
+    const before = snapshot(root)
+    const r = runAction({ root }, { node, workspace: root })
+    expect(r.status).toBe(1)
+    expect(r.stdout).toMatch(/::error::config file \.safe-purge\.yml: force cannot be set in the config file/)
     expect(snapshot(root)).toEqual(before)
   })
 

@@ -1,6 +1,8 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import { summaryHtml, escapeHtml, cell, MAX_ROWS } from '../src/summary-html.js'
+import type { Report } from '../src/report.js'
+import { outputsOf } from '../src/summary.js'
 import { formatBytes, showPath, resultLines } from '../src/report.js'
 import { purge } from './helpers/engine.js'
 import { MT5_TREE, makeTree, removeDir, tempDir } from './helpers/tree.js'
@@ -53,5 +55,63 @@ describe('the job summary of a real run', () => {
     expect((html.match(/<tr>/g) ?? []).length).toBeLessThan(4 * (MAX_ROWS + 1))
     expect(Buffer.byteLength(html)).toBeLessThan(200 * 1024)
     expect(report.targets.find((t) => t.path === 'logs')?.keptTotal).toBe(1500)
+  })
+
+  test('huge lists of hostile names: the verdict stays, tables are cut between rows, the HTML stays well-formed and small', async () => {
+    const report = await purge(root, { 'dry-run': true })
+    const name = (i: number): string => `logs/${'&<"'.repeat(120)}\n${i}`
+    const big: Report = {
+      ...report,
+      ok: false,
+      failures: Array.from({ length: 500 }, (_, i) => `deletion error at ${name(i)}`),
+      targets: Array.from({ length: 400 }, (_, i) => ({ ...report.targets[0], path: name(i), result: 'refused', reason: name(i), kept: [{ path: name(i), reason: 'protected' }], keptTotal: 3 })),
+      errors: Array.from({ length: 400 }, (_, i) => ({ path: name(i), code: 'EACCES', message: name(i), hint: name(i) })),
+      verification: { ...report.verification, ok: false, missing: Array.from({ length: 400 }, (_, i) => name(i)) }
+    }
+    const html = summaryHtml(big)
+    expect(Buffer.byteLength(html)).toBeLessThan(512 * 1024)
+    expect(html).toContain('<h3>Verification</h3>')
+    expect(html).toContain('❌ 400 missing')
+    expect(html.indexOf('<h3>Verification</h3>')).toBeLessThan(html.indexOf('<h3>Targets</h3>'))
+    expect((html.match(/<table>/g) ?? []).length).toBe((html.match(/<\/table>/g) ?? []).length)
+    expect((html.match(/<ul>/g) ?? []).length).toBe((html.match(/<\/ul>/g) ?? []).length)
+    expect(html.replace(/<\/?[a-z0-9]+>/g, '').replace(/&#\d+;/g, '')).not.toMatch(/[&<>"]/)
+    // Cut lists say how many were left out: failures, targets, kept (counting keptTotal), errors, problems.
+    const more = [...html.matchAll(/… (\d+) more not shown \(see the JSON report\)/g)].map((m) => Number(m[1]))
+    expect(more.length).toBe(5)
+    expect(Math.max(...more)).toBeGreaterThan(1200 - MAX_ROWS)
+  })
+})
+
+describe('step outputs', () => {
+  let root: string
+  beforeEach(() => {
+    root = path.join(tempDir(), 'env')
+    fs.mkdirSync(root)
+    makeTree(root, MT5_TREE)
+  })
+  afterEach(() => removeDir(path.dirname(root)))
+
+  const volumes = [
+    { name: 'env_redis_data', key: 'redis_data', action: 'remove', reason: '' },
+    { name: 'env_postgres_data', key: 'postgres_data', action: 'keep', reason: 'protected-volumes' }
+  ]
+
+  test('a dry run describes what a real run would remove, volumes included', async () => {
+    const report = await purge(root, { 'dry-run': true })
+    const out = outputsOf({ ...report, docker: { ...report.docker, used: true, volumes, removedVolumes: [] } })
+    expect(out['removed-volumes']).toBe('["env_redis_data"]')
+    expect(JSON.parse(out.deleted)).toEqual(report.deleted)
+    expect(out['deleted-files']).toBe(String(report.totals.files))
+    expect(Number(out['deleted-files'])).toBeGreaterThan(0)
+    expect(fs.existsSync(path.join(root, 'logs'))).toBe(true)
+  })
+
+  test('a real run names the volumes it removed, not the ones it meant to', async () => {
+    const report = await purge(root)
+    const out = outputsOf({ ...report, docker: { ...report.docker, used: true, volumes, removedVolumes: [] } })
+    expect(out['removed-volumes']).toBe('[]')
+    expect(out.verified).toBe('true')
+    expect(outputsOf({ ...report, docker: { ...report.docker, used: true, volumes, removedVolumes: ['env_redis_data'] } })['removed-volumes']).toBe('["env_redis_data"]')
   })
 })

@@ -1,7 +1,8 @@
 /**
  * `.safe-purge.yml` (or the file named by `config`) in the root -> partial options.
  * Same keys as the action's inputs. YAML 1.2 core schema, so `yes`/`on` are strings, not booleans.
- * Unknown keys and wrongly typed values are errors that name the key.
+ * Unknown keys and wrongly typed values are errors that name the key. `force` and `confirm` are
+ * refused: confirmation comes from whoever starts the run, never from a file in the repository.
  */
 import fs from 'node:fs'
 import path from 'node:path'
@@ -49,6 +50,10 @@ export async function parseConfig(text: string, file: string): Promise<PartialOp
   }
   const out: Record<string, unknown> = {}
   for (const [key, value] of Object.entries(doc as Record<string, unknown>)) {
+    if (key === 'force' || key === 'confirm') {
+      // A file committed to the repository must not switch off the confirmation that guards a purge.
+      throw fail('ERR_CONFIG_KEY', `config file ${file}: ${key} cannot be set in the config file (a committed file must not skip confirmation); set it on the run instead (the action's ${key} input, or the CLI's --force)`)
+    }
     if (!Object.hasOwn(OPTION_KINDS, key)) {
       const hint = key === 'root' || key === 'config' ? `${key} cannot be set in the config file (it locates the file)` : `known keys: ${Object.keys(OPTION_KINDS).join(', ')}`
       throw fail('ERR_CONFIG_KEY', `config file ${file}: unknown key ${JSON.stringify(key)}; ${hint}`)

@@ -18,13 +18,21 @@ export function writeReportFile(report: Report, dir: string): string {
   return file
 }
 
+/** The step outputs. In a dry run they describe what a real run would remove. */
+export function outputsOf(report: Report): Record<string, string> {
+  const volumes = report.dryRun ? report.docker.volumes.filter((v) => v.action === 'remove').map((v) => v.name) : report.docker.removedVolumes
+  return {
+    verified: String(report.verified),
+    deleted: JSON.stringify(report.deleted),
+    'deleted-files': String(report.totals.files),
+    'freed-bytes': String(report.totals.bytes),
+    'removed-volumes': JSON.stringify(volumes)
+  }
+}
+
 export async function publish(report: Report, env: NodeJS.ProcessEnv): Promise<void> {
   const file = writeReportFile(report, env.RUNNER_TEMP || os.tmpdir())
-  core.setOutput('verified', String(report.verified))
-  core.setOutput('deleted', JSON.stringify(report.deleted))
-  core.setOutput('deleted-files', String(report.totals.files))
-  core.setOutput('freed-bytes', String(report.totals.bytes))
-  core.setOutput('removed-volumes', JSON.stringify(report.docker.removedVolumes))
+  for (const [name, value] of Object.entries(outputsOf(report))) core.setOutput(name, value)
   core.setOutput('report', file)
   core.info(`report: ${file}`)
   if (env.GITHUB_STEP_SUMMARY) await core.summary.addRaw(summaryHtml(report)).write()
