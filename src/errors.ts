@@ -11,14 +11,34 @@ export function errorMessage(err: unknown): string {
   return err instanceof Error ? err.message : String(err)
 }
 
-/** What an operator can do about a filesystem error code (the seed's "Error Recovery"). */
+/**
+ * A path as one shell word an operator can paste: never expanded ($(), backticks, globs), never read
+ * as an option (a leading dash gets ./), control characters spelled out in bash's $'...' form.
+ */
+export function shellWord(path: string): string {
+  const s = path.startsWith('-') ? `./${path}` : path
+  if (/^[\w./@%+=:,-]+$/.test(s)) return s
+  // eslint-disable-next-line no-control-regex
+  if (!/[\x00-\x1f\x7f-\x9f]/.test(s)) return `'${s.replace(/'/g, `'\\''`)}'`
+  // eslint-disable-next-line no-control-regex
+  const escaped = s.replace(/[\\'\x00-\x1f\x7f-\x9f]/g, (c) => {
+    if (c === '\\' || c === "'") return `\\${c}`
+    if (c === '\n') return '\\n'
+    if (c === '\t') return '\\t'
+    const n = c.charCodeAt(0)
+    return n < 0x80 ? `\\x${n.toString(16).padStart(2, '0')}` : `\\u${n.toString(16).padStart(4, '0')}`
+  })
+  return `$'${escaped}'`
+}
+
+/** What an operator can do about a filesystem error code (the seed's "Error Recovery"); paths are root-relative. */
 export function recoveryHint(code: string, path: string): string {
-  const p = JSON.stringify(path)
-  const dir = JSON.stringify(path.includes('/') ? path.slice(0, path.lastIndexOf('/')) : '.')
+  const p = shellWord(path)
+  const dir = shellWord(path.includes('/') ? path.slice(0, path.lastIndexOf('/')) : '.')
   switch (code) {
     case 'EACCES':
     case 'EPERM':
-      return `check ownership and permissions of the entry and its directory (ls -ld ${dir} ${p}; lsattr -d ${p} for the immutable flag), then rerun as the owner or with sudo`
+      return `check ownership and permissions of the entry and its directory (ls -ld ${dir} ${p}; lsattr -d ${p} for the immutable flag), then rerun as the owner or with sudo (paths are relative to the root)`
     case 'EBUSY':
       return `something is using ${p} (a mount or an open handle): stop it (docker compose down, umount) and rerun`
     case 'EROFS':

@@ -127,7 +127,7 @@ export function buildReport(x: ReportInput): Report {
   }
   for (const t of targets) {
     if (t.result === 'refused' && !errors.some((e) => e.path === t.path)) {
-      errors.push({ path: t.path, code: 'EREFUSED', message: `refused: ${t.reason}`, hint: `check ${JSON.stringify(t.path)} with ls -la: safe-purge never follows a link out of a target` })
+      errors.push({ path: t.path, code: 'EREFUSED', message: `refused: ${t.reason}`, hint: recoveryHint('EREFUSED', t.path) })
     }
   }
   const v = x.verification
@@ -139,7 +139,7 @@ export function buildReport(x: ReportInput): Report {
   }
   if (errors.length > 0) {
     const what = dry ? 'entr(ies) a real run could not delete' : 'deletion error(s)'
-    failures.push(`${errors.length} ${what}; first: ${showPath(errors[0].path)}: ${errors[0].message}`)
+    failures.push(`${errors.length} ${what}; first: ${showPath(errors[0].path)}: ${showPath(errors[0].message)}`)
   }
   if (v.leftovers.length > 0) failures.push(`verification failed: ${v.leftovers.length} target(s) still hold deletable entries (first: ${showPath(v.leftovers[0].path)})`)
   for (const e of x.docker.errors) failures.push(`docker: ${e}`)
@@ -246,7 +246,7 @@ export function resultLines(r: Report): string[] {
     out.push(`docker (${r.docker.compose}): project ${r.docker.project}, containers ${r.docker.containers.length ? r.docker.containers.join(', ') : 'none'}${r.dryRun ? ' would be stopped' : r.docker.stopped ? ' stopped' : ''}`)
     for (const v of r.docker.volumes) out.push(`  volume ${v.name}: ${v.action === 'remove' ? (r.dryRun ? 'would be removed' : r.docker.removedVolumes.includes(v.name) ? 'removed' : 'NOT removed') : `kept (${v.reason})`}`)
   }
-  for (const e of r.errors) out.push(`error: ${showPath(e.path)}: ${e.message}\n  recovery: ${showPath(e.hint)}`)
+  for (const e of r.errors) out.push(`error: ${showPath(e.path)}: ${showPath(e.message)}\n  recovery: ${showPath(e.hint)}`)
   const v = r.verification
   out.push(
     v.ok
