@@ -1,3 +1,4 @@
+import { CLI_NAMES } from '../src/option-names.js'
 import { BUILTIN_PROTECTED, createPolicy, validateTargets } from '../src/policy.js'
 
 describe('policy: protected patterns match whole segments at any depth', () => {
@@ -140,5 +141,15 @@ describe('validateTargets', () => {
       expect(msg).toContain('"../x"')
       expect(msg).toMatch(/inside root/)
     }
+  })
+})
+
+describe('errors name the option the way the person sets it', () => {
+  test('the action names its inputs, the CLI its flags', () => {
+    const policy = createPolicy([])
+    expect(() => validateTargets(['models'], policy)).toThrow(/^ephemeral entry "models" is protected: remove it from ephemeral /)
+    expect(() => validateTargets(['models'], policy, CLI_NAMES)).toThrow(/^--ephemeral entry "models" is protected: remove it from --ephemeral /)
+    expect(() => createPolicy([' '], [], CLI_NAMES)).toThrow(/^--protect pattern #1 is empty: remove the blank entry from --protect$/)
+    expect(() => createPolicy([' '])).toThrow(/^protected pattern #1 is empty: remove the blank entry from protected$/)
   })
 })

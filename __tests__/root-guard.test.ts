@@ -1,6 +1,7 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import { guardRoot } from '../src/root-guard.js'
+import { CLI_NAMES } from '../src/option-names.js'
 import { removeDir, tempDir } from './helpers/tree.js'
 
 describe('root guard compares device+inode, not strings', () => {
@@ -55,5 +56,11 @@ describe('root guard compares device+inode, not strings', () => {
         expect((err as Error).message).toMatch(/root/)
       }
     }
+  })
+
+  test('the refusal names the fix as the person sets it: the input for the action, the flag for the CLI', () => {
+    expect(() => guardRoot('/', genv())).toThrow(/; set root to the environment directory$/)
+    expect(() => guardRoot('/', genv(), CLI_NAMES)).toThrow(/; set --root to the environment directory$/)
+    expect(() => guardRoot(path.join(base, 'nope'), genv(), CLI_NAMES)).toThrow(/set --root to an existing directory$/)
   })
 })

@@ -7,6 +7,7 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import { fail, errorMessage } from './errors.js'
+import { ACTION_NAMES, type OptionNames } from './option-names.js'
 import { loadYaml, parseYaml } from './yaml.js'
 import { OPTION_KINDS, parseDockerMode, parseOption, parseSeconds, type OptionKey, type PartialOptions } from './settings.js'
 
@@ -19,11 +20,11 @@ export interface LoadedConfig {
 }
 
 /** `requested` is the `config` input ('' for the default file, which may be absent). */
-export async function loadConfig(root: string, requested: string): Promise<LoadedConfig> {
+export async function loadConfig(root: string, requested: string, names: OptionNames = ACTION_NAMES): Promise<LoadedConfig> {
   const explicit = requested.trim() !== ''
   const rel = explicit ? requested.trim() : DEFAULT_CONFIG_FILE
   if (path.isAbsolute(rel) || rel.split('/').includes('..')) {
-    throw fail('ERR_CONFIG_PATH', `config ${JSON.stringify(rel)} must be a path inside root, relative to it (e.g. ${DEFAULT_CONFIG_FILE})`)
+    throw fail('ERR_CONFIG_PATH', `${names('config')} ${JSON.stringify(rel)} must be a path inside root, relative to it (e.g. ${DEFAULT_CONFIG_FILE})`)
   }
   let text: string
   try {
@@ -31,7 +32,7 @@ export async function loadConfig(root: string, requested: string): Promise<Loade
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code
     if (code === 'ENOENT' && !explicit) return { file: null, options: {} }
-    throw fail('ERR_CONFIG_READ', `config file ${JSON.stringify(rel)} cannot be read (${code ?? errorMessage(err)}): fix the config input or create the file`)
+    throw fail('ERR_CONFIG_READ', `config file ${JSON.stringify(rel)} cannot be read (${code ?? errorMessage(err)}): fix ${names('config')} or create the file`)
   }
   return { file: path.posix.normalize(rel).replace(/^\.\//, ''), options: await parseConfig(text, rel) }
 }
@@ -52,7 +53,7 @@ export async function parseConfig(text: string, file: string): Promise<PartialOp
   for (const [key, value] of Object.entries(doc as Record<string, unknown>)) {
     if (key === 'force' || key === 'confirm') {
       // A file committed to the repository must not switch off the confirmation that guards a purge.
-      throw fail('ERR_CONFIG_KEY', `config file ${file}: ${key} cannot be set in the config file (a committed file must not skip confirmation); set it on the run instead (the action's ${key} input, or the CLI's --force)`)
+      throw fail('ERR_CONFIG_KEY', `config file ${file}: ${key} cannot be set in the config file (a committed file must not skip confirmation); set it where the run starts (the action's ${key} input, or the CLI's --force)`)
     }
     if (!Object.hasOwn(OPTION_KINDS, key)) {
       const hint = key === 'root' || key === 'config' ? `${key} cannot be set in the config file (it locates the file)` : `known keys: ${Object.keys(OPTION_KINDS).join(', ')}`

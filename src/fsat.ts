@@ -35,9 +35,13 @@ function nameBytes(name: Name): Buffer {
   return typeof name === 'string' ? Buffer.from(name) : name
 }
 
+const PROC_SUPER_MAGIC = 0x9fa0
+
+/** /proc/self/fd on a real procfs: a directory of that name on another filesystem could redirect every unlink. */
 function procAvailable(): boolean {
   try {
-    return fs.statSync('/proc/self/fd').isDirectory()
+    if (!fs.statSync('/proc/self/fd').isDirectory()) return false
+    return process.platform !== 'linux' || fs.statfsSync('/proc/self/fd').type === PROC_SUPER_MAGIC
   } catch {
     return false
   }

@@ -6,6 +6,7 @@
  */
 import ignore, { type Ignore } from 'ignore'
 import { fail } from './errors.js'
+import { ACTION_NAMES, type OptionNames } from './option-names.js'
 
 export const BUILTIN_PROTECTED: readonly string[] = [
   'models',
@@ -56,8 +57,8 @@ function isLiteralName(p: string): boolean {
 }
 
 /** `exact` are root-relative files in use by this run (compose files, the config file). */
-export function createPolicy(extra: readonly string[], exact: readonly string[] = []): Policy {
-  const cleanExtra = extra.map((p, i) => checkPattern(p, i))
+export function createPolicy(extra: readonly string[], exact: readonly string[] = [], names: OptionNames = ACTION_NAMES): Policy {
+  const cleanExtra = extra.map((p, i) => checkPattern(p, i, names('protected')))
   const exactSet = new Set(exact)
   // Last segments of the exact paths: most entries are ruled out without hashing their whole path.
   const exactNames = new Set(exact.map((p) => p.slice(p.lastIndexOf('/') + 1)))
@@ -119,12 +120,12 @@ function joinRel(dirRel: string, name: string): string {
   return dirRel === '' ? name : `${dirRel}/${name}`
 }
 
-function checkPattern(pattern: string, index: number): string {
+function checkPattern(pattern: string, index: number, opt: string): string {
   if (typeof pattern !== 'string' || pattern.includes('\0')) {
-    throw fail('ERR_BAD_PATTERN', `protected pattern #${index + 1} is not a valid pattern: remove it from protected`)
+    throw fail('ERR_BAD_PATTERN', `${opt} pattern #${index + 1} is not a valid pattern: remove it from ${opt}`)
   }
   const p = pattern.trim()
-  if (p === '') throw fail('ERR_BAD_PATTERN', `protected pattern #${index + 1} is empty: remove the blank entry from protected`)
+  if (p === '') throw fail('ERR_BAD_PATTERN', `${opt} pattern #${index + 1} is empty: remove the blank entry from ${opt}`)
   return p
 }
 
@@ -133,17 +134,18 @@ function checkPattern(pattern: string, index: number): string {
  * root-relative path (a leading `./` and trailing `/` are tolerated), not protected, not the root.
  * Entries nested in another entry are dropped (the outer one covers them).
  */
-export function validateTargets(entries: readonly string[], policy: Policy): string[] {
+export function validateTargets(entries: readonly string[], policy: Policy, names: OptionNames = ACTION_NAMES): string[] {
+  const opt = names('ephemeral')
   if (entries.length === 0) {
-    throw fail('ERR_NO_TARGETS', 'ephemeral is empty: list at least one root-relative path to purge (e.g. logs)')
+    throw fail('ERR_NO_TARGETS', `${opt} is empty: list at least one root-relative path to purge (e.g. logs)`)
   }
-  const normalized = entries.map((e) => normalizeTarget(e, policy))
+  const normalized = entries.map((e) => normalizeTarget(e, policy, opt))
   const unique = [...new Set(normalized)].sort()
   const targets = unique.filter((t) => !unique.some((o) => o !== t && t.startsWith(`${o}/`)))
   for (const t of targets) {
     const inside = anchoredProtected(policy).find((p) => p.startsWith(`${t}/`))
     if (inside !== undefined) {
-      throw fail('ERR_TARGET_CONTAINS_PROTECTED', `ephemeral entry ${JSON.stringify(t)} contains the protected path ${JSON.stringify(inside)}: list the subpaths to purge instead (e.g. ${t}/<subdir>)`)
+      throw fail('ERR_TARGET_CONTAINS_PROTECTED', `${opt} entry ${JSON.stringify(t)} contains the protected path ${JSON.stringify(inside)}: list the subpaths to purge instead (e.g. ${t}/<subdir>)`)
     }
   }
   return targets
@@ -170,13 +172,13 @@ function anchoredProtected(policy: Policy): string[] {
   return out
 }
 
-function normalizeTarget(entry: string, policy: Policy): string {
+function normalizeTarget(entry: string, policy: Policy, opt: string): string {
   const shown = JSON.stringify(entry)
-  const bad = (why: string): Error => fail('ERR_BAD_TARGET', `ephemeral entry ${shown} ${why}`)
+  const bad = (why: string): Error => fail('ERR_BAD_TARGET', `${opt} entry ${shown} ${why}`)
   if (typeof entry !== 'string') throw bad('is not a string: list root-relative paths such as logs')
-  if (entry.includes('\0')) throw bad('contains a NUL byte: remove it from ephemeral')
+  if (entry.includes('\0')) throw bad(`contains a NUL byte: remove it from ${opt}`)
   const trimmed = entry.trim()
-  if (trimmed === '') throw bad('is empty: remove the blank entry from ephemeral')
+  if (trimmed === '') throw bad(`is empty: remove the blank entry from ${opt}`)
   if (trimmed.startsWith('/')) throw bad('is absolute: give it relative to root (e.g. logs, not /app/logs)')
   if (trimmed.startsWith('~')) throw bad('starts with ~, which is not expanded: give it relative to root')
   const rel = trimmed.replace(/^(\.\/)+/, '').replace(/\/+$/, '')
@@ -184,9 +186,9 @@ function normalizeTarget(entry: string, policy: Policy): string {
   const segments = rel.split('/')
   if (segments.includes('..')) throw bad('contains "..": targets must stay inside root')
   if (segments.some((s) => s === '' || s === '.')) throw bad('is not a plain path (empty or "." segment): write it like data/redis')
-  if (rel === LOCK_FILE || rel.startsWith(`${LOCK_FILE}.`)) throw bad("is safe-purge's own lock file: remove it from ephemeral")
+  if (rel === LOCK_FILE || rel.startsWith(`${LOCK_FILE}.`)) throw bad(`is safe-purge's own lock file: remove it from ${opt}`)
   if (policy.isProtected(rel, true) || policy.isProtected(rel, false)) {
-    throw fail('ERR_TARGET_PROTECTED', `ephemeral entry ${shown} is protected: remove it from ephemeral (protected paths are never purged)`)
+    throw fail('ERR_TARGET_PROTECTED', `${opt} entry ${shown} is protected: remove it from ${opt} (protected paths are never purged)`)
   }
   return rel
 }

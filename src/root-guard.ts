@@ -7,6 +7,7 @@ import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { fail } from './errors.js'
+import { ACTION_NAMES, type OptionNames } from './option-names.js'
 import { Anchor, sameNode, type NodeId } from './fsat.js'
 
 export const SYSTEM_DIRS: readonly string[] = [
@@ -45,10 +46,11 @@ function nodeOf(p: string): NodeId | null {
   }
 }
 
-export function guardRoot(input: string, genv: GuardEnv): RootInfo {
-  if (input.includes('\0')) throw fail('ERR_ROOT_INVALID', 'root contains a NUL byte: set root to the environment directory')
+export function guardRoot(input: string, genv: GuardEnv, names: OptionNames = ACTION_NAMES): RootInfo {
+  const fix = `set ${names('root')} to the environment directory`
+  if (input.includes('\0')) throw fail('ERR_ROOT_INVALID', `root contains a NUL byte: ${fix}`)
   if (input.trim() === '') {
-    throw fail('ERR_ROOT_EMPTY', 'root is empty: set root to the environment directory (it is never guessed from the current directory)')
+    throw fail('ERR_ROOT_EMPTY', `root is empty: ${fix} (it is never guessed from the current directory)`)
   }
   const abs = path.resolve(genv.cwd, input)
   let real: string
@@ -56,16 +58,16 @@ export function guardRoot(input: string, genv: GuardEnv): RootInfo {
     real = fs.realpathSync(abs)
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code
-    throw fail('ERR_ROOT_MISSING', `root ${JSON.stringify(input)} does not exist (${code}): set root to an existing directory`)
+    throw fail('ERR_ROOT_MISSING', `root ${JSON.stringify(input)} does not exist (${code}): set ${names('root')} to an existing directory`)
   }
   const st = fs.statSync(real)
-  if (!st.isDirectory()) throw fail('ERR_ROOT_NOT_DIR', `root ${JSON.stringify(input)} is not a directory: set root to the environment directory`)
+  if (!st.isDirectory()) throw fail('ERR_ROOT_NOT_DIR', `root ${JSON.stringify(input)} is not a directory: ${fix}`)
   const me: NodeId = { dev: st.dev, ino: st.ino }
 
   for (const sys of SYSTEM_DIRS) {
     const n = nodeOf(sys)
     if (n && sameNode(n, me)) {
-      throw fail('ERR_ROOT_IS_SYSTEM', `refusing root ${JSON.stringify(input)}: it is the system directory ${sys}; set root to the environment directory`)
+      throw fail('ERR_ROOT_IS_SYSTEM', `refusing root ${JSON.stringify(input)}: it is the system directory ${sys}; ${fix}`)
     }
   }
   for (const home of genv.homes) {
@@ -73,7 +75,7 @@ export function guardRoot(input: string, genv: GuardEnv): RootInfo {
     for (let p = path.resolve(home); ; p = path.dirname(p)) {
       const n = nodeOf(p)
       if (n && sameNode(n, me)) {
-        throw fail('ERR_ROOT_IS_HOME', `refusing root ${JSON.stringify(input)}: it is or contains the home directory ${home}; set root to the environment directory`)
+        throw fail('ERR_ROOT_IS_HOME', `refusing root ${JSON.stringify(input)}: it is or contains the home directory ${home}; ${fix}`)
       }
       if (p === path.dirname(p)) break
     }

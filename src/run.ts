@@ -17,6 +17,7 @@ import { runCommand, type Runner } from './exec.js'
 import { loadYaml } from './yaml.js'
 import { acquireLock } from './lock.js'
 import type { Settings } from './settings.js'
+import { ACTION_NAMES, type OptionNames } from './option-names.js'
 
 export interface Logger {
   info(line: string): void
@@ -41,6 +42,8 @@ export interface RunDeps {
   signal?: AbortSignal
   /** True when the confirmer shows the plan's counts to a person (the tree is then counted first). */
   confirmReadsPlan?: boolean
+  /** How errors name the options (the action's inputs by default, the CLI's flags). */
+  names?: OptionNames
   /** Progress of the purge (files and bytes removed so far), throttled. */
   onProgress?: (p: Progress) => void
 }
@@ -64,11 +67,12 @@ export async function prepare(settings: Settings, deps: RunDeps): Promise<Prepar
   if (procRequiredButMissing()) {
     throw fail('ERR_PLATFORM', 'this Linux has no /proc/self/fd, which safe-purge needs to delete anchored to opened directories: mount /proc')
   }
-  const root = guardRoot(settings.root, deps.guardEnv ?? defaultGuardEnv(deps.env))
+  const names = deps.names ?? ACTION_NAMES
+  const root = guardRoot(settings.root, deps.guardEnv ?? defaultGuardEnv(deps.env), names)
   const composeFiles = settings.docker === 'off' && settings.composeFiles.length === 0 ? [] : findComposeFiles(root.path, settings.composeFiles)
   const exact = [...composeFiles, ...(settings.configFile ? [settings.configFile] : [])]
-  const policy = createPolicy(settings.protected, exact)
-  const targets = validateTargets(settings.ephemeral, policy)
+  const policy = createPolicy(settings.protected, exact, names)
+  const targets = validateTargets(settings.ephemeral, policy, names)
   if (composeFiles.length > 0) await loadYaml()
   const project = composeFiles.length > 0 || settings.composeProject ? projectName(root.path, composeFiles, settings.composeProject, deps.env) : ''
   const compose = new Compose(
@@ -104,9 +108,10 @@ export async function run(settings: Settings, deps: RunDeps): Promise<Report> {
 
   const rootDir = openRoot(root)
   try {
-    const warnings = preflight(rootDir)
-    for (const w of warnings) log.warning(w)
+    const warnings: string[] = []
     const plan = await phase('Plan', async () => {
+      warnings.push(...preflight(rootDir))
+      for (const w of warnings) log.warning(w)
       // Counted up front only when someone reads the plan before anything happens (dry run, a prompt).
       const p = await scanTargets(rootDir, root.path, targets, policy, settings.dryRun || deps.confirmReadsPlan === true)
       for (const line of planLines(previewTargets(p, true))) log.info(line)
@@ -120,7 +125,11 @@ export async function run(settings: Settings, deps: RunDeps): Promise<Report> {
         log.warning(msg)
         warnings.push(msg)
       }
-      if (settings.full && settings.docker !== 'off') warnings.push('full was requested but no volumes were removed (docker skipped)')
+      if (settings.full && settings.docker !== 'off') {
+        const full = `full was requested but no volumes ${settings.dryRun ? 'would be' : 'were'} removed (docker skipped)`
+        log.warning(full)
+        warnings.push(full)
+      }
     }
 
     if (!settings.dryRun) {
@@ -133,10 +142,10 @@ export async function run(settings: Settings, deps: RunDeps): Promise<Report> {
       const failures: string[] = []
       const cancelled = (): boolean => deps.signal?.aborted === true
       let dockerActed = false
-      if (!settings.dryRun && !cancelled()) {
+      if (!settings.dryRun && docker.active && !cancelled()) {
         try {
           await phase('Docker: stop the stack', async () => {
-            dockerActed = docker.active
+            dockerActed = true
             await compose.stop(docker)
             await compose.removeVolumes(docker)
           })
