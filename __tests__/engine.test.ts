@@ -84,6 +84,34 @@ describe('a real purge of the MT5-like environment', () => {
     expect(report.verified).toBe(true)
   })
 
+  test('the seed bugs: a root under /models/ or /src/ purges normally; data/resources is not src', async () => {
+    // The seed matched substrings of absolute paths: under such a root it kept (or deleted) the wrong things.
+    const base = path.dirname(root)
+    const deep = path.join(base, 'srv', 'models', 'src', 'mt5-env')
+    fs.mkdirSync(path.dirname(deep), { recursive: true })
+    fs.renameSync(root, deep)
+    root = deep
+    makeTree(root, { 'data/resources/src.csv': 'keep', 'logs/models_backup.log': 'goes' })
+    const before = snapshot(root)
+    const report = await purge(root)
+    expect(survivors(before, snapshot(root), isKept)).toEqual([])
+    expect(report.deleted).toEqual(['.docker-compose-state', 'data/redis', 'data/temp', 'logs'])
+    expect(exists(path.join(root, 'logs'))).toBe(false)
+    expect(fs.readFileSync(path.join(root, 'data/resources/src.csv'), 'utf8')).toBe('keep')
+    expect(report.verified).toBe(true)
+    root = path.join(base, 'mt5-env') // afterEach removes root's parent: the temp dir
+  })
+
+  test('a dry run shows the directories kept because they lead to protected entries', async () => {
+    makeTree(root, { 'logs/deep/a/.env': 'S=1', 'logs/deep/b/x.log': 'x' })
+    const dry = await purge(root, { 'dry-run': true, force: false })
+    const logs = dry.targets.find((t) => t.path === 'logs')
+    expect(logs).toMatchObject({ result: 'would-purge-kept', keptTotal: 1, keptDirs: 3 }) // logs, logs/deep, logs/deep/a
+    const real = await purge(root)
+    expect(real.targets.find((t) => t.path === 'logs')).toMatchObject({ result: 'purged-kept', keptTotal: 1, keptDirs: 3 })
+    expect(fs.readFileSync(path.join(root, 'logs/deep/a/.env'), 'utf8')).toBe('S=1')
+  })
+
   test('missing targets are reported, not errors', async () => {
     removeDir(path.join(root, 'data/temp'))
     const report = await purge(root)

@@ -28,6 +28,8 @@ export interface TargetOutcome extends Tally {
   reason?: string
   kept: KeptEntry[]
   keptTotal: number
+  /** Directories that stayed because something inside them stayed (the target itself included). */
+  keptDirs: number
   errors: DeleteError[]
 }
 
@@ -144,7 +146,7 @@ async function executeTarget(
   pace: UnlinkPace,
   tick: (o: TargetOutcome) => void
 ): Promise<TargetOutcome> {
-  const out: TargetOutcome = { path: planned.path, result: 'missing', ...emptyTally(), kept: [], keptTotal: 0, errors: [] }
+  const out: TargetOutcome = { path: planned.path, result: 'missing', ...emptyTally(), kept: [], keptTotal: 0, keptDirs: 0, errors: [] }
   if (planned.status === 'present' && pacer.stopped) {
     out.result = 'cancelled'
     return out
@@ -212,6 +214,7 @@ async function executeTarget(
         return stays
       },
       async leaveDir(e, stays) {
+        if (stays) out.keptDirs++
         return stays || !(await removeDir(e))
       },
       error(path, err) {

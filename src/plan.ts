@@ -36,6 +36,8 @@ export interface TargetPlan extends Tally {
   ino?: number
   kept: KeptEntry[]
   keptTotal: number
+  /** Directories that stay because they lead to kept entries (the target itself included). */
+  keptDirs: number
   /** False when only the target itself was looked at (its counts are zero, not measured). */
   counted: boolean
   /** Entries that could not be read while scanning (they will stay). */
@@ -87,7 +89,7 @@ export async function scanTargets(rootDir: Anchor, root: string, targets: readon
 }
 
 export async function scanTarget(rootDir: Anchor, rel: string, policy: Policy, pacer = new Pacer(), count = true): Promise<TargetPlan> {
-  const plan: TargetPlan = { path: rel, status: 'missing', counted: count, ...emptyTally(), kept: [], keptTotal: 0, unreadable: [] }
+  const plan: TargetPlan = { path: rel, status: 'missing', counted: count, ...emptyTally(), kept: [], keptTotal: 0, keptDirs: 0, unreadable: [] }
   const found = lookupTarget(rootDir, rel)
   if (!found.found) {
     plan.status = found.missing ? 'missing' : 'refused'
@@ -124,7 +126,8 @@ export async function scanTarget(rootDir: Anchor, rel: string, policy: Policy, p
       return false
     },
     leaveDir(_e, stays) {
-      if (!stays) plan.dirs++
+      if (stays) plan.keptDirs++
+      else plan.dirs++
       return stays
     },
     error(path, err) {

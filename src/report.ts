@@ -32,6 +32,8 @@ export interface ReportTarget extends Tally {
   reason?: string
   kept: KeptEntry[]
   keptTotal: number
+  /** Directories kept because they lead to kept entries (the target itself included). */
+  keptDirs: number
   /** False in a forced run's plan: the target was found, the purge counts it. */
   counted?: boolean
 }
@@ -108,7 +110,7 @@ export function previewTargets(plan: Plan, dryRun: boolean): ReportTarget[] {
       : 'would-purge'
     // A real run that stopped before the purge removed nothing: its rows count nothing.
     const counts = dryRun ? { files: p.files, bytes: p.bytes, dirs: p.dirs, others: p.others } : { files: 0, bytes: 0, dirs: 0, others: 0 }
-    return { path: p.path, result, reason: p.reason, ...counts, kept: p.kept, keptTotal: p.keptTotal, ...(p.counted ? {} : { counted: false }) }
+    return { path: p.path, result, reason: p.reason, ...counts, kept: p.kept, keptTotal: p.keptTotal, keptDirs: dryRun ? p.keptDirs : 0, ...(p.counted ? {} : { counted: false }) }
   })
 }
 
@@ -118,7 +120,7 @@ export function buildReport(x: ReportInput): Report {
   const targets: ReportTarget[] = preview.map((p, i) => {
     const o = x.outcome?.targets[i]
     if (!o) return p
-    return { path: o.path, result: o.result, reason: o.reason, files: o.files, bytes: o.bytes, dirs: o.dirs, others: o.others, kept: o.kept, keptTotal: o.keptTotal }
+    return { path: o.path, result: o.result, reason: o.reason, files: o.files, bytes: o.bytes, dirs: o.dirs, others: o.others, kept: o.kept, keptTotal: o.keptTotal, keptDirs: o.keptDirs }
   })
   const errors: DeleteError[] = [...(x.outcome?.errors ?? [])]
   if (dry) {
@@ -231,7 +233,7 @@ export function planLines(targets: readonly ReportTarget[]): string[] {
       out.push(`${t.result.padEnd(16)} ${showPath(t.path)}${why}`)
       continue
     }
-    out.push(`${t.result.padEnd(16)} ${showPath(t.path)}: ${countLine(t)}${t.keptTotal ? `, keeps ${t.keptTotal} protected/mount entr${t.keptTotal === 1 ? 'y' : 'ies'}` : ''}${why}`)
+    out.push(`${t.result.padEnd(16)} ${showPath(t.path)}: ${countLine(t)}${t.keptTotal ? `, keeps ${t.keptTotal} protected/mount entr${t.keptTotal === 1 ? 'y' : 'ies'} and the ${t.keptDirs} dir(s) leading to them` : ''}${why}`)
     for (const k of t.kept.slice(0, 20)) out.push(`  keep ${showPath(k.path)} (${k.reason})`)
     if (t.kept.length > 20 || t.keptTotal > t.kept.length) out.push(`  ... and ${t.keptTotal - Math.min(t.kept.length, 20)} more kept`)
   }
