@@ -34,7 +34,9 @@ const node = process.env.BENCH_NODE ?? (() => {
     try {
       const real = fs.realpathSync(path.join(d, 'node'))
       if (!real.includes('/node_modules/')) return real
-    } catch {}
+    } catch {
+      // not in this PATH entry
+    }
   }
   return process.execPath
 })()
