@@ -10,6 +10,7 @@ import {
 } from '../src/compose-files.js'
 import { makeTree, removeDir, tempDir, type TreeSpec } from './helpers/tree.js'
 import { loadYaml } from '../src/yaml.js'
+import { CLI_NAMES } from '../src/option-names.js'
 
 // The engine loads the YAML parser before it reads compose files (src/yaml.ts).
 beforeAll(loadYaml)
@@ -123,7 +124,7 @@ describe('projectName: precedence input > COMPOSE_PROJECT_NAME > .env > name: > 
   const full: TreeSpec = { 'compose.yaml': named('FromFile'), '.env': 'COMPOSE_PROJECT_NAME=from_dotenv\n' }
 
   test.each<[string, TreeSpec, string[], string, NodeJS.ProcessEnv, string]>([
-    ['input wins over everything', full, ['compose.yaml'], 'Input.Name', { COMPOSE_PROJECT_NAME: 'fromenv' }, 'inputname'],
+    ['input wins over everything', full, ['compose.yaml'], 'input_name', { COMPOSE_PROJECT_NAME: 'fromenv' }, 'input_name'],
     ['env wins over .env and name:', full, ['compose.yaml'], '', { COMPOSE_PROJECT_NAME: 'FromEnv' }, 'fromenv'],
     ['.env wins over name:', full, ['compose.yaml'], '', {}, 'from_dotenv'],
     ['blank env is unset', full, ['compose.yaml'], '  ', { COMPOSE_PROJECT_NAME: ' ' }, 'from_dotenv'],
@@ -139,12 +140,49 @@ describe('projectName: precedence input > COMPOSE_PROJECT_NAME > .env > name: > 
     expect(projectName(root(spec, 'My.Env'), files, given, env)).toBe(expected)
   })
 
-  test('a name with no usable characters is ERR_COMPOSE_PROJECT', () => {
-    expect(codeOf(() => projectName(root({ 'compose.yaml': SERVICE }), ['compose.yaml'], '...', {}))).toBe('ERR_COMPOSE_PROJECT')
+  test('a derived name with no usable characters is ERR_COMPOSE_PROJECT', () => {
+    expect(codeOf(() => projectName(root({ 'compose.yaml': SERVICE }), ['compose.yaml'], '', { COMPOSE_PROJECT_NAME: '...' }))).toBe('ERR_COMPOSE_PROJECT')
   })
 
   test('an unparsable compose file is ERR_COMPOSE_PARSE when its name: is needed', () => {
     expect(codeOf(() => projectName(root({ 'compose.yaml': 'services: [\n' }), ['compose.yaml'], '', {}))).toBe('ERR_COMPOSE_PARSE')
+  })
+})
+
+describe('projectName: the compose-project input is used as given, or refused', () => {
+  const r = (): string => root({ 'compose.yaml': `name: fromfile\n${SERVICE}` }, 'My.Env')
+
+  test.each([['mt5'], ['mt5-trading_env'], ['9lives'], ['a'], ['x_-_y'], ['  padded  ']])('%j is valid', (given) => {
+    expect(projectName(r(), ['compose.yaml'], given, {})).toBe(given.trim())
+  })
+
+  // Normalizing these would name another project (MyApp -> myapp): the run would stop the wrong stack.
+  test.each([['MyApp'], ['my.app'], ['my app'], ['_leading'], ['-dash'], ['räksmörgås'], ['a/b'], ['...']])('%j is refused, naming compose-project', (given) => {
+    let err: unknown
+    try {
+      projectName(r(), ['compose.yaml'], given, { COMPOSE_PROJECT_NAME: 'fromenv' })
+    } catch (e) {
+      err = e
+    }
+    expect(err).toMatchObject({ code: 'ERR_COMPOSE_PROJECT' })
+    const msg = (err as Error).message
+    expect(msg).toContain(`compose-project ${JSON.stringify(given)} is not a valid Compose project name`)
+    expect(msg).toContain('set compose-project')
+    expect(msg).not.toContain('\n')
+  })
+
+  test('a derived name is still normalized (folder, COMPOSE_PROJECT_NAME, name:)', () => {
+    expect(projectName(root({ 'compose.yaml': SERVICE }, 'My.Env'), ['compose.yaml'], '', {})).toBe('myenv')
+    expect(projectName(r(), ['compose.yaml'], '', { COMPOSE_PROJECT_NAME: 'From.Env' })).toBe('fromenv')
+    expect(projectName(root({ 'compose.yaml': `name: From.File\n${SERVICE}` }), ['compose.yaml'], '', {})).toBe('fromfile')
+  })
+})
+
+describe('errors name the option as the CLI user sets it', () => {
+  test('--project-name and --compose-file', () => {
+    const r = root({ 'compose.yaml': SERVICE }, 'env')
+    expect(() => projectName(r, ['compose.yaml'], 'My.App', {}, CLI_NAMES)).toThrow(/^--project-name "My\.App" is not a valid Compose project name.*: set --project-name to /)
+    expect(() => findComposeFiles(r, ['nope.yml'], CLI_NAMES)).toThrow(/^--compose-file "nope\.yml" does not exist in root: fix --compose-file /)
   })
 })
 
@@ -170,22 +208,31 @@ describe('dotEnvProjectName: the .env syntax Compose accepts', () => {
   })
 })
 
-describe('externalVolumes: keys declared external and the real names they refer to', () => {
-  test.each<[string, string, string[], string[]]>([
-    ['none', 'volumes:\n  data: {}\n', [], []],
-    ['no volumes section', SERVICE, [], []],
-    ['external: true uses the key as the name', 'volumes:\n  shared:\n    external: true\n', ['shared'], ['shared']],
-    ['external: true with name:', 'volumes:\n  shared:\n    external: true\n    name: real_shared\n', ['shared'], ['real_shared']],
-    ['legacy external: {name: ...}', 'volumes:\n  old:\n    external:\n      name: legacy_name\n', ['old'], ['legacy_name']],
-    ['legacy external: {} without name', 'volumes:\n  old:\n    external: {}\n', ['old'], ['old']],
-    ['external: false is not external', 'volumes:\n  data:\n    external: false\n', [], []],
-    ['a null definition', 'volumes:\n  data:\n', [], []],
-    ['a non-external volume with a custom name', 'volumes:\n  data:\n    name: custom\n', [], []]
-  ])('%s', (_, text, keys, names) => {
+describe('externalVolumes: keys declared external, the real names they refer to, the name of every key', () => {
+  test.each<[string, string, string[], string[], [string, string | null][]]>([
+    ['none', 'volumes:\n  data: {}\n', [], [], [['data', null]]],
+    ['no volumes section', SERVICE, [], [], []],
+    ['external: true uses the key as the name', 'volumes:\n  shared:\n    external: true\n', ['shared'], ['shared'], [['shared', 'shared']]],
+    ['external: true with name:', 'volumes:\n  shared:\n    external: true\n    name: real_shared\n', ['shared'], ['real_shared'], [['shared', 'real_shared']]],
+    ['legacy external: {name: ...}', 'volumes:\n  old:\n    external:\n      name: legacy_name\n', ['old'], ['legacy_name'], [['old', 'legacy_name']]],
+    ['legacy external: {} without name', 'volumes:\n  old:\n    external: {}\n', ['old'], ['old'], [['old', 'old']]],
+    ['external: false is not external', 'volumes:\n  data:\n    external: false\n', [], [], [['data', null]]],
+    ['a null definition', 'volumes:\n  data:\n', [], [], [['data', null]]],
+    ['a non-external volume with a custom name', 'volumes:\n  data:\n    name: custom\n', [], [], [['data', 'custom']]]
+  ])('%s', (_, text, keys, names, byKey) => {
     const r = root({ 'compose.yaml': text })
     const ext = externalVolumes(r, ['compose.yaml'])
     expect([...ext.keys].sort()).toEqual(keys)
     expect([...ext.names].sort()).toEqual(names)
+    expect([...ext.byKey]).toEqual(byKey)
+  })
+
+  test('a later file merges into an earlier definition: a bare mention keeps the name, external stays external', () => {
+    const r = root({
+      'a.yml': 'volumes:\n  data:\n    name: custom\n  shared:\n    external: true\n    name: company\n',
+      'b.yml': 'volumes:\n  data:\n  shared:\n  more:\n'
+    })
+    expect([...externalVolumes(r, ['a.yml', 'b.yml']).byKey]).toEqual([['data', 'custom'], ['shared', 'company'], ['more', null]])
   })
 
   test('declarations from every file add up', () => {

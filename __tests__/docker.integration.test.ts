@@ -1,6 +1,7 @@
 /**
  * The engine (run) against the real docker daemon: a Compose v1 stack that keeps writing into the
- * root, its named volumes, an external volume and a look-alike of another project.
+ * root, its named volumes, an external volume and look-alike volumes Compose adopted (one labelled
+ * for another project, one unlabelled).
  * Skipped when no daemon (or compose v1, or the test image) is there, unless
  * SAFE_PURGE_REQUIRE_DOCKER=1, which turns that into a failure. Prepare a machine with
  * .ci/docker-setup.sh.
@@ -8,13 +9,14 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import crypto from 'node:crypto'
-import { run, confirmByName, type Logger, type RunDeps } from '../src/run.js'
+import { confirmByName, prepare, run, type Logger, type RunDeps } from '../src/run.js'
 import { buildSettings, type PartialOptions } from '../src/settings.js'
 import { runCommand, type Runner } from '../src/exec.js'
 import type { Report } from '../src/report.js'
-import { MT5_TREE, exists, makeTree, removeDir, snapshot, survivors, tempDir } from './helpers/tree.js'
+import { MT5_TREE, exists, removeDir, snapshot, survivors, tempDir } from './helpers/tree.js'
 import {
-  COMPOSE_V1, Janitor, PROJECT_LABEL, TEST_IMAGE, VOLUME_LABEL, allContainers, dockerUnavailable, machineCompose, must, runningContainers, volumeExists, which
+  COMPOSE_V1, Janitor, TEST_IMAGE, allContainers, dockerUnavailable, machineCompose, makeStack as makeStackIn, must, notTargeted as keep, runningContainers,
+  volumeExists, which, type Stack
 } from './helpers/docker.js'
 
 const REQUIRED = process.env.SAFE_PURGE_REQUIRE_DOCKER === '1'
@@ -44,81 +46,9 @@ suite(title, () => {
     if (left.length > 0) console.warn(`docker cleanup left:\n${left.join('\n')}`)
   })
 
-  /** A unique, already-normalized project name; the root folder carries it (Compose's default). */
-  function uniqueProject(): string {
-    return janitor.project(`sppurge${runId}${process.pid}n${++seq}`)
-  }
-
-  interface Stack {
-    root: string
-    project: string
-    external: string
-    foreign: string
-  }
-
-  /**
-   * An MT5-like root named after the project, with a compose file (two services writing and
-   * mounting volumes), an external volume carrying the project's label (so only `external`
-   * keeps it), and a look-alike volume labelled for another project. Brought up with v1 when `up`
-   * (with -p and the folder's name, which is also what Compose would derive).
-   * With `dotenv`, the project name is set in the root's .env only (the folder is named otherwise)
-   * and the stack is brought up without -p, as an operator typing `docker-compose up -d` would.
-   */
-  function makeStack({ up = true, composeFile = true, dotenv = false } = {}): Stack {
-    const project = uniqueProject()
-    const base = tempDir('sp-docker-')
-    dirs.push(base)
-    const root = path.join(base, dotenv ? `${project}-folder` : project)
-    fs.mkdirSync(root)
-    makeTree(root, { ...MT5_TREE, ...(dotenv ? { '.env': `${MT5_TREE['.env'] as string}COMPOSE_PROJECT_NAME=${project}\n` } : {}) })
-    const external = janitor.createVolume(`${project}_ext_shared`, { [PROJECT_LABEL]: project, [VOLUME_LABEL]: 'shared' })
-    const foreign = janitor.createVolume(`${project}_redis_data_old`, { [PROJECT_LABEL]: `${project}other`, [VOLUME_LABEL]: 'redis_data' })
-    if (composeFile) {
-      fs.writeFileSync(
-        path.join(root, 'docker-compose.yml'),
-        [
-          "version: '3.7'",
-          'services:',
-          '  app:',
-          `    image: ${TEST_IMAGE}`,
-          '    init: true',
-          '    command: ["sh", "-c", "while true; do echo tick >> /logs/app.log; sleep 0.2; done"]',
-          '    volumes:',
-          '      - ./logs:/logs',
-          '      - redis_data:/data/redis',
-          '      - cache_data:/data/cache',
-          '  db:',
-          `    image: ${TEST_IMAGE}`,
-          '    init: true',
-          '    command: ["sleep", "1000"]',
-          '    volumes:',
-          '      - postgres_data:/data/pg',
-          '      - shared:/data/shared',
-          'volumes:',
-          '  redis_data:',
-          '  cache_data:',
-          '  postgres_data:',
-          '  shared:',
-          '    external: true',
-          `    name: ${external}`,
-          ''
-        ].join('\n')
-      )
-    }
-    if (up) {
-      must(COMPOSE_V1, [...(dotenv ? [] : ['-p', project]), 'up', '-d'], { cwd: root, timeoutMs: 60000 })
-      expect(runningContainers(project)).toHaveLength(2)
-      waitFor(() => fs.existsSync(path.join(root, 'logs/app.log')), 'the app service to write logs/app.log')
-    }
-    return { root, project, external, foreign }
-  }
-
-  function waitFor(ok: () => boolean, what: string, ms = 15000): void {
-    const end = Date.now() + ms
-    while (!ok()) {
-      if (Date.now() > end) throw new Error(`timed out waiting for ${what}`)
-      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 100)
-    }
+  /** A stack (helpers/docker.ts's makeStack) under a unique, already-normalized project name. */
+  function makeStack(opts: { up?: boolean; withFile?: boolean; dotenv?: boolean } = {}): Stack {
+    return makeStackIn(janitor, `sppurge${runId}${process.pid}n${++seq}`, dirs, opts)
   }
 
   function quietLog(): { log: Logger; warnings: string[]; infos: string[] } {
@@ -153,12 +83,20 @@ suite(title, () => {
     return { report, commands, warnings }
   }
 
-  /** Protected (and not-targeted) entries: everything but the default ephemeral targets. */
-  const keep = (rel: string): boolean => !/^(logs|data\/redis|data\/temp|\.docker-compose-state)(\/|$)/.test(rel)
-  const byName = (r: Report): Record<string, { action: string; reason: string }> =>
-    Object.fromEntries(r.docker.volumes.map((v) => [v.key, { action: v.action, reason: v.reason }]))
+  const byKey = (r: Report): Record<string, { name: string; action: string; reason: string }> =>
+    Object.fromEntries(r.docker.volumes.map((v) => [v.key, { name: v.name, action: v.action, reason: v.reason }]))
+  /** What the report says about every volume of the stack with `full` and postgres_data protected. */
+  const expectedVolumes = (s: Stack): ReturnType<typeof byKey> => ({
+    redis_data: { name: s.own.redis_data, action: 'remove', reason: 'project volume' },
+    cache_data: { name: s.own.cache_data, action: 'remove', reason: 'project volume' },
+    postgres_data: { name: s.own.postgres_data, action: 'keep', reason: 'protected-volumes' },
+    shared: { name: s.external, action: 'keep', reason: 'external' },
+    old_data: { name: s.foreign, action: 'keep', reason: `labelled for project "${s.project}other"` },
+    loose_data: { name: s.loose, action: 'keep', reason: 'not created by Compose (no project label)' }
+  })
+  const everyVolume = (s: Stack): string[] => [...Object.values(s.own), s.external, s.foreign, s.loose]
 
-  test('(a) dry run: nothing changes, and the report says what would be stopped and removed', async () => {
+  test('(a) dry run: nothing changes, and the report says what would be stopped, removed and kept (and why)', async () => {
     const s = makeStack()
     const before = snapshot(s.root)
     const { report } = await purge(s.root, { 'dry-run': true, full: true, 'protected-volumes': ['postgres_data'] })
@@ -168,22 +106,27 @@ suite(title, () => {
     expect(survivors(before, after, (rel) => rel !== 'logs/app.log')).toEqual([])
     expect([...after.keys()].sort()).toEqual([...before.keys()].sort())
     expect(runningContainers(s.project)).toHaveLength(2)
-    for (const v of ['redis_data', 'cache_data', 'postgres_data']) expect(volumeExists(`${s.project}_${v}`)).toBe(true)
-    expect(volumeExists(s.external)).toBe(true)
+    for (const v of everyVolume(s)) expect(volumeExists(v)).toBe(true)
 
     expect(report.dryRun).toBe(true)
     expect(report.ok).toBe(true)
     expect(report.docker).toMatchObject({ used: true, compose: machine.report, project: s.project, files: ['docker-compose.yml'], stopped: false, removedVolumes: [] })
     expect([...report.docker.containers].sort()).toEqual(allContainers(s.project).sort())
     expect(report.docker.containers).toHaveLength(2)
-    expect(byName(report)).toEqual({
-      redis_data: { action: 'remove', reason: 'project volume' },
-      cache_data: { action: 'remove', reason: 'project volume' },
-      postgres_data: { action: 'keep', reason: 'protected-volumes' },
-      shared: { action: 'keep', reason: 'external' }
-    })
-    expect(report.docker.volumes.map((v) => v.name)).not.toContain(s.foreign)
+    expect(byKey(report)).toEqual(expectedVolumes(s))
     expect(report.deleted.sort()).toEqual(['.docker-compose-state', 'data/redis', 'data/temp', 'logs'])
+  })
+
+  test('(a2) dry run: an exited container is not one that "would be stopped"', async () => {
+    const s = makeStack()
+    const [db] = allContainers(s.project).filter((c) => c.includes('_db_'))
+    must('docker', ['stop', '-t', '1', db])
+    const { report } = await purge(s.root, { 'dry-run': true })
+    expect(report.docker.containers).toEqual(allContainers(s.project).filter((c) => c !== db))
+    expect(runningContainers(s.project)).toEqual(report.docker.containers)
+    // What `down` will only remove (the report shows it once report.ts copies DockerState.exited).
+    const { compose } = await prepare(buildSettings(s.root, null, { 'dry-run': true }), { log: quietLog().log, env: process.env, confirm: confirmByName })
+    expect(await compose.discover()).toMatchObject({ containers: report.docker.containers, exited: [db] })
   })
 
   test('(b) force + full: the stack stops before any file goes; exactly the removable volumes go', async () => {
@@ -196,7 +139,7 @@ suite(title, () => {
     const [command, ...pre] = machine.base
     expect(downs).toEqual([{ args: [...pre, '-f', 'docker-compose.yml', '-p', s.project, 'down', '--remove-orphans'], line: expect.stringMatching(`^${command} `), trackedLogExists: true }])
     const rms = commands.filter((c) => c.line.startsWith('docker volume rm '))
-    expect(rms.map((c) => c.args[2]).sort()).toEqual([`${s.project}_cache_data`, `${s.project}_redis_data`])
+    expect(rms.map((c) => c.args[2]).sort()).toEqual([s.own.cache_data, s.own.redis_data])
     expect(allContainers(s.project)).toEqual([])
 
     // Purged, and nothing writes into it any more.
@@ -207,13 +150,12 @@ suite(title, () => {
     expect(survivors(before, snapshot(s.root), keep)).toEqual([])
     expect(fs.readFileSync(path.join(s.root, '.env'), 'utf8')).toBe(MT5_TREE['.env'])
 
-    // Volumes: only the project's own, non-external, non-protected ones are gone.
-    expect([...report.docker.removedVolumes].sort()).toEqual([`${s.project}_cache_data`, `${s.project}_redis_data`])
-    expect(volumeExists(`${s.project}_redis_data`)).toBe(false)
-    expect(volumeExists(`${s.project}_cache_data`)).toBe(false)
-    expect(volumeExists(`${s.project}_postgres_data`)).toBe(true)
-    expect(volumeExists(s.external)).toBe(true)
-    expect(volumeExists(s.foreign)).toBe(true)
+    // Volumes: only the project's own, non-external, non-protected ones are gone; the report says why the others stay.
+    expect(byKey(report)).toEqual(expectedVolumes(s))
+    expect([...report.docker.removedVolumes].sort()).toEqual([s.own.cache_data, s.own.redis_data])
+    expect(volumeExists(s.own.redis_data)).toBe(false)
+    expect(volumeExists(s.own.cache_data)).toBe(false)
+    for (const v of [s.own.postgres_data, s.external, s.foreign, s.loose]) expect(volumeExists(v)).toBe(true)
 
     expect(report.failures).toEqual([])
     expect(report.ok).toBe(true)
@@ -239,7 +181,7 @@ suite(title, () => {
   })
 
   test('(d) docker: auto without a compose file warns and purges the files', async () => {
-    const s = makeStack({ up: false, composeFile: false })
+    const s = makeStack({ up: false, withFile: false })
     const before = snapshot(s.root)
     const { report, warnings } = await purge(s.root, { force: true })
     expect(report.docker).toMatchObject({ used: false, stopped: false })
@@ -251,7 +193,9 @@ suite(title, () => {
     expect(report.ok).toBe(true)
   })
 
-  test('(e) compose v2 as a docker CLI plugin: detected as v2 and used to stop the stack', async () => {
+  // Only RunDeps.env points docker at the plugin (process.env is left alone): were that seam
+  // broken, `docker compose` would not find the plugin and the run would report v1.
+  test('(e) compose v2 as a docker CLI plugin, found through RunDeps.env: stops the stack, and full removes the volumes', async () => {
     const s = makeStack()
     const home = tempDir('sp-home-')
     dirs.push(home)
@@ -274,38 +218,30 @@ suite(title, () => {
       ].join('\n'),
       { mode: 0o755 }
     )
+    const processHome = process.env.HOME
     const env = { ...process.env, HOME: home, DOCKER_CONFIG: path.join(home, '.docker') }
-    // prepare() does not hand RunDeps.env to Compose yet (docker runs with process.env), so set both.
-    const saved = { HOME: process.env.HOME, DOCKER_CONFIG: process.env.DOCKER_CONFIG }
-    process.env.HOME = home
-    process.env.DOCKER_CONFIG = env.DOCKER_CONFIG
-    let report: Report
-    try {
-      report = (await purge(s.root, { force: true }, env)).report
-    } finally {
-      for (const [k, v] of Object.entries(saved)) {
-        if (v === undefined) delete process.env[k]
-        else process.env[k] = v
-      }
-    }
+    const { report } = await purge(s.root, { force: true, full: true, 'protected-volumes': ['postgres_data'] }, env)
+    expect(process.env.HOME).toBe(processHome)
+
     expect(report.docker).toMatchObject({ used: true, compose: 'docker compose (v2)', stopped: true })
     expect(fs.readFileSync(calls, 'utf8')).toContain(`-f docker-compose.yml -p ${s.project} down --remove-orphans`)
     expect(allContainers(s.project)).toEqual([])
     expect(exists(path.join(s.root, 'logs/trading.log'))).toBe(false)
-    // full is off: every volume stays.
-    expect(report.docker.removedVolumes).toEqual([])
-    expect(volumeExists(`${s.project}_redis_data`)).toBe(true)
+    expect(byKey(report)).toEqual(expectedVolumes(s))
+    expect([...report.docker.removedVolumes].sort()).toEqual([s.own.cache_data, s.own.redis_data])
+    for (const v of [s.own.redis_data, s.own.cache_data]) expect(volumeExists(v)).toBe(false)
+    for (const v of [s.own.postgres_data, s.external, s.foreign, s.loose]) expect(volumeExists(v)).toBe(true)
     expect(report.ok).toBe(true)
   })
 
   test('(f) a project volume in use by an outside container is an error, and the run fails', async () => {
     const s = makeStack()
-    const inUse = `${s.project}_redis_data`
+    const inUse = s.own.redis_data
     janitor.runContainer(`${s.project}-outsider`, ['-v', `${inUse}:/d`, TEST_IMAGE, 'sleep', '1000'])
     const { report } = await purge(s.root, { force: true, full: true, 'protected-volumes': ['postgres_data'] })
 
     expect(report.docker.stopped).toBe(true)
-    expect(report.docker.removedVolumes).toEqual([`${s.project}_cache_data`])
+    expect(report.docker.removedVolumes).toEqual([s.own.cache_data])
     expect(report.docker.errors).toHaveLength(1)
     expect(report.docker.errors[0]).toContain(`docker volume rm ${inUse} exited 1`)
     expect(report.docker.errors[0]).toMatch(/in use/)

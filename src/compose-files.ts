@@ -3,6 +3,7 @@
  * which volumes the files declare external. Mirrors Compose's own rules.
  */
 import fs from 'node:fs'
+import { ACTION_NAMES, type OptionNames } from './option-names.js'
 import path from 'node:path'
 import { parseYaml } from './yaml.js' // callers await loadYaml() first
 import { fail } from './errors.js'
@@ -26,16 +27,16 @@ function isFile(p: string): boolean {
  * Root-relative compose files in use: the given ones (which must exist), else what Compose reads
  * without -f (the first default file, plus the first override file), and the seed's prod file.
  */
-export function findComposeFiles(root: string, given: readonly string[]): string[] {
+export function findComposeFiles(root: string, given: readonly string[], names: OptionNames = ACTION_NAMES): string[] {
   if (given.length > 0) {
     return given.map((f) => {
       const rel = f.trim().replace(/^(\.\/)+/, '')
       // The path is protected by exact match, so it must be written the way the walker sees it.
       if (rel === '' || path.isAbsolute(rel) || rel.split('/').some((seg) => seg === '' || seg === '.' || seg === '..')) {
-        throw fail('ERR_COMPOSE_FILE', `compose-file ${JSON.stringify(f)} must be a plain path inside root, relative to it (e.g. deploy/compose.yaml)`)
+        throw fail('ERR_COMPOSE_FILE', `${names('compose-file')} ${JSON.stringify(f)} must be a plain path inside root, relative to it (e.g. deploy/compose.yaml)`)
       }
       if (!isFile(path.join(root, rel))) {
-        throw fail('ERR_COMPOSE_FILE', `compose-file ${JSON.stringify(f)} does not exist in root: fix compose-file or leave it empty to use the default files`)
+        throw fail('ERR_COMPOSE_FILE', `${names('compose-file')} ${JSON.stringify(f)} does not exist in root: fix ${names('compose-file')} or leave it empty to use the default files`)
       }
       return rel
     })
@@ -61,12 +62,12 @@ interface ComposeDoc {
   volumes?: Record<string, { external?: unknown; name?: unknown } | null>
 }
 
-function readDoc(root: string, file: string): ComposeDoc {
+function readDoc(root: string, file: string, names: OptionNames = ACTION_NAMES): ComposeDoc {
   try {
     const doc = parseYaml(fs.readFileSync(path.join(root, file), 'utf8'))
     return doc && typeof doc === 'object' ? (doc as ComposeDoc) : {}
   } catch (err) {
-    throw fail('ERR_COMPOSE_PARSE', `compose file ${file} cannot be parsed (${(err as Error).message.split('\n')[0]}): fix it or set docker: off`)
+    throw fail('ERR_COMPOSE_PARSE', `compose file ${file} cannot be parsed (${(err as Error).message.split('\n')[0]}): fix it or set ${names('docker')} to off`)
   }
 }
 
@@ -74,14 +75,14 @@ function readDoc(root: string, file: string): ComposeDoc {
  * COMPOSE_PROJECT_NAME from the `.env` file of the project directory, which Compose (v1 and v2)
  * reads for its own settings: `up` then runs under that name. Last assignment wins, as in Compose.
  */
-export function dotEnvProjectName(projectDir: string): string {
+export function dotEnvProjectName(projectDir: string, names: OptionNames = ACTION_NAMES): string {
   let text: string
   try {
     text = fs.readFileSync(path.join(projectDir, '.env'), 'utf8')
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code
     if (code === 'ENOENT' || code === 'ENOTDIR' || code === 'EISDIR') return ''
-    throw fail('ERR_COMPOSE_ENV', `cannot read ${path.join(projectDir, '.env')} (${code}), where Compose may set COMPOSE_PROJECT_NAME: make it readable or set compose-project`)
+    throw fail('ERR_COMPOSE_ENV', `cannot read ${path.join(projectDir, '.env')} (${code}), where Compose may set COMPOSE_PROJECT_NAME: make it readable or set ${names('compose-project')}`)
   }
   let name = ''
   for (const line of text.split(/\r?\n/)) {
@@ -94,44 +95,75 @@ export function dotEnvProjectName(projectDir: string): string {
   return name
 }
 
+/** A name Compose accepts as is: lowercase a-z 0-9 - _, starting with a letter or digit. */
+export const VALID_PROJECT_NAME = /^[a-z0-9][a-z0-9_-]*$/
+
 /**
  * Project name, by Compose's precedence: the compose-project input (-p), else COMPOSE_PROJECT_NAME
  * from the environment, else from the project directory's `.env`, else the last top-level `name:`
  * among the files (later files override earlier ones), else the name of the project directory
- * (the folder of the first compose file; the root when there is none).
+ * (the folder of the first compose file; the root when there is none). The input must already be
+ * a valid name: normalizing what an operator typed could name, and stop, a different project.
  */
-export function projectName(root: string, files: readonly string[], given: string, env: NodeJS.ProcessEnv): string {
+export function projectName(root: string, files: readonly string[], given: string, env: NodeJS.ProcessEnv, names: OptionNames = ACTION_NAMES): string {
+  const explicit = given.trim()
+  if (explicit !== '') {
+    if (VALID_PROJECT_NAME.test(explicit)) return explicit
+    throw fail(
+      'ERR_COMPOSE_PROJECT',
+      `${names('compose-project')} ${JSON.stringify(given)} is not a valid Compose project name (only a-z, 0-9, - and _, starting with a letter or digit): set ${names('compose-project')} to the exact name the stack runs under, as docker compose ls or the containers' com.docker.compose.project label show it`
+    )
+  }
   const projectDir = files.length > 0 ? path.dirname(path.join(root, files[0])) : root
-  let raw = given.trim() || (env.COMPOSE_PROJECT_NAME ?? '').trim() || dotEnvProjectName(projectDir)
+  let raw = (env.COMPOSE_PROJECT_NAME ?? '').trim() || dotEnvProjectName(projectDir, names)
   if (raw === '') {
     for (const f of files) {
-      const n = readDoc(root, f).name
+      const n = readDoc(root, f, names).name
       if (typeof n === 'string' && n.trim() !== '') raw = n.trim()
     }
   }
   if (raw === '') raw = path.basename(projectDir)
   const name = normalizeProjectName(raw)
   if (name === '') {
-    throw fail('ERR_COMPOSE_PROJECT', `compose project name ${JSON.stringify(raw)} has no usable characters: set compose-project`)
+    throw fail('ERR_COMPOSE_PROJECT', `compose project name ${JSON.stringify(raw)} has no usable characters: set ${names('compose-project')}`)
   }
   return name
 }
 
-/** Volume keys declared `external: true` and the real names they refer to. */
-export function externalVolumes(root: string, files: readonly string[]): { keys: Set<string>; names: Set<string> } {
-  const keys = new Set<string>()
-  const names = new Set<string>()
+/** The volumes the compose files declare. */
+export interface DeclaredVolumes {
+  /** Keys declared external (`external: true`, or the legacy `external: {name: ...}`). */
+  keys: Set<string>
+  /** The real names those external keys refer to. */
+  names: Set<string>
+  /** Every declared key -> the volume name the files give it (`name:`, an external's name), or null: Compose names it `<project>_<key>`. */
+  byKey: Map<string, string | null>
+}
+
+/**
+ * Volume keys declared external and the real names they refer to, and the name of every declared
+ * volume: a volume by such a name may exist without this project's label (an external one, or one
+ * Compose adopted), and the report shows it as kept.
+ */
+export function externalVolumes(root: string, files: readonly string[]): DeclaredVolumes {
+  const out: DeclaredVolumes = { keys: new Set(), names: new Set(), byKey: new Map() }
   for (const f of files) {
     const vols = readDoc(root, f).volumes
     if (!vols || typeof vols !== 'object') continue
     for (const [key, def] of Object.entries(vols)) {
       const ext = def?.external
+      const own = typeof def?.name === 'string' ? def.name : null
       if (ext === true || (ext && typeof ext === 'object')) {
-        keys.add(key)
         const extName = ext && typeof ext === 'object' ? (ext as { name?: unknown }).name : undefined
-        names.add(typeof def?.name === 'string' ? def.name : typeof extName === 'string' ? extName : key)
+        const name = own ?? (typeof extName === 'string' ? extName : key)
+        out.keys.add(key)
+        out.names.add(name)
+        out.byKey.set(key, name)
+      } else if (!out.keys.has(key) && (own !== null || !out.byKey.has(key))) {
+        // Later files merge into earlier definitions: a bare mention keeps the earlier name.
+        out.byKey.set(key, own)
       }
     }
   }
-  return { keys, names }
+  return out
 }

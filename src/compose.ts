@@ -1,12 +1,17 @@
 /**
  * The only module that runs docker. Commands are built as data ({command, args}) by pure
- * functions and run through one Runner with a timeout. Volumes are found by Compose's project
- * label, never by guessed names; `down` never gets `-v` (that would also remove volumes the
- * project merely adopted); each removable volume is removed by name after the stack is down.
+ * functions and run through one Runner with a timeout. Volumes are removed only when they carry
+ * this project's label, never by guessed names; `down` never gets `-v` (Compose v1 then also
+ * removes look-alikes it adopted, even ones labelled for another project); each removable volume
+ * is removed by name after the stack is down. Volumes named like the files' declarations but
+ * without the label (external ones, adopted look-alikes) are inspected only, to report them kept.
  */
 import type { Command, CommandResult, Runner } from './exec.js'
-import { describe } from './exec.js'
+import { describe, failureText } from './exec.js'
 import type { DockerMode } from './settings.js'
+import { ACTION_NAMES, type OptionName, type OptionNames } from './option-names.js'
+
+export { failureText }
 
 export const PROJECT_LABEL = 'com.docker.compose.project'
 export const VOLUME_LABEL = 'com.docker.compose.volume'
@@ -18,11 +23,14 @@ export interface ComposeTarget {
   files: readonly string[]
   project: string
   protectedVolumes: readonly string[]
-  external: { keys: ReadonlySet<string>; names: ReadonlySet<string> }
+  /** What the compose files declare (compose-files' externalVolumes): external keys and names, every key's volume name. */
+  external: { keys: ReadonlySet<string>; names: ReadonlySet<string>; byKey: ReadonlyMap<string, string | null> }
   dockerHost: string
   timeoutMs: number
   /** The environment docker runs with (HOME/DOCKER_CONFIG find the compose plugin); default process.env. */
   env?: NodeJS.ProcessEnv
+  /** How errors name the options (the action's inputs by default). */
+  names?: OptionNames
 }
 
 /**
@@ -48,11 +56,16 @@ export interface DockerState {
   compose?: { command: string[]; version: 'v2' | 'v1' }
   files: string[]
   project: string
+  /** Running (or paused, restarting) containers of the project: `down` stops and removes them. */
   containers: string[]
+  /** Its containers that are not running (exited, created, dead): `down` only removes them. */
+  exited: string[]
   volumes: VolumeDecision[]
   stopped: boolean
   removedVolumes: string[]
   errors: string[]
+  /** Things the operator should know that do not fail the run (e.g. a hung compose plugin). */
+  warnings: string[]
   verification?: { ok: boolean; problems: string[] }
 }
 
@@ -63,12 +76,13 @@ export const composeV2Version = (): Command => ({ command: 'docker', args: ['com
 export const composeV1Version = (): Command => ({ command: 'docker-compose', args: ['version'] })
 export const listContainers = (project: string): Command => ({
   command: 'docker',
-  args: ['ps', '-a', '--filter', `label=${PROJECT_LABEL}=${project}`, '--format', '{{.Names}}']
+  args: ['ps', '-a', '--filter', `label=${PROJECT_LABEL}=${project}`, '--format', '{{.Names}}\t{{.State}}']
 })
 export const listVolumes = (project: string): Command => ({
   command: 'docker',
   args: ['volume', 'ls', '-q', '--filter', `label=${PROJECT_LABEL}=${project}`]
 })
+export const listAllVolumes = (): Command => ({ command: 'docker', args: ['volume', 'ls', '-q'] })
 export const inspectVolumes = (names: readonly string[]): Command => ({ command: 'docker', args: ['volume', 'inspect', ...names] })
 export const removeVolume = (name: string): Command => ({ command: 'docker', args: ['volume', 'rm', name] })
 export function composeDown(base: readonly string[], files: readonly string[], project: string): Command {
@@ -76,17 +90,32 @@ export function composeDown(base: readonly string[], files: readonly string[], p
   return { command, args: [...pre, ...files.flatMap((f) => ['-f', f]), '-p', project, 'down', '--remove-orphans'] }
 }
 
-/** Which of the project's labelled volumes `full` removes, and why the others stay. */
+/** The name each declared volume has (`<project>_<key>` unless the files name it) -> its key. */
+export function declaredNames(t: Pick<ComposeTarget, 'project' | 'external'>): Map<string, string> {
+  const out = new Map<string, string>()
+  for (const [key, name] of t.external.byKey) out.set(name ?? `${t.project}_${key}`, key)
+  for (const name of t.external.names) if (!out.has(name)) out.set(name, name)
+  return out
+}
+
+/**
+ * Which volumes `full` removes, and why the others stay: only a volume labelled for this project
+ * goes. `declared` (name -> key) gives the key of a volume that has no Compose labels.
+ */
 export function decideVolumes(
   inspected: readonly { Name: string; Labels?: Record<string, string> | null }[],
-  t: Pick<ComposeTarget, 'project' | 'protectedVolumes' | 'external' | 'full'>
+  t: Pick<ComposeTarget, 'project' | 'protectedVolumes' | 'external' | 'full'>,
+  declared: ReadonlyMap<string, string> = new Map()
 ): VolumeDecision[] {
   return inspected.map((v) => {
     const labels = v.Labels ?? {}
-    const key = labels[VOLUME_LABEL] ?? v.Name
+    const key = labels[VOLUME_LABEL] ?? declared.get(v.Name) ?? v.Name
     const keep = (reason: string): VolumeDecision => ({ name: v.Name, key, action: 'keep', reason })
-    if (labels[PROJECT_LABEL] !== t.project) return keep(`labelled for project ${JSON.stringify(labels[PROJECT_LABEL] ?? '')}`)
-    if (t.external.names.has(v.Name) || t.external.keys.has(key)) return keep('external')
+    const owner = labels[PROJECT_LABEL]
+    if (t.external.names.has(v.Name)) return keep('external')
+    if (!owner) return keep('not created by Compose (no project label)')
+    if (owner !== t.project) return keep(`labelled for project ${JSON.stringify(owner)}`)
+    if (t.external.keys.has(key)) return keep('external')
     if (t.protectedVolumes.includes(key) || t.protectedVolumes.includes(v.Name)) return keep('protected-volumes')
     if (!t.full) return keep('full is off')
     return { name: v.Name, key, action: 'remove', reason: 'project volume' }
@@ -97,6 +126,23 @@ function lines(s: string): string[] {
   return s.split('\n').map((l) => l.trim()).filter((l) => l !== '')
 }
 
+/** States in which `down` has a process to stop; in the others (exited, created, dead) it only removes. */
+const RUNNING = new Set(['running', 'paused', 'restarting'])
+
+/** `ps` lines (name, tab, state) -> the names of running containers and of the others. */
+export function splitByState(psLines: readonly string[]): { running: string[]; exited: string[] } {
+  const running: string[] = []
+  const exited: string[] = []
+  for (const line of psLines) {
+    const [name, state = ''] = line.split('\t')
+    if (RUNNING.has(state.trim())) running.push(name.trim())
+    else exited.push(name.trim())
+  }
+  return { running, exited }
+}
+
+const ok = (r: CommandResult): boolean => r.exitCode === 0 && !r.timedOut
+
 // ---- running them -----------------------------------------------------------------------------
 
 export class Compose {
@@ -106,16 +152,25 @@ export class Compose {
     private readonly trace: (line: string) => void = () => {}
   ) {}
 
+  private name(key: OptionName): string {
+    return (this.t.names ?? ACTION_NAMES)(key)
+  }
+
   private async run(cmd: Command): Promise<CommandResult> {
     this.trace(`$ ${describe(cmd)}`)
     const base = this.t.env ?? process.env
     const env = this.t.dockerHost ? { ...base, DOCKER_HOST: this.t.dockerHost } : base
+    // What the command said so far, for the error when the deadline gives up on it.
+    const said = { stdout: '', stderr: '' }
+    const onOutput = (stream: 'stdout' | 'stderr', text: string): void => {
+      said[stream] = (said[stream] + text).slice(-64 * 1024)
+    }
     let timer: NodeJS.Timeout | undefined
     const deadline = new Promise<CommandResult>((resolve) => {
-      timer = setTimeout(() => resolve({ exitCode: null, stdout: '', stderr: '', timedOut: true }), this.t.timeoutMs + TIMEOUT_GRACE_MS)
+      timer = setTimeout(() => resolve({ exitCode: null, ...said, timedOut: true }), this.t.timeoutMs + TIMEOUT_GRACE_MS)
     })
     try {
-      return await Promise.race([this.runner(cmd, { timeoutMs: this.t.timeoutMs, env, cwd: this.t.root }), deadline])
+      return await Promise.race([this.runner(cmd, { timeoutMs: this.t.timeoutMs, env, cwd: this.t.root, onOutput }), deadline])
     } finally {
       clearTimeout(timer)
     }
@@ -124,42 +179,63 @@ export class Compose {
   /** Runs `cmd` and returns stdout, or throws an error naming the command and its stderr. */
   private async must(cmd: Command): Promise<string> {
     const r = await this.run(cmd)
-    if (r.exitCode === 0 && !r.timedOut) return r.stdout
-    throw new Error(failureText(cmd, r, this.t.timeoutMs))
+    if (ok(r)) return r.stdout
+    throw new Error(failureText(cmd, r, this.t.timeoutMs, this.name('docker-timeout')))
   }
 
-  /** Read-only: is docker usable, what runs, which volumes `full` would remove. */
+  /** Read-only: is docker usable, what runs, which volumes `full` would remove and which stay. */
   async discover(): Promise<DockerState> {
     const s: DockerState = {
       mode: this.t.mode, active: false, files: [...this.t.files], project: this.t.project,
-      containers: [], volumes: [], stopped: false, removedVolumes: [], errors: []
+      containers: [], exited: [], volumes: [], stopped: false, removedVolumes: [], errors: [], warnings: []
     }
     if (this.t.mode === 'off') return { ...s, skipped: 'docker: off' }
-    const unusable = (why: string): DockerState => {
-      if (this.t.mode === 'required') throw Object.assign(new Error(`docker is required but ${why}: fix docker or set docker: auto/off`), { code: 'ERR_DOCKER_REQUIRED' })
+    const unusable = (why: string, fix = `fix docker or set ${this.name('docker')} to auto or off`): DockerState => {
+      if (this.t.mode === 'required') throw Object.assign(new Error(`docker is required but ${why}: ${fix}`), { code: 'ERR_DOCKER_REQUIRED' })
       return { ...s, skipped: why }
     }
-    if (this.t.files.length === 0) return unusable('no compose file was found in root (compose.yaml, docker-compose.yml, ...; or set compose-file)')
+    if (this.t.files.length === 0) return unusable(`no compose file was found in root (compose.yaml, docker-compose.yml, ...; or set ${this.name('compose-file')})`)
     const server = await this.run(dockerServerVersion())
-    if (server.exitCode !== 0 || server.timedOut) {
-      return unusable(`the docker daemon cannot be reached (${failureText(dockerServerVersion(), server, this.t.timeoutMs)})`)
-    }
+    if (!ok(server)) return unusable(`the docker daemon cannot be reached (${failureText(dockerServerVersion(), server, this.t.timeoutMs, this.name('docker-timeout'))})`)
+
     const v2 = await this.run(composeV2Version())
-    if (v2.exitCode === 0 && !v2.timedOut) {
+    if (ok(v2)) {
       s.compose = { command: ['docker', 'compose'], version: 'v2' }
     } else {
+      // A v2 plugin that hangs is installed but broken: `down` through it would hang too. Required
+      // mode refuses (it promises the stack is stopped by the compose in use, not by a stand-in);
+      // auto says so and stops the stack with v1, which still protects the files better than skipping.
+      const hang = v2.timedOut ? `"docker compose" (v2) hangs: ${failureText(composeV2Version(), v2, this.t.timeoutMs, this.name('docker-timeout'))}` : ''
+      if (hang) {
+        if (this.t.mode === 'required') return unusable(hang, `fix or remove the compose plugin (docker compose version must answer), raise ${this.name('docker-timeout')}, or set ${this.name('docker')} to auto to fall back to docker-compose (v1)`)
+        const warning = `${hang}; using docker-compose (v1) instead if it is installed`
+        s.warnings.push(warning)
+      }
       const v1 = await this.run(composeV1Version())
-      if (v1.exitCode !== 0 || v1.timedOut) return unusable('neither "docker compose" (v2) nor "docker-compose" (v1) is installed')
+      if (!ok(v1)) return unusable(hang ? `${hang}, and docker-compose (v1) is not installed` : 'neither "docker compose" (v2) nor "docker-compose" (v1) is installed')
       s.compose = { command: ['docker-compose'], version: 'v1' }
     }
     s.active = true
-    s.containers = lines(await this.must(listContainers(this.t.project)))
-    const names = lines(await this.must(listVolumes(this.t.project)))
-    if (names.length > 0) {
-      const inspected = JSON.parse(await this.must(inspectVolumes(names))) as { Name: string; Labels?: Record<string, string> }[]
-      s.volumes = decideVolumes(inspected, this.t)
-    }
+    const { running, exited } = splitByState(lines(await this.must(listContainers(this.t.project))))
+    s.containers = running
+    s.exited = exited
+    s.volumes = await this.volumes()
     return s
+  }
+
+  /** The project's labelled volumes, plus existing volumes named like a declared one (kept, with the reason). */
+  private async volumes(): Promise<VolumeDecision[]> {
+    const labelled = lines(await this.must(listVolumes(this.t.project)))
+    const declared = declaredNames(this.t)
+    let lookAlikes: string[] = []
+    if (declared.size > 0) {
+      const all = new Set(lines(await this.must(listAllVolumes())))
+      lookAlikes = [...declared.keys()].filter((n) => all.has(n) && !labelled.includes(n))
+    }
+    const names = [...labelled, ...lookAlikes]
+    if (names.length === 0) return []
+    const inspected = JSON.parse(await this.must(inspectVolumes(names))) as { Name: string; Labels?: Record<string, string> | null }[]
+    return decideVolumes(inspected, this.t, declared)
   }
 
   /** `compose down`; throws (the caller deletes nothing then) when it fails. */
@@ -186,10 +262,10 @@ export class Compose {
     if (!s.active || !s.stopped) return
     const problems: string[] = []
     try {
-      const left = lines(await this.must(listContainers(s.project)))
+      const left = lines(await this.must(listContainers(s.project))).map((l) => l.split('\t')[0])
       if (left.length > 0) problems.push(`containers of project ${s.project} still exist: ${left.join(', ')}`)
       if (s.removedVolumes.length > 0) {
-        const still = new Set(lines(await this.must({ command: 'docker', args: ['volume', 'ls', '-q'] })))
+        const still = new Set(lines(await this.must(listAllVolumes())))
         for (const v of s.removedVolumes) if (still.has(v)) problems.push(`volume ${v} still exists`)
       }
     } catch (err) {
@@ -197,12 +273,4 @@ export class Compose {
     }
     s.verification = { ok: problems.length === 0, problems }
   }
-}
-
-export function failureText(cmd: Command, r: CommandResult, timeoutMs: number): string {
-  const what = describe(cmd)
-  if (r.spawnError) return `${what} could not start (${r.spawnError}${r.spawnError === 'ENOENT' ? `: is ${cmd.command} installed and on PATH?` : ''})`
-  if (r.timedOut) return `${what} timed out after ${Number((timeoutMs / 1000).toFixed(1))} s (raise docker-timeout)`
-  const err = lines(r.stderr).slice(-3).join(' | ') || lines(r.stdout).slice(-1).join('')
-  return `${what} exited ${r.exitCode}${err ? `: ${err}` : ''}`
 }

@@ -25,6 +25,8 @@ export interface ExecOptions {
   timeoutMs: number
   env?: NodeJS.ProcessEnv
   cwd?: string
+  /** Sees the output as it arrives, so a caller that stops waiting still has what was said. */
+  onOutput?: (stream: 'stdout' | 'stderr', text: string) => void
 }
 
 export type Runner = (cmd: Command, opts: ExecOptions) => Promise<CommandResult>
@@ -60,10 +62,14 @@ export const runCommand: Runner = (cmd, opts) =>
       killer.unref()
     }, opts.timeoutMs)
     child.stdout.on('data', (d: Buffer) => {
-      if (stdout.length < MAX_OUTPUT) stdout += d.toString('utf8')
+      const text = d.toString('utf8')
+      if (stdout.length < MAX_OUTPUT) stdout += text
+      opts.onOutput?.('stdout', text)
     })
     child.stderr.on('data', (d: Buffer) => {
-      if (stderr.length < MAX_OUTPUT) stderr += d.toString('utf8')
+      const text = d.toString('utf8')
+      if (stderr.length < MAX_OUTPUT) stderr += text
+      opts.onOutput?.('stderr', text)
     })
     child.on('error', (err) => finish({ exitCode: null, stdout, stderr, timedOut, spawnError: (err as NodeJS.ErrnoException).code ?? err.message }))
     child.on('close', (code) => finish({ exitCode: code, stdout, stderr, timedOut }))
@@ -75,4 +81,31 @@ export const runCommand: Runner = (cmd, opts) =>
 
 export function describe(cmd: Command): string {
   return [cmd.command, ...cmd.args].map((a) => (/^[\w@%+=:,./-]+$/.test(a) ? a : JSON.stringify(a))).join(' ')
+}
+
+/**
+ * The last `n` non-blank lines of a command's output as one line (` | ` between them). Progress
+ * output (Compose v2's) is full of ANSI sequences and carriage returns: they are dropped, so the
+ * excerpt cannot garble a log line or a workflow command.
+ */
+export function lastLines(text: string, n: number): string {
+  // eslint-disable-next-line no-control-regex
+  const plain = text.replace(/\x1b\[[0-9;?]*[ -/]*[@-~]/g, '')
+  return plain
+    .split(/\r\n|\r|\n/)
+    // eslint-disable-next-line no-control-regex
+    .map((l) => l.replace(/[\x00-\x1f\x7f-\x9f]/g, ' ').trim())
+    .filter((l) => l !== '')
+    .slice(-n)
+    .map((l) => (l.length > 300 ? `${l.slice(0, 300)}…` : l))
+    .join(' | ')
+}
+
+/** One line naming the command and what went wrong, with the end of what it said (also on a timeout). */
+export function failureText(cmd: Command, r: CommandResult, timeoutMs: number, timeoutOption = 'docker-timeout'): string {
+  const what = describe(cmd)
+  if (r.spawnError) return `${what} could not start (${r.spawnError}${r.spawnError === 'ENOENT' ? `: is ${cmd.command} installed and on PATH?` : ''})`
+  const said = lastLines(r.stderr, 3) || lastLines(r.stdout, 1)
+  if (r.timedOut) return `${what} timed out after ${Number((timeoutMs / 1000).toFixed(1))} s (raise ${timeoutOption})${said ? `; last output: ${said}` : ''}`
+  return `${what} exited ${r.exitCode}${said ? `: ${said}` : ''}`
 }

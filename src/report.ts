@@ -74,6 +74,8 @@ export interface Report {
     project: string
     files: string[]
     containers: string[]
+    /** Containers not running (exited, created, dead): down removes them. */
+    exited: string[]
     stopped: boolean
     volumes: { name: string; key: string; action: string; reason: string }[]
     removedVolumes: string[]
@@ -184,6 +186,7 @@ export function buildReport(x: ReportInput): Report {
       project: x.docker.project,
       files: x.docker.files,
       containers: x.docker.containers,
+      exited: x.docker.exited,
       stopped: x.docker.stopped,
       volumes: x.docker.volumes,
       removedVolumes: x.docker.removedVolumes,
@@ -245,7 +248,11 @@ export function resultLines(r: Report): string[] {
   const verb = r.dryRun ? 'would remove' : 'removed'
   out.push(`${verb} ${countLine(r.totals)} from ${r.deleted.length} target(s)`)
   if (r.docker.used) {
-    out.push(`docker (${r.docker.compose}): project ${r.docker.project}, containers ${r.docker.containers.length ? r.docker.containers.join(', ') : 'none'}${r.dryRun ? ' would be stopped' : r.docker.stopped ? ' stopped' : ''}`)
+    const d = r.docker
+    const list = (n: string[]): string => (n.length ? n.join(', ') : 'none')
+    const stop = r.dryRun ? 'would be stopped' : d.stopped ? 'stopped' : 'not stopped'
+    const gone = r.dryRun ? 'would be removed' : d.stopped ? 'removed' : 'not removed'
+    out.push(`docker (${d.compose}): project ${d.project}, running containers ${list(d.containers)} ${stop}${d.exited.length ? `; exited containers ${list(d.exited)} ${gone}` : ''}`)
     for (const v of r.docker.volumes) out.push(`  volume ${v.name}: ${v.action === 'remove' ? (r.dryRun ? 'would be removed' : r.docker.removedVolumes.includes(v.name) ? 'removed' : 'NOT removed') : `kept (${v.reason})`}`)
   }
   for (const e of r.errors) out.push(`error: ${showPath(e.path)}: ${showPath(e.message)}\n  recovery: ${showPath(e.hint)}`)

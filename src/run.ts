@@ -69,17 +69,17 @@ export async function prepare(settings: Settings, deps: RunDeps): Promise<Prepar
   }
   const names = deps.names ?? ACTION_NAMES
   const root = guardRoot(settings.root, deps.guardEnv ?? defaultGuardEnv(deps.env), names)
-  const composeFiles = settings.docker === 'off' && settings.composeFiles.length === 0 ? [] : findComposeFiles(root.path, settings.composeFiles)
+  const composeFiles = settings.docker === 'off' && settings.composeFiles.length === 0 ? [] : findComposeFiles(root.path, settings.composeFiles, names)
   const exact = [...composeFiles, ...(settings.configFile ? [settings.configFile] : [])]
   const policy = createPolicy(settings.protected, exact, names)
   const targets = validateTargets(settings.ephemeral, policy, names)
   if (composeFiles.length > 0) await loadYaml()
-  const project = composeFiles.length > 0 || settings.composeProject ? projectName(root.path, composeFiles, settings.composeProject, deps.env) : ''
+  const project = composeFiles.length > 0 || settings.composeProject ? projectName(root.path, composeFiles, settings.composeProject, deps.env, names) : ''
   const compose = new Compose(
     {
       root: root.path, mode: settings.docker, full: settings.full, files: composeFiles, project,
       protectedVolumes: settings.protectedVolumes, external: externalVolumes(root.path, composeFiles),
-      dockerHost: settings.dockerHost, timeoutMs: settings.dockerTimeout * 1000, env: deps.env
+      dockerHost: settings.dockerHost, timeoutMs: settings.dockerTimeout * 1000, env: deps.env, names
     },
     deps.runner ?? runCommand,
     (line) => deps.log.info(line)
@@ -118,6 +118,10 @@ export async function run(settings: Settings, deps: RunDeps): Promise<Report> {
       return p
     })
     const docker = await phase('Docker: discover', async () => compose.discover())
+    for (const w of docker.warnings) {
+      log.warning(w)
+      warnings.push(w)
+    }
     if (docker.skipped) {
       const msg = `docker skipped: ${docker.skipped}`
       if (settings.docker === 'off') log.info(msg)

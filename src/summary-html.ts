@@ -70,7 +70,9 @@ function docker(r: Report): string {
     return parts.join('')
   }
   const stop = r.dryRun ? 'would be stopped' : d.stopped ? 'stopped' : 'not stopped'
-  parts.push(`<p>${cell(d.compose ?? '')}, project <code>${cell(d.project)}</code>; containers ${stop}: ${d.containers.length ? d.containers.map((c) => `<code>${cell(c)}</code>`).join(', ') : 'none'}</p>\n`)
+  const gone = r.dryRun ? 'would be removed' : d.stopped ? 'removed' : 'not removed'
+  const names = (cs: string[]): string => (cs.length ? cs.map((c) => `<code>${cell(c)}</code>`).join(', ') : 'none')
+  parts.push(`<p>${cell(d.compose ?? '')}, project <code>${cell(d.project)}</code>; running containers ${stop}: ${names(d.containers)}${d.exited.length ? `; exited containers ${gone}: ${names(d.exited)}` : ''}</p>\n`)
   if (d.volumes.length > 0) {
     parts.push(table(['Volume', 'Compose key', 'Action'], d.volumes.map((v) => [
       `<code>${cell(v.name)}</code>`, cell(v.key),

@@ -6,6 +6,7 @@
 import { spawnSync } from 'node:child_process'
 import fs from 'node:fs'
 import path from 'node:path'
+import { MT5_TREE, makeTree, tempDir } from './tree.js'
 
 export const TEST_IMAGE = 'safe-purge-test:latest'
 export const PROJECT_LABEL = 'com.docker.compose.project'
@@ -132,3 +133,85 @@ export class Janitor {
     return left
   }
 }
+
+export interface Stack {
+  root: string
+  project: string
+  /** The external volume (plain `docker volume create`, no labels, as Compose never creates one). */
+  external: string
+  /** `<project>_old_data`, declared in the file but labelled for another project: Compose adopts it. */
+  foreign: string
+  /** `<project>_loose_data`, declared in the file, created without labels before `up`: Compose adopts it. */
+  loose: string
+  /** The volumes Compose itself creates for the project (labelled for it). */
+  own: { redis_data: string; cache_data: string; postgres_data: string }
+}
+
+/** The compose file: `app` appends to the bind-mounted logs/ in a loop; both services use named volumes. */
+function composeFile(image: string, external: string): string {
+  return [
+    "version: '3.7'",
+    'services:',
+    '  app:',
+    `    image: ${image}`,
+    '    init: true',
+    '    command: ["sh", "-c", "while true; do echo tick >> /logs/app.log; sleep 0.2; done"]',
+    '    volumes:',
+    ...['./logs:/logs', 'redis_data:/data/redis', 'cache_data:/data/cache'].map((v) => `      - ${v}`),
+    '  db:',
+    `    image: ${image}`,
+    '    init: true',
+    '    command: ["sleep", "1000"]',
+    '    volumes:',
+    ...['postgres_data:/data/pg', 'shared:/data/shared', 'old_data:/data/old', 'loose_data:/data/loose'].map((v) => `      - ${v}`),
+    'volumes:',
+    '  redis_data:',
+    '  cache_data:',
+    '  postgres_data:',
+    '  old_data:',
+    '  loose_data:',
+    '  shared:',
+    '    external: true',
+    `    name: ${external}`,
+    ''
+  ].join('\n')
+}
+
+/**
+ * An MT5-like root named after `project` (Compose's default name) in a new temp dir under `dirs`,
+ * with a compose file, an external volume, and two look-alike volumes Compose adopts (one
+ * labelled for another project, one unlabelled). With `up`, brought up with v1 (`-p project`);
+ * with `dotenv`, the name is set in the root's .env only (the folder is named otherwise) and the
+ * stack is brought up without -p, as an operator typing `docker-compose up -d` would.
+ */
+export function makeStack(janitor: Janitor, project: string, dirs: string[], { up = true, withFile = true, dotenv = false } = {}): Stack {
+  janitor.project(project)
+  const base = tempDir('sp-docker-')
+  dirs.push(base)
+  const root = path.join(base, dotenv ? `${project}-folder` : project)
+  fs.mkdirSync(root)
+  makeTree(root, { ...MT5_TREE, ...(dotenv ? { '.env': `${MT5_TREE['.env'] as string}COMPOSE_PROJECT_NAME=${project}\n` } : {}) })
+  const external = janitor.createVolume(`${project}_ext_shared`)
+  const foreign = janitor.createVolume(`${project}_old_data`, { [PROJECT_LABEL]: `${project}other`, [VOLUME_LABEL]: 'old_data' })
+  const loose = janitor.createVolume(`${project}_loose_data`)
+  if (withFile) fs.writeFileSync(path.join(root, 'docker-compose.yml'), composeFile(TEST_IMAGE, external))
+  if (up) {
+    must(COMPOSE_V1, [...(dotenv ? [] : ['-p', project]), 'up', '-d'], { cwd: root, timeoutMs: 60000 })
+    if (runningContainers(project).length !== 2) throw new Error(`the stack ${project} did not come up with 2 running containers`)
+    waitFor(() => fs.existsSync(path.join(root, 'logs/app.log')), 'the app service to write logs/app.log')
+  }
+  const own = { redis_data: `${project}_redis_data`, cache_data: `${project}_cache_data`, postgres_data: `${project}_postgres_data` }
+  return { root, project, external, foreign, loose, own }
+}
+
+/** Blocks until `ok()` (polling every 100 ms), or throws after `ms`. */
+export function waitFor(ok: () => boolean, what: string, ms = 15000): void {
+  const end = Date.now() + ms
+  while (!ok()) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`)
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 100)
+  }
+}
+
+/** A protected (not targeted) entry of MT5_TREE: everything but the default ephemeral targets. */
+export const notTargeted = (rel: string): boolean => !/^(logs|data\/redis|data\/temp|\.docker-compose-state)(\/|$)/.test(rel)
