@@ -1,23 +1,51 @@
 /** The CLI: argv -> settings (flags over the config file) -> run -> output -> exit status. */
-import { parseCli, HELP } from './cli-args.js'
+import os from 'node:os'
+import { parseCli, wantsJson, HELP } from './cli-args.js'
 import { TerminalUi, type TermIO } from './cli-ui.js'
 import { loadConfig } from './config.js'
-import { run } from './run.js'
+import { CHANGING_PHASES, run, type Logger } from './run.js'
+import { CLI_NAMES } from './option-names.js'
 import { buildSettings } from './settings.js'
 import { errorMessage } from './errors.js'
-import { VERSION } from './report.js'
+import { VERSION, type Report } from './report.js'
 
 export const EXIT_OK = 0
 export const EXIT_FAILED = 1
 export const EXIT_REFUSED = 2
 
-export async function cliMain(argv: readonly string[], io: TermIO, signal?: AbortSignal): Promise<number> {
+export type Engine = typeof run
+
+/** The single JSON document --json prints when the run refused or failed without a report. */
+export interface ErrorDocument {
+  tool: 'safe-purge'
+  version: string
+  ok: false
+  verified: false
+  exitCode: number
+  failures: string[]
+  error: { code: string; message: string }
+}
+
+export async function cliMain(argv: readonly string[], io: TermIO, signal?: AbortSignal, engine: Engine = run): Promise<number> {
+  const json = wantsJson(argv)
+  const failed = (err: unknown, exitCode: number, prefix = ''): number => {
+    const message = `${prefix}${errorMessage(err)}`
+    io.stderr.write(`safe-purge: ${message}\n`)
+    if (json) {
+      const code = (err as { code?: unknown } | null)?.code
+      const doc: ErrorDocument = {
+        tool: 'safe-purge', version: VERSION, ok: false, verified: false, exitCode,
+        failures: [message], error: { code: typeof code === 'string' ? code : 'ERR_UNEXPECTED', message }
+      }
+      io.stdout.write(`${JSON.stringify(doc, null, 2)}\n`)
+    }
+    return exitCode
+  }
   let args
   try {
     args = parseCli(argv)
   } catch (err) {
-    io.stderr.write(`safe-purge: ${errorMessage(err)}\n`)
-    return EXIT_REFUSED
+    return failed(err, EXIT_REFUSED)
   }
   if (args.help) {
     io.stdout.write(HELP)
@@ -27,18 +55,68 @@ export async function cliMain(argv: readonly string[], io: TermIO, signal?: Abor
     io.stdout.write(`safe-purge ${VERSION}\n`)
     return EXIT_OK
   }
-  let ui: TerminalUi | null = null
+  let changing = false
   try {
-    const config = await loadConfig(args.root, args.config)
+    const config = await loadConfig(args.root, args.config, CLI_NAMES)
     const settings = buildSettings(args.root, config.file, args.options, config.options)
-    ui = new TerminalUi(io, { verbose: args.verbose, json: args.json, dryRun: settings.dryRun })
-    const report = await run(settings, { log: ui.logger, env: io.env, confirm: ui.confirmer, confirmReadsPlan: !settings.force, signal, onProgress: ui.progress })
-    if (args.json) io.stdout.write(`${JSON.stringify(report, null, 2)}\n`)
-    if (report.ok) return EXIT_OK
+    const ui = new TerminalUi(io, { verbose: args.verbose, json: args.json, dryRun: settings.dryRun, dockerOff: settings.docker === 'off', signal })
+    const log: Logger = {
+      ...ui.logger,
+      // An error thrown once a phase that changes something began is no refusal: the stack may be down, files gone.
+      group: (name, fn) => {
+        if (CHANGING_PHASES.has(name)) changing = true
+        return ui.logger.group(name, fn)
+      }
+    }
+    const report = await engine(settings, { log, env: io.env, names: CLI_NAMES, confirm: ui.confirmer, confirmReadsPlan: !settings.force, signal, onProgress: ui.progress })
+    const exitCode = exitStatus(report)
+    if (args.json) io.stdout.write(`${JSON.stringify({ ...report, exitCode }, null, 2)}\n`)
     for (const f of report.failures) io.stderr.write(`safe-purge: ${f}\n`)
-    return report.cancelled === 'before-purge' ? EXIT_REFUSED : EXIT_FAILED
+    return exitCode
   } catch (err) {
-    io.stderr.write(`safe-purge: ${errorMessage(err)}\n`)
-    return EXIT_REFUSED
+    if (!changing) return failed(err, EXIT_REFUSED)
+    return failed(err, EXIT_FAILED, 'stopped after the purge began, without verification: ')
   }
+}
+
+export function exitStatus(report: Report): number {
+  if (report.ok) return EXIT_OK
+  return report.cancelled === 'before-purge' ? EXIT_REFUSED : EXIT_FAILED
+}
+
+export interface Cancellation {
+  /** Aborted by the first SIGINT or SIGTERM: run() stops at a safe point, verifies and reports. */
+  signal: AbortSignal
+  /** Settles on the third signal with 128 + its number: the person wants out now, unverified. */
+  forced: Promise<number>
+}
+
+/**
+ * GitHub cancels a job with SIGINT and, 7.5 s later, SIGTERM; an operator may press Ctrl-C twice.
+ * Neither may cut verification short, so only a third signal quits without it.
+ */
+export function cancelOnSignals(
+  proc: { on(event: 'SIGINT' | 'SIGTERM', fn: () => void): unknown },
+  stderr: { write(s: string): unknown; isTTY?: boolean }
+): Cancellation {
+  const cancel = new AbortController()
+  let received = 0
+  let quit: (code: number) => void = () => {}
+  const forced = new Promise<number>((resolve) => (quit = resolve))
+  for (const sig of ['SIGINT', 'SIGTERM'] as const) {
+    proc.on(sig, () => {
+      received++
+      if (received === 1) {
+        // On a terminal, off the line that ^C (or the progress line) left the cursor on.
+        stderr.write(`${stderr.isTTY ? '\n' : ''}safe-purge: ${sig} received: stopping at the next safe point, then verifying and reporting\n`)
+        cancel.abort()
+      } else if (received === 2) {
+        stderr.write(`safe-purge: ${sig} received: still stopping safely and verifying (a third signal quits at once, unverified)\n`)
+      } else {
+        stderr.write(`safe-purge: ${sig} received again: quitting now, without verification\n`)
+        quit(128 + os.constants.signals[sig])
+      }
+    })
+  }
+  return { signal: cancel.signal, forced }
 }

@@ -73,9 +73,10 @@ export function finishKept(list: KeptEntry[]): void {
  * `count: false` only finds each target (kind, device+inode, mount): for a run nobody reviews
  * before it starts (forced), the purge itself counts, so the tree is walked once.
  */
-export async function scanTargets(rootDir: Anchor, root: string, targets: readonly string[], policy: Policy, count = true): Promise<Plan> {
+export async function scanTargets(rootDir: Anchor, root: string, targets: readonly string[], policy: Policy, count = true, signal?: AbortSignal): Promise<Plan> {
   const planned: TargetPlan[] = []
-  const pacer = new Pacer()
+  // A cancelled scan stops where it is: nothing was changed, and the run then reports the cancellation.
+  const pacer = new Pacer(signal)
   for (const t of targets) planned.push(await scanTarget(rootDir, t, policy, pacer, count))
   const totals = { ...emptyTally(), kept: 0 }
   for (const t of planned) {

@@ -257,9 +257,11 @@ export function resultLines(r: Report): string[] {
   }
   for (const e of r.errors) out.push(`error: ${showPath(e.path)}: ${showPath(e.message)}\n  recovery: ${showPath(e.hint)}`)
   const v = r.verification
+  const cancelled = r.targets.filter((t) => t.result === 'cancelled').length
+  const clean = r.dryRun ? '' : cancelled > 0 ? `; the purge was cancelled: ${cancelled} target(s) it did not finish still hold files` : ', every target clean'
   out.push(
     v.ok
-      ? `verified: ${v.checked} protected entr${v.checked === 1 ? 'y' : 'ies'} unchanged${r.dryRun ? '' : ', every target clean'}`
+      ? `verified: ${v.checked} protected entr${v.checked === 1 ? 'y' : 'ies'} unchanged${clean}`
       : `NOT verified: ${v.missing.length} missing, ${v.changed.length} changed, ${v.leftovers.length} target(s) not clean`
   )
   for (const m of v.missing.slice(0, 50)) out.push(`  missing: ${showPath(m)}`)

@@ -48,6 +48,11 @@ export interface RunDeps {
   onProgress?: (p: Progress) => void
 }
 
+/** The phases that change something: an error thrown once one of them began is not a refusal. */
+export const PHASE_DOCKER_STOP = 'Docker: stop the stack'
+export const PHASE_PURGE = 'Purge'
+export const CHANGING_PHASES: ReadonlySet<string> = new Set([PHASE_DOCKER_STOP, PHASE_PURGE])
+
 /** The action's rule: `force`, or `confirm` equal to the root folder's name. */
 export const confirmByName: Confirmer = async ({ settings, root }) => {
   if (settings.force || settings.confirm === root.name) return null
@@ -113,7 +118,7 @@ export async function run(settings: Settings, deps: RunDeps): Promise<Report> {
       warnings.push(...preflight(rootDir))
       for (const w of warnings) log.warning(w)
       // Counted up front only when someone reads the plan before anything happens (dry run, a prompt).
-      const p = await scanTargets(rootDir, root.path, targets, policy, settings.dryRun || deps.confirmReadsPlan === true)
+      const p = await scanTargets(rootDir, root.path, targets, policy, settings.dryRun || deps.confirmReadsPlan === true, deps.signal)
       for (const line of planLines(previewTargets(p, true))) log.info(line)
       return p
     })
@@ -148,7 +153,7 @@ export async function run(settings: Settings, deps: RunDeps): Promise<Report> {
       let dockerActed = false
       if (!settings.dryRun && docker.active && !cancelled()) {
         try {
-          await phase('Docker: stop the stack', async () => {
+          await phase(PHASE_DOCKER_STOP, async () => {
             dockerActed = true
             await compose.stop(docker)
             await compose.removeVolumes(docker)
@@ -165,7 +170,7 @@ export async function run(settings: Settings, deps: RunDeps): Promise<Report> {
       const before = await phase('Fingerprint protected paths', async () => takeFingerprint(rootDir, policy, skip))
       let outcome: Outcome | null = null
       if (!settings.dryRun && failures.length === 0 && !cancelled()) {
-        outcome = await phase('Purge', async () => executePlan(rootDir, plan, policy, { hooks: deps.executeHooks, signal: deps.signal, onProgress: deps.onProgress }))
+        outcome = await phase(PHASE_PURGE, async () => executePlan(rootDir, plan, policy, { hooks: deps.executeHooks, signal: deps.signal, onProgress: deps.onProgress }))
       }
       if (cancelled()) {
         const what = outcome
