@@ -2,10 +2,10 @@
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import { spawn, spawnSync } from 'node:child_process'
+import { spawnSync } from 'node:child_process'
 import { MT5_TREE, exists, makeTree, removeDir, snapshot, tempDir } from './helpers/tree.js'
 import { purge, quietLogger } from './helpers/engine.js'
-import { DIST, parseOutputs, systemNode } from './helpers/action.js'
+import { expectProjectWalker, reportOf, startAction, type ActionRun, type StartedAction } from './helpers/action.js'
 import { LOCK_FILE } from '../src/lock.js'
 import { run, confirmByName } from '../src/run.js'
 import { buildSettings } from '../src/settings.js'
@@ -25,6 +25,21 @@ function manyFiles(dir: string, count: number): void {
     const sub = path.join(dir, `d${d}`)
     fs.mkdirSync(sub, { recursive: true })
     for (let f = 0; f < 500; f++) fs.writeFileSync(path.join(sub, `f${f}.log`), 'x')
+  }
+}
+
+const forced = (): Record<string, string> => ({ root, force: 'true', docker: 'off' })
+
+/** Resolves once `run` holds the lock (the lock file names its pid); fails if it ends first. */
+async function lockHeldBy(run: StartedAction): Promise<void> {
+  for (;;) {
+    try {
+      if (JSON.parse(fs.readFileSync(path.join(root, LOCK_FILE), 'utf8')).pid === run.pid) return
+    } catch {
+      // not taken yet (the lock is linked into place complete, so it is never read half-written)
+    }
+    if (run.child.exitCode !== null) throw new Error(`the run ended before it was seen holding the lock:\n${run.stdout()}`)
+    await new Promise((r) => setTimeout(r, 1))
   }
 }
 
@@ -58,28 +73,48 @@ describe('the lock', () => {
     await expect(purge(root, { ephemeral: [LOCK_FILE] })).rejects.toMatchObject({ code: 'ERR_BAD_TARGET', message: expect.stringMatching(/own lock file/) })
   })
 
-  test('two real purges at once: each file is deleted and counted once; a loser refuses clearly', async () => {
+  test('a second purge while the first holds the lock: ERR_LOCKED naming the first pid; it touches nothing, nothing is counted twice', async () => {
     manyFiles(path.join(root, 'logs/bulk'), 20000)
     const before = protectedNow()
-    const start = () => {
-      const scratch = tempDir('sp-runner-')
-      const out = path.join(scratch, 'out')
-      fs.writeFileSync(out, '')
-      const env = { PATH: process.env.PATH ?? '', HOME: scratch, GITHUB_OUTPUT: out, RUNNER_TEMP: scratch, INPUT_ROOT: root, INPUT_FORCE: 'true', INPUT_DOCKER: 'off' }
-      const child = spawn(systemNode(), [DIST], { env })
-      let stdout = ''
-      child.stdout.on('data', (d) => (stdout += d))
-      return new Promise<{ code: number | null; stdout: string; outputs: Record<string, string> }>((resolve) =>
-        child.on('close', (code) => resolve({ code, stdout, outputs: parseOutputs(fs.readFileSync(out, 'utf8')) }))
-      )
+    const first = startAction(forced())
+    // Stopped while it holds the lock, the first run makes the overlap certain, not a matter of timing.
+    await lockHeldBy(first)
+    first.child.kill('SIGSTOP')
+    let second: ActionRun
+    try {
+      expect(JSON.parse(fs.readFileSync(path.join(root, LOCK_FILE), 'utf8'))).toMatchObject({ pid: first.pid, host: os.hostname() })
+      const held = snapshot(root)
+      second = await startAction(forced()).done
+      expect(snapshot(root)).toEqual(held)
+    } finally {
+      first.child.kill('SIGCONT')
     }
-    const results = await Promise.all([start(), start()])
-    const total = 20000 + 6
+    expect(second.status).toBe(1)
+    expect(second.stdout).toMatch(new RegExp(`::error::another safe-purge \\(pid ${first.pid} on ${os.hostname()}, since [^)]+\\) is purging .*: wait for it, or delete .*${LOCK_FILE.replace(/\./g, '\\.')} if that process is gone`))
+    // Refused before the purge: no report, no counts.
+    expect(second.outputs).toEqual({})
+    const r = await first.done
+    expect(r.status).toBe(0)
+    expect(r.outputs['deleted-files']).toBe(String(20000 + 6))
+    expect(reportOf(r)).toMatchObject({ ok: true, verified: true, errors: [] })
+    expectProjectWalker(r)
+    expect(protectedNow()).toEqual(before)
+    expect(exists(path.join(root, 'logs'))).toBe(false)
+    expect(exists(path.join(root, LOCK_FILE))).toBe(false)
+  }, 180000)
+
+  test('two real purges started at the same moment: each file is deleted and counted once; a loser refuses clearly', async () => {
+    manyFiles(path.join(root, 'logs/bulk'), 20000)
+    const before = protectedNow()
+    const runs = [startAction(forced()), startAction(forced())]
+    const results = await Promise.all(runs.map((s) => s.done))
     const counted = results.reduce((n, r) => n + Number(r.outputs['deleted-files'] ?? 0), 0)
-    expect(counted).toBe(total)
-    for (const r of results) {
-      if (r.code !== 0) expect(r.stdout).toMatch(/::error::another safe-purge \(pid \d+/)
-    }
+    expect(counted).toBe(20000 + 6)
+    expect(results.some((r) => r.status === 0)).toBe(true)
+    results.forEach((r, i) => {
+      if (r.status === 0) expectProjectWalker(r)
+      else expect(r.stdout).toMatch(new RegExp(`::error::another safe-purge \\(pid ${runs[1 - i].pid} `))
+    })
     expect(protectedNow()).toEqual(before)
     expect(exists(path.join(root, 'logs'))).toBe(false)
     expect(exists(path.join(root, LOCK_FILE))).toBe(false)
@@ -90,39 +125,23 @@ describe('cancellation', () => {
   test('SIGINT then SIGTERM mid-purge: stops at a safe point, verifies, writes the partial report and summary, fails', async () => {
     manyFiles(path.join(root, 'logs/bulk'), 40000)
     const before = protectedNow()
-    const scratch = tempDir('sp-runner-')
-    const out = path.join(scratch, 'out')
-    const summary = path.join(scratch, 'summary')
-    fs.writeFileSync(out, '')
-    fs.writeFileSync(summary, '')
-    const env = { PATH: process.env.PATH ?? '', HOME: scratch, GITHUB_OUTPUT: out, GITHUB_STEP_SUMMARY: summary, RUNNER_TEMP: scratch, INPUT_ROOT: root, INPUT_FORCE: 'true', INPUT_DOCKER: 'off' }
-    const child = spawn(systemNode(), [DIST], { env })
-    let stdout = ''
-    const code = await new Promise<number | null>((resolve) => {
-      let signalled = false
-      child.stdout.on('data', (d) => {
-        stdout += d
-        if (!signalled && stdout.includes('::group::Purge')) {
-          signalled = true
-          child.kill('SIGINT')
-          setTimeout(() => child.kill('SIGTERM'), 50)
-        }
-      })
-      child.on('close', resolve)
-    })
-    expect(code).toBe(1)
-    expect(stdout).toMatch(/::error::cancelled during the purge/)
-    const outputs = parseOutputs(fs.readFileSync(out, 'utf8'))
-    const report = JSON.parse(fs.readFileSync(outputs.report, 'utf8'))
+    const run = startAction(forced())
+    await run.waitFor('::group::Purge')
+    run.child.kill('SIGINT')
+    setTimeout(() => run.child.kill('SIGTERM'), 50)
+    const r = await run.done
+    expect(r.status).toBe(1)
+    expect(r.stdout).toMatch(/::error::cancelled during the purge/)
+    const report = reportOf(r)
     expect(report.cancelled).toBe('during-purge')
-    expect(report.verification.missing).toEqual([])
-    expect(report.verification.changed).toEqual([])
-    expect(Number(outputs['deleted-files'])).toBeLessThan(40000 + 6)
+    expect(report.verification).toMatchObject({ missing: [], changed: [] })
+    expectProjectWalker(r)
+    expect(Number(r.outputs['deleted-files'])).toBeLessThan(40000 + 6)
     expect(exists(path.join(root, 'logs/bulk'))).toBe(true)
-    expect(fs.readFileSync(summary, 'utf8')).toContain('cancelled during the purge')
+    expect(r.summary).toContain('cancelled during the purge')
     expect(protectedNow()).toEqual(before)
     expect(exists(path.join(root, LOCK_FILE))).toBe(false)
-    removeDir(scratch)
+    removeDir(path.dirname(r.runnerTemp))
   }, 180000)
 
   test('cancelled before the purge: nothing is deleted', async () => {

@@ -2,7 +2,10 @@
  * The fallback used where /proc/self/fd does not exist (other platforms): path-based operations
  * that re-check the directory's device+inode before every operation and after descending.
  * Forced on Linux here with setAnchorMode('recheck').
+ * Without the native helper in both projects (first import below), as on every platform it is not
+ * built for: the JavaScript path with /proc anchoring ('proc') and with the fallback ('recheck').
  */
+import './helpers/js-path.js'
 import fs from 'node:fs'
 import path from 'node:path'
 import { MT5_TREE, exists, makeTree, removeDir, snapshot, survivors, tempDir } from './helpers/tree.js'
@@ -25,8 +28,9 @@ beforeEach(() => {
 })
 afterEach(() => removeDir(base))
 
-test('the fallback is really in use', () => {
+test('the fallback is really in use, without the native helper', async () => {
   expect(anchorMode()).toBe('recheck')
+  expect((await purge(root)).walker).toBe('off (path-based fallback anchoring)')
 })
 
 test('a normal purge works the same: protected entries stay, links are removed as links', async () => {
@@ -53,20 +57,44 @@ test('a parent of a target that is a symlink is refused', async () => {
   expect(report.targets.find((t) => t.path === 'data/redis')?.result).toBe('refused')
 })
 
-test('a directory swapped for a symlink to models/ while it is being emptied: the re-check stops it', async () => {
-  const report = await purge(root, {}, {
-    executeHooks: {
-      afterLstat(rel) {
-        if (rel !== 'logs/sub/a.log' && rel !== 'logs/sub/b.log') return
-        if (fs.lstatSync(path.join(root, 'logs/sub')).isSymbolicLink()) return
-        fs.renameSync(path.join(root, 'logs/sub'), path.join(base, 'sub-moved'))
-        fs.symlinkSync('../models', path.join(root, 'logs/sub'))
+const WALKER = { recheck: 'off (path-based fallback anchoring)', proc: 'off (SAFE_PURGE_NATIVE=0)' } as const
+
+// A decoy with the very names the purge is about to remove: when a directory's path is swapped
+// for a link to it, only the check that the working directory is the opened one (stat('.') in
+// fsat.ts enter(), with /proc: the chdir through /proc/self/fd/N) keeps the unlinks off it.
+describe.each(['recheck', 'proc'] as const)('the JavaScript path anchored by %s, synchronous unlinks', (mode) => {
+  beforeEach(() => setAnchorMode(mode))
+  afterEach(() => setAnchorMode('recheck'))
+
+  test('a directory swapped mid-purge for a link to a decoy with the same names: the decoy survives byte for byte', async () => {
+    makeTree(root, { 'models/run-7/a.log': 'decoy a', 'models/run-7/b.log': 'decoy b', 'models/run-7/deeper/c.log': 'decoy c' })
+    const decoy = snapshot(path.join(root, 'models'))
+    let swapped = false
+    const report = await purge(root, {}, {
+      executeHooks: {
+        afterLstat(rel) {
+          // At the first entry of logs/sub, whichever the directory lists first.
+          if (swapped || !rel.startsWith('logs/sub/')) return
+          swapped = true
+          fs.renameSync(path.join(root, 'logs/sub'), path.join(base, 'sub-moved'))
+          fs.symlinkSync('../models/run-7', path.join(root, 'logs/sub'))
+        }
       }
+    })
+    expect(swapped).toBe(true)
+    expect(report.walker).toBe(WALKER[mode])
+    expect(snapshot(path.join(root, 'models'))).toEqual(decoy)
+    expect(fs.readlinkSync(path.join(root, 'logs/sub'))).toBe('../models/run-7')
+    expect(fs.readFileSync(path.join(base, 'sub-moved/models/keep.bin'), 'utf8')).toBe('kept')
+    expect(report.ok).toBe(false)
+    if (mode === 'recheck') {
+      // The path now leads to the decoy: every later chdir by path is caught.
+      expect(report.errors.some((e) => e.code === 'ECHANGED' && e.path.startsWith('logs/sub'))).toBe(true)
+    } else {
+      // /proc/self/fd/N is the directory that was opened: the moved one is emptied, the decoy untouched.
+      for (const gone of ['a.log', 'b.log', 'deeper']) expect(exists(path.join(base, 'sub-moved', gone))).toBe(false)
     }
   })
-  expect(snapshot(path.join(root, 'models'))).toEqual(models)
-  expect(report.ok).toBe(false)
-  expect(report.errors.some((e) => e.code === 'ECHANGED')).toBe(true)
 })
 
 test('a directory swapped between lstat and open is detected by inode', async () => {

@@ -3,11 +3,18 @@
  * would fail if the guard it names were removed.
  */
 import fs from 'node:fs'
+import net from 'node:net'
+import os from 'node:os'
 import path from 'node:path'
-import { execFileSync, spawnSync } from 'node:child_process'
-import { MT5_TREE, exists, makeTree, removeDir, snapshot, survivors, tempDir } from './helpers/tree.js'
-import { purge } from './helpers/engine.js'
+import { execFileSync, spawn, spawnSync } from 'node:child_process'
+import { MT5_TREE, bindMount, exists, fifoWithPartner, makeTree, removeDir, sleepSync, snapshot, stop, survivors, tempDir, unmountAndRemove } from './helpers/tree.js'
+import { purge, quietLogger } from './helpers/engine.js'
+import { expectProjectWalker, reportOf, runAction, type ActionRun } from './helpers/action.js'
 import { NOT_EMPTY_RETRIES } from '../src/execute.js'
+import { recoveryHint } from '../src/errors.js'
+import { showPath } from '../src/report.js'
+import { cell } from '../src/summary-html.js'
+import { SYSTEM_DIRS } from '../src/root-guard.js'
 
 const isRoot = process.getuid?.() === 0
 const rootOnly = isRoot ? test : test.skip
@@ -26,6 +33,18 @@ beforeEach(() => {
 afterEach(() => removeDir(base))
 
 const modelsIntact = (): void => expect(snapshot(path.join(root, 'models'))).toEqual(models)
+/** Everything outside the default targets (and protected entries inside them) is byte-identical. */
+const outsideTargets = (rel: string): boolean => !/^(logs|data\/redis|data\/temp|\.docker-compose-state)(\/|$)/.test(rel)
+/** Each error is named on the console and in the summary with the recovery hint for its own path. */
+const expectEachErrorShown = (r: ActionRun): void => {
+  const { errors } = reportOf(r)
+  expect(errors.length).toBeGreaterThan(0)
+  for (const e of errors) {
+    expect(e.hint).toBe(recoveryHint(e.code, e.path))
+    expect(r.stdout).toContain(`error: ${showPath(e.path)}: ${showPath(e.message)}\n  recovery: ${showPath(e.hint)}\n`)
+    expect(r.summary).toContain(`<tr><td><code>${cell(e.path)}</code></td><td>${cell(e.message)}</td><td>${cell(e.hint)}</td></tr>`)
+  }
+}
 
 describe('races between check and delete (staged with executor hooks)', () => {
   test('a directory inside a target swapped for a symlink to models/ between lstat and open: not followed', async () => {
@@ -90,6 +109,21 @@ describe('races between check and delete (staged with executor hooks)', () => {
     expect(exists(path.join(root, 'logs'))).toBe(false)
     expect(report.ok).toBe(true)
   })
+  // What an overlapping purge (two stale-lock takers, SECURITY.md) or the application's own
+  // cleanup does: the directory is gone by the time it is opened. ENOENT while deleting is success.
+  test('a directory removed by another process between lstat and open is already gone, not an error', async () => {
+    const report = await purge(root, {}, {
+      executeHooks: {
+        afterLstat(rel) {
+          if (rel === 'logs/sub') removeDir(path.join(root, 'logs/sub'))
+        }
+      }
+    })
+    expect(report.errors).toEqual([])
+    expect(report.ok).toBe(true)
+    expect(exists(path.join(root, 'logs'))).toBe(false)
+    modelsIntact()
+  })
 })
 
 describe('a writer that keeps filling a directory', () => {
@@ -121,18 +155,191 @@ describe('a writer that keeps filling a directory', () => {
     expect(report.errors).toEqual([expect.objectContaining({ path: 'logs/sub', code: 'ENOTEMPTY', hint: expect.stringMatching(/stop it/) })])
     modelsIntact()
   })
+
+  test('what is left is counted inside the target: one file left in logs is 1 entry, not 2', async () => {
+    const log = quietLogger()
+    const report = await purge(root, {}, {
+      log,
+      executeHooks: {
+        beforeRmdir(rel) {
+          if (rel === 'logs') fs.writeFileSync(path.join(root, 'logs/late.log'), 'late')
+        }
+      }
+    })
+    expect(report.errors).toEqual([expect.objectContaining({ path: 'logs', code: 'ENOTEMPTY' })])
+    expect(fs.readdirSync(path.join(root, 'logs'))).toEqual(['late.log'])
+    expect(report.verification.leftovers).toEqual([{ path: 'logs', remaining: 1 }])
+    expect(log.captured.info).toContain('  left in logs: 1 entry')
+  })
+
+  // A real process, not a hook, writes into logs/live for the whole run (a logger that was not
+  // stopped): each tick it appends to app.log and starts a new chunk file. The only hook waits,
+  // before each rmdir of logs/live, until the writer has put something there again, so the race
+  // is lost on every attempt, as it is in the field, without depending on timing.
+  const LOGGER = `
+    const fs = require('fs'), path = require('path')
+    const [dir, ready] = process.argv.slice(1)
+    let n = 0
+    setInterval(() => {
+      try {
+        fs.appendFileSync(path.join(dir, 'app.log'), 'line ' + n + '\\n')
+        fs.writeFileSync(path.join(dir, 'chunk-' + n++ + '.log'), 'data')
+        if (n === 20) fs.writeFileSync(ready, '')
+      } catch (e) {
+        if (e.code !== 'ENOENT') throw e
+      }
+    }, 1)`
+
+  test('a live writer process: bounded retries, then the run fails naming what is left with a recovery hint; protected files survive', async () => {
+    const live = path.join(root, 'logs/live')
+    const ready = path.join(base, 'writer-ready')
+    fs.mkdirSync(live)
+    const before = snapshot(root)
+    const writer = spawn(process.execPath, ['-e', LOGGER, live, ready], { stdio: 'ignore' })
+    const log = quietLogger()
+    let attempts = 0
+    try {
+      while (!exists(ready)) await new Promise((r) => setTimeout(r, 5))
+      const report = await purge(root, {}, {
+        log,
+        executeHooks: {
+          beforeRmdir(rel) {
+            if (rel !== 'logs/live') return
+            attempts++
+            for (const end = Date.now() + 10000; fs.readdirSync(live).length === 0; sleepSync(1)) {
+              if (Date.now() > end) throw new Error('the writer stopped writing')
+            }
+          }
+        }
+      })
+      expect(writer.exitCode).toBeNull()
+      expect(attempts).toBe(NOT_EMPTY_RETRIES + 1)
+      expect(report.ok).toBe(false)
+      const hint = recoveryHint('ENOTEMPTY', 'logs/live')
+      expect(report.errors).toEqual([expect.objectContaining({ path: 'logs/live', code: 'ENOTEMPTY', hint })])
+      expect(hint).toMatch(/kept writing into logs\/live: stop it/)
+      expect(report.failures).toEqual([
+        expect.stringMatching(/^1 deletion error\(s\); first: logs\/live: ENOTEMPTY/),
+        expect.stringMatching(/^verification failed: 1 target\(s\) still hold deletable entries \(first: logs\)/)
+      ])
+      const left = report.verification.leftovers
+      expect(left).toEqual([{ path: 'logs', remaining: expect.any(Number) }])
+      const lines = log.captured.info.join('\n')
+      expect(lines).toContain(`error: logs/live: ${report.errors[0].message}\n  recovery: ${hint}`)
+      expect(lines).toContain(`  left in logs: ${left[0].remaining} entries`)
+      // Everything else was purged; the rest of logs is only what the writer is still producing.
+      expect(exists(path.join(root, 'logs/trading.log'))).toBe(false)
+      expect(exists(path.join(root, 'logs/sub'))).toBe(false)
+      expect(fs.readdirSync(path.join(root, 'logs'))).toEqual(['live'])
+      expect(exists(path.join(root, 'data/redis'))).toBe(false)
+    } finally {
+      await stop(writer)
+    }
+    expect(survivors(before, snapshot(root), outsideTargets)).toEqual([])
+    modelsIntact()
+  })
+
+  // A writer that creates entries faster than they can be removed (here: directories, each of
+  // which the purge must open, list and rmdir). NOT_EMPTY_RETRIES bounds the rmdir attempts, but
+  // not the work of one pass over the directory: with the native helper a pass reads the directory
+  // in getdents64 batches while it removes, and keeps meeting what the writer adds ahead of its
+  // position; on the JavaScript path each retry pass lists all that was added during the last one.
+  // So today the purge goes on for as long as the writer does. The writer runs only during the
+  // Purge phase (SIGSTOP/SIGCONT), so the purge starts on what the target held then (500 entries,
+  // about a second's work here); the abort after 15 s only keeps a failing run from hanging.
+  const FLOODER = `
+    const fs = require('fs'), path = require('path')
+    const dir = process.argv[1]
+    for (let n = 0; ; n++) {
+      try { fs.mkdirSync(path.join(dir, 'd' + n)) } catch (e) { if (e.code !== 'ENOENT') throw e }
+    }`
+
+  test('a writer faster than the purge: the purge still ends on its own and reports ENOTEMPTY', async () => {
+    const live = path.join(root, 'logs/live')
+    fs.mkdirSync(live)
+    const writer = spawn(process.execPath, ['-e', FLOODER, live], { stdio: 'ignore' })
+    const abort = new AbortController()
+    const timer = setTimeout(() => abort.abort(), 15000)
+    const log = quietLogger()
+    log.group = async (name, fn) => {
+      if (name === 'Purge') writer.kill('SIGCONT')
+      if (name === 'Verify') writer.kill('SIGSTOP')
+      return fn()
+    }
+    try {
+      while (fs.readdirSync(live).length < 500) await new Promise((r) => setTimeout(r, 5))
+      writer.kill('SIGSTOP')
+      const report = await purge(root, {}, { log, signal: abort.signal })
+      expect(writer.exitCode).toBeNull()
+      expect(report.cancelled).toBeNull()
+      expect(report.timings.Purge).toBeLessThan(15000)
+      expect(report.errors.map((e) => `${e.path}:${e.code}`)).toEqual(['logs/live:ENOTEMPTY'])
+      expect(report.ok).toBe(false)
+    } finally {
+      clearTimeout(timer)
+      writer.kill('SIGCONT')
+      await stop(writer)
+    }
+    modelsIntact()
+  }, 120000)
 })
 
 describe('special files are removed without being opened', () => {
-  rootOnly('FIFOs, sockets and device nodes', async () => {
-    execFileSync('mkfifo', [path.join(root, 'logs/fifo')])
+  // Each FIFO has a process blocked opening its other end: any open of it, in either direction,
+  // blocking or not, would complete that open and the process would leave a marker. A socket that
+  // is still listening would see a connection. None of this needs root.
+  test('FIFOs with a waiting partner and Unix sockets (one listening, one left behind) go without being opened or connected to', async () => {
+    const marker = (n: string): string => path.join(base, `opened-${n}`)
+    const partners = [
+      await fifoWithPartner(path.join(root, 'logs/to-read.fifo'), 'writer', marker('to-read')),
+      await fifoWithPartner(path.join(root, 'logs/sub/to-write.fifo'), 'reader', marker('to-write')),
+      // Protected, so fingerprinted before and after the purge: that must not open it either.
+      await fifoWithPartner(path.join(root, 'models/control.fifo'), 'writer', marker('protected'))
+    ]
+    const listening = net.createServer()
+    let connections = 0
+    listening.on('connection', (c) => {
+      connections++
+      c.destroy()
+    })
+    await new Promise<void>((resolve) => listening.listen(path.join(root, 'logs/live.sock'), resolve))
+    // A daemon gone without cleaning up: Node unlinks the path it bound when the server closes, so
+    // the socket is moved first and stays behind as a socket file nobody listens on.
+    const gone = net.createServer()
+    await new Promise<void>((resolve) => gone.listen(path.join(root, 'logs/bound.sock'), resolve))
+    fs.renameSync(path.join(root, 'logs/bound.sock'), path.join(root, 'data/temp/stale.sock'))
+    await new Promise((resolve) => gone.close(resolve))
+    expect(fs.lstatSync(path.join(root, 'data/temp/stale.sock')).isSocket()).toBe(true)
+    const protectedFifo = fs.lstatSync(path.join(root, 'models/control.fifo'))
+    try {
+      const report = await purge(root)
+      await new Promise((r) => setTimeout(r, 200))
+      expect(report.ok).toBe(true)
+      for (const p of partners) expect(p.exitCode).toBeNull()
+      expect(['to-read', 'to-write', 'protected'].filter((n) => exists(marker(n)))).toEqual([])
+      expect(connections).toBe(0)
+      expect(exists(path.join(root, 'logs'))).toBe(false)
+      expect(exists(path.join(root, 'data/temp'))).toBe(false)
+      expect(report.targets.find((t) => t.path === 'logs')?.others).toBe(3)
+      expect(report.targets.find((t) => t.path === 'data/temp')?.others).toBe(1)
+      expect(fs.lstatSync(path.join(root, 'models/control.fifo'))).toMatchObject({ ino: protectedFifo.ino, mode: protectedFifo.mode })
+    } finally {
+      for (const p of partners) await stop(p)
+      await new Promise((resolve) => listening.close(resolve))
+    }
+    fs.rmSync(path.join(root, 'models/control.fifo'))
+    modelsIntact()
+  })
+
+  rootOnly('device nodes', async () => {
     execFileSync('mknod', [path.join(root, 'logs/null-dev'), 'c', '1', '3'])
-    execFileSync('python3', ['-c', `import socket; s=socket.socket(socket.AF_UNIX); s.bind(${JSON.stringify(path.join(root, 'logs/sock'))})`])
+    execFileSync('mknod', [path.join(root, 'logs/block-dev'), 'b', '7', '200'])
     const report = await purge(root)
     expect(exists(path.join(root, 'logs'))).toBe(false)
-    expect(report.targets.find((t) => t.path === 'logs')?.others).toBe(3)
+    expect(report.targets.find((t) => t.path === 'logs')?.others).toBe(2)
     expect(fs.statSync('/dev/null').isCharacterDevice()).toBe(true)
     expect(report.ok).toBe(true)
+    modelsIntact()
   })
 })
 
@@ -193,48 +400,132 @@ describe('bind mounts (same filesystem, same st_dev) are mounts too', () => {
   })
 })
 
-describe('permission faults, as an unprivileged user', () => {
-  rootOnly('a dry run shows what a real run could not delete, and fails saying so', async () => {
+describe('unsafe roots are refused by device+inode, not by their path', () => {
+  // Mount points live outside the test's temp tree and are removed with rmdir only (never
+  // recursively), so a mount that fails to come off can never have what it shows deleted.
+  const mountPoint = (): string => fs.mkdtempSync(path.join(os.tmpdir(), 'sp-mnt-'))
+
+  rootOnly('a bind mount of the home directory: a path that is neither it nor a link to it; refused, nothing touched', async () => {
+    const home = path.join(base, 'home')
+    makeTree(home, MT5_TREE)
+    const before = snapshot(home)
+    const mnt = mountPoint()
+    bindMount(home, mnt)
+    try {
+      expect(fs.realpathSync(mnt)).toBe(mnt)
+      expect(fs.statSync(mnt).ino).toBe(fs.statSync(home).ino)
+      await expect(purge(mnt, {}, { env: { ...process.env, HOME: home } })).rejects.toMatchObject({ code: 'ERR_ROOT_IS_HOME' })
+    } finally {
+      unmountAndRemove(mnt)
+    }
+    expect(snapshot(home)).toEqual(before)
+  })
+
+  // Read-only, so that even a guard that failed could not change what they show. (root's home,
+  // /root, is also a system directory, and refused as one.)
+  const realHome = os.homedir()
+  rootOnly.each([
+    ['/', 'ERR_ROOT_IS_SYSTEM'],
+    [realHome, SYSTEM_DIRS.includes(realHome) ? 'ERR_ROOT_IS_SYSTEM' : 'ERR_ROOT_IS_HOME']
+  ])('a read-only bind mount of %s is refused (%s)', async (src, code) => {
+    const mnt = mountPoint()
+    bindMount(src, mnt, true)
+    try {
+      await expect(purge(mnt)).rejects.toMatchObject({ code })
+    } finally {
+      unmountAndRemove(mnt)
+    }
+  })
+
+  test.each([
+    ['$HOME itself', (home: string) => home],
+    ['a link to $HOME', (home: string) => {
+      fs.symlinkSync(home, path.join(base, 'to-home'))
+      return path.join(base, 'to-home')
+    }],
+    ['a path that resolves to $HOME', (home: string) => `${home}/logs/..`]
+  ])('the action with root set to %s (HOME of its own): exit 1, refused, nothing touched', (_label, rootFor) => {
+    const home = path.join(base, 'home')
+    makeTree(home, MT5_TREE)
+    const before = snapshot(home)
+    const r = runAction({ root: rootFor(home), force: 'true', docker: 'off' }, { env: { HOME: home } })
+    expect(r.status).toBe(1)
+    expect(r.stdout).toMatch(/::error::refusing root .*: it is or contains the home directory /)
+    expect(r.outputs).toEqual({})
+    expect(snapshot(home)).toEqual(before)
+  })
+})
+
+describe('an ephemeral entry that contains a protected path is a configuration error', () => {
+  test.each(['logs/keep/', '/logs/keep', 'logs/keep/**', 'logs/keep/*.bin'])('protected %s with ephemeral logs: ERR_TARGET_CONTAINS_PROTECTED, nothing deleted', async (pattern) => {
+    makeTree(root, { 'logs/keep/model.bin': 'keep me' })
+    const before = snapshot(root)
+    await expect(purge(root, { protected: [pattern], ephemeral: ['data/redis', 'logs', 'data/temp'] })).rejects.toMatchObject({
+      code: 'ERR_TARGET_CONTAINS_PROTECTED',
+      message: expect.stringMatching(/ephemeral entry "logs" contains the protected path "logs\/keep"/)
+    })
+    expect(snapshot(root)).toEqual(before)
+  })
+})
+
+describe('permission faults', () => {
+  test('a read-only file (0444) in a writable directory is purged: unlinking needs the directory writable, not the file', async () => {
+    makeTree(root, { 'logs/ro/readonly.log': 'read-only', 'data/temp/ro.pkl': 'read-only' })
+    for (const f of ['logs/ro/readonly.log', 'data/temp/ro.pkl', 'logs/errors.log']) fs.chmodSync(path.join(root, f), 0o444)
+    const before = snapshot(root)
+    const report = await purge(root)
+    expect(report.ok).toBe(true)
+    expect(report.errors).toEqual([])
+    expect(exists(path.join(root, 'logs'))).toBe(false)
+    expect(exists(path.join(root, 'data/temp'))).toBe(false)
+    expect(survivors(before, snapshot(root), outsideTargets)).toEqual([])
+  })
+
+  rootOnly('as an unprivileged user, a dry run shows what a real run could not delete, and fails saying so', async () => {
     fs.chmodSync(base, 0o755)
     makeTree(root, { 'logs/locked/inside.log': 'x' })
     execFileSync('chown', ['-R', '65534:65534', root])
     const before = snapshot(root)
     fs.chmodSync(path.join(root, 'logs/locked'), 0o000)
-    const { runAction } = await import('./helpers/action.js')
     const r = runAction({ root, 'dry-run': 'true', docker: 'off' }, { env: { HOME: base }, workspace: base, asUser: { uid: 65534, gid: 65534 } })
     fs.chmodSync(path.join(root, 'logs/locked'), 0o755)
     expect(snapshot(root)).toEqual(before)
     expect(r.status).toBe(1)
     expect(r.stdout).toMatch(/::error::1 entr\(ies\) a real run could not delete; first: logs\/locked: cannot be read: EACCES/)
+    expectEachErrorShown(r)
+    expectProjectWalker(r)
   })
 
-  rootOnly('undeletable entries fail the run, each named with a recovery hint; everything else is purged', async () => {
+  rootOnly('as an unprivileged user, undeletable entries fail the run, each named with its recovery hint; read-only files and everything else are purged', async () => {
     const nobody = { uid: 65534, gid: 65534 }
     fs.chmodSync(base, 0o755)
-    makeTree(root, { 'logs/root-owned/locked.log': 'root', 'logs/read-only/ro.log': 'ro', 'data/temp/more.tmp': 'x' })
+    const stuck = { 'logs/root-owned/locked.log': 'root', 'logs/read-only/ro.log': 'ro', 'logs/read-only/-dash.log': 'ro, dash' }
+    makeTree(root, {
+      ...stuck,
+      'data/temp/more.tmp': 'x',
+      'logs/ro-file.log': 'a read-only file of the user',
+      'logs/root-file.log': "a read-only file of root's, in the user's directory"
+    })
     execFileSync('chown', ['-R', `${nobody.uid}:${nobody.gid}`, root])
-    execFileSync('chown', ['-R', '0:0', path.join(root, 'logs/root-owned')])
+    execFileSync('chown', ['-R', '0:0', path.join(root, 'logs/root-owned'), path.join(root, 'logs/root-file.log')])
+    for (const f of ['logs/ro-file.log', 'logs/root-file.log']) fs.chmodSync(path.join(root, f), 0o444)
     fs.chmodSync(path.join(root, 'logs/read-only'), 0o555)
     const before = snapshot(root)
-    const { runAction } = await import('./helpers/action.js')
-    const r = runAction(
-      { root, force: 'true', docker: 'off' },
-      { env: { HOME: base }, workspace: base, asUser: nobody }
-    )
+    const r = runAction({ root, force: 'true', docker: 'off' }, { env: { HOME: base }, workspace: base, asUser: nobody })
+    fs.chmodSync(path.join(root, 'logs/read-only'), 0o755)
     expect(r.status).toBe(1)
-    expect(survivors(before, snapshot(root), (rel) => !/^(logs|data\/redis|data\/temp|\.docker-compose-state)(\/|$)/.test(rel))).toEqual([])
-    expect(exists(path.join(root, 'logs/root-owned/locked.log'))).toBe(true)
-    expect(exists(path.join(root, 'logs/read-only/ro.log'))).toBe(true)
-    expect(exists(path.join(root, 'logs/trading.log'))).toBe(false)
-    expect(exists(path.join(root, 'data/temp'))).toBe(false)
-    const report = JSON.parse(fs.readFileSync(r.outputs.report, 'utf8'))
-    expect(report.errors.map((e: { path: string; code: string }) => `${e.path}:${e.code}`).sort()).toEqual([
+    expect(survivors(before, snapshot(root), outsideTargets)).toEqual([])
+    for (const [kept, content] of Object.entries(stuck)) expect(fs.readFileSync(path.join(root, kept), 'utf8')).toBe(content)
+    for (const gone of ['logs/ro-file.log', 'logs/root-file.log', 'logs/trading.log', 'data/temp']) expect(exists(path.join(root, gone))).toBe(false)
+    const report = reportOf(r)
+    expect(report.errors.map((e) => `${e.path}:${e.code}`).sort()).toEqual([
+      'logs/read-only/-dash.log:EACCES',
       'logs/read-only/ro.log:EACCES',
       'logs/root-owned/locked.log:EACCES'
     ])
-    expect(report.errors[0].hint).toMatch(/permissions/)
-    expect(r.stdout).toMatch(/::error::2 deletion error/)
-    fs.chmodSync(path.join(root, 'logs/read-only'), 0o755)
+    expect(r.stdout).toMatch(/::error::3 deletion error/)
+    expectEachErrorShown(r)
+    expectProjectWalker(r)
   })
 })
 

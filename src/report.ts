@@ -20,7 +20,7 @@ export interface Verification {
   checked: number
   missing: string[]
   changed: FpChange[]
-  /** Targets that still hold deletable entries after the purge. */
+  /** Targets still there after the purge, with the deletable entries left inside (0: only the target itself). */
   leftovers: { path: string; remaining: number }[]
   protectedRoots: ProtectedRoot[]
 }
@@ -266,6 +266,6 @@ export function resultLines(r: Report): string[] {
   )
   for (const m of v.missing.slice(0, 50)) out.push(`  missing: ${showPath(m)}`)
   for (const c of v.changed.slice(0, 50)) out.push(`  changed: ${showPath(c.path)} (${c.what})`)
-  for (const l of v.leftovers.slice(0, 50)) out.push(`  left in ${showPath(l.path)}: ${l.remaining} entr${l.remaining === 1 ? 'y' : 'ies'}`)
+  for (const l of v.leftovers.slice(0, 50)) out.push(l.remaining === 0 ? `  still there: ${showPath(l.path)}` : `  left in ${showPath(l.path)}: ${l.remaining} entr${l.remaining === 1 ? 'y' : 'ies'}`)
   return out
 }

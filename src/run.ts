@@ -230,8 +230,10 @@ async function verify(
       // A cancelled target is expected to hold what was not reached; the report says so.
       if (t.status !== 'present' || outcome?.targets[i].result === 'cancelled') continue
       const again = await scanTarget(rootDir, t.path, policy)
-      const remaining = again.status === 'present' ? again.files + again.others + again.dirs : 0
-      if (remaining > 0) leftovers.push({ path: t.path, remaining })
+      const left = again.status === 'present' ? again.files + again.others + again.dirs : 0
+      // The counts include the target itself when it would go (nothing in it stays): say what is inside.
+      const itself = again.kind === 'dir' ? (again.keptDirs === 0 ? 1 : 0) : 1
+      if (left > 0) leftovers.push({ path: t.path, remaining: left - itself })
     }
   }
   return { checked: before.entries.size, missing, changed, leftovers, protectedRoots: after.roots }

@@ -55,7 +55,7 @@ function verification(r: Report): string {
   const problems = [
     ...v.missing.map((m) => [`<code>${cell(m)}</code>`, 'missing']),
     ...v.changed.map((c) => [`<code>${cell(c.path)}</code>`, `changed: ${cell(c.what)}`]),
-    ...v.leftovers.map((l) => [`<code>${cell(l.path)}</code>`, `${l.remaining} entr${l.remaining === 1 ? 'y' : 'ies'} left`]),
+    ...v.leftovers.map((l) => [`<code>${cell(l.path)}</code>`, l.remaining === 0 ? 'still there' : `${l.remaining} entr${l.remaining === 1 ? 'y' : 'ies'} left`]),
     ...(d.verification?.problems ?? []).map((p) => ['docker', cell(p)])
   ]
   if (problems.length > 0) parts.push(table(['Path', 'Problem'], problems))

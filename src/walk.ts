@@ -98,6 +98,16 @@ export class Pacer {
 }
 
 /**
+ * Most entries one pass over a directory may handle: at least what it could hold at `size` bytes
+ * (each entry costs at least 2 bytes of a directory's size on the filesystems Linux runs on:
+ * btrfs counts twice the name's length, ext4 and xfs 12 bytes or more, tmpfs 20). A filesystem
+ * that reports no size (some FUSE ones) gets a fixed cap; retries then go on where a pass stopped.
+ */
+export function passCap(size: number): number {
+  return size > 0 ? Math.max(Math.ceil(size / 2), 1024) : 65536
+}
+
+/**
  * Visits `e` (and, for a directory, everything below it). Returns true when something stays.
  * `mount` is the directory whose mount the walk must stay on (the root). Once the pacer is
  * stopped, nothing more is touched and every unvisited entry stays.
@@ -127,6 +137,8 @@ export async function visitChildren(e: WalkEntry, mount: Anchor, policy: Policy,
   try {
     dirA = openCheckedDir(e.parent, e.name, e.st)
   } catch (err) {
+    // Removed by someone else since its lstat: already gone, which is what a purge wants.
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return false
     v.error(e.rel, err)
     return true
   }
@@ -161,9 +173,19 @@ export async function visitChildren(e: WalkEntry, mount: Anchor, policy: Policy,
     pending = []
     if (inFlight.size >= MAX_IN_FLIGHT) await Promise.race(inFlight)
   }
+  // A directory a process keeps filling could keep one pass going for ever (a listing returns
+  // entries added after it began): a pass handles at most what the directory could hold when it
+  // was first seen, then the directory is reported as one that kept filling.
+  const cap = passCap(e.st.size)
+  let handled = 0
   try {
     walk: for await (const batch of statBatches(dirA, e.rel)) {
       for (const child of batch) {
+        if (++handled > cap) {
+          v.error(e.rel, Object.assign(new Error(`kept filling while it was purged (more than ${cap} entries in one pass)`), { code: 'ENOTEMPTY' }))
+          stays = true
+          break walk
+        }
         if (pacer.due()) await pacer.yield()
         if (pacer.stopped) {
           stays = true

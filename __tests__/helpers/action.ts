@@ -1,7 +1,7 @@
 /** Runs the built action (dist/index.js) the way the GitHub runner does: INPUT_* env, files for outputs and summary. */
 import fs from 'node:fs'
 import path from 'node:path'
-import { spawnSync } from 'node:child_process'
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
 import { tempDir } from './tree.js'
 
@@ -52,10 +52,52 @@ export function parseOutputs(text: string): Record<string, string> {
   return out
 }
 
-export function runAction(
-  inputs: Record<string, string>,
-  opts: { node?: string; workspace?: string; env?: Record<string, string>; asUser?: { uid: number; gid: number } } = {}
-): ActionRun {
+/**
+ * The walker switch of the jest project (SAFE_PURGE_NATIVE=0 in `js-path`), for the env of a
+ * spawned run: without it a child of the js-path project would still load the native helper.
+ */
+export function walkerEnv(): Record<string, string> {
+  const v = process.env.SAFE_PURGE_NATIVE
+  return v === undefined ? {} : { SAFE_PURGE_NATIVE: v }
+}
+
+/**
+ * What `report.walker` says in a run spawned with walkerEnv() (see src/native.ts): the switch that
+ * turned the helper off, or 'native' where the helper is built (linux-x64); null where it is not.
+ */
+export function projectWalker(): string | null {
+  const v = process.env.SAFE_PURGE_NATIVE
+  if (v === '0' || v === 'false' || v === 'off') return `off (SAFE_PURGE_NATIVE=${v})`
+  return process.platform === 'linux' && process.arch === 'x64' ? 'native' : null
+}
+
+/** The JSON report a run wrote (its `report` output). */
+export function reportOf(r: ActionRun): { walker: string; errors: { path: string; code: string; message: string; hint: string }[]; [k: string]: unknown } {
+  return JSON.parse(fs.readFileSync(r.outputs.report, 'utf8'))
+}
+
+/** Asserts that a spawned run walked with this jest project's walker (the JavaScript path in js-path). */
+export function expectProjectWalker(r: ActionRun): void {
+  const w = projectWalker()
+  if (w !== null) expect(reportOf(r).walker).toBe(w)
+}
+
+export interface ActionOptions {
+  node?: string
+  workspace?: string
+  env?: Record<string, string>
+  asUser?: { uid: number; gid: number }
+}
+
+interface Runner {
+  env: Record<string, string>
+  outputFile: string
+  summaryFile: string
+  runnerTemp: string
+}
+
+/** A runner's scratch files and the env the action gets (INPUT_*, GITHUB_*, the walker switch). */
+function prepareRunner(inputs: Record<string, string>, opts: ActionOptions): Runner {
   const scratch = tempDir('sp-runner-')
   const outputFile = path.join(scratch, 'output')
   const summaryFile = path.join(scratch, 'summary')
@@ -70,6 +112,7 @@ export function runAction(
     GITHUB_STEP_SUMMARY: summaryFile,
     RUNNER_TEMP: runnerTemp,
     GITHUB_WORKSPACE: opts.workspace ?? scratch,
+    ...walkerEnv(),
     ...opts.env
   }
   for (const [k, v] of Object.entries(inputs)) env[`INPUT_${k.toUpperCase()}`] = v
@@ -77,13 +120,71 @@ export function runAction(
     fs.chmodSync(scratch, 0o755)
     for (const f of [scratch, outputFile, summaryFile, runnerTemp]) fs.chownSync(f, opts.asUser.uid, opts.asUser.gid)
   }
-  const r = spawnSync(opts.node ?? systemNode(), [DIST], { env, encoding: 'utf8', timeout: 60000, uid: opts.asUser?.uid, gid: opts.asUser?.gid })
+  return { env, outputFile, summaryFile, runnerTemp }
+}
+
+function finish(r: Runner, status: number | null, stdout: string, stderr: string): ActionRun {
   return {
-    status: r.status,
-    stdout: r.stdout,
-    stderr: r.stderr,
-    outputs: parseOutputs(fs.readFileSync(outputFile, 'utf8')),
-    summary: fs.readFileSync(summaryFile, 'utf8'),
-    runnerTemp
+    status,
+    stdout,
+    stderr,
+    outputs: parseOutputs(fs.readFileSync(r.outputFile, 'utf8')),
+    summary: fs.readFileSync(r.summaryFile, 'utf8'),
+    runnerTemp: r.runnerTemp
+  }
+}
+
+export function runAction(inputs: Record<string, string>, opts: ActionOptions = {}): ActionRun {
+  const runner = prepareRunner(inputs, opts)
+  const r = spawnSync(opts.node ?? systemNode(), [DIST], { env: runner.env, encoding: 'utf8', timeout: 60000, uid: opts.asUser?.uid, gid: opts.asUser?.gid })
+  return finish(runner, r.status, r.stdout, r.stderr)
+}
+
+export interface StartedAction {
+  child: ChildProcess
+  /** Its pid: what another run's lock message names. */
+  pid: number
+  /** stdout so far. */
+  stdout(): string
+  /** Resolves once stdout shows `pattern` (e.g. a log group), or rejects when the run ends first. */
+  waitFor(pattern: string | RegExp): Promise<void>
+  done: Promise<ActionRun>
+}
+
+/** Starts the action without waiting for it (runs at once, cancellation), same env as runAction. */
+export function startAction(inputs: Record<string, string>, opts: ActionOptions = {}): StartedAction {
+  const runner = prepareRunner(inputs, opts)
+  const child = spawn(opts.node ?? systemNode(), [DIST], { env: runner.env, uid: opts.asUser?.uid, gid: opts.asUser?.gid })
+  let stdout = ''
+  let stderr = ''
+  const waiters: { test: (s: string) => boolean; resolve: () => void; reject: (e: Error) => void }[] = []
+  child.stdout?.setEncoding('utf8').on('data', (d: string) => {
+    stdout += d
+    for (const w of [...waiters]) {
+      if (w.test(stdout)) {
+        waiters.splice(waiters.indexOf(w), 1)
+        w.resolve()
+      }
+    }
+  })
+  child.stderr?.setEncoding('utf8').on('data', (d: string) => (stderr += d))
+  const done = new Promise<ActionRun>((resolve, reject) => {
+    child.on('error', reject)
+    child.on('close', (code) => {
+      for (const w of waiters.splice(0)) w.reject(new Error(`the run ended (exit ${code}) before its output showed what was awaited; stdout:\n${stdout}`))
+      resolve(finish(runner, code, stdout, stderr))
+    })
+  })
+  return {
+    child,
+    pid: child.pid as number,
+    stdout: () => stdout,
+    waitFor(pattern) {
+      const test = (s: string): boolean => (typeof pattern === 'string' ? s.includes(pattern) : pattern.test(s))
+      if (test(stdout)) return Promise.resolve()
+      if (child.exitCode !== null) return Promise.reject(new Error(`the run already ended; stdout:\n${stdout}`))
+      return new Promise((resolve, reject) => waiters.push({ test, resolve, reject }))
+    },
+    done
   }
 }

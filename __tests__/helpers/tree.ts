@@ -3,6 +3,7 @@ import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import crypto from 'node:crypto'
+import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process'
 
 /** A tree spec: path -> file content (string), or null for an empty directory, or { link } for a symlink. */
 export type TreeSpec = Record<string, string | null | { link: string }>
@@ -102,4 +103,63 @@ export function exists(p: string): boolean {
   } catch {
     return false
   }
+}
+
+/** Sleeps without returning to the event loop (executor hooks are synchronous). */
+export function sleepSync(ms: number): void {
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms)
+}
+
+/**
+ * Makes the FIFO `fifo` with a process blocked opening its other end (`partner` says which): an
+ * open of the FIFO by anyone else completes that open, and the process then creates `marker`.
+ * Resolves once the process waits in the kernel's FIFO open (wchan `wait_for_partner`), so the
+ * FIFO can be removed from under it without the process ever creating a file in its place.
+ */
+export async function fifoWithPartner(fifo: string, partner: 'reader' | 'writer', marker: string): Promise<ChildProcess> {
+  execFileSync('mkfifo', [fifo])
+  const open = partner === 'reader' ? 'exec 3<"$1"' : 'exec 3>"$1"'
+  const child = spawn('sh', ['-c', `${open} && : > "$2"`, 'sh', fifo, marker], { stdio: 'ignore' })
+  for (const end = Date.now() + 10000; ; ) {
+    let wchan = ''
+    try {
+      wchan = fs.readFileSync(`/proc/${child.pid}/wchan`, 'utf8')
+    } catch {
+      // not started yet
+    }
+    if (wchan === 'wait_for_partner') return child
+    if (child.exitCode !== null || Date.now() > end) {
+      child.kill('SIGKILL')
+      throw new Error(`the ${partner} of ${fifo} never waited in open() (wchan: ${wchan || 'unreadable'})`)
+    }
+    await new Promise((r) => setTimeout(r, 5))
+  }
+}
+
+/** Ends a helper process and waits until it is gone. */
+export async function stop(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return
+  const gone = new Promise((r) => child.once('exit', r))
+  child.kill('SIGKILL')
+  await gone
+}
+
+/**
+ * Bind-mounts `src` on the empty directory `dst` (root only); `readOnly` is checked in mountinfo
+ * before it returns. Mount points are made outside the test's temp tree, and removed with rmdir,
+ * never recursively: a mount left behind then fails the cleanup instead of being emptied.
+ */
+export function bindMount(src: string, dst: string, readOnly = false): void {
+  execFileSync('mount', ['--bind', ...(readOnly ? ['-o', 'ro'] : []), src, dst])
+  if (!readOnly) return
+  const line = fs.readFileSync('/proc/self/mountinfo', 'utf8').split('\n').find((l) => l.split(' ')[4] === dst)
+  if (!line?.split(' ')[5].split(',').includes('ro')) {
+    execFileSync('umount', [dst])
+    throw new Error(`${dst} did not mount read-only: ${line}`)
+  }
+}
+
+export function unmountAndRemove(dst: string): void {
+  spawnSync('umount', [dst])
+  fs.rmdirSync(dst)
 }
