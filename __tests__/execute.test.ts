@@ -5,16 +5,11 @@ import { Anchor, leaveCwd } from '../src/fsat.js'
 import { createPolicy } from '../src/policy.js'
 import { scanTargets, type Plan } from '../src/plan.js'
 import { executePlan, type Outcome } from '../src/execute.js'
-import { MT5_TREE, exists, makeTree, removeDir, snapshot, survivors, tempDir } from './helpers/tree.js'
+import { makeEnv, exists, makeTree, removeDir, snapshot, survivors } from './helpers/tree.js'
 
 let base: string
 let root: string
-beforeEach(() => {
-  base = tempDir()
-  root = path.join(base, 'env')
-  fs.mkdirSync(root)
-  makeTree(root, MT5_TREE)
-})
+beforeEach(() => ({ base, root } = makeEnv()))
 afterEach(() => removeDir(base))
 
 const policy = createPolicy([])

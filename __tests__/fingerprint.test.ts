@@ -4,16 +4,11 @@ import path from 'node:path'
 import { Anchor, leaveCwd } from '../src/fsat.js'
 import { createPolicy } from '../src/policy.js'
 import { diffFingerprints, takeFingerprint, type Fingerprint } from '../src/fingerprint.js'
-import { MT5_TREE, makeTree, removeDir, tempDir } from './helpers/tree.js'
+import { makeEnv, removeDir } from './helpers/tree.js'
 
 let base: string
 let root: string
-beforeEach(() => {
-  base = tempDir()
-  root = path.join(base, 'env')
-  fs.mkdirSync(root)
-  makeTree(root, { ...MT5_TREE, 'logs/deep/config/app.yaml': 'a: 1', 'config/link': { link: '/etc' } })
-})
+beforeEach(() => ({ base, root } = makeEnv({ 'logs/deep/config/app.yaml': 'a: 1', 'config/link': { link: '/etc' } })))
 afterEach(() => removeDir(base))
 
 function take(): Fingerprint {

@@ -3,24 +3,17 @@
  * (a container with a fake /proc, a tmpfs mounted over it) would let a path redirect every unlink.
  * Root-only: it mounts a tmpfs over /proc in a private mount namespace (unshare -m).
  */
-import fs from 'node:fs'
-import path from 'node:path'
 import { spawnSync } from 'node:child_process'
 import { CLI } from './helpers/cli.js'
 import { systemNode } from './helpers/action.js'
-import { MT5_TREE, makeTree, removeDir, snapshot, tempDir } from './helpers/tree.js'
+import { makeEnv, removeDir, snapshot } from './helpers/tree.js'
 
 const rootOnly = process.getuid?.() === 0 ? test : test.skip
 
 describe('a /proc/self/fd that is not procfs', () => {
   let base: string
   let root: string
-  beforeEach(() => {
-    base = tempDir()
-    root = path.join(base, 'env')
-    fs.mkdirSync(root)
-    makeTree(root, MT5_TREE)
-  })
+  beforeEach(() => ({ base, root } = makeEnv()))
   afterEach(() => removeDir(base))
 
   rootOnly('is refused before anything is deleted', () => {

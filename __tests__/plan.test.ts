@@ -5,16 +5,11 @@ import { execFileSync } from 'node:child_process'
 import { Anchor, leaveCwd } from '../src/fsat.js'
 import { createPolicy } from '../src/policy.js'
 import { scanTargets } from '../src/plan.js'
-import { MT5_TREE, makeTree, removeDir, snapshot, tempDir } from './helpers/tree.js'
+import { makeEnv, MT5_TREE, makeTree, removeDir, snapshot } from './helpers/tree.js'
 
 let base: string
 let root: string
-beforeEach(() => {
-  base = tempDir()
-  root = path.join(base, 'env')
-  fs.mkdirSync(root)
-  makeTree(root, MT5_TREE)
-})
+beforeEach(() => ({ base, root } = makeEnv()))
 afterEach(() => removeDir(base))
 
 async function plan(targets: string[], count = true, extra: string[] = []) {

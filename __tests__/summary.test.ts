@@ -5,7 +5,7 @@ import type { Report } from '../src/report.js'
 import { outputsOf } from '../src/summary.js'
 import { formatBytes, showPath, resultLines } from '../src/report.js'
 import { purge } from './helpers/engine.js'
-import { MT5_TREE, makeTree, removeDir, tempDir } from './helpers/tree.js'
+import { MT5_TREE, makeEnv, makeTree, removeDir, tempDir } from './helpers/tree.js'
 
 describe('escaping', () => {
   test('HTML special characters are escaped', () => {
@@ -85,11 +85,7 @@ describe('the job summary of a real run', () => {
 
 describe('step outputs', () => {
   let root: string
-  beforeEach(() => {
-    root = path.join(tempDir(), 'env')
-    fs.mkdirSync(root)
-    makeTree(root, MT5_TREE)
-  })
+  beforeEach(() => ({ root } = makeEnv()))
   afterEach(() => removeDir(path.dirname(root)))
 
   const volumes = [

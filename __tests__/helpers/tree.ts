@@ -163,3 +163,12 @@ export function unmountAndRemove(dst: string): void {
   spawnSync('umount', [dst])
   fs.rmdirSync(dst)
 }
+
+/** A fresh temp dir holding `env/` with the MT5-like tree plus `extra`; remove `base` after the test. */
+export function makeEnv(extra: TreeSpec = {}): { base: string; root: string } {
+  const base = tempDir()
+  const root = path.join(base, 'env')
+  fs.mkdirSync(root)
+  makeTree(root, { ...MT5_TREE, ...extra })
+  return { base, root }
+}
