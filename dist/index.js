@@ -30017,20 +30017,45 @@ module.exports = {
 /* harmony export */   fJ: () => (/* binding */ fail),
 /* harmony export */   gJ: () => (/* binding */ errorMessage)
 /* harmony export */ });
+/* unused harmony export shellWord */
 function fail(code, message) {
     return Object.assign(new Error(message), { code });
 }
 function errorMessage(err) {
     return err instanceof Error ? err.message : String(err);
 }
-/** What an operator can do about a filesystem error code (the seed's "Error Recovery"). */
+/**
+ * A path as one shell word an operator can paste: never expanded ($(), backticks, globs), never read
+ * as an option (a leading dash gets ./), control characters spelled out in bash's $'...' form.
+ */
+function shellWord(path) {
+    const s = path.startsWith('-') ? `./${path}` : path;
+    if (/^[\w./@%+=:,-]+$/.test(s))
+        return s;
+    // eslint-disable-next-line no-control-regex
+    if (!/[\x00-\x1f\x7f-\x9f]/.test(s))
+        return `'${s.replace(/'/g, `'\\''`)}'`;
+    // eslint-disable-next-line no-control-regex
+    const escaped = s.replace(/[\\'\x00-\x1f\x7f-\x9f]/g, (c) => {
+        if (c === '\\' || c === "'")
+            return `\\${c}`;
+        if (c === '\n')
+            return '\\n';
+        if (c === '\t')
+            return '\\t';
+        const n = c.charCodeAt(0);
+        return n < 0x80 ? `\\x${n.toString(16).padStart(2, '0')}` : `\\u${n.toString(16).padStart(4, '0')}`;
+    });
+    return `$'${escaped}'`;
+}
+/** What an operator can do about a filesystem error code (the seed's "Error Recovery"); paths are root-relative. */
 function recoveryHint(code, path) {
-    const p = JSON.stringify(path);
-    const dir = JSON.stringify(path.includes('/') ? path.slice(0, path.lastIndexOf('/')) : '.');
+    const p = shellWord(path);
+    const dir = shellWord(path.includes('/') ? path.slice(0, path.lastIndexOf('/')) : '.');
     switch (code) {
         case 'EACCES':
         case 'EPERM':
-            return `check ownership and permissions of the entry and its directory (ls -ld ${dir} ${p}; lsattr -d ${p} for the immutable flag), then rerun as the owner or with sudo`;
+            return `check ownership and permissions of the entry and its directory (ls -ld ${dir} ${p}; lsattr -d ${p} for the immutable flag), then rerun as the owner or with sudo (paths are relative to the root)`;
         case 'EBUSY':
             return `something is using ${p} (a mount or an open handle): stop it (docker compose down, umount) and rerun`;
         case 'EROFS':
@@ -30198,9 +30223,13 @@ const DOT = Buffer.from('.');
 function nameBytes(name) {
     return typeof name === 'string' ? Buffer.from(name) : name;
 }
+const PROC_SUPER_MAGIC = 0x9fa0;
+/** /proc/self/fd on a real procfs: a directory of that name on another filesystem could redirect every unlink. */
 function procAvailable() {
     try {
-        return external_node_fs_default().statSync('/proc/self/fd').isDirectory();
+        if (!external_node_fs_default().statSync('/proc/self/fd').isDirectory())
+            return false;
+        return process.platform !== 'linux' || external_node_fs_default().statfsSync('/proc/self/fd').type === PROC_SUPER_MAGIC;
     }
     catch {
         return false;
@@ -30647,6 +30676,8 @@ var external_node_path_ = __nccwpck_require__(6760);
 var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_node_path_);
 // EXTERNAL MODULE: ./src/errors.ts
 var errors = __nccwpck_require__(3916);
+// EXTERNAL MODULE: ./src/option-names.ts
+var option_names = __nccwpck_require__(1635);
 // EXTERNAL MODULE: ./src/yaml.ts
 var yaml = __nccwpck_require__(4536);
 ;// CONCATENATED MODULE: ./src/settings.ts
@@ -30755,8 +30786,10 @@ function buildSettings(root, configFile, ...sources) {
 /**
  * `.safe-purge.yml` (or the file named by `config`) in the root -> partial options.
  * Same keys as the action's inputs. YAML 1.2 core schema, so `yes`/`on` are strings, not booleans.
- * Unknown keys and wrongly typed values are errors that name the key.
+ * Unknown keys and wrongly typed values are errors that name the key. `force` and `confirm` are
+ * refused: confirmation comes from whoever starts the run, never from a file in the repository.
  */
+
 
 
 
@@ -30764,11 +30797,11 @@ function buildSettings(root, configFile, ...sources) {
 
 const DEFAULT_CONFIG_FILE = '.safe-purge.yml';
 /** `requested` is the `config` input ('' for the default file, which may be absent). */
-async function loadConfig(root, requested) {
+async function loadConfig(root, requested, names = option_names/* ACTION_NAMES */.G) {
     const explicit = requested.trim() !== '';
     const rel = explicit ? requested.trim() : DEFAULT_CONFIG_FILE;
     if (external_node_path_default().isAbsolute(rel) || rel.split('/').includes('..')) {
-        throw (0,errors/* fail */.fJ)('ERR_CONFIG_PATH', `config ${JSON.stringify(rel)} must be a path inside root, relative to it (e.g. ${DEFAULT_CONFIG_FILE})`);
+        throw (0,errors/* fail */.fJ)('ERR_CONFIG_PATH', `${names('config')} ${JSON.stringify(rel)} must be a path inside root, relative to it (e.g. ${DEFAULT_CONFIG_FILE})`);
     }
     let text;
     try {
@@ -30778,7 +30811,7 @@ async function loadConfig(root, requested) {
         const code = err.code;
         if (code === 'ENOENT' && !explicit)
             return { file: null, options: {} };
-        throw (0,errors/* fail */.fJ)('ERR_CONFIG_READ', `config file ${JSON.stringify(rel)} cannot be read (${code ?? (0,errors/* errorMessage */.gJ)(err)}): fix the config input or create the file`);
+        throw (0,errors/* fail */.fJ)('ERR_CONFIG_READ', `config file ${JSON.stringify(rel)} cannot be read (${code ?? (0,errors/* errorMessage */.gJ)(err)}): fix ${names('config')} or create the file`);
     }
     return { file: external_node_path_default().posix.normalize(rel).replace(/^\.\//, ''), options: await parseConfig(text, rel) };
 }
@@ -30798,6 +30831,10 @@ async function parseConfig(text, file) {
     }
     const out = {};
     for (const [key, value] of Object.entries(doc)) {
+        if (key === 'force' || key === 'confirm') {
+            // A file committed to the repository must not switch off the confirmation that guards a purge.
+            throw (0,errors/* fail */.fJ)('ERR_CONFIG_KEY', `config file ${file}: ${key} cannot be set in the config file (a committed file must not skip confirmation); set it where the run starts (the action's ${key} input, or the CLI's --force)`);
+        }
         if (!Object.hasOwn(OPTION_KINDS, key)) {
             const hint = key === 'root' || key === 'config' ? `${key} cannot be set in the config file (it locates the file)` : `known keys: ${Object.keys(OPTION_KINDS).join(', ')}`;
             throw (0,errors/* fail */.fJ)('ERR_CONFIG_KEY', `config file ${file}: unknown key ${JSON.stringify(key)}; ${hint}`);
@@ -30844,6 +30881,9 @@ function convert(key, value, what) {
 
 
 
+
+/** Inputs whose default reaches further than any value a step would give them. */
+const WIDENED_WHEN_BLANK = new Set(['ephemeral', 'compose-file', 'compose-project']);
 async function readInputs() {
     // The runner fills `root` with the workspace when the step does not set it; an empty value means
     // the step set it to something empty (an unset variable), which root-guard refuses.
@@ -30851,6 +30891,13 @@ async function readInputs() {
     const fromInputs = {};
     for (const key of Object.keys(OPTION_KINDS)) {
         const raw = core/* getInput */.V4(key, { trimWhitespace: false });
+        if (raw === '')
+            continue;
+        if (raw.trim() === '' && WIDENED_WHEN_BLANK.has(key)) {
+            // `ephemeral: |` over an unset variable gives "\n": falling back to the defaults would purge
+            // (or stop) something the step never named.
+            throw (0,errors/* fail */.fJ)('ERR_BLANK_INPUT', `input ${key} is blank (only whitespace, often an unset variable): give a value, or remove the input to use the default`);
+        }
         if (raw.trim() === '')
             continue;
         fromInputs[key] = parseOption(key, raw, `input ${key}`);
@@ -30894,7 +30941,7 @@ for (const sig of ['SIGINT', 'SIGTERM']) {
 }
 try {
     const report = await (0,_run_js__WEBPACK_IMPORTED_MODULE_2__/* .run */ .eF)(await (0,_inputs_js__WEBPACK_IMPORTED_MODULE_1__/* .readInputs */ .K)(), { log, env: process.env, confirm: _run_js__WEBPACK_IMPORTED_MODULE_2__/* .confirmByName */ .L1, signal: cancel.signal });
-    await (0,_summary_js__WEBPACK_IMPORTED_MODULE_3__/* .publish */ .m)(report, process.env);
+    await (0,_summary_js__WEBPACK_IMPORTED_MODULE_3__/* .publish */ .mk)(report, process.env);
     if (!report.ok)
         _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setFailed */ .C1(report.failures.join('; '));
 }
@@ -30904,6 +30951,36 @@ catch (err) {
 
 __webpack_async_result__();
 } catch(e) { __webpack_async_result__(e); } }, 1);
+
+/***/ }),
+
+/***/ 1635:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   G: () => (/* binding */ ACTION_NAMES)
+/* harmony export */ });
+/* unused harmony export CLI_NAMES */
+const ACTION_NAMES = (key) => key;
+const CLI_FLAGS = {
+    root: '--root',
+    config: '--config',
+    'dry-run': '--dry-run',
+    force: '--force',
+    // The CLI asks instead of reading a confirmation value.
+    confirm: '--force',
+    full: '--full',
+    ephemeral: '--ephemeral',
+    protected: '--protect',
+    docker: '--docker',
+    'compose-file': '--compose-file',
+    'compose-project': '--project-name',
+    'protected-volumes': '--protected-volume',
+    'docker-host': '--docker-host',
+    'docker-timeout': '--docker-timeout'
+};
+const CLI_NAMES = (key) => CLI_FLAGS[key];
+
 
 /***/ }),
 
@@ -30918,13 +30995,15 @@ __webpack_async_result__();
 /* harmony export */ });
 /* harmony import */ var ignore__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(298);
 /* harmony import */ var ignore__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(ignore__WEBPACK_IMPORTED_MODULE_0__);
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3916);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(3916);
+/* harmony import */ var _option_names_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(1635);
 /**
  * What may be deleted. Protected patterns use gitignore semantics through `ignore`: a pattern
  * without a slash matches that whole segment at any depth (so `models` protects `a/models/x`
  * but not `data/modelsx`), and a match on a directory covers everything beneath it.
  * The built-in patterns live in their own matcher so a user's `!pattern` can never unprotect them.
  */
+
 
 
 const BUILTIN_PROTECTED = [
@@ -30955,8 +31034,8 @@ function isLiteralName(p) {
     return isNamePattern(p) && !/[*?[\]\\!#]/.test(p) && p.trim() === p;
 }
 /** `exact` are root-relative files in use by this run (compose files, the config file). */
-function createPolicy(extra, exact = []) {
-    const cleanExtra = extra.map((p, i) => checkPattern(p, i));
+function createPolicy(extra, exact = [], names = _option_names_js__WEBPACK_IMPORTED_MODULE_1__/* .ACTION_NAMES */ .G) {
+    const cleanExtra = extra.map((p, i) => checkPattern(p, i, names('protected')));
     const exactSet = new Set(exact);
     // Last segments of the exact paths: most entries are ruled out without hashing their whole path.
     const exactNames = new Set(exact.map((p) => p.slice(p.lastIndexOf('/') + 1)));
@@ -31020,13 +31099,13 @@ function createPolicy(extra, exact = []) {
 function joinRel(dirRel, name) {
     return dirRel === '' ? name : `${dirRel}/${name}`;
 }
-function checkPattern(pattern, index) {
+function checkPattern(pattern, index, opt) {
     if (typeof pattern !== 'string' || pattern.includes('\0')) {
-        throw (0,_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .fail */ .fJ)('ERR_BAD_PATTERN', `protected pattern #${index + 1} is not a valid pattern: remove it from protected`);
+        throw (0,_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .fail */ .fJ)('ERR_BAD_PATTERN', `${opt} pattern #${index + 1} is not a valid pattern: remove it from ${opt}`);
     }
     const p = pattern.trim();
     if (p === '')
-        throw (0,_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .fail */ .fJ)('ERR_BAD_PATTERN', `protected pattern #${index + 1} is empty: remove the blank entry from protected`);
+        throw (0,_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .fail */ .fJ)('ERR_BAD_PATTERN', `${opt} pattern #${index + 1} is empty: remove the blank entry from ${opt}`);
     return p;
 }
 /**
@@ -31034,17 +31113,18 @@ function checkPattern(pattern, index) {
  * root-relative path (a leading `./` and trailing `/` are tolerated), not protected, not the root.
  * Entries nested in another entry are dropped (the outer one covers them).
  */
-function validateTargets(entries, policy) {
+function validateTargets(entries, policy, names = _option_names_js__WEBPACK_IMPORTED_MODULE_1__/* .ACTION_NAMES */ .G) {
+    const opt = names('ephemeral');
     if (entries.length === 0) {
-        throw (0,_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .fail */ .fJ)('ERR_NO_TARGETS', 'ephemeral is empty: list at least one root-relative path to purge (e.g. logs)');
+        throw (0,_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .fail */ .fJ)('ERR_NO_TARGETS', `${opt} is empty: list at least one root-relative path to purge (e.g. logs)`);
     }
-    const normalized = entries.map((e) => normalizeTarget(e, policy));
+    const normalized = entries.map((e) => normalizeTarget(e, policy, opt));
     const unique = [...new Set(normalized)].sort();
     const targets = unique.filter((t) => !unique.some((o) => o !== t && t.startsWith(`${o}/`)));
     for (const t of targets) {
         const inside = anchoredProtected(policy).find((p) => p.startsWith(`${t}/`));
         if (inside !== undefined) {
-            throw (0,_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .fail */ .fJ)('ERR_TARGET_CONTAINS_PROTECTED', `ephemeral entry ${JSON.stringify(t)} contains the protected path ${JSON.stringify(inside)}: list the subpaths to purge instead (e.g. ${t}/<subdir>)`);
+            throw (0,_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .fail */ .fJ)('ERR_TARGET_CONTAINS_PROTECTED', `${opt} entry ${JSON.stringify(t)} contains the protected path ${JSON.stringify(inside)}: list the subpaths to purge instead (e.g. ${t}/<subdir>)`);
         }
     }
     return targets;
@@ -31073,16 +31153,16 @@ function anchoredProtected(policy) {
     }
     return out;
 }
-function normalizeTarget(entry, policy) {
+function normalizeTarget(entry, policy, opt) {
     const shown = JSON.stringify(entry);
-    const bad = (why) => (0,_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .fail */ .fJ)('ERR_BAD_TARGET', `ephemeral entry ${shown} ${why}`);
+    const bad = (why) => (0,_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .fail */ .fJ)('ERR_BAD_TARGET', `${opt} entry ${shown} ${why}`);
     if (typeof entry !== 'string')
         throw bad('is not a string: list root-relative paths such as logs');
     if (entry.includes('\0'))
-        throw bad('contains a NUL byte: remove it from ephemeral');
+        throw bad(`contains a NUL byte: remove it from ${opt}`);
     const trimmed = entry.trim();
     if (trimmed === '')
-        throw bad('is empty: remove the blank entry from ephemeral');
+        throw bad(`is empty: remove the blank entry from ${opt}`);
     if (trimmed.startsWith('/'))
         throw bad('is absolute: give it relative to root (e.g. logs, not /app/logs)');
     if (trimmed.startsWith('~'))
@@ -31096,9 +31176,9 @@ function normalizeTarget(entry, policy) {
     if (segments.some((s) => s === '' || s === '.'))
         throw bad('is not a plain path (empty or "." segment): write it like data/redis');
     if (rel === LOCK_FILE || rel.startsWith(`${LOCK_FILE}.`))
-        throw bad("is safe-purge's own lock file: remove it from ephemeral");
+        throw bad(`is safe-purge's own lock file: remove it from ${opt}`);
     if (policy.isProtected(rel, true) || policy.isProtected(rel, false)) {
-        throw (0,_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .fail */ .fJ)('ERR_TARGET_PROTECTED', `ephemeral entry ${shown} is protected: remove it from ephemeral (protected paths are never purged)`);
+        throw (0,_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .fail */ .fJ)('ERR_TARGET_PROTECTED', `${opt} entry ${shown} is protected: remove it from ${opt} (protected paths are never purged)`);
     }
     return rel;
 }
@@ -31140,7 +31220,7 @@ function previewTargets(plan, dryRun) {
                         : 'would-purge';
         // A real run that stopped before the purge removed nothing: its rows count nothing.
         const counts = dryRun ? { files: p.files, bytes: p.bytes, dirs: p.dirs, others: p.others } : { files: 0, bytes: 0, dirs: 0, others: 0 };
-        return { path: p.path, result, reason: p.reason, ...counts, kept: p.kept, keptTotal: p.keptTotal, ...(p.counted ? {} : { counted: false }) };
+        return { path: p.path, result, reason: p.reason, ...counts, kept: p.kept, keptTotal: p.keptTotal, keptDirs: dryRun ? p.keptDirs : 0, ...(p.counted ? {} : { counted: false }) };
     });
 }
 function buildReport(x) {
@@ -31150,7 +31230,7 @@ function buildReport(x) {
         const o = x.outcome?.targets[i];
         if (!o)
             return p;
-        return { path: o.path, result: o.result, reason: o.reason, files: o.files, bytes: o.bytes, dirs: o.dirs, others: o.others, kept: o.kept, keptTotal: o.keptTotal };
+        return { path: o.path, result: o.result, reason: o.reason, files: o.files, bytes: o.bytes, dirs: o.dirs, others: o.others, kept: o.kept, keptTotal: o.keptTotal, keptDirs: o.keptDirs };
     });
     const errors = [...(x.outcome?.errors ?? [])];
     if (dry) {
@@ -31161,7 +31241,7 @@ function buildReport(x) {
     }
     for (const t of targets) {
         if (t.result === 'refused' && !errors.some((e) => e.path === t.path)) {
-            errors.push({ path: t.path, code: 'EREFUSED', message: `refused: ${t.reason}`, hint: `check ${JSON.stringify(t.path)} with ls -la: safe-purge never follows a link out of a target` });
+            errors.push({ path: t.path, code: 'EREFUSED', message: `refused: ${t.reason}`, hint: (0,_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .recoveryHint */ .XS)('EREFUSED', t.path) });
         }
     }
     const v = x.verification;
@@ -31173,7 +31253,7 @@ function buildReport(x) {
     }
     if (errors.length > 0) {
         const what = dry ? 'entr(ies) a real run could not delete' : 'deletion error(s)';
-        failures.push(`${errors.length} ${what}; first: ${showPath(errors[0].path)}: ${errors[0].message}`);
+        failures.push(`${errors.length} ${what}; first: ${showPath(errors[0].path)}: ${showPath(errors[0].message)}`);
     }
     if (v.leftovers.length > 0)
         failures.push(`verification failed: ${v.leftovers.length} target(s) still hold deletable entries (first: ${showPath(v.leftovers[0].path)})`);
@@ -31218,6 +31298,7 @@ function buildReport(x) {
             project: x.docker.project,
             files: x.docker.files,
             containers: x.docker.containers,
+            exited: x.docker.exited,
             stopped: x.docker.stopped,
             volumes: x.docker.volumes,
             removedVolumes: x.docker.removedVolumes,
@@ -31267,7 +31348,7 @@ function planLines(targets) {
             out.push(`${t.result.padEnd(16)} ${showPath(t.path)}${why}`);
             continue;
         }
-        out.push(`${t.result.padEnd(16)} ${showPath(t.path)}: ${countLine(t)}${t.keptTotal ? `, keeps ${t.keptTotal} protected/mount entr${t.keptTotal === 1 ? 'y' : 'ies'}` : ''}${why}`);
+        out.push(`${t.result.padEnd(16)} ${showPath(t.path)}: ${countLine(t)}${t.keptTotal ? `, keeps ${t.keptTotal} protected/mount entr${t.keptTotal === 1 ? 'y' : 'ies'} and the ${t.keptDirs} dir(s) leading to them` : ''}${why}`);
         for (const k of t.kept.slice(0, 20))
             out.push(`  keep ${showPath(k.path)} (${k.reason})`);
         if (t.kept.length > 20 || t.keptTotal > t.kept.length)
@@ -31280,22 +31361,28 @@ function resultLines(r) {
     const verb = r.dryRun ? 'would remove' : 'removed';
     out.push(`${verb} ${countLine(r.totals)} from ${r.deleted.length} target(s)`);
     if (r.docker.used) {
-        out.push(`docker (${r.docker.compose}): project ${r.docker.project}, containers ${r.docker.containers.length ? r.docker.containers.join(', ') : 'none'}${r.dryRun ? ' would be stopped' : r.docker.stopped ? ' stopped' : ''}`);
+        const d = r.docker;
+        const list = (n) => (n.length ? n.join(', ') : 'none');
+        const stop = r.dryRun ? 'would be stopped' : d.stopped ? 'stopped' : 'not stopped';
+        const gone = r.dryRun ? 'would be removed' : d.stopped ? 'removed' : 'not removed';
+        out.push(`docker (${d.compose}): project ${d.project}, running containers ${list(d.containers)} ${stop}${d.exited.length ? `; exited containers ${list(d.exited)} ${gone}` : ''}`);
         for (const v of r.docker.volumes)
             out.push(`  volume ${v.name}: ${v.action === 'remove' ? (r.dryRun ? 'would be removed' : r.docker.removedVolumes.includes(v.name) ? 'removed' : 'NOT removed') : `kept (${v.reason})`}`);
     }
     for (const e of r.errors)
-        out.push(`error: ${showPath(e.path)}: ${e.message}\n  recovery: ${showPath(e.hint)}`);
+        out.push(`error: ${showPath(e.path)}: ${showPath(e.message)}\n  recovery: ${showPath(e.hint)}`);
     const v = r.verification;
+    const cancelled = r.targets.filter((t) => t.result === 'cancelled').length;
+    const clean = r.dryRun ? '' : cancelled > 0 ? `; the purge was cancelled: ${cancelled} target(s) it did not finish still hold files` : ', every target clean';
     out.push(v.ok
-        ? `verified: ${v.checked} protected entr${v.checked === 1 ? 'y' : 'ies'} unchanged${r.dryRun ? '' : ', every target clean'}`
+        ? `verified: ${v.checked} protected entr${v.checked === 1 ? 'y' : 'ies'} unchanged${clean}`
         : `NOT verified: ${v.missing.length} missing, ${v.changed.length} changed, ${v.leftovers.length} target(s) not clean`);
     for (const m of v.missing.slice(0, 50))
         out.push(`  missing: ${showPath(m)}`);
     for (const c of v.changed.slice(0, 50))
         out.push(`  changed: ${showPath(c.path)} (${c.what})`);
     for (const l of v.leftovers.slice(0, 50))
-        out.push(`  left in ${showPath(l.path)}: ${l.remaining} entr${l.remaining === 1 ? 'y' : 'ies'}`);
+        out.push(l.remaining === 0 ? `  still there: ${showPath(l.path)}` : `  left in ${showPath(l.path)}: ${l.remaining} entr${l.remaining === 1 ? 'y' : 'ies'}`);
     return out;
 }
 
@@ -31312,7 +31399,7 @@ __nccwpck_require__.d(__webpack_exports__, {
   eF: () => (/* binding */ run)
 });
 
-// UNUSED EXPORTS: prepare
+// UNUSED EXPORTS: CHANGING_PHASES, PHASE_DOCKER_STOP, PHASE_PURGE, prepare
 
 // EXTERNAL MODULE: external "node:fs"
 var external_node_fs_ = __nccwpck_require__(3024);
@@ -31325,6 +31412,8 @@ var external_node_path_ = __nccwpck_require__(6760);
 var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_node_path_);
 // EXTERNAL MODULE: ./src/errors.ts
 var errors = __nccwpck_require__(3916);
+// EXTERNAL MODULE: ./src/option-names.ts
+var option_names = __nccwpck_require__(1635);
 // EXTERNAL MODULE: ./src/fsat.ts + 1 modules
 var fsat = __nccwpck_require__(3360);
 ;// CONCATENATED MODULE: ./src/root-guard.ts
@@ -31333,6 +31422,7 @@ var fsat = __nccwpck_require__(3360);
  * contains it), and system directories. Comparison is by device + inode after resolving links,
  * never by string, so '//', '/etc/..', a symlink to '/' or a bind mount of it are all caught.
  */
+
 
 
 
@@ -31357,11 +31447,12 @@ function nodeOf(p) {
         return null;
     }
 }
-function guardRoot(input, genv) {
+function guardRoot(input, genv, names = option_names/* ACTION_NAMES */.G) {
+    const fix = `set ${names('root')} to the environment directory`;
     if (input.includes('\0'))
-        throw (0,errors/* fail */.fJ)('ERR_ROOT_INVALID', 'root contains a NUL byte: set root to the environment directory');
+        throw (0,errors/* fail */.fJ)('ERR_ROOT_INVALID', `root contains a NUL byte: ${fix}`);
     if (input.trim() === '') {
-        throw (0,errors/* fail */.fJ)('ERR_ROOT_EMPTY', 'root is empty: set root to the environment directory (it is never guessed from the current directory)');
+        throw (0,errors/* fail */.fJ)('ERR_ROOT_EMPTY', `root is empty: ${fix} (it is never guessed from the current directory)`);
     }
     const abs = external_node_path_default().resolve(genv.cwd, input);
     let real;
@@ -31370,16 +31461,16 @@ function guardRoot(input, genv) {
     }
     catch (err) {
         const code = err.code;
-        throw (0,errors/* fail */.fJ)('ERR_ROOT_MISSING', `root ${JSON.stringify(input)} does not exist (${code}): set root to an existing directory`);
+        throw (0,errors/* fail */.fJ)('ERR_ROOT_MISSING', `root ${JSON.stringify(input)} does not exist (${code}): set ${names('root')} to an existing directory`);
     }
     const st = external_node_fs_default().statSync(real);
     if (!st.isDirectory())
-        throw (0,errors/* fail */.fJ)('ERR_ROOT_NOT_DIR', `root ${JSON.stringify(input)} is not a directory: set root to the environment directory`);
+        throw (0,errors/* fail */.fJ)('ERR_ROOT_NOT_DIR', `root ${JSON.stringify(input)} is not a directory: ${fix}`);
     const me = { dev: st.dev, ino: st.ino };
     for (const sys of SYSTEM_DIRS) {
         const n = nodeOf(sys);
         if (n && (0,fsat/* sameNode */.$Y)(n, me)) {
-            throw (0,errors/* fail */.fJ)('ERR_ROOT_IS_SYSTEM', `refusing root ${JSON.stringify(input)}: it is the system directory ${sys}; set root to the environment directory`);
+            throw (0,errors/* fail */.fJ)('ERR_ROOT_IS_SYSTEM', `refusing root ${JSON.stringify(input)}: it is the system directory ${sys}; ${fix}`);
         }
     }
     for (const home of genv.homes) {
@@ -31387,7 +31478,7 @@ function guardRoot(input, genv) {
         for (let p = external_node_path_default().resolve(home);; p = external_node_path_default().dirname(p)) {
             const n = nodeOf(p);
             if (n && (0,fsat/* sameNode */.$Y)(n, me)) {
-                throw (0,errors/* fail */.fJ)('ERR_ROOT_IS_HOME', `refusing root ${JSON.stringify(input)}: it is or contains the home directory ${home}; set root to the environment directory`);
+                throw (0,errors/* fail */.fJ)('ERR_ROOT_IS_HOME', `refusing root ${JSON.stringify(input)}: it is or contains the home directory ${home}; ${fix}`);
             }
             if (p === external_node_path_default().dirname(p))
                 break;
@@ -31461,6 +31552,15 @@ class Pacer {
     }
 }
 /**
+ * Most entries one pass over a directory may handle: at least what it could hold at `size` bytes
+ * (each entry costs at least 2 bytes of a directory's size on the filesystems Linux runs on:
+ * btrfs counts twice the name's length, ext4 and xfs 12 bytes or more, tmpfs 20). A filesystem
+ * that reports no size (some FUSE ones) gets a fixed cap; retries then go on where a pass stopped.
+ */
+function passCap(size) {
+    return size > 0 ? Math.max(Math.ceil(size / 2), 1024) : 65536;
+}
+/**
  * Visits `e` (and, for a directory, everything below it). Returns true when something stays.
  * `mount` is the directory whose mount the walk must stay on (the root). Once the pacer is
  * stopped, nothing more is touched and every unvisited entry stays.
@@ -31493,6 +31593,9 @@ async function visitChildren(e, mount, policy, v, pacer) {
         dirA = (0,fsat/* openCheckedDir */.Hd)(e.parent, e.name, e.st);
     }
     catch (err) {
+        // Removed by someone else since its lstat: already gone, which is what a purge wants.
+        if (err.code === 'ENOENT')
+            return false;
         v.error(e.rel, err);
         return true;
     }
@@ -31527,9 +31630,19 @@ async function visitChildren(e, mount, policy, v, pacer) {
         if (inFlight.size >= MAX_IN_FLIGHT)
             await Promise.race(inFlight);
     };
+    // A directory a process keeps filling could keep one pass going for ever (a listing returns
+    // entries added after it began): a pass handles at most what the directory could hold when it
+    // was first seen, then the directory is reported as one that kept filling.
+    const cap = passCap(e.st.size);
+    let handled = 0;
     try {
         walk: for await (const batch of (0,fsat/* statBatches */.zj)(dirA, e.rel)) {
             for (const child of batch) {
+                if (++handled > cap) {
+                    v.error(e.rel, Object.assign(new Error(`kept filling while it was purged (more than ${cap} entries in one pass)`), { code: 'ENOTEMPTY' }));
+                    stays = true;
+                    break walk;
+                }
                 if (pacer.due())
                     await pacer.yield();
                 if (pacer.stopped) {
@@ -31629,9 +31742,10 @@ function finishKept(list) {
  * `count: false` only finds each target (kind, device+inode, mount): for a run nobody reviews
  * before it starts (forced), the purge itself counts, so the tree is walked once.
  */
-async function scanTargets(rootDir, root, targets, policy, count = true) {
+async function scanTargets(rootDir, root, targets, policy, count = true, signal) {
     const planned = [];
-    const pacer = new Pacer();
+    // A cancelled scan stops where it is: nothing was changed, and the run then reports the cancellation.
+    const pacer = new Pacer(signal);
     for (const t of targets)
         planned.push(await scanTarget(rootDir, t, policy, pacer, count));
     const totals = { ...emptyTally(), kept: 0 };
@@ -31645,7 +31759,7 @@ async function scanTargets(rootDir, root, targets, policy, count = true) {
     return { root, targets: planned, totals };
 }
 async function scanTarget(rootDir, rel, policy, pacer = new Pacer(), count = true) {
-    const plan = { path: rel, status: 'missing', counted: count, ...emptyTally(), kept: [], keptTotal: 0, unreadable: [] };
+    const plan = { path: rel, status: 'missing', counted: count, ...emptyTally(), kept: [], keptTotal: 0, keptDirs: 0, unreadable: [] };
     const found = (0,fsat/* lookupTarget */.Ek)(rootDir, rel);
     if (!found.found) {
         plan.status = found.missing ? 'missing' : 'refused';
@@ -31683,7 +31797,9 @@ async function scanTarget(rootDir, rel, policy, pacer = new Pacer(), count = tru
             return false;
         },
         leaveDir(_e, stays) {
-            if (!stays)
+            if (stays)
+                plan.keptDirs++;
+            else
                 plan.dirs++;
             return stays;
         },
@@ -31789,7 +31905,7 @@ async function executePlan(rootDir, plan, policy, opts = {}) {
     return { targets, totals, errors: targets.flatMap((t) => t.errors), cancelled: pacer.stopped };
 }
 async function executeTarget(rootDir, planned, policy, hooks, pacer, pace, tick) {
-    const out = { path: planned.path, result: 'missing', ...emptyTally(), kept: [], keptTotal: 0, errors: [] };
+    const out = { path: planned.path, result: 'missing', ...emptyTally(), kept: [], keptTotal: 0, keptDirs: 0, errors: [] };
     if (planned.status === 'present' && pacer.stopped) {
         out.result = 'cancelled';
         return out;
@@ -31864,6 +31980,8 @@ async function executeTarget(rootDir, planned, policy, hooks, pacer, pace, tick)
                 return stays;
             },
             async leaveDir(e, stays) {
+                if (stays)
+                    out.keptDirs++;
                 return stays || !(await removeDir(e));
             },
             error(path, err) {
@@ -32059,12 +32177,16 @@ const runCommand = (cmd, opts) => new Promise((resolve) => {
         killer.unref();
     }, opts.timeoutMs);
     child.stdout.on('data', (d) => {
+        const text = d.toString('utf8');
         if (stdout.length < MAX_OUTPUT)
-            stdout += d.toString('utf8');
+            stdout += text;
+        opts.onOutput?.('stdout', text);
     });
     child.stderr.on('data', (d) => {
+        const text = d.toString('utf8');
         if (stderr.length < MAX_OUTPUT)
-            stderr += d.toString('utf8');
+            stderr += text;
+        opts.onOutput?.('stderr', text);
     });
     child.on('error', (err) => finish({ exitCode: null, stdout, stderr, timedOut, spawnError: err.code ?? err.message }));
     child.on('close', (code) => finish({ exitCode: code, stdout, stderr, timedOut }));
@@ -32077,8 +32199,37 @@ const runCommand = (cmd, opts) => new Promise((resolve) => {
 function describe(cmd) {
     return [cmd.command, ...cmd.args].map((a) => (/^[\w@%+=:,./-]+$/.test(a) ? a : JSON.stringify(a))).join(' ');
 }
+/**
+ * The last `n` non-blank lines of a command's output as one line (` | ` between them). Progress
+ * output (Compose v2's) is full of ANSI sequences and carriage returns: they are dropped, so the
+ * excerpt cannot garble a log line or a workflow command.
+ */
+function lastLines(text, n) {
+    // eslint-disable-next-line no-control-regex
+    const plain = text.replace(/\x1b\[[0-9;?]*[ -/]*[@-~]/g, '');
+    return plain
+        .split(/\r\n|\r|\n/)
+        // eslint-disable-next-line no-control-regex
+        .map((l) => l.replace(/[\x00-\x1f\x7f-\x9f]/g, ' ').trim())
+        .filter((l) => l !== '')
+        .slice(-n)
+        .map((l) => (l.length > 300 ? `${l.slice(0, 300)}…` : l))
+        .join(' | ');
+}
+/** One line naming the command and what went wrong, with the end of what it said (also on a timeout). */
+function failureText(cmd, r, timeoutMs, timeoutOption = 'docker-timeout') {
+    const what = describe(cmd);
+    if (r.spawnError)
+        return `${what} could not start (${r.spawnError}${r.spawnError === 'ENOENT' ? `: is ${cmd.command} installed and on PATH?` : ''})`;
+    const said = lastLines(r.stderr, 3) || lastLines(r.stdout, 1);
+    if (r.timedOut)
+        return `${what} timed out after ${Number((timeoutMs / 1000).toFixed(1))} s (raise ${timeoutOption})${said ? `; last output: ${said}` : ''}`;
+    return `${what} exited ${r.exitCode}${said ? `: ${said}` : ''}`;
+}
 
 ;// CONCATENATED MODULE: ./src/compose.ts
+
+
 
 const PROJECT_LABEL = 'com.docker.compose.project';
 const VOLUME_LABEL = 'com.docker.compose.volume';
@@ -32094,27 +32245,46 @@ const composeV2Version = () => ({ command: 'docker', args: ['compose', 'version'
 const composeV1Version = () => ({ command: 'docker-compose', args: ['version'] });
 const listContainers = (project) => ({
     command: 'docker',
-    args: ['ps', '-a', '--filter', `label=${PROJECT_LABEL}=${project}`, '--format', '{{.Names}}']
+    args: ['ps', '-a', '--filter', `label=${PROJECT_LABEL}=${project}`, '--format', '{{.Names}}\t{{.State}}']
 });
 const listVolumes = (project) => ({
     command: 'docker',
     args: ['volume', 'ls', '-q', '--filter', `label=${PROJECT_LABEL}=${project}`]
 });
+const listAllVolumes = () => ({ command: 'docker', args: ['volume', 'ls', '-q'] });
 const inspectVolumes = (names) => ({ command: 'docker', args: ['volume', 'inspect', ...names] });
 const removeVolume = (name) => ({ command: 'docker', args: ['volume', 'rm', name] });
 function composeDown(base, files, project) {
     const [command, ...pre] = base;
     return { command, args: [...pre, ...files.flatMap((f) => ['-f', f]), '-p', project, 'down', '--remove-orphans'] };
 }
-/** Which of the project's labelled volumes `full` removes, and why the others stay. */
-function decideVolumes(inspected, t) {
+/** The name each declared volume has (`<project>_<key>` unless the files name it) -> its key. */
+function declaredNames(t) {
+    const out = new Map();
+    for (const [key, name] of t.external.byKey)
+        out.set(name ?? `${t.project}_${key}`, key);
+    for (const name of t.external.names)
+        if (!out.has(name))
+            out.set(name, name);
+    return out;
+}
+/**
+ * Which volumes `full` removes, and why the others stay: only a volume labelled for this project
+ * goes. `declared` (name -> key) gives the key of a volume that has no Compose labels.
+ */
+function decideVolumes(inspected, t, declared = new Map()) {
     return inspected.map((v) => {
         const labels = v.Labels ?? {};
-        const key = labels[VOLUME_LABEL] ?? v.Name;
+        const key = labels[VOLUME_LABEL] ?? declared.get(v.Name) ?? v.Name;
         const keep = (reason) => ({ name: v.Name, key, action: 'keep', reason });
-        if (labels[PROJECT_LABEL] !== t.project)
-            return keep(`labelled for project ${JSON.stringify(labels[PROJECT_LABEL] ?? '')}`);
-        if (t.external.names.has(v.Name) || t.external.keys.has(key))
+        const owner = labels[PROJECT_LABEL];
+        if (t.external.names.has(v.Name))
+            return keep('external');
+        if (!owner)
+            return keep('not created by Compose (no project label)');
+        if (owner !== t.project)
+            return keep(`labelled for project ${JSON.stringify(owner)}`);
+        if (t.external.keys.has(key))
             return keep('external');
         if (t.protectedVolumes.includes(key) || t.protectedVolumes.includes(v.Name))
             return keep('protected-volumes');
@@ -32126,6 +32296,22 @@ function decideVolumes(inspected, t) {
 function lines(s) {
     return s.split('\n').map((l) => l.trim()).filter((l) => l !== '');
 }
+/** States in which `down` has a process to stop; in the others (exited, created, dead) it only removes. */
+const RUNNING = new Set(['running', 'paused', 'restarting']);
+/** `ps` lines (name, tab, state) -> the names of running containers and of the others. */
+function splitByState(psLines) {
+    const running = [];
+    const exited = [];
+    for (const line of psLines) {
+        const [name, state = ''] = line.split('\t');
+        if (RUNNING.has(state.trim()))
+            running.push(name.trim());
+        else
+            exited.push(name.trim());
+    }
+    return { running, exited };
+}
+const ok = (r) => r.exitCode === 0 && !r.timedOut;
 // ---- running them -----------------------------------------------------------------------------
 class Compose {
     t;
@@ -32136,16 +32322,24 @@ class Compose {
         this.runner = runner;
         this.trace = trace;
     }
+    name(key) {
+        return (this.t.names ?? option_names/* ACTION_NAMES */.G)(key);
+    }
     async run(cmd) {
         this.trace(`$ ${describe(cmd)}`);
         const base = this.t.env ?? process.env;
         const env = this.t.dockerHost ? { ...base, DOCKER_HOST: this.t.dockerHost } : base;
+        // What the command said so far, for the error when the deadline gives up on it.
+        const said = { stdout: '', stderr: '' };
+        const onOutput = (stream, text) => {
+            said[stream] = (said[stream] + text).slice(-64 * 1024);
+        };
         let timer;
         const deadline = new Promise((resolve) => {
-            timer = setTimeout(() => resolve({ exitCode: null, stdout: '', stderr: '', timedOut: true }), this.t.timeoutMs + TIMEOUT_GRACE_MS);
+            timer = setTimeout(() => resolve({ exitCode: null, ...said, timedOut: true }), this.t.timeoutMs + TIMEOUT_GRACE_MS);
         });
         try {
-            return await Promise.race([this.runner(cmd, { timeoutMs: this.t.timeoutMs, env, cwd: this.t.root }), deadline]);
+            return await Promise.race([this.runner(cmd, { timeoutMs: this.t.timeoutMs, env, cwd: this.t.root, onOutput }), deadline]);
         }
         finally {
             clearTimeout(timer);
@@ -32154,47 +32348,69 @@ class Compose {
     /** Runs `cmd` and returns stdout, or throws an error naming the command and its stderr. */
     async must(cmd) {
         const r = await this.run(cmd);
-        if (r.exitCode === 0 && !r.timedOut)
+        if (ok(r))
             return r.stdout;
-        throw new Error(failureText(cmd, r, this.t.timeoutMs));
+        throw new Error(failureText(cmd, r, this.t.timeoutMs, this.name('docker-timeout')));
     }
-    /** Read-only: is docker usable, what runs, which volumes `full` would remove. */
+    /** Read-only: is docker usable, what runs, which volumes `full` would remove and which stay. */
     async discover() {
         const s = {
             mode: this.t.mode, active: false, files: [...this.t.files], project: this.t.project,
-            containers: [], volumes: [], stopped: false, removedVolumes: [], errors: []
+            containers: [], exited: [], volumes: [], stopped: false, removedVolumes: [], errors: [], warnings: []
         };
         if (this.t.mode === 'off')
             return { ...s, skipped: 'docker: off' };
-        const unusable = (why) => {
+        const unusable = (why, fix = `fix docker or set ${this.name('docker')} to auto or off`) => {
             if (this.t.mode === 'required')
-                throw Object.assign(new Error(`docker is required but ${why}: fix docker or set docker: auto/off`), { code: 'ERR_DOCKER_REQUIRED' });
+                throw Object.assign(new Error(`docker is required but ${why}: ${fix}`), { code: 'ERR_DOCKER_REQUIRED' });
             return { ...s, skipped: why };
         };
         if (this.t.files.length === 0)
-            return unusable('no compose file was found in root (compose.yaml, docker-compose.yml, ...; or set compose-file)');
+            return unusable(`no compose file was found in root (compose.yaml, docker-compose.yml, ...; or set ${this.name('compose-file')})`);
         const server = await this.run(dockerServerVersion());
-        if (server.exitCode !== 0 || server.timedOut) {
-            return unusable(`the docker daemon cannot be reached (${failureText(dockerServerVersion(), server, this.t.timeoutMs)})`);
-        }
+        if (!ok(server))
+            return unusable(`the docker daemon cannot be reached (${failureText(dockerServerVersion(), server, this.t.timeoutMs, this.name('docker-timeout'))})`);
         const v2 = await this.run(composeV2Version());
-        if (v2.exitCode === 0 && !v2.timedOut) {
+        if (ok(v2)) {
             s.compose = { command: ['docker', 'compose'], version: 'v2' };
         }
         else {
+            // A v2 plugin that hangs is installed but broken: `down` through it would hang too. Required
+            // mode refuses (it promises the stack is stopped by the compose in use, not by a stand-in);
+            // auto says so and stops the stack with v1, which still protects the files better than skipping.
+            const hang = v2.timedOut ? `"docker compose" (v2) hangs: ${failureText(composeV2Version(), v2, this.t.timeoutMs, this.name('docker-timeout'))}` : '';
+            if (hang) {
+                if (this.t.mode === 'required')
+                    return unusable(hang, `fix or remove the compose plugin (docker compose version must answer), raise ${this.name('docker-timeout')}, or set ${this.name('docker')} to auto to fall back to docker-compose (v1)`);
+                const warning = `${hang}; using docker-compose (v1) instead if it is installed`;
+                s.warnings.push(warning);
+            }
             const v1 = await this.run(composeV1Version());
-            if (v1.exitCode !== 0 || v1.timedOut)
-                return unusable('neither "docker compose" (v2) nor "docker-compose" (v1) is installed');
+            if (!ok(v1))
+                return unusable(hang ? `${hang}, and docker-compose (v1) is not installed` : 'neither "docker compose" (v2) nor "docker-compose" (v1) is installed');
             s.compose = { command: ['docker-compose'], version: 'v1' };
         }
         s.active = true;
-        s.containers = lines(await this.must(listContainers(this.t.project)));
-        const names = lines(await this.must(listVolumes(this.t.project)));
-        if (names.length > 0) {
-            const inspected = JSON.parse(await this.must(inspectVolumes(names)));
-            s.volumes = decideVolumes(inspected, this.t);
-        }
+        const { running, exited } = splitByState(lines(await this.must(listContainers(this.t.project))));
+        s.containers = running;
+        s.exited = exited;
+        s.volumes = await this.volumes();
         return s;
+    }
+    /** The project's labelled volumes, plus existing volumes named like a declared one (kept, with the reason). */
+    async volumes() {
+        const labelled = lines(await this.must(listVolumes(this.t.project)));
+        const declared = declaredNames(this.t);
+        let lookAlikes = [];
+        if (declared.size > 0) {
+            const all = new Set(lines(await this.must(listAllVolumes())));
+            lookAlikes = [...declared.keys()].filter((n) => all.has(n) && !labelled.includes(n));
+        }
+        const names = [...labelled, ...lookAlikes];
+        if (names.length === 0)
+            return [];
+        const inspected = JSON.parse(await this.must(inspectVolumes(names)));
+        return decideVolumes(inspected, this.t, declared);
     }
     /** `compose down`; throws (the caller deletes nothing then) when it fails. */
     async stop(s) {
@@ -32221,11 +32437,11 @@ class Compose {
             return;
         const problems = [];
         try {
-            const left = lines(await this.must(listContainers(s.project)));
+            const left = lines(await this.must(listContainers(s.project))).map((l) => l.split('\t')[0]);
             if (left.length > 0)
                 problems.push(`containers of project ${s.project} still exist: ${left.join(', ')}`);
             if (s.removedVolumes.length > 0) {
-                const still = new Set(lines(await this.must({ command: 'docker', args: ['volume', 'ls', '-q'] })));
+                const still = new Set(lines(await this.must(listAllVolumes())));
                 for (const v of s.removedVolumes)
                     if (still.has(v))
                         problems.push(`volume ${v} still exists`);
@@ -32237,15 +32453,6 @@ class Compose {
         s.verification = { ok: problems.length === 0, problems };
     }
 }
-function failureText(cmd, r, timeoutMs) {
-    const what = describe(cmd);
-    if (r.spawnError)
-        return `${what} could not start (${r.spawnError}${r.spawnError === 'ENOENT' ? `: is ${cmd.command} installed and on PATH?` : ''})`;
-    if (r.timedOut)
-        return `${what} timed out after ${Number((timeoutMs / 1000).toFixed(1))} s (raise docker-timeout)`;
-    const err = lines(r.stderr).slice(-3).join(' | ') || lines(r.stdout).slice(-1).join('');
-    return `${what} exited ${r.exitCode}${err ? `: ${err}` : ''}`;
-}
 
 // EXTERNAL MODULE: ./src/yaml.ts
 var yaml = __nccwpck_require__(4536);
@@ -32254,6 +32461,7 @@ var yaml = __nccwpck_require__(4536);
  * Finding the Compose stack of a root without running docker: which files, which project name,
  * which volumes the files declare external. Mirrors Compose's own rules.
  */
+
 
 
  // callers await loadYaml() first
@@ -32276,16 +32484,16 @@ function isFile(p) {
  * Root-relative compose files in use: the given ones (which must exist), else what Compose reads
  * without -f (the first default file, plus the first override file), and the seed's prod file.
  */
-function findComposeFiles(root, given) {
+function findComposeFiles(root, given, names = option_names/* ACTION_NAMES */.G) {
     if (given.length > 0) {
         return given.map((f) => {
             const rel = f.trim().replace(/^(\.\/)+/, '');
             // The path is protected by exact match, so it must be written the way the walker sees it.
             if (rel === '' || external_node_path_default().isAbsolute(rel) || rel.split('/').some((seg) => seg === '' || seg === '.' || seg === '..')) {
-                throw (0,errors/* fail */.fJ)('ERR_COMPOSE_FILE', `compose-file ${JSON.stringify(f)} must be a plain path inside root, relative to it (e.g. deploy/compose.yaml)`);
+                throw (0,errors/* fail */.fJ)('ERR_COMPOSE_FILE', `${names('compose-file')} ${JSON.stringify(f)} must be a plain path inside root, relative to it (e.g. deploy/compose.yaml)`);
             }
             if (!isFile(external_node_path_default().join(root, rel))) {
-                throw (0,errors/* fail */.fJ)('ERR_COMPOSE_FILE', `compose-file ${JSON.stringify(f)} does not exist in root: fix compose-file or leave it empty to use the default files`);
+                throw (0,errors/* fail */.fJ)('ERR_COMPOSE_FILE', `${names('compose-file')} ${JSON.stringify(f)} does not exist in root: fix ${names('compose-file')} or leave it empty to use the default files`);
             }
             return rel;
         });
@@ -32306,20 +32514,20 @@ function findComposeFiles(root, given) {
 function normalizeProjectName(name) {
     return name.toLowerCase().replace(/[^a-z0-9_-]/g, '').replace(/^[^a-z0-9]+/, '');
 }
-function readDoc(root, file) {
+function readDoc(root, file, names = option_names/* ACTION_NAMES */.G) {
     try {
         const doc = (0,yaml/* parseYaml */.h)(external_node_fs_default().readFileSync(external_node_path_default().join(root, file), 'utf8'));
         return doc && typeof doc === 'object' ? doc : {};
     }
     catch (err) {
-        throw (0,errors/* fail */.fJ)('ERR_COMPOSE_PARSE', `compose file ${file} cannot be parsed (${err.message.split('\n')[0]}): fix it or set docker: off`);
+        throw (0,errors/* fail */.fJ)('ERR_COMPOSE_PARSE', `compose file ${file} cannot be parsed (${err.message.split('\n')[0]}): fix it or set ${names('docker')} to off`);
     }
 }
 /**
  * COMPOSE_PROJECT_NAME from the `.env` file of the project directory, which Compose (v1 and v2)
  * reads for its own settings: `up` then runs under that name. Last assignment wins, as in Compose.
  */
-function dotEnvProjectName(projectDir) {
+function dotEnvProjectName(projectDir, names = option_names/* ACTION_NAMES */.G) {
     let text;
     try {
         text = external_node_fs_default().readFileSync(external_node_path_default().join(projectDir, '.env'), 'utf8');
@@ -32328,7 +32536,7 @@ function dotEnvProjectName(projectDir) {
         const code = err.code;
         if (code === 'ENOENT' || code === 'ENOTDIR' || code === 'EISDIR')
             return '';
-        throw (0,errors/* fail */.fJ)('ERR_COMPOSE_ENV', `cannot read ${external_node_path_default().join(projectDir, '.env')} (${code}), where Compose may set COMPOSE_PROJECT_NAME: make it readable or set compose-project`);
+        throw (0,errors/* fail */.fJ)('ERR_COMPOSE_ENV', `cannot read ${external_node_path_default().join(projectDir, '.env')} (${code}), where Compose may set COMPOSE_PROJECT_NAME: make it readable or set ${names('compose-project')}`);
     }
     let name = '';
     for (const line of text.split(/\r?\n/)) {
@@ -32341,18 +32549,27 @@ function dotEnvProjectName(projectDir) {
     }
     return name;
 }
+/** A name Compose accepts as is: lowercase a-z 0-9 - _, starting with a letter or digit. */
+const VALID_PROJECT_NAME = /^[a-z0-9][a-z0-9_-]*$/;
 /**
  * Project name, by Compose's precedence: the compose-project input (-p), else COMPOSE_PROJECT_NAME
  * from the environment, else from the project directory's `.env`, else the last top-level `name:`
  * among the files (later files override earlier ones), else the name of the project directory
- * (the folder of the first compose file; the root when there is none).
+ * (the folder of the first compose file; the root when there is none). The input must already be
+ * a valid name: normalizing what an operator typed could name, and stop, a different project.
  */
-function projectName(root, files, given, env) {
+function projectName(root, files, given, env, names = option_names/* ACTION_NAMES */.G) {
+    const explicit = given.trim();
+    if (explicit !== '') {
+        if (VALID_PROJECT_NAME.test(explicit))
+            return explicit;
+        throw (0,errors/* fail */.fJ)('ERR_COMPOSE_PROJECT', `${names('compose-project')} ${JSON.stringify(given)} is not a valid Compose project name (only a-z, 0-9, - and _, starting with a letter or digit): set ${names('compose-project')} to the exact name the stack runs under, as docker compose ls or the containers' com.docker.compose.project label show it`);
+    }
     const projectDir = files.length > 0 ? external_node_path_default().dirname(external_node_path_default().join(root, files[0])) : root;
-    let raw = given.trim() || (env.COMPOSE_PROJECT_NAME ?? '').trim() || dotEnvProjectName(projectDir);
+    let raw = (env.COMPOSE_PROJECT_NAME ?? '').trim() || dotEnvProjectName(projectDir, names);
     if (raw === '') {
         for (const f of files) {
-            const n = readDoc(root, f).name;
+            const n = readDoc(root, f, names).name;
             if (typeof n === 'string' && n.trim() !== '')
                 raw = n.trim();
         }
@@ -32361,28 +32578,38 @@ function projectName(root, files, given, env) {
         raw = external_node_path_default().basename(projectDir);
     const name = normalizeProjectName(raw);
     if (name === '') {
-        throw (0,errors/* fail */.fJ)('ERR_COMPOSE_PROJECT', `compose project name ${JSON.stringify(raw)} has no usable characters: set compose-project`);
+        throw (0,errors/* fail */.fJ)('ERR_COMPOSE_PROJECT', `compose project name ${JSON.stringify(raw)} has no usable characters: set ${names('compose-project')}`);
     }
     return name;
 }
-/** Volume keys declared `external: true` and the real names they refer to. */
+/**
+ * Volume keys declared external and the real names they refer to, and the name of every declared
+ * volume: a volume by such a name may exist without this project's label (an external one, or one
+ * Compose adopted), and the report shows it as kept.
+ */
 function externalVolumes(root, files) {
-    const keys = new Set();
-    const names = new Set();
+    const out = { keys: new Set(), names: new Set(), byKey: new Map() };
     for (const f of files) {
         const vols = readDoc(root, f).volumes;
         if (!vols || typeof vols !== 'object')
             continue;
         for (const [key, def] of Object.entries(vols)) {
             const ext = def?.external;
+            const own = typeof def?.name === 'string' ? def.name : null;
             if (ext === true || (ext && typeof ext === 'object')) {
-                keys.add(key);
                 const extName = ext && typeof ext === 'object' ? ext.name : undefined;
-                names.add(typeof def?.name === 'string' ? def.name : typeof extName === 'string' ? extName : key);
+                const name = own ?? (typeof extName === 'string' ? extName : key);
+                out.keys.add(key);
+                out.names.add(name);
+                out.byKey.set(key, name);
+            }
+            else if (!out.keys.has(key) && (own !== null || !out.byKey.has(key))) {
+                // Later files merge into earlier definitions: a bare mention keeps the earlier name.
+                out.byKey.set(key, own);
             }
         }
     }
-    return { keys, names };
+    return out;
 }
 
 // EXTERNAL MODULE: ./src/report.ts
@@ -32523,6 +32750,11 @@ function acquireLock(root, rootPath, warn) {
 
 
 
+
+/** The phases that change something: an error thrown once one of them began is not a refusal. */
+const PHASE_DOCKER_STOP = 'Docker: stop the stack';
+const PHASE_PURGE = 'Purge';
+const CHANGING_PHASES = new Set([PHASE_DOCKER_STOP, PHASE_PURGE]);
 /** The action's rule: `force`, or `confirm` equal to the root folder's name. */
 const confirmByName = async ({ settings, root }) => {
     if (settings.force || settings.confirm === root.name)
@@ -32535,18 +32767,19 @@ async function prepare(settings, deps) {
     if ((0,fsat/* procRequiredButMissing */.RW)()) {
         throw (0,errors/* fail */.fJ)('ERR_PLATFORM', 'this Linux has no /proc/self/fd, which safe-purge needs to delete anchored to opened directories: mount /proc');
     }
-    const root = guardRoot(settings.root, deps.guardEnv ?? defaultGuardEnv(deps.env));
-    const composeFiles = settings.docker === 'off' && settings.composeFiles.length === 0 ? [] : findComposeFiles(root.path, settings.composeFiles);
+    const names = deps.names ?? option_names/* ACTION_NAMES */.G;
+    const root = guardRoot(settings.root, deps.guardEnv ?? defaultGuardEnv(deps.env), names);
+    const composeFiles = settings.docker === 'off' && settings.composeFiles.length === 0 ? [] : findComposeFiles(root.path, settings.composeFiles, names);
     const exact = [...composeFiles, ...(settings.configFile ? [settings.configFile] : [])];
-    const policy = (0,src_policy/* createPolicy */.BV)(settings.protected, exact);
-    const targets = (0,src_policy/* validateTargets */.bU)(settings.ephemeral, policy);
+    const policy = (0,src_policy/* createPolicy */.BV)(settings.protected, exact, names);
+    const targets = (0,src_policy/* validateTargets */.bU)(settings.ephemeral, policy, names);
     if (composeFiles.length > 0)
         await (0,yaml/* loadYaml */.y)();
-    const project = composeFiles.length > 0 || settings.composeProject ? projectName(root.path, composeFiles, settings.composeProject, deps.env) : '';
+    const project = composeFiles.length > 0 || settings.composeProject ? projectName(root.path, composeFiles, settings.composeProject, deps.env, names) : '';
     const compose = new Compose({
         root: root.path, mode: settings.docker, full: settings.full, files: composeFiles, project,
         protectedVolumes: settings.protectedVolumes, external: externalVolumes(root.path, composeFiles),
-        dockerHost: settings.dockerHost, timeoutMs: settings.dockerTimeout * 1000, env: deps.env
+        dockerHost: settings.dockerHost, timeoutMs: settings.dockerTimeout * 1000, env: deps.env, names
     }, deps.runner ?? runCommand, (line) => deps.log.info(line));
     return { root, policy, targets, compose };
 }
@@ -32570,17 +32803,22 @@ async function run(settings, deps) {
     log.info(`root: ${(0,src_report/* showPath */.P8)(root.path)}${settings.dryRun ? ' (dry run: nothing will be changed)' : ''}`);
     const rootDir = openRoot(root);
     try {
-        const warnings = preflight(rootDir);
-        for (const w of warnings)
-            log.warning(w);
+        const warnings = [];
         const plan = await phase('Plan', async () => {
+            warnings.push(...preflight(rootDir));
+            for (const w of warnings)
+                log.warning(w);
             // Counted up front only when someone reads the plan before anything happens (dry run, a prompt).
-            const p = await scanTargets(rootDir, root.path, targets, policy, settings.dryRun || deps.confirmReadsPlan === true);
+            const p = await scanTargets(rootDir, root.path, targets, policy, settings.dryRun || deps.confirmReadsPlan === true, deps.signal);
             for (const line of (0,src_report/* planLines */.HN)((0,src_report/* previewTargets */.Fd)(p, true)))
                 log.info(line);
             return p;
         });
         const docker = await phase('Docker: discover', async () => compose.discover());
+        for (const w of docker.warnings) {
+            log.warning(w);
+            warnings.push(w);
+        }
         if (docker.skipped) {
             const msg = `docker skipped: ${docker.skipped}`;
             if (settings.docker === 'off')
@@ -32589,8 +32827,11 @@ async function run(settings, deps) {
                 log.warning(msg);
                 warnings.push(msg);
             }
-            if (settings.full && settings.docker !== 'off')
-                warnings.push('full was requested but no volumes were removed (docker skipped)');
+            if (settings.full && settings.docker !== 'off') {
+                const full = `full was requested but no volumes ${settings.dryRun ? 'would be' : 'were'} removed (docker skipped)`;
+                log.warning(full);
+                warnings.push(full);
+            }
         }
         if (!settings.dryRun) {
             const refusal = await deps.confirm({ settings, root, plan, docker });
@@ -32602,10 +32843,10 @@ async function run(settings, deps) {
             const failures = [];
             const cancelled = () => deps.signal?.aborted === true;
             let dockerActed = false;
-            if (!settings.dryRun && !cancelled()) {
+            if (!settings.dryRun && docker.active && !cancelled()) {
                 try {
-                    await phase('Docker: stop the stack', async () => {
-                        dockerActed = docker.active;
+                    await phase(PHASE_DOCKER_STOP, async () => {
+                        dockerActed = true;
                         await compose.stop(docker);
                         await compose.removeVolumes(docker);
                     });
@@ -32622,7 +32863,7 @@ async function run(settings, deps) {
             const before = await phase('Fingerprint protected paths', async () => takeFingerprint(rootDir, policy, skip));
             let outcome = null;
             if (!settings.dryRun && failures.length === 0 && !cancelled()) {
-                outcome = await phase('Purge', async () => executePlan(rootDir, plan, policy, { hooks: deps.executeHooks, signal: deps.signal, onProgress: deps.onProgress }));
+                outcome = await phase(PHASE_PURGE, async () => executePlan(rootDir, plan, policy, { hooks: deps.executeHooks, signal: deps.signal, onProgress: deps.onProgress }));
             }
             if (cancelled()) {
                 const what = outcome
@@ -32679,9 +32920,11 @@ async function verify(rootDir, policy, before, plan, outcome, dryRun, skip) {
             if (t.status !== 'present' || outcome?.targets[i].result === 'cancelled')
                 continue;
             const again = await scanTarget(rootDir, t.path, policy);
-            const remaining = again.status === 'present' ? again.files + again.others + again.dirs : 0;
-            if (remaining > 0)
-                leftovers.push({ path: t.path, remaining });
+            const left = again.status === 'present' ? again.files + again.others + again.dirs : 0;
+            // The counts include the target itself when it would go (nothing in it stays): say what is inside.
+            const itself = again.kind === 'dir' ? (again.keptDirs === 0 ? 1 : 0) : 1;
+            if (left > 0)
+                leftovers.push({ path: t.path, remaining: left - itself });
         }
     }
     return { checked: before.entries.size, missing, changed, leftovers, protectedRoots: after.roots };
@@ -32696,10 +32939,10 @@ async function verify(rootDir, policy, before, plan, outcome, dryRun, skip) {
 
 // EXPORTS
 __nccwpck_require__.d(__webpack_exports__, {
-  m: () => (/* binding */ publish)
+  mk: () => (/* binding */ publish)
 });
 
-// UNUSED EXPORTS: writeReportFile
+// UNUSED EXPORTS: outputsOf, writeReportFile
 
 // EXTERNAL MODULE: external "node:fs"
 var external_node_fs_ = __nccwpck_require__(3024);
@@ -32717,13 +32960,15 @@ var report = __nccwpck_require__(665);
 ;// CONCATENATED MODULE: ./src/summary-html.ts
 /**
  * Pure: Report -> the job summary's HTML. Every user-controlled string is escaped (file names
- * reach HTML), long names are shortened and long lists truncated so the summary stays far below
- * GitHub's 1 MiB step-summary limit.
+ * reach HTML), long names are shortened, and each list has a byte budget and is cut between rows,
+ * so the summary stays far below GitHub's 1 MiB step-summary limit and is always well-formed HTML.
+ * The verdict (failures, verification) comes first: a cut can only shorten the lists after it.
  */
 
 const MAX_ROWS = 100;
 const MAX_NAME = 300;
-const MAX_SUMMARY_BYTES = 512 * 1024;
+/** Budget of each table or list; six of them plus the fixed text stay under ~400 KiB. */
+const MAX_TABLE_BYTES = 64 * 1024;
 function escapeHtml(s) {
     return s.replace(/[&<>"'`]/g, (c) => `&#${c.charCodeAt(0)};`);
 }
@@ -32732,66 +32977,89 @@ function cell(s) {
     const shown = (0,report/* showPath */.P8)(s);
     return escapeHtml(shown.length > MAX_NAME ? `${shown.slice(0, MAX_NAME)}…` : shown);
 }
-function table(head, rows, total) {
-    const th = head.map((h) => `<th>${h}</th>`).join('');
-    const body = rows.slice(0, MAX_ROWS).map((r) => `<tr>${r.map((c) => `<td>${c}</td>`).join('')}</tr>`).join('\n');
-    const more = total > Math.min(rows.length, MAX_ROWS) ? `\n<p>… ${total - Math.min(rows.length, MAX_ROWS)} more not shown (see the JSON report)</p>` : '';
-    return `<table><tr>${th}</tr>\n${body}</table>${more}\n`;
+/** As many items as fit MAX_ROWS and the byte budget, and a note saying how many were left out. */
+function fit(items, total) {
+    const kept = [];
+    let bytes = 0;
+    for (const item of items.slice(0, MAX_ROWS)) {
+        bytes += Buffer.byteLength(item) + 1;
+        if (bytes > MAX_TABLE_BYTES)
+            break;
+        kept.push(item);
+    }
+    const left = total - kept.length;
+    return { body: kept.join('\n'), more: left > 0 ? `<p>… ${left} more not shown (see the JSON report)</p>\n` : '' };
 }
-function summaryHtml(r) {
-    const parts = [];
-    const mode = r.dryRun ? ' (dry run: nothing was changed)' : '';
-    parts.push(`<h2>safe-purge: ${r.ok ? '✅' : '❌'} ${cell(r.root)}${mode}</h2>\n`);
-    if (r.failures.length > 0) {
-        parts.push(`<p><strong>Failed:</strong></p><ul>${r.failures.slice(0, MAX_ROWS).map((f) => `<li>${cell(f)}</li>`).join('')}</ul>\n`);
-    }
-    const verb = r.dryRun ? 'Would remove' : 'Removed';
-    parts.push(`<p>${verb} <strong>${r.totals.files}</strong> file(s), <strong>${escapeHtml((0,report/* formatBytes */.z3)(r.totals.bytes))}</strong>, from ${r.deleted.length} target(s).</p>\n`);
-    parts.push('<h3>Targets</h3>\n');
-    parts.push(table(['Target', 'Files', 'Size', 'Dirs', 'Links/special', 'Kept inside', 'Result'], r.targets.map((t) => [
-        `<code>${cell(t.path)}</code>`, String(t.files), escapeHtml((0,report/* formatBytes */.z3)(t.bytes)), String(t.dirs), String(t.others),
-        String(t.keptTotal), `${cell(t.result)}${t.reason ? `: ${cell(t.reason)}` : ''}`
-    ]), r.targets.length));
-    const kept = r.targets.flatMap((t) => t.kept.map((k) => [`<code>${cell(k.path)}</code>`, cell(k.reason), `inside <code>${cell(t.path)}</code>`]));
-    const roots = r.protected.roots.map((p) => [`<code>${cell(p.path)}</code>`, cell(p.kind), `${p.entries} entr${p.entries === 1 ? 'y' : 'ies'}`]);
-    parts.push('<h3>Kept (protected)</h3>\n');
-    parts.push(table(['Path', 'Why / type', 'Where / size'], [...kept, ...roots], kept.length + roots.length));
-    if (r.errors.length > 0) {
-        parts.push('<h3>Errors</h3>\n');
-        parts.push(table(['Path', 'Error', 'Recovery'], r.errors.map((e) => [`<code>${cell(e.path)}</code>`, cell(e.message), cell(e.hint)]), r.errors.length));
-    }
-    const d = r.docker;
-    parts.push('<h3>Docker</h3>\n');
-    if (!d.used) {
-        parts.push(`<p>Not used: ${cell(d.skipped ?? d.mode)}</p>\n`);
-    }
-    else {
-        const stop = r.dryRun ? 'would be stopped' : d.stopped ? 'stopped' : 'not stopped';
-        parts.push(`<p>${cell(d.compose ?? '')}, project <code>${cell(d.project)}</code>; containers ${stop}: ${d.containers.length ? d.containers.map((c) => `<code>${cell(c)}</code>`).join(', ') : 'none'}</p>\n`);
-        if (d.volumes.length > 0) {
-            parts.push(table(['Volume', 'Compose key', 'Action'], d.volumes.map((v) => [
-                `<code>${cell(v.name)}</code>`, cell(v.key),
-                v.action === 'remove' ? (r.dryRun ? 'would be removed' : d.removedVolumes.includes(v.name) ? 'removed' : 'NOT removed') : `kept: ${cell(v.reason)}`
-            ]), d.volumes.length));
-        }
-    }
+function table(head, rows, total = rows.length) {
+    const th = head.map((h) => `<th>${h}</th>`).join('');
+    const { body, more } = fit(rows.map((r) => `<tr>${r.map((c) => `<td>${c}</td>`).join('')}</tr>`), total);
+    return `<table><tr>${th}</tr>\n${body}</table>\n${more}`;
+}
+function list(items) {
+    const { body, more } = fit(items.map((i) => `<li>${i}</li>`), items.length);
+    return `<ul>${body}</ul>\n${more}`;
+}
+function verification(r) {
     const v = r.verification;
-    parts.push('<h3>Verification</h3>\n');
+    const d = r.docker;
+    const parts = ['<h3>Verification</h3>\n'];
     parts.push(v.ok
         ? `<p>✅ ${v.checked} protected entr${v.checked === 1 ? 'y' : 'ies'} unchanged${r.dryRun ? '' : '; every target gone or holding only kept entries'}${d.verification ? '; no project container left, removed volumes gone' : ''}.</p>\n`
         : `<p>❌ ${v.missing.length} missing, ${v.changed.length} changed, ${v.leftovers.length} target(s) not clean.</p>\n`);
     const problems = [
         ...v.missing.map((m) => [`<code>${cell(m)}</code>`, 'missing']),
         ...v.changed.map((c) => [`<code>${cell(c.path)}</code>`, `changed: ${cell(c.what)}`]),
-        ...v.leftovers.map((l) => [`<code>${cell(l.path)}</code>`, `${l.remaining} entr${l.remaining === 1 ? 'y' : 'ies'} left`]),
+        ...v.leftovers.map((l) => [`<code>${cell(l.path)}</code>`, l.remaining === 0 ? 'still there' : `${l.remaining} entr${l.remaining === 1 ? 'y' : 'ies'} left`]),
         ...(d.verification?.problems ?? []).map((p) => ['docker', cell(p)])
     ];
     if (problems.length > 0)
-        parts.push(table(['Path', 'Problem'], problems, problems.length));
-    let html = parts.join('');
-    if (Buffer.byteLength(html) > MAX_SUMMARY_BYTES)
-        html = `${html.slice(0, MAX_SUMMARY_BYTES / 2)}\n<p>… summary truncated; see the JSON report</p>\n`;
-    return html;
+        parts.push(table(['Path', 'Problem'], problems));
+    return parts.join('');
+}
+function docker(r) {
+    const d = r.docker;
+    const parts = ['<h3>Docker</h3>\n'];
+    if (!d.used) {
+        parts.push(`<p>Not used: ${cell(d.skipped ?? d.mode)}</p>\n`);
+        return parts.join('');
+    }
+    const stop = r.dryRun ? 'would be stopped' : d.stopped ? 'stopped' : 'not stopped';
+    const gone = r.dryRun ? 'would be removed' : d.stopped ? 'removed' : 'not removed';
+    const names = (cs) => (cs.length ? cs.map((c) => `<code>${cell(c)}</code>`).join(', ') : 'none');
+    parts.push(`<p>${cell(d.compose ?? '')}, project <code>${cell(d.project)}</code>; running containers ${stop}: ${names(d.containers)}${d.exited.length ? `; exited containers ${gone}: ${names(d.exited)}` : ''}</p>\n`);
+    if (d.volumes.length > 0) {
+        parts.push(table(['Volume', 'Compose key', 'Action'], d.volumes.map((v) => [
+            `<code>${cell(v.name)}</code>`, cell(v.key),
+            v.action === 'remove' ? (r.dryRun ? 'would be removed' : d.removedVolumes.includes(v.name) ? 'removed' : 'NOT removed') : `kept: ${cell(v.reason)}`
+        ])));
+    }
+    return parts.join('');
+}
+function summaryHtml(r) {
+    const parts = [];
+    const mode = r.dryRun ? ' (dry run: nothing was changed)' : '';
+    parts.push(`<h2>safe-purge: ${r.ok ? '✅' : '❌'} ${cell(r.root)}${mode}</h2>\n`);
+    if (r.failures.length > 0)
+        parts.push(`<p><strong>Failed:</strong></p>${list(r.failures.map(cell))}`);
+    const verb = r.dryRun ? 'Would remove' : 'Removed';
+    parts.push(`<p>${verb} <strong>${r.totals.files}</strong> file(s), <strong>${escapeHtml((0,report/* formatBytes */.z3)(r.totals.bytes))}</strong>, from ${r.deleted.length} target(s).</p>\n`);
+    parts.push(verification(r));
+    parts.push('<h3>Targets</h3>\n');
+    parts.push(table(['Target', 'Files', 'Size', 'Dirs', 'Links/special', 'Kept inside', 'Result'], r.targets.map((t) => [
+        `<code>${cell(t.path)}</code>`, String(t.files), escapeHtml((0,report/* formatBytes */.z3)(t.bytes)), String(t.dirs), String(t.others),
+        String(t.keptTotal), `${cell(t.result)}${t.reason ? `: ${cell(t.reason)}` : ''}`
+    ])));
+    const kept = r.targets.flatMap((t) => t.kept.map((k) => [`<code>${cell(k.path)}</code>`, cell(k.reason), `inside <code>${cell(t.path)}</code>`]));
+    const keptTotal = r.targets.reduce((n, t) => n + Math.max(t.keptTotal, t.kept.length), 0);
+    const roots = r.protected.roots.map((p) => [`<code>${cell(p.path)}</code>`, cell(p.kind), `${p.entries} entr${p.entries === 1 ? 'y' : 'ies'}`]);
+    parts.push('<h3>Kept (protected)</h3>\n');
+    parts.push(table(['Path', 'Why / type', 'Where / size'], [...roots, ...kept], roots.length + keptTotal));
+    if (r.errors.length > 0) {
+        parts.push('<h3>Errors</h3>\n');
+        parts.push(table(['Path', 'Error', 'Recovery'], r.errors.map((e) => [`<code>${cell(e.path)}</code>`, cell(e.message), cell(e.hint)])));
+    }
+    parts.push(docker(r));
+    return parts.join('');
 }
 
 ;// CONCATENATED MODULE: ./src/summary.ts
@@ -32812,13 +33080,21 @@ function writeReportFile(report, dir) {
     external_node_fs_default().writeFileSync(file, `${JSON.stringify(report, null, 2)}\n`);
     return file;
 }
+/** The step outputs. In a dry run they describe what a real run would remove. */
+function outputsOf(report) {
+    const volumes = report.dryRun ? report.docker.volumes.filter((v) => v.action === 'remove').map((v) => v.name) : report.docker.removedVolumes;
+    return {
+        verified: String(report.verified),
+        deleted: JSON.stringify(report.deleted),
+        'deleted-files': String(report.totals.files),
+        'freed-bytes': String(report.totals.bytes),
+        'removed-volumes': JSON.stringify(volumes)
+    };
+}
 async function publish(report, env) {
     const file = writeReportFile(report, env.RUNNER_TEMP || external_node_os_default().tmpdir());
-    core/* setOutput */.uH('verified', String(report.verified));
-    core/* setOutput */.uH('deleted', JSON.stringify(report.deleted));
-    core/* setOutput */.uH('deleted-files', String(report.totals.files));
-    core/* setOutput */.uH('freed-bytes', String(report.totals.bytes));
-    core/* setOutput */.uH('removed-volumes', JSON.stringify(report.docker.removedVolumes));
+    for (const [name, value] of Object.entries(outputsOf(report)))
+        core/* setOutput */.uH(name, value);
     core/* setOutput */.uH('report', file);
     core/* info */.pq(`report: ${file}`);
     if (env.GITHUB_STEP_SUMMARY)

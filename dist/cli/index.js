@@ -1641,17 +1641,21 @@ define(module.exports, Symbol.for('setupWindows'), setupWindows)
 
 /***/ }),
 
-/***/ 343:
+/***/ 7536:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
 // EXPORTS
 __nccwpck_require__.d(__webpack_exports__, {
+  dJ: () => (/* binding */ cancelOnSignals),
   m0: () => (/* binding */ cliMain)
 });
 
-// UNUSED EXPORTS: EXIT_FAILED, EXIT_OK, EXIT_REFUSED
+// UNUSED EXPORTS: EXIT_FAILED, EXIT_OK, EXIT_REFUSED, exitStatus
 
+;// CONCATENATED MODULE: external "node:os"
+const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
+var external_node_os_default = /*#__PURE__*/__nccwpck_require__.n(external_node_os_namespaceObject);
 ;// CONCATENATED MODULE: external "node:util"
 const external_node_util_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:util");
 var external_node_util_default = /*#__PURE__*/__nccwpck_require__.n(external_node_util_namespaceObject);
@@ -1662,14 +1666,38 @@ function errors_fail(code, message) {
 function errorMessage(err) {
     return err instanceof Error ? err.message : String(err);
 }
-/** What an operator can do about a filesystem error code (the seed's "Error Recovery"). */
+/**
+ * A path as one shell word an operator can paste: never expanded ($(), backticks, globs), never read
+ * as an option (a leading dash gets ./), control characters spelled out in bash's $'...' form.
+ */
+function shellWord(path) {
+    const s = path.startsWith('-') ? `./${path}` : path;
+    if (/^[\w./@%+=:,-]+$/.test(s))
+        return s;
+    // eslint-disable-next-line no-control-regex
+    if (!/[\x00-\x1f\x7f-\x9f]/.test(s))
+        return `'${s.replace(/'/g, `'\\''`)}'`;
+    // eslint-disable-next-line no-control-regex
+    const escaped = s.replace(/[\\'\x00-\x1f\x7f-\x9f]/g, (c) => {
+        if (c === '\\' || c === "'")
+            return `\\${c}`;
+        if (c === '\n')
+            return '\\n';
+        if (c === '\t')
+            return '\\t';
+        const n = c.charCodeAt(0);
+        return n < 0x80 ? `\\x${n.toString(16).padStart(2, '0')}` : `\\u${n.toString(16).padStart(4, '0')}`;
+    });
+    return `$'${escaped}'`;
+}
+/** What an operator can do about a filesystem error code (the seed's "Error Recovery"); paths are root-relative. */
 function recoveryHint(code, path) {
-    const p = JSON.stringify(path);
-    const dir = JSON.stringify(path.includes('/') ? path.slice(0, path.lastIndexOf('/')) : '.');
+    const p = shellWord(path);
+    const dir = shellWord(path.includes('/') ? path.slice(0, path.lastIndexOf('/')) : '.');
     switch (code) {
         case 'EACCES':
         case 'EPERM':
-            return `check ownership and permissions of the entry and its directory (ls -ld ${dir} ${p}; lsattr -d ${p} for the immutable flag), then rerun as the owner or with sudo`;
+            return `check ownership and permissions of the entry and its directory (ls -ld ${dir} ${p}; lsattr -d ${p} for the immutable flag), then rerun as the owner or with sudo (paths are relative to the root)`;
         case 'EBUSY':
             return `something is using ${p} (a mount or an open handle): stop it (docker compose down, umount) and rerun`;
         case 'EROFS':
@@ -1794,6 +1822,28 @@ function buildSettings(root, configFile, ...sources) {
 
 
 
+const FLAGS = [
+    ['--root DIR', 'environment root (default: the current directory)'],
+    ['--dry-run', 'show what would be deleted; change nothing'],
+    ['--no-dry-run', 'purge even though the config file says dry-run: true'],
+    ['-y, --force', 'do not ask for confirmation (needed when stdin is not a terminal)'],
+    ['--full', "also remove the compose project's volumes (asks for the project's name)"],
+    ['--no-full', 'keep the volumes even though the config file says full: true'],
+    ['--ephemeral PATH', 'a root-relative path to purge; repeat it; replaces the default list'],
+    ['--protect PATTERN', 'an extra protected pattern (gitignore syntax); repeat it'],
+    ['--config FILE', 'config file in the root (default: .safe-purge.yml if present)'],
+    ['--docker MODE', 'auto (default), required, or off'],
+    ['--compose-file FILE', "compose file relative to root; repeat it (default: Compose's own files)"],
+    ['--project-name NAME', 'compose project name (default: as Compose derives it)'],
+    ['--protected-volume NAME', 'a volume --full never removes (its compose key or name); repeat it'],
+    ['--docker-host URL', 'DOCKER_HOST for every docker call'],
+    ['--docker-timeout SECONDS', 'timeout of each docker command (default: 120)'],
+    ['-v, --verbose', 'print each phase and each docker command'],
+    ['--json', 'print the JSON report (or the error) on stdout, all else on stderr'],
+    ['-h, --help', 'show this help'],
+    ['--version', 'show the version']
+];
+const FLAG_WIDTH = Math.max(...FLAGS.map(([f]) => f.length)) + 2;
 const HELP = `Usage: safe-purge [options]
 
 Reset an environment's runtime state: stop its Docker Compose stack, delete its ephemeral paths
@@ -1801,28 +1851,19 @@ Reset an environment's runtime state: stop its Docker Compose stack, delete its 
 (models/, config/, src/, .env, .git, ...), then prove that nothing protected changed.
 
 Options:
-  --root DIR              environment root (default: the current directory)
-  --dry-run               show what would be deleted; change nothing
-  -y, --force             do not ask for confirmation (needed when stdin is not a terminal)
-  --full                  also remove the compose project's named volumes (asks for the project name)
-  --ephemeral PATH        a root-relative path to purge; repeat it; replaces the default list
-  --protect PATTERN       an extra protected pattern (gitignore syntax); repeat it
-  --config FILE           config file in the root (default: .safe-purge.yml if present)
-  --docker MODE           auto (default), required, or off
-  --compose-file FILE     compose file relative to root; repeat it (default: Compose's own files)
-  --project-name NAME     compose project name (default: as Compose derives it)
-  --docker-host URL       DOCKER_HOST for every docker call
-  -v, --verbose           print each phase and each docker command
-  --json                  print the JSON report on stdout, everything else on stderr
-  -h, --help              show this help
-  --version               show the version
+${FLAGS.map(([f, d]) => `  ${f.padEnd(FLAG_WIDTH)}${d}`).join('\n')}
 
 Exit status: 0 purged and verified; 1 the purge ran but something failed (a deletion error, a
-failed verification, docker); 2 refused or cancelled before anything was deleted (bad flag or
-input, unsafe root, no confirmation).
+failed verification, docker, a cancellation during the purge); 2 refused or cancelled before
+anything was deleted (bad flag or input, unsafe root, no confirmation).
 
-Flags override the config file, which uses the action's input names (dry-run, ephemeral,
-protected, docker, compose-file, compose-project, protected-volumes, docker-host, ...).
+Ctrl-C (SIGINT) or SIGTERM stops at the next safe point, verifies the protected paths, reports
+and exits 1 (2 if nothing was deleted yet). A second signal changes nothing; a third quits at
+once without verifying (exit 130, or 143 for SIGTERM; the next run clears the lock it leaves).
+
+Flags override the config file, which uses the action's input names (dry-run, full, ephemeral,
+protected, docker, compose-file, compose-project, protected-volumes, docker-host,
+docker-timeout); protected patterns and volumes from both add up.
 `;
 function parseCli(argv) {
     let parsed;
@@ -1831,11 +1872,14 @@ function parseCli(argv) {
             args: [...argv],
             strict: true,
             allowPositionals: false,
+            tokens: true,
             options: {
                 root: { type: 'string' },
                 'dry-run': { type: 'boolean' },
+                'no-dry-run': { type: 'boolean' },
                 force: { type: 'boolean', short: 'y' },
                 full: { type: 'boolean' },
+                'no-full': { type: 'boolean' },
                 verbose: { type: 'boolean', short: 'v' },
                 json: { type: 'boolean' },
                 ephemeral: { type: 'string', multiple: true },
@@ -1844,7 +1888,9 @@ function parseCli(argv) {
                 docker: { type: 'string' },
                 'compose-file': { type: 'string', multiple: true },
                 'project-name': { type: 'string' },
+                'protected-volume': { type: 'string', multiple: true },
                 'docker-host': { type: 'string' },
+                'docker-timeout': { type: 'string' },
                 help: { type: 'boolean', short: 'h' },
                 version: { type: 'boolean' }
             }
@@ -1855,13 +1901,24 @@ function parseCli(argv) {
         throw errors_fail('ERR_USAGE', `${msg}; see safe-purge --help`);
     }
     const v = parsed.values;
+    // --x and --no-x: the last one given wins, as in most Unix tools (an alias can then be overridden).
+    const lastOf = (on, off) => {
+        let value;
+        for (const t of parsed.tokens) {
+            if (t.kind === 'option' && (t.name === on || t.name === off))
+                value = t.name === on;
+        }
+        return value;
+    };
     const options = {};
-    if (v['dry-run'])
-        options['dry-run'] = true;
+    const dryRun = lastOf('dry-run', 'no-dry-run');
+    if (dryRun !== undefined)
+        options['dry-run'] = dryRun;
     if (v.force)
         options.force = true;
-    if (v.full)
-        options.full = true;
+    const full = lastOf('full', 'no-full');
+    if (full !== undefined)
+        options.full = full;
     if (v.ephemeral)
         options.ephemeral = v.ephemeral;
     if (v.protect)
@@ -1872,8 +1929,12 @@ function parseCli(argv) {
         options['compose-file'] = v['compose-file'];
     if (v['project-name'] !== undefined)
         options['compose-project'] = v['project-name'];
+    if (v['protected-volume'])
+        options['protected-volumes'] = v['protected-volume'];
     if (v['docker-host'] !== undefined)
         options['docker-host'] = v['docker-host'];
+    if (v['docker-timeout'] !== undefined)
+        options['docker-timeout'] = parseSeconds(v['docker-timeout'], '--docker-timeout');
     return {
         root: v.root ?? '.',
         config: v.config ?? '',
@@ -1884,18 +1945,234 @@ function parseCli(argv) {
         version: v.version === true
     };
 }
+/**
+ * Whether --json was asked for, also when the arguments do not parse: a refusal must then still be
+ * one JSON document on stdout. Arguments after `--` are not options.
+ */
+function wantsJson(argv) {
+    const end = argv.indexOf('--');
+    return (end === -1 ? argv : argv.slice(0, end)).includes('--json');
+}
 
 ;// CONCATENATED MODULE: external "node:readline"
 const external_node_readline_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:readline");
 var external_node_readline_default = /*#__PURE__*/__nccwpck_require__.n(external_node_readline_namespaceObject);
+// EXTERNAL MODULE: ./node_modules/ignore/index.js
+var ignore = __nccwpck_require__(298);
+var ignore_default = /*#__PURE__*/__nccwpck_require__.n(ignore);
+;// CONCATENATED MODULE: ./src/option-names.ts
+const ACTION_NAMES = (key) => key;
+const CLI_FLAGS = {
+    root: '--root',
+    config: '--config',
+    'dry-run': '--dry-run',
+    force: '--force',
+    // The CLI asks instead of reading a confirmation value.
+    confirm: '--force',
+    full: '--full',
+    ephemeral: '--ephemeral',
+    protected: '--protect',
+    docker: '--docker',
+    'compose-file': '--compose-file',
+    'compose-project': '--project-name',
+    'protected-volumes': '--protected-volume',
+    'docker-host': '--docker-host',
+    'docker-timeout': '--docker-timeout'
+};
+const CLI_NAMES = (key) => CLI_FLAGS[key];
+
+;// CONCATENATED MODULE: ./src/policy.ts
+/**
+ * What may be deleted. Protected patterns use gitignore semantics through `ignore`: a pattern
+ * without a slash matches that whole segment at any depth (so `models` protects `a/models/x`
+ * but not `data/modelsx`), and a match on a directory covers everything beneath it.
+ * The built-in patterns live in their own matcher so a user's `!pattern` can never unprotect them.
+ */
+
+
+
+const BUILTIN_PROTECTED = [
+    'models',
+    'config',
+    'src',
+    'scripts',
+    'docs',
+    '.git',
+    '.gitignore',
+    '.env',
+    '.env.example',
+    'requirements.txt',
+    'Dockerfile.strategy',
+    'Dockerfile.api',
+    'docker-compose.prod.yml'
+];
+/** safe-purge's own lock file in the root (see lock.ts); never a target. */
+const LOCK_FILE = '.safe-purge.lock';
+/** How many paths a matcher may cache before it is rebuilt (`ignore` caches every path it sees). */
+const MATCHER_CACHE_LIMIT = 20000;
+/** A pattern that can only match a single path segment (no slash but a trailing one). */
+function isNamePattern(p) {
+    return !p.replace(/\/+$/, '').includes('/');
+}
+/** A name pattern with no wildcard, escape, negation or comment: it matches one literal name. */
+function isLiteralName(p) {
+    return isNamePattern(p) && !/[*?[\]\\!#]/.test(p) && p.trim() === p;
+}
+/** `exact` are root-relative files in use by this run (compose files, the config file). */
+function createPolicy(extra, exact = [], names = ACTION_NAMES) {
+    const cleanExtra = extra.map((p, i) => checkPattern(p, i, names('protected')));
+    const exactSet = new Set(exact);
+    // Last segments of the exact paths: most entries are ruled out without hashing their whole path.
+    const exactNames = new Set(exact.map((p) => p.slice(p.lastIndexOf('/') + 1)));
+    // With only positive name patterns, an entry under an unprotected parent is decided by its name.
+    const extraByName = cleanExtra.every((p) => !p.startsWith('!') && isNamePattern(p));
+    // Literal names (every built-in, usually the extras too) are a set lookup, not a pattern match.
+    // `ignore` matches case-insensitively by default; the sets do the same, so they never protect less.
+    const literal = extraByName && cleanExtra.every(isLiteralName);
+    const anyNames = new Set([...BUILTIN_PROTECTED, ...cleanExtra].filter((p) => !p.endsWith('/')).map((p) => p.toLowerCase()));
+    const dirNames = new Set(cleanExtra.filter((p) => p.endsWith('/')).map((p) => p.replace(/\/+$/, '').toLowerCase()));
+    let calls = 0;
+    let builtinMatcher = ignore_default()().add([...BUILTIN_PROTECTED]);
+    let extraMatcher = ignore_default()().add(cleanExtra);
+    // Memory stays flat on a million-file walk: the matchers' caches are dropped now and then.
+    const matchers = () => {
+        if (++calls > MATCHER_CACHE_LIMIT) {
+            calls = 0;
+            builtinMatcher = ignore_default()().add([...BUILTIN_PROTECTED]);
+            extraMatcher = ignore_default()().add(cleanExtra);
+        }
+        return [builtinMatcher, extraMatcher];
+    };
+    return {
+        builtin: BUILTIN_PROTECTED,
+        extra: cleanExtra,
+        exact: [...exactSet],
+        isProtected(rel, isDir) {
+            if (exactSet.has(rel))
+                return true;
+            const probe = isDir ? `${rel}/` : rel;
+            const [b, e] = matchers();
+            return b.ignores(probe) || e.ignores(probe);
+        },
+        isProtectedChild(rel, isDir) {
+            return childDecision(rel.slice(rel.lastIndexOf('/') + 1), isDir, rel, '');
+        },
+        isProtectedIn(dirRel, name, isDir) {
+            return childDecision(name, isDir, null, dirRel);
+        }
+    };
+    /** isProtectedChild's answer; the entry's path is `rel`, or built from `dirRel` only when needed. */
+    function childDecision(name, isDir, rel, dirRel) {
+        if (exactNames.has(name) && exactSet.has(rel ?? joinRel(dirRel, name)))
+            return true;
+        if (literal) {
+            const lower = name.toLowerCase();
+            return anyNames.has(lower) || (isDir && dirNames.has(lower));
+        }
+        const [b, e] = matchers();
+        // Every built-in is a name pattern, so the name alone decides.
+        if (b.ignores(isDir ? `${name}/` : name))
+            return true;
+        if (cleanExtra.length === 0)
+            return false;
+        if (extraByName)
+            return e.ignores(isDir ? `${name}/` : name);
+        const p = rel ?? joinRel(dirRel, name);
+        return e.ignores(isDir ? `${p}/` : p);
+    }
+}
+function joinRel(dirRel, name) {
+    return dirRel === '' ? name : `${dirRel}/${name}`;
+}
+function checkPattern(pattern, index, opt) {
+    if (typeof pattern !== 'string' || pattern.includes('\0')) {
+        throw errors_fail('ERR_BAD_PATTERN', `${opt} pattern #${index + 1} is not a valid pattern: remove it from ${opt}`);
+    }
+    const p = pattern.trim();
+    if (p === '')
+        throw errors_fail('ERR_BAD_PATTERN', `${opt} pattern #${index + 1} is empty: remove the blank entry from ${opt}`);
+    return p;
+}
+/**
+ * Validates and normalizes the ephemeral entries before anything is touched. Each must be a plain
+ * root-relative path (a leading `./` and trailing `/` are tolerated), not protected, not the root.
+ * Entries nested in another entry are dropped (the outer one covers them).
+ */
+function validateTargets(entries, policy, names = ACTION_NAMES) {
+    const opt = names('ephemeral');
+    if (entries.length === 0) {
+        throw errors_fail('ERR_NO_TARGETS', `${opt} is empty: list at least one root-relative path to purge (e.g. logs)`);
+    }
+    const normalized = entries.map((e) => normalizeTarget(e, policy, opt));
+    const unique = [...new Set(normalized)].sort();
+    const targets = unique.filter((t) => !unique.some((o) => o !== t && t.startsWith(`${o}/`)));
+    for (const t of targets) {
+        const inside = anchoredProtected(policy).find((p) => p.startsWith(`${t}/`));
+        if (inside !== undefined) {
+            throw errors_fail('ERR_TARGET_CONTAINS_PROTECTED', `${opt} entry ${JSON.stringify(t)} contains the protected path ${JSON.stringify(inside)}: list the subpaths to purge instead (e.g. ${t}/<subdir>)`);
+        }
+    }
+    return targets;
+}
+/**
+ * Protected paths known before any scan: the exact files, and the literal leading part of extra
+ * patterns anchored to a directory (`data/keep/` -> `data/keep`, `/a/b*` -> `a`). Name patterns
+ * without a slash (`config`) can match anywhere and are handled entry by entry while scanning.
+ */
+function anchoredProtected(policy) {
+    const out = [...policy.exact];
+    for (const raw of policy.extra) {
+        if (raw.startsWith('!') || raw.startsWith('#'))
+            continue;
+        const p = raw.replace(/^\//, '').replace(/\/+$/, '');
+        if (!p.includes('/') && !raw.startsWith('/'))
+            continue;
+        const literal = [];
+        for (const seg of p.split('/')) {
+            if (/[*?[\\]/.test(seg))
+                break;
+            literal.push(seg);
+        }
+        if (literal.length > 0)
+            out.push(literal.join('/'));
+    }
+    return out;
+}
+function normalizeTarget(entry, policy, opt) {
+    const shown = JSON.stringify(entry);
+    const bad = (why) => errors_fail('ERR_BAD_TARGET', `${opt} entry ${shown} ${why}`);
+    if (typeof entry !== 'string')
+        throw bad('is not a string: list root-relative paths such as logs');
+    if (entry.includes('\0'))
+        throw bad(`contains a NUL byte: remove it from ${opt}`);
+    const trimmed = entry.trim();
+    if (trimmed === '')
+        throw bad(`is empty: remove the blank entry from ${opt}`);
+    if (trimmed.startsWith('/'))
+        throw bad('is absolute: give it relative to root (e.g. logs, not /app/logs)');
+    if (trimmed.startsWith('~'))
+        throw bad('starts with ~, which is not expanded: give it relative to root');
+    const rel = trimmed.replace(/^(\.\/)+/, '').replace(/\/+$/, '');
+    if (rel === '' || rel === '.')
+        throw bad('is the root itself: safe-purge never removes the root; name the subpaths to purge');
+    const segments = rel.split('/');
+    if (segments.includes('..'))
+        throw bad('contains "..": targets must stay inside root');
+    if (segments.some((s) => s === '' || s === '.'))
+        throw bad('is not a plain path (empty or "." segment): write it like data/redis');
+    if (rel === LOCK_FILE || rel.startsWith(`${LOCK_FILE}.`))
+        throw bad(`is safe-purge's own lock file: remove it from ${opt}`);
+    if (policy.isProtected(rel, true) || policy.isProtected(rel, false)) {
+        throw errors_fail('ERR_TARGET_PROTECTED', `${opt} entry ${shown} is protected: remove it from ${opt} (protected paths are never purged)`);
+    }
+    return rel;
+}
+
 ;// CONCATENATED MODULE: external "node:fs"
 const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
 var external_node_fs_default = /*#__PURE__*/__nccwpck_require__.n(external_node_fs_namespaceObject);
 ;// CONCATENATED MODULE: external "node:buffer"
 const external_node_buffer_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:buffer");
-;// CONCATENATED MODULE: external "node:os"
-const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
-var external_node_os_default = /*#__PURE__*/__nccwpck_require__.n(external_node_os_namespaceObject);
 ;// CONCATENATED MODULE: external "node:path"
 const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
 var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_node_path_namespaceObject);
@@ -2003,9 +2280,13 @@ const DOT = Buffer.from('.');
 function nameBytes(name) {
     return typeof name === 'string' ? Buffer.from(name) : name;
 }
+const PROC_SUPER_MAGIC = 0x9fa0;
+/** /proc/self/fd on a real procfs: a directory of that name on another filesystem could redirect every unlink. */
 function procAvailable() {
     try {
-        return external_node_fs_default().statSync('/proc/self/fd').isDirectory();
+        if (!external_node_fs_default().statSync('/proc/self/fd').isDirectory())
+            return false;
+        return process.platform !== 'linux' || external_node_fs_default().statfsSync('/proc/self/fd').type === PROC_SUPER_MAGIC;
     }
     catch {
         return false;
@@ -2430,194 +2711,6 @@ function lookupTarget(root, rel) {
     }
 }
 
-// EXTERNAL MODULE: ./node_modules/ignore/index.js
-var ignore = __nccwpck_require__(298);
-var ignore_default = /*#__PURE__*/__nccwpck_require__.n(ignore);
-;// CONCATENATED MODULE: ./src/policy.ts
-/**
- * What may be deleted. Protected patterns use gitignore semantics through `ignore`: a pattern
- * without a slash matches that whole segment at any depth (so `models` protects `a/models/x`
- * but not `data/modelsx`), and a match on a directory covers everything beneath it.
- * The built-in patterns live in their own matcher so a user's `!pattern` can never unprotect them.
- */
-
-
-const BUILTIN_PROTECTED = [
-    'models',
-    'config',
-    'src',
-    'scripts',
-    'docs',
-    '.git',
-    '.gitignore',
-    '.env',
-    '.env.example',
-    'requirements.txt',
-    'Dockerfile.strategy',
-    'Dockerfile.api',
-    'docker-compose.prod.yml'
-];
-/** safe-purge's own lock file in the root (see lock.ts); never a target. */
-const LOCK_FILE = '.safe-purge.lock';
-/** How many paths a matcher may cache before it is rebuilt (`ignore` caches every path it sees). */
-const MATCHER_CACHE_LIMIT = 20000;
-/** A pattern that can only match a single path segment (no slash but a trailing one). */
-function isNamePattern(p) {
-    return !p.replace(/\/+$/, '').includes('/');
-}
-/** A name pattern with no wildcard, escape, negation or comment: it matches one literal name. */
-function isLiteralName(p) {
-    return isNamePattern(p) && !/[*?[\]\\!#]/.test(p) && p.trim() === p;
-}
-/** `exact` are root-relative files in use by this run (compose files, the config file). */
-function createPolicy(extra, exact = []) {
-    const cleanExtra = extra.map((p, i) => checkPattern(p, i));
-    const exactSet = new Set(exact);
-    // Last segments of the exact paths: most entries are ruled out without hashing their whole path.
-    const exactNames = new Set(exact.map((p) => p.slice(p.lastIndexOf('/') + 1)));
-    // With only positive name patterns, an entry under an unprotected parent is decided by its name.
-    const extraByName = cleanExtra.every((p) => !p.startsWith('!') && isNamePattern(p));
-    // Literal names (every built-in, usually the extras too) are a set lookup, not a pattern match.
-    // `ignore` matches case-insensitively by default; the sets do the same, so they never protect less.
-    const literal = extraByName && cleanExtra.every(isLiteralName);
-    const anyNames = new Set([...BUILTIN_PROTECTED, ...cleanExtra].filter((p) => !p.endsWith('/')).map((p) => p.toLowerCase()));
-    const dirNames = new Set(cleanExtra.filter((p) => p.endsWith('/')).map((p) => p.replace(/\/+$/, '').toLowerCase()));
-    let calls = 0;
-    let builtinMatcher = ignore_default()().add([...BUILTIN_PROTECTED]);
-    let extraMatcher = ignore_default()().add(cleanExtra);
-    // Memory stays flat on a million-file walk: the matchers' caches are dropped now and then.
-    const matchers = () => {
-        if (++calls > MATCHER_CACHE_LIMIT) {
-            calls = 0;
-            builtinMatcher = ignore_default()().add([...BUILTIN_PROTECTED]);
-            extraMatcher = ignore_default()().add(cleanExtra);
-        }
-        return [builtinMatcher, extraMatcher];
-    };
-    return {
-        builtin: BUILTIN_PROTECTED,
-        extra: cleanExtra,
-        exact: [...exactSet],
-        isProtected(rel, isDir) {
-            if (exactSet.has(rel))
-                return true;
-            const probe = isDir ? `${rel}/` : rel;
-            const [b, e] = matchers();
-            return b.ignores(probe) || e.ignores(probe);
-        },
-        isProtectedChild(rel, isDir) {
-            return childDecision(rel.slice(rel.lastIndexOf('/') + 1), isDir, rel, '');
-        },
-        isProtectedIn(dirRel, name, isDir) {
-            return childDecision(name, isDir, null, dirRel);
-        }
-    };
-    /** isProtectedChild's answer; the entry's path is `rel`, or built from `dirRel` only when needed. */
-    function childDecision(name, isDir, rel, dirRel) {
-        if (exactNames.has(name) && exactSet.has(rel ?? joinRel(dirRel, name)))
-            return true;
-        if (literal) {
-            const lower = name.toLowerCase();
-            return anyNames.has(lower) || (isDir && dirNames.has(lower));
-        }
-        const [b, e] = matchers();
-        // Every built-in is a name pattern, so the name alone decides.
-        if (b.ignores(isDir ? `${name}/` : name))
-            return true;
-        if (cleanExtra.length === 0)
-            return false;
-        if (extraByName)
-            return e.ignores(isDir ? `${name}/` : name);
-        const p = rel ?? joinRel(dirRel, name);
-        return e.ignores(isDir ? `${p}/` : p);
-    }
-}
-function joinRel(dirRel, name) {
-    return dirRel === '' ? name : `${dirRel}/${name}`;
-}
-function checkPattern(pattern, index) {
-    if (typeof pattern !== 'string' || pattern.includes('\0')) {
-        throw errors_fail('ERR_BAD_PATTERN', `protected pattern #${index + 1} is not a valid pattern: remove it from protected`);
-    }
-    const p = pattern.trim();
-    if (p === '')
-        throw errors_fail('ERR_BAD_PATTERN', `protected pattern #${index + 1} is empty: remove the blank entry from protected`);
-    return p;
-}
-/**
- * Validates and normalizes the ephemeral entries before anything is touched. Each must be a plain
- * root-relative path (a leading `./` and trailing `/` are tolerated), not protected, not the root.
- * Entries nested in another entry are dropped (the outer one covers them).
- */
-function validateTargets(entries, policy) {
-    if (entries.length === 0) {
-        throw errors_fail('ERR_NO_TARGETS', 'ephemeral is empty: list at least one root-relative path to purge (e.g. logs)');
-    }
-    const normalized = entries.map((e) => normalizeTarget(e, policy));
-    const unique = [...new Set(normalized)].sort();
-    const targets = unique.filter((t) => !unique.some((o) => o !== t && t.startsWith(`${o}/`)));
-    for (const t of targets) {
-        const inside = anchoredProtected(policy).find((p) => p.startsWith(`${t}/`));
-        if (inside !== undefined) {
-            throw errors_fail('ERR_TARGET_CONTAINS_PROTECTED', `ephemeral entry ${JSON.stringify(t)} contains the protected path ${JSON.stringify(inside)}: list the subpaths to purge instead (e.g. ${t}/<subdir>)`);
-        }
-    }
-    return targets;
-}
-/**
- * Protected paths known before any scan: the exact files, and the literal leading part of extra
- * patterns anchored to a directory (`data/keep/` -> `data/keep`, `/a/b*` -> `a`). Name patterns
- * without a slash (`config`) can match anywhere and are handled entry by entry while scanning.
- */
-function anchoredProtected(policy) {
-    const out = [...policy.exact];
-    for (const raw of policy.extra) {
-        if (raw.startsWith('!') || raw.startsWith('#'))
-            continue;
-        const p = raw.replace(/^\//, '').replace(/\/+$/, '');
-        if (!p.includes('/') && !raw.startsWith('/'))
-            continue;
-        const literal = [];
-        for (const seg of p.split('/')) {
-            if (/[*?[\\]/.test(seg))
-                break;
-            literal.push(seg);
-        }
-        if (literal.length > 0)
-            out.push(literal.join('/'));
-    }
-    return out;
-}
-function normalizeTarget(entry, policy) {
-    const shown = JSON.stringify(entry);
-    const bad = (why) => errors_fail('ERR_BAD_TARGET', `ephemeral entry ${shown} ${why}`);
-    if (typeof entry !== 'string')
-        throw bad('is not a string: list root-relative paths such as logs');
-    if (entry.includes('\0'))
-        throw bad('contains a NUL byte: remove it from ephemeral');
-    const trimmed = entry.trim();
-    if (trimmed === '')
-        throw bad('is empty: remove the blank entry from ephemeral');
-    if (trimmed.startsWith('/'))
-        throw bad('is absolute: give it relative to root (e.g. logs, not /app/logs)');
-    if (trimmed.startsWith('~'))
-        throw bad('starts with ~, which is not expanded: give it relative to root');
-    const rel = trimmed.replace(/^(\.\/)+/, '').replace(/\/+$/, '');
-    if (rel === '' || rel === '.')
-        throw bad('is the root itself: safe-purge never removes the root; name the subpaths to purge');
-    const segments = rel.split('/');
-    if (segments.includes('..'))
-        throw bad('contains "..": targets must stay inside root');
-    if (segments.some((s) => s === '' || s === '.'))
-        throw bad('is not a plain path (empty or "." segment): write it like data/redis');
-    if (rel === LOCK_FILE || rel.startsWith(`${LOCK_FILE}.`))
-        throw bad("is safe-purge's own lock file: remove it from ephemeral");
-    if (policy.isProtected(rel, true) || policy.isProtected(rel, false)) {
-        throw errors_fail('ERR_TARGET_PROTECTED', `ephemeral entry ${shown} is protected: remove it from ephemeral (protected paths are never purged)`);
-    }
-    return rel;
-}
-
 ;// CONCATENATED MODULE: ./src/report.ts
 /**
  * Pure: what happened -> the JSON report (the `report` output and the CLI's --json) and the
@@ -2638,7 +2731,7 @@ function previewTargets(plan, dryRun) {
                         : 'would-purge';
         // A real run that stopped before the purge removed nothing: its rows count nothing.
         const counts = dryRun ? { files: p.files, bytes: p.bytes, dirs: p.dirs, others: p.others } : { files: 0, bytes: 0, dirs: 0, others: 0 };
-        return { path: p.path, result, reason: p.reason, ...counts, kept: p.kept, keptTotal: p.keptTotal, ...(p.counted ? {} : { counted: false }) };
+        return { path: p.path, result, reason: p.reason, ...counts, kept: p.kept, keptTotal: p.keptTotal, keptDirs: dryRun ? p.keptDirs : 0, ...(p.counted ? {} : { counted: false }) };
     });
 }
 function buildReport(x) {
@@ -2648,7 +2741,7 @@ function buildReport(x) {
         const o = x.outcome?.targets[i];
         if (!o)
             return p;
-        return { path: o.path, result: o.result, reason: o.reason, files: o.files, bytes: o.bytes, dirs: o.dirs, others: o.others, kept: o.kept, keptTotal: o.keptTotal };
+        return { path: o.path, result: o.result, reason: o.reason, files: o.files, bytes: o.bytes, dirs: o.dirs, others: o.others, kept: o.kept, keptTotal: o.keptTotal, keptDirs: o.keptDirs };
     });
     const errors = [...(x.outcome?.errors ?? [])];
     if (dry) {
@@ -2659,7 +2752,7 @@ function buildReport(x) {
     }
     for (const t of targets) {
         if (t.result === 'refused' && !errors.some((e) => e.path === t.path)) {
-            errors.push({ path: t.path, code: 'EREFUSED', message: `refused: ${t.reason}`, hint: `check ${JSON.stringify(t.path)} with ls -la: safe-purge never follows a link out of a target` });
+            errors.push({ path: t.path, code: 'EREFUSED', message: `refused: ${t.reason}`, hint: recoveryHint('EREFUSED', t.path) });
         }
     }
     const v = x.verification;
@@ -2671,7 +2764,7 @@ function buildReport(x) {
     }
     if (errors.length > 0) {
         const what = dry ? 'entr(ies) a real run could not delete' : 'deletion error(s)';
-        failures.push(`${errors.length} ${what}; first: ${report_showPath(errors[0].path)}: ${errors[0].message}`);
+        failures.push(`${errors.length} ${what}; first: ${report_showPath(errors[0].path)}: ${report_showPath(errors[0].message)}`);
     }
     if (v.leftovers.length > 0)
         failures.push(`verification failed: ${v.leftovers.length} target(s) still hold deletable entries (first: ${report_showPath(v.leftovers[0].path)})`);
@@ -2716,6 +2809,7 @@ function buildReport(x) {
             project: x.docker.project,
             files: x.docker.files,
             containers: x.docker.containers,
+            exited: x.docker.exited,
             stopped: x.docker.stopped,
             volumes: x.docker.volumes,
             removedVolumes: x.docker.removedVolumes,
@@ -2765,7 +2859,7 @@ function planLines(targets) {
             out.push(`${t.result.padEnd(16)} ${report_showPath(t.path)}${why}`);
             continue;
         }
-        out.push(`${t.result.padEnd(16)} ${report_showPath(t.path)}: ${countLine(t)}${t.keptTotal ? `, keeps ${t.keptTotal} protected/mount entr${t.keptTotal === 1 ? 'y' : 'ies'}` : ''}${why}`);
+        out.push(`${t.result.padEnd(16)} ${report_showPath(t.path)}: ${countLine(t)}${t.keptTotal ? `, keeps ${t.keptTotal} protected/mount entr${t.keptTotal === 1 ? 'y' : 'ies'} and the ${t.keptDirs} dir(s) leading to them` : ''}${why}`);
         for (const k of t.kept.slice(0, 20))
             out.push(`  keep ${report_showPath(k.path)} (${k.reason})`);
         if (t.kept.length > 20 || t.keptTotal > t.kept.length)
@@ -2778,31 +2872,40 @@ function resultLines(r) {
     const verb = r.dryRun ? 'would remove' : 'removed';
     out.push(`${verb} ${countLine(r.totals)} from ${r.deleted.length} target(s)`);
     if (r.docker.used) {
-        out.push(`docker (${r.docker.compose}): project ${r.docker.project}, containers ${r.docker.containers.length ? r.docker.containers.join(', ') : 'none'}${r.dryRun ? ' would be stopped' : r.docker.stopped ? ' stopped' : ''}`);
+        const d = r.docker;
+        const list = (n) => (n.length ? n.join(', ') : 'none');
+        const stop = r.dryRun ? 'would be stopped' : d.stopped ? 'stopped' : 'not stopped';
+        const gone = r.dryRun ? 'would be removed' : d.stopped ? 'removed' : 'not removed';
+        out.push(`docker (${d.compose}): project ${d.project}, running containers ${list(d.containers)} ${stop}${d.exited.length ? `; exited containers ${list(d.exited)} ${gone}` : ''}`);
         for (const v of r.docker.volumes)
             out.push(`  volume ${v.name}: ${v.action === 'remove' ? (r.dryRun ? 'would be removed' : r.docker.removedVolumes.includes(v.name) ? 'removed' : 'NOT removed') : `kept (${v.reason})`}`);
     }
     for (const e of r.errors)
-        out.push(`error: ${report_showPath(e.path)}: ${e.message}\n  recovery: ${report_showPath(e.hint)}`);
+        out.push(`error: ${report_showPath(e.path)}: ${report_showPath(e.message)}\n  recovery: ${report_showPath(e.hint)}`);
     const v = r.verification;
+    const cancelled = r.targets.filter((t) => t.result === 'cancelled').length;
+    const clean = r.dryRun ? '' : cancelled > 0 ? `; the purge was cancelled: ${cancelled} target(s) it did not finish still hold files` : ', every target clean';
     out.push(v.ok
-        ? `verified: ${v.checked} protected entr${v.checked === 1 ? 'y' : 'ies'} unchanged${r.dryRun ? '' : ', every target clean'}`
+        ? `verified: ${v.checked} protected entr${v.checked === 1 ? 'y' : 'ies'} unchanged${clean}`
         : `NOT verified: ${v.missing.length} missing, ${v.changed.length} changed, ${v.leftovers.length} target(s) not clean`);
     for (const m of v.missing.slice(0, 50))
         out.push(`  missing: ${report_showPath(m)}`);
     for (const c of v.changed.slice(0, 50))
         out.push(`  changed: ${report_showPath(c.path)} (${c.what})`);
     for (const l of v.leftovers.slice(0, 50))
-        out.push(`  left in ${report_showPath(l.path)}: ${l.remaining} entr${l.remaining === 1 ? 'y' : 'ies'}`);
+        out.push(l.remaining === 0 ? `  still there: ${report_showPath(l.path)}` : `  left in ${report_showPath(l.path)}: ${l.remaining} entr${l.remaining === 1 ? 'y' : 'ies'}`);
     return out;
 }
 
 ;// CONCATENATED MODULE: ./src/cli-ui.ts
 /**
- * The CLI's terminal side: the logger (quiet by default, every phase and command with
- * --verbose), the interactive confirmation, the progress line, colours (only on a terminal;
- * NO_COLOR and FORCE_COLOR honoured). With --json, everything here goes to stderr.
+ * The CLI's terminal side: the logger, the interactive confirmation, progress, colours.
+ * On a terminal it is quiet but for the prompt, one redrawn progress line and the result; in a
+ * pipe or a log file it prints a line per phase and per purged target (no redraws) so a person
+ * tailing the log sees it move; --verbose adds every plan line and docker command. Colours are
+ * decided per stream (NO_COLOR and FORCE_COLOR honoured). With --json, all of it goes to stderr.
  */
+
 
 
 function useColor(stream, env) {
@@ -2813,28 +2916,43 @@ function useColor(stream, env) {
         return false;
     return stream.isTTY === true;
 }
+function palette(on) {
+    const sgr = (code) => (s) => (on ? `\x1b[${code}m${s}\x1b[0m` : s);
+    return { red: sgr('31'), green: sgr('32'), yellow: sgr('33'), bold: sgr('1') };
+}
+/** The first `max` items, then "and N more" when the list was cut. */
+function cutList(items, max) {
+    const shown = items.slice(0, max).join(', ');
+    return items.length > max ? `${shown}, and ${items.length - max} more` : shown;
+}
+const KEPT_SHOWN = 10;
+const PATTERNS_SHOWN = 20;
 class TerminalUi {
     io;
     opts;
     out;
-    color;
+    /** Colours for `out` and for stderr, each from its own stream. */
+    paint;
+    errPaint;
+    /** On a terminal: one redrawn progress line. Elsewhere: a line per phase and per target. */
+    live;
     group = '';
     step = 0;
+    /** Phases a run has: a dry run 6, a real one 8, or 7 with docker off (with docker skipped, one number is skipped too). */
+    steps;
     progressShown = false;
-    red;
-    green;
-    yellow;
-    bold;
+    plan = null;
+    /** The last progress report, and the totals when the previous target ended. */
+    last = null;
+    base = { files: 0, bytes: 0 };
     constructor(io, opts) {
         this.io = io;
         this.opts = opts;
         this.out = opts.json ? io.stderr : io.stdout;
-        this.color = useColor(this.out, io.env);
-        const sgr = (code) => (s) => (this.color ? `\x1b[${code}m${s}\x1b[0m` : s);
-        this.red = sgr('31');
-        this.green = sgr('32');
-        this.yellow = sgr('33');
-        this.bold = sgr('1');
+        this.live = this.out.isTTY === true;
+        this.steps = opts.dryRun ? 6 : opts.dockerOff ? 7 : 8;
+        this.paint = palette(useColor(this.out, io.env));
+        this.errPaint = palette(useColor(io.stderr, io.env));
     }
     print(line = '') {
         this.clearProgress();
@@ -2844,45 +2962,86 @@ class TerminalUi {
         this.clearProgress();
         this.io.stderr.write(`${line}\n`);
     }
+    get cancelled() {
+        return this.opts.signal?.aborted === true;
+    }
     logger = {
-        info: (line) => {
+        info: (raw) => {
+            const line = raw;
             if (this.opts.verbose)
                 this.print(`      ${line}`);
             else if (this.group === 'Result')
                 this.print(this.paintResult(line));
         },
-        warning: (line) => this.err(this.yellow(`warning: ${line}`)),
-        error: (line) => this.err(this.red(`error: ${line}`)),
+        warning: (line) => this.err(this.errPaint.yellow(`warning: ${line}`)),
+        error: (line) => this.err(this.errPaint.red(`error: ${line}`)),
         group: async (name, fn) => {
             this.group = name;
-            if (this.opts.verbose)
-                this.print(this.bold(`[${++this.step}/${this.opts.dryRun ? 6 : 8}] ${name}`));
+            this.step++;
+            if (this.opts.verbose || !this.live)
+                this.print(this.paint.bold(`[${this.step}/${this.steps}] ${name}`));
             else if (name === 'Result')
                 this.print();
             try {
                 return await fn();
             }
             finally {
+                if (name === 'Purge')
+                    this.endTarget();
                 this.clearProgress();
                 this.group = '';
             }
         }
     };
     paintResult(line) {
+        const p = this.paint;
+        if (/^verified: .*cancelled/.test(line))
+            return p.yellow(line);
         if (/^(verified|purged|would-purge)/.test(line))
-            return this.green(line);
+            return p.green(line);
         if (/^(NOT verified|error:|failed|refused|changed|cancelled)/.test(line))
-            return this.red(line);
+            return p.red(line);
         return line;
     }
-    /** A single refreshed line on a terminal; nothing otherwise. */
+    presentTargets() {
+        return this.plan ? this.plan.targets.filter((t) => t.status === 'present').map((t) => t.path) : [];
+    }
+    /**
+     * The executor reports totals over all targets, after every finished target and in between;
+     * a change of target therefore closes the previous one (as does the end of the Purge phase).
+     */
     progress = (p) => {
-        if (!this.out.isTTY)
+        if (this.last && this.last.target !== p.target)
+            this.endTarget();
+        this.last = { ...p };
+        if (!this.live)
             return;
+        const present = this.presentTargets();
+        const at = present.indexOf(p.target);
+        const position = at >= 0 && present.length > 1 ? ` (${at + 1} of ${present.length})` : '';
+        const of = p.plannedFiles > 0 ? ` of ${p.plannedFiles.toLocaleString('en-US')}` : '';
         const pct = p.plannedFiles > 0 ? ` (${Math.min(100, Math.floor((100 * p.files) / p.plannedFiles))}%)` : '';
-        this.out.write(`\r\x1b[K  purging ${report_showPath(p.target)}: ${p.files.toLocaleString('en-US')} files, ${formatBytes(p.bytes)} removed${pct}`);
+        let line = `  purging ${report_showPath(p.target)}${position}; all targets so far: ${p.files.toLocaleString('en-US')}${of} files, ${formatBytes(p.bytes)} removed${pct}`;
+        // A line wider than the terminal wraps, and \r would then redraw only its last row.
+        const cols = this.out.columns ?? 0;
+        if (cols > 1 && line.length >= cols)
+            line = line.slice(0, cols - 1);
+        this.out.write(`\r\x1b[K${line}`);
         this.progressShown = true;
     };
+    /** Off a terminal, one line per purged target with what it alone removed. */
+    endTarget() {
+        const p = this.last;
+        if (!p)
+            return;
+        this.last = null;
+        const files = p.files - this.base.files;
+        const bytes = p.bytes - this.base.bytes;
+        this.base = { files: p.files, bytes: p.bytes };
+        if (this.live || (this.plan && !this.presentTargets().includes(p.target)))
+            return;
+        this.print(`  ${report_showPath(p.target)}: ${files.toLocaleString('en-US')} file(s), ${formatBytes(bytes)} removed`);
+    }
     clearProgress() {
         if (this.progressShown) {
             this.out.write('\r\x1b[K');
@@ -2891,14 +3050,19 @@ class TerminalUi {
     }
     ask(question) {
         const rl = external_node_readline_default().createInterface({ input: this.io.stdin, output: this.out, terminal: true });
+        const signal = this.opts.signal;
         return new Promise((resolve) => {
             let answered = false;
+            // SIGTERM while the question waits: no answer, which is "no".
+            const onAbort = () => rl.close();
+            signal?.addEventListener('abort', onAbort, { once: true });
             rl.question(question, (answer) => {
                 answered = true;
                 rl.close();
                 resolve(answer.trim());
             });
             rl.on('close', () => {
+                signal?.removeEventListener('abort', onAbort);
                 if (!answered)
                     resolve('');
             });
@@ -2906,38 +3070,60 @@ class TerminalUi {
     }
     /** Shows what goes and what stays, then asks; --full also asks for the project's name. */
     confirmer = async ({ settings, root, plan, docker }) => {
+        this.plan = plan;
+        // docker was skipped: its stop phase does not run, and its number is skipped with it.
+        if (!docker.active && !this.opts.dockerOff)
+            this.step++;
+        if (this.cancelled)
+            return 'cancelled by a signal before anything was changed';
         if (settings.force)
             return null;
         if (!this.io.stdin.isTTY) {
             return `refusing to purge ${report_showPath(root.path)} without confirmation: stdin is not a terminal; pass --force (-y) to purge without asking, or --dry-run to preview`;
         }
-        this.print(this.bold(this.red(`ENVIRONMENT PURGE: ${report_showPath(root.path)}`)));
+        const p = this.paint;
+        this.print(p.bold(p.red(`ENVIRONMENT PURGE: ${report_showPath(root.path)}`)));
         this.print();
         this.print('This will DELETE:');
-        for (const t of plan.targets) {
-            if (t.status !== 'present')
-                continue;
+        const present = plan.targets.filter((t) => t.status === 'present');
+        if (present.length === 0)
+            this.print('  no file: none of the targets exists');
+        for (const t of present) {
             this.print(`  ${report_showPath(t.path).padEnd(28)} ${t.files} file(s), ${formatBytes(t.bytes)}${t.others ? `, ${t.others} link(s)/special` : ''}`);
         }
         if (docker.active) {
-            this.print(`  Docker: ${docker.compose?.command.join(' ')} down, project ${docker.project} (${docker.containers.length ? docker.containers.join(', ') : 'no containers'})`);
+            const exited = docker.exited.length ? `; exited, removed: ${docker.exited.join(', ')}` : '';
+            this.print(`  Docker: ${docker.compose?.command.join(' ')} down, project ${docker.project} (running, stopped: ${docker.containers.length ? docker.containers.join(', ') : 'none'}${exited})`);
             for (const v of docker.volumes.filter((x) => x.action === 'remove'))
                 this.print(`  Docker volume ${report_showPath(v.name)}`);
         }
         this.print('This will NOT delete:');
-        for (const t of plan.targets)
-            for (const k of t.kept.slice(0, 10))
+        for (const t of plan.targets) {
+            for (const k of t.kept.slice(0, KEPT_SHOWN))
                 this.print(`  ${report_showPath(k.path)} (${k.reason}, inside ${report_showPath(t.path)})`);
+            const more = t.keptTotal - Math.min(t.kept.length, KEPT_SHOWN);
+            if (more > 0)
+                this.print(`  ... and ${more} more protected/mount entr${more === 1 ? 'y' : 'ies'} inside ${report_showPath(t.path)}`);
+        }
         for (const v of docker.volumes.filter((x) => x.action === 'keep'))
             this.print(`  Docker volume ${report_showPath(v.name)} (${v.reason})`);
-        this.print(`  anything matching: ${[...new Set([...settings.protected, 'models', 'config', 'src', 'scripts', 'docs', '.git', '.env', '...'])].join(', ')}`);
+        // What the policy of this run protects: the built-in patterns, the run's own, the files it reads.
+        const patterns = [...new Set([...BUILTIN_PROTECTED, ...settings.protected])].map(report_showPath);
+        this.print(`  anything matching: ${cutList(patterns, PATTERNS_SHOWN)}`);
+        const files = [...docker.files, ...(settings.configFile ? [settings.configFile] : [])].map(report_showPath);
+        if (files.length > 0)
+            this.print(`  the files this run reads: ${cutList(files, PATTERNS_SHOWN)}`);
         this.print();
-        const yes = await this.ask(this.yellow('Are you sure you want to proceed? (y/N) '));
+        const yes = await this.ask(p.yellow('Are you sure you want to proceed? (y/N) '));
+        if (this.cancelled)
+            return 'cancelled by a signal: nothing was changed';
         if (!/^(y|yes)$/i.test(yes))
             return 'cancelled: nothing was changed';
         const volumes = docker.volumes.filter((v) => v.action === 'remove');
         if (settings.full && docker.active && volumes.length > 0) {
-            const name = await this.ask(this.yellow(`--full removes ${volumes.length} volume(s) of project ${docker.project}. Type the project name to confirm: `));
+            const name = await this.ask(p.yellow(`--full removes ${volumes.length} volume(s) of project ${docker.project}. Type the project name to confirm: `));
+            if (this.cancelled)
+                return 'cancelled by a signal: nothing was changed';
             if (name !== docker.project)
                 return `cancelled: ${JSON.stringify(name)} is not the project name ${JSON.stringify(docker.project)}; nothing was changed`;
         }
@@ -2961,8 +3147,10 @@ function parseYaml(text, options) {
 /**
  * `.safe-purge.yml` (or the file named by `config`) in the root -> partial options.
  * Same keys as the action's inputs. YAML 1.2 core schema, so `yes`/`on` are strings, not booleans.
- * Unknown keys and wrongly typed values are errors that name the key.
+ * Unknown keys and wrongly typed values are errors that name the key. `force` and `confirm` are
+ * refused: confirmation comes from whoever starts the run, never from a file in the repository.
  */
+
 
 
 
@@ -2970,11 +3158,11 @@ function parseYaml(text, options) {
 
 const DEFAULT_CONFIG_FILE = '.safe-purge.yml';
 /** `requested` is the `config` input ('' for the default file, which may be absent). */
-async function loadConfig(root, requested) {
+async function loadConfig(root, requested, names = ACTION_NAMES) {
     const explicit = requested.trim() !== '';
     const rel = explicit ? requested.trim() : DEFAULT_CONFIG_FILE;
     if (external_node_path_default().isAbsolute(rel) || rel.split('/').includes('..')) {
-        throw errors_fail('ERR_CONFIG_PATH', `config ${JSON.stringify(rel)} must be a path inside root, relative to it (e.g. ${DEFAULT_CONFIG_FILE})`);
+        throw errors_fail('ERR_CONFIG_PATH', `${names('config')} ${JSON.stringify(rel)} must be a path inside root, relative to it (e.g. ${DEFAULT_CONFIG_FILE})`);
     }
     let text;
     try {
@@ -2984,7 +3172,7 @@ async function loadConfig(root, requested) {
         const code = err.code;
         if (code === 'ENOENT' && !explicit)
             return { file: null, options: {} };
-        throw errors_fail('ERR_CONFIG_READ', `config file ${JSON.stringify(rel)} cannot be read (${code ?? errorMessage(err)}): fix the config input or create the file`);
+        throw errors_fail('ERR_CONFIG_READ', `config file ${JSON.stringify(rel)} cannot be read (${code ?? errorMessage(err)}): fix ${names('config')} or create the file`);
     }
     return { file: external_node_path_default().posix.normalize(rel).replace(/^\.\//, ''), options: await parseConfig(text, rel) };
 }
@@ -3004,6 +3192,10 @@ async function parseConfig(text, file) {
     }
     const out = {};
     for (const [key, value] of Object.entries(doc)) {
+        if (key === 'force' || key === 'confirm') {
+            // A file committed to the repository must not switch off the confirmation that guards a purge.
+            throw errors_fail('ERR_CONFIG_KEY', `config file ${file}: ${key} cannot be set in the config file (a committed file must not skip confirmation); set it where the run starts (the action's ${key} input, or the CLI's --force)`);
+        }
         if (!Object.hasOwn(OPTION_KINDS, key)) {
             const hint = key === 'root' || key === 'config' ? `${key} cannot be set in the config file (it locates the file)` : `known keys: ${Object.keys(OPTION_KINDS).join(', ')}`;
             throw errors_fail('ERR_CONFIG_KEY', `config file ${file}: unknown key ${JSON.stringify(key)}; ${hint}`);
@@ -3052,6 +3244,7 @@ function convert(key, value, what) {
 
 
 
+
 const SYSTEM_DIRS = [
     '/', '/bin', '/boot', '/dev', '/etc', '/home', '/lib', '/lib32', '/lib64', '/libx32', '/media', '/mnt',
     '/opt', '/proc', '/root', '/run', '/sbin', '/snap', '/srv', '/sys', '/tmp', '/usr', '/usr/bin',
@@ -3071,11 +3264,12 @@ function nodeOf(p) {
         return null;
     }
 }
-function guardRoot(input, genv) {
+function guardRoot(input, genv, names = ACTION_NAMES) {
+    const fix = `set ${names('root')} to the environment directory`;
     if (input.includes('\0'))
-        throw errors_fail('ERR_ROOT_INVALID', 'root contains a NUL byte: set root to the environment directory');
+        throw errors_fail('ERR_ROOT_INVALID', `root contains a NUL byte: ${fix}`);
     if (input.trim() === '') {
-        throw errors_fail('ERR_ROOT_EMPTY', 'root is empty: set root to the environment directory (it is never guessed from the current directory)');
+        throw errors_fail('ERR_ROOT_EMPTY', `root is empty: ${fix} (it is never guessed from the current directory)`);
     }
     const abs = external_node_path_default().resolve(genv.cwd, input);
     let real;
@@ -3084,16 +3278,16 @@ function guardRoot(input, genv) {
     }
     catch (err) {
         const code = err.code;
-        throw errors_fail('ERR_ROOT_MISSING', `root ${JSON.stringify(input)} does not exist (${code}): set root to an existing directory`);
+        throw errors_fail('ERR_ROOT_MISSING', `root ${JSON.stringify(input)} does not exist (${code}): set ${names('root')} to an existing directory`);
     }
     const st = external_node_fs_default().statSync(real);
     if (!st.isDirectory())
-        throw errors_fail('ERR_ROOT_NOT_DIR', `root ${JSON.stringify(input)} is not a directory: set root to the environment directory`);
+        throw errors_fail('ERR_ROOT_NOT_DIR', `root ${JSON.stringify(input)} is not a directory: ${fix}`);
     const me = { dev: st.dev, ino: st.ino };
     for (const sys of SYSTEM_DIRS) {
         const n = nodeOf(sys);
         if (n && sameNode(n, me)) {
-            throw errors_fail('ERR_ROOT_IS_SYSTEM', `refusing root ${JSON.stringify(input)}: it is the system directory ${sys}; set root to the environment directory`);
+            throw errors_fail('ERR_ROOT_IS_SYSTEM', `refusing root ${JSON.stringify(input)}: it is the system directory ${sys}; ${fix}`);
         }
     }
     for (const home of genv.homes) {
@@ -3101,7 +3295,7 @@ function guardRoot(input, genv) {
         for (let p = external_node_path_default().resolve(home);; p = external_node_path_default().dirname(p)) {
             const n = nodeOf(p);
             if (n && sameNode(n, me)) {
-                throw errors_fail('ERR_ROOT_IS_HOME', `refusing root ${JSON.stringify(input)}: it is or contains the home directory ${home}; set root to the environment directory`);
+                throw errors_fail('ERR_ROOT_IS_HOME', `refusing root ${JSON.stringify(input)}: it is or contains the home directory ${home}; ${fix}`);
             }
             if (p === external_node_path_default().dirname(p))
                 break;
@@ -3173,6 +3367,15 @@ class Pacer {
     }
 }
 /**
+ * Most entries one pass over a directory may handle: at least what it could hold at `size` bytes
+ * (each entry costs at least 2 bytes of a directory's size on the filesystems Linux runs on:
+ * btrfs counts twice the name's length, ext4 and xfs 12 bytes or more, tmpfs 20). A filesystem
+ * that reports no size (some FUSE ones) gets a fixed cap; retries then go on where a pass stopped.
+ */
+function passCap(size) {
+    return size > 0 ? Math.max(Math.ceil(size / 2), 1024) : 65536;
+}
+/**
  * Visits `e` (and, for a directory, everything below it). Returns true when something stays.
  * `mount` is the directory whose mount the walk must stay on (the root). Once the pacer is
  * stopped, nothing more is touched and every unvisited entry stays.
@@ -3205,6 +3408,9 @@ async function visitChildren(e, mount, policy, v, pacer) {
         dirA = openCheckedDir(e.parent, e.name, e.st);
     }
     catch (err) {
+        // Removed by someone else since its lstat: already gone, which is what a purge wants.
+        if (err.code === 'ENOENT')
+            return false;
         v.error(e.rel, err);
         return true;
     }
@@ -3239,9 +3445,19 @@ async function visitChildren(e, mount, policy, v, pacer) {
         if (inFlight.size >= MAX_IN_FLIGHT)
             await Promise.race(inFlight);
     };
+    // A directory a process keeps filling could keep one pass going for ever (a listing returns
+    // entries added after it began): a pass handles at most what the directory could hold when it
+    // was first seen, then the directory is reported as one that kept filling.
+    const cap = passCap(e.st.size);
+    let handled = 0;
     try {
         walk: for await (const batch of statBatches(dirA, e.rel)) {
             for (const child of batch) {
+                if (++handled > cap) {
+                    v.error(e.rel, Object.assign(new Error(`kept filling while it was purged (more than ${cap} entries in one pass)`), { code: 'ENOTEMPTY' }));
+                    stays = true;
+                    break walk;
+                }
                 if (pacer.due())
                     await pacer.yield();
                 if (pacer.stopped) {
@@ -3341,9 +3557,10 @@ function finishKept(list) {
  * `count: false` only finds each target (kind, device+inode, mount): for a run nobody reviews
  * before it starts (forced), the purge itself counts, so the tree is walked once.
  */
-async function scanTargets(rootDir, root, targets, policy, count = true) {
+async function scanTargets(rootDir, root, targets, policy, count = true, signal) {
     const planned = [];
-    const pacer = new Pacer();
+    // A cancelled scan stops where it is: nothing was changed, and the run then reports the cancellation.
+    const pacer = new Pacer(signal);
     for (const t of targets)
         planned.push(await scanTarget(rootDir, t, policy, pacer, count));
     const totals = { ...emptyTally(), kept: 0 };
@@ -3357,7 +3574,7 @@ async function scanTargets(rootDir, root, targets, policy, count = true) {
     return { root, targets: planned, totals };
 }
 async function scanTarget(rootDir, rel, policy, pacer = new Pacer(), count = true) {
-    const plan = { path: rel, status: 'missing', counted: count, ...emptyTally(), kept: [], keptTotal: 0, unreadable: [] };
+    const plan = { path: rel, status: 'missing', counted: count, ...emptyTally(), kept: [], keptTotal: 0, keptDirs: 0, unreadable: [] };
     const found = lookupTarget(rootDir, rel);
     if (!found.found) {
         plan.status = found.missing ? 'missing' : 'refused';
@@ -3395,7 +3612,9 @@ async function scanTarget(rootDir, rel, policy, pacer = new Pacer(), count = tru
             return false;
         },
         leaveDir(_e, stays) {
-            if (!stays)
+            if (stays)
+                plan.keptDirs++;
+            else
                 plan.dirs++;
             return stays;
         },
@@ -3501,7 +3720,7 @@ async function executePlan(rootDir, plan, policy, opts = {}) {
     return { targets, totals, errors: targets.flatMap((t) => t.errors), cancelled: pacer.stopped };
 }
 async function executeTarget(rootDir, planned, policy, hooks, pacer, pace, tick) {
-    const out = { path: planned.path, result: 'missing', ...emptyTally(), kept: [], keptTotal: 0, errors: [] };
+    const out = { path: planned.path, result: 'missing', ...emptyTally(), kept: [], keptTotal: 0, keptDirs: 0, errors: [] };
     if (planned.status === 'present' && pacer.stopped) {
         out.result = 'cancelled';
         return out;
@@ -3576,6 +3795,8 @@ async function executeTarget(rootDir, planned, policy, hooks, pacer, pace, tick)
                 return stays;
             },
             async leaveDir(e, stays) {
+                if (stays)
+                    out.keptDirs++;
                 return stays || !(await removeDir(e));
             },
             error(path, err) {
@@ -3771,12 +3992,16 @@ const runCommand = (cmd, opts) => new Promise((resolve) => {
         killer.unref();
     }, opts.timeoutMs);
     child.stdout.on('data', (d) => {
+        const text = d.toString('utf8');
         if (stdout.length < MAX_OUTPUT)
-            stdout += d.toString('utf8');
+            stdout += text;
+        opts.onOutput?.('stdout', text);
     });
     child.stderr.on('data', (d) => {
+        const text = d.toString('utf8');
         if (stderr.length < MAX_OUTPUT)
-            stderr += d.toString('utf8');
+            stderr += text;
+        opts.onOutput?.('stderr', text);
     });
     child.on('error', (err) => finish({ exitCode: null, stdout, stderr, timedOut, spawnError: err.code ?? err.message }));
     child.on('close', (code) => finish({ exitCode: code, stdout, stderr, timedOut }));
@@ -3789,8 +4014,37 @@ const runCommand = (cmd, opts) => new Promise((resolve) => {
 function describe(cmd) {
     return [cmd.command, ...cmd.args].map((a) => (/^[\w@%+=:,./-]+$/.test(a) ? a : JSON.stringify(a))).join(' ');
 }
+/**
+ * The last `n` non-blank lines of a command's output as one line (` | ` between them). Progress
+ * output (Compose v2's) is full of ANSI sequences and carriage returns: they are dropped, so the
+ * excerpt cannot garble a log line or a workflow command.
+ */
+function lastLines(text, n) {
+    // eslint-disable-next-line no-control-regex
+    const plain = text.replace(/\x1b\[[0-9;?]*[ -/]*[@-~]/g, '');
+    return plain
+        .split(/\r\n|\r|\n/)
+        // eslint-disable-next-line no-control-regex
+        .map((l) => l.replace(/[\x00-\x1f\x7f-\x9f]/g, ' ').trim())
+        .filter((l) => l !== '')
+        .slice(-n)
+        .map((l) => (l.length > 300 ? `${l.slice(0, 300)}…` : l))
+        .join(' | ');
+}
+/** One line naming the command and what went wrong, with the end of what it said (also on a timeout). */
+function failureText(cmd, r, timeoutMs, timeoutOption = 'docker-timeout') {
+    const what = describe(cmd);
+    if (r.spawnError)
+        return `${what} could not start (${r.spawnError}${r.spawnError === 'ENOENT' ? `: is ${cmd.command} installed and on PATH?` : ''})`;
+    const said = lastLines(r.stderr, 3) || lastLines(r.stdout, 1);
+    if (r.timedOut)
+        return `${what} timed out after ${Number((timeoutMs / 1000).toFixed(1))} s (raise ${timeoutOption})${said ? `; last output: ${said}` : ''}`;
+    return `${what} exited ${r.exitCode}${said ? `: ${said}` : ''}`;
+}
 
 ;// CONCATENATED MODULE: ./src/compose.ts
+
+
 
 const PROJECT_LABEL = 'com.docker.compose.project';
 const VOLUME_LABEL = 'com.docker.compose.volume';
@@ -3806,27 +4060,46 @@ const composeV2Version = () => ({ command: 'docker', args: ['compose', 'version'
 const composeV1Version = () => ({ command: 'docker-compose', args: ['version'] });
 const listContainers = (project) => ({
     command: 'docker',
-    args: ['ps', '-a', '--filter', `label=${PROJECT_LABEL}=${project}`, '--format', '{{.Names}}']
+    args: ['ps', '-a', '--filter', `label=${PROJECT_LABEL}=${project}`, '--format', '{{.Names}}\t{{.State}}']
 });
 const listVolumes = (project) => ({
     command: 'docker',
     args: ['volume', 'ls', '-q', '--filter', `label=${PROJECT_LABEL}=${project}`]
 });
+const listAllVolumes = () => ({ command: 'docker', args: ['volume', 'ls', '-q'] });
 const inspectVolumes = (names) => ({ command: 'docker', args: ['volume', 'inspect', ...names] });
 const removeVolume = (name) => ({ command: 'docker', args: ['volume', 'rm', name] });
 function composeDown(base, files, project) {
     const [command, ...pre] = base;
     return { command, args: [...pre, ...files.flatMap((f) => ['-f', f]), '-p', project, 'down', '--remove-orphans'] };
 }
-/** Which of the project's labelled volumes `full` removes, and why the others stay. */
-function decideVolumes(inspected, t) {
+/** The name each declared volume has (`<project>_<key>` unless the files name it) -> its key. */
+function declaredNames(t) {
+    const out = new Map();
+    for (const [key, name] of t.external.byKey)
+        out.set(name ?? `${t.project}_${key}`, key);
+    for (const name of t.external.names)
+        if (!out.has(name))
+            out.set(name, name);
+    return out;
+}
+/**
+ * Which volumes `full` removes, and why the others stay: only a volume labelled for this project
+ * goes. `declared` (name -> key) gives the key of a volume that has no Compose labels.
+ */
+function decideVolumes(inspected, t, declared = new Map()) {
     return inspected.map((v) => {
         const labels = v.Labels ?? {};
-        const key = labels[VOLUME_LABEL] ?? v.Name;
+        const key = labels[VOLUME_LABEL] ?? declared.get(v.Name) ?? v.Name;
         const keep = (reason) => ({ name: v.Name, key, action: 'keep', reason });
-        if (labels[PROJECT_LABEL] !== t.project)
-            return keep(`labelled for project ${JSON.stringify(labels[PROJECT_LABEL] ?? '')}`);
-        if (t.external.names.has(v.Name) || t.external.keys.has(key))
+        const owner = labels[PROJECT_LABEL];
+        if (t.external.names.has(v.Name))
+            return keep('external');
+        if (!owner)
+            return keep('not created by Compose (no project label)');
+        if (owner !== t.project)
+            return keep(`labelled for project ${JSON.stringify(owner)}`);
+        if (t.external.keys.has(key))
             return keep('external');
         if (t.protectedVolumes.includes(key) || t.protectedVolumes.includes(v.Name))
             return keep('protected-volumes');
@@ -3838,6 +4111,22 @@ function decideVolumes(inspected, t) {
 function lines(s) {
     return s.split('\n').map((l) => l.trim()).filter((l) => l !== '');
 }
+/** States in which `down` has a process to stop; in the others (exited, created, dead) it only removes. */
+const RUNNING = new Set(['running', 'paused', 'restarting']);
+/** `ps` lines (name, tab, state) -> the names of running containers and of the others. */
+function splitByState(psLines) {
+    const running = [];
+    const exited = [];
+    for (const line of psLines) {
+        const [name, state = ''] = line.split('\t');
+        if (RUNNING.has(state.trim()))
+            running.push(name.trim());
+        else
+            exited.push(name.trim());
+    }
+    return { running, exited };
+}
+const ok = (r) => r.exitCode === 0 && !r.timedOut;
 // ---- running them -----------------------------------------------------------------------------
 class Compose {
     t;
@@ -3848,16 +4137,24 @@ class Compose {
         this.runner = runner;
         this.trace = trace;
     }
+    name(key) {
+        return (this.t.names ?? ACTION_NAMES)(key);
+    }
     async run(cmd) {
         this.trace(`$ ${describe(cmd)}`);
         const base = this.t.env ?? process.env;
         const env = this.t.dockerHost ? { ...base, DOCKER_HOST: this.t.dockerHost } : base;
+        // What the command said so far, for the error when the deadline gives up on it.
+        const said = { stdout: '', stderr: '' };
+        const onOutput = (stream, text) => {
+            said[stream] = (said[stream] + text).slice(-64 * 1024);
+        };
         let timer;
         const deadline = new Promise((resolve) => {
-            timer = setTimeout(() => resolve({ exitCode: null, stdout: '', stderr: '', timedOut: true }), this.t.timeoutMs + TIMEOUT_GRACE_MS);
+            timer = setTimeout(() => resolve({ exitCode: null, ...said, timedOut: true }), this.t.timeoutMs + TIMEOUT_GRACE_MS);
         });
         try {
-            return await Promise.race([this.runner(cmd, { timeoutMs: this.t.timeoutMs, env, cwd: this.t.root }), deadline]);
+            return await Promise.race([this.runner(cmd, { timeoutMs: this.t.timeoutMs, env, cwd: this.t.root, onOutput }), deadline]);
         }
         finally {
             clearTimeout(timer);
@@ -3866,47 +4163,69 @@ class Compose {
     /** Runs `cmd` and returns stdout, or throws an error naming the command and its stderr. */
     async must(cmd) {
         const r = await this.run(cmd);
-        if (r.exitCode === 0 && !r.timedOut)
+        if (ok(r))
             return r.stdout;
-        throw new Error(failureText(cmd, r, this.t.timeoutMs));
+        throw new Error(failureText(cmd, r, this.t.timeoutMs, this.name('docker-timeout')));
     }
-    /** Read-only: is docker usable, what runs, which volumes `full` would remove. */
+    /** Read-only: is docker usable, what runs, which volumes `full` would remove and which stay. */
     async discover() {
         const s = {
             mode: this.t.mode, active: false, files: [...this.t.files], project: this.t.project,
-            containers: [], volumes: [], stopped: false, removedVolumes: [], errors: []
+            containers: [], exited: [], volumes: [], stopped: false, removedVolumes: [], errors: [], warnings: []
         };
         if (this.t.mode === 'off')
             return { ...s, skipped: 'docker: off' };
-        const unusable = (why) => {
+        const unusable = (why, fix = `fix docker or set ${this.name('docker')} to auto or off`) => {
             if (this.t.mode === 'required')
-                throw Object.assign(new Error(`docker is required but ${why}: fix docker or set docker: auto/off`), { code: 'ERR_DOCKER_REQUIRED' });
+                throw Object.assign(new Error(`docker is required but ${why}: ${fix}`), { code: 'ERR_DOCKER_REQUIRED' });
             return { ...s, skipped: why };
         };
         if (this.t.files.length === 0)
-            return unusable('no compose file was found in root (compose.yaml, docker-compose.yml, ...; or set compose-file)');
+            return unusable(`no compose file was found in root (compose.yaml, docker-compose.yml, ...; or set ${this.name('compose-file')})`);
         const server = await this.run(dockerServerVersion());
-        if (server.exitCode !== 0 || server.timedOut) {
-            return unusable(`the docker daemon cannot be reached (${failureText(dockerServerVersion(), server, this.t.timeoutMs)})`);
-        }
+        if (!ok(server))
+            return unusable(`the docker daemon cannot be reached (${failureText(dockerServerVersion(), server, this.t.timeoutMs, this.name('docker-timeout'))})`);
         const v2 = await this.run(composeV2Version());
-        if (v2.exitCode === 0 && !v2.timedOut) {
+        if (ok(v2)) {
             s.compose = { command: ['docker', 'compose'], version: 'v2' };
         }
         else {
+            // A v2 plugin that hangs is installed but broken: `down` through it would hang too. Required
+            // mode refuses (it promises the stack is stopped by the compose in use, not by a stand-in);
+            // auto says so and stops the stack with v1, which still protects the files better than skipping.
+            const hang = v2.timedOut ? `"docker compose" (v2) hangs: ${failureText(composeV2Version(), v2, this.t.timeoutMs, this.name('docker-timeout'))}` : '';
+            if (hang) {
+                if (this.t.mode === 'required')
+                    return unusable(hang, `fix or remove the compose plugin (docker compose version must answer), raise ${this.name('docker-timeout')}, or set ${this.name('docker')} to auto to fall back to docker-compose (v1)`);
+                const warning = `${hang}; using docker-compose (v1) instead if it is installed`;
+                s.warnings.push(warning);
+            }
             const v1 = await this.run(composeV1Version());
-            if (v1.exitCode !== 0 || v1.timedOut)
-                return unusable('neither "docker compose" (v2) nor "docker-compose" (v1) is installed');
+            if (!ok(v1))
+                return unusable(hang ? `${hang}, and docker-compose (v1) is not installed` : 'neither "docker compose" (v2) nor "docker-compose" (v1) is installed');
             s.compose = { command: ['docker-compose'], version: 'v1' };
         }
         s.active = true;
-        s.containers = lines(await this.must(listContainers(this.t.project)));
-        const names = lines(await this.must(listVolumes(this.t.project)));
-        if (names.length > 0) {
-            const inspected = JSON.parse(await this.must(inspectVolumes(names)));
-            s.volumes = decideVolumes(inspected, this.t);
-        }
+        const { running, exited } = splitByState(lines(await this.must(listContainers(this.t.project))));
+        s.containers = running;
+        s.exited = exited;
+        s.volumes = await this.volumes();
         return s;
+    }
+    /** The project's labelled volumes, plus existing volumes named like a declared one (kept, with the reason). */
+    async volumes() {
+        const labelled = lines(await this.must(listVolumes(this.t.project)));
+        const declared = declaredNames(this.t);
+        let lookAlikes = [];
+        if (declared.size > 0) {
+            const all = new Set(lines(await this.must(listAllVolumes())));
+            lookAlikes = [...declared.keys()].filter((n) => all.has(n) && !labelled.includes(n));
+        }
+        const names = [...labelled, ...lookAlikes];
+        if (names.length === 0)
+            return [];
+        const inspected = JSON.parse(await this.must(inspectVolumes(names)));
+        return decideVolumes(inspected, this.t, declared);
     }
     /** `compose down`; throws (the caller deletes nothing then) when it fails. */
     async stop(s) {
@@ -3933,11 +4252,11 @@ class Compose {
             return;
         const problems = [];
         try {
-            const left = lines(await this.must(listContainers(s.project)));
+            const left = lines(await this.must(listContainers(s.project))).map((l) => l.split('\t')[0]);
             if (left.length > 0)
                 problems.push(`containers of project ${s.project} still exist: ${left.join(', ')}`);
             if (s.removedVolumes.length > 0) {
-                const still = new Set(lines(await this.must({ command: 'docker', args: ['volume', 'ls', '-q'] })));
+                const still = new Set(lines(await this.must(listAllVolumes())));
                 for (const v of s.removedVolumes)
                     if (still.has(v))
                         problems.push(`volume ${v} still exists`);
@@ -3949,21 +4268,13 @@ class Compose {
         s.verification = { ok: problems.length === 0, problems };
     }
 }
-function failureText(cmd, r, timeoutMs) {
-    const what = describe(cmd);
-    if (r.spawnError)
-        return `${what} could not start (${r.spawnError}${r.spawnError === 'ENOENT' ? `: is ${cmd.command} installed and on PATH?` : ''})`;
-    if (r.timedOut)
-        return `${what} timed out after ${Number((timeoutMs / 1000).toFixed(1))} s (raise docker-timeout)`;
-    const err = lines(r.stderr).slice(-3).join(' | ') || lines(r.stdout).slice(-1).join('');
-    return `${what} exited ${r.exitCode}${err ? `: ${err}` : ''}`;
-}
 
 ;// CONCATENATED MODULE: ./src/compose-files.ts
 /**
  * Finding the Compose stack of a root without running docker: which files, which project name,
  * which volumes the files declare external. Mirrors Compose's own rules.
  */
+
 
 
  // callers await loadYaml() first
@@ -3986,16 +4297,16 @@ function isFile(p) {
  * Root-relative compose files in use: the given ones (which must exist), else what Compose reads
  * without -f (the first default file, plus the first override file), and the seed's prod file.
  */
-function findComposeFiles(root, given) {
+function findComposeFiles(root, given, names = ACTION_NAMES) {
     if (given.length > 0) {
         return given.map((f) => {
             const rel = f.trim().replace(/^(\.\/)+/, '');
             // The path is protected by exact match, so it must be written the way the walker sees it.
             if (rel === '' || external_node_path_default().isAbsolute(rel) || rel.split('/').some((seg) => seg === '' || seg === '.' || seg === '..')) {
-                throw errors_fail('ERR_COMPOSE_FILE', `compose-file ${JSON.stringify(f)} must be a plain path inside root, relative to it (e.g. deploy/compose.yaml)`);
+                throw errors_fail('ERR_COMPOSE_FILE', `${names('compose-file')} ${JSON.stringify(f)} must be a plain path inside root, relative to it (e.g. deploy/compose.yaml)`);
             }
             if (!isFile(external_node_path_default().join(root, rel))) {
-                throw errors_fail('ERR_COMPOSE_FILE', `compose-file ${JSON.stringify(f)} does not exist in root: fix compose-file or leave it empty to use the default files`);
+                throw errors_fail('ERR_COMPOSE_FILE', `${names('compose-file')} ${JSON.stringify(f)} does not exist in root: fix ${names('compose-file')} or leave it empty to use the default files`);
             }
             return rel;
         });
@@ -4016,20 +4327,20 @@ function findComposeFiles(root, given) {
 function normalizeProjectName(name) {
     return name.toLowerCase().replace(/[^a-z0-9_-]/g, '').replace(/^[^a-z0-9]+/, '');
 }
-function readDoc(root, file) {
+function readDoc(root, file, names = ACTION_NAMES) {
     try {
         const doc = parseYaml(external_node_fs_default().readFileSync(external_node_path_default().join(root, file), 'utf8'));
         return doc && typeof doc === 'object' ? doc : {};
     }
     catch (err) {
-        throw errors_fail('ERR_COMPOSE_PARSE', `compose file ${file} cannot be parsed (${err.message.split('\n')[0]}): fix it or set docker: off`);
+        throw errors_fail('ERR_COMPOSE_PARSE', `compose file ${file} cannot be parsed (${err.message.split('\n')[0]}): fix it or set ${names('docker')} to off`);
     }
 }
 /**
  * COMPOSE_PROJECT_NAME from the `.env` file of the project directory, which Compose (v1 and v2)
  * reads for its own settings: `up` then runs under that name. Last assignment wins, as in Compose.
  */
-function dotEnvProjectName(projectDir) {
+function dotEnvProjectName(projectDir, names = ACTION_NAMES) {
     let text;
     try {
         text = external_node_fs_default().readFileSync(external_node_path_default().join(projectDir, '.env'), 'utf8');
@@ -4038,7 +4349,7 @@ function dotEnvProjectName(projectDir) {
         const code = err.code;
         if (code === 'ENOENT' || code === 'ENOTDIR' || code === 'EISDIR')
             return '';
-        throw errors_fail('ERR_COMPOSE_ENV', `cannot read ${external_node_path_default().join(projectDir, '.env')} (${code}), where Compose may set COMPOSE_PROJECT_NAME: make it readable or set compose-project`);
+        throw errors_fail('ERR_COMPOSE_ENV', `cannot read ${external_node_path_default().join(projectDir, '.env')} (${code}), where Compose may set COMPOSE_PROJECT_NAME: make it readable or set ${names('compose-project')}`);
     }
     let name = '';
     for (const line of text.split(/\r?\n/)) {
@@ -4051,18 +4362,27 @@ function dotEnvProjectName(projectDir) {
     }
     return name;
 }
+/** A name Compose accepts as is: lowercase a-z 0-9 - _, starting with a letter or digit. */
+const VALID_PROJECT_NAME = /^[a-z0-9][a-z0-9_-]*$/;
 /**
  * Project name, by Compose's precedence: the compose-project input (-p), else COMPOSE_PROJECT_NAME
  * from the environment, else from the project directory's `.env`, else the last top-level `name:`
  * among the files (later files override earlier ones), else the name of the project directory
- * (the folder of the first compose file; the root when there is none).
+ * (the folder of the first compose file; the root when there is none). The input must already be
+ * a valid name: normalizing what an operator typed could name, and stop, a different project.
  */
-function projectName(root, files, given, env) {
+function projectName(root, files, given, env, names = ACTION_NAMES) {
+    const explicit = given.trim();
+    if (explicit !== '') {
+        if (VALID_PROJECT_NAME.test(explicit))
+            return explicit;
+        throw errors_fail('ERR_COMPOSE_PROJECT', `${names('compose-project')} ${JSON.stringify(given)} is not a valid Compose project name (only a-z, 0-9, - and _, starting with a letter or digit): set ${names('compose-project')} to the exact name the stack runs under, as docker compose ls or the containers' com.docker.compose.project label show it`);
+    }
     const projectDir = files.length > 0 ? external_node_path_default().dirname(external_node_path_default().join(root, files[0])) : root;
-    let raw = given.trim() || (env.COMPOSE_PROJECT_NAME ?? '').trim() || dotEnvProjectName(projectDir);
+    let raw = (env.COMPOSE_PROJECT_NAME ?? '').trim() || dotEnvProjectName(projectDir, names);
     if (raw === '') {
         for (const f of files) {
-            const n = readDoc(root, f).name;
+            const n = readDoc(root, f, names).name;
             if (typeof n === 'string' && n.trim() !== '')
                 raw = n.trim();
         }
@@ -4071,28 +4391,38 @@ function projectName(root, files, given, env) {
         raw = external_node_path_default().basename(projectDir);
     const name = normalizeProjectName(raw);
     if (name === '') {
-        throw errors_fail('ERR_COMPOSE_PROJECT', `compose project name ${JSON.stringify(raw)} has no usable characters: set compose-project`);
+        throw errors_fail('ERR_COMPOSE_PROJECT', `compose project name ${JSON.stringify(raw)} has no usable characters: set ${names('compose-project')}`);
     }
     return name;
 }
-/** Volume keys declared `external: true` and the real names they refer to. */
+/**
+ * Volume keys declared external and the real names they refer to, and the name of every declared
+ * volume: a volume by such a name may exist without this project's label (an external one, or one
+ * Compose adopted), and the report shows it as kept.
+ */
 function externalVolumes(root, files) {
-    const keys = new Set();
-    const names = new Set();
+    const out = { keys: new Set(), names: new Set(), byKey: new Map() };
     for (const f of files) {
         const vols = readDoc(root, f).volumes;
         if (!vols || typeof vols !== 'object')
             continue;
         for (const [key, def] of Object.entries(vols)) {
             const ext = def?.external;
+            const own = typeof def?.name === 'string' ? def.name : null;
             if (ext === true || (ext && typeof ext === 'object')) {
-                keys.add(key);
                 const extName = ext && typeof ext === 'object' ? ext.name : undefined;
-                names.add(typeof def?.name === 'string' ? def.name : typeof extName === 'string' ? extName : key);
+                const name = own ?? (typeof extName === 'string' ? extName : key);
+                out.keys.add(key);
+                out.names.add(name);
+                out.byKey.set(key, name);
+            }
+            else if (!out.keys.has(key) && (own !== null || !out.byKey.has(key))) {
+                // Later files merge into earlier definitions: a bare mention keeps the earlier name.
+                out.byKey.set(key, own);
             }
         }
     }
-    return { keys, names };
+    return out;
 }
 
 ;// CONCATENATED MODULE: external "node:crypto"
@@ -4231,6 +4561,11 @@ function acquireLock(root, rootPath, warn) {
 
 
 
+
+/** The phases that change something: an error thrown once one of them began is not a refusal. */
+const PHASE_DOCKER_STOP = 'Docker: stop the stack';
+const PHASE_PURGE = 'Purge';
+const CHANGING_PHASES = new Set([PHASE_DOCKER_STOP, PHASE_PURGE]);
 /** The action's rule: `force`, or `confirm` equal to the root folder's name. */
 const confirmByName = async ({ settings, root }) => {
     if (settings.force || settings.confirm === root.name)
@@ -4243,18 +4578,19 @@ async function prepare(settings, deps) {
     if (procRequiredButMissing()) {
         throw errors_fail('ERR_PLATFORM', 'this Linux has no /proc/self/fd, which safe-purge needs to delete anchored to opened directories: mount /proc');
     }
-    const root = guardRoot(settings.root, deps.guardEnv ?? defaultGuardEnv(deps.env));
-    const composeFiles = settings.docker === 'off' && settings.composeFiles.length === 0 ? [] : findComposeFiles(root.path, settings.composeFiles);
+    const names = deps.names ?? ACTION_NAMES;
+    const root = guardRoot(settings.root, deps.guardEnv ?? defaultGuardEnv(deps.env), names);
+    const composeFiles = settings.docker === 'off' && settings.composeFiles.length === 0 ? [] : findComposeFiles(root.path, settings.composeFiles, names);
     const exact = [...composeFiles, ...(settings.configFile ? [settings.configFile] : [])];
-    const policy = createPolicy(settings.protected, exact);
-    const targets = validateTargets(settings.ephemeral, policy);
+    const policy = createPolicy(settings.protected, exact, names);
+    const targets = validateTargets(settings.ephemeral, policy, names);
     if (composeFiles.length > 0)
         await loadYaml();
-    const project = composeFiles.length > 0 || settings.composeProject ? projectName(root.path, composeFiles, settings.composeProject, deps.env) : '';
+    const project = composeFiles.length > 0 || settings.composeProject ? projectName(root.path, composeFiles, settings.composeProject, deps.env, names) : '';
     const compose = new Compose({
         root: root.path, mode: settings.docker, full: settings.full, files: composeFiles, project,
         protectedVolumes: settings.protectedVolumes, external: externalVolumes(root.path, composeFiles),
-        dockerHost: settings.dockerHost, timeoutMs: settings.dockerTimeout * 1000, env: deps.env
+        dockerHost: settings.dockerHost, timeoutMs: settings.dockerTimeout * 1000, env: deps.env, names
     }, deps.runner ?? runCommand, (line) => deps.log.info(line));
     return { root, policy, targets, compose };
 }
@@ -4278,17 +4614,22 @@ async function run(settings, deps) {
     log.info(`root: ${report_showPath(root.path)}${settings.dryRun ? ' (dry run: nothing will be changed)' : ''}`);
     const rootDir = openRoot(root);
     try {
-        const warnings = preflight(rootDir);
-        for (const w of warnings)
-            log.warning(w);
+        const warnings = [];
         const plan = await phase('Plan', async () => {
+            warnings.push(...preflight(rootDir));
+            for (const w of warnings)
+                log.warning(w);
             // Counted up front only when someone reads the plan before anything happens (dry run, a prompt).
-            const p = await scanTargets(rootDir, root.path, targets, policy, settings.dryRun || deps.confirmReadsPlan === true);
+            const p = await scanTargets(rootDir, root.path, targets, policy, settings.dryRun || deps.confirmReadsPlan === true, deps.signal);
             for (const line of planLines(previewTargets(p, true)))
                 log.info(line);
             return p;
         });
         const docker = await phase('Docker: discover', async () => compose.discover());
+        for (const w of docker.warnings) {
+            log.warning(w);
+            warnings.push(w);
+        }
         if (docker.skipped) {
             const msg = `docker skipped: ${docker.skipped}`;
             if (settings.docker === 'off')
@@ -4297,8 +4638,11 @@ async function run(settings, deps) {
                 log.warning(msg);
                 warnings.push(msg);
             }
-            if (settings.full && settings.docker !== 'off')
-                warnings.push('full was requested but no volumes were removed (docker skipped)');
+            if (settings.full && settings.docker !== 'off') {
+                const full = `full was requested but no volumes ${settings.dryRun ? 'would be' : 'were'} removed (docker skipped)`;
+                log.warning(full);
+                warnings.push(full);
+            }
         }
         if (!settings.dryRun) {
             const refusal = await deps.confirm({ settings, root, plan, docker });
@@ -4310,10 +4654,10 @@ async function run(settings, deps) {
             const failures = [];
             const cancelled = () => deps.signal?.aborted === true;
             let dockerActed = false;
-            if (!settings.dryRun && !cancelled()) {
+            if (!settings.dryRun && docker.active && !cancelled()) {
                 try {
-                    await phase('Docker: stop the stack', async () => {
-                        dockerActed = docker.active;
+                    await phase(PHASE_DOCKER_STOP, async () => {
+                        dockerActed = true;
                         await compose.stop(docker);
                         await compose.removeVolumes(docker);
                     });
@@ -4330,7 +4674,7 @@ async function run(settings, deps) {
             const before = await phase('Fingerprint protected paths', async () => takeFingerprint(rootDir, policy, skip));
             let outcome = null;
             if (!settings.dryRun && failures.length === 0 && !cancelled()) {
-                outcome = await phase('Purge', async () => executePlan(rootDir, plan, policy, { hooks: deps.executeHooks, signal: deps.signal, onProgress: deps.onProgress }));
+                outcome = await phase(PHASE_PURGE, async () => executePlan(rootDir, plan, policy, { hooks: deps.executeHooks, signal: deps.signal, onProgress: deps.onProgress }));
             }
             if (cancelled()) {
                 const what = outcome
@@ -4387,9 +4731,11 @@ async function verify(rootDir, policy, before, plan, outcome, dryRun, skip) {
             if (t.status !== 'present' || outcome?.targets[i].result === 'cancelled')
                 continue;
             const again = await scanTarget(rootDir, t.path, policy);
-            const remaining = again.status === 'present' ? again.files + again.others + again.dirs : 0;
-            if (remaining > 0)
-                leftovers.push({ path: t.path, remaining });
+            const left = again.status === 'present' ? again.files + again.others + again.dirs : 0;
+            // The counts include the target itself when it would go (nothing in it stays): say what is inside.
+            const itself = again.kind === 'dir' ? (again.keptDirs === 0 ? 1 : 0) : 1;
+            if (left > 0)
+                leftovers.push({ path: t.path, remaining: left - itself });
         }
     }
     return { checked: before.entries.size, missing, changed, leftovers, protectedRoots: after.roots };
@@ -4404,17 +4750,32 @@ async function verify(rootDir, policy, before, plan, outcome, dryRun, skip) {
 
 
 
+
+
 const EXIT_OK = 0;
 const EXIT_FAILED = 1;
 const EXIT_REFUSED = 2;
-async function cliMain(argv, io, signal) {
+async function cliMain(argv, io, signal, engine = run) {
+    const json = wantsJson(argv);
+    const failed = (err, exitCode, prefix = '') => {
+        const message = `${prefix}${errorMessage(err)}`;
+        io.stderr.write(`safe-purge: ${message}\n`);
+        if (json) {
+            const code = err?.code;
+            const doc = {
+                tool: 'safe-purge', version: VERSION, ok: false, verified: false, exitCode,
+                failures: [message], error: { code: typeof code === 'string' ? code : 'ERR_UNEXPECTED', message }
+            };
+            io.stdout.write(`${JSON.stringify(doc, null, 2)}\n`);
+        }
+        return exitCode;
+    };
     let args;
     try {
         args = parseCli(argv);
     }
     catch (err) {
-        io.stderr.write(`safe-purge: ${errorMessage(err)}\n`);
-        return EXIT_REFUSED;
+        return failed(err, EXIT_REFUSED);
     }
     if (args.help) {
         io.stdout.write(HELP);
@@ -4424,24 +4785,66 @@ async function cliMain(argv, io, signal) {
         io.stdout.write(`safe-purge ${VERSION}\n`);
         return EXIT_OK;
     }
-    let ui = null;
+    let changing = false;
     try {
-        const config = await loadConfig(args.root, args.config);
+        const config = await loadConfig(args.root, args.config, CLI_NAMES);
         const settings = buildSettings(args.root, config.file, args.options, config.options);
-        ui = new TerminalUi(io, { verbose: args.verbose, json: args.json, dryRun: settings.dryRun });
-        const report = await run(settings, { log: ui.logger, env: io.env, confirm: ui.confirmer, confirmReadsPlan: !settings.force, signal, onProgress: ui.progress });
+        const ui = new TerminalUi(io, { verbose: args.verbose, json: args.json, dryRun: settings.dryRun, dockerOff: settings.docker === 'off', signal });
+        const log = {
+            ...ui.logger,
+            // An error thrown once a phase that changes something began is no refusal: the stack may be down, files gone.
+            group: (name, fn) => {
+                if (CHANGING_PHASES.has(name))
+                    changing = true;
+                return ui.logger.group(name, fn);
+            }
+        };
+        const report = await engine(settings, { log, env: io.env, names: CLI_NAMES, confirm: ui.confirmer, confirmReadsPlan: !settings.force, signal, onProgress: ui.progress });
+        const exitCode = exitStatus(report);
         if (args.json)
-            io.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
-        if (report.ok)
-            return EXIT_OK;
+            io.stdout.write(`${JSON.stringify({ ...report, exitCode }, null, 2)}\n`);
         for (const f of report.failures)
             io.stderr.write(`safe-purge: ${f}\n`);
-        return report.cancelled === 'before-purge' ? EXIT_REFUSED : EXIT_FAILED;
+        return exitCode;
     }
     catch (err) {
-        io.stderr.write(`safe-purge: ${errorMessage(err)}\n`);
-        return EXIT_REFUSED;
+        if (!changing)
+            return failed(err, EXIT_REFUSED);
+        return failed(err, EXIT_FAILED, 'stopped after the purge began, without verification: ');
     }
+}
+function exitStatus(report) {
+    if (report.ok)
+        return EXIT_OK;
+    return report.cancelled === 'before-purge' ? EXIT_REFUSED : EXIT_FAILED;
+}
+/**
+ * GitHub cancels a job with SIGINT and, 7.5 s later, SIGTERM; an operator may press Ctrl-C twice.
+ * Neither may cut verification short, so only a third signal quits without it.
+ */
+function cancelOnSignals(proc, stderr) {
+    const cancel = new AbortController();
+    let received = 0;
+    let quit = () => { };
+    const forced = new Promise((resolve) => (quit = resolve));
+    for (const sig of ['SIGINT', 'SIGTERM']) {
+        proc.on(sig, () => {
+            received++;
+            if (received === 1) {
+                // On a terminal, off the line that ^C (or the progress line) left the cursor on.
+                stderr.write(`${stderr.isTTY ? '\n' : ''}safe-purge: ${sig} received: stopping at the next safe point, then verifying and reporting\n`);
+                cancel.abort();
+            }
+            else if (received === 2) {
+                stderr.write(`safe-purge: ${sig} received: still stopping safely and verifying (a third signal quits at once, unverified)\n`);
+            }
+            else {
+                stderr.write(`safe-purge: ${sig} received again: quitting now, without verification\n`);
+                quit(128 + (external_node_os_default()).constants.signals[sig]);
+            }
+        });
+    }
+    return { signal: cancel.signal, forced };
 }
 
 
@@ -4451,19 +4854,12 @@ async function cliMain(argv, io, signal) {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _cli_main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(343);
+/* harmony import */ var _cli_main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7536);
 /** The CLI's entry: argv -> cliMain -> exit status. The only process.exit. */
 
-const cancel = new AbortController();
-for (const sig of ['SIGINT', 'SIGTERM']) {
-    process.on(sig, () => {
-        if (cancel.signal.aborted)
-            process.exit(130);
-        process.stderr.write(`\nsafe-purge: ${sig} received: stopping at the next safe point (again to quit now)\n`);
-        cancel.abort();
-    });
-}
-const code = await (0,_cli_main_js__WEBPACK_IMPORTED_MODULE_0__/* .cliMain */ .m0)(process.argv.slice(2), { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr, env: process.env }, cancel.signal);
+const cancel = (0,_cli_main_js__WEBPACK_IMPORTED_MODULE_0__/* .cancelOnSignals */ .dJ)(process, process.stderr);
+const io = { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr, env: process.env };
+const code = await Promise.race([(0,_cli_main_js__WEBPACK_IMPORTED_MODULE_0__/* .cliMain */ .m0)(process.argv.slice(2), io, cancel.signal), cancel.forced]);
 process.exit(code);
 
 __webpack_async_result__();
