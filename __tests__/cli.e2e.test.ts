@@ -133,7 +133,8 @@ describe('without a terminal', () => {
     [['-y', '--protect', ' '], /--protect pattern #1 is empty: remove the blank entry from --protect$/],
     [['-y', '--compose-file', 'nope.yml', '--docker', 'auto'], /--compose-file "nope.yml" does not exist in root: fix --compose-file /],
     [['-y', '--project-name', 'My.App', '--docker', 'auto'], /set --project-name to the exact name/],
-    [['--config', 'missing.yml', '-y'], /fix --config or create the file$/]
+    [['--config', 'missing.yml', '-y'], /fix --config or create the file$/],
+    [['-y', '--project-name', ' '], /--project-name is blank/]
   ])('refusal %j: one line naming the flag that fixes it, exit 2, nothing touched', (args, message) => {
     const before = snapshot(root)
     const r = runCli(args, { cwd: root })
@@ -141,6 +142,17 @@ describe('without a terminal', () => {
     expect(r.stderr.trim().split('\n')).toHaveLength(1)
     expect(r.stderr.trim()).toMatch(message)
     expect(snapshot(root)).toEqual(before)
+  })
+
+  test('a lock file holding control characters cannot write them to the terminal', () => {
+    const holder = { pid: 1, host: 'other\u001b[31mhost\u0007', startedAt: 'x\ny', token: 't' }
+    fs.writeFileSync(path.join(root, '.safe-purge.lock'), JSON.stringify(holder))
+    const r = runCli(['-y', '--docker', 'off'], { cwd: root })
+    expect(r.status).toBe(2)
+    expect(r.stderr).toContain('another safe-purge (pid 1 on other\\x1b[31mhost\\x07, since x\\ny)')
+    // eslint-disable-next-line no-control-regex
+    expect(r.stderr).not.toMatch(/[\x00-\x09\x0b-\x1f\x7f]/)
+    expect(r.stderr.trim().split('\n')).toHaveLength(1)
   })
 
   test('a config file cannot set force: the CLI still refuses without a terminal', () => {

@@ -1,4 +1,5 @@
 import fs from 'node:fs'
+import { failureText } from '../src/exec.js'
 import path from 'node:path'
 import {
   Compose,
@@ -11,7 +12,6 @@ import {
   declaredNames,
   decideVolumes,
   dockerServerVersion,
-  failureText,
   inspectVolumes,
   listAllVolumes,
   listContainers,

@@ -2,7 +2,10 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { spawnSync } from 'node:child_process'
 import { recoveryHint, shellWord } from '../src/errors.js'
-import { removeDir, tempDir } from './helpers/tree.js'
+import { makeEnv, removeDir, tempDir } from './helpers/tree.js'
+import { purge } from './helpers/engine.js'
+import { resultLines } from '../src/report.js'
+import { summaryHtml } from '../src/summary-html.js'
 
 describe('recovery hints name paths as words an operator can paste into a shell', () => {
   let dir: string
@@ -38,3 +41,32 @@ describe('recovery hints name paths as words an operator can paste into a shell'
     expect(path.basename(shellWord('logs/x'))).toBe('x')
   })
 })
+
+describe('the recovery line as printed can be pasted', () => {
+  let base: string
+  beforeEach(() => (base = tempDir()))
+  afterEach(() => removeDir(base))
+
+  test.each(["logs/q'$(touch PWNED)", 'logs/new\nline `touch PWNED`', 'logs/back\\slash'])('%j: the console and the summary show the same words bash reads back', async (name) => {
+    const { root } = makeEnv()
+    try {
+      const report = await purge(root, { 'dry-run': true, force: false })
+      const error = { path: name, code: 'EACCES', message: 'permission denied', hint: recoveryHint('EACCES', name) }
+      const printed = resultLines({ ...report, errors: [error] }).join('\n')
+      const fromSummary = summaryHtml({ ...report, errors: [error] })
+      for (const text of [printed, decodeHtml(fromSummary)]) {
+        const cmd = /\(ls -ld (.*); lsattr -d (.*) for the immutable flag\)/.exec(text)
+        expect(cmd).not.toBeNull()
+        const r = spawnSync('bash', ['-c', `printf '%s\\0' ${cmd?.[1]}`], { cwd: base, encoding: 'utf8' })
+        expect(r.stdout.split('\0').slice(0, -1)).toEqual([name.slice(0, name.lastIndexOf('/')), name])
+        expect(fs.readdirSync(base)).toEqual([])
+      }
+    } finally {
+      removeDir(path.dirname(root))
+    }
+  })
+})
+
+function decodeHtml(html: string): string {
+  return html.replace(/&#(\d+);/g, (_m, n: string) => String.fromCharCode(Number(n)))
+}

@@ -66,6 +66,8 @@ describe('config file', () => {
     ['force: true\n', /force cannot be set in the config file/],
     ['force: false\n', /force cannot be set in the config file/],
     ['confirm: env\n', /confirm cannot be set in the config file/],
+    ['compose-project: " "\n', /config \.safe-purge\.yml: compose-project is blank/],
+    ['compose-file: "  "\n', /config \.safe-purge\.yml: compose-file is blank/],
     ['dry-run: "true"\n', /dry-run must be true or false/],
     ['ephemeral: [1, 2]\n', /ephemeral must be a list of strings/],
     ['docker: sometimes\n', /auto, required or off/],

@@ -1,7 +1,7 @@
 /** The CLI's argv -> what to run. Unknown flags and bad values throw ERR_USAGE (exit 2). */
 import { parseArgs } from 'node:util'
 import { fail, errorMessage } from './errors.js'
-import { parseDockerMode, parseSeconds, type PartialOptions } from './settings.js'
+import { parseDockerMode, parseSeconds, refuseBlank, type PartialOptions } from './settings.js'
 
 export interface CliArgs {
   root: string
@@ -113,7 +113,10 @@ export function parseCli(argv: readonly string[]): CliArgs {
   if (v.protect) options.protected = v.protect
   if (v.docker !== undefined) options.docker = parseDockerMode(v.docker, '--docker')
   if (v['compose-file']) options['compose-file'] = v['compose-file']
-  if (v['project-name'] !== undefined) options['compose-project'] = v['project-name']
+  if (v['project-name'] !== undefined) {
+    if (v['project-name'].trim() === '') refuseBlank('compose-project', '--project-name')
+    options['compose-project'] = v['project-name']
+  }
   if (v['protected-volume']) options['protected-volumes'] = v['protected-volume']
   if (v['docker-host'] !== undefined) options['docker-host'] = v['docker-host']
   if (v['docker-timeout'] !== undefined) options['docker-timeout'] = parseSeconds(v['docker-timeout'], '--docker-timeout')

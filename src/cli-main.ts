@@ -7,7 +7,7 @@ import { CHANGING_PHASES, run, type Logger } from './run.js'
 import { CLI_NAMES } from './option-names.js'
 import { buildSettings } from './settings.js'
 import { errorMessage } from './errors.js'
-import { VERSION, type Report } from './report.js'
+import { VERSION, oneLine, type Report } from './report.js'
 
 export const EXIT_OK = 0
 export const EXIT_FAILED = 1
@@ -30,7 +30,7 @@ export async function cliMain(argv: readonly string[], io: TermIO, signal?: Abor
   const json = wantsJson(argv)
   const failed = (err: unknown, exitCode: number, prefix = ''): number => {
     const message = `${prefix}${errorMessage(err)}`
-    io.stderr.write(`safe-purge: ${message}\n`)
+    io.stderr.write(`safe-purge: ${oneLine(message)}\n`)
     if (json) {
       const code = (err as { code?: unknown } | null)?.code
       const doc: ErrorDocument = {
@@ -71,11 +71,11 @@ export async function cliMain(argv: readonly string[], io: TermIO, signal?: Abor
     const report = await engine(settings, { log, env: io.env, names: CLI_NAMES, confirm: ui.confirmer, confirmReadsPlan: !settings.force, signal, onProgress: ui.progress })
     const exitCode = exitStatus(report)
     if (args.json) io.stdout.write(`${JSON.stringify({ ...report, exitCode }, null, 2)}\n`)
-    for (const f of report.failures) io.stderr.write(`safe-purge: ${f}\n`)
+    for (const f of report.failures) io.stderr.write(`safe-purge: ${oneLine(f)}\n`)
     return exitCode
   } catch (err) {
     if (!changing) return failed(err, EXIT_REFUSED)
-    return failed(err, EXIT_FAILED, 'stopped after the purge began, without verification: ')
+    return failed(err, EXIT_FAILED, 'stopped after the run began changing things (docker or files), without verification: ')
   }
 }
 

@@ -103,9 +103,8 @@ export class TerminalUi {
 
   readonly logger: Logger = {
     info: (raw) => {
-      const line = raw
-      if (this.opts.verbose) this.print(`      ${line}`)
-      else if (this.group === 'Result') this.print(this.paintResult(line))
+      if (this.opts.verbose) this.print(`      ${raw}`)
+      else if (this.group === 'Result') this.print(this.paintResult(raw))
     },
     warning: (line) => this.err(this.errPaint.yellow(`warning: ${line}`)),
     error: (line) => this.err(this.errPaint.red(`error: ${line}`)),

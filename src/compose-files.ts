@@ -145,10 +145,10 @@ export interface DeclaredVolumes {
  * volume: a volume by such a name may exist without this project's label (an external one, or one
  * Compose adopted), and the report shows it as kept.
  */
-export function externalVolumes(root: string, files: readonly string[]): DeclaredVolumes {
+export function externalVolumes(root: string, files: readonly string[], names: OptionNames = ACTION_NAMES): DeclaredVolumes {
   const out: DeclaredVolumes = { keys: new Set(), names: new Set(), byKey: new Map() }
   for (const f of files) {
-    const vols = readDoc(root, f).volumes
+    const vols = readDoc(root, f, names).volumes
     if (!vols || typeof vols !== 'object') continue
     for (const [key, def] of Object.entries(vols)) {
       const ext = def?.external

@@ -11,7 +11,6 @@ import { describe, failureText } from './exec.js'
 import type { DockerMode } from './settings.js'
 import { ACTION_NAMES, type OptionName, type OptionNames } from './option-names.js'
 
-export { failureText }
 
 export const PROJECT_LABEL = 'com.docker.compose.project'
 export const VOLUME_LABEL = 'com.docker.compose.volume'

@@ -9,7 +9,7 @@ import path from 'node:path'
 import { fail, errorMessage } from './errors.js'
 import { ACTION_NAMES, type OptionNames } from './option-names.js'
 import { loadYaml, parseYaml } from './yaml.js'
-import { OPTION_KINDS, parseDockerMode, parseOption, parseSeconds, type OptionKey, type PartialOptions } from './settings.js'
+import { OPTION_KINDS, parseDockerMode, parseOption, parseSeconds, refuseBlank, type OptionKey, type PartialOptions } from './settings.js'
 
 export const DEFAULT_CONFIG_FILE = '.safe-purge.yml'
 
@@ -78,11 +78,15 @@ function convert(key: OptionKey, value: unknown, what: string): unknown {
       if (typeof value !== 'string') throw wrong('auto, required or off')
       return parseDockerMode(value, `config ${what}`)
     case 'list':
-      if (typeof value === 'string') return parseOption(key, value, what)
+      if (typeof value === 'string') {
+        if (value.trim() === '') refuseBlank(key, `config ${what}`)
+        return parseOption(key, value, what)
+      }
       if (!Array.isArray(value) || value.some((v) => typeof v !== 'string')) throw wrong('a list of strings')
       return value
     case 'string':
       if (typeof value !== 'string' && typeof value !== 'number') throw wrong('a string')
+      if (String(value).trim() === '') refuseBlank(key, `config ${what}`)
       return String(value).trim()
   }
 }

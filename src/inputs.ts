@@ -5,11 +5,7 @@
  */
 import * as core from '@actions/core'
 import { loadConfig } from './config.js'
-import { fail } from './errors.js'
-import { OPTION_KINDS, buildSettings, parseOption, type OptionKey, type PartialOptions, type Settings } from './settings.js'
-
-/** Inputs whose default reaches further than any value a step would give them. */
-const WIDENED_WHEN_BLANK: ReadonlySet<OptionKey> = new Set(['ephemeral', 'compose-file', 'compose-project'])
+import { OPTION_KINDS, buildSettings, parseOption, refuseBlank, type OptionKey, type PartialOptions, type Settings } from './settings.js'
 
 export async function readInputs(): Promise<Settings> {
   // The runner fills `root` with the workspace when the step does not set it; an empty value means
@@ -18,13 +14,12 @@ export async function readInputs(): Promise<Settings> {
   const fromInputs: Record<string, unknown> = {}
   for (const key of Object.keys(OPTION_KINDS) as OptionKey[]) {
     const raw = core.getInput(key, { trimWhitespace: false })
-    if (raw === '') continue
-    if (raw.trim() === '' && WIDENED_WHEN_BLANK.has(key)) {
+    if (raw.trim() === '') {
       // `ephemeral: |` over an unset variable gives "\n": falling back to the defaults would purge
-      // (or stop) something the step never named.
-      throw fail('ERR_BLANK_INPUT', `input ${key} is blank (only whitespace, often an unset variable): give a value, or remove the input to use the default`)
+      // (or stop) something the step never named. An empty value is what the runner gives an unset input.
+      if (raw !== '') refuseBlank(key, `input ${key}`)
+      continue
     }
-    if (raw.trim() === '') continue
     fromInputs[key] = parseOption(key, raw, `input ${key}`)
   }
   const config = root.trim() === '' ? { file: null, options: {} } : await loadConfig(root, core.getInput('config'))

@@ -14,7 +14,7 @@ import { fail } from './errors.js'
 import { LOCK_FILE } from './policy.js'
 
 export { LOCK_FILE }
-import { showPath } from './report.js'
+import { oneLine, showPath } from './report.js'
 
 const LOCK = Buffer.from(LOCK_FILE)
 
@@ -89,7 +89,7 @@ export function acquireLock(root: Anchor, rootPath: string, warn: (line: string)
       throw fail('ERR_LOCKED', `the lock ${shown} exists but cannot be read: if no other safe-purge is running, delete it and rerun`)
     }
     if (holder !== 'missing' && (holder.host !== me.host || alive(holder.pid))) {
-      throw fail('ERR_LOCKED', `another safe-purge (pid ${holder.pid} on ${holder.host}, since ${holder.startedAt}) is purging ${showPath(rootPath)}: wait for it, or delete ${shown} if that process is gone`)
+      throw fail('ERR_LOCKED', `another safe-purge (pid ${oneLine(String(holder.pid))} on ${oneLine(String(holder.host))}, since ${oneLine(String(holder.startedAt))}) is purging ${showPath(rootPath)}: wait for it, or delete ${shown} if that process is gone`)
     }
     if (holder !== 'missing') {
       warn(`removing a stale lock ${shown} (pid ${holder.pid} is gone)`)

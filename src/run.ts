@@ -83,7 +83,7 @@ export async function prepare(settings: Settings, deps: RunDeps): Promise<Prepar
   const compose = new Compose(
     {
       root: root.path, mode: settings.docker, full: settings.full, files: composeFiles, project,
-      protectedVolumes: settings.protectedVolumes, external: externalVolumes(root.path, composeFiles),
+      protectedVolumes: settings.protectedVolumes, external: externalVolumes(root.path, composeFiles, names),
       dockerHost: settings.dockerHost, timeoutMs: settings.dockerTimeout * 1000, env: deps.env, names
     },
     deps.runner ?? runCommand,

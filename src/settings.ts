@@ -87,6 +87,16 @@ export const DEFAULTS: Readonly<Options> = {
   'docker-timeout': 120
 }
 
+/** Options whose default reaches further than any value given to them: the defaults purge or stop more. */
+const WIDENED_WHEN_BLANK: ReadonlySet<OptionKey> = new Set(['ephemeral', 'compose-file', 'compose-project'])
+
+/** A value that is only whitespace (an unset variable, most often) is refused for those options. */
+export function refuseBlank(key: OptionKey, what: string): void {
+  if (WIDENED_WHEN_BLANK.has(key)) {
+    throw fail('ERR_BLANK_INPUT', `${what} is blank (only whitespace, often an unset variable): give a value, or leave it out to use the default`)
+  }
+}
+
 /** YAML 1.2 core-schema booleans only: anything else is an error naming `what`. */
 export function parseBoolean(value: string, what: string): boolean {
   if (/^(true|True|TRUE)$/.test(value)) return true

@@ -98,14 +98,17 @@ export class Pacer {
 }
 
 /**
- * Most entries one pass over a directory may handle: at least what it could hold at `size` bytes
- * (each entry costs at least 2 bytes of a directory's size on the filesystems Linux runs on:
- * btrfs counts twice the name's length, ext4 and xfs 12 bytes or more, tmpfs 20). A filesystem
- * that reports no size (some FUSE ones) gets a fixed cap; retries then go on where a pass stopped.
+ * Most entries one pass over a directory may handle: what it could hold at `size` bytes. Every
+ * local filesystem Linux runs on charges at least one byte of a directory's size per entry (ZFS
+ * exactly one, btrfs twice the name's length, ext4 and xfs 12 or more, tmpfs 20), so a directory
+ * being purged never reaches it; only one that kept filling during the pass does. The floor is
+ * for filesystems that report a small or no size (some FUSE ones, overlayfs' merged directories).
  */
 export function passCap(size: number): number {
-  return size > 0 ? Math.max(Math.ceil(size / 2), 1024) : 65536
+  return Math.max(size, PASS_CAP_FLOOR)
 }
+
+export const PASS_CAP_FLOOR = 65536
 
 /**
  * Visits `e` (and, for a directory, everything below it). Returns true when something stays.
@@ -175,14 +178,14 @@ export async function visitChildren(e: WalkEntry, mount: Anchor, policy: Policy,
   }
   // A directory a process keeps filling could keep one pass going for ever (a listing returns
   // entries added after it began): a pass handles at most what the directory could hold when it
-  // was first seen, then the directory is reported as one that kept filling.
+  // was first seen, then the directory is reported (ENOTEMPTY) and stays.
   const cap = passCap(e.st.size)
   let handled = 0
   try {
     walk: for await (const batch of statBatches(dirA, e.rel)) {
       for (const child of batch) {
         if (++handled > cap) {
-          v.error(e.rel, Object.assign(new Error(`kept filling while it was purged (more than ${cap} entries in one pass)`), { code: 'ENOTEMPTY' }))
+          v.error(e.rel, Object.assign(new Error(`kept filling while it was walked (more than the ${cap} entries it could hold when first seen)`), { code: 'ENOTEMPTY' }))
           stays = true
           break walk
         }
