@@ -30715,6 +30715,14 @@ const DEFAULTS = {
     'docker-host': '',
     'docker-timeout': 120
 };
+/** Options whose default reaches further than any value given to them: the defaults purge or stop more. */
+const WIDENED_WHEN_BLANK = new Set(['ephemeral', 'compose-file', 'compose-project']);
+/** A value that is only whitespace (an unset variable, most often) is refused for those options. */
+function refuseBlank(key, what) {
+    if (WIDENED_WHEN_BLANK.has(key)) {
+        throw (0,errors/* fail */.fJ)('ERR_BLANK_INPUT', `${what} is blank (only whitespace, often an unset variable): give a value, or leave it out to use the default`);
+    }
+}
 /** YAML 1.2 core-schema booleans only: anything else is an error naming `what`. */
 function parseBoolean(value, what) {
     if (/^(true|True|TRUE)$/.test(value))
@@ -30860,14 +30868,19 @@ function convert(key, value, what) {
                 throw wrong('auto, required or off');
             return parseDockerMode(value, `config ${what}`);
         case 'list':
-            if (typeof value === 'string')
+            if (typeof value === 'string') {
+                if (value.trim() === '')
+                    refuseBlank(key, `config ${what}`);
                 return parseOption(key, value, what);
+            }
             if (!Array.isArray(value) || value.some((v) => typeof v !== 'string'))
                 throw wrong('a list of strings');
             return value;
         case 'string':
             if (typeof value !== 'string' && typeof value !== 'number')
                 throw wrong('a string');
+            if (String(value).trim() === '')
+                refuseBlank(key, `config ${what}`);
             return String(value).trim();
     }
 }
@@ -30881,9 +30894,6 @@ function convert(key, value, what) {
 
 
 
-
-/** Inputs whose default reaches further than any value a step would give them. */
-const WIDENED_WHEN_BLANK = new Set(['ephemeral', 'compose-file', 'compose-project']);
 async function readInputs() {
     // The runner fills `root` with the workspace when the step does not set it; an empty value means
     // the step set it to something empty (an unset variable), which root-guard refuses.
@@ -30891,15 +30901,13 @@ async function readInputs() {
     const fromInputs = {};
     for (const key of Object.keys(OPTION_KINDS)) {
         const raw = core/* getInput */.V4(key, { trimWhitespace: false });
-        if (raw === '')
-            continue;
-        if (raw.trim() === '' && WIDENED_WHEN_BLANK.has(key)) {
+        if (raw.trim() === '') {
             // `ephemeral: |` over an unset variable gives "\n": falling back to the defaults would purge
-            // (or stop) something the step never named.
-            throw (0,errors/* fail */.fJ)('ERR_BLANK_INPUT', `input ${key} is blank (only whitespace, often an unset variable): give a value, or remove the input to use the default`);
-        }
-        if (raw.trim() === '')
+            // (or stop) something the step never named. An empty value is what the runner gives an unset input.
+            if (raw !== '')
+                refuseBlank(key, `input ${key}`);
             continue;
+        }
         fromInputs[key] = parseOption(key, raw, `input ${key}`);
     }
     const config = root.trim() === '' ? { file: null, options: {} } : await loadConfig(root, core/* getInput */.V4('config'));
@@ -31195,6 +31203,8 @@ function normalizeTarget(entry, policy, opt) {
 /* harmony export */   Fd: () => (/* binding */ previewTargets),
 /* harmony export */   HN: () => (/* binding */ planLines),
 /* harmony export */   P8: () => (/* binding */ showPath),
+/* harmony export */   TN: () => (/* binding */ oneLine),
+/* harmony export */   yK: () => (/* binding */ pasteable),
 /* harmony export */   z3: () => (/* binding */ formatBytes)
 /* harmony export */ });
 /* unused harmony export VERSION */
@@ -31308,6 +31318,19 @@ function buildReport(x) {
     };
 }
 // ---- text -------------------------------------------------------------------------------------
+/**
+ * A recovery hint as printed: its paths are shell words (errors.ts shellWord) an operator pastes,
+ * so backslashes stay as they are; only a control character, which a hint never holds, is escaped.
+ */
+function pasteable(hint) {
+    // eslint-disable-next-line no-control-regex
+    return /[\x00-\x1f\x7f-\x9f]/.test(hint) ? showPath(hint) : hint;
+}
+/** A one-line message (an error that may quote a file's contents or a name) with control characters escaped, backslashes kept. */
+function oneLine(message) {
+    // eslint-disable-next-line no-control-regex
+    return message.replace(/[\x00-\x1f\x7f-\x9f]/g, (c) => (c === '\n' ? '\\n' : c === '\t' ? '\\t' : `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`));
+}
 /** Escapes control characters (newlines, ESC, C1) so a name is one visible line on a terminal. */
 function showPath(p) {
     // eslint-disable-next-line no-control-regex
@@ -31370,7 +31393,7 @@ function resultLines(r) {
             out.push(`  volume ${v.name}: ${v.action === 'remove' ? (r.dryRun ? 'would be removed' : r.docker.removedVolumes.includes(v.name) ? 'removed' : 'NOT removed') : `kept (${v.reason})`}`);
     }
     for (const e of r.errors)
-        out.push(`error: ${showPath(e.path)}: ${showPath(e.message)}\n  recovery: ${showPath(e.hint)}`);
+        out.push(`error: ${showPath(e.path)}: ${showPath(e.message)}\n  recovery: ${pasteable(e.hint)}`);
     const v = r.verification;
     const cancelled = r.targets.filter((t) => t.result === 'cancelled').length;
     const clean = r.dryRun ? '' : cancelled > 0 ? `; the purge was cancelled: ${cancelled} target(s) it did not finish still hold files` : ', every target clean';
@@ -31552,14 +31575,16 @@ class Pacer {
     }
 }
 /**
- * Most entries one pass over a directory may handle: at least what it could hold at `size` bytes
- * (each entry costs at least 2 bytes of a directory's size on the filesystems Linux runs on:
- * btrfs counts twice the name's length, ext4 and xfs 12 bytes or more, tmpfs 20). A filesystem
- * that reports no size (some FUSE ones) gets a fixed cap; retries then go on where a pass stopped.
+ * Most entries one pass over a directory may handle: what it could hold at `size` bytes. Every
+ * local filesystem Linux runs on charges at least one byte of a directory's size per entry (ZFS
+ * exactly one, btrfs twice the name's length, ext4 and xfs 12 or more, tmpfs 20), so a directory
+ * being purged never reaches it; only one that kept filling during the pass does. The floor is
+ * for filesystems that report a small or no size (some FUSE ones, overlayfs' merged directories).
  */
 function passCap(size) {
-    return size > 0 ? Math.max(Math.ceil(size / 2), 1024) : 65536;
+    return Math.max(size, PASS_CAP_FLOOR);
 }
+const PASS_CAP_FLOOR = 65536;
 /**
  * Visits `e` (and, for a directory, everything below it). Returns true when something stays.
  * `mount` is the directory whose mount the walk must stay on (the root). Once the pacer is
@@ -31632,14 +31657,14 @@ async function visitChildren(e, mount, policy, v, pacer) {
     };
     // A directory a process keeps filling could keep one pass going for ever (a listing returns
     // entries added after it began): a pass handles at most what the directory could hold when it
-    // was first seen, then the directory is reported as one that kept filling.
+    // was first seen, then the directory is reported (ENOTEMPTY) and stays.
     const cap = passCap(e.st.size);
     let handled = 0;
     try {
         walk: for await (const batch of (0,fsat/* statBatches */.zj)(dirA, e.rel)) {
             for (const child of batch) {
                 if (++handled > cap) {
-                    v.error(e.rel, Object.assign(new Error(`kept filling while it was purged (more than ${cap} entries in one pass)`), { code: 'ENOTEMPTY' }));
+                    v.error(e.rel, Object.assign(new Error(`kept filling while it was walked (more than the ${cap} entries it could hold when first seen)`), { code: 'ENOTEMPTY' }));
                     stays = true;
                     break walk;
                 }
@@ -32230,7 +32255,6 @@ function failureText(cmd, r, timeoutMs, timeoutOption = 'docker-timeout') {
 ;// CONCATENATED MODULE: ./src/compose.ts
 
 
-
 const PROJECT_LABEL = 'com.docker.compose.project';
 const VOLUME_LABEL = 'com.docker.compose.volume';
 /**
@@ -32587,10 +32611,10 @@ function projectName(root, files, given, env, names = option_names/* ACTION_NAME
  * volume: a volume by such a name may exist without this project's label (an external one, or one
  * Compose adopted), and the report shows it as kept.
  */
-function externalVolumes(root, files) {
+function externalVolumes(root, files, names = option_names/* ACTION_NAMES */.G) {
     const out = { keys: new Set(), names: new Set(), byKey: new Map() };
     for (const f of files) {
-        const vols = readDoc(root, f).volumes;
+        const vols = readDoc(root, f, names).volumes;
         if (!vols || typeof vols !== 'object')
             continue;
         for (const [key, def] of Object.entries(vols)) {
@@ -32705,7 +32729,7 @@ function acquireLock(root, rootPath, warn) {
             throw (0,errors/* fail */.fJ)('ERR_LOCKED', `the lock ${shown} exists but cannot be read: if no other safe-purge is running, delete it and rerun`);
         }
         if (holder !== 'missing' && (holder.host !== me.host || alive(holder.pid))) {
-            throw (0,errors/* fail */.fJ)('ERR_LOCKED', `another safe-purge (pid ${holder.pid} on ${holder.host}, since ${holder.startedAt}) is purging ${(0,src_report/* showPath */.P8)(rootPath)}: wait for it, or delete ${shown} if that process is gone`);
+            throw (0,errors/* fail */.fJ)('ERR_LOCKED', `another safe-purge (pid ${(0,src_report/* oneLine */.TN)(String(holder.pid))} on ${(0,src_report/* oneLine */.TN)(String(holder.host))}, since ${(0,src_report/* oneLine */.TN)(String(holder.startedAt))}) is purging ${(0,src_report/* showPath */.P8)(rootPath)}: wait for it, or delete ${shown} if that process is gone`);
         }
         if (holder !== 'missing') {
             warn(`removing a stale lock ${shown} (pid ${holder.pid} is gone)`);
@@ -32778,7 +32802,7 @@ async function prepare(settings, deps) {
     const project = composeFiles.length > 0 || settings.composeProject ? projectName(root.path, composeFiles, settings.composeProject, deps.env, names) : '';
     const compose = new Compose({
         root: root.path, mode: settings.docker, full: settings.full, files: composeFiles, project,
-        protectedVolumes: settings.protectedVolumes, external: externalVolumes(root.path, composeFiles),
+        protectedVolumes: settings.protectedVolumes, external: externalVolumes(root.path, composeFiles, names),
         dockerHost: settings.dockerHost, timeoutMs: settings.dockerTimeout * 1000, env: deps.env, names
     }, deps.runner ?? runCommand, (line) => deps.log.info(line));
     return { root, policy, targets, compose };
@@ -33025,7 +33049,7 @@ function docker(r) {
     }
     const stop = r.dryRun ? 'would be stopped' : d.stopped ? 'stopped' : 'not stopped';
     const gone = r.dryRun ? 'would be removed' : d.stopped ? 'removed' : 'not removed';
-    const names = (cs) => (cs.length ? cs.map((c) => `<code>${cell(c)}</code>`).join(', ') : 'none');
+    const names = (cs) => cs.length === 0 ? 'none' : cs.slice(0, MAX_ROWS).map((c) => `<code>${cell(c)}</code>`).join(', ') + (cs.length > MAX_ROWS ? ` and ${cs.length - MAX_ROWS} more` : '');
     parts.push(`<p>${cell(d.compose ?? '')}, project <code>${cell(d.project)}</code>; running containers ${stop}: ${names(d.containers)}${d.exited.length ? `; exited containers ${gone}: ${names(d.exited)}` : ''}</p>\n`);
     if (d.volumes.length > 0) {
         parts.push(table(['Volume', 'Compose key', 'Action'], d.volumes.map((v) => [
@@ -33056,7 +33080,7 @@ function summaryHtml(r) {
     parts.push(table(['Path', 'Why / type', 'Where / size'], [...roots, ...kept], roots.length + keptTotal));
     if (r.errors.length > 0) {
         parts.push('<h3>Errors</h3>\n');
-        parts.push(table(['Path', 'Error', 'Recovery'], r.errors.map((e) => [`<code>${cell(e.path)}</code>`, cell(e.message), cell(e.hint)])));
+        parts.push(table(['Path', 'Error', 'Recovery'], r.errors.map((e) => [`<code>${cell(e.path)}</code>`, cell(e.message), escapeHtml((0,report/* pasteable */.yK)(e.hint))])));
     }
     parts.push(docker(r));
     return parts.join('');

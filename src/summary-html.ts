@@ -71,7 +71,8 @@ function docker(r: Report): string {
   }
   const stop = r.dryRun ? 'would be stopped' : d.stopped ? 'stopped' : 'not stopped'
   const gone = r.dryRun ? 'would be removed' : d.stopped ? 'removed' : 'not removed'
-  const names = (cs: string[]): string => (cs.length ? cs.map((c) => `<code>${cell(c)}</code>`).join(', ') : 'none')
+  const names = (cs: string[]): string =>
+    cs.length === 0 ? 'none' : cs.slice(0, MAX_ROWS).map((c) => `<code>${cell(c)}</code>`).join(', ') + (cs.length > MAX_ROWS ? ` and ${cs.length - MAX_ROWS} more` : '')
   parts.push(`<p>${cell(d.compose ?? '')}, project <code>${cell(d.project)}</code>; running containers ${stop}: ${names(d.containers)}${d.exited.length ? `; exited containers ${gone}: ${names(d.exited)}` : ''}</p>\n`)
   if (d.volumes.length > 0) {
     parts.push(table(['Volume', 'Compose key', 'Action'], d.volumes.map((v) => [

@@ -1750,6 +1750,14 @@ const DEFAULTS = {
     'docker-host': '',
     'docker-timeout': 120
 };
+/** Options whose default reaches further than any value given to them: the defaults purge or stop more. */
+const WIDENED_WHEN_BLANK = new Set(['ephemeral', 'compose-file', 'compose-project']);
+/** A value that is only whitespace (an unset variable, most often) is refused for those options. */
+function refuseBlank(key, what) {
+    if (WIDENED_WHEN_BLANK.has(key)) {
+        throw errors_fail('ERR_BLANK_INPUT', `${what} is blank (only whitespace, often an unset variable): give a value, or leave it out to use the default`);
+    }
+}
 /** YAML 1.2 core-schema booleans only: anything else is an error naming `what`. */
 function parseBoolean(value, what) {
     if (/^(true|True|TRUE)$/.test(value))
@@ -1927,8 +1935,11 @@ function parseCli(argv) {
         options.docker = parseDockerMode(v.docker, '--docker');
     if (v['compose-file'])
         options['compose-file'] = v['compose-file'];
-    if (v['project-name'] !== undefined)
+    if (v['project-name'] !== undefined) {
+        if (v['project-name'].trim() === '')
+            refuseBlank('compose-project', '--project-name');
         options['compose-project'] = v['project-name'];
+    }
     if (v['protected-volume'])
         options['protected-volumes'] = v['protected-volume'];
     if (v['docker-host'] !== undefined)
@@ -2819,6 +2830,19 @@ function buildReport(x) {
     };
 }
 // ---- text -------------------------------------------------------------------------------------
+/**
+ * A recovery hint as printed: its paths are shell words (errors.ts shellWord) an operator pastes,
+ * so backslashes stay as they are; only a control character, which a hint never holds, is escaped.
+ */
+function pasteable(hint) {
+    // eslint-disable-next-line no-control-regex
+    return /[\x00-\x1f\x7f-\x9f]/.test(hint) ? report_showPath(hint) : hint;
+}
+/** A one-line message (an error that may quote a file's contents or a name) with control characters escaped, backslashes kept. */
+function oneLine(message) {
+    // eslint-disable-next-line no-control-regex
+    return message.replace(/[\x00-\x1f\x7f-\x9f]/g, (c) => (c === '\n' ? '\\n' : c === '\t' ? '\\t' : `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`));
+}
 /** Escapes control characters (newlines, ESC, C1) so a name is one visible line on a terminal. */
 function report_showPath(p) {
     // eslint-disable-next-line no-control-regex
@@ -2881,7 +2905,7 @@ function resultLines(r) {
             out.push(`  volume ${v.name}: ${v.action === 'remove' ? (r.dryRun ? 'would be removed' : r.docker.removedVolumes.includes(v.name) ? 'removed' : 'NOT removed') : `kept (${v.reason})`}`);
     }
     for (const e of r.errors)
-        out.push(`error: ${report_showPath(e.path)}: ${report_showPath(e.message)}\n  recovery: ${report_showPath(e.hint)}`);
+        out.push(`error: ${report_showPath(e.path)}: ${report_showPath(e.message)}\n  recovery: ${pasteable(e.hint)}`);
     const v = r.verification;
     const cancelled = r.targets.filter((t) => t.result === 'cancelled').length;
     const clean = r.dryRun ? '' : cancelled > 0 ? `; the purge was cancelled: ${cancelled} target(s) it did not finish still hold files` : ', every target clean';
@@ -2967,11 +2991,10 @@ class TerminalUi {
     }
     logger = {
         info: (raw) => {
-            const line = raw;
             if (this.opts.verbose)
-                this.print(`      ${line}`);
+                this.print(`      ${raw}`);
             else if (this.group === 'Result')
-                this.print(this.paintResult(line));
+                this.print(this.paintResult(raw));
         },
         warning: (line) => this.err(this.errPaint.yellow(`warning: ${line}`)),
         error: (line) => this.err(this.errPaint.red(`error: ${line}`)),
@@ -3221,14 +3244,19 @@ function convert(key, value, what) {
                 throw wrong('auto, required or off');
             return parseDockerMode(value, `config ${what}`);
         case 'list':
-            if (typeof value === 'string')
+            if (typeof value === 'string') {
+                if (value.trim() === '')
+                    refuseBlank(key, `config ${what}`);
                 return parseOption(key, value, what);
+            }
             if (!Array.isArray(value) || value.some((v) => typeof v !== 'string'))
                 throw wrong('a list of strings');
             return value;
         case 'string':
             if (typeof value !== 'string' && typeof value !== 'number')
                 throw wrong('a string');
+            if (String(value).trim() === '')
+                refuseBlank(key, `config ${what}`);
             return String(value).trim();
     }
 }
@@ -3367,14 +3395,16 @@ class Pacer {
     }
 }
 /**
- * Most entries one pass over a directory may handle: at least what it could hold at `size` bytes
- * (each entry costs at least 2 bytes of a directory's size on the filesystems Linux runs on:
- * btrfs counts twice the name's length, ext4 and xfs 12 bytes or more, tmpfs 20). A filesystem
- * that reports no size (some FUSE ones) gets a fixed cap; retries then go on where a pass stopped.
+ * Most entries one pass over a directory may handle: what it could hold at `size` bytes. Every
+ * local filesystem Linux runs on charges at least one byte of a directory's size per entry (ZFS
+ * exactly one, btrfs twice the name's length, ext4 and xfs 12 or more, tmpfs 20), so a directory
+ * being purged never reaches it; only one that kept filling during the pass does. The floor is
+ * for filesystems that report a small or no size (some FUSE ones, overlayfs' merged directories).
  */
 function passCap(size) {
-    return size > 0 ? Math.max(Math.ceil(size / 2), 1024) : 65536;
+    return Math.max(size, PASS_CAP_FLOOR);
 }
+const PASS_CAP_FLOOR = 65536;
 /**
  * Visits `e` (and, for a directory, everything below it). Returns true when something stays.
  * `mount` is the directory whose mount the walk must stay on (the root). Once the pacer is
@@ -3447,14 +3477,14 @@ async function visitChildren(e, mount, policy, v, pacer) {
     };
     // A directory a process keeps filling could keep one pass going for ever (a listing returns
     // entries added after it began): a pass handles at most what the directory could hold when it
-    // was first seen, then the directory is reported as one that kept filling.
+    // was first seen, then the directory is reported (ENOTEMPTY) and stays.
     const cap = passCap(e.st.size);
     let handled = 0;
     try {
         walk: for await (const batch of statBatches(dirA, e.rel)) {
             for (const child of batch) {
                 if (++handled > cap) {
-                    v.error(e.rel, Object.assign(new Error(`kept filling while it was purged (more than ${cap} entries in one pass)`), { code: 'ENOTEMPTY' }));
+                    v.error(e.rel, Object.assign(new Error(`kept filling while it was walked (more than the ${cap} entries it could hold when first seen)`), { code: 'ENOTEMPTY' }));
                     stays = true;
                     break walk;
                 }
@@ -4045,7 +4075,6 @@ function failureText(cmd, r, timeoutMs, timeoutOption = 'docker-timeout') {
 ;// CONCATENATED MODULE: ./src/compose.ts
 
 
-
 const PROJECT_LABEL = 'com.docker.compose.project';
 const VOLUME_LABEL = 'com.docker.compose.volume';
 /**
@@ -4400,10 +4429,10 @@ function projectName(root, files, given, env, names = ACTION_NAMES) {
  * volume: a volume by such a name may exist without this project's label (an external one, or one
  * Compose adopted), and the report shows it as kept.
  */
-function externalVolumes(root, files) {
+function externalVolumes(root, files, names = ACTION_NAMES) {
     const out = { keys: new Set(), names: new Set(), byKey: new Map() };
     for (const f of files) {
-        const vols = readDoc(root, f).volumes;
+        const vols = readDoc(root, f, names).volumes;
         if (!vols || typeof vols !== 'object')
             continue;
         for (const [key, def] of Object.entries(vols)) {
@@ -4516,7 +4545,7 @@ function acquireLock(root, rootPath, warn) {
             throw errors_fail('ERR_LOCKED', `the lock ${shown} exists but cannot be read: if no other safe-purge is running, delete it and rerun`);
         }
         if (holder !== 'missing' && (holder.host !== me.host || alive(holder.pid))) {
-            throw errors_fail('ERR_LOCKED', `another safe-purge (pid ${holder.pid} on ${holder.host}, since ${holder.startedAt}) is purging ${report_showPath(rootPath)}: wait for it, or delete ${shown} if that process is gone`);
+            throw errors_fail('ERR_LOCKED', `another safe-purge (pid ${oneLine(String(holder.pid))} on ${oneLine(String(holder.host))}, since ${oneLine(String(holder.startedAt))}) is purging ${report_showPath(rootPath)}: wait for it, or delete ${shown} if that process is gone`);
         }
         if (holder !== 'missing') {
             warn(`removing a stale lock ${shown} (pid ${holder.pid} is gone)`);
@@ -4589,7 +4618,7 @@ async function prepare(settings, deps) {
     const project = composeFiles.length > 0 || settings.composeProject ? projectName(root.path, composeFiles, settings.composeProject, deps.env, names) : '';
     const compose = new Compose({
         root: root.path, mode: settings.docker, full: settings.full, files: composeFiles, project,
-        protectedVolumes: settings.protectedVolumes, external: externalVolumes(root.path, composeFiles),
+        protectedVolumes: settings.protectedVolumes, external: externalVolumes(root.path, composeFiles, names),
         dockerHost: settings.dockerHost, timeoutMs: settings.dockerTimeout * 1000, env: deps.env, names
     }, deps.runner ?? runCommand, (line) => deps.log.info(line));
     return { root, policy, targets, compose };
@@ -4759,7 +4788,7 @@ async function cliMain(argv, io, signal, engine = run) {
     const json = wantsJson(argv);
     const failed = (err, exitCode, prefix = '') => {
         const message = `${prefix}${errorMessage(err)}`;
-        io.stderr.write(`safe-purge: ${message}\n`);
+        io.stderr.write(`safe-purge: ${oneLine(message)}\n`);
         if (json) {
             const code = err?.code;
             const doc = {
@@ -4804,13 +4833,13 @@ async function cliMain(argv, io, signal, engine = run) {
         if (args.json)
             io.stdout.write(`${JSON.stringify({ ...report, exitCode }, null, 2)}\n`);
         for (const f of report.failures)
-            io.stderr.write(`safe-purge: ${f}\n`);
+            io.stderr.write(`safe-purge: ${oneLine(f)}\n`);
         return exitCode;
     }
     catch (err) {
         if (!changing)
             return failed(err, EXIT_REFUSED);
-        return failed(err, EXIT_FAILED, 'stopped after the purge began, without verification: ');
+        return failed(err, EXIT_FAILED, 'stopped after the run began changing things (docker or files), without verification: ');
     }
 }
 function exitStatus(report) {
