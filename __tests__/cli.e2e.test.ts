@@ -427,7 +427,7 @@ describe('exit status of an error thrown by the engine (in-process, the engine m
       run(s, { ...d, executeHooks: { beforeTarget: (rel) => { if (rel === 'logs') throw fail('EIO', 'EIO: i/o error, lookup logs') } } })
     const r = await main(['--root', root, '-y', '--docker', 'off', '--json'], engine)
     expect(r.code).toBe(1)
-    expect(r.stderr).toMatch(/safe-purge: stopped after the purge began, without verification: EIO: i\/o error/)
+    expect(r.stderr).toMatch(/safe-purge: stopped after the run began changing things \(docker or files\), without verification: EIO: i\/o error/)
     expect(JSON.parse(r.stdout)).toMatchObject({ ok: false, verified: false, exitCode: 1, error: { code: 'EIO' } })
     expect(exists(path.join(root, 'data/redis'))).toBe(false)
     expect(exists(path.join(root, 'logs/trading.log'))).toBe(true)

@@ -3342,6 +3342,15 @@ function openRoot(root) {
 }
 
 ;// CONCATENATED MODULE: ./src/walk.ts
+/**
+ * The one traversal of a target, shared by the planner (counts) and the executor (deletes), so
+ * both classify every entry the same way: protected entries and mount points stay, directories
+ * are descended through anchored fds (never through a link), everything else is a leaf.
+ * Directories are read in bounded batches (a getdents64 buffer with the native helper; opendir
+ * for huge directories without it), so memory stays flat on huge trees. With the native helper,
+ * a few directories are walked at once and leaves are removed in batches on the thread pool.
+ */
+
 
 /** Asynchronous leaf operations in flight per directory (a cold disk serves many at once). */
 const MAX_IN_FLIGHT = 16;
@@ -3395,16 +3404,41 @@ class Pacer {
     }
 }
 /**
- * Most entries one pass over a directory may handle: what it could hold at `size` bytes. Every
- * local filesystem Linux runs on charges at least one byte of a directory's size per entry (ZFS
- * exactly one, btrfs twice the name's length, ext4 and xfs 12 or more, tmpfs 20), so a directory
- * being purged never reaches it; only one that kept filling during the pass does. The floor is
- * for filesystems that report a small or no size (some FUSE ones, overlayfs' merged directories).
+ * The fewest bytes of a directory's st_size each entry costs, by filesystem (statfs f_type):
+ * ext2/3/4 12 (8-byte header, name padded to 4), xfs 8 (entries kept in the inode), tmpfs 20 (its "bogo" dirent size),
+ * btrfs 2 (twice the name's length). Elsewhere 1 (ZFS counts entries).
  */
-function passCap(size) {
-    return Math.max(size, PASS_CAP_FLOOR);
+const BYTES_PER_ENTRY = new Map([[0xef53, 12], [0x58465342, 8], [0x01021994, 20], [0x9123683e, 2]]);
+/** Filesystems whose directory sizes say nothing of what can be listed: FUSE, overlayfs (merged directories). */
+const SIZE_UNRELIABLE = new Set([0x65735546, 0x794c7630]);
+/** Slack over what a directory could hold: entries a running application adds during the purge. */
+const PASS_SLACK = 1024;
+const PASS_CAP_UNRELIABLE = 65536;
+const fsTypes = new WeakMap();
+function fsTypeOf(root) {
+    if (!fsTypes.has(root)) {
+        let type = null;
+        try {
+            type = external_node_fs_default().statfsSync(root.path.toString()).type;
+        }
+        catch {
+            // unknown: treated as a filesystem that counts one byte per entry
+        }
+        fsTypes.set(root, type);
+    }
+    return fsTypes.get(root) ?? null;
 }
-const PASS_CAP_FLOOR = 65536;
+/**
+ * Most entries one pass over a directory may handle: what it could hold at `size` bytes when it
+ * was first seen, plus some slack. A directory being purged never reaches it; only one that a
+ * process keeps filling during the pass does. Everything the walk visits is on the root's mount.
+ */
+function passCap(size, fsType) {
+    if (fsType !== null && SIZE_UNRELIABLE.has(fsType))
+        return Math.max(size, PASS_CAP_UNRELIABLE);
+    const perEntry = (fsType !== null && BYTES_PER_ENTRY.get(fsType)) || 1;
+    return Math.ceil(size / perEntry) + PASS_SLACK;
+}
 /**
  * Visits `e` (and, for a directory, everything below it). Returns true when something stays.
  * `mount` is the directory whose mount the walk must stay on (the root). Once the pacer is
@@ -3478,7 +3512,7 @@ async function visitChildren(e, mount, policy, v, pacer) {
     // A directory a process keeps filling could keep one pass going for ever (a listing returns
     // entries added after it began): a pass handles at most what the directory could hold when it
     // was first seen, then the directory is reported (ENOTEMPTY) and stays.
-    const cap = passCap(e.st.size);
+    const cap = passCap(e.st.size, fsTypeOf(mount));
     let handled = 0;
     try {
         walk: for await (const batch of statBatches(dirA, e.rel)) {
