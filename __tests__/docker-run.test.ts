@@ -80,6 +80,7 @@ describe('docker faults in a real run (fake docker)', () => {
 
   test('a volume reported removed but still there at verify time fails the run', async () => {
     const root = stackRoot()
+    const before = snapshot(root)
     const fake = fakeDocker({ 'docker volume ls -q#2': answer(`${PROJECT}_redis_data\nunrelated\n`) })
     const report = await purge(root, { docker: 'auto', full: true }, { runner: fake.runner })
 
@@ -89,6 +90,7 @@ describe('docker faults in a real run (fake docker)', () => {
     expect(report.failures).toEqual([`docker verification failed: volume ${PROJECT}_redis_data still exists`])
     expect(report.ok).toBe(false)
     expect(report.verified).toBe(false)
+    expect(survivors(before, snapshot(root), notTargeted)).toEqual([])
   })
 
   test('a failing `compose down` deletes no file, removes no volume, and fails the run', async () => {

@@ -66,7 +66,9 @@ test('a target replaced after planning is not touched: neither the new one nor t
 test('a target gone since planning is missing, not an error', async () => {
   const plan = await planOf(['data/redis'])
   fs.rmSync(path.join(root, 'data/redis'), { recursive: true })
+  const before = snapshot(root)
   const outcome = await execute(plan)
+  expect(snapshot(root)).toEqual(before)
   expect(outcome.targets[0].result).toBe('missing')
   expect(outcome.errors).toEqual([])
 })

@@ -7,7 +7,7 @@ import os from 'node:os'
 import path from 'node:path'
 import { passCap, PASS_CAP_UNRELIABLE } from '../src/walk.js'
 import { purge } from './helpers/engine.js'
-import { MT5_TREE, makeTree, removeDir } from './helpers/tree.js'
+import { MT5_TREE, makeTree, removeDir, snapshot, survivors } from './helpers/tree.js'
 
 test.each<[string, number, number | null, number]>([
   ['ext4: 12 bytes an entry at least', 12000, 0xef53, 2024],
@@ -31,10 +31,14 @@ describe.each([['this disk', os.tmpdir()], ['tmpfs', tmpfs]])('a flat directory 
       fs.mkdirSync(path.join(root, 'logs/flat'), { recursive: true })
       makeTree(root, MT5_TREE)
       for (let i = 0; i < 5000; i++) fs.writeFileSync(path.join(root, 'logs/flat', `f${i}`), '')
+      const before = snapshot(root)
       const report = await purge(root)
       expect(report.errors).toEqual([])
       expect(report.ok).toBe(true)
+      expect(report.totals.files).toBe(5006)
       expect(fs.existsSync(path.join(root, 'logs'))).toBe(false)
+      const targeted = /^(logs|data\/redis|data\/temp|\.docker-compose-state)(\/|$)/
+      expect(survivors(before, snapshot(root), (rel) => !targeted.test(rel))).toEqual([])
     } finally {
       removeDir(base)
     }

@@ -31204,7 +31204,6 @@ function normalizeTarget(entry, policy, opt) {
 /* harmony export */   HN: () => (/* binding */ planLines),
 /* harmony export */   P8: () => (/* binding */ showPath),
 /* harmony export */   TN: () => (/* binding */ oneLine),
-/* harmony export */   yK: () => (/* binding */ pasteable),
 /* harmony export */   z3: () => (/* binding */ formatBytes)
 /* harmony export */ });
 /* unused harmony export VERSION */
@@ -31318,31 +31317,27 @@ function buildReport(x) {
     };
 }
 // ---- text -------------------------------------------------------------------------------------
-/**
- * A recovery hint as printed: its paths are shell words (errors.ts shellWord) an operator pastes,
- * so backslashes stay as they are; only a control character, which a hint never holds, is escaped.
- */
-function pasteable(hint) {
-    // eslint-disable-next-line no-control-regex
-    return /[\x00-\x1f\x7f-\x9f]/.test(hint) ? showPath(hint) : hint;
+function escapeChar(c) {
+    if (c === '\\')
+        return '\\\\';
+    if (c === '\n')
+        return '\\n';
+    if (c === '\t')
+        return '\\t';
+    return `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`;
 }
-/** A one-line message (an error that may quote a file's contents or a name) with control characters escaped, backslashes kept. */
+/**
+ * A message on one line, control characters escaped and backslashes kept: an error that may quote
+ * a file's contents, or a recovery hint, whose paths are shell words (errors.ts) to paste as they are.
+ */
 function oneLine(message) {
     // eslint-disable-next-line no-control-regex
-    return message.replace(/[\x00-\x1f\x7f-\x9f]/g, (c) => (c === '\n' ? '\\n' : c === '\t' ? '\\t' : `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`));
+    return message.replace(/[\x00-\x1f\x7f-\x9f]/g, escapeChar);
 }
-/** Escapes control characters (newlines, ESC, C1) so a name is one visible line on a terminal. */
+/** Escapes control characters (newlines, ESC, C1), and backslashes, so a name is one unambiguous line on a terminal. */
 function showPath(p) {
     // eslint-disable-next-line no-control-regex
-    return p.replace(/[\x00-\x1f\x7f-\x9f\\]/g, (c) => {
-        if (c === '\\')
-            return '\\\\';
-        if (c === '\n')
-            return '\\n';
-        if (c === '\t')
-            return '\\t';
-        return `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`;
-    });
+    return p.replace(/[\x00-\x1f\x7f-\x9f\\]/g, escapeChar);
 }
 function formatBytes(n) {
     const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
@@ -31393,7 +31388,7 @@ function resultLines(r) {
             out.push(`  volume ${v.name}: ${v.action === 'remove' ? (r.dryRun ? 'would be removed' : r.docker.removedVolumes.includes(v.name) ? 'removed' : 'NOT removed') : `kept (${v.reason})`}`);
     }
     for (const e of r.errors)
-        out.push(`error: ${showPath(e.path)}: ${showPath(e.message)}\n  recovery: ${pasteable(e.hint)}`);
+        out.push(`error: ${showPath(e.path)}: ${showPath(e.message)}\n  recovery: ${oneLine(e.hint)}`);
     const v = r.verification;
     const cancelled = r.targets.filter((t) => t.result === 'cancelled').length;
     const clean = r.dryRun ? '' : cancelled > 0 ? `; the purge was cancelled: ${cancelled} target(s) it did not finish still hold files` : ', every target clean';
@@ -33114,7 +33109,7 @@ function summaryHtml(r) {
     parts.push(table(['Path', 'Why / type', 'Where / size'], [...roots, ...kept], roots.length + keptTotal));
     if (r.errors.length > 0) {
         parts.push('<h3>Errors</h3>\n');
-        parts.push(table(['Path', 'Error', 'Recovery'], r.errors.map((e) => [`<code>${cell(e.path)}</code>`, cell(e.message), escapeHtml((0,report/* pasteable */.yK)(e.hint))])));
+        parts.push(table(['Path', 'Error', 'Recovery'], r.errors.map((e) => [`<code>${cell(e.path)}</code>`, cell(e.message), escapeHtml((0,report/* oneLine */.TN)(e.hint))])));
     }
     parts.push(docker(r));
     return parts.join('');

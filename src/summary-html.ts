@@ -4,7 +4,7 @@
  * so the summary stays far below GitHub's 1 MiB step-summary limit and is always well-formed HTML.
  * The verdict (failures, verification) comes first: a cut can only shorten the lists after it.
  */
-import { formatBytes, pasteable, showPath, type Report } from './report.js'
+import { formatBytes, oneLine, showPath, type Report } from './report.js'
 
 export const MAX_ROWS = 100
 export const MAX_NAME = 300
@@ -109,7 +109,7 @@ export function summaryHtml(r: Report): string {
 
   if (r.errors.length > 0) {
     parts.push('<h3>Errors</h3>\n')
-    parts.push(table(['Path', 'Error', 'Recovery'], r.errors.map((e) => [`<code>${cell(e.path)}</code>`, cell(e.message), escapeHtml(pasteable(e.hint))])))
+    parts.push(table(['Path', 'Error', 'Recovery'], r.errors.map((e) => [`<code>${cell(e.path)}</code>`, cell(e.message), escapeHtml(oneLine(e.hint))])))
   }
   parts.push(docker(r))
   return parts.join('')

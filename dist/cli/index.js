@@ -2830,31 +2830,27 @@ function buildReport(x) {
     };
 }
 // ---- text -------------------------------------------------------------------------------------
-/**
- * A recovery hint as printed: its paths are shell words (errors.ts shellWord) an operator pastes,
- * so backslashes stay as they are; only a control character, which a hint never holds, is escaped.
- */
-function pasteable(hint) {
-    // eslint-disable-next-line no-control-regex
-    return /[\x00-\x1f\x7f-\x9f]/.test(hint) ? report_showPath(hint) : hint;
+function escapeChar(c) {
+    if (c === '\\')
+        return '\\\\';
+    if (c === '\n')
+        return '\\n';
+    if (c === '\t')
+        return '\\t';
+    return `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`;
 }
-/** A one-line message (an error that may quote a file's contents or a name) with control characters escaped, backslashes kept. */
+/**
+ * A message on one line, control characters escaped and backslashes kept: an error that may quote
+ * a file's contents, or a recovery hint, whose paths are shell words (errors.ts) to paste as they are.
+ */
 function oneLine(message) {
     // eslint-disable-next-line no-control-regex
-    return message.replace(/[\x00-\x1f\x7f-\x9f]/g, (c) => (c === '\n' ? '\\n' : c === '\t' ? '\\t' : `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`));
+    return message.replace(/[\x00-\x1f\x7f-\x9f]/g, escapeChar);
 }
-/** Escapes control characters (newlines, ESC, C1) so a name is one visible line on a terminal. */
+/** Escapes control characters (newlines, ESC, C1), and backslashes, so a name is one unambiguous line on a terminal. */
 function report_showPath(p) {
     // eslint-disable-next-line no-control-regex
-    return p.replace(/[\x00-\x1f\x7f-\x9f\\]/g, (c) => {
-        if (c === '\\')
-            return '\\\\';
-        if (c === '\n')
-            return '\\n';
-        if (c === '\t')
-            return '\\t';
-        return `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`;
-    });
+    return p.replace(/[\x00-\x1f\x7f-\x9f\\]/g, escapeChar);
 }
 function formatBytes(n) {
     const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
@@ -2905,7 +2901,7 @@ function resultLines(r) {
             out.push(`  volume ${v.name}: ${v.action === 'remove' ? (r.dryRun ? 'would be removed' : r.docker.removedVolumes.includes(v.name) ? 'removed' : 'NOT removed') : `kept (${v.reason})`}`);
     }
     for (const e of r.errors)
-        out.push(`error: ${report_showPath(e.path)}: ${report_showPath(e.message)}\n  recovery: ${pasteable(e.hint)}`);
+        out.push(`error: ${report_showPath(e.path)}: ${report_showPath(e.message)}\n  recovery: ${oneLine(e.hint)}`);
     const v = r.verification;
     const cancelled = r.targets.filter((t) => t.result === 'cancelled').length;
     const clean = r.dryRun ? '' : cancelled > 0 ? `; the purge was cancelled: ${cancelled} target(s) it did not finish still hold files` : ', every target clean';
