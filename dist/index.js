@@ -30009,7 +30009,485 @@ module.exports = {
 
 /***/ }),
 
-/***/ 3916:
+/***/ 5735:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  K: () => (/* binding */ readInputs)
+});
+
+// EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 20 modules
+var core = __nccwpck_require__(3218);
+// EXTERNAL MODULE: external "node:fs"
+var external_node_fs_ = __nccwpck_require__(3024);
+var external_node_fs_default = /*#__PURE__*/__nccwpck_require__.n(external_node_fs_);
+// EXTERNAL MODULE: external "node:path"
+var external_node_path_ = __nccwpck_require__(6760);
+var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_node_path_);
+// EXTERNAL MODULE: ./src/common/errors.ts
+var errors = __nccwpck_require__(1922);
+// EXTERNAL MODULE: ./src/common/options.ts
+var options = __nccwpck_require__(2043);
+// EXTERNAL MODULE: ./src/common/yaml.ts
+var yaml = __nccwpck_require__(7394);
+;// CONCATENATED MODULE: ./src/engine/settings.ts
+/**
+ * The typed, read-only settings every entry point produces. Sources, highest first:
+ * the action's inputs (or CLI flags), the config file (`.safe-purge.yml`), the defaults below.
+ */
+
+const OPTION_KINDS = {
+    'dry-run': 'boolean',
+    force: 'boolean',
+    confirm: 'string',
+    full: 'boolean',
+    ephemeral: 'list',
+    protected: 'list',
+    docker: 'docker',
+    'compose-file': 'list',
+    'compose-project': 'string',
+    'protected-volumes': 'list',
+    'docker-host': 'string',
+    'docker-timeout': 'seconds'
+};
+const DEFAULT_EPHEMERAL = ['logs', 'data/redis', 'data/temp', '.docker-compose-state'];
+const DEFAULTS = {
+    'dry-run': false,
+    force: false,
+    confirm: '',
+    full: false,
+    ephemeral: [...DEFAULT_EPHEMERAL],
+    protected: [],
+    docker: 'auto',
+    'compose-file': [],
+    'compose-project': '',
+    'protected-volumes': [],
+    'docker-host': '',
+    'docker-timeout': 120
+};
+/** Options whose default reaches further than any value given to them: the defaults purge or stop more. */
+const WIDENED_WHEN_BLANK = new Set(['ephemeral', 'compose-file', 'compose-project']);
+/** A value that is only whitespace (an unset variable, most often) is refused for those options. */
+function refuseBlank(key, what) {
+    if (WIDENED_WHEN_BLANK.has(key)) {
+        throw (0,errors/* fail */.fJ)('ERR_BLANK_INPUT', `${what} is blank (only whitespace, often an unset variable): give a value, or leave it out to use the default`);
+    }
+}
+/** YAML 1.2 core-schema booleans only: anything else is an error naming `what`. */
+function parseBoolean(value, what) {
+    if (/^(true|True|TRUE)$/.test(value))
+        return true;
+    if (/^(false|False|FALSE)$/.test(value))
+        return false;
+    throw (0,errors/* fail */.fJ)('ERR_BAD_BOOLEAN', `${what} must be true or false (YAML 1.2 spelling), got ${JSON.stringify(value)}`);
+}
+function parseDockerMode(value, what) {
+    if (value === 'auto' || value === 'required' || value === 'off')
+        return value;
+    throw (0,errors/* fail */.fJ)('ERR_BAD_DOCKER_MODE', `${what} must be auto, required or off, got ${JSON.stringify(value)}`);
+}
+function parseSeconds(value, what) {
+    const n = Number(value);
+    if (!/^\d+(\.\d+)?$/.test(value.trim()) || !(n > 0) || n > 86400) {
+        throw (0,errors/* fail */.fJ)('ERR_BAD_TIMEOUT', `${what} must be a number of seconds between 0 and 86400, got ${JSON.stringify(value)}`);
+    }
+    return n;
+}
+/** Parses one raw string the way its key expects (multiline strings become lists). */
+function parseOption(key, raw, what) {
+    const kind = OPTION_KINDS[key];
+    const value = kind === 'boolean' ? parseBoolean(raw.trim(), what)
+        : kind === 'docker' ? parseDockerMode(raw.trim(), what)
+            : kind === 'seconds' ? parseSeconds(raw, what)
+                : kind === 'list' ? splitLines(raw)
+                    : raw.trim();
+    return value;
+}
+/** One entry per line; blank lines only separate. Entries keep inner spaces. */
+function splitLines(raw) {
+    return raw
+        .split(/\r?\n/)
+        .map((l) => l.trim())
+        .filter((l) => l !== '');
+}
+/** Merges sources (first wins) over the defaults into Settings. */
+function buildSettings(root, configFile, ...sources) {
+    const pick = (key) => {
+        for (const s of sources) {
+            const v = s[key];
+            if (v !== undefined)
+                return v;
+        }
+        return DEFAULTS[key];
+    };
+    // Protection only ever adds up: a higher source can never drop a lower source's patterns.
+    const union = (key) => [...new Set(sources.flatMap((s) => s[key] ?? []))];
+    return {
+        root,
+        dryRun: pick('dry-run'),
+        force: pick('force'),
+        confirm: pick('confirm'),
+        full: pick('full'),
+        ephemeral: pick('ephemeral'),
+        protected: union('protected'),
+        configFile,
+        docker: pick('docker'),
+        composeFiles: pick('compose-file'),
+        composeProject: pick('compose-project'),
+        protectedVolumes: union('protected-volumes'),
+        dockerHost: pick('docker-host'),
+        dockerTimeout: pick('docker-timeout')
+    };
+}
+
+;// CONCATENATED MODULE: ./src/engine/config.ts
+/**
+ * `.safe-purge.yml` (or the file named by `config`) in the root -> partial options.
+ * Same keys as the action's inputs. YAML 1.2 core schema, so `yes`/`on` are strings, not booleans.
+ * Unknown keys and wrongly typed values are errors that name the key. `force` and `confirm` are
+ * refused: confirmation comes from whoever starts the run, never from a file in the repository.
+ */
+
+
+
+
+
+
+const DEFAULT_CONFIG_FILE = '.safe-purge.yml';
+/** `requested` is the `config` input ('' for the default file, which may be absent). */
+async function loadConfig(root, requested, names = options/* ACTION_NAMES */.G) {
+    const explicit = requested.trim() !== '';
+    const rel = explicit ? requested.trim() : DEFAULT_CONFIG_FILE;
+    if (external_node_path_default().isAbsolute(rel) || rel.split('/').includes('..')) {
+        throw (0,errors/* fail */.fJ)('ERR_CONFIG_PATH', `${names('config')} ${JSON.stringify(rel)} must be a path inside root, relative to it (e.g. ${DEFAULT_CONFIG_FILE})`);
+    }
+    let text;
+    try {
+        text = external_node_fs_default().readFileSync(external_node_path_default().join(root, rel), 'utf8');
+    }
+    catch (err) {
+        const code = err.code;
+        if (code === 'ENOENT' && !explicit)
+            return { file: null, options: {} };
+        throw (0,errors/* fail */.fJ)('ERR_CONFIG_READ', `config file ${JSON.stringify(rel)} cannot be read (${code ?? (0,errors/* errorMessage */.gJ)(err)}): fix ${names('config')} or create the file`);
+    }
+    return { file: external_node_path_default().posix.normalize(rel).replace(/^\.\//, ''), options: await parseConfig(text, rel) };
+}
+async function parseConfig(text, file) {
+    await (0,yaml/* loadYaml */.y)();
+    let doc;
+    try {
+        doc = (0,yaml/* parseYaml */.h)(text, { version: '1.2', schema: 'core', uniqueKeys: true });
+    }
+    catch (err) {
+        throw (0,errors/* fail */.fJ)('ERR_CONFIG_YAML', `config file ${file} is not valid YAML: ${(0,errors/* errorMessage */.gJ)(err).split('\n')[0]}`);
+    }
+    if (doc === null || doc === undefined)
+        return {};
+    if (typeof doc !== 'object' || Array.isArray(doc)) {
+        throw (0,errors/* fail */.fJ)('ERR_CONFIG_SHAPE', `config file ${file} must be a mapping of option: value`);
+    }
+    const out = {};
+    for (const [key, value] of Object.entries(doc)) {
+        if (key === 'force' || key === 'confirm') {
+            // A file committed to the repository must not switch off the confirmation that guards a purge.
+            throw (0,errors/* fail */.fJ)('ERR_CONFIG_KEY', `config file ${file}: ${key} cannot be set in the config file (a committed file must not skip confirmation); set it where the run starts (the action's ${key} input, or the CLI's --force)`);
+        }
+        if (!Object.hasOwn(OPTION_KINDS, key)) {
+            const hint = key === 'root' || key === 'config' ? `${key} cannot be set in the config file (it locates the file)` : `known keys: ${Object.keys(OPTION_KINDS).join(', ')}`;
+            throw (0,errors/* fail */.fJ)('ERR_CONFIG_KEY', `config file ${file}: unknown key ${JSON.stringify(key)}; ${hint}`);
+        }
+        out[key] = convert(key, value, `${file}: ${key}`);
+    }
+    return out;
+}
+function convert(key, value, what) {
+    const kind = OPTION_KINDS[key];
+    const wrong = (expected) => (0,errors/* fail */.fJ)('ERR_CONFIG_VALUE', `config ${what} must be ${expected}, got ${JSON.stringify(value)}`);
+    switch (kind) {
+        case 'boolean':
+            if (typeof value !== 'boolean')
+                throw wrong('true or false');
+            return value;
+        case 'seconds':
+            if (typeof value !== 'number' && typeof value !== 'string')
+                throw wrong('a number of seconds');
+            return parseSeconds(String(value), `config ${what}`);
+        case 'docker':
+            if (typeof value !== 'string')
+                throw wrong('auto, required or off');
+            return parseDockerMode(value, `config ${what}`);
+        case 'list':
+            if (typeof value === 'string') {
+                if (value.trim() === '')
+                    refuseBlank(key, `config ${what}`);
+                return parseOption(key, value, what);
+            }
+            if (!Array.isArray(value) || value.some((v) => typeof v !== 'string'))
+                throw wrong('a list of strings');
+            return value;
+        case 'string':
+            if (typeof value !== 'string' && typeof value !== 'number')
+                throw wrong('a string');
+            if (String(value).trim() === '')
+                refuseBlank(key, `config ${what}`);
+            return String(value).trim();
+    }
+}
+
+;// CONCATENATED MODULE: ./src/action/inputs.ts
+/**
+ * The action's inputs -> Settings. The only caller of core.getInput. Inputs without a value are
+ * left out so the config file, then the defaults, apply (action.yml therefore declares no
+ * defaults for keys the config file may set).
+ */
+
+
+
+async function readInputs() {
+    // The runner fills `root` with the workspace when the step does not set it; an empty value means
+    // the step set it to something empty (an unset variable), which root-guard refuses.
+    const root = core/* getInput */.V4('root');
+    const fromInputs = {};
+    for (const key of Object.keys(OPTION_KINDS)) {
+        const raw = core/* getInput */.V4(key, { trimWhitespace: false });
+        if (raw.trim() === '') {
+            // `ephemeral: |` over an unset variable gives "\n": falling back to the defaults would purge
+            // (or stop) something the step never named. An empty value is what the runner gives an unset input.
+            if (raw !== '')
+                refuseBlank(key, `input ${key}`);
+            continue;
+        }
+        fromInputs[key] = parseOption(key, raw, `input ${key}`);
+    }
+    const config = root.trim() === '' ? { file: null, options: {} } : await loadConfig(root, core/* getInput */.V4('config'));
+    return buildSettings(root, config.file, fromInputs, config.options);
+}
+
+
+/***/ }),
+
+/***/ 6769:
+/***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
+
+__nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
+/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3218);
+/* harmony import */ var _inputs_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(5735);
+/* harmony import */ var _engine_run_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(9532);
+/* harmony import */ var _summary_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(443);
+/* harmony import */ var _common_errors_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(1922);
+/** The action's entry: inputs -> run -> outputs, summary, setFailed. */
+
+
+
+
+
+const log = {
+    info: (l) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .info */ .pq(l),
+    warning: (l) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .warning */ .$e(l),
+    error: (l) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .error */ .z3(l),
+    group: (name, fn) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .group */ .Os(name, fn)
+};
+// GitHub cancels a job with SIGINT and, 7.5 s later, SIGTERM; a person may press Ctrl-C twice.
+// The first signal stops the run at a safe point; it still verifies, reports and fails. A later
+// one changes nothing: verification is never cut short.
+const cancel = new AbortController();
+for (const sig of ['SIGINT', 'SIGTERM']) {
+    process.on(sig, () => {
+        if (!cancel.signal.aborted)
+            _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .warning */ .$e(`${sig} received: stopping at the next safe point, then verifying`);
+        else
+            _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .info */ .pq(`${sig} received: still stopping safely and verifying`);
+        cancel.abort();
+    });
+}
+try {
+    const report = await (0,_engine_run_js__WEBPACK_IMPORTED_MODULE_2__/* .run */ .eF)(await (0,_inputs_js__WEBPACK_IMPORTED_MODULE_1__/* .readInputs */ .K)(), { log, env: process.env, confirm: _engine_run_js__WEBPACK_IMPORTED_MODULE_2__/* .confirmByName */ .L1, signal: cancel.signal });
+    await (0,_summary_js__WEBPACK_IMPORTED_MODULE_3__/* .publish */ .mk)(report, process.env);
+    if (!report.ok)
+        _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setFailed */ .C1(report.failures.join('; '));
+}
+catch (err) {
+    _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setFailed */ .C1((0,_common_errors_js__WEBPACK_IMPORTED_MODULE_4__/* .errorMessage */ .gJ)(err));
+}
+// Exit here, with the signal handlers still in place: left to drain, Node closes them first and a
+// signal that arrives in that moment would kill a run whose result is already written (exit by
+// signal, no status). Outputs, summary and stdout (a pipe or file: synchronous on Linux) are done.
+process.exit();
+
+__webpack_async_result__();
+} catch(e) { __webpack_async_result__(e); } }, 1);
+
+/***/ }),
+
+/***/ 443:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  mk: () => (/* binding */ publish)
+});
+
+// UNUSED EXPORTS: outputsOf, writeReportFile
+
+// EXTERNAL MODULE: external "node:fs"
+var external_node_fs_ = __nccwpck_require__(3024);
+var external_node_fs_default = /*#__PURE__*/__nccwpck_require__.n(external_node_fs_);
+// EXTERNAL MODULE: external "node:os"
+var external_node_os_ = __nccwpck_require__(8161);
+var external_node_os_default = /*#__PURE__*/__nccwpck_require__.n(external_node_os_);
+// EXTERNAL MODULE: external "node:path"
+var external_node_path_ = __nccwpck_require__(6760);
+var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_node_path_);
+// EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 20 modules
+var core = __nccwpck_require__(3218);
+// EXTERNAL MODULE: ./src/common/text.ts
+var common_text = __nccwpck_require__(2450);
+;// CONCATENATED MODULE: ./src/action/summary-html.ts
+
+const MAX_ROWS = 100;
+const MAX_NAME = 300;
+/** Budget of each table or list; six of them plus the fixed text stay under ~400 KiB. */
+const MAX_TABLE_BYTES = 64 * 1024;
+function escapeHtml(s) {
+    return s.replace(/[&<>"'`]/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+/** Shown form of a path: control characters escaped, shortened, HTML-escaped. */
+function cell(s) {
+    const shown = (0,common_text/* showPath */.P8)(s);
+    return escapeHtml(shown.length > MAX_NAME ? `${shown.slice(0, MAX_NAME)}…` : shown);
+}
+/** As many items as fit MAX_ROWS and the byte budget, and a note saying how many were left out. */
+function fit(items, total) {
+    const kept = [];
+    let bytes = 0;
+    for (const item of items.slice(0, MAX_ROWS)) {
+        bytes += Buffer.byteLength(item) + 1;
+        if (bytes > MAX_TABLE_BYTES)
+            break;
+        kept.push(item);
+    }
+    const left = total - kept.length;
+    return { body: kept.join('\n'), more: left > 0 ? `<p>… ${left} more not shown (see the JSON report)</p>\n` : '' };
+}
+function table(head, rows, total = rows.length) {
+    const th = head.map((h) => `<th>${h}</th>`).join('');
+    const { body, more } = fit(rows.map((r) => `<tr>${r.map((c) => `<td>${c}</td>`).join('')}</tr>`), total);
+    return `<table><tr>${th}</tr>\n${body}</table>\n${more}`;
+}
+function list(items) {
+    const { body, more } = fit(items.map((i) => `<li>${i}</li>`), items.length);
+    return `<ul>${body}</ul>\n${more}`;
+}
+function verification(r) {
+    const v = r.verification;
+    const d = r.docker;
+    const parts = ['<h3>Verification</h3>\n'];
+    parts.push(v.ok
+        ? `<p>✅ ${v.checked} protected entr${v.checked === 1 ? 'y' : 'ies'} unchanged${r.dryRun ? '' : '; every target gone or holding only kept entries'}${d.verification ? '; no project container left, removed volumes gone' : ''}.</p>\n`
+        : `<p>❌ ${v.missing.length} missing, ${v.changed.length} changed, ${v.leftovers.length} target(s) not clean.</p>\n`);
+    const problems = [
+        ...v.missing.map((m) => [`<code>${cell(m)}</code>`, 'missing']),
+        ...v.changed.map((c) => [`<code>${cell(c.path)}</code>`, `changed: ${cell(c.what)}`]),
+        ...v.leftovers.map((l) => [`<code>${cell(l.path)}</code>`, l.remaining === 0 ? 'still there' : `${l.remaining} entr${l.remaining === 1 ? 'y' : 'ies'} left`]),
+        ...(d.verification?.problems ?? []).map((p) => ['docker', cell(p)])
+    ];
+    if (problems.length > 0)
+        parts.push(table(['Path', 'Problem'], problems));
+    return parts.join('');
+}
+function docker(r) {
+    const d = r.docker;
+    const parts = ['<h3>Docker</h3>\n'];
+    if (!d.used) {
+        parts.push(`<p>Not used: ${cell(d.skipped ?? d.mode)}</p>\n`);
+        return parts.join('');
+    }
+    const stop = r.dryRun ? 'would be stopped' : d.stopped ? 'stopped' : 'not stopped';
+    const gone = r.dryRun ? 'would be removed' : d.stopped ? 'removed' : 'not removed';
+    const names = (cs) => cs.length === 0 ? 'none' : cs.slice(0, MAX_ROWS).map((c) => `<code>${cell(c)}</code>`).join(', ') + (cs.length > MAX_ROWS ? ` and ${cs.length - MAX_ROWS} more` : '');
+    parts.push(`<p>${cell(d.compose ?? '')}, project <code>${cell(d.project)}</code>; running containers ${stop}: ${names(d.containers)}${d.exited.length ? `; exited containers ${gone}: ${names(d.exited)}` : ''}</p>\n`);
+    if (d.volumes.length > 0) {
+        parts.push(table(['Volume', 'Compose key', 'Action'], d.volumes.map((v) => [
+            `<code>${cell(v.name)}</code>`, cell(v.key),
+            v.action === 'remove' ? (r.dryRun ? 'would be removed' : d.removedVolumes.includes(v.name) ? 'removed' : 'NOT removed') : `kept: ${cell(v.reason)}`
+        ])));
+    }
+    return parts.join('');
+}
+function summaryHtml(r) {
+    const parts = [];
+    const mode = r.dryRun ? ' (dry run: nothing was changed)' : '';
+    parts.push(`<h2>safe-purge: ${r.ok ? '✅' : '❌'} ${cell(r.root)}${mode}</h2>\n`);
+    if (r.failures.length > 0)
+        parts.push(`<p><strong>Failed:</strong></p>${list(r.failures.map(cell))}`);
+    const verb = r.dryRun ? 'Would remove' : 'Removed';
+    parts.push(`<p>${verb} <strong>${r.totals.files}</strong> file(s), <strong>${escapeHtml((0,common_text/* formatBytes */.z3)(r.totals.bytes))}</strong>, from ${r.deleted.length} target(s).</p>\n`);
+    parts.push(verification(r));
+    parts.push('<h3>Targets</h3>\n');
+    parts.push(table(['Target', 'Files', 'Size', 'Dirs', 'Links/special', 'Kept inside', 'Result'], r.targets.map((t) => [
+        `<code>${cell(t.path)}</code>`, String(t.files), escapeHtml((0,common_text/* formatBytes */.z3)(t.bytes)), String(t.dirs), String(t.others),
+        String(t.keptTotal), `${cell(t.result)}${t.reason ? `: ${cell(t.reason)}` : ''}`
+    ])));
+    const kept = r.targets.flatMap((t) => t.kept.map((k) => [`<code>${cell(k.path)}</code>`, cell(k.reason), `inside <code>${cell(t.path)}</code>`]));
+    const keptTotal = r.targets.reduce((n, t) => n + Math.max(t.keptTotal, t.kept.length), 0);
+    const roots = r.protected.roots.map((p) => [`<code>${cell(p.path)}</code>`, cell(p.kind), `${p.entries} entr${p.entries === 1 ? 'y' : 'ies'}`]);
+    parts.push('<h3>Kept (protected)</h3>\n');
+    parts.push(table(['Path', 'Why / type', 'Where / size'], [...roots, ...kept], roots.length + keptTotal));
+    if (r.errors.length > 0) {
+        parts.push('<h3>Errors</h3>\n');
+        parts.push(table(['Path', 'Error', 'Recovery'], r.errors.map((e) => [`<code>${cell(e.path)}</code>`, cell(e.message), escapeHtml((0,common_text/* oneLine */.TN)(e.hint))])));
+    }
+    parts.push(docker(r));
+    return parts.join('');
+}
+
+;// CONCATENATED MODULE: ./src/action/summary.ts
+/**
+ * The report -> the GitHub Actions side: the JSON report file under RUNNER_TEMP, the step
+ * outputs, and the job summary.
+ */
+
+
+
+
+
+function writeReportFile(report, dir) {
+    const folder = external_node_path_default().join(dir, 'safe-purge');
+    external_node_fs_default().mkdirSync(folder, { recursive: true });
+    const stamp = report.startedAt.replace(/[:.]/g, '-');
+    const file = external_node_path_default().join(folder, `report-${stamp}-${process.pid}.json`);
+    external_node_fs_default().writeFileSync(file, `${JSON.stringify(report, null, 2)}\n`);
+    return file;
+}
+/** The step outputs. In a dry run they describe what a real run would remove. */
+function outputsOf(report) {
+    const volumes = report.dryRun ? report.docker.volumes.filter((v) => v.action === 'remove').map((v) => v.name) : report.docker.removedVolumes;
+    return {
+        verified: String(report.verified),
+        deleted: JSON.stringify(report.deleted),
+        'deleted-files': String(report.totals.files),
+        'freed-bytes': String(report.totals.bytes),
+        'removed-volumes': JSON.stringify(volumes)
+    };
+}
+async function publish(report, env) {
+    const file = writeReportFile(report, env.RUNNER_TEMP || external_node_os_default().tmpdir());
+    for (const [name, value] of Object.entries(outputsOf(report)))
+        core/* setOutput */.uH(name, value);
+    core/* setOutput */.uH('report', file);
+    core/* info */.pq(`report: ${file}`);
+    if (env.GITHUB_STEP_SUMMARY)
+        await core/* summary */.z.addRaw(summaryHtml(report)).write();
+}
+
+
+/***/ }),
+
+/***/ 1922:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -30076,52 +30554,141 @@ function recoveryHint(code, path) {
 
 /***/ }),
 
-/***/ 3360:
+/***/ 2043:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   G: () => (/* binding */ ACTION_NAMES)
+/* harmony export */ });
+/* unused harmony export CLI_NAMES */
+/**
+ * The options a person sets, shared by the action's inputs, the CLI's flags and the config file:
+ * their keys and parsed types, and how each side spells them, so that an error names the fix they
+ * can type: the action's input (`root`, `compose-project`) or the CLI's flag (`--root`, `--project-name`).
+ */
+const ACTION_NAMES = (key) => key;
+const CLI_FLAGS = {
+    root: '--root',
+    config: '--config',
+    'dry-run': '--dry-run',
+    force: '--force',
+    // The CLI asks instead of reading a confirmation value.
+    confirm: '--force',
+    full: '--full',
+    ephemeral: '--ephemeral',
+    protected: '--protect',
+    docker: '--docker',
+    'compose-file': '--compose-file',
+    'compose-project': '--project-name',
+    'protected-volumes': '--protected-volume',
+    'docker-host': '--docker-host',
+    'docker-timeout': '--docker-timeout'
+};
+const CLI_NAMES = (key) => CLI_FLAGS[key];
+
+
+/***/ }),
+
+/***/ 2450:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   P8: () => (/* binding */ showPath),
+/* harmony export */   TN: () => (/* binding */ oneLine),
+/* harmony export */   z3: () => (/* binding */ formatBytes)
+/* harmony export */ });
+/**
+ * Text that reaches a person: what a user controls (file names, messages that may quote them) is
+ * escaped before it reaches a terminal, and sizes are written the way people read them.
+ */
+function escapeChar(c) {
+    if (c === '\\')
+        return '\\\\';
+    if (c === '\n')
+        return '\\n';
+    if (c === '\t')
+        return '\\t';
+    return `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`;
+}
+/**
+ * A message on one line, control characters escaped and backslashes kept: an error that may quote
+ * a file's contents, or a recovery hint, whose paths are shell words (errors.ts' shellWord) to paste as they are.
+ */
+function oneLine(message) {
+    // eslint-disable-next-line no-control-regex
+    return message.replace(/[\x00-\x1f\x7f-\x9f]/g, escapeChar);
+}
+/** Escapes control characters (newlines, ESC, C1), and backslashes, so a name is one unambiguous line on a terminal. */
+function showPath(p) {
+    // eslint-disable-next-line no-control-regex
+    return p.replace(/[\x00-\x1f\x7f-\x9f\\]/g, escapeChar);
+}
+function formatBytes(n) {
+    const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
+    let v = n;
+    let i = 0;
+    while (v >= 1024 && i < units.length - 1) {
+        v /= 1024;
+        i++;
+    }
+    return i === 0 ? `${n} B` : `${v.toFixed(1)} ${units[i]}`;
+}
+
+
+/***/ }),
+
+/***/ 7394:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   h: () => (/* binding */ parseYaml),
+/* harmony export */   y: () => (/* binding */ loadYaml)
+/* harmony export */ });
+let parser = null;
+async function loadYaml() {
+    parser ??= (await __nccwpck_require__.e(/* import() */ 815).then(__nccwpck_require__.t.bind(__nccwpck_require__, 8815, 19))).parse;
+}
+/** `yaml`'s parse(text, options); `loadYaml()` must have been awaited. */
+function parseYaml(text, options) {
+    if (parser === null)
+        throw new Error('internal error: parseYaml before loadYaml');
+    return parser(text, options);
+}
+
+
+/***/ }),
+
+/***/ 9532:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
 // EXPORTS
 __nccwpck_require__.d(__webpack_exports__, {
-  Mz: () => (/* binding */ Anchor),
-  Gm: () => (/* binding */ fastPath),
-  I: () => (/* binding */ kindOf),
-  Mm: () => (/* binding */ leaveCwd),
-  Ek: () => (/* binding */ lookupTarget),
-  ag: () => (/* binding */ lstatAt),
-  Hd: () => (/* binding */ openCheckedDir),
-  RW: () => (/* binding */ procRequiredButMissing),
-  cN: () => (/* binding */ readlinkAt),
-  kM: () => (/* binding */ rmdirAt),
-  $Y: () => (/* binding */ sameNode),
-  zj: () => (/* binding */ statBatches),
-  vj: () => (/* binding */ typedEntries),
-  H_: () => (/* binding */ unlinkAt),
-  vz: () => (/* binding */ unlinkAtAsync),
-  LI: () => (/* binding */ unlinkBatchAt),
-  TP: () => (/* binding */ walkerStatus)
+  L1: () => (/* binding */ confirmByName),
+  eF: () => (/* binding */ run)
 });
 
-// UNUSED EXPORTS: StatEntry, anchorMode, dirEntries, direntKind, setAnchorMode
+// UNUSED EXPORTS: CHANGING_PHASES, PHASE_DOCKER_STOP, PHASE_PURGE, prepare
 
 // EXTERNAL MODULE: external "node:fs"
 var external_node_fs_ = __nccwpck_require__(3024);
 var external_node_fs_default = /*#__PURE__*/__nccwpck_require__.n(external_node_fs_);
-// EXTERNAL MODULE: external "node:buffer"
-var external_node_buffer_ = __nccwpck_require__(4573);
-// EXTERNAL MODULE: ./src/errors.ts
-var errors = __nccwpck_require__(3916);
 // EXTERNAL MODULE: external "node:os"
 var external_node_os_ = __nccwpck_require__(8161);
 var external_node_os_default = /*#__PURE__*/__nccwpck_require__.n(external_node_os_);
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __nccwpck_require__(6760);
 var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_node_path_);
+// EXTERNAL MODULE: ./src/common/errors.ts
+var common_errors = __nccwpck_require__(1922);
+// EXTERNAL MODULE: ./src/common/options.ts
+var options = __nccwpck_require__(2043);
 // EXTERNAL MODULE: external "node:util"
 var external_node_util_ = __nccwpck_require__(7975);
 var external_node_util_default = /*#__PURE__*/__nccwpck_require__.n(external_node_util_);
 // EXTERNAL MODULE: external "node:url"
 var external_node_url_ = __nccwpck_require__(3136);
-;// CONCATENATED MODULE: ./src/native.ts
+;// CONCATENATED MODULE: ./src/fs/native.ts
 /**
  * Loads the native helper (addon/fsat.c, built into dist/native/): a directory scan that lstat's
  * each entry relative to the directory's fd, and batched unlinkat(fd, name) on the thread pool.
@@ -30144,9 +30711,9 @@ const FILE = `fsat-${process.platform}-${process.arch}.node`;
 let helper = null;
 let native_status = 'not loaded';
 function candidates() {
-    // dist/index.js -> dist/native; dist/cli/index.js -> dist/native; src/native.ts (tests) -> dist/native
+    // dist/index.js -> dist/native; dist/cli/index.js -> dist/native; src/fs/native.ts (tests) -> dist/native
     const here = external_node_path_default().dirname((0,external_node_url_.fileURLToPath)(import.meta.url));
-    return [external_node_path_default().join(here, 'native', FILE), external_node_path_default().join(here, '..', 'native', FILE), external_node_path_default().join(here, '..', 'dist', 'native', FILE)];
+    return [external_node_path_default().join(here, 'native', FILE), external_node_path_default().join(here, '..', 'native', FILE), external_node_path_default().join(here, '..', '..', 'dist', 'native', FILE)];
 }
 function load() {
     const setting = process.env.SAFE_PURGE_NATIVE;
@@ -30193,7 +30760,7 @@ function errnoError(errno, syscall, what) {
     return Object.assign(new Error(`${code}: ${text}, ${syscall} '${what}'`), { code, errno: -errno, syscall });
 }
 
-;// CONCATENATED MODULE: ./src/fsat.ts
+;// CONCATENATED MODULE: ./src/fs/anchor.ts
 /**
  * Directory-anchored filesystem access.
  *
@@ -30213,7 +30780,6 @@ function errnoError(errno, syscall, what) {
  * by mount ID (mnt_id in /proc/self/fdinfo) as well; the fallback can only compare st_dev.
  * Names are Buffers so that file names that are not valid UTF-8 can still be removed.
  */
-
 
 
 
@@ -30296,7 +30862,7 @@ function sameNode(a, b) {
     return a.dev === b.dev && a.ino === b.ino;
 }
 function changed(path) {
-    return (0,errors/* fail */.fJ)('ECHANGED', `directory ${path.toString('utf8')} was replaced while it was being purged`);
+    return (0,common_errors/* fail */.fJ)('ECHANGED', `directory ${path.toString('utf8')} was replaced while it was being purged`);
 }
 /** An open directory: its fd, the path it was opened by, its device+inode and mount ID. */
 class Anchor {
@@ -30381,6 +30947,290 @@ function rmdirAt(dir, name) {
 function readlinkAt(dir, name) {
     return external_node_fs_default().readlinkSync(dir.child(name), 'utf8');
 }
+
+;// CONCATENATED MODULE: ./src/fs/root-guard.ts
+/**
+ * Refuses roots that no purge should ever run in: '/', the user's home (and any directory that
+ * contains it), and system directories. Comparison is by device + inode after resolving links,
+ * never by string, so '//', '/etc/..', a symlink to '/' or a bind mount of it are all caught.
+ */
+
+
+
+
+
+
+const SYSTEM_DIRS = [
+    '/', '/bin', '/boot', '/dev', '/etc', '/home', '/lib', '/lib32', '/lib64', '/libx32', '/media', '/mnt',
+    '/opt', '/proc', '/root', '/run', '/sbin', '/snap', '/srv', '/sys', '/tmp', '/usr', '/usr/bin',
+    '/usr/lib', '/usr/local', '/usr/local/bin', '/usr/sbin', '/usr/share', '/var', '/var/lib', '/var/log',
+    '/var/tmp', '/var/run', '/private', '/Users', '/System', '/Library', '/Applications'
+];
+function defaultGuardEnv(env = process.env) {
+    const homes = [external_node_os_default().homedir(), env.HOME ?? ''].filter((h) => h !== '');
+    return { cwd: process.cwd(), homes };
+}
+function nodeOf(p) {
+    try {
+        const st = external_node_fs_default().statSync(p);
+        return { dev: st.dev, ino: st.ino };
+    }
+    catch {
+        return null;
+    }
+}
+function guardRoot(input, genv, names = options/* ACTION_NAMES */.G) {
+    const fix = `set ${names('root')} to the environment directory`;
+    if (input.includes('\0'))
+        throw (0,common_errors/* fail */.fJ)('ERR_ROOT_INVALID', `root contains a NUL byte: ${fix}`);
+    if (input.trim() === '') {
+        throw (0,common_errors/* fail */.fJ)('ERR_ROOT_EMPTY', `root is empty: ${fix} (it is never guessed from the current directory)`);
+    }
+    const abs = external_node_path_default().resolve(genv.cwd, input);
+    let real;
+    try {
+        real = external_node_fs_default().realpathSync(abs);
+    }
+    catch (err) {
+        const code = err.code;
+        throw (0,common_errors/* fail */.fJ)('ERR_ROOT_MISSING', `root ${JSON.stringify(input)} does not exist (${code}): set ${names('root')} to an existing directory`);
+    }
+    const st = external_node_fs_default().statSync(real);
+    if (!st.isDirectory())
+        throw (0,common_errors/* fail */.fJ)('ERR_ROOT_NOT_DIR', `root ${JSON.stringify(input)} is not a directory: ${fix}`);
+    const me = { dev: st.dev, ino: st.ino };
+    for (const sys of SYSTEM_DIRS) {
+        const n = nodeOf(sys);
+        if (n && sameNode(n, me)) {
+            throw (0,common_errors/* fail */.fJ)('ERR_ROOT_IS_SYSTEM', `refusing root ${JSON.stringify(input)}: it is the system directory ${sys}; ${fix}`);
+        }
+    }
+    for (const home of genv.homes) {
+        // The home directory itself and every directory above it.
+        for (let p = external_node_path_default().resolve(home);; p = external_node_path_default().dirname(p)) {
+            const n = nodeOf(p);
+            if (n && sameNode(n, me)) {
+                throw (0,common_errors/* fail */.fJ)('ERR_ROOT_IS_HOME', `refusing root ${JSON.stringify(input)}: it is or contains the home directory ${home}; ${fix}`);
+            }
+            if (p === external_node_path_default().dirname(p))
+                break;
+        }
+    }
+    return { path: real, name: external_node_path_default().basename(real), dev: me.dev, ino: me.ino };
+}
+/** Opens the guarded root and checks it is still the node that was guarded. */
+function openRoot(root) {
+    const dir = Anchor.open(root.path);
+    if (!sameNode(dir, root)) {
+        dir.close();
+        throw (0,common_errors/* fail */.fJ)('ERR_ROOT_CHANGED', `root ${root.path} changed while it was being checked: rerun`);
+    }
+    return dir;
+}
+
+// EXTERNAL MODULE: ./node_modules/ignore/index.js
+var ignore = __nccwpck_require__(298);
+var ignore_default = /*#__PURE__*/__nccwpck_require__.n(ignore);
+;// CONCATENATED MODULE: ./src/engine/policy.ts
+/**
+ * What may be deleted. Protected patterns use gitignore semantics through `ignore`: a pattern
+ * without a slash matches that whole segment at any depth (so `models` protects `a/models/x`
+ * but not `data/modelsx`), and a match on a directory covers everything beneath it.
+ * The built-in patterns live in their own matcher so a user's `!pattern` can never unprotect them.
+ */
+
+
+
+const BUILTIN_PROTECTED = [
+    'models',
+    'config',
+    'src',
+    'scripts',
+    'docs',
+    '.git',
+    '.gitignore',
+    '.env',
+    '.env.example',
+    'requirements.txt',
+    'Dockerfile.strategy',
+    'Dockerfile.api',
+    'docker-compose.prod.yml'
+];
+/** safe-purge's own lock file in the root (see lock.ts); never a target. */
+const LOCK_FILE = '.safe-purge.lock';
+/** How many paths a matcher may cache before it is rebuilt (`ignore` caches every path it sees). */
+const MATCHER_CACHE_LIMIT = 20000;
+/** A pattern that can only match a single path segment (no slash but a trailing one). */
+function isNamePattern(p) {
+    return !p.replace(/\/+$/, '').includes('/');
+}
+/** A name pattern with no wildcard, escape, negation or comment: it matches one literal name. */
+function isLiteralName(p) {
+    return isNamePattern(p) && !/[*?[\]\\!#]/.test(p) && p.trim() === p;
+}
+/** `exact` are root-relative files in use by this run (compose files, the config file). */
+function createPolicy(extra, exact = [], names = options/* ACTION_NAMES */.G) {
+    const cleanExtra = extra.map((p, i) => checkPattern(p, i, names('protected')));
+    const exactSet = new Set(exact);
+    // Last segments of the exact paths: most entries are ruled out without hashing their whole path.
+    const exactNames = new Set(exact.map((p) => p.slice(p.lastIndexOf('/') + 1)));
+    // With only positive name patterns, an entry under an unprotected parent is decided by its name.
+    const extraByName = cleanExtra.every((p) => !p.startsWith('!') && isNamePattern(p));
+    // Literal names (every built-in, usually the extras too) are a set lookup, not a pattern match.
+    // `ignore` matches case-insensitively by default; the sets do the same, so they never protect less.
+    const literal = extraByName && cleanExtra.every(isLiteralName);
+    const anyNames = new Set([...BUILTIN_PROTECTED, ...cleanExtra].filter((p) => !p.endsWith('/')).map((p) => p.toLowerCase()));
+    const dirNames = new Set(cleanExtra.filter((p) => p.endsWith('/')).map((p) => p.replace(/\/+$/, '').toLowerCase()));
+    let calls = 0;
+    let builtinMatcher = ignore_default()().add([...BUILTIN_PROTECTED]);
+    let extraMatcher = ignore_default()().add(cleanExtra);
+    // Memory stays flat on a million-file walk: the matchers' caches are dropped now and then.
+    const matchers = () => {
+        if (++calls > MATCHER_CACHE_LIMIT) {
+            calls = 0;
+            builtinMatcher = ignore_default()().add([...BUILTIN_PROTECTED]);
+            extraMatcher = ignore_default()().add(cleanExtra);
+        }
+        return [builtinMatcher, extraMatcher];
+    };
+    return {
+        builtin: BUILTIN_PROTECTED,
+        extra: cleanExtra,
+        exact: [...exactSet],
+        isProtected(rel, isDir) {
+            if (exactSet.has(rel))
+                return true;
+            const probe = isDir ? `${rel}/` : rel;
+            const [b, e] = matchers();
+            return b.ignores(probe) || e.ignores(probe);
+        },
+        isProtectedChild(rel, isDir) {
+            return childDecision(rel.slice(rel.lastIndexOf('/') + 1), isDir, rel, '');
+        },
+        isProtectedIn(dirRel, name, isDir) {
+            return childDecision(name, isDir, null, dirRel);
+        }
+    };
+    /** isProtectedChild's answer; the entry's path is `rel`, or built from `dirRel` only when needed. */
+    function childDecision(name, isDir, rel, dirRel) {
+        if (exactNames.has(name) && exactSet.has(rel ?? joinRel(dirRel, name)))
+            return true;
+        if (literal) {
+            const lower = name.toLowerCase();
+            return anyNames.has(lower) || (isDir && dirNames.has(lower));
+        }
+        const [b, e] = matchers();
+        // Every built-in is a name pattern, so the name alone decides.
+        if (b.ignores(isDir ? `${name}/` : name))
+            return true;
+        if (cleanExtra.length === 0)
+            return false;
+        if (extraByName)
+            return e.ignores(isDir ? `${name}/` : name);
+        const p = rel ?? joinRel(dirRel, name);
+        return e.ignores(isDir ? `${p}/` : p);
+    }
+}
+function joinRel(dirRel, name) {
+    return dirRel === '' ? name : `${dirRel}/${name}`;
+}
+function checkPattern(pattern, index, opt) {
+    if (typeof pattern !== 'string' || pattern.includes('\0')) {
+        throw (0,common_errors/* fail */.fJ)('ERR_BAD_PATTERN', `${opt} pattern #${index + 1} is not a valid pattern: remove it from ${opt}`);
+    }
+    const p = pattern.trim();
+    if (p === '')
+        throw (0,common_errors/* fail */.fJ)('ERR_BAD_PATTERN', `${opt} pattern #${index + 1} is empty: remove the blank entry from ${opt}`);
+    return p;
+}
+/**
+ * Validates and normalizes the ephemeral entries before anything is touched. Each must be a plain
+ * root-relative path (a leading `./` and trailing `/` are tolerated), not protected, not the root.
+ * Entries nested in another entry are dropped (the outer one covers them).
+ */
+function validateTargets(entries, policy, names = options/* ACTION_NAMES */.G) {
+    const opt = names('ephemeral');
+    if (entries.length === 0) {
+        throw (0,common_errors/* fail */.fJ)('ERR_NO_TARGETS', `${opt} is empty: list at least one root-relative path to purge (e.g. logs)`);
+    }
+    const normalized = entries.map((e) => normalizeTarget(e, policy, opt));
+    const unique = [...new Set(normalized)].sort();
+    const targets = unique.filter((t) => !unique.some((o) => o !== t && t.startsWith(`${o}/`)));
+    for (const t of targets) {
+        const inside = anchoredProtected(policy).find((p) => p.startsWith(`${t}/`));
+        if (inside !== undefined) {
+            throw (0,common_errors/* fail */.fJ)('ERR_TARGET_CONTAINS_PROTECTED', `${opt} entry ${JSON.stringify(t)} contains the protected path ${JSON.stringify(inside)}: list the subpaths to purge instead (e.g. ${t}/<subdir>)`);
+        }
+    }
+    return targets;
+}
+/**
+ * Protected paths known before any scan: the exact files, and the literal leading part of extra
+ * patterns anchored to a directory (`data/keep/` -> `data/keep`, `/a/b*` -> `a`). Name patterns
+ * without a slash (`config`) can match anywhere and are handled entry by entry while scanning.
+ */
+function anchoredProtected(policy) {
+    const out = [...policy.exact];
+    for (const raw of policy.extra) {
+        if (raw.startsWith('!') || raw.startsWith('#'))
+            continue;
+        const p = raw.replace(/^\//, '').replace(/\/+$/, '');
+        if (!p.includes('/') && !raw.startsWith('/'))
+            continue;
+        const literal = [];
+        for (const seg of p.split('/')) {
+            if (/[*?[\\]/.test(seg))
+                break;
+            literal.push(seg);
+        }
+        if (literal.length > 0)
+            out.push(literal.join('/'));
+    }
+    return out;
+}
+function normalizeTarget(entry, policy, opt) {
+    const shown = JSON.stringify(entry);
+    const bad = (why) => (0,common_errors/* fail */.fJ)('ERR_BAD_TARGET', `${opt} entry ${shown} ${why}`);
+    if (typeof entry !== 'string')
+        throw bad('is not a string: list root-relative paths such as logs');
+    if (entry.includes('\0'))
+        throw bad(`contains a NUL byte: remove it from ${opt}`);
+    const trimmed = entry.trim();
+    if (trimmed === '')
+        throw bad(`is empty: remove the blank entry from ${opt}`);
+    if (trimmed.startsWith('/'))
+        throw bad('is absolute: give it relative to root (e.g. logs, not /app/logs)');
+    if (trimmed.startsWith('~'))
+        throw bad('starts with ~, which is not expanded: give it relative to root');
+    const rel = trimmed.replace(/^(\.\/)+/, '').replace(/\/+$/, '');
+    if (rel === '' || rel === '.')
+        throw bad('is the root itself: safe-purge never removes the root; name the subpaths to purge');
+    const segments = rel.split('/');
+    if (segments.includes('..'))
+        throw bad('contains "..": targets must stay inside root');
+    if (segments.some((s) => s === '' || s === '.'))
+        throw bad('is not a plain path (empty or "." segment): write it like data/redis');
+    if (rel === LOCK_FILE || rel.startsWith(`${LOCK_FILE}.`))
+        throw bad(`is safe-purge's own lock file: remove it from ${opt}`);
+    if (policy.isProtected(rel, true) || policy.isProtected(rel, false)) {
+        throw (0,common_errors/* fail */.fJ)('ERR_TARGET_PROTECTED', `${opt} entry ${shown} is protected: remove it from ${opt} (protected paths are never purged)`);
+    }
+    return rel;
+}
+
+// EXTERNAL MODULE: external "node:buffer"
+var external_node_buffer_ = __nccwpck_require__(4573);
+;// CONCATENATED MODULE: ./src/fs/entries.ts
+/**
+ * Listing an opened directory: its entries with their type (d_type), or with their lstat made
+ * relative to the directory. The native helper does both in C against the directory fd; the
+ * JavaScript path lists through the working directory (see anchor.ts). A huge directory is
+ * streamed, so memory stays flat however many entries it holds.
+ */
+
+
+
+
 /** Directories smaller than this (st_size, which grows with the entry count) are listed in one call. */
 const BULK_LIST_MAX_BYTES = 1024 * 1024;
 /**
@@ -30401,25 +31251,6 @@ function* streamEntries(dir) {
     finally {
         stream.closeSync();
     }
-}
-/**
- * Unlinks `name` in `dir` on the thread pool, so that several removals wait on a cold disk at
- * once. On Linux it goes through /proc/self/fd/N/name (the working directory cannot anchor
- * work done on other threads); the fallback unlinks synchronously, relative to the working
- * directory.
- */
-function unlinkAtAsync(dir, name) {
-    if (mode !== 'proc') {
-        try {
-            unlinkAt(dir, name);
-            return Promise.resolve();
-        }
-        catch (err) {
-            return Promise.reject(err);
-        }
-    }
-    const path = Buffer.concat([Buffer.from(`/proc/self/fd/${dir.fd}/`), nameBytes(name)]);
-    return new Promise((resolve, reject) => external_node_fs_default().unlink(path, (err) => (err ? reject(err) : resolve())));
 }
 /**
  * A directory entry with its lstat, as a walk sees it. One object per entry, no more: it is its
@@ -30560,22 +31391,6 @@ function kindOfMode(mode) {
             return 'special';
     }
 }
-/**
- * Unlinks `names` (none of them a directory) in `dir` as one unlinkat batch on the thread pool,
- * relative to the directory fd, which the caller keeps open until the promise settles. Resolves to
- * one error (or null) per name. Only with the native helper (the walk batches only then).
- */
-async function unlinkBatchAt(dir, names) {
-    const h = fastPath();
-    if (h === null)
-        throw new Error('internal error: unlink batches need the native helper');
-    const joined = names.every((n) => typeof n === 'string')
-        ? Buffer.from(`${names.join('\0')}\0`)
-        : Buffer.concat(names.flatMap((n) => [nameBytes(n), NUL]));
-    const errs = await h.unlinkBatch(dir.fd, joined, true);
-    return names.map((n, i) => (errs[i] === 0 ? null : errnoError(errs[i], 'unlink', n.toString('utf8'))));
-}
-const NUL = Buffer.alloc(1);
 /** The entry's type from the directory itself (d_type), or null when the filesystem does not say. */
 function direntKind(d) {
     if (d.isDirectory())
@@ -30597,6 +31412,11 @@ function kindOf(st) {
         return 'file';
     return 'special';
 }
+
+;// CONCATENATED MODULE: ./src/fs/lookup.ts
+
+
+
 /**
  * Opens the directory `name` in `parent` and proves it is the node `expected` describes
  * (a swap between lstat and open is caught here). Throws ECHANGED when it is not.
@@ -30605,7 +31425,7 @@ function openCheckedDir(parent, name, expected) {
     const dir = parent.openChild(name);
     if (!sameNode(dir, expected)) {
         dir.close();
-        throw (0,errors/* fail */.fJ)('ECHANGED', 'directory was replaced between check and open');
+        throw (0,common_errors/* fail */.fJ)('ECHANGED', 'directory was replaced between check and open');
     }
     return dir;
 }
@@ -30654,883 +31474,14 @@ function lookupTarget(root, rel) {
     }
 }
 
-
-/***/ }),
-
-/***/ 968:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-
-// EXPORTS
-__nccwpck_require__.d(__webpack_exports__, {
-  K: () => (/* binding */ readInputs)
-});
-
-// EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 20 modules
-var core = __nccwpck_require__(3218);
-// EXTERNAL MODULE: external "node:fs"
-var external_node_fs_ = __nccwpck_require__(3024);
-var external_node_fs_default = /*#__PURE__*/__nccwpck_require__.n(external_node_fs_);
-// EXTERNAL MODULE: external "node:path"
-var external_node_path_ = __nccwpck_require__(6760);
-var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_node_path_);
-// EXTERNAL MODULE: ./src/errors.ts
-var errors = __nccwpck_require__(3916);
-// EXTERNAL MODULE: ./src/option-names.ts
-var option_names = __nccwpck_require__(1635);
-// EXTERNAL MODULE: ./src/yaml.ts
-var yaml = __nccwpck_require__(4536);
-;// CONCATENATED MODULE: ./src/settings.ts
+;// CONCATENATED MODULE: ./src/engine/pace.ts
 /**
- * The typed, read-only settings every entry point produces. Sources, highest first:
- * the action's inputs (or CLI flags), the config file (`.safe-purge.yml`), the defaults below.
- */
-
-const OPTION_KINDS = {
-    'dry-run': 'boolean',
-    force: 'boolean',
-    confirm: 'string',
-    full: 'boolean',
-    ephemeral: 'list',
-    protected: 'list',
-    docker: 'docker',
-    'compose-file': 'list',
-    'compose-project': 'string',
-    'protected-volumes': 'list',
-    'docker-host': 'string',
-    'docker-timeout': 'seconds'
-};
-const DEFAULT_EPHEMERAL = ['logs', 'data/redis', 'data/temp', '.docker-compose-state'];
-const DEFAULTS = {
-    'dry-run': false,
-    force: false,
-    confirm: '',
-    full: false,
-    ephemeral: [...DEFAULT_EPHEMERAL],
-    protected: [],
-    docker: 'auto',
-    'compose-file': [],
-    'compose-project': '',
-    'protected-volumes': [],
-    'docker-host': '',
-    'docker-timeout': 120
-};
-/** Options whose default reaches further than any value given to them: the defaults purge or stop more. */
-const WIDENED_WHEN_BLANK = new Set(['ephemeral', 'compose-file', 'compose-project']);
-/** A value that is only whitespace (an unset variable, most often) is refused for those options. */
-function refuseBlank(key, what) {
-    if (WIDENED_WHEN_BLANK.has(key)) {
-        throw (0,errors/* fail */.fJ)('ERR_BLANK_INPUT', `${what} is blank (only whitespace, often an unset variable): give a value, or leave it out to use the default`);
-    }
-}
-/** YAML 1.2 core-schema booleans only: anything else is an error naming `what`. */
-function parseBoolean(value, what) {
-    if (/^(true|True|TRUE)$/.test(value))
-        return true;
-    if (/^(false|False|FALSE)$/.test(value))
-        return false;
-    throw (0,errors/* fail */.fJ)('ERR_BAD_BOOLEAN', `${what} must be true or false (YAML 1.2 spelling), got ${JSON.stringify(value)}`);
-}
-function parseDockerMode(value, what) {
-    if (value === 'auto' || value === 'required' || value === 'off')
-        return value;
-    throw (0,errors/* fail */.fJ)('ERR_BAD_DOCKER_MODE', `${what} must be auto, required or off, got ${JSON.stringify(value)}`);
-}
-function parseSeconds(value, what) {
-    const n = Number(value);
-    if (!/^\d+(\.\d+)?$/.test(value.trim()) || !(n > 0) || n > 86400) {
-        throw (0,errors/* fail */.fJ)('ERR_BAD_TIMEOUT', `${what} must be a number of seconds between 0 and 86400, got ${JSON.stringify(value)}`);
-    }
-    return n;
-}
-/** Parses one raw string the way its key expects (multiline strings become lists). */
-function parseOption(key, raw, what) {
-    const kind = OPTION_KINDS[key];
-    const value = kind === 'boolean' ? parseBoolean(raw.trim(), what)
-        : kind === 'docker' ? parseDockerMode(raw.trim(), what)
-            : kind === 'seconds' ? parseSeconds(raw, what)
-                : kind === 'list' ? splitLines(raw)
-                    : raw.trim();
-    return value;
-}
-/** One entry per line; blank lines only separate. Entries keep inner spaces. */
-function splitLines(raw) {
-    return raw
-        .split(/\r?\n/)
-        .map((l) => l.trim())
-        .filter((l) => l !== '');
-}
-/** Merges sources (first wins) over the defaults into Settings. */
-function buildSettings(root, configFile, ...sources) {
-    const pick = (key) => {
-        for (const s of sources) {
-            const v = s[key];
-            if (v !== undefined)
-                return v;
-        }
-        return DEFAULTS[key];
-    };
-    // Protection only ever adds up: a higher source can never drop a lower source's patterns.
-    const union = (key) => [...new Set(sources.flatMap((s) => s[key] ?? []))];
-    return {
-        root,
-        dryRun: pick('dry-run'),
-        force: pick('force'),
-        confirm: pick('confirm'),
-        full: pick('full'),
-        ephemeral: pick('ephemeral'),
-        protected: union('protected'),
-        configFile,
-        docker: pick('docker'),
-        composeFiles: pick('compose-file'),
-        composeProject: pick('compose-project'),
-        protectedVolumes: union('protected-volumes'),
-        dockerHost: pick('docker-host'),
-        dockerTimeout: pick('docker-timeout')
-    };
-}
-
-;// CONCATENATED MODULE: ./src/config.ts
-/**
- * `.safe-purge.yml` (or the file named by `config`) in the root -> partial options.
- * Same keys as the action's inputs. YAML 1.2 core schema, so `yes`/`on` are strings, not booleans.
- * Unknown keys and wrongly typed values are errors that name the key. `force` and `confirm` are
- * refused: confirmation comes from whoever starts the run, never from a file in the repository.
+ * How a walk is paced and bounded: it yields to the event loop so a cancel signal is seen, says
+ * how many directories may be visited at once, and caps how much one pass over a directory may
+ * handle, so that a process writing faster than the purge removes cannot keep it going forever.
  */
 
 
-
-
-
-
-const DEFAULT_CONFIG_FILE = '.safe-purge.yml';
-/** `requested` is the `config` input ('' for the default file, which may be absent). */
-async function loadConfig(root, requested, names = option_names/* ACTION_NAMES */.G) {
-    const explicit = requested.trim() !== '';
-    const rel = explicit ? requested.trim() : DEFAULT_CONFIG_FILE;
-    if (external_node_path_default().isAbsolute(rel) || rel.split('/').includes('..')) {
-        throw (0,errors/* fail */.fJ)('ERR_CONFIG_PATH', `${names('config')} ${JSON.stringify(rel)} must be a path inside root, relative to it (e.g. ${DEFAULT_CONFIG_FILE})`);
-    }
-    let text;
-    try {
-        text = external_node_fs_default().readFileSync(external_node_path_default().join(root, rel), 'utf8');
-    }
-    catch (err) {
-        const code = err.code;
-        if (code === 'ENOENT' && !explicit)
-            return { file: null, options: {} };
-        throw (0,errors/* fail */.fJ)('ERR_CONFIG_READ', `config file ${JSON.stringify(rel)} cannot be read (${code ?? (0,errors/* errorMessage */.gJ)(err)}): fix ${names('config')} or create the file`);
-    }
-    return { file: external_node_path_default().posix.normalize(rel).replace(/^\.\//, ''), options: await parseConfig(text, rel) };
-}
-async function parseConfig(text, file) {
-    await (0,yaml/* loadYaml */.y)();
-    let doc;
-    try {
-        doc = (0,yaml/* parseYaml */.h)(text, { version: '1.2', schema: 'core', uniqueKeys: true });
-    }
-    catch (err) {
-        throw (0,errors/* fail */.fJ)('ERR_CONFIG_YAML', `config file ${file} is not valid YAML: ${(0,errors/* errorMessage */.gJ)(err).split('\n')[0]}`);
-    }
-    if (doc === null || doc === undefined)
-        return {};
-    if (typeof doc !== 'object' || Array.isArray(doc)) {
-        throw (0,errors/* fail */.fJ)('ERR_CONFIG_SHAPE', `config file ${file} must be a mapping of option: value`);
-    }
-    const out = {};
-    for (const [key, value] of Object.entries(doc)) {
-        if (key === 'force' || key === 'confirm') {
-            // A file committed to the repository must not switch off the confirmation that guards a purge.
-            throw (0,errors/* fail */.fJ)('ERR_CONFIG_KEY', `config file ${file}: ${key} cannot be set in the config file (a committed file must not skip confirmation); set it where the run starts (the action's ${key} input, or the CLI's --force)`);
-        }
-        if (!Object.hasOwn(OPTION_KINDS, key)) {
-            const hint = key === 'root' || key === 'config' ? `${key} cannot be set in the config file (it locates the file)` : `known keys: ${Object.keys(OPTION_KINDS).join(', ')}`;
-            throw (0,errors/* fail */.fJ)('ERR_CONFIG_KEY', `config file ${file}: unknown key ${JSON.stringify(key)}; ${hint}`);
-        }
-        out[key] = convert(key, value, `${file}: ${key}`);
-    }
-    return out;
-}
-function convert(key, value, what) {
-    const kind = OPTION_KINDS[key];
-    const wrong = (expected) => (0,errors/* fail */.fJ)('ERR_CONFIG_VALUE', `config ${what} must be ${expected}, got ${JSON.stringify(value)}`);
-    switch (kind) {
-        case 'boolean':
-            if (typeof value !== 'boolean')
-                throw wrong('true or false');
-            return value;
-        case 'seconds':
-            if (typeof value !== 'number' && typeof value !== 'string')
-                throw wrong('a number of seconds');
-            return parseSeconds(String(value), `config ${what}`);
-        case 'docker':
-            if (typeof value !== 'string')
-                throw wrong('auto, required or off');
-            return parseDockerMode(value, `config ${what}`);
-        case 'list':
-            if (typeof value === 'string') {
-                if (value.trim() === '')
-                    refuseBlank(key, `config ${what}`);
-                return parseOption(key, value, what);
-            }
-            if (!Array.isArray(value) || value.some((v) => typeof v !== 'string'))
-                throw wrong('a list of strings');
-            return value;
-        case 'string':
-            if (typeof value !== 'string' && typeof value !== 'number')
-                throw wrong('a string');
-            if (String(value).trim() === '')
-                refuseBlank(key, `config ${what}`);
-            return String(value).trim();
-    }
-}
-
-;// CONCATENATED MODULE: ./src/inputs.ts
-/**
- * The action's inputs -> Settings. The only caller of core.getInput. Inputs without a value are
- * left out so the config file, then the defaults, apply (action.yml therefore declares no
- * defaults for keys the config file may set).
- */
-
-
-
-async function readInputs() {
-    // The runner fills `root` with the workspace when the step does not set it; an empty value means
-    // the step set it to something empty (an unset variable), which root-guard refuses.
-    const root = core/* getInput */.V4('root');
-    const fromInputs = {};
-    for (const key of Object.keys(OPTION_KINDS)) {
-        const raw = core/* getInput */.V4(key, { trimWhitespace: false });
-        if (raw.trim() === '') {
-            // `ephemeral: |` over an unset variable gives "\n": falling back to the defaults would purge
-            // (or stop) something the step never named. An empty value is what the runner gives an unset input.
-            if (raw !== '')
-                refuseBlank(key, `input ${key}`);
-            continue;
-        }
-        fromInputs[key] = parseOption(key, raw, `input ${key}`);
-    }
-    const config = root.trim() === '' ? { file: null, options: {} } : await loadConfig(root, core/* getInput */.V4('config'));
-    return buildSettings(root, config.file, fromInputs, config.options);
-}
-
-
-/***/ }),
-
-/***/ 1730:
-/***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
-
-__nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3218);
-/* harmony import */ var _inputs_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(968);
-/* harmony import */ var _run_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(514);
-/* harmony import */ var _summary_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(7322);
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(3916);
-/** The action's entry: inputs -> run -> outputs, summary, setFailed. */
-
-
-
-
-
-const log = {
-    info: (l) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .info */ .pq(l),
-    warning: (l) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .warning */ .$e(l),
-    error: (l) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .error */ .z3(l),
-    group: (name, fn) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .group */ .Os(name, fn)
-};
-// GitHub cancels a job with SIGINT, then SIGTERM: stop at a safe point, verify, report, fail.
-const cancel = new AbortController();
-for (const sig of ['SIGINT', 'SIGTERM']) {
-    process.on(sig, () => {
-        if (!cancel.signal.aborted)
-            _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .warning */ .$e(`${sig} received: stopping at the next safe point`);
-        cancel.abort();
-    });
-}
-try {
-    const report = await (0,_run_js__WEBPACK_IMPORTED_MODULE_2__/* .run */ .eF)(await (0,_inputs_js__WEBPACK_IMPORTED_MODULE_1__/* .readInputs */ .K)(), { log, env: process.env, confirm: _run_js__WEBPACK_IMPORTED_MODULE_2__/* .confirmByName */ .L1, signal: cancel.signal });
-    await (0,_summary_js__WEBPACK_IMPORTED_MODULE_3__/* .publish */ .mk)(report, process.env);
-    if (!report.ok)
-        _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setFailed */ .C1(report.failures.join('; '));
-}
-catch (err) {
-    _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setFailed */ .C1((0,_errors_js__WEBPACK_IMPORTED_MODULE_4__/* .errorMessage */ .gJ)(err));
-}
-
-__webpack_async_result__();
-} catch(e) { __webpack_async_result__(e); } }, 1);
-
-/***/ }),
-
-/***/ 1635:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   G: () => (/* binding */ ACTION_NAMES)
-/* harmony export */ });
-/* unused harmony export CLI_NAMES */
-const ACTION_NAMES = (key) => key;
-const CLI_FLAGS = {
-    root: '--root',
-    config: '--config',
-    'dry-run': '--dry-run',
-    force: '--force',
-    // The CLI asks instead of reading a confirmation value.
-    confirm: '--force',
-    full: '--full',
-    ephemeral: '--ephemeral',
-    protected: '--protect',
-    docker: '--docker',
-    'compose-file': '--compose-file',
-    'compose-project': '--project-name',
-    'protected-volumes': '--protected-volume',
-    'docker-host': '--docker-host',
-    'docker-timeout': '--docker-timeout'
-};
-const CLI_NAMES = (key) => CLI_FLAGS[key];
-
-
-/***/ }),
-
-/***/ 1237:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   BV: () => (/* binding */ createPolicy),
-/* harmony export */   FI: () => (/* binding */ LOCK_FILE),
-/* harmony export */   bU: () => (/* binding */ validateTargets),
-/* harmony export */   jz: () => (/* binding */ BUILTIN_PROTECTED)
-/* harmony export */ });
-/* harmony import */ var ignore__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(298);
-/* harmony import */ var ignore__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(ignore__WEBPACK_IMPORTED_MODULE_0__);
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(3916);
-/* harmony import */ var _option_names_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(1635);
-/**
- * What may be deleted. Protected patterns use gitignore semantics through `ignore`: a pattern
- * without a slash matches that whole segment at any depth (so `models` protects `a/models/x`
- * but not `data/modelsx`), and a match on a directory covers everything beneath it.
- * The built-in patterns live in their own matcher so a user's `!pattern` can never unprotect them.
- */
-
-
-
-const BUILTIN_PROTECTED = [
-    'models',
-    'config',
-    'src',
-    'scripts',
-    'docs',
-    '.git',
-    '.gitignore',
-    '.env',
-    '.env.example',
-    'requirements.txt',
-    'Dockerfile.strategy',
-    'Dockerfile.api',
-    'docker-compose.prod.yml'
-];
-/** safe-purge's own lock file in the root (see lock.ts); never a target. */
-const LOCK_FILE = '.safe-purge.lock';
-/** How many paths a matcher may cache before it is rebuilt (`ignore` caches every path it sees). */
-const MATCHER_CACHE_LIMIT = 20000;
-/** A pattern that can only match a single path segment (no slash but a trailing one). */
-function isNamePattern(p) {
-    return !p.replace(/\/+$/, '').includes('/');
-}
-/** A name pattern with no wildcard, escape, negation or comment: it matches one literal name. */
-function isLiteralName(p) {
-    return isNamePattern(p) && !/[*?[\]\\!#]/.test(p) && p.trim() === p;
-}
-/** `exact` are root-relative files in use by this run (compose files, the config file). */
-function createPolicy(extra, exact = [], names = _option_names_js__WEBPACK_IMPORTED_MODULE_1__/* .ACTION_NAMES */ .G) {
-    const cleanExtra = extra.map((p, i) => checkPattern(p, i, names('protected')));
-    const exactSet = new Set(exact);
-    // Last segments of the exact paths: most entries are ruled out without hashing their whole path.
-    const exactNames = new Set(exact.map((p) => p.slice(p.lastIndexOf('/') + 1)));
-    // With only positive name patterns, an entry under an unprotected parent is decided by its name.
-    const extraByName = cleanExtra.every((p) => !p.startsWith('!') && isNamePattern(p));
-    // Literal names (every built-in, usually the extras too) are a set lookup, not a pattern match.
-    // `ignore` matches case-insensitively by default; the sets do the same, so they never protect less.
-    const literal = extraByName && cleanExtra.every(isLiteralName);
-    const anyNames = new Set([...BUILTIN_PROTECTED, ...cleanExtra].filter((p) => !p.endsWith('/')).map((p) => p.toLowerCase()));
-    const dirNames = new Set(cleanExtra.filter((p) => p.endsWith('/')).map((p) => p.replace(/\/+$/, '').toLowerCase()));
-    let calls = 0;
-    let builtinMatcher = ignore__WEBPACK_IMPORTED_MODULE_0___default()().add([...BUILTIN_PROTECTED]);
-    let extraMatcher = ignore__WEBPACK_IMPORTED_MODULE_0___default()().add(cleanExtra);
-    // Memory stays flat on a million-file walk: the matchers' caches are dropped now and then.
-    const matchers = () => {
-        if (++calls > MATCHER_CACHE_LIMIT) {
-            calls = 0;
-            builtinMatcher = ignore__WEBPACK_IMPORTED_MODULE_0___default()().add([...BUILTIN_PROTECTED]);
-            extraMatcher = ignore__WEBPACK_IMPORTED_MODULE_0___default()().add(cleanExtra);
-        }
-        return [builtinMatcher, extraMatcher];
-    };
-    return {
-        builtin: BUILTIN_PROTECTED,
-        extra: cleanExtra,
-        exact: [...exactSet],
-        isProtected(rel, isDir) {
-            if (exactSet.has(rel))
-                return true;
-            const probe = isDir ? `${rel}/` : rel;
-            const [b, e] = matchers();
-            return b.ignores(probe) || e.ignores(probe);
-        },
-        isProtectedChild(rel, isDir) {
-            return childDecision(rel.slice(rel.lastIndexOf('/') + 1), isDir, rel, '');
-        },
-        isProtectedIn(dirRel, name, isDir) {
-            return childDecision(name, isDir, null, dirRel);
-        }
-    };
-    /** isProtectedChild's answer; the entry's path is `rel`, or built from `dirRel` only when needed. */
-    function childDecision(name, isDir, rel, dirRel) {
-        if (exactNames.has(name) && exactSet.has(rel ?? joinRel(dirRel, name)))
-            return true;
-        if (literal) {
-            const lower = name.toLowerCase();
-            return anyNames.has(lower) || (isDir && dirNames.has(lower));
-        }
-        const [b, e] = matchers();
-        // Every built-in is a name pattern, so the name alone decides.
-        if (b.ignores(isDir ? `${name}/` : name))
-            return true;
-        if (cleanExtra.length === 0)
-            return false;
-        if (extraByName)
-            return e.ignores(isDir ? `${name}/` : name);
-        const p = rel ?? joinRel(dirRel, name);
-        return e.ignores(isDir ? `${p}/` : p);
-    }
-}
-function joinRel(dirRel, name) {
-    return dirRel === '' ? name : `${dirRel}/${name}`;
-}
-function checkPattern(pattern, index, opt) {
-    if (typeof pattern !== 'string' || pattern.includes('\0')) {
-        throw (0,_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .fail */ .fJ)('ERR_BAD_PATTERN', `${opt} pattern #${index + 1} is not a valid pattern: remove it from ${opt}`);
-    }
-    const p = pattern.trim();
-    if (p === '')
-        throw (0,_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .fail */ .fJ)('ERR_BAD_PATTERN', `${opt} pattern #${index + 1} is empty: remove the blank entry from ${opt}`);
-    return p;
-}
-/**
- * Validates and normalizes the ephemeral entries before anything is touched. Each must be a plain
- * root-relative path (a leading `./` and trailing `/` are tolerated), not protected, not the root.
- * Entries nested in another entry are dropped (the outer one covers them).
- */
-function validateTargets(entries, policy, names = _option_names_js__WEBPACK_IMPORTED_MODULE_1__/* .ACTION_NAMES */ .G) {
-    const opt = names('ephemeral');
-    if (entries.length === 0) {
-        throw (0,_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .fail */ .fJ)('ERR_NO_TARGETS', `${opt} is empty: list at least one root-relative path to purge (e.g. logs)`);
-    }
-    const normalized = entries.map((e) => normalizeTarget(e, policy, opt));
-    const unique = [...new Set(normalized)].sort();
-    const targets = unique.filter((t) => !unique.some((o) => o !== t && t.startsWith(`${o}/`)));
-    for (const t of targets) {
-        const inside = anchoredProtected(policy).find((p) => p.startsWith(`${t}/`));
-        if (inside !== undefined) {
-            throw (0,_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .fail */ .fJ)('ERR_TARGET_CONTAINS_PROTECTED', `${opt} entry ${JSON.stringify(t)} contains the protected path ${JSON.stringify(inside)}: list the subpaths to purge instead (e.g. ${t}/<subdir>)`);
-        }
-    }
-    return targets;
-}
-/**
- * Protected paths known before any scan: the exact files, and the literal leading part of extra
- * patterns anchored to a directory (`data/keep/` -> `data/keep`, `/a/b*` -> `a`). Name patterns
- * without a slash (`config`) can match anywhere and are handled entry by entry while scanning.
- */
-function anchoredProtected(policy) {
-    const out = [...policy.exact];
-    for (const raw of policy.extra) {
-        if (raw.startsWith('!') || raw.startsWith('#'))
-            continue;
-        const p = raw.replace(/^\//, '').replace(/\/+$/, '');
-        if (!p.includes('/') && !raw.startsWith('/'))
-            continue;
-        const literal = [];
-        for (const seg of p.split('/')) {
-            if (/[*?[\\]/.test(seg))
-                break;
-            literal.push(seg);
-        }
-        if (literal.length > 0)
-            out.push(literal.join('/'));
-    }
-    return out;
-}
-function normalizeTarget(entry, policy, opt) {
-    const shown = JSON.stringify(entry);
-    const bad = (why) => (0,_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .fail */ .fJ)('ERR_BAD_TARGET', `${opt} entry ${shown} ${why}`);
-    if (typeof entry !== 'string')
-        throw bad('is not a string: list root-relative paths such as logs');
-    if (entry.includes('\0'))
-        throw bad(`contains a NUL byte: remove it from ${opt}`);
-    const trimmed = entry.trim();
-    if (trimmed === '')
-        throw bad(`is empty: remove the blank entry from ${opt}`);
-    if (trimmed.startsWith('/'))
-        throw bad('is absolute: give it relative to root (e.g. logs, not /app/logs)');
-    if (trimmed.startsWith('~'))
-        throw bad('starts with ~, which is not expanded: give it relative to root');
-    const rel = trimmed.replace(/^(\.\/)+/, '').replace(/\/+$/, '');
-    if (rel === '' || rel === '.')
-        throw bad('is the root itself: safe-purge never removes the root; name the subpaths to purge');
-    const segments = rel.split('/');
-    if (segments.includes('..'))
-        throw bad('contains "..": targets must stay inside root');
-    if (segments.some((s) => s === '' || s === '.'))
-        throw bad('is not a plain path (empty or "." segment): write it like data/redis');
-    if (rel === LOCK_FILE || rel.startsWith(`${LOCK_FILE}.`))
-        throw bad(`is safe-purge's own lock file: remove it from ${opt}`);
-    if (policy.isProtected(rel, true) || policy.isProtected(rel, false)) {
-        throw (0,_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .fail */ .fJ)('ERR_TARGET_PROTECTED', `${opt} entry ${shown} is protected: remove it from ${opt} (protected paths are never purged)`);
-    }
-    return rel;
-}
-
-
-/***/ }),
-
-/***/ 665:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   DW: () => (/* binding */ resultLines),
-/* harmony export */   FK: () => (/* binding */ buildReport),
-/* harmony export */   Fd: () => (/* binding */ previewTargets),
-/* harmony export */   HN: () => (/* binding */ planLines),
-/* harmony export */   P8: () => (/* binding */ showPath),
-/* harmony export */   TN: () => (/* binding */ oneLine),
-/* harmony export */   z3: () => (/* binding */ formatBytes)
-/* harmony export */ });
-/* unused harmony export VERSION */
-/* harmony import */ var _fsat_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3360);
-/* harmony import */ var _policy_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(1237);
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(3916);
-/**
- * Pure: what happened -> the JSON report (the `report` output and the CLI's --json) and the
- * console lines. Every path shown on a terminal goes through showPath (control characters
- * escaped, so a file name cannot forge log lines or workflow commands).
- */
-
-
-
-const VERSION = '0.1.0';
-/** The plan's targets as report rows: what a run would do (`not-run` when a real run stopped before). */
-function previewTargets(plan, dryRun) {
-    return plan.targets.map((p) => {
-        const result = p.status !== 'present' ? p.status
-            : !dryRun ? 'not-run'
-                : !p.counted ? 'to-purge'
-                    : p.keptTotal > 0 || p.unreadable.length > 0 ? 'would-purge-kept'
-                        : 'would-purge';
-        // A real run that stopped before the purge removed nothing: its rows count nothing.
-        const counts = dryRun ? { files: p.files, bytes: p.bytes, dirs: p.dirs, others: p.others } : { files: 0, bytes: 0, dirs: 0, others: 0 };
-        return { path: p.path, result, reason: p.reason, ...counts, kept: p.kept, keptTotal: p.keptTotal, keptDirs: dryRun ? p.keptDirs : 0, ...(p.counted ? {} : { counted: false }) };
-    });
-}
-function buildReport(x) {
-    const dry = x.settings.dryRun;
-    const preview = previewTargets(x.plan, dry);
-    const targets = preview.map((p, i) => {
-        const o = x.outcome?.targets[i];
-        if (!o)
-            return p;
-        return { path: o.path, result: o.result, reason: o.reason, files: o.files, bytes: o.bytes, dirs: o.dirs, others: o.others, kept: o.kept, keptTotal: o.keptTotal, keptDirs: o.keptDirs };
-    });
-    const errors = [...(x.outcome?.errors ?? [])];
-    if (dry) {
-        // What the plan could not read, a real run could not delete: the dry run says so now.
-        for (const t of x.plan.targets)
-            for (const u of t.unreadable)
-                errors.push({ path: u.path, code: u.code, message: u.message, hint: (0,_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .recoveryHint */ .XS)(u.code, u.path) });
-    }
-    for (const t of targets) {
-        if (t.result === 'refused' && !errors.some((e) => e.path === t.path)) {
-            errors.push({ path: t.path, code: 'EREFUSED', message: `refused: ${t.reason}`, hint: (0,_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .recoveryHint */ .XS)('EREFUSED', t.path) });
-        }
-    }
-    const v = x.verification;
-    const dockerOk = x.docker.errors.length === 0 && (x.docker.verification?.ok ?? true);
-    const verified = v.missing.length === 0 && v.changed.length === 0 && v.leftovers.length === 0 && dockerOk;
-    const failures = [...x.failures];
-    if (v.missing.length + v.changed.length > 0) {
-        failures.push(`verification failed: ${v.missing.length} protected path(s) missing and ${v.changed.length} changed (first: ${showPath(v.missing[0] ?? v.changed[0]?.path ?? '')})`);
-    }
-    if (errors.length > 0) {
-        const what = dry ? 'entr(ies) a real run could not delete' : 'deletion error(s)';
-        failures.push(`${errors.length} ${what}; first: ${showPath(errors[0].path)}: ${showPath(errors[0].message)}`);
-    }
-    if (v.leftovers.length > 0)
-        failures.push(`verification failed: ${v.leftovers.length} target(s) still hold deletable entries (first: ${showPath(v.leftovers[0].path)})`);
-    for (const e of x.docker.errors)
-        failures.push(`docker: ${e}`);
-    for (const p of x.docker.verification?.problems ?? [])
-        failures.push(`docker verification failed: ${p}`);
-    const totals = { files: 0, bytes: 0, dirs: 0, others: 0 };
-    for (const t of targets) {
-        totals.files += t.files;
-        totals.bytes += t.bytes;
-        totals.dirs += t.dirs;
-        totals.others += t.others;
-    }
-    const done = dry ? ['would-purge', 'would-purge-kept'] : ['purged', 'purged-kept'];
-    return {
-        tool: 'safe-purge',
-        version: VERSION,
-        root: x.root.path,
-        dryRun: dry,
-        ok: failures.length === 0,
-        verified,
-        failures,
-        cancelled: !x.cancelled ? null : x.outcome ? 'during-purge' : 'before-purge',
-        startedAt: x.started.toISOString(),
-        finishedAt: x.finished.toISOString(),
-        durationMs: x.finished.getTime() - x.started.getTime(),
-        timings: x.timings,
-        walker: (0,_fsat_js__WEBPACK_IMPORTED_MODULE_0__/* .walkerStatus */ .TP)(),
-        targets,
-        deleted: targets.filter((t) => done.includes(t.result)).map((t) => t.path),
-        totals,
-        protected: { builtin: _policy_js__WEBPACK_IMPORTED_MODULE_1__/* .BUILTIN_PROTECTED */ .jz, extra: x.settings.protected, roots: v.protectedRoots, entries: x.before.entries.size },
-        errors,
-        warnings: x.warnings,
-        verification: { ok: verified, checked: v.checked, missing: v.missing, changed: v.changed, leftovers: v.leftovers },
-        docker: {
-            mode: x.docker.mode,
-            used: x.docker.active,
-            skipped: x.docker.skipped ?? null,
-            compose: x.docker.compose ? `${x.docker.compose.command.join(' ')} (${x.docker.compose.version})` : null,
-            project: x.docker.project,
-            files: x.docker.files,
-            containers: x.docker.containers,
-            exited: x.docker.exited,
-            stopped: x.docker.stopped,
-            volumes: x.docker.volumes,
-            removedVolumes: x.docker.removedVolumes,
-            errors: x.docker.errors,
-            verification: x.docker.verification ?? null
-        }
-    };
-}
-// ---- text -------------------------------------------------------------------------------------
-function escapeChar(c) {
-    if (c === '\\')
-        return '\\\\';
-    if (c === '\n')
-        return '\\n';
-    if (c === '\t')
-        return '\\t';
-    return `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`;
-}
-/**
- * A message on one line, control characters escaped and backslashes kept: an error that may quote
- * a file's contents, or a recovery hint, whose paths are shell words (errors.ts) to paste as they are.
- */
-function oneLine(message) {
-    // eslint-disable-next-line no-control-regex
-    return message.replace(/[\x00-\x1f\x7f-\x9f]/g, escapeChar);
-}
-/** Escapes control characters (newlines, ESC, C1), and backslashes, so a name is one unambiguous line on a terminal. */
-function showPath(p) {
-    // eslint-disable-next-line no-control-regex
-    return p.replace(/[\x00-\x1f\x7f-\x9f\\]/g, escapeChar);
-}
-function formatBytes(n) {
-    const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
-    let v = n;
-    let i = 0;
-    while (v >= 1024 && i < units.length - 1) {
-        v /= 1024;
-        i++;
-    }
-    return i === 0 ? `${n} B` : `${v.toFixed(1)} ${units[i]}`;
-}
-function countLine(t) {
-    const parts = [`${t.files} file(s)`, formatBytes(t.bytes)];
-    if (t.dirs)
-        parts.push(`${t.dirs} dir(s)`);
-    if (t.others)
-        parts.push(`${t.others} link(s)/special`);
-    return parts.join(', ');
-}
-/** The plan as a person reads it: what goes, what stays. Also the dry run's main output. */
-function planLines(targets) {
-    const out = [];
-    for (const t of targets) {
-        const why = t.reason ? ` (${t.reason})` : '';
-        if (t.result === 'missing' || t.result === 'refused' || t.counted === false) {
-            out.push(`${t.result.padEnd(16)} ${showPath(t.path)}${why}`);
-            continue;
-        }
-        out.push(`${t.result.padEnd(16)} ${showPath(t.path)}: ${countLine(t)}${t.keptTotal ? `, keeps ${t.keptTotal} protected/mount entr${t.keptTotal === 1 ? 'y' : 'ies'} and the ${t.keptDirs} dir(s) leading to them` : ''}${why}`);
-        for (const k of t.kept.slice(0, 20))
-            out.push(`  keep ${showPath(k.path)} (${k.reason})`);
-        if (t.kept.length > 20 || t.keptTotal > t.kept.length)
-            out.push(`  ... and ${t.keptTotal - Math.min(t.kept.length, 20)} more kept`);
-    }
-    return out;
-}
-function resultLines(r) {
-    const out = [];
-    const verb = r.dryRun ? 'would remove' : 'removed';
-    out.push(`${verb} ${countLine(r.totals)} from ${r.deleted.length} target(s)`);
-    if (r.docker.used) {
-        const d = r.docker;
-        const list = (n) => (n.length ? n.join(', ') : 'none');
-        const stop = r.dryRun ? 'would be stopped' : d.stopped ? 'stopped' : 'not stopped';
-        const gone = r.dryRun ? 'would be removed' : d.stopped ? 'removed' : 'not removed';
-        out.push(`docker (${d.compose}): project ${d.project}, running containers ${list(d.containers)} ${stop}${d.exited.length ? `; exited containers ${list(d.exited)} ${gone}` : ''}`);
-        for (const v of r.docker.volumes)
-            out.push(`  volume ${v.name}: ${v.action === 'remove' ? (r.dryRun ? 'would be removed' : r.docker.removedVolumes.includes(v.name) ? 'removed' : 'NOT removed') : `kept (${v.reason})`}`);
-    }
-    for (const e of r.errors)
-        out.push(`error: ${showPath(e.path)}: ${showPath(e.message)}\n  recovery: ${oneLine(e.hint)}`);
-    const v = r.verification;
-    const cancelled = r.targets.filter((t) => t.result === 'cancelled').length;
-    const clean = r.dryRun ? '' : cancelled > 0 ? `; the purge was cancelled: ${cancelled} target(s) it did not finish still hold files` : ', every target clean';
-    out.push(v.ok
-        ? `verified: ${v.checked} protected entr${v.checked === 1 ? 'y' : 'ies'} unchanged${clean}`
-        : `NOT verified: ${v.missing.length} missing, ${v.changed.length} changed, ${v.leftovers.length} target(s) not clean`);
-    for (const m of v.missing.slice(0, 50))
-        out.push(`  missing: ${showPath(m)}`);
-    for (const c of v.changed.slice(0, 50))
-        out.push(`  changed: ${showPath(c.path)} (${c.what})`);
-    for (const l of v.leftovers.slice(0, 50))
-        out.push(l.remaining === 0 ? `  still there: ${showPath(l.path)}` : `  left in ${showPath(l.path)}: ${l.remaining} entr${l.remaining === 1 ? 'y' : 'ies'}`);
-    return out;
-}
-
-
-/***/ }),
-
-/***/ 514:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-
-// EXPORTS
-__nccwpck_require__.d(__webpack_exports__, {
-  L1: () => (/* binding */ confirmByName),
-  eF: () => (/* binding */ run)
-});
-
-// UNUSED EXPORTS: CHANGING_PHASES, PHASE_DOCKER_STOP, PHASE_PURGE, prepare
-
-// EXTERNAL MODULE: external "node:fs"
-var external_node_fs_ = __nccwpck_require__(3024);
-var external_node_fs_default = /*#__PURE__*/__nccwpck_require__.n(external_node_fs_);
-// EXTERNAL MODULE: external "node:os"
-var external_node_os_ = __nccwpck_require__(8161);
-var external_node_os_default = /*#__PURE__*/__nccwpck_require__.n(external_node_os_);
-// EXTERNAL MODULE: external "node:path"
-var external_node_path_ = __nccwpck_require__(6760);
-var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_node_path_);
-// EXTERNAL MODULE: ./src/errors.ts
-var errors = __nccwpck_require__(3916);
-// EXTERNAL MODULE: ./src/option-names.ts
-var option_names = __nccwpck_require__(1635);
-// EXTERNAL MODULE: ./src/fsat.ts + 1 modules
-var fsat = __nccwpck_require__(3360);
-;// CONCATENATED MODULE: ./src/root-guard.ts
-/**
- * Refuses roots that no purge should ever run in: '/', the user's home (and any directory that
- * contains it), and system directories. Comparison is by device + inode after resolving links,
- * never by string, so '//', '/etc/..', a symlink to '/' or a bind mount of it are all caught.
- */
-
-
-
-
-
-
-const SYSTEM_DIRS = [
-    '/', '/bin', '/boot', '/dev', '/etc', '/home', '/lib', '/lib32', '/lib64', '/libx32', '/media', '/mnt',
-    '/opt', '/proc', '/root', '/run', '/sbin', '/snap', '/srv', '/sys', '/tmp', '/usr', '/usr/bin',
-    '/usr/lib', '/usr/local', '/usr/local/bin', '/usr/sbin', '/usr/share', '/var', '/var/lib', '/var/log',
-    '/var/tmp', '/var/run', '/private', '/Users', '/System', '/Library', '/Applications'
-];
-function defaultGuardEnv(env = process.env) {
-    const homes = [external_node_os_default().homedir(), env.HOME ?? ''].filter((h) => h !== '');
-    return { cwd: process.cwd(), homes };
-}
-function nodeOf(p) {
-    try {
-        const st = external_node_fs_default().statSync(p);
-        return { dev: st.dev, ino: st.ino };
-    }
-    catch {
-        return null;
-    }
-}
-function guardRoot(input, genv, names = option_names/* ACTION_NAMES */.G) {
-    const fix = `set ${names('root')} to the environment directory`;
-    if (input.includes('\0'))
-        throw (0,errors/* fail */.fJ)('ERR_ROOT_INVALID', `root contains a NUL byte: ${fix}`);
-    if (input.trim() === '') {
-        throw (0,errors/* fail */.fJ)('ERR_ROOT_EMPTY', `root is empty: ${fix} (it is never guessed from the current directory)`);
-    }
-    const abs = external_node_path_default().resolve(genv.cwd, input);
-    let real;
-    try {
-        real = external_node_fs_default().realpathSync(abs);
-    }
-    catch (err) {
-        const code = err.code;
-        throw (0,errors/* fail */.fJ)('ERR_ROOT_MISSING', `root ${JSON.stringify(input)} does not exist (${code}): set ${names('root')} to an existing directory`);
-    }
-    const st = external_node_fs_default().statSync(real);
-    if (!st.isDirectory())
-        throw (0,errors/* fail */.fJ)('ERR_ROOT_NOT_DIR', `root ${JSON.stringify(input)} is not a directory: ${fix}`);
-    const me = { dev: st.dev, ino: st.ino };
-    for (const sys of SYSTEM_DIRS) {
-        const n = nodeOf(sys);
-        if (n && (0,fsat/* sameNode */.$Y)(n, me)) {
-            throw (0,errors/* fail */.fJ)('ERR_ROOT_IS_SYSTEM', `refusing root ${JSON.stringify(input)}: it is the system directory ${sys}; ${fix}`);
-        }
-    }
-    for (const home of genv.homes) {
-        // The home directory itself and every directory above it.
-        for (let p = external_node_path_default().resolve(home);; p = external_node_path_default().dirname(p)) {
-            const n = nodeOf(p);
-            if (n && (0,fsat/* sameNode */.$Y)(n, me)) {
-                throw (0,errors/* fail */.fJ)('ERR_ROOT_IS_HOME', `refusing root ${JSON.stringify(input)}: it is or contains the home directory ${home}; ${fix}`);
-            }
-            if (p === external_node_path_default().dirname(p))
-                break;
-        }
-    }
-    return { path: real, name: external_node_path_default().basename(real), dev: me.dev, ino: me.ino };
-}
-/** Opens the guarded root and checks it is still the node that was guarded. */
-function openRoot(root) {
-    const dir = fsat/* Anchor */.Mz.open(root.path);
-    if (!(0,fsat/* sameNode */.$Y)(dir, root)) {
-        dir.close();
-        throw (0,errors/* fail */.fJ)('ERR_ROOT_CHANGED', `root ${root.path} changed while it was being checked: rerun`);
-    }
-    return dir;
-}
-
-// EXTERNAL MODULE: ./src/policy.ts
-var src_policy = __nccwpck_require__(1237);
-;// CONCATENATED MODULE: ./src/walk.ts
-/**
- * The one traversal of a target, shared by the planner (counts) and the executor (deletes), so
- * both classify every entry the same way: protected entries and mount points stay, directories
- * are descended through anchored fds (never through a link), everything else is a leaf.
- * Directories are read in bounded batches (a getdents64 buffer with the native helper; opendir
- * for huge directories without it), so memory stays flat on huge trees. With the native helper,
- * a few directories are walked at once and leaves are removed in batches on the thread pool.
- */
-
-
-/** Asynchronous leaf operations in flight per directory (a cold disk serves many at once). */
-const MAX_IN_FLIGHT = 16;
-/** Leaves handed to `Visitor.leaves` at once (one unlink batch on the thread pool). */
-const LEAF_BATCH = 64;
 /**
  * Directories walked at the same time as the one in hand, over the whole walk, when the native
  * helper is in use (its operations need no working directory, so visits can interleave and the
@@ -31548,7 +31499,7 @@ class Pacer {
     last = Date.now();
     count = 0;
     /** Whether directories may be visited concurrently (the native helper is in use). */
-    concurrent = (0,fsat/* fastPath */.Gm)() !== null;
+    concurrent = fastPath() !== null;
     /** Directory visits that may still start alongside the current one (see EXTRA_DIR_VISITS). */
     slots = this.concurrent ? EXTRA_DIR_VISITS : 0;
     constructor(signal) {
@@ -31614,6 +31565,15 @@ function passCap(size, fsType) {
     const perEntry = (fsType !== null && BYTES_PER_ENTRY.get(fsType)) || 1;
     return Math.ceil(size / perEntry) + PASS_SLACK;
 }
+
+;// CONCATENATED MODULE: ./src/engine/walk.ts
+
+
+
+/** Asynchronous leaf operations in flight per directory (a cold disk serves many at once). */
+const MAX_IN_FLIGHT = 16;
+/** Leaves handed to `Visitor.leaves` at once (one unlink batch on the thread pool). */
+const LEAF_BATCH = 64;
 /**
  * Visits `e` (and, for a directory, everything below it). Returns true when something stays.
  * `mount` is the directory whose mount the walk must stay on (the root). Once the pacer is
@@ -31644,7 +31604,7 @@ async function visitChildren(e, mount, policy, v, pacer) {
     }
     let dirA;
     try {
-        dirA = (0,fsat/* openCheckedDir */.Hd)(e.parent, e.name, e.st);
+        dirA = openCheckedDir(e.parent, e.name, e.st);
     }
     catch (err) {
         // Removed by someone else since its lstat: already gone, which is what a purge wants.
@@ -31674,7 +31634,7 @@ async function visitChildren(e, mount, policy, v, pacer) {
         void q.finally(() => inFlight.delete(q));
     };
     // Leaves waiting to be handed over as one batch (visitors with `leaves`, native helper only).
-    const batching = v.leaves !== undefined && (0,fsat/* fastPath */.Gm)() !== null;
+    const batching = v.leaves !== undefined && pacer.concurrent;
     let pending = [];
     const flush = async () => {
         if (pending.length === 0)
@@ -31690,7 +31650,7 @@ async function visitChildren(e, mount, policy, v, pacer) {
     const cap = passCap(e.st.size, fsTypeOf(mount));
     let handled = 0;
     try {
-        walk: for await (const batch of (0,fsat/* statBatches */.zj)(dirA, e.rel)) {
+        walk: for await (const batch of statBatches(dirA, e.rel)) {
             for (const child of batch) {
                 if (++handled > cap) {
                     v.error(e.rel, Object.assign(new Error(`kept filling while it was walked (more than the ${cap} entries it could hold when first seen)`), { code: 'ENOTEMPTY' }));
@@ -31768,7 +31728,8 @@ async function visitChildren(e, mount, policy, v, pacer) {
     return stays;
 }
 
-;// CONCATENATED MODULE: ./src/plan.ts
+;// CONCATENATED MODULE: ./src/engine/plan.ts
+
 
 
 
@@ -31814,7 +31775,7 @@ async function scanTargets(rootDir, root, targets, policy, count = true, signal)
 }
 async function scanTarget(rootDir, rel, policy, pacer = new Pacer(), count = true) {
     const plan = { path: rel, status: 'missing', counted: count, ...emptyTally(), kept: [], keptTotal: 0, keptDirs: 0, unreadable: [] };
-    const found = (0,fsat/* lookupTarget */.Ek)(rootDir, rel);
+    const found = lookupTarget(rootDir, rel);
     if (!found.found) {
         plan.status = found.missing ? 'missing' : 'refused';
         plan.reason = found.reason;
@@ -31860,7 +31821,7 @@ async function scanTarget(rootDir, rel, policy, pacer = new Pacer(), count = tru
         error(path, err) {
             const code = err?.code ?? 'UNKNOWN';
             if (plan.unreadable.length < KEPT_LIST_LIMIT)
-                plan.unreadable.push({ path, code, message: `cannot be read: ${(0,errors/* errorMessage */.gJ)(err).split(', ')[0]}` });
+                plan.unreadable.push({ path, code, message: `cannot be read: ${(0,common_errors/* errorMessage */.gJ)(err).split(', ')[0]}` });
         }
     };
     try {
@@ -31876,7 +31837,7 @@ function isOtherMount(root, parent, name, st) {
     if (st.dev !== root.dev)
         return true;
     try {
-        const dir = (0,fsat/* openCheckedDir */.Hd)(parent, name, st);
+        const dir = openCheckedDir(parent, name, st);
         const other = !root.sameMount(dir);
         dir.close();
         return other;
@@ -31886,7 +31847,54 @@ function isOtherMount(root, parent, name, st) {
     }
 }
 
-;// CONCATENATED MODULE: ./src/execute.ts
+;// CONCATENATED MODULE: ./src/fs/unlink.ts
+/**
+ * Removals on the thread pool, so that several unlinks wait on a cold disk at once: each stays
+ * anchored to the opened directory (its fd, or /proc/self/fd/N), never to a path.
+ */
+
+
+
+/**
+ * Unlinks `name` in `dir` on the thread pool, so that several removals wait on a cold disk at
+ * once. On Linux it goes through /proc/self/fd/N/name (the working directory cannot anchor
+ * work done on other threads); the fallback unlinks synchronously, relative to the working
+ * directory.
+ */
+function unlinkAtAsync(dir, name) {
+    if (anchorMode() !== 'proc') {
+        try {
+            unlinkAt(dir, name);
+            return Promise.resolve();
+        }
+        catch (err) {
+            return Promise.reject(err);
+        }
+    }
+    const path = Buffer.concat([Buffer.from(`/proc/self/fd/${dir.fd}/`), nameBytes(name)]);
+    return new Promise((resolve, reject) => external_node_fs_default().unlink(path, (err) => (err ? reject(err) : resolve())));
+}
+/**
+ * Unlinks `names` (none of them a directory) in `dir` as one unlinkat batch on the thread pool,
+ * relative to the directory fd, which the caller keeps open until the promise settles. Resolves to
+ * one error (or null) per name. Only with the native helper (the walk batches only then).
+ */
+async function unlinkBatchAt(dir, names) {
+    const h = fastPath();
+    if (h === null)
+        throw new Error('internal error: unlink batches need the native helper');
+    const joined = names.every((n) => typeof n === 'string')
+        ? Buffer.from(`${names.join('\0')}\0`)
+        : Buffer.concat(names.flatMap((n) => [nameBytes(n), NUL]));
+    const errs = await h.unlinkBatch(dir.fd, joined, true);
+    return names.map((n, i) => (errs[i] === 0 ? null : errnoError(errs[i], 'unlink', n.toString('utf8'))));
+}
+const NUL = Buffer.alloc(1);
+
+;// CONCATENATED MODULE: ./src/engine/execute.ts
+
+
+
 
 
 
@@ -31918,9 +31926,9 @@ function toDeleteError(path, err) {
     const e = err;
     const code = e?.code ?? 'UNKNOWN';
     // Node's message ends with the /proc/self/fd/... path it used; the report names the real one.
-    const text = (0,errors/* errorMessage */.gJ)(err).split(', ')[0];
+    const text = (0,common_errors/* errorMessage */.gJ)(err).split(', ')[0];
     const message = text.startsWith(code) ? text : `${code}: ${text}`;
-    return { path, code, message: e?.syscall ? `${message} (${e.syscall})` : message, hint: (0,errors/* recoveryHint */.XS)(code, path) };
+    return { path, code, message: e?.syscall ? `${message} (${e.syscall})` : message, hint: (0,common_errors/* recoveryHint */.XS)(code, path) };
 }
 /**
  * Removes what the plan lists. When `signal` aborts (the job was cancelled), it stops at the next
@@ -31970,7 +31978,7 @@ async function executeTarget(rootDir, planned, policy, hooks, pacer, pace, tick)
         return out;
     }
     hooks.beforeTarget?.(planned.path);
-    const found = (0,fsat/* lookupTarget */.Ek)(rootDir, planned.path);
+    const found = lookupTarget(rootDir, planned.path);
     if (!found.found) {
         out.result = found.missing ? 'missing' : 'refused';
         out.reason = found.reason;
@@ -31978,7 +31986,7 @@ async function executeTarget(rootDir, planned, policy, hooks, pacer, pace, tick)
     }
     const { target } = found;
     try {
-        if (!(0,fsat/* sameNode */.$Y)(target.st, { dev: planned.dev ?? -1, ino: planned.ino ?? -1 }) || target.kind !== planned.kind) {
+        if (!sameNode(target.st, { dev: planned.dev ?? -1, ino: planned.ino ?? -1 }) || target.kind !== planned.kind) {
             out.result = 'changed';
             out.reason = 'replaced since it was planned; nothing under it was touched';
             out.errors.push(toDeleteError(planned.path, Object.assign(new Error(out.reason), { code: 'ECHANGED' })));
@@ -32010,10 +32018,10 @@ async function executeTarget(rootDir, planned, policy, hooks, pacer, pace, tick)
             },
             leaf(e) {
                 if (pace.async)
-                    return (0,fsat/* unlinkAtAsync */.vz)(e.parent, e.name).then(() => removed(e), (err) => failed(e, err));
+                    return unlinkAtAsync(e.parent, e.name).then(() => removed(e), (err) => failed(e, err));
                 const t0 = performance.now();
                 try {
-                    (0,fsat/* unlinkAt */.H_)(e.parent, e.name);
+                    unlinkAt(e.parent, e.name);
                 }
                 catch (err) {
                     return failed(e, err);
@@ -32022,7 +32030,7 @@ async function executeTarget(rootDir, planned, policy, hooks, pacer, pace, tick)
                 return removed(e);
             },
             async leaves(parent, entries) {
-                const errs = await (0,fsat/* unlinkBatchAt */.LI)(parent, entries.map((e) => e.name));
+                const errs = await unlinkBatchAt(parent, entries.map((e) => e.name));
                 let stays = false;
                 entries.forEach((e, i) => {
                     const err = errs[i];
@@ -32047,7 +32055,7 @@ async function executeTarget(rootDir, planned, policy, hooks, pacer, pace, tick)
             for (let attempt = 0;; attempt++) {
                 try {
                     hooks.beforeRmdir?.(e.rel);
-                    (0,fsat/* rmdirAt */.kM)(e.parent, e.name);
+                    rmdirAt(e.parent, e.name);
                     out.dirs++;
                     return true;
                 }
@@ -32075,7 +32083,9 @@ async function executeTarget(rootDir, planned, policy, hooks, pacer, pace, tick)
     }
 }
 
-;// CONCATENATED MODULE: ./src/fingerprint.ts
+;// CONCATENATED MODULE: ./src/engine/fingerprint.ts
+
+
 
 /** `skip`: root-relative paths not to enter (a dry run's targets, which it never changes). */
 function takeFingerprint(rootDir, policy, skip) {
@@ -32092,7 +32102,7 @@ function record(st, kind) {
 function descend(parent, name, rel, st, inProtected, policy, fp, root, skip) {
     let child;
     try {
-        child = st ? (0,fsat/* openCheckedDir */.Hd)(parent, name, st) : parent.openChild(name);
+        child = st ? openCheckedDir(parent, name, st) : parent.openChild(name);
     }
     catch {
         const e = fp.entries.get(rel);
@@ -32109,7 +32119,7 @@ function descend(parent, name, rel, st, inProtected, policy, fp, root, skip) {
 }
 function walkDir(dirA, dirRel, inProtected, policy, fp, root, skip) {
     try {
-        for (const d of (0,fsat/* typedEntries */.vj)(dirA)) {
+        for (const d of typedEntries(dirA)) {
             const name = d.name;
             const text = name.toString('utf8');
             const rel = dirRel === '' ? text : `${dirRel}/${text}`;
@@ -32125,19 +32135,19 @@ function walkDir(dirA, dirRel, inProtected, policy, fp, root, skip) {
             }
             let st;
             try {
-                st = (0,fsat/* lstatAt */.ag)(dirA, name);
+                st = lstatAt(dirA, name);
             }
             catch {
                 continue;
             }
-            const kind = (0,fsat/* kindOf */.I)(st);
+            const kind = kindOf(st);
             const isProtected = inProtected || policy.isProtectedIn(dirRel, text, kind === 'dir');
             let myRoot = root;
             if (isProtected) {
                 const entry = record(st, kind);
                 if (kind === 'symlink') {
                     try {
-                        entry.link = (0,fsat/* readlinkAt */.cN)(dirA, name);
+                        entry.link = readlinkAt(dirA, name);
                     }
                     catch {
                         entry.unreadable = true;
@@ -32189,9 +32199,191 @@ function diffFingerprints(before, after) {
     return { missing, changed };
 }
 
+;// CONCATENATED MODULE: ./src/engine/verify.ts
+
+
+async function verifyProtected(rootDir, policy, before, plan, outcome, dryRun, skip) {
+    const after = takeFingerprint(rootDir, policy, skip);
+    const { missing, changed } = diffFingerprints(before, after);
+    const leftovers = [];
+    // In a real run every target must end clean, also when the purge never started (then it is not).
+    if (!dryRun) {
+        for (const [i, t] of plan.targets.entries()) {
+            // A cancelled target is expected to hold what was not reached; the report says so.
+            if (t.status !== 'present' || outcome?.targets[i].result === 'cancelled')
+                continue;
+            const again = await scanTarget(rootDir, t.path, policy);
+            const left = again.status === 'present' ? again.files + again.others + again.dirs : 0;
+            // The counts include the target itself when it would go (nothing in it stays): say what is inside.
+            const itself = again.kind === 'dir' ? (again.keptDirs === 0 ? 1 : 0) : 1;
+            if (left > 0)
+                leftovers.push({ path: t.path, remaining: left - itself });
+        }
+    }
+    return { checked: before.entries.size, missing, changed, leftovers, protectedRoots: after.roots };
+}
+
+// EXTERNAL MODULE: ./src/common/yaml.ts
+var yaml = __nccwpck_require__(7394);
+;// CONCATENATED MODULE: ./src/docker/compose-files.ts
+/**
+ * Finding the Compose stack of a root without running docker: which files, which project name,
+ * which volumes the files declare external. Mirrors Compose's own rules.
+ */
+
+
+
+ // callers await loadYaml() first
+
+/** Compose's default file names, in its order of preference (compose-go's DefaultFileNames). */
+const DEFAULT_COMPOSE_FILES = ['compose.yaml', 'compose.yml', 'docker-compose.yml', 'docker-compose.yaml'];
+/** Override files Compose adds to the default file (the first one found), as `up` without -f did. */
+const OVERRIDE_COMPOSE_FILES = ['compose.override.yml', 'compose.override.yaml', 'docker-compose.override.yml', 'docker-compose.override.yaml'];
+/** The seed's production file, added when present. */
+const PROD_COMPOSE_FILE = 'docker-compose.prod.yml';
+function isFile(p) {
+    try {
+        return external_node_fs_default().statSync(p).isFile();
+    }
+    catch {
+        return false;
+    }
+}
+/**
+ * Root-relative compose files in use: the given ones (which must exist), else what Compose reads
+ * without -f (the first default file, plus the first override file), and the seed's prod file.
+ */
+function findComposeFiles(root, given, names = options/* ACTION_NAMES */.G) {
+    if (given.length > 0) {
+        return given.map((f) => {
+            const rel = f.trim().replace(/^(\.\/)+/, '');
+            // The path is protected by exact match, so it must be written the way the walker sees it.
+            if (rel === '' || external_node_path_default().isAbsolute(rel) || rel.split('/').some((seg) => seg === '' || seg === '.' || seg === '..')) {
+                throw (0,common_errors/* fail */.fJ)('ERR_COMPOSE_FILE', `${names('compose-file')} ${JSON.stringify(f)} must be a plain path inside root, relative to it (e.g. deploy/compose.yaml)`);
+            }
+            if (!isFile(external_node_path_default().join(root, rel))) {
+                throw (0,common_errors/* fail */.fJ)('ERR_COMPOSE_FILE', `${names('compose-file')} ${JSON.stringify(f)} does not exist in root: fix ${names('compose-file')} or leave it empty to use the default files`);
+            }
+            return rel;
+        });
+    }
+    const found = [];
+    const first = DEFAULT_COMPOSE_FILES.find((f) => isFile(external_node_path_default().join(root, f)));
+    if (first) {
+        found.push(first);
+        const override = OVERRIDE_COMPOSE_FILES.find((f) => isFile(external_node_path_default().join(root, f)));
+        if (override)
+            found.push(override);
+    }
+    if (isFile(external_node_path_default().join(root, PROD_COMPOSE_FILE)))
+        found.push(PROD_COMPOSE_FILE);
+    return found;
+}
+/** Compose's normalization: lowercase, keep only a-z 0-9 - _, and start with a letter or digit. */
+function normalizeProjectName(name) {
+    return name.toLowerCase().replace(/[^a-z0-9_-]/g, '').replace(/^[^a-z0-9]+/, '');
+}
+function readDoc(root, file, names = options/* ACTION_NAMES */.G) {
+    try {
+        const doc = (0,yaml/* parseYaml */.h)(external_node_fs_default().readFileSync(external_node_path_default().join(root, file), 'utf8'));
+        return doc && typeof doc === 'object' ? doc : {};
+    }
+    catch (err) {
+        throw (0,common_errors/* fail */.fJ)('ERR_COMPOSE_PARSE', `compose file ${file} cannot be parsed (${err.message.split('\n')[0]}): fix it or set ${names('docker')} to off`);
+    }
+}
+/**
+ * COMPOSE_PROJECT_NAME from the `.env` file of the project directory, which Compose (v1 and v2)
+ * reads for its own settings: `up` then runs under that name. Last assignment wins, as in Compose.
+ */
+function dotEnvProjectName(projectDir, names = options/* ACTION_NAMES */.G) {
+    let text;
+    try {
+        text = external_node_fs_default().readFileSync(external_node_path_default().join(projectDir, '.env'), 'utf8');
+    }
+    catch (err) {
+        const code = err.code;
+        if (code === 'ENOENT' || code === 'ENOTDIR' || code === 'EISDIR')
+            return '';
+        throw (0,common_errors/* fail */.fJ)('ERR_COMPOSE_ENV', `cannot read ${external_node_path_default().join(projectDir, '.env')} (${code}), where Compose may set COMPOSE_PROJECT_NAME: make it readable or set ${names('compose-project')}`);
+    }
+    let name = '';
+    for (const line of text.split(/\r?\n/)) {
+        const m = /^\s*(?:export\s+)?COMPOSE_PROJECT_NAME\s*=\s*(.*)$/.exec(line);
+        if (!m)
+            continue;
+        const v = m[1];
+        const quoted = /^(["'])(.*?)\1/.exec(v);
+        name = (quoted ? quoted[2] : v.replace(/\s+#.*$/, '')).trim();
+    }
+    return name;
+}
+/** A name Compose accepts as is: lowercase a-z 0-9 - _, starting with a letter or digit. */
+const VALID_PROJECT_NAME = /^[a-z0-9][a-z0-9_-]*$/;
+/**
+ * Project name, by Compose's precedence: the compose-project input (-p), else COMPOSE_PROJECT_NAME
+ * from the environment, else from the project directory's `.env`, else the last top-level `name:`
+ * among the files (later files override earlier ones), else the name of the project directory
+ * (the folder of the first compose file; the root when there is none). The input must already be
+ * a valid name: normalizing what an operator typed could name, and stop, a different project.
+ */
+function projectName(root, files, given, env, names = options/* ACTION_NAMES */.G) {
+    const explicit = given.trim();
+    if (explicit !== '') {
+        if (VALID_PROJECT_NAME.test(explicit))
+            return explicit;
+        throw (0,common_errors/* fail */.fJ)('ERR_COMPOSE_PROJECT', `${names('compose-project')} ${JSON.stringify(given)} is not a valid Compose project name (only a-z, 0-9, - and _, starting with a letter or digit): set ${names('compose-project')} to the exact name the stack runs under, as docker compose ls or the containers' com.docker.compose.project label show it`);
+    }
+    const projectDir = files.length > 0 ? external_node_path_default().dirname(external_node_path_default().join(root, files[0])) : root;
+    let raw = (env.COMPOSE_PROJECT_NAME ?? '').trim() || dotEnvProjectName(projectDir, names);
+    if (raw === '') {
+        for (const f of files) {
+            const n = readDoc(root, f, names).name;
+            if (typeof n === 'string' && n.trim() !== '')
+                raw = n.trim();
+        }
+    }
+    if (raw === '')
+        raw = external_node_path_default().basename(projectDir);
+    const name = normalizeProjectName(raw);
+    if (name === '') {
+        throw (0,common_errors/* fail */.fJ)('ERR_COMPOSE_PROJECT', `compose project name ${JSON.stringify(raw)} has no usable characters: set ${names('compose-project')}`);
+    }
+    return name;
+}
+/**
+ * Volume keys declared external and the real names they refer to, and the name of every declared
+ * volume: a volume by such a name may exist without this project's label (an external one, or one
+ * Compose adopted), and the report shows it as kept.
+ */
+function externalVolumes(root, files, names = options/* ACTION_NAMES */.G) {
+    const out = { keys: new Set(), names: new Set(), byKey: new Map() };
+    for (const f of files) {
+        const vols = readDoc(root, f, names).volumes;
+        if (!vols || typeof vols !== 'object')
+            continue;
+        for (const [key, def] of Object.entries(vols)) {
+            const ext = def?.external;
+            const own = typeof def?.name === 'string' ? def.name : null;
+            if (ext === true || (ext && typeof ext === 'object')) {
+                const extName = ext && typeof ext === 'object' ? ext.name : undefined;
+                const name = own ?? (typeof extName === 'string' ? extName : key);
+                out.keys.add(key);
+                out.names.add(name);
+                out.byKey.set(key, name);
+            }
+            else if (!out.keys.has(key) && (own !== null || !out.byKey.has(key))) {
+                // Later files merge into earlier definitions: a bare mention keeps the earlier name.
+                out.byKey.set(key, own);
+            }
+        }
+    }
+    return out;
+}
+
 ;// CONCATENATED MODULE: external "node:child_process"
 const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
-;// CONCATENATED MODULE: ./src/exec.ts
+;// CONCATENATED MODULE: ./src/docker/exec.ts
 /**
  * Runs one command from an argument array (never a shell string) with a hard timeout.
  * @actions/exec has no way to time out or kill a hung child (a `docker` waiting on a dead
@@ -32281,36 +32473,9 @@ function failureText(cmd, r, timeoutMs, timeoutOption = 'docker-timeout') {
     return `${what} exited ${r.exitCode}${said ? `: ${said}` : ''}`;
 }
 
-;// CONCATENATED MODULE: ./src/compose.ts
-
-
+;// CONCATENATED MODULE: ./src/docker/volumes.ts
 const PROJECT_LABEL = 'com.docker.compose.project';
 const VOLUME_LABEL = 'com.docker.compose.volume';
-/**
- * How long past its timeout a command may take before Compose gives up on it: the runner kills
- * the command at the timeout, but a child it left behind (a compose plugin under `docker`) can
- * hold the output pipes open, and the run must not hang on it.
- */
-const TIMEOUT_GRACE_MS = 3000;
-// ---- commands as data -------------------------------------------------------------------------
-const dockerServerVersion = () => ({ command: 'docker', args: ['version', '--format', '{{.Server.Version}}'] });
-const composeV2Version = () => ({ command: 'docker', args: ['compose', 'version'] });
-const composeV1Version = () => ({ command: 'docker-compose', args: ['version'] });
-const listContainers = (project) => ({
-    command: 'docker',
-    args: ['ps', '-a', '--filter', `label=${PROJECT_LABEL}=${project}`, '--format', '{{.Names}}\t{{.State}}']
-});
-const listVolumes = (project) => ({
-    command: 'docker',
-    args: ['volume', 'ls', '-q', '--filter', `label=${PROJECT_LABEL}=${project}`]
-});
-const listAllVolumes = () => ({ command: 'docker', args: ['volume', 'ls', '-q'] });
-const inspectVolumes = (names) => ({ command: 'docker', args: ['volume', 'inspect', ...names] });
-const removeVolume = (name) => ({ command: 'docker', args: ['volume', 'rm', name] });
-function composeDown(base, files, project) {
-    const [command, ...pre] = base;
-    return { command, args: [...pre, ...files.flatMap((f) => ['-f', f]), '-p', project, 'down', '--remove-orphans'] };
-}
 /** The name each declared volume has (`<project>_<key>` unless the files name it) -> its key. */
 function declaredNames(t) {
     const out = new Map();
@@ -32346,6 +32511,28 @@ function decideVolumes(inspected, t, declared = new Map()) {
         return { name: v.Name, key, action: 'remove', reason: 'project volume' };
     });
 }
+
+;// CONCATENATED MODULE: ./src/docker/commands.ts
+
+const dockerServerVersion = () => ({ command: 'docker', args: ['version', '--format', '{{.Server.Version}}'] });
+const composeV2Version = () => ({ command: 'docker', args: ['compose', 'version'] });
+const composeV1Version = () => ({ command: 'docker-compose', args: ['version'] });
+const listContainers = (project) => ({
+    command: 'docker',
+    args: ['ps', '-a', '--filter', `label=${PROJECT_LABEL}=${project}`, '--format', '{{.Names}}\t{{.State}}']
+});
+const listVolumes = (project) => ({
+    command: 'docker',
+    args: ['volume', 'ls', '-q', '--filter', `label=${PROJECT_LABEL}=${project}`]
+});
+const listAllVolumes = () => ({ command: 'docker', args: ['volume', 'ls', '-q'] });
+const inspectVolumes = (names) => ({ command: 'docker', args: ['volume', 'inspect', ...names] });
+const removeVolume = (name) => ({ command: 'docker', args: ['volume', 'rm', name] });
+function composeDown(base, files, project) {
+    const [command, ...pre] = base;
+    return { command, args: [...pre, ...files.flatMap((f) => ['-f', f]), '-p', project, 'down', '--remove-orphans'] };
+}
+/** Non-blank output lines, trimmed. */
 function lines(s) {
     return s.split('\n').map((l) => l.trim()).filter((l) => l !== '');
 }
@@ -32364,8 +32551,19 @@ function splitByState(psLines) {
     }
     return { running, exited };
 }
+
+;// CONCATENATED MODULE: ./src/docker/compose.ts
+
+
+
+
+/**
+ * How long past its timeout a command may take before Compose gives up on it: the runner kills
+ * the command at the timeout, but a child it left behind (a compose plugin under `docker`) can
+ * hold the output pipes open, and the run must not hang on it.
+ */
+const TIMEOUT_GRACE_MS = 3000;
 const ok = (r) => r.exitCode === 0 && !r.timedOut;
-// ---- running them -----------------------------------------------------------------------------
 class Compose {
     t;
     runner;
@@ -32376,7 +32574,7 @@ class Compose {
         this.trace = trace;
     }
     name(key) {
-        return (this.t.names ?? option_names/* ACTION_NAMES */.G)(key);
+        return (this.t.names ?? options/* ACTION_NAMES */.G)(key);
     }
     async run(cmd) {
         this.trace(`$ ${describe(cmd)}`);
@@ -32507,170 +32705,202 @@ class Compose {
     }
 }
 
-// EXTERNAL MODULE: ./src/yaml.ts
-var yaml = __nccwpck_require__(4536);
-;// CONCATENATED MODULE: ./src/compose-files.ts
+;// CONCATENATED MODULE: ./src/docker/project.ts
 /**
- * Finding the Compose stack of a root without running docker: which files, which project name,
- * which volumes the files declare external. Mirrors Compose's own rules.
+ * Which Compose project this root is: its files, its name and the volumes its files declare,
+ * found by Compose's own rules (compose-files.ts), and the Compose that discovers, stops and
+ * checks it. The one place that decides it: the engine asks here and nowhere else.
  */
 
 
 
- // callers await loadYaml() first
 
-/** Compose's default file names, in its order of preference (compose-go's DefaultFileNames). */
-const DEFAULT_COMPOSE_FILES = ['compose.yaml', 'compose.yml', 'docker-compose.yml', 'docker-compose.yaml'];
-/** Override files Compose adds to the default file (the first one found), as `up` without -f did. */
-const OVERRIDE_COMPOSE_FILES = ['compose.override.yml', 'compose.override.yaml', 'docker-compose.override.yml', 'docker-compose.override.yaml'];
-/** The seed's production file, added when present. */
-const PROD_COMPOSE_FILE = 'docker-compose.prod.yml';
-function isFile(p) {
-    try {
-        return external_node_fs_default().statSync(p).isFile();
-    }
-    catch {
-        return false;
-    }
+
+/** Reads the files (no docker is run here); throws a coded error naming the option on bad input. */
+async function composeProject(root, req, deps) {
+    const names = deps.names ?? options/* ACTION_NAMES */.G;
+    // With docker off and no file named, no compose file is read: a broken one must not block a purge.
+    const files = req.mode === 'off' && req.files.length === 0 ? [] : findComposeFiles(root, req.files, names);
+    if (files.length > 0)
+        await (0,yaml/* loadYaml */.y)();
+    const name = files.length > 0 || req.name ? projectName(root, files, req.name, deps.env, names) : '';
+    const declared = externalVolumes(root, files, names);
+    const compose = new Compose({
+        root, mode: req.mode, full: req.full, files, project: name, protectedVolumes: req.protectedVolumes, external: declared,
+        dockerHost: req.dockerHost, timeoutMs: req.timeoutSeconds * 1000, env: deps.env, names
+    }, deps.runner ?? runCommand, deps.trace);
+    return { files, name, declared, compose };
 }
+
+// EXTERNAL MODULE: ./src/common/text.ts
+var common_text = __nccwpck_require__(2450);
+;// CONCATENATED MODULE: ./src/engine/report.ts
 /**
- * Root-relative compose files in use: the given ones (which must exist), else what Compose reads
- * without -f (the first default file, plus the first override file), and the seed's prod file.
+ * Pure: what happened -> the JSON report (the `report` output and the CLI's --json) and the
+ * console lines. Every path shown on a terminal goes through showPath (control characters
+ * escaped, so a file name cannot forge log lines or workflow commands).
  */
-function findComposeFiles(root, given, names = option_names/* ACTION_NAMES */.G) {
-    if (given.length > 0) {
-        return given.map((f) => {
-            const rel = f.trim().replace(/^(\.\/)+/, '');
-            // The path is protected by exact match, so it must be written the way the walker sees it.
-            if (rel === '' || external_node_path_default().isAbsolute(rel) || rel.split('/').some((seg) => seg === '' || seg === '.' || seg === '..')) {
-                throw (0,errors/* fail */.fJ)('ERR_COMPOSE_FILE', `${names('compose-file')} ${JSON.stringify(f)} must be a plain path inside root, relative to it (e.g. deploy/compose.yaml)`);
-            }
-            if (!isFile(external_node_path_default().join(root, rel))) {
-                throw (0,errors/* fail */.fJ)('ERR_COMPOSE_FILE', `${names('compose-file')} ${JSON.stringify(f)} does not exist in root: fix ${names('compose-file')} or leave it empty to use the default files`);
-            }
-            return rel;
-        });
-    }
-    const found = [];
-    const first = DEFAULT_COMPOSE_FILES.find((f) => isFile(external_node_path_default().join(root, f)));
-    if (first) {
-        found.push(first);
-        const override = OVERRIDE_COMPOSE_FILES.find((f) => isFile(external_node_path_default().join(root, f)));
-        if (override)
-            found.push(override);
-    }
-    if (isFile(external_node_path_default().join(root, PROD_COMPOSE_FILE)))
-        found.push(PROD_COMPOSE_FILE);
-    return found;
+
+
+
+
+const VERSION = '0.1.0';
+/** The plan's targets as report rows: what a run would do (`not-run` when a real run stopped before). */
+function previewTargets(plan, dryRun) {
+    return plan.targets.map((p) => {
+        const result = p.status !== 'present' ? p.status
+            : !dryRun ? 'not-run'
+                : !p.counted ? 'to-purge'
+                    : p.keptTotal > 0 || p.unreadable.length > 0 ? 'would-purge-kept'
+                        : 'would-purge';
+        // A real run that stopped before the purge removed nothing: its rows count nothing.
+        const counts = dryRun ? { files: p.files, bytes: p.bytes, dirs: p.dirs, others: p.others } : { files: 0, bytes: 0, dirs: 0, others: 0 };
+        return { path: p.path, result, reason: p.reason, ...counts, kept: p.kept, keptTotal: p.keptTotal, keptDirs: dryRun ? p.keptDirs : 0, ...(p.counted ? {} : { counted: false }) };
+    });
 }
-/** Compose's normalization: lowercase, keep only a-z 0-9 - _, and start with a letter or digit. */
-function normalizeProjectName(name) {
-    return name.toLowerCase().replace(/[^a-z0-9_-]/g, '').replace(/^[^a-z0-9]+/, '');
-}
-function readDoc(root, file, names = option_names/* ACTION_NAMES */.G) {
-    try {
-        const doc = (0,yaml/* parseYaml */.h)(external_node_fs_default().readFileSync(external_node_path_default().join(root, file), 'utf8'));
-        return doc && typeof doc === 'object' ? doc : {};
+function buildReport(x) {
+    const dry = x.settings.dryRun;
+    const preview = previewTargets(x.plan, dry);
+    const targets = preview.map((p, i) => {
+        const o = x.outcome?.targets[i];
+        if (!o)
+            return p;
+        return { path: o.path, result: o.result, reason: o.reason, files: o.files, bytes: o.bytes, dirs: o.dirs, others: o.others, kept: o.kept, keptTotal: o.keptTotal, keptDirs: o.keptDirs };
+    });
+    const errors = [...(x.outcome?.errors ?? [])];
+    if (dry) {
+        // What the plan could not read, a real run could not delete: the dry run says so now.
+        for (const t of x.plan.targets)
+            for (const u of t.unreadable)
+                errors.push({ path: u.path, code: u.code, message: u.message, hint: (0,common_errors/* recoveryHint */.XS)(u.code, u.path) });
     }
-    catch (err) {
-        throw (0,errors/* fail */.fJ)('ERR_COMPOSE_PARSE', `compose file ${file} cannot be parsed (${err.message.split('\n')[0]}): fix it or set ${names('docker')} to off`);
-    }
-}
-/**
- * COMPOSE_PROJECT_NAME from the `.env` file of the project directory, which Compose (v1 and v2)
- * reads for its own settings: `up` then runs under that name. Last assignment wins, as in Compose.
- */
-function dotEnvProjectName(projectDir, names = option_names/* ACTION_NAMES */.G) {
-    let text;
-    try {
-        text = external_node_fs_default().readFileSync(external_node_path_default().join(projectDir, '.env'), 'utf8');
-    }
-    catch (err) {
-        const code = err.code;
-        if (code === 'ENOENT' || code === 'ENOTDIR' || code === 'EISDIR')
-            return '';
-        throw (0,errors/* fail */.fJ)('ERR_COMPOSE_ENV', `cannot read ${external_node_path_default().join(projectDir, '.env')} (${code}), where Compose may set COMPOSE_PROJECT_NAME: make it readable or set ${names('compose-project')}`);
-    }
-    let name = '';
-    for (const line of text.split(/\r?\n/)) {
-        const m = /^\s*(?:export\s+)?COMPOSE_PROJECT_NAME\s*=\s*(.*)$/.exec(line);
-        if (!m)
-            continue;
-        const v = m[1];
-        const quoted = /^(["'])(.*?)\1/.exec(v);
-        name = (quoted ? quoted[2] : v.replace(/\s+#.*$/, '')).trim();
-    }
-    return name;
-}
-/** A name Compose accepts as is: lowercase a-z 0-9 - _, starting with a letter or digit. */
-const VALID_PROJECT_NAME = /^[a-z0-9][a-z0-9_-]*$/;
-/**
- * Project name, by Compose's precedence: the compose-project input (-p), else COMPOSE_PROJECT_NAME
- * from the environment, else from the project directory's `.env`, else the last top-level `name:`
- * among the files (later files override earlier ones), else the name of the project directory
- * (the folder of the first compose file; the root when there is none). The input must already be
- * a valid name: normalizing what an operator typed could name, and stop, a different project.
- */
-function projectName(root, files, given, env, names = option_names/* ACTION_NAMES */.G) {
-    const explicit = given.trim();
-    if (explicit !== '') {
-        if (VALID_PROJECT_NAME.test(explicit))
-            return explicit;
-        throw (0,errors/* fail */.fJ)('ERR_COMPOSE_PROJECT', `${names('compose-project')} ${JSON.stringify(given)} is not a valid Compose project name (only a-z, 0-9, - and _, starting with a letter or digit): set ${names('compose-project')} to the exact name the stack runs under, as docker compose ls or the containers' com.docker.compose.project label show it`);
-    }
-    const projectDir = files.length > 0 ? external_node_path_default().dirname(external_node_path_default().join(root, files[0])) : root;
-    let raw = (env.COMPOSE_PROJECT_NAME ?? '').trim() || dotEnvProjectName(projectDir, names);
-    if (raw === '') {
-        for (const f of files) {
-            const n = readDoc(root, f, names).name;
-            if (typeof n === 'string' && n.trim() !== '')
-                raw = n.trim();
+    for (const t of targets) {
+        if (t.result === 'refused' && !errors.some((e) => e.path === t.path)) {
+            errors.push({ path: t.path, code: 'EREFUSED', message: `refused: ${t.reason}`, hint: (0,common_errors/* recoveryHint */.XS)('EREFUSED', t.path) });
         }
     }
-    if (raw === '')
-        raw = external_node_path_default().basename(projectDir);
-    const name = normalizeProjectName(raw);
-    if (name === '') {
-        throw (0,errors/* fail */.fJ)('ERR_COMPOSE_PROJECT', `compose project name ${JSON.stringify(raw)} has no usable characters: set ${names('compose-project')}`);
+    const v = x.verification;
+    const dockerOk = x.docker.errors.length === 0 && (x.docker.verification?.ok ?? true);
+    const verified = v.missing.length === 0 && v.changed.length === 0 && v.leftovers.length === 0 && dockerOk;
+    const failures = [...x.failures];
+    if (v.missing.length + v.changed.length > 0) {
+        failures.push(`verification failed: ${v.missing.length} protected path(s) missing and ${v.changed.length} changed (first: ${(0,common_text/* showPath */.P8)(v.missing[0] ?? v.changed[0]?.path ?? '')})`);
     }
-    return name;
-}
-/**
- * Volume keys declared external and the real names they refer to, and the name of every declared
- * volume: a volume by such a name may exist without this project's label (an external one, or one
- * Compose adopted), and the report shows it as kept.
- */
-function externalVolumes(root, files, names = option_names/* ACTION_NAMES */.G) {
-    const out = { keys: new Set(), names: new Set(), byKey: new Map() };
-    for (const f of files) {
-        const vols = readDoc(root, f, names).volumes;
-        if (!vols || typeof vols !== 'object')
-            continue;
-        for (const [key, def] of Object.entries(vols)) {
-            const ext = def?.external;
-            const own = typeof def?.name === 'string' ? def.name : null;
-            if (ext === true || (ext && typeof ext === 'object')) {
-                const extName = ext && typeof ext === 'object' ? ext.name : undefined;
-                const name = own ?? (typeof extName === 'string' ? extName : key);
-                out.keys.add(key);
-                out.names.add(name);
-                out.byKey.set(key, name);
-            }
-            else if (!out.keys.has(key) && (own !== null || !out.byKey.has(key))) {
-                // Later files merge into earlier definitions: a bare mention keeps the earlier name.
-                out.byKey.set(key, own);
-            }
+    if (errors.length > 0) {
+        const what = dry ? 'entr(ies) a real run could not delete' : 'deletion error(s)';
+        failures.push(`${errors.length} ${what}; first: ${(0,common_text/* showPath */.P8)(errors[0].path)}: ${(0,common_text/* showPath */.P8)(errors[0].message)}`);
+    }
+    if (v.leftovers.length > 0)
+        failures.push(`verification failed: ${v.leftovers.length} target(s) still hold deletable entries (first: ${(0,common_text/* showPath */.P8)(v.leftovers[0].path)})`);
+    for (const e of x.docker.errors)
+        failures.push(`docker: ${e}`);
+    for (const p of x.docker.verification?.problems ?? [])
+        failures.push(`docker verification failed: ${p}`);
+    const totals = { files: 0, bytes: 0, dirs: 0, others: 0 };
+    for (const t of targets) {
+        totals.files += t.files;
+        totals.bytes += t.bytes;
+        totals.dirs += t.dirs;
+        totals.others += t.others;
+    }
+    const done = dry ? ['would-purge', 'would-purge-kept'] : ['purged', 'purged-kept'];
+    return {
+        tool: 'safe-purge',
+        version: VERSION,
+        root: x.root.path,
+        dryRun: dry,
+        ok: failures.length === 0,
+        verified,
+        failures,
+        cancelled: !x.cancelled ? null : x.outcome ? 'during-purge' : 'before-purge',
+        startedAt: x.started.toISOString(),
+        finishedAt: x.finished.toISOString(),
+        durationMs: x.finished.getTime() - x.started.getTime(),
+        timings: x.timings,
+        walker: walkerStatus(),
+        targets,
+        deleted: targets.filter((t) => done.includes(t.result)).map((t) => t.path),
+        totals,
+        protected: { builtin: BUILTIN_PROTECTED, extra: x.settings.protected, roots: v.protectedRoots, entries: x.before.entries.size },
+        errors,
+        warnings: x.warnings,
+        verification: { ok: verified, checked: v.checked, missing: v.missing, changed: v.changed, leftovers: v.leftovers },
+        docker: {
+            mode: x.docker.mode,
+            used: x.docker.active,
+            skipped: x.docker.skipped ?? null,
+            compose: x.docker.compose ? `${x.docker.compose.command.join(' ')} (${x.docker.compose.version})` : null,
+            project: x.docker.project,
+            files: x.docker.files,
+            containers: x.docker.containers,
+            exited: x.docker.exited,
+            stopped: x.docker.stopped,
+            volumes: x.docker.volumes,
+            removedVolumes: x.docker.removedVolumes,
+            errors: x.docker.errors,
+            verification: x.docker.verification ?? null
         }
+    };
+}
+function countLine(t) {
+    const parts = [`${t.files} file(s)`, (0,common_text/* formatBytes */.z3)(t.bytes)];
+    if (t.dirs)
+        parts.push(`${t.dirs} dir(s)`);
+    if (t.others)
+        parts.push(`${t.others} link(s)/special`);
+    return parts.join(', ');
+}
+/** The plan as a person reads it: what goes, what stays. Also the dry run's main output. */
+function planLines(targets) {
+    const out = [];
+    for (const t of targets) {
+        const why = t.reason ? ` (${t.reason})` : '';
+        if (t.result === 'missing' || t.result === 'refused' || t.counted === false) {
+            out.push(`${t.result.padEnd(16)} ${(0,common_text/* showPath */.P8)(t.path)}${why}`);
+            continue;
+        }
+        out.push(`${t.result.padEnd(16)} ${(0,common_text/* showPath */.P8)(t.path)}: ${countLine(t)}${t.keptTotal ? `, keeps ${t.keptTotal} protected/mount entr${t.keptTotal === 1 ? 'y' : 'ies'} and the ${t.keptDirs} dir(s) leading to them` : ''}${why}`);
+        for (const k of t.kept.slice(0, 20))
+            out.push(`  keep ${(0,common_text/* showPath */.P8)(k.path)} (${k.reason})`);
+        if (t.kept.length > 20 || t.keptTotal > t.kept.length)
+            out.push(`  ... and ${t.keptTotal - Math.min(t.kept.length, 20)} more kept`);
     }
     return out;
 }
+function resultLines(r) {
+    const out = [];
+    const verb = r.dryRun ? 'would remove' : 'removed';
+    out.push(`${verb} ${countLine(r.totals)} from ${r.deleted.length} target(s)`);
+    if (r.docker.used) {
+        const d = r.docker;
+        const list = (n) => (n.length ? n.join(', ') : 'none');
+        const stop = r.dryRun ? 'would be stopped' : d.stopped ? 'stopped' : 'not stopped';
+        const gone = r.dryRun ? 'would be removed' : d.stopped ? 'removed' : 'not removed';
+        out.push(`docker (${d.compose}): project ${d.project}, running containers ${list(d.containers)} ${stop}${d.exited.length ? `; exited containers ${list(d.exited)} ${gone}` : ''}`);
+        for (const v of r.docker.volumes)
+            out.push(`  volume ${v.name}: ${v.action === 'remove' ? (r.dryRun ? 'would be removed' : r.docker.removedVolumes.includes(v.name) ? 'removed' : 'NOT removed') : `kept (${v.reason})`}`);
+    }
+    for (const e of r.errors)
+        out.push(`error: ${(0,common_text/* showPath */.P8)(e.path)}: ${(0,common_text/* showPath */.P8)(e.message)}\n  recovery: ${(0,common_text/* oneLine */.TN)(e.hint)}`);
+    const v = r.verification;
+    const cancelled = r.targets.filter((t) => t.result === 'cancelled').length;
+    const clean = r.dryRun ? '' : cancelled > 0 ? `; the purge was cancelled: ${cancelled} target(s) it did not finish still hold files` : ', every target clean';
+    out.push(v.ok
+        ? `verified: ${v.checked} protected entr${v.checked === 1 ? 'y' : 'ies'} unchanged${clean}`
+        : `NOT verified: ${v.missing.length} missing, ${v.changed.length} changed, ${v.leftovers.length} target(s) not clean`);
+    for (const m of v.missing.slice(0, 50))
+        out.push(`  missing: ${(0,common_text/* showPath */.P8)(m)}`);
+    for (const c of v.changed.slice(0, 50))
+        out.push(`  changed: ${(0,common_text/* showPath */.P8)(c.path)} (${c.what})`);
+    for (const l of v.leftovers.slice(0, 50))
+        out.push(l.remaining === 0 ? `  still there: ${(0,common_text/* showPath */.P8)(l.path)}` : `  left in ${(0,common_text/* showPath */.P8)(l.path)}: ${l.remaining} entr${l.remaining === 1 ? 'y' : 'ies'}`);
+    return out;
+}
 
-// EXTERNAL MODULE: ./src/report.ts
-var src_report = __nccwpck_require__(665);
 // EXTERNAL MODULE: external "node:crypto"
 var external_node_crypto_ = __nccwpck_require__(7598);
 var external_node_crypto_default = /*#__PURE__*/__nccwpck_require__.n(external_node_crypto_);
-;// CONCATENATED MODULE: ./src/lock.ts
+;// CONCATENATED MODULE: ./src/engine/lock.ts
 /**
  * One purge per root at a time: a lock file in the root, reached through the root's open
  * directory. It is created complete and atomically (written to a private file, then hard-linked
@@ -32687,7 +32917,7 @@ var external_node_crypto_default = /*#__PURE__*/__nccwpck_require__.n(external_n
 
 
 
-const LOCK = Buffer.from(src_policy/* LOCK_FILE */.FI);
+const LOCK = Buffer.from(LOCK_FILE);
 function alive(pid) {
     try {
         process.kill(pid, 0);
@@ -32719,13 +32949,13 @@ function readHolder(root) {
 /** Takes the lock or throws ERR_LOCKED. Returns the release function; `warn` hears of stale locks. */
 function acquireLock(root, rootPath, warn) {
     const me = { pid: process.pid, host: external_node_os_default().hostname(), startedAt: new Date().toISOString(), token: external_node_crypto_default().randomUUID() };
-    const shown = `${(0,src_report/* showPath */.P8)(rootPath)}/${src_policy/* LOCK_FILE */.FI}`;
-    const mine = Buffer.from(`${src_policy/* LOCK_FILE */.FI}.${me.token}`);
+    const shown = `${(0,common_text/* showPath */.P8)(rootPath)}/${LOCK_FILE}`;
+    const mine = Buffer.from(`${LOCK_FILE}.${me.token}`);
     const release = () => {
         const h = readHolder(root);
         if (typeof h === 'object' && h.token === me.token) {
             try {
-                (0,fsat/* unlinkAt */.H_)(root, LOCK);
+                unlinkAt(root, LOCK);
             }
             catch {
                 // already gone: nothing to release
@@ -32755,16 +32985,16 @@ function acquireLock(root, rootPath, warn) {
             return release;
         const holder = readHolder(root);
         if (holder === 'unreadable') {
-            throw (0,errors/* fail */.fJ)('ERR_LOCKED', `the lock ${shown} exists but cannot be read: if no other safe-purge is running, delete it and rerun`);
+            throw (0,common_errors/* fail */.fJ)('ERR_LOCKED', `the lock ${shown} exists but cannot be read: if no other safe-purge is running, delete it and rerun`);
         }
         if (holder !== 'missing' && (holder.host !== me.host || alive(holder.pid))) {
-            throw (0,errors/* fail */.fJ)('ERR_LOCKED', `another safe-purge (pid ${(0,src_report/* oneLine */.TN)(String(holder.pid))} on ${(0,src_report/* oneLine */.TN)(String(holder.host))}, since ${(0,src_report/* oneLine */.TN)(String(holder.startedAt))}) is purging ${(0,src_report/* showPath */.P8)(rootPath)}: wait for it, or delete ${shown} if that process is gone`);
+            throw (0,common_errors/* fail */.fJ)('ERR_LOCKED', `another safe-purge (pid ${(0,common_text/* oneLine */.TN)(String(holder.pid))} on ${(0,common_text/* oneLine */.TN)(String(holder.host))}, since ${(0,common_text/* oneLine */.TN)(String(holder.startedAt))}) is purging ${(0,common_text/* showPath */.P8)(rootPath)}: wait for it, or delete ${shown} if that process is gone`);
         }
         if (holder !== 'missing') {
             warn(`removing a stale lock ${shown} (pid ${holder.pid} is gone)`);
             try {
                 if (external_node_fs_default().lstatSync(root.child(LOCK)).ino === holder.ino)
-                    (0,fsat/* unlinkAt */.H_)(root, LOCK);
+                    unlinkAt(root, LOCK);
             }
             catch {
                 // gone already
@@ -32772,11 +33002,11 @@ function acquireLock(root, rootPath, warn) {
         }
         if (link())
             return release;
-        throw (0,errors/* fail */.fJ)('ERR_LOCKED', `another safe-purge took the lock ${shown} at the same moment: wait for it and rerun`);
+        throw (0,common_errors/* fail */.fJ)('ERR_LOCKED', `another safe-purge took the lock ${shown} at the same moment: wait for it and rerun`);
     }
     finally {
         try {
-            (0,fsat/* unlinkAt */.H_)(root, mine);
+            unlinkAt(root, mine);
         }
         catch {
             // renamed into the lock, or never created
@@ -32784,7 +33014,7 @@ function acquireLock(root, rootPath, warn) {
     }
 }
 
-;// CONCATENATED MODULE: ./src/run.ts
+;// CONCATENATED MODULE: ./src/engine/run.ts
 /**
  * The engine both entry points call: settings -> policy -> plan -> (confirm) -> fingerprint ->
  * docker down -> execute -> verify -> report. Refusals (bad input, unsafe root, no confirmation)
@@ -32813,27 +33043,23 @@ const confirmByName = async ({ settings, root }) => {
     if (settings.force || settings.confirm === root.name)
         return null;
     const got = settings.confirm === '' ? 'no confirm was given' : `confirm ${JSON.stringify(settings.confirm)} does not match`;
-    return `refusing to purge ${(0,src_report/* showPath */.P8)(root.path)}: ${got}; set confirm: ${JSON.stringify(root.name)} (the root folder's name), or force: true for automation`;
+    return `refusing to purge ${(0,common_text/* showPath */.P8)(root.path)}: ${got}; set confirm: ${JSON.stringify(root.name)} (the root folder's name), or force: true for automation`;
 };
 /** Validates everything; throws a coded error, and touches nothing, on any violation. */
 async function prepare(settings, deps) {
-    if ((0,fsat/* procRequiredButMissing */.RW)()) {
-        throw (0,errors/* fail */.fJ)('ERR_PLATFORM', 'this Linux has no /proc/self/fd, which safe-purge needs to delete anchored to opened directories: mount /proc');
+    if (procRequiredButMissing()) {
+        throw (0,common_errors/* fail */.fJ)('ERR_PLATFORM', 'this Linux has no /proc/self/fd, which safe-purge needs to delete anchored to opened directories: mount /proc');
     }
-    const names = deps.names ?? option_names/* ACTION_NAMES */.G;
+    const names = deps.names ?? options/* ACTION_NAMES */.G;
     const root = guardRoot(settings.root, deps.guardEnv ?? defaultGuardEnv(deps.env), names);
-    const composeFiles = settings.docker === 'off' && settings.composeFiles.length === 0 ? [] : findComposeFiles(root.path, settings.composeFiles, names);
-    const exact = [...composeFiles, ...(settings.configFile ? [settings.configFile] : [])];
-    const policy = (0,src_policy/* createPolicy */.BV)(settings.protected, exact, names);
-    const targets = (0,src_policy/* validateTargets */.bU)(settings.ephemeral, policy, names);
-    if (composeFiles.length > 0)
-        await (0,yaml/* loadYaml */.y)();
-    const project = composeFiles.length > 0 || settings.composeProject ? projectName(root.path, composeFiles, settings.composeProject, deps.env, names) : '';
-    const compose = new Compose({
-        root: root.path, mode: settings.docker, full: settings.full, files: composeFiles, project,
-        protectedVolumes: settings.protectedVolumes, external: externalVolumes(root.path, composeFiles, names),
-        dockerHost: settings.dockerHost, timeoutMs: settings.dockerTimeout * 1000, env: deps.env, names
-    }, deps.runner ?? runCommand, (line) => deps.log.info(line));
+    const project = await composeProject(root.path, {
+        mode: settings.docker, files: settings.composeFiles, name: settings.composeProject, full: settings.full,
+        protectedVolumes: settings.protectedVolumes, dockerHost: settings.dockerHost, timeoutSeconds: settings.dockerTimeout
+    }, { env: deps.env, names, runner: deps.runner, trace: (line) => deps.log.info(line) });
+    const exact = [...project.files, ...(settings.configFile ? [settings.configFile] : [])];
+    const policy = createPolicy(settings.protected, exact, names);
+    const targets = validateTargets(settings.ephemeral, policy, names);
+    const compose = project.compose;
     return { root, policy, targets, compose };
 }
 async function run(settings, deps) {
@@ -32853,7 +33079,7 @@ async function run(settings, deps) {
     });
     const prep = await phase('Validate', async () => prepare(settings, deps));
     const { root, policy, targets, compose } = prep;
-    log.info(`root: ${(0,src_report/* showPath */.P8)(root.path)}${settings.dryRun ? ' (dry run: nothing will be changed)' : ''}`);
+    log.info(`root: ${(0,common_text/* showPath */.P8)(root.path)}${settings.dryRun ? ' (dry run: nothing will be changed)' : ''}`);
     const rootDir = openRoot(root);
     try {
         const warnings = [];
@@ -32863,7 +33089,7 @@ async function run(settings, deps) {
                 log.warning(w);
             // Counted up front only when someone reads the plan before anything happens (dry run, a prompt).
             const p = await scanTargets(rootDir, root.path, targets, policy, settings.dryRun || deps.confirmReadsPlan === true, deps.signal);
-            for (const line of (0,src_report/* planLines */.HN)((0,src_report/* previewTargets */.Fd)(p, true)))
+            for (const line of planLines(previewTargets(p, true)))
                 log.info(line);
             return p;
         });
@@ -32889,7 +33115,7 @@ async function run(settings, deps) {
         if (!settings.dryRun) {
             const refusal = await deps.confirm({ settings, root, plan, docker });
             if (refusal)
-                throw (0,errors/* fail */.fJ)('ERR_NOT_CONFIRMED', refusal);
+                throw (0,common_errors/* fail */.fJ)('ERR_NOT_CONFIRMED', refusal);
         }
         const release = settings.dryRun ? () => { } : acquireLock(rootDir, root.path, (w) => log.warning(w));
         try {
@@ -32905,7 +33131,7 @@ async function run(settings, deps) {
                     });
                 }
                 catch (err) {
-                    failures.push(`docker compose down failed, so no file was deleted (containers may still be writing): ${(0,errors/* errorMessage */.gJ)(err)}`);
+                    failures.push(`docker compose down failed, so no file was deleted (containers may still be writing): ${(0,common_errors/* errorMessage */.gJ)(err)}`);
                 }
             }
             // Taken after the stack is down: what a container does to protected files while it shuts
@@ -32928,15 +33154,15 @@ async function run(settings, deps) {
                 log.warning(what);
             }
             const verification = await phase('Verify', async () => {
-                const v = await verify(rootDir, policy, before, plan, outcome, settings.dryRun, skip);
+                const v = await verifyProtected(rootDir, policy, before, plan, outcome, settings.dryRun, skip);
                 await compose.verify(docker);
                 return v;
             });
-            const report = (0,src_report/* buildReport */.FK)({ settings, root, plan, outcome, before, verification, docker, warnings, failures, cancelled: cancelled(), timings, started, finished: now() });
+            const report = buildReport({ settings, root, plan, outcome, before, verification, docker, warnings, failures, cancelled: cancelled(), timings, started, finished: now() });
             await log.group('Result', async () => {
-                for (const line of (0,src_report/* planLines */.HN)(report.targets))
+                for (const line of planLines(report.targets))
                     log.info(line);
-                for (const line of (0,src_report/* resultLines */.DW)(report))
+                for (const line of resultLines(report))
                     log.info(line);
             });
             return report;
@@ -32947,232 +33173,20 @@ async function run(settings, deps) {
     }
     finally {
         rootDir.close();
-        (0,fsat/* leaveCwd */.Mm)();
+        leaveCwd();
     }
 }
 /** The seed's pre-flight: say when the precious things are absent, without failing. */
 function preflight(rootDir) {
     const out = [];
     for (const p of ['models', '.env']) {
-        const found = (0,fsat/* lookupTarget */.Ek)(rootDir, p);
+        const found = lookupTarget(rootDir, p);
         if (found.found)
             found.target.parent.close();
         else if (found.missing)
             out.push(`preflight: ${p} is absent from root (nothing to protect there); check that root is the right directory`);
     }
     return out;
-}
-async function verify(rootDir, policy, before, plan, outcome, dryRun, skip) {
-    const after = takeFingerprint(rootDir, policy, skip);
-    const { missing, changed } = diffFingerprints(before, after);
-    const leftovers = [];
-    // In a real run every target must end clean, also when the purge never started (then it is not).
-    if (!dryRun) {
-        for (const [i, t] of plan.targets.entries()) {
-            // A cancelled target is expected to hold what was not reached; the report says so.
-            if (t.status !== 'present' || outcome?.targets[i].result === 'cancelled')
-                continue;
-            const again = await scanTarget(rootDir, t.path, policy);
-            const left = again.status === 'present' ? again.files + again.others + again.dirs : 0;
-            // The counts include the target itself when it would go (nothing in it stays): say what is inside.
-            const itself = again.kind === 'dir' ? (again.keptDirs === 0 ? 1 : 0) : 1;
-            if (left > 0)
-                leftovers.push({ path: t.path, remaining: left - itself });
-        }
-    }
-    return { checked: before.entries.size, missing, changed, leftovers, protectedRoots: after.roots };
-}
-
-
-/***/ }),
-
-/***/ 7322:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-
-// EXPORTS
-__nccwpck_require__.d(__webpack_exports__, {
-  mk: () => (/* binding */ publish)
-});
-
-// UNUSED EXPORTS: outputsOf, writeReportFile
-
-// EXTERNAL MODULE: external "node:fs"
-var external_node_fs_ = __nccwpck_require__(3024);
-var external_node_fs_default = /*#__PURE__*/__nccwpck_require__.n(external_node_fs_);
-// EXTERNAL MODULE: external "node:os"
-var external_node_os_ = __nccwpck_require__(8161);
-var external_node_os_default = /*#__PURE__*/__nccwpck_require__.n(external_node_os_);
-// EXTERNAL MODULE: external "node:path"
-var external_node_path_ = __nccwpck_require__(6760);
-var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_node_path_);
-// EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 20 modules
-var core = __nccwpck_require__(3218);
-// EXTERNAL MODULE: ./src/report.ts
-var report = __nccwpck_require__(665);
-;// CONCATENATED MODULE: ./src/summary-html.ts
-/**
- * Pure: Report -> the job summary's HTML. Every user-controlled string is escaped (file names
- * reach HTML), long names are shortened, and each list has a byte budget and is cut between rows,
- * so the summary stays far below GitHub's 1 MiB step-summary limit and is always well-formed HTML.
- * The verdict (failures, verification) comes first: a cut can only shorten the lists after it.
- */
-
-const MAX_ROWS = 100;
-const MAX_NAME = 300;
-/** Budget of each table or list; six of them plus the fixed text stay under ~400 KiB. */
-const MAX_TABLE_BYTES = 64 * 1024;
-function escapeHtml(s) {
-    return s.replace(/[&<>"'`]/g, (c) => `&#${c.charCodeAt(0)};`);
-}
-/** Shown form of a path: control characters escaped, shortened, HTML-escaped. */
-function cell(s) {
-    const shown = (0,report/* showPath */.P8)(s);
-    return escapeHtml(shown.length > MAX_NAME ? `${shown.slice(0, MAX_NAME)}…` : shown);
-}
-/** As many items as fit MAX_ROWS and the byte budget, and a note saying how many were left out. */
-function fit(items, total) {
-    const kept = [];
-    let bytes = 0;
-    for (const item of items.slice(0, MAX_ROWS)) {
-        bytes += Buffer.byteLength(item) + 1;
-        if (bytes > MAX_TABLE_BYTES)
-            break;
-        kept.push(item);
-    }
-    const left = total - kept.length;
-    return { body: kept.join('\n'), more: left > 0 ? `<p>… ${left} more not shown (see the JSON report)</p>\n` : '' };
-}
-function table(head, rows, total = rows.length) {
-    const th = head.map((h) => `<th>${h}</th>`).join('');
-    const { body, more } = fit(rows.map((r) => `<tr>${r.map((c) => `<td>${c}</td>`).join('')}</tr>`), total);
-    return `<table><tr>${th}</tr>\n${body}</table>\n${more}`;
-}
-function list(items) {
-    const { body, more } = fit(items.map((i) => `<li>${i}</li>`), items.length);
-    return `<ul>${body}</ul>\n${more}`;
-}
-function verification(r) {
-    const v = r.verification;
-    const d = r.docker;
-    const parts = ['<h3>Verification</h3>\n'];
-    parts.push(v.ok
-        ? `<p>✅ ${v.checked} protected entr${v.checked === 1 ? 'y' : 'ies'} unchanged${r.dryRun ? '' : '; every target gone or holding only kept entries'}${d.verification ? '; no project container left, removed volumes gone' : ''}.</p>\n`
-        : `<p>❌ ${v.missing.length} missing, ${v.changed.length} changed, ${v.leftovers.length} target(s) not clean.</p>\n`);
-    const problems = [
-        ...v.missing.map((m) => [`<code>${cell(m)}</code>`, 'missing']),
-        ...v.changed.map((c) => [`<code>${cell(c.path)}</code>`, `changed: ${cell(c.what)}`]),
-        ...v.leftovers.map((l) => [`<code>${cell(l.path)}</code>`, l.remaining === 0 ? 'still there' : `${l.remaining} entr${l.remaining === 1 ? 'y' : 'ies'} left`]),
-        ...(d.verification?.problems ?? []).map((p) => ['docker', cell(p)])
-    ];
-    if (problems.length > 0)
-        parts.push(table(['Path', 'Problem'], problems));
-    return parts.join('');
-}
-function docker(r) {
-    const d = r.docker;
-    const parts = ['<h3>Docker</h3>\n'];
-    if (!d.used) {
-        parts.push(`<p>Not used: ${cell(d.skipped ?? d.mode)}</p>\n`);
-        return parts.join('');
-    }
-    const stop = r.dryRun ? 'would be stopped' : d.stopped ? 'stopped' : 'not stopped';
-    const gone = r.dryRun ? 'would be removed' : d.stopped ? 'removed' : 'not removed';
-    const names = (cs) => cs.length === 0 ? 'none' : cs.slice(0, MAX_ROWS).map((c) => `<code>${cell(c)}</code>`).join(', ') + (cs.length > MAX_ROWS ? ` and ${cs.length - MAX_ROWS} more` : '');
-    parts.push(`<p>${cell(d.compose ?? '')}, project <code>${cell(d.project)}</code>; running containers ${stop}: ${names(d.containers)}${d.exited.length ? `; exited containers ${gone}: ${names(d.exited)}` : ''}</p>\n`);
-    if (d.volumes.length > 0) {
-        parts.push(table(['Volume', 'Compose key', 'Action'], d.volumes.map((v) => [
-            `<code>${cell(v.name)}</code>`, cell(v.key),
-            v.action === 'remove' ? (r.dryRun ? 'would be removed' : d.removedVolumes.includes(v.name) ? 'removed' : 'NOT removed') : `kept: ${cell(v.reason)}`
-        ])));
-    }
-    return parts.join('');
-}
-function summaryHtml(r) {
-    const parts = [];
-    const mode = r.dryRun ? ' (dry run: nothing was changed)' : '';
-    parts.push(`<h2>safe-purge: ${r.ok ? '✅' : '❌'} ${cell(r.root)}${mode}</h2>\n`);
-    if (r.failures.length > 0)
-        parts.push(`<p><strong>Failed:</strong></p>${list(r.failures.map(cell))}`);
-    const verb = r.dryRun ? 'Would remove' : 'Removed';
-    parts.push(`<p>${verb} <strong>${r.totals.files}</strong> file(s), <strong>${escapeHtml((0,report/* formatBytes */.z3)(r.totals.bytes))}</strong>, from ${r.deleted.length} target(s).</p>\n`);
-    parts.push(verification(r));
-    parts.push('<h3>Targets</h3>\n');
-    parts.push(table(['Target', 'Files', 'Size', 'Dirs', 'Links/special', 'Kept inside', 'Result'], r.targets.map((t) => [
-        `<code>${cell(t.path)}</code>`, String(t.files), escapeHtml((0,report/* formatBytes */.z3)(t.bytes)), String(t.dirs), String(t.others),
-        String(t.keptTotal), `${cell(t.result)}${t.reason ? `: ${cell(t.reason)}` : ''}`
-    ])));
-    const kept = r.targets.flatMap((t) => t.kept.map((k) => [`<code>${cell(k.path)}</code>`, cell(k.reason), `inside <code>${cell(t.path)}</code>`]));
-    const keptTotal = r.targets.reduce((n, t) => n + Math.max(t.keptTotal, t.kept.length), 0);
-    const roots = r.protected.roots.map((p) => [`<code>${cell(p.path)}</code>`, cell(p.kind), `${p.entries} entr${p.entries === 1 ? 'y' : 'ies'}`]);
-    parts.push('<h3>Kept (protected)</h3>\n');
-    parts.push(table(['Path', 'Why / type', 'Where / size'], [...roots, ...kept], roots.length + keptTotal));
-    if (r.errors.length > 0) {
-        parts.push('<h3>Errors</h3>\n');
-        parts.push(table(['Path', 'Error', 'Recovery'], r.errors.map((e) => [`<code>${cell(e.path)}</code>`, cell(e.message), escapeHtml((0,report/* oneLine */.TN)(e.hint))])));
-    }
-    parts.push(docker(r));
-    return parts.join('');
-}
-
-;// CONCATENATED MODULE: ./src/summary.ts
-/**
- * The report -> the GitHub Actions side: the JSON report file under RUNNER_TEMP, the step
- * outputs, and the job summary.
- */
-
-
-
-
-
-function writeReportFile(report, dir) {
-    const folder = external_node_path_default().join(dir, 'safe-purge');
-    external_node_fs_default().mkdirSync(folder, { recursive: true });
-    const stamp = report.startedAt.replace(/[:.]/g, '-');
-    const file = external_node_path_default().join(folder, `report-${stamp}-${process.pid}.json`);
-    external_node_fs_default().writeFileSync(file, `${JSON.stringify(report, null, 2)}\n`);
-    return file;
-}
-/** The step outputs. In a dry run they describe what a real run would remove. */
-function outputsOf(report) {
-    const volumes = report.dryRun ? report.docker.volumes.filter((v) => v.action === 'remove').map((v) => v.name) : report.docker.removedVolumes;
-    return {
-        verified: String(report.verified),
-        deleted: JSON.stringify(report.deleted),
-        'deleted-files': String(report.totals.files),
-        'freed-bytes': String(report.totals.bytes),
-        'removed-volumes': JSON.stringify(volumes)
-    };
-}
-async function publish(report, env) {
-    const file = writeReportFile(report, env.RUNNER_TEMP || external_node_os_default().tmpdir());
-    for (const [name, value] of Object.entries(outputsOf(report)))
-        core/* setOutput */.uH(name, value);
-    core/* setOutput */.uH('report', file);
-    core/* info */.pq(`report: ${file}`);
-    if (env.GITHUB_STEP_SUMMARY)
-        await core/* summary */.z.addRaw(summaryHtml(report)).write();
-}
-
-
-/***/ }),
-
-/***/ 4536:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   h: () => (/* binding */ parseYaml),
-/* harmony export */   y: () => (/* binding */ loadYaml)
-/* harmony export */ });
-let parser = null;
-async function loadYaml() {
-    parser ??= (await __nccwpck_require__.e(/* import() */ 815).then(__nccwpck_require__.t.bind(__nccwpck_require__, 8815, 19))).parse;
-}
-/** `yaml`'s parse(text, options); `loadYaml()` must have been awaited. */
-function parseYaml(text, options) {
-    if (parser === null)
-        throw new Error('internal error: parseYaml before loadYaml');
-    return parser(text, options);
 }
 
 
@@ -36643,6 +36657,6 @@ function getIDToken(aud) {
 /******/ // startup
 /******/ // Load entry module and return exports
 /******/ // This entry module used 'module' so it can't be inlined
-/******/ var __webpack_exports__ = __nccwpck_require__(1730);
+/******/ var __webpack_exports__ = __nccwpck_require__(6769);
 /******/ __webpack_exports__ = await __webpack_exports__;
 /******/ 

@@ -31,6 +31,8 @@ export function systemNode(): string {
 
 export interface ActionRun {
   status: number | null
+  /** The signal that ended it, if one did. */
+  signal: NodeJS.Signals | null
   stdout: string
   stderr: string
   outputs: Record<string, string>
@@ -123,9 +125,10 @@ function prepareRunner(inputs: Record<string, string>, opts: ActionOptions): Run
   return { env, outputFile, summaryFile, runnerTemp }
 }
 
-function finish(r: Runner, status: number | null, stdout: string, stderr: string): ActionRun {
+function finish(r: Runner, status: number | null, signal: NodeJS.Signals | null, stdout: string, stderr: string): ActionRun {
   return {
     status,
+    signal,
     stdout,
     stderr,
     outputs: parseOutputs(fs.readFileSync(r.outputFile, 'utf8')),
@@ -137,7 +140,7 @@ function finish(r: Runner, status: number | null, stdout: string, stderr: string
 export function runAction(inputs: Record<string, string>, opts: ActionOptions = {}): ActionRun {
   const runner = prepareRunner(inputs, opts)
   const r = spawnSync(opts.node ?? systemNode(), [DIST], { env: runner.env, encoding: 'utf8', timeout: 60000, uid: opts.asUser?.uid, gid: opts.asUser?.gid })
-  return finish(runner, r.status, r.stdout, r.stderr)
+  return finish(runner, r.status, r.signal, r.stdout, r.stderr)
 }
 
 export interface StartedAction {
@@ -170,9 +173,9 @@ export function startAction(inputs: Record<string, string>, opts: ActionOptions 
   child.stderr?.setEncoding('utf8').on('data', (d: string) => (stderr += d))
   const done = new Promise<ActionRun>((resolve, reject) => {
     child.on('error', reject)
-    child.on('close', (code) => {
+    child.on('close', (code, signal) => {
       for (const w of waiters.splice(0)) w.reject(new Error(`the run ended (exit ${code}) before its output showed what was awaited; stdout:\n${stdout}`))
-      resolve(finish(runner, code, stdout, stderr))
+      resolve(finish(runner, code, signal, stdout, stderr))
     })
   })
   return {

@@ -90,13 +90,14 @@ export class Tmux {
     if (r.status !== 0) throw new Error(`tmux pipe-pane failed: ${r.stderr}`)
   }
 
-  async waitFor(pattern: RegExp, timeoutMs = 30000): Promise<string> {
+  /** Resolves with the screen once it shows `pattern`, looking every `everyMs`. */
+  async waitFor(pattern: RegExp, timeoutMs = 30000, everyMs = 100): Promise<string> {
     const end = Date.now() + timeoutMs
     for (;;) {
       const s = this.screen()
       if (pattern.test(s)) return s
       if (Date.now() > end) throw new Error(`timed out waiting for ${pattern}; screen:\n${s}`)
-      await sleep(100)
+      await sleep(everyMs)
     }
   }
 

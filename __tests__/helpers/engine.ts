@@ -1,7 +1,8 @@
 /** Runs the real engine quietly on a temp root. */
-import { run, confirmByName, type Logger, type RunDeps } from '../../src/run.js'
-import { buildSettings, type PartialOptions } from '../../src/settings.js'
-import type { Report } from '../../src/report.js'
+import { run, confirmByName, type Logger, type RunDeps } from '../../src/engine/run.js'
+import { buildSettings } from '../../src/engine/settings.js'
+import type { PartialOptions } from '../../src/common/options.js'
+import type { Report } from '../../src/engine/report.js'
 
 export interface Captured {
   info: string[]

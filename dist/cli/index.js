@@ -1641,7 +1641,7 @@ define(module.exports, Symbol.for('setupWindows'), setupWindows)
 
 /***/ }),
 
-/***/ 7536:
+/***/ 9912:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -1659,7 +1659,7 @@ var external_node_os_default = /*#__PURE__*/__nccwpck_require__.n(external_node_
 ;// CONCATENATED MODULE: external "node:util"
 const external_node_util_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:util");
 var external_node_util_default = /*#__PURE__*/__nccwpck_require__.n(external_node_util_namespaceObject);
-;// CONCATENATED MODULE: ./src/errors.ts
+;// CONCATENATED MODULE: ./src/common/errors.ts
 function errors_fail(code, message) {
     return Object.assign(new Error(message), { code });
 }
@@ -1715,7 +1715,7 @@ function recoveryHint(code, path) {
     }
 }
 
-;// CONCATENATED MODULE: ./src/settings.ts
+;// CONCATENATED MODULE: ./src/engine/settings.ts
 /**
  * The typed, read-only settings every entry point produces. Sources, highest first:
  * the action's inputs (or CLI flags), the config file (`.safe-purge.yml`), the defaults below.
@@ -1825,7 +1825,7 @@ function buildSettings(root, configFile, ...sources) {
     };
 }
 
-;// CONCATENATED MODULE: ./src/cli-args.ts
+;// CONCATENATED MODULE: ./src/cli/args.ts
 /** The CLI's argv -> what to run. Unknown flags and bad values throw ERR_USAGE (exit 2). */
 
 
@@ -1971,7 +1971,12 @@ var external_node_readline_default = /*#__PURE__*/__nccwpck_require__.n(external
 // EXTERNAL MODULE: ./node_modules/ignore/index.js
 var ignore = __nccwpck_require__(298);
 var ignore_default = /*#__PURE__*/__nccwpck_require__.n(ignore);
-;// CONCATENATED MODULE: ./src/option-names.ts
+;// CONCATENATED MODULE: ./src/common/options.ts
+/**
+ * The options a person sets, shared by the action's inputs, the CLI's flags and the config file:
+ * their keys and parsed types, and how each side spells them, so that an error names the fix they
+ * can type: the action's input (`root`, `compose-project`) or the CLI's flag (`--root`, `--project-name`).
+ */
 const ACTION_NAMES = (key) => key;
 const CLI_FLAGS = {
     root: '--root',
@@ -1992,7 +1997,7 @@ const CLI_FLAGS = {
 };
 const CLI_NAMES = (key) => CLI_FLAGS[key];
 
-;// CONCATENATED MODULE: ./src/policy.ts
+;// CONCATENATED MODULE: ./src/engine/policy.ts
 /**
  * What may be deleted. Protected patterns use gitignore semantics through `ignore`: a pattern
  * without a slash matches that whole segment at any depth (so `models` protects `a/models/x`
@@ -2179,17 +2184,393 @@ function normalizeTarget(entry, policy, opt) {
     return rel;
 }
 
+;// CONCATENATED MODULE: ./src/common/text.ts
+/**
+ * Text that reaches a person: what a user controls (file names, messages that may quote them) is
+ * escaped before it reaches a terminal, and sizes are written the way people read them.
+ */
+function escapeChar(c) {
+    if (c === '\\')
+        return '\\\\';
+    if (c === '\n')
+        return '\\n';
+    if (c === '\t')
+        return '\\t';
+    return `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`;
+}
+/**
+ * A message on one line, control characters escaped and backslashes kept: an error that may quote
+ * a file's contents, or a recovery hint, whose paths are shell words (errors.ts' shellWord) to paste as they are.
+ */
+function oneLine(message) {
+    // eslint-disable-next-line no-control-regex
+    return message.replace(/[\x00-\x1f\x7f-\x9f]/g, escapeChar);
+}
+/** Escapes control characters (newlines, ESC, C1), and backslashes, so a name is one unambiguous line on a terminal. */
+function text_showPath(p) {
+    // eslint-disable-next-line no-control-regex
+    return p.replace(/[\x00-\x1f\x7f-\x9f\\]/g, escapeChar);
+}
+function formatBytes(n) {
+    const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
+    let v = n;
+    let i = 0;
+    while (v >= 1024 && i < units.length - 1) {
+        v /= 1024;
+        i++;
+    }
+    return i === 0 ? `${n} B` : `${v.toFixed(1)} ${units[i]}`;
+}
+
+;// CONCATENATED MODULE: ./src/cli/ui.ts
+/**
+ * The CLI's terminal side: the logger, the interactive confirmation, progress, colours.
+ * On a terminal it is quiet but for the prompt, one redrawn progress line and the result; in a
+ * pipe or a log file it prints a line per phase and per purged target (no redraws) so a person
+ * tailing the log sees it move; --verbose adds every plan line and docker command. Colours are
+ * decided per stream (NO_COLOR and FORCE_COLOR honoured). With --json, all of it goes to stderr.
+ */
+
+
+
+function useColor(stream, env) {
+    // FORCE_COLOR=0/false forces colours off, any other value on (Node's and chalk's reading).
+    if (env.FORCE_COLOR !== undefined)
+        return env.FORCE_COLOR !== '0' && env.FORCE_COLOR !== 'false';
+    if (env.NO_COLOR !== undefined && env.NO_COLOR !== '')
+        return false;
+    return stream.isTTY === true;
+}
+function palette(on) {
+    const sgr = (code) => (s) => (on ? `\x1b[${code}m${s}\x1b[0m` : s);
+    return { red: sgr('31'), green: sgr('32'), yellow: sgr('33'), bold: sgr('1') };
+}
+/** The first `max` items, then "and N more" when the list was cut. */
+function cutList(items, max) {
+    const shown = items.slice(0, max).join(', ');
+    return items.length > max ? `${shown}, and ${items.length - max} more` : shown;
+}
+const KEPT_SHOWN = 10;
+const PATTERNS_SHOWN = 20;
+class TerminalUi {
+    io;
+    opts;
+    out;
+    /** Colours for `out` and for stderr, each from its own stream. */
+    paint;
+    errPaint;
+    /** On a terminal: one redrawn progress line. Elsewhere: a line per phase and per target. */
+    live;
+    group = '';
+    step = 0;
+    /** Phases a run has: a dry run 6, a real one 8, or 7 with docker off (with docker skipped, one number is skipped too). */
+    steps;
+    progressShown = false;
+    plan = null;
+    /** The last progress report, and the totals when the previous target ended. */
+    last = null;
+    base = { files: 0, bytes: 0 };
+    constructor(io, opts) {
+        this.io = io;
+        this.opts = opts;
+        this.out = opts.json ? io.stderr : io.stdout;
+        this.live = this.out.isTTY === true;
+        this.steps = opts.dryRun ? 6 : opts.dockerOff ? 7 : 8;
+        this.paint = palette(useColor(this.out, io.env));
+        this.errPaint = palette(useColor(io.stderr, io.env));
+    }
+    print(line = '') {
+        this.clearProgress();
+        this.out.write(`${line}\n`);
+    }
+    err(line) {
+        this.clearProgress();
+        this.io.stderr.write(`${line}\n`);
+    }
+    get cancelled() {
+        return this.opts.signal?.aborted === true;
+    }
+    logger = {
+        info: (raw) => {
+            if (this.opts.verbose)
+                this.print(`      ${raw}`);
+            else if (this.group === 'Result')
+                this.print(this.paintResult(raw));
+        },
+        warning: (line) => this.err(this.errPaint.yellow(`warning: ${line}`)),
+        error: (line) => this.err(this.errPaint.red(`error: ${line}`)),
+        group: async (name, fn) => {
+            this.group = name;
+            this.step++;
+            if (this.opts.verbose || !this.live)
+                this.print(this.paint.bold(`[${this.step}/${this.steps}] ${name}`));
+            else if (name === 'Result')
+                this.print();
+            try {
+                return await fn();
+            }
+            finally {
+                if (name === 'Purge')
+                    this.endTarget();
+                this.clearProgress();
+                this.group = '';
+            }
+        }
+    };
+    paintResult(line) {
+        const p = this.paint;
+        if (/^verified: .*cancelled/.test(line))
+            return p.yellow(line);
+        if (/^(verified|purged|would-purge)/.test(line))
+            return p.green(line);
+        if (/^(NOT verified|error:|failed|refused|changed|cancelled)/.test(line))
+            return p.red(line);
+        return line;
+    }
+    presentTargets() {
+        return this.plan ? this.plan.targets.filter((t) => t.status === 'present').map((t) => t.path) : [];
+    }
+    /**
+     * The executor reports totals over all targets, after every finished target and in between;
+     * a change of target therefore closes the previous one (as does the end of the Purge phase).
+     */
+    progress = (p) => {
+        if (this.last && this.last.target !== p.target)
+            this.endTarget();
+        this.last = { ...p };
+        if (!this.live)
+            return;
+        const present = this.presentTargets();
+        const at = present.indexOf(p.target);
+        const position = at >= 0 && present.length > 1 ? ` (${at + 1} of ${present.length})` : '';
+        const of = p.plannedFiles > 0 ? ` of ${p.plannedFiles.toLocaleString('en-US')}` : '';
+        const pct = p.plannedFiles > 0 ? ` (${Math.min(100, Math.floor((100 * p.files) / p.plannedFiles))}%)` : '';
+        let line = `  purging ${text_showPath(p.target)}${position}; all targets so far: ${p.files.toLocaleString('en-US')}${of} files, ${formatBytes(p.bytes)} removed${pct}`;
+        // A line wider than the terminal wraps, and \r would then redraw only its last row.
+        const cols = this.out.columns ?? 0;
+        if (cols > 1 && line.length >= cols)
+            line = line.slice(0, cols - 1);
+        this.out.write(`\r\x1b[K${line}`);
+        this.progressShown = true;
+    };
+    /** Off a terminal, one line per purged target with what it alone removed. */
+    endTarget() {
+        const p = this.last;
+        if (!p)
+            return;
+        this.last = null;
+        const files = p.files - this.base.files;
+        const bytes = p.bytes - this.base.bytes;
+        this.base = { files: p.files, bytes: p.bytes };
+        if (this.live || (this.plan && !this.presentTargets().includes(p.target)))
+            return;
+        this.print(`  ${text_showPath(p.target)}: ${files.toLocaleString('en-US')} file(s), ${formatBytes(bytes)} removed`);
+    }
+    clearProgress() {
+        if (this.progressShown) {
+            this.out.write('\r\x1b[K');
+            this.progressShown = false;
+        }
+    }
+    ask(question) {
+        const rl = external_node_readline_default().createInterface({ input: this.io.stdin, output: this.out, terminal: true });
+        const signal = this.opts.signal;
+        return new Promise((resolve) => {
+            let answered = false;
+            // SIGTERM while the question waits: no answer, which is "no".
+            const onAbort = () => rl.close();
+            signal?.addEventListener('abort', onAbort, { once: true });
+            rl.question(question, (answer) => {
+                answered = true;
+                rl.close();
+                resolve(answer.trim());
+            });
+            rl.on('close', () => {
+                signal?.removeEventListener('abort', onAbort);
+                if (!answered)
+                    resolve('');
+            });
+        });
+    }
+    /** Shows what goes and what stays, then asks; --full also asks for the project's name. */
+    confirmer = async ({ settings, root, plan, docker }) => {
+        this.plan = plan;
+        // docker was skipped: its stop phase does not run, and its number is skipped with it.
+        if (!docker.active && !this.opts.dockerOff)
+            this.step++;
+        if (this.cancelled)
+            return 'cancelled by a signal before anything was changed';
+        if (settings.force)
+            return null;
+        if (!this.io.stdin.isTTY) {
+            return `refusing to purge ${text_showPath(root.path)} without confirmation: stdin is not a terminal; pass --force (-y) to purge without asking, or --dry-run to preview`;
+        }
+        const p = this.paint;
+        this.print(p.bold(p.red(`ENVIRONMENT PURGE: ${text_showPath(root.path)}`)));
+        this.print();
+        this.print('This will DELETE:');
+        const present = plan.targets.filter((t) => t.status === 'present');
+        if (present.length === 0)
+            this.print('  no file: none of the targets exists');
+        for (const t of present) {
+            this.print(`  ${text_showPath(t.path).padEnd(28)} ${t.files} file(s), ${formatBytes(t.bytes)}${t.others ? `, ${t.others} link(s)/special` : ''}`);
+        }
+        if (docker.active) {
+            const exited = docker.exited.length ? `; exited, removed: ${docker.exited.join(', ')}` : '';
+            this.print(`  Docker: ${docker.compose?.command.join(' ')} down, project ${docker.project} (running, stopped: ${docker.containers.length ? docker.containers.join(', ') : 'none'}${exited})`);
+            for (const v of docker.volumes.filter((x) => x.action === 'remove'))
+                this.print(`  Docker volume ${text_showPath(v.name)}`);
+        }
+        this.print('This will NOT delete:');
+        for (const t of plan.targets) {
+            for (const k of t.kept.slice(0, KEPT_SHOWN))
+                this.print(`  ${text_showPath(k.path)} (${k.reason}, inside ${text_showPath(t.path)})`);
+            const more = t.keptTotal - Math.min(t.kept.length, KEPT_SHOWN);
+            if (more > 0)
+                this.print(`  ... and ${more} more protected/mount entr${more === 1 ? 'y' : 'ies'} inside ${text_showPath(t.path)}`);
+        }
+        for (const v of docker.volumes.filter((x) => x.action === 'keep'))
+            this.print(`  Docker volume ${text_showPath(v.name)} (${v.reason})`);
+        // What the policy of this run protects: the built-in patterns, the run's own, the files it reads.
+        const patterns = [...new Set([...BUILTIN_PROTECTED, ...settings.protected])].map(text_showPath);
+        this.print(`  anything matching: ${cutList(patterns, PATTERNS_SHOWN)}`);
+        const files = [...docker.files, ...(settings.configFile ? [settings.configFile] : [])].map(text_showPath);
+        if (files.length > 0)
+            this.print(`  the files this run reads: ${cutList(files, PATTERNS_SHOWN)}`);
+        this.print();
+        const yes = await this.ask(p.yellow('Are you sure you want to proceed? (y/N) '));
+        if (this.cancelled)
+            return 'cancelled by a signal: nothing was changed';
+        if (!/^(y|yes)$/i.test(yes))
+            return 'cancelled: nothing was changed';
+        const volumes = docker.volumes.filter((v) => v.action === 'remove');
+        if (settings.full && docker.active && volumes.length > 0) {
+            const name = await this.ask(p.yellow(`--full removes ${volumes.length} volume(s) of project ${docker.project}. Type the project name to confirm: `));
+            if (this.cancelled)
+                return 'cancelled by a signal: nothing was changed';
+            if (name !== docker.project)
+                return `cancelled: ${JSON.stringify(name)} is not the project name ${JSON.stringify(docker.project)}; nothing was changed`;
+        }
+        return null;
+    };
+}
+
 ;// CONCATENATED MODULE: external "node:fs"
 const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
 var external_node_fs_default = /*#__PURE__*/__nccwpck_require__.n(external_node_fs_namespaceObject);
-;// CONCATENATED MODULE: external "node:buffer"
-const external_node_buffer_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:buffer");
 ;// CONCATENATED MODULE: external "node:path"
 const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
 var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_node_path_namespaceObject);
+;// CONCATENATED MODULE: ./src/common/yaml.ts
+let parser = null;
+async function loadYaml() {
+    parser ??= (await __nccwpck_require__.e(/* import() */ 815).then(__nccwpck_require__.t.bind(__nccwpck_require__, 8815, 19))).parse;
+}
+/** `yaml`'s parse(text, options); `loadYaml()` must have been awaited. */
+function parseYaml(text, options) {
+    if (parser === null)
+        throw new Error('internal error: parseYaml before loadYaml');
+    return parser(text, options);
+}
+
+;// CONCATENATED MODULE: ./src/engine/config.ts
+/**
+ * `.safe-purge.yml` (or the file named by `config`) in the root -> partial options.
+ * Same keys as the action's inputs. YAML 1.2 core schema, so `yes`/`on` are strings, not booleans.
+ * Unknown keys and wrongly typed values are errors that name the key. `force` and `confirm` are
+ * refused: confirmation comes from whoever starts the run, never from a file in the repository.
+ */
+
+
+
+
+
+
+const DEFAULT_CONFIG_FILE = '.safe-purge.yml';
+/** `requested` is the `config` input ('' for the default file, which may be absent). */
+async function loadConfig(root, requested, names = ACTION_NAMES) {
+    const explicit = requested.trim() !== '';
+    const rel = explicit ? requested.trim() : DEFAULT_CONFIG_FILE;
+    if (external_node_path_default().isAbsolute(rel) || rel.split('/').includes('..')) {
+        throw errors_fail('ERR_CONFIG_PATH', `${names('config')} ${JSON.stringify(rel)} must be a path inside root, relative to it (e.g. ${DEFAULT_CONFIG_FILE})`);
+    }
+    let text;
+    try {
+        text = external_node_fs_default().readFileSync(external_node_path_default().join(root, rel), 'utf8');
+    }
+    catch (err) {
+        const code = err.code;
+        if (code === 'ENOENT' && !explicit)
+            return { file: null, options: {} };
+        throw errors_fail('ERR_CONFIG_READ', `config file ${JSON.stringify(rel)} cannot be read (${code ?? errorMessage(err)}): fix ${names('config')} or create the file`);
+    }
+    return { file: external_node_path_default().posix.normalize(rel).replace(/^\.\//, ''), options: await parseConfig(text, rel) };
+}
+async function parseConfig(text, file) {
+    await loadYaml();
+    let doc;
+    try {
+        doc = parseYaml(text, { version: '1.2', schema: 'core', uniqueKeys: true });
+    }
+    catch (err) {
+        throw errors_fail('ERR_CONFIG_YAML', `config file ${file} is not valid YAML: ${errorMessage(err).split('\n')[0]}`);
+    }
+    if (doc === null || doc === undefined)
+        return {};
+    if (typeof doc !== 'object' || Array.isArray(doc)) {
+        throw errors_fail('ERR_CONFIG_SHAPE', `config file ${file} must be a mapping of option: value`);
+    }
+    const out = {};
+    for (const [key, value] of Object.entries(doc)) {
+        if (key === 'force' || key === 'confirm') {
+            // A file committed to the repository must not switch off the confirmation that guards a purge.
+            throw errors_fail('ERR_CONFIG_KEY', `config file ${file}: ${key} cannot be set in the config file (a committed file must not skip confirmation); set it where the run starts (the action's ${key} input, or the CLI's --force)`);
+        }
+        if (!Object.hasOwn(OPTION_KINDS, key)) {
+            const hint = key === 'root' || key === 'config' ? `${key} cannot be set in the config file (it locates the file)` : `known keys: ${Object.keys(OPTION_KINDS).join(', ')}`;
+            throw errors_fail('ERR_CONFIG_KEY', `config file ${file}: unknown key ${JSON.stringify(key)}; ${hint}`);
+        }
+        out[key] = convert(key, value, `${file}: ${key}`);
+    }
+    return out;
+}
+function convert(key, value, what) {
+    const kind = OPTION_KINDS[key];
+    const wrong = (expected) => errors_fail('ERR_CONFIG_VALUE', `config ${what} must be ${expected}, got ${JSON.stringify(value)}`);
+    switch (kind) {
+        case 'boolean':
+            if (typeof value !== 'boolean')
+                throw wrong('true or false');
+            return value;
+        case 'seconds':
+            if (typeof value !== 'number' && typeof value !== 'string')
+                throw wrong('a number of seconds');
+            return parseSeconds(String(value), `config ${what}`);
+        case 'docker':
+            if (typeof value !== 'string')
+                throw wrong('auto, required or off');
+            return parseDockerMode(value, `config ${what}`);
+        case 'list':
+            if (typeof value === 'string') {
+                if (value.trim() === '')
+                    refuseBlank(key, `config ${what}`);
+                return parseOption(key, value, what);
+            }
+            if (!Array.isArray(value) || value.some((v) => typeof v !== 'string'))
+                throw wrong('a list of strings');
+            return value;
+        case 'string':
+            if (typeof value !== 'string' && typeof value !== 'number')
+                throw wrong('a string');
+            if (String(value).trim() === '')
+                refuseBlank(key, `config ${what}`);
+            return String(value).trim();
+    }
+}
+
 ;// CONCATENATED MODULE: external "node:url"
 const external_node_url_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:url");
-;// CONCATENATED MODULE: ./src/native.ts
+;// CONCATENATED MODULE: ./src/fs/native.ts
 /**
  * Loads the native helper (addon/fsat.c, built into dist/native/): a directory scan that lstat's
  * each entry relative to the directory's fd, and batched unlinkat(fd, name) on the thread pool.
@@ -2212,9 +2593,9 @@ const FILE = `fsat-${process.platform}-${process.arch}.node`;
 let helper = null;
 let native_status = 'not loaded';
 function candidates() {
-    // dist/index.js -> dist/native; dist/cli/index.js -> dist/native; src/native.ts (tests) -> dist/native
+    // dist/index.js -> dist/native; dist/cli/index.js -> dist/native; src/fs/native.ts (tests) -> dist/native
     const here = external_node_path_default().dirname((0,external_node_url_namespaceObject.fileURLToPath)(import.meta.url));
-    return [external_node_path_default().join(here, 'native', FILE), external_node_path_default().join(here, '..', 'native', FILE), external_node_path_default().join(here, '..', 'dist', 'native', FILE)];
+    return [external_node_path_default().join(here, 'native', FILE), external_node_path_default().join(here, '..', 'native', FILE), external_node_path_default().join(here, '..', '..', 'dist', 'native', FILE)];
 }
 function load() {
     const setting = process.env.SAFE_PURGE_NATIVE;
@@ -2261,7 +2642,7 @@ function errnoError(errno, syscall, what) {
     return Object.assign(new Error(`${code}: ${text}, ${syscall} '${what}'`), { code, errno: -errno, syscall });
 }
 
-;// CONCATENATED MODULE: ./src/fsat.ts
+;// CONCATENATED MODULE: ./src/fs/anchor.ts
 /**
  * Directory-anchored filesystem access.
  *
@@ -2281,7 +2662,6 @@ function errnoError(errno, syscall, what) {
  * by mount ID (mnt_id in /proc/self/fdinfo) as well; the fallback can only compare st_dev.
  * Names are Buffers so that file names that are not valid UTF-8 can still be removed.
  */
-
 
 
 
@@ -2449,6 +2829,100 @@ function rmdirAt(dir, name) {
 function readlinkAt(dir, name) {
     return external_node_fs_default().readlinkSync(dir.child(name), 'utf8');
 }
+
+;// CONCATENATED MODULE: ./src/fs/root-guard.ts
+/**
+ * Refuses roots that no purge should ever run in: '/', the user's home (and any directory that
+ * contains it), and system directories. Comparison is by device + inode after resolving links,
+ * never by string, so '//', '/etc/..', a symlink to '/' or a bind mount of it are all caught.
+ */
+
+
+
+
+
+
+const SYSTEM_DIRS = [
+    '/', '/bin', '/boot', '/dev', '/etc', '/home', '/lib', '/lib32', '/lib64', '/libx32', '/media', '/mnt',
+    '/opt', '/proc', '/root', '/run', '/sbin', '/snap', '/srv', '/sys', '/tmp', '/usr', '/usr/bin',
+    '/usr/lib', '/usr/local', '/usr/local/bin', '/usr/sbin', '/usr/share', '/var', '/var/lib', '/var/log',
+    '/var/tmp', '/var/run', '/private', '/Users', '/System', '/Library', '/Applications'
+];
+function defaultGuardEnv(env = process.env) {
+    const homes = [external_node_os_default().homedir(), env.HOME ?? ''].filter((h) => h !== '');
+    return { cwd: process.cwd(), homes };
+}
+function nodeOf(p) {
+    try {
+        const st = external_node_fs_default().statSync(p);
+        return { dev: st.dev, ino: st.ino };
+    }
+    catch {
+        return null;
+    }
+}
+function guardRoot(input, genv, names = ACTION_NAMES) {
+    const fix = `set ${names('root')} to the environment directory`;
+    if (input.includes('\0'))
+        throw errors_fail('ERR_ROOT_INVALID', `root contains a NUL byte: ${fix}`);
+    if (input.trim() === '') {
+        throw errors_fail('ERR_ROOT_EMPTY', `root is empty: ${fix} (it is never guessed from the current directory)`);
+    }
+    const abs = external_node_path_default().resolve(genv.cwd, input);
+    let real;
+    try {
+        real = external_node_fs_default().realpathSync(abs);
+    }
+    catch (err) {
+        const code = err.code;
+        throw errors_fail('ERR_ROOT_MISSING', `root ${JSON.stringify(input)} does not exist (${code}): set ${names('root')} to an existing directory`);
+    }
+    const st = external_node_fs_default().statSync(real);
+    if (!st.isDirectory())
+        throw errors_fail('ERR_ROOT_NOT_DIR', `root ${JSON.stringify(input)} is not a directory: ${fix}`);
+    const me = { dev: st.dev, ino: st.ino };
+    for (const sys of SYSTEM_DIRS) {
+        const n = nodeOf(sys);
+        if (n && sameNode(n, me)) {
+            throw errors_fail('ERR_ROOT_IS_SYSTEM', `refusing root ${JSON.stringify(input)}: it is the system directory ${sys}; ${fix}`);
+        }
+    }
+    for (const home of genv.homes) {
+        // The home directory itself and every directory above it.
+        for (let p = external_node_path_default().resolve(home);; p = external_node_path_default().dirname(p)) {
+            const n = nodeOf(p);
+            if (n && sameNode(n, me)) {
+                throw errors_fail('ERR_ROOT_IS_HOME', `refusing root ${JSON.stringify(input)}: it is or contains the home directory ${home}; ${fix}`);
+            }
+            if (p === external_node_path_default().dirname(p))
+                break;
+        }
+    }
+    return { path: real, name: external_node_path_default().basename(real), dev: me.dev, ino: me.ino };
+}
+/** Opens the guarded root and checks it is still the node that was guarded. */
+function openRoot(root) {
+    const dir = Anchor.open(root.path);
+    if (!sameNode(dir, root)) {
+        dir.close();
+        throw errors_fail('ERR_ROOT_CHANGED', `root ${root.path} changed while it was being checked: rerun`);
+    }
+    return dir;
+}
+
+;// CONCATENATED MODULE: external "node:buffer"
+const external_node_buffer_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:buffer");
+;// CONCATENATED MODULE: ./src/fs/entries.ts
+/**
+ * Listing an opened directory: its entries with their type (d_type), or with their lstat made
+ * relative to the directory. The native helper does both in C against the directory fd; the
+ * JavaScript path lists through the working directory (see anchor.ts). A huge directory is
+ * streamed, so memory stays flat however many entries it holds.
+ */
+
+
+
+
 /** Directories smaller than this (st_size, which grows with the entry count) are listed in one call. */
 const BULK_LIST_MAX_BYTES = 1024 * 1024;
 /**
@@ -2469,25 +2943,6 @@ function* streamEntries(dir) {
     finally {
         stream.closeSync();
     }
-}
-/**
- * Unlinks `name` in `dir` on the thread pool, so that several removals wait on a cold disk at
- * once. On Linux it goes through /proc/self/fd/N/name (the working directory cannot anchor
- * work done on other threads); the fallback unlinks synchronously, relative to the working
- * directory.
- */
-function unlinkAtAsync(dir, name) {
-    if (mode !== 'proc') {
-        try {
-            unlinkAt(dir, name);
-            return Promise.resolve();
-        }
-        catch (err) {
-            return Promise.reject(err);
-        }
-    }
-    const path = Buffer.concat([Buffer.from(`/proc/self/fd/${dir.fd}/`), nameBytes(name)]);
-    return new Promise((resolve, reject) => external_node_fs_default().unlink(path, (err) => (err ? reject(err) : resolve())));
 }
 /**
  * A directory entry with its lstat, as a walk sees it. One object per entry, no more: it is its
@@ -2628,22 +3083,6 @@ function kindOfMode(mode) {
             return 'special';
     }
 }
-/**
- * Unlinks `names` (none of them a directory) in `dir` as one unlinkat batch on the thread pool,
- * relative to the directory fd, which the caller keeps open until the promise settles. Resolves to
- * one error (or null) per name. Only with the native helper (the walk batches only then).
- */
-async function unlinkBatchAt(dir, names) {
-    const h = fastPath();
-    if (h === null)
-        throw new Error('internal error: unlink batches need the native helper');
-    const joined = names.every((n) => typeof n === 'string')
-        ? Buffer.from(`${names.join('\0')}\0`)
-        : Buffer.concat(names.flatMap((n) => [nameBytes(n), NUL]));
-    const errs = await h.unlinkBatch(dir.fd, joined, true);
-    return names.map((n, i) => (errs[i] === 0 ? null : errnoError(errs[i], 'unlink', n.toString('utf8'))));
-}
-const NUL = Buffer.alloc(1);
 /** The entry's type from the directory itself (d_type), or null when the filesystem does not say. */
 function direntKind(d) {
     if (d.isDirectory())
@@ -2665,6 +3104,11 @@ function kindOf(st) {
         return 'file';
     return 'special';
 }
+
+;// CONCATENATED MODULE: ./src/fs/lookup.ts
+
+
+
 /**
  * Opens the directory `name` in `parent` and proves it is the node `expected` describes
  * (a swap between lstat and open is caught here). Throws ECHANGED when it is not.
@@ -2722,636 +3166,14 @@ function lookupTarget(root, rel) {
     }
 }
 
-;// CONCATENATED MODULE: ./src/report.ts
+;// CONCATENATED MODULE: ./src/engine/pace.ts
 /**
- * Pure: what happened -> the JSON report (the `report` output and the CLI's --json) and the
- * console lines. Every path shown on a terminal goes through showPath (control characters
- * escaped, so a file name cannot forge log lines or workflow commands).
+ * How a walk is paced and bounded: it yields to the event loop so a cancel signal is seen, says
+ * how many directories may be visited at once, and caps how much one pass over a directory may
+ * handle, so that a process writing faster than the purge removes cannot keep it going forever.
  */
 
 
-
-const VERSION = '0.1.0';
-/** The plan's targets as report rows: what a run would do (`not-run` when a real run stopped before). */
-function previewTargets(plan, dryRun) {
-    return plan.targets.map((p) => {
-        const result = p.status !== 'present' ? p.status
-            : !dryRun ? 'not-run'
-                : !p.counted ? 'to-purge'
-                    : p.keptTotal > 0 || p.unreadable.length > 0 ? 'would-purge-kept'
-                        : 'would-purge';
-        // A real run that stopped before the purge removed nothing: its rows count nothing.
-        const counts = dryRun ? { files: p.files, bytes: p.bytes, dirs: p.dirs, others: p.others } : { files: 0, bytes: 0, dirs: 0, others: 0 };
-        return { path: p.path, result, reason: p.reason, ...counts, kept: p.kept, keptTotal: p.keptTotal, keptDirs: dryRun ? p.keptDirs : 0, ...(p.counted ? {} : { counted: false }) };
-    });
-}
-function buildReport(x) {
-    const dry = x.settings.dryRun;
-    const preview = previewTargets(x.plan, dry);
-    const targets = preview.map((p, i) => {
-        const o = x.outcome?.targets[i];
-        if (!o)
-            return p;
-        return { path: o.path, result: o.result, reason: o.reason, files: o.files, bytes: o.bytes, dirs: o.dirs, others: o.others, kept: o.kept, keptTotal: o.keptTotal, keptDirs: o.keptDirs };
-    });
-    const errors = [...(x.outcome?.errors ?? [])];
-    if (dry) {
-        // What the plan could not read, a real run could not delete: the dry run says so now.
-        for (const t of x.plan.targets)
-            for (const u of t.unreadable)
-                errors.push({ path: u.path, code: u.code, message: u.message, hint: recoveryHint(u.code, u.path) });
-    }
-    for (const t of targets) {
-        if (t.result === 'refused' && !errors.some((e) => e.path === t.path)) {
-            errors.push({ path: t.path, code: 'EREFUSED', message: `refused: ${t.reason}`, hint: recoveryHint('EREFUSED', t.path) });
-        }
-    }
-    const v = x.verification;
-    const dockerOk = x.docker.errors.length === 0 && (x.docker.verification?.ok ?? true);
-    const verified = v.missing.length === 0 && v.changed.length === 0 && v.leftovers.length === 0 && dockerOk;
-    const failures = [...x.failures];
-    if (v.missing.length + v.changed.length > 0) {
-        failures.push(`verification failed: ${v.missing.length} protected path(s) missing and ${v.changed.length} changed (first: ${report_showPath(v.missing[0] ?? v.changed[0]?.path ?? '')})`);
-    }
-    if (errors.length > 0) {
-        const what = dry ? 'entr(ies) a real run could not delete' : 'deletion error(s)';
-        failures.push(`${errors.length} ${what}; first: ${report_showPath(errors[0].path)}: ${report_showPath(errors[0].message)}`);
-    }
-    if (v.leftovers.length > 0)
-        failures.push(`verification failed: ${v.leftovers.length} target(s) still hold deletable entries (first: ${report_showPath(v.leftovers[0].path)})`);
-    for (const e of x.docker.errors)
-        failures.push(`docker: ${e}`);
-    for (const p of x.docker.verification?.problems ?? [])
-        failures.push(`docker verification failed: ${p}`);
-    const totals = { files: 0, bytes: 0, dirs: 0, others: 0 };
-    for (const t of targets) {
-        totals.files += t.files;
-        totals.bytes += t.bytes;
-        totals.dirs += t.dirs;
-        totals.others += t.others;
-    }
-    const done = dry ? ['would-purge', 'would-purge-kept'] : ['purged', 'purged-kept'];
-    return {
-        tool: 'safe-purge',
-        version: VERSION,
-        root: x.root.path,
-        dryRun: dry,
-        ok: failures.length === 0,
-        verified,
-        failures,
-        cancelled: !x.cancelled ? null : x.outcome ? 'during-purge' : 'before-purge',
-        startedAt: x.started.toISOString(),
-        finishedAt: x.finished.toISOString(),
-        durationMs: x.finished.getTime() - x.started.getTime(),
-        timings: x.timings,
-        walker: walkerStatus(),
-        targets,
-        deleted: targets.filter((t) => done.includes(t.result)).map((t) => t.path),
-        totals,
-        protected: { builtin: BUILTIN_PROTECTED, extra: x.settings.protected, roots: v.protectedRoots, entries: x.before.entries.size },
-        errors,
-        warnings: x.warnings,
-        verification: { ok: verified, checked: v.checked, missing: v.missing, changed: v.changed, leftovers: v.leftovers },
-        docker: {
-            mode: x.docker.mode,
-            used: x.docker.active,
-            skipped: x.docker.skipped ?? null,
-            compose: x.docker.compose ? `${x.docker.compose.command.join(' ')} (${x.docker.compose.version})` : null,
-            project: x.docker.project,
-            files: x.docker.files,
-            containers: x.docker.containers,
-            exited: x.docker.exited,
-            stopped: x.docker.stopped,
-            volumes: x.docker.volumes,
-            removedVolumes: x.docker.removedVolumes,
-            errors: x.docker.errors,
-            verification: x.docker.verification ?? null
-        }
-    };
-}
-// ---- text -------------------------------------------------------------------------------------
-function escapeChar(c) {
-    if (c === '\\')
-        return '\\\\';
-    if (c === '\n')
-        return '\\n';
-    if (c === '\t')
-        return '\\t';
-    return `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`;
-}
-/**
- * A message on one line, control characters escaped and backslashes kept: an error that may quote
- * a file's contents, or a recovery hint, whose paths are shell words (errors.ts) to paste as they are.
- */
-function oneLine(message) {
-    // eslint-disable-next-line no-control-regex
-    return message.replace(/[\x00-\x1f\x7f-\x9f]/g, escapeChar);
-}
-/** Escapes control characters (newlines, ESC, C1), and backslashes, so a name is one unambiguous line on a terminal. */
-function report_showPath(p) {
-    // eslint-disable-next-line no-control-regex
-    return p.replace(/[\x00-\x1f\x7f-\x9f\\]/g, escapeChar);
-}
-function formatBytes(n) {
-    const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
-    let v = n;
-    let i = 0;
-    while (v >= 1024 && i < units.length - 1) {
-        v /= 1024;
-        i++;
-    }
-    return i === 0 ? `${n} B` : `${v.toFixed(1)} ${units[i]}`;
-}
-function countLine(t) {
-    const parts = [`${t.files} file(s)`, formatBytes(t.bytes)];
-    if (t.dirs)
-        parts.push(`${t.dirs} dir(s)`);
-    if (t.others)
-        parts.push(`${t.others} link(s)/special`);
-    return parts.join(', ');
-}
-/** The plan as a person reads it: what goes, what stays. Also the dry run's main output. */
-function planLines(targets) {
-    const out = [];
-    for (const t of targets) {
-        const why = t.reason ? ` (${t.reason})` : '';
-        if (t.result === 'missing' || t.result === 'refused' || t.counted === false) {
-            out.push(`${t.result.padEnd(16)} ${report_showPath(t.path)}${why}`);
-            continue;
-        }
-        out.push(`${t.result.padEnd(16)} ${report_showPath(t.path)}: ${countLine(t)}${t.keptTotal ? `, keeps ${t.keptTotal} protected/mount entr${t.keptTotal === 1 ? 'y' : 'ies'} and the ${t.keptDirs} dir(s) leading to them` : ''}${why}`);
-        for (const k of t.kept.slice(0, 20))
-            out.push(`  keep ${report_showPath(k.path)} (${k.reason})`);
-        if (t.kept.length > 20 || t.keptTotal > t.kept.length)
-            out.push(`  ... and ${t.keptTotal - Math.min(t.kept.length, 20)} more kept`);
-    }
-    return out;
-}
-function resultLines(r) {
-    const out = [];
-    const verb = r.dryRun ? 'would remove' : 'removed';
-    out.push(`${verb} ${countLine(r.totals)} from ${r.deleted.length} target(s)`);
-    if (r.docker.used) {
-        const d = r.docker;
-        const list = (n) => (n.length ? n.join(', ') : 'none');
-        const stop = r.dryRun ? 'would be stopped' : d.stopped ? 'stopped' : 'not stopped';
-        const gone = r.dryRun ? 'would be removed' : d.stopped ? 'removed' : 'not removed';
-        out.push(`docker (${d.compose}): project ${d.project}, running containers ${list(d.containers)} ${stop}${d.exited.length ? `; exited containers ${list(d.exited)} ${gone}` : ''}`);
-        for (const v of r.docker.volumes)
-            out.push(`  volume ${v.name}: ${v.action === 'remove' ? (r.dryRun ? 'would be removed' : r.docker.removedVolumes.includes(v.name) ? 'removed' : 'NOT removed') : `kept (${v.reason})`}`);
-    }
-    for (const e of r.errors)
-        out.push(`error: ${report_showPath(e.path)}: ${report_showPath(e.message)}\n  recovery: ${oneLine(e.hint)}`);
-    const v = r.verification;
-    const cancelled = r.targets.filter((t) => t.result === 'cancelled').length;
-    const clean = r.dryRun ? '' : cancelled > 0 ? `; the purge was cancelled: ${cancelled} target(s) it did not finish still hold files` : ', every target clean';
-    out.push(v.ok
-        ? `verified: ${v.checked} protected entr${v.checked === 1 ? 'y' : 'ies'} unchanged${clean}`
-        : `NOT verified: ${v.missing.length} missing, ${v.changed.length} changed, ${v.leftovers.length} target(s) not clean`);
-    for (const m of v.missing.slice(0, 50))
-        out.push(`  missing: ${report_showPath(m)}`);
-    for (const c of v.changed.slice(0, 50))
-        out.push(`  changed: ${report_showPath(c.path)} (${c.what})`);
-    for (const l of v.leftovers.slice(0, 50))
-        out.push(l.remaining === 0 ? `  still there: ${report_showPath(l.path)}` : `  left in ${report_showPath(l.path)}: ${l.remaining} entr${l.remaining === 1 ? 'y' : 'ies'}`);
-    return out;
-}
-
-;// CONCATENATED MODULE: ./src/cli-ui.ts
-/**
- * The CLI's terminal side: the logger, the interactive confirmation, progress, colours.
- * On a terminal it is quiet but for the prompt, one redrawn progress line and the result; in a
- * pipe or a log file it prints a line per phase and per purged target (no redraws) so a person
- * tailing the log sees it move; --verbose adds every plan line and docker command. Colours are
- * decided per stream (NO_COLOR and FORCE_COLOR honoured). With --json, all of it goes to stderr.
- */
-
-
-
-function useColor(stream, env) {
-    // FORCE_COLOR=0/false forces colours off, any other value on (Node's and chalk's reading).
-    if (env.FORCE_COLOR !== undefined)
-        return env.FORCE_COLOR !== '0' && env.FORCE_COLOR !== 'false';
-    if (env.NO_COLOR !== undefined && env.NO_COLOR !== '')
-        return false;
-    return stream.isTTY === true;
-}
-function palette(on) {
-    const sgr = (code) => (s) => (on ? `\x1b[${code}m${s}\x1b[0m` : s);
-    return { red: sgr('31'), green: sgr('32'), yellow: sgr('33'), bold: sgr('1') };
-}
-/** The first `max` items, then "and N more" when the list was cut. */
-function cutList(items, max) {
-    const shown = items.slice(0, max).join(', ');
-    return items.length > max ? `${shown}, and ${items.length - max} more` : shown;
-}
-const KEPT_SHOWN = 10;
-const PATTERNS_SHOWN = 20;
-class TerminalUi {
-    io;
-    opts;
-    out;
-    /** Colours for `out` and for stderr, each from its own stream. */
-    paint;
-    errPaint;
-    /** On a terminal: one redrawn progress line. Elsewhere: a line per phase and per target. */
-    live;
-    group = '';
-    step = 0;
-    /** Phases a run has: a dry run 6, a real one 8, or 7 with docker off (with docker skipped, one number is skipped too). */
-    steps;
-    progressShown = false;
-    plan = null;
-    /** The last progress report, and the totals when the previous target ended. */
-    last = null;
-    base = { files: 0, bytes: 0 };
-    constructor(io, opts) {
-        this.io = io;
-        this.opts = opts;
-        this.out = opts.json ? io.stderr : io.stdout;
-        this.live = this.out.isTTY === true;
-        this.steps = opts.dryRun ? 6 : opts.dockerOff ? 7 : 8;
-        this.paint = palette(useColor(this.out, io.env));
-        this.errPaint = palette(useColor(io.stderr, io.env));
-    }
-    print(line = '') {
-        this.clearProgress();
-        this.out.write(`${line}\n`);
-    }
-    err(line) {
-        this.clearProgress();
-        this.io.stderr.write(`${line}\n`);
-    }
-    get cancelled() {
-        return this.opts.signal?.aborted === true;
-    }
-    logger = {
-        info: (raw) => {
-            if (this.opts.verbose)
-                this.print(`      ${raw}`);
-            else if (this.group === 'Result')
-                this.print(this.paintResult(raw));
-        },
-        warning: (line) => this.err(this.errPaint.yellow(`warning: ${line}`)),
-        error: (line) => this.err(this.errPaint.red(`error: ${line}`)),
-        group: async (name, fn) => {
-            this.group = name;
-            this.step++;
-            if (this.opts.verbose || !this.live)
-                this.print(this.paint.bold(`[${this.step}/${this.steps}] ${name}`));
-            else if (name === 'Result')
-                this.print();
-            try {
-                return await fn();
-            }
-            finally {
-                if (name === 'Purge')
-                    this.endTarget();
-                this.clearProgress();
-                this.group = '';
-            }
-        }
-    };
-    paintResult(line) {
-        const p = this.paint;
-        if (/^verified: .*cancelled/.test(line))
-            return p.yellow(line);
-        if (/^(verified|purged|would-purge)/.test(line))
-            return p.green(line);
-        if (/^(NOT verified|error:|failed|refused|changed|cancelled)/.test(line))
-            return p.red(line);
-        return line;
-    }
-    presentTargets() {
-        return this.plan ? this.plan.targets.filter((t) => t.status === 'present').map((t) => t.path) : [];
-    }
-    /**
-     * The executor reports totals over all targets, after every finished target and in between;
-     * a change of target therefore closes the previous one (as does the end of the Purge phase).
-     */
-    progress = (p) => {
-        if (this.last && this.last.target !== p.target)
-            this.endTarget();
-        this.last = { ...p };
-        if (!this.live)
-            return;
-        const present = this.presentTargets();
-        const at = present.indexOf(p.target);
-        const position = at >= 0 && present.length > 1 ? ` (${at + 1} of ${present.length})` : '';
-        const of = p.plannedFiles > 0 ? ` of ${p.plannedFiles.toLocaleString('en-US')}` : '';
-        const pct = p.plannedFiles > 0 ? ` (${Math.min(100, Math.floor((100 * p.files) / p.plannedFiles))}%)` : '';
-        let line = `  purging ${report_showPath(p.target)}${position}; all targets so far: ${p.files.toLocaleString('en-US')}${of} files, ${formatBytes(p.bytes)} removed${pct}`;
-        // A line wider than the terminal wraps, and \r would then redraw only its last row.
-        const cols = this.out.columns ?? 0;
-        if (cols > 1 && line.length >= cols)
-            line = line.slice(0, cols - 1);
-        this.out.write(`\r\x1b[K${line}`);
-        this.progressShown = true;
-    };
-    /** Off a terminal, one line per purged target with what it alone removed. */
-    endTarget() {
-        const p = this.last;
-        if (!p)
-            return;
-        this.last = null;
-        const files = p.files - this.base.files;
-        const bytes = p.bytes - this.base.bytes;
-        this.base = { files: p.files, bytes: p.bytes };
-        if (this.live || (this.plan && !this.presentTargets().includes(p.target)))
-            return;
-        this.print(`  ${report_showPath(p.target)}: ${files.toLocaleString('en-US')} file(s), ${formatBytes(bytes)} removed`);
-    }
-    clearProgress() {
-        if (this.progressShown) {
-            this.out.write('\r\x1b[K');
-            this.progressShown = false;
-        }
-    }
-    ask(question) {
-        const rl = external_node_readline_default().createInterface({ input: this.io.stdin, output: this.out, terminal: true });
-        const signal = this.opts.signal;
-        return new Promise((resolve) => {
-            let answered = false;
-            // SIGTERM while the question waits: no answer, which is "no".
-            const onAbort = () => rl.close();
-            signal?.addEventListener('abort', onAbort, { once: true });
-            rl.question(question, (answer) => {
-                answered = true;
-                rl.close();
-                resolve(answer.trim());
-            });
-            rl.on('close', () => {
-                signal?.removeEventListener('abort', onAbort);
-                if (!answered)
-                    resolve('');
-            });
-        });
-    }
-    /** Shows what goes and what stays, then asks; --full also asks for the project's name. */
-    confirmer = async ({ settings, root, plan, docker }) => {
-        this.plan = plan;
-        // docker was skipped: its stop phase does not run, and its number is skipped with it.
-        if (!docker.active && !this.opts.dockerOff)
-            this.step++;
-        if (this.cancelled)
-            return 'cancelled by a signal before anything was changed';
-        if (settings.force)
-            return null;
-        if (!this.io.stdin.isTTY) {
-            return `refusing to purge ${report_showPath(root.path)} without confirmation: stdin is not a terminal; pass --force (-y) to purge without asking, or --dry-run to preview`;
-        }
-        const p = this.paint;
-        this.print(p.bold(p.red(`ENVIRONMENT PURGE: ${report_showPath(root.path)}`)));
-        this.print();
-        this.print('This will DELETE:');
-        const present = plan.targets.filter((t) => t.status === 'present');
-        if (present.length === 0)
-            this.print('  no file: none of the targets exists');
-        for (const t of present) {
-            this.print(`  ${report_showPath(t.path).padEnd(28)} ${t.files} file(s), ${formatBytes(t.bytes)}${t.others ? `, ${t.others} link(s)/special` : ''}`);
-        }
-        if (docker.active) {
-            const exited = docker.exited.length ? `; exited, removed: ${docker.exited.join(', ')}` : '';
-            this.print(`  Docker: ${docker.compose?.command.join(' ')} down, project ${docker.project} (running, stopped: ${docker.containers.length ? docker.containers.join(', ') : 'none'}${exited})`);
-            for (const v of docker.volumes.filter((x) => x.action === 'remove'))
-                this.print(`  Docker volume ${report_showPath(v.name)}`);
-        }
-        this.print('This will NOT delete:');
-        for (const t of plan.targets) {
-            for (const k of t.kept.slice(0, KEPT_SHOWN))
-                this.print(`  ${report_showPath(k.path)} (${k.reason}, inside ${report_showPath(t.path)})`);
-            const more = t.keptTotal - Math.min(t.kept.length, KEPT_SHOWN);
-            if (more > 0)
-                this.print(`  ... and ${more} more protected/mount entr${more === 1 ? 'y' : 'ies'} inside ${report_showPath(t.path)}`);
-        }
-        for (const v of docker.volumes.filter((x) => x.action === 'keep'))
-            this.print(`  Docker volume ${report_showPath(v.name)} (${v.reason})`);
-        // What the policy of this run protects: the built-in patterns, the run's own, the files it reads.
-        const patterns = [...new Set([...BUILTIN_PROTECTED, ...settings.protected])].map(report_showPath);
-        this.print(`  anything matching: ${cutList(patterns, PATTERNS_SHOWN)}`);
-        const files = [...docker.files, ...(settings.configFile ? [settings.configFile] : [])].map(report_showPath);
-        if (files.length > 0)
-            this.print(`  the files this run reads: ${cutList(files, PATTERNS_SHOWN)}`);
-        this.print();
-        const yes = await this.ask(p.yellow('Are you sure you want to proceed? (y/N) '));
-        if (this.cancelled)
-            return 'cancelled by a signal: nothing was changed';
-        if (!/^(y|yes)$/i.test(yes))
-            return 'cancelled: nothing was changed';
-        const volumes = docker.volumes.filter((v) => v.action === 'remove');
-        if (settings.full && docker.active && volumes.length > 0) {
-            const name = await this.ask(p.yellow(`--full removes ${volumes.length} volume(s) of project ${docker.project}. Type the project name to confirm: `));
-            if (this.cancelled)
-                return 'cancelled by a signal: nothing was changed';
-            if (name !== docker.project)
-                return `cancelled: ${JSON.stringify(name)} is not the project name ${JSON.stringify(docker.project)}; nothing was changed`;
-        }
-        return null;
-    };
-}
-
-;// CONCATENATED MODULE: ./src/yaml.ts
-let parser = null;
-async function loadYaml() {
-    parser ??= (await __nccwpck_require__.e(/* import() */ 815).then(__nccwpck_require__.t.bind(__nccwpck_require__, 8815, 19))).parse;
-}
-/** `yaml`'s parse(text, options); `loadYaml()` must have been awaited. */
-function parseYaml(text, options) {
-    if (parser === null)
-        throw new Error('internal error: parseYaml before loadYaml');
-    return parser(text, options);
-}
-
-;// CONCATENATED MODULE: ./src/config.ts
-/**
- * `.safe-purge.yml` (or the file named by `config`) in the root -> partial options.
- * Same keys as the action's inputs. YAML 1.2 core schema, so `yes`/`on` are strings, not booleans.
- * Unknown keys and wrongly typed values are errors that name the key. `force` and `confirm` are
- * refused: confirmation comes from whoever starts the run, never from a file in the repository.
- */
-
-
-
-
-
-
-const DEFAULT_CONFIG_FILE = '.safe-purge.yml';
-/** `requested` is the `config` input ('' for the default file, which may be absent). */
-async function loadConfig(root, requested, names = ACTION_NAMES) {
-    const explicit = requested.trim() !== '';
-    const rel = explicit ? requested.trim() : DEFAULT_CONFIG_FILE;
-    if (external_node_path_default().isAbsolute(rel) || rel.split('/').includes('..')) {
-        throw errors_fail('ERR_CONFIG_PATH', `${names('config')} ${JSON.stringify(rel)} must be a path inside root, relative to it (e.g. ${DEFAULT_CONFIG_FILE})`);
-    }
-    let text;
-    try {
-        text = external_node_fs_default().readFileSync(external_node_path_default().join(root, rel), 'utf8');
-    }
-    catch (err) {
-        const code = err.code;
-        if (code === 'ENOENT' && !explicit)
-            return { file: null, options: {} };
-        throw errors_fail('ERR_CONFIG_READ', `config file ${JSON.stringify(rel)} cannot be read (${code ?? errorMessage(err)}): fix ${names('config')} or create the file`);
-    }
-    return { file: external_node_path_default().posix.normalize(rel).replace(/^\.\//, ''), options: await parseConfig(text, rel) };
-}
-async function parseConfig(text, file) {
-    await loadYaml();
-    let doc;
-    try {
-        doc = parseYaml(text, { version: '1.2', schema: 'core', uniqueKeys: true });
-    }
-    catch (err) {
-        throw errors_fail('ERR_CONFIG_YAML', `config file ${file} is not valid YAML: ${errorMessage(err).split('\n')[0]}`);
-    }
-    if (doc === null || doc === undefined)
-        return {};
-    if (typeof doc !== 'object' || Array.isArray(doc)) {
-        throw errors_fail('ERR_CONFIG_SHAPE', `config file ${file} must be a mapping of option: value`);
-    }
-    const out = {};
-    for (const [key, value] of Object.entries(doc)) {
-        if (key === 'force' || key === 'confirm') {
-            // A file committed to the repository must not switch off the confirmation that guards a purge.
-            throw errors_fail('ERR_CONFIG_KEY', `config file ${file}: ${key} cannot be set in the config file (a committed file must not skip confirmation); set it where the run starts (the action's ${key} input, or the CLI's --force)`);
-        }
-        if (!Object.hasOwn(OPTION_KINDS, key)) {
-            const hint = key === 'root' || key === 'config' ? `${key} cannot be set in the config file (it locates the file)` : `known keys: ${Object.keys(OPTION_KINDS).join(', ')}`;
-            throw errors_fail('ERR_CONFIG_KEY', `config file ${file}: unknown key ${JSON.stringify(key)}; ${hint}`);
-        }
-        out[key] = convert(key, value, `${file}: ${key}`);
-    }
-    return out;
-}
-function convert(key, value, what) {
-    const kind = OPTION_KINDS[key];
-    const wrong = (expected) => errors_fail('ERR_CONFIG_VALUE', `config ${what} must be ${expected}, got ${JSON.stringify(value)}`);
-    switch (kind) {
-        case 'boolean':
-            if (typeof value !== 'boolean')
-                throw wrong('true or false');
-            return value;
-        case 'seconds':
-            if (typeof value !== 'number' && typeof value !== 'string')
-                throw wrong('a number of seconds');
-            return parseSeconds(String(value), `config ${what}`);
-        case 'docker':
-            if (typeof value !== 'string')
-                throw wrong('auto, required or off');
-            return parseDockerMode(value, `config ${what}`);
-        case 'list':
-            if (typeof value === 'string') {
-                if (value.trim() === '')
-                    refuseBlank(key, `config ${what}`);
-                return parseOption(key, value, what);
-            }
-            if (!Array.isArray(value) || value.some((v) => typeof v !== 'string'))
-                throw wrong('a list of strings');
-            return value;
-        case 'string':
-            if (typeof value !== 'string' && typeof value !== 'number')
-                throw wrong('a string');
-            if (String(value).trim() === '')
-                refuseBlank(key, `config ${what}`);
-            return String(value).trim();
-    }
-}
-
-;// CONCATENATED MODULE: ./src/root-guard.ts
-/**
- * Refuses roots that no purge should ever run in: '/', the user's home (and any directory that
- * contains it), and system directories. Comparison is by device + inode after resolving links,
- * never by string, so '//', '/etc/..', a symlink to '/' or a bind mount of it are all caught.
- */
-
-
-
-
-
-
-const SYSTEM_DIRS = [
-    '/', '/bin', '/boot', '/dev', '/etc', '/home', '/lib', '/lib32', '/lib64', '/libx32', '/media', '/mnt',
-    '/opt', '/proc', '/root', '/run', '/sbin', '/snap', '/srv', '/sys', '/tmp', '/usr', '/usr/bin',
-    '/usr/lib', '/usr/local', '/usr/local/bin', '/usr/sbin', '/usr/share', '/var', '/var/lib', '/var/log',
-    '/var/tmp', '/var/run', '/private', '/Users', '/System', '/Library', '/Applications'
-];
-function defaultGuardEnv(env = process.env) {
-    const homes = [external_node_os_default().homedir(), env.HOME ?? ''].filter((h) => h !== '');
-    return { cwd: process.cwd(), homes };
-}
-function nodeOf(p) {
-    try {
-        const st = external_node_fs_default().statSync(p);
-        return { dev: st.dev, ino: st.ino };
-    }
-    catch {
-        return null;
-    }
-}
-function guardRoot(input, genv, names = ACTION_NAMES) {
-    const fix = `set ${names('root')} to the environment directory`;
-    if (input.includes('\0'))
-        throw errors_fail('ERR_ROOT_INVALID', `root contains a NUL byte: ${fix}`);
-    if (input.trim() === '') {
-        throw errors_fail('ERR_ROOT_EMPTY', `root is empty: ${fix} (it is never guessed from the current directory)`);
-    }
-    const abs = external_node_path_default().resolve(genv.cwd, input);
-    let real;
-    try {
-        real = external_node_fs_default().realpathSync(abs);
-    }
-    catch (err) {
-        const code = err.code;
-        throw errors_fail('ERR_ROOT_MISSING', `root ${JSON.stringify(input)} does not exist (${code}): set ${names('root')} to an existing directory`);
-    }
-    const st = external_node_fs_default().statSync(real);
-    if (!st.isDirectory())
-        throw errors_fail('ERR_ROOT_NOT_DIR', `root ${JSON.stringify(input)} is not a directory: ${fix}`);
-    const me = { dev: st.dev, ino: st.ino };
-    for (const sys of SYSTEM_DIRS) {
-        const n = nodeOf(sys);
-        if (n && sameNode(n, me)) {
-            throw errors_fail('ERR_ROOT_IS_SYSTEM', `refusing root ${JSON.stringify(input)}: it is the system directory ${sys}; ${fix}`);
-        }
-    }
-    for (const home of genv.homes) {
-        // The home directory itself and every directory above it.
-        for (let p = external_node_path_default().resolve(home);; p = external_node_path_default().dirname(p)) {
-            const n = nodeOf(p);
-            if (n && sameNode(n, me)) {
-                throw errors_fail('ERR_ROOT_IS_HOME', `refusing root ${JSON.stringify(input)}: it is or contains the home directory ${home}; ${fix}`);
-            }
-            if (p === external_node_path_default().dirname(p))
-                break;
-        }
-    }
-    return { path: real, name: external_node_path_default().basename(real), dev: me.dev, ino: me.ino };
-}
-/** Opens the guarded root and checks it is still the node that was guarded. */
-function openRoot(root) {
-    const dir = Anchor.open(root.path);
-    if (!sameNode(dir, root)) {
-        dir.close();
-        throw errors_fail('ERR_ROOT_CHANGED', `root ${root.path} changed while it was being checked: rerun`);
-    }
-    return dir;
-}
-
-;// CONCATENATED MODULE: ./src/walk.ts
-/**
- * The one traversal of a target, shared by the planner (counts) and the executor (deletes), so
- * both classify every entry the same way: protected entries and mount points stay, directories
- * are descended through anchored fds (never through a link), everything else is a leaf.
- * Directories are read in bounded batches (a getdents64 buffer with the native helper; opendir
- * for huge directories without it), so memory stays flat on huge trees. With the native helper,
- * a few directories are walked at once and leaves are removed in batches on the thread pool.
- */
-
-
-/** Asynchronous leaf operations in flight per directory (a cold disk serves many at once). */
-const MAX_IN_FLIGHT = 16;
-/** Leaves handed to `Visitor.leaves` at once (one unlink batch on the thread pool). */
-const LEAF_BATCH = 64;
 /**
  * Directories walked at the same time as the one in hand, over the whole walk, when the native
  * helper is in use (its operations need no working directory, so visits can interleave and the
@@ -3435,6 +3257,15 @@ function passCap(size, fsType) {
     const perEntry = (fsType !== null && BYTES_PER_ENTRY.get(fsType)) || 1;
     return Math.ceil(size / perEntry) + PASS_SLACK;
 }
+
+;// CONCATENATED MODULE: ./src/engine/walk.ts
+
+
+
+/** Asynchronous leaf operations in flight per directory (a cold disk serves many at once). */
+const MAX_IN_FLIGHT = 16;
+/** Leaves handed to `Visitor.leaves` at once (one unlink batch on the thread pool). */
+const LEAF_BATCH = 64;
 /**
  * Visits `e` (and, for a directory, everything below it). Returns true when something stays.
  * `mount` is the directory whose mount the walk must stay on (the root). Once the pacer is
@@ -3495,7 +3326,7 @@ async function visitChildren(e, mount, policy, v, pacer) {
         void q.finally(() => inFlight.delete(q));
     };
     // Leaves waiting to be handed over as one batch (visitors with `leaves`, native helper only).
-    const batching = v.leaves !== undefined && fastPath() !== null;
+    const batching = v.leaves !== undefined && pacer.concurrent;
     let pending = [];
     const flush = async () => {
         if (pending.length === 0)
@@ -3589,7 +3420,8 @@ async function visitChildren(e, mount, policy, v, pacer) {
     return stays;
 }
 
-;// CONCATENATED MODULE: ./src/plan.ts
+;// CONCATENATED MODULE: ./src/engine/plan.ts
+
 
 
 
@@ -3707,7 +3539,54 @@ function isOtherMount(root, parent, name, st) {
     }
 }
 
-;// CONCATENATED MODULE: ./src/execute.ts
+;// CONCATENATED MODULE: ./src/fs/unlink.ts
+/**
+ * Removals on the thread pool, so that several unlinks wait on a cold disk at once: each stays
+ * anchored to the opened directory (its fd, or /proc/self/fd/N), never to a path.
+ */
+
+
+
+/**
+ * Unlinks `name` in `dir` on the thread pool, so that several removals wait on a cold disk at
+ * once. On Linux it goes through /proc/self/fd/N/name (the working directory cannot anchor
+ * work done on other threads); the fallback unlinks synchronously, relative to the working
+ * directory.
+ */
+function unlinkAtAsync(dir, name) {
+    if (anchorMode() !== 'proc') {
+        try {
+            unlinkAt(dir, name);
+            return Promise.resolve();
+        }
+        catch (err) {
+            return Promise.reject(err);
+        }
+    }
+    const path = Buffer.concat([Buffer.from(`/proc/self/fd/${dir.fd}/`), nameBytes(name)]);
+    return new Promise((resolve, reject) => external_node_fs_default().unlink(path, (err) => (err ? reject(err) : resolve())));
+}
+/**
+ * Unlinks `names` (none of them a directory) in `dir` as one unlinkat batch on the thread pool,
+ * relative to the directory fd, which the caller keeps open until the promise settles. Resolves to
+ * one error (or null) per name. Only with the native helper (the walk batches only then).
+ */
+async function unlinkBatchAt(dir, names) {
+    const h = fastPath();
+    if (h === null)
+        throw new Error('internal error: unlink batches need the native helper');
+    const joined = names.every((n) => typeof n === 'string')
+        ? Buffer.from(`${names.join('\0')}\0`)
+        : Buffer.concat(names.flatMap((n) => [nameBytes(n), NUL]));
+    const errs = await h.unlinkBatch(dir.fd, joined, true);
+    return names.map((n, i) => (errs[i] === 0 ? null : errnoError(errs[i], 'unlink', n.toString('utf8'))));
+}
+const NUL = Buffer.alloc(1);
+
+;// CONCATENATED MODULE: ./src/engine/execute.ts
+
+
+
 
 
 
@@ -3896,7 +3775,9 @@ async function executeTarget(rootDir, planned, policy, hooks, pacer, pace, tick)
     }
 }
 
-;// CONCATENATED MODULE: ./src/fingerprint.ts
+;// CONCATENATED MODULE: ./src/engine/fingerprint.ts
+
+
 
 /** `skip`: root-relative paths not to enter (a dry run's targets, which it never changes). */
 function takeFingerprint(rootDir, policy, skip) {
@@ -4010,325 +3891,31 @@ function diffFingerprints(before, after) {
     return { missing, changed };
 }
 
-;// CONCATENATED MODULE: external "node:child_process"
-const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
-;// CONCATENATED MODULE: ./src/exec.ts
-/**
- * Runs one command from an argument array (never a shell string) with a hard timeout.
- * @actions/exec has no way to time out or kill a hung child (a `docker` waiting on a dead
- * daemon would hold the job until GitHub's 6-hour limit), so this uses child_process directly.
- * The child gets its own process group and the whole group is killed on timeout: the docker CLI
- * runs Compose v2 as a plugin child that would otherwise keep the output pipes open.
- */
-
-const MAX_OUTPUT = 4 * 1024 * 1024;
-const runCommand = (cmd, opts) => new Promise((resolve) => {
-    let stdout = '';
-    let stderr = '';
-    let timedOut = false;
-    let settled = false;
-    const child = (0,external_node_child_process_namespaceObject.spawn)(cmd.command, cmd.args, { env: opts.env ?? process.env, cwd: opts.cwd, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
-    const kill = (sig) => {
-        try {
-            process.kill(-child.pid, sig);
-        }
-        catch {
-            child.kill(sig);
-        }
-    };
-    const finish = (r) => {
-        if (settled)
-            return;
-        settled = true;
-        clearTimeout(timer);
-        clearTimeout(killer);
-        resolve(r);
-    };
-    let killer;
-    const timer = setTimeout(() => {
-        timedOut = true;
-        kill('SIGTERM');
-        killer = setTimeout(() => kill('SIGKILL'), 2000);
-        killer.unref();
-    }, opts.timeoutMs);
-    child.stdout.on('data', (d) => {
-        const text = d.toString('utf8');
-        if (stdout.length < MAX_OUTPUT)
-            stdout += text;
-        opts.onOutput?.('stdout', text);
-    });
-    child.stderr.on('data', (d) => {
-        const text = d.toString('utf8');
-        if (stderr.length < MAX_OUTPUT)
-            stderr += text;
-        opts.onOutput?.('stderr', text);
-    });
-    child.on('error', (err) => finish({ exitCode: null, stdout, stderr, timedOut, spawnError: err.code ?? err.message }));
-    child.on('close', (code) => finish({ exitCode: code, stdout, stderr, timedOut }));
-    // After a timeout, do not wait for pipes a surviving grandchild may still hold.
-    child.on('exit', (code) => {
-        if (timedOut)
-            finish({ exitCode: code, stdout, stderr, timedOut });
-    });
-});
-function describe(cmd) {
-    return [cmd.command, ...cmd.args].map((a) => (/^[\w@%+=:,./-]+$/.test(a) ? a : JSON.stringify(a))).join(' ');
-}
-/**
- * The last `n` non-blank lines of a command's output as one line (` | ` between them). Progress
- * output (Compose v2's) is full of ANSI sequences and carriage returns: they are dropped, so the
- * excerpt cannot garble a log line or a workflow command.
- */
-function lastLines(text, n) {
-    // eslint-disable-next-line no-control-regex
-    const plain = text.replace(/\x1b\[[0-9;?]*[ -/]*[@-~]/g, '');
-    return plain
-        .split(/\r\n|\r|\n/)
-        // eslint-disable-next-line no-control-regex
-        .map((l) => l.replace(/[\x00-\x1f\x7f-\x9f]/g, ' ').trim())
-        .filter((l) => l !== '')
-        .slice(-n)
-        .map((l) => (l.length > 300 ? `${l.slice(0, 300)}…` : l))
-        .join(' | ');
-}
-/** One line naming the command and what went wrong, with the end of what it said (also on a timeout). */
-function failureText(cmd, r, timeoutMs, timeoutOption = 'docker-timeout') {
-    const what = describe(cmd);
-    if (r.spawnError)
-        return `${what} could not start (${r.spawnError}${r.spawnError === 'ENOENT' ? `: is ${cmd.command} installed and on PATH?` : ''})`;
-    const said = lastLines(r.stderr, 3) || lastLines(r.stdout, 1);
-    if (r.timedOut)
-        return `${what} timed out after ${Number((timeoutMs / 1000).toFixed(1))} s (raise ${timeoutOption})${said ? `; last output: ${said}` : ''}`;
-    return `${what} exited ${r.exitCode}${said ? `: ${said}` : ''}`;
-}
-
-;// CONCATENATED MODULE: ./src/compose.ts
+;// CONCATENATED MODULE: ./src/engine/verify.ts
 
 
-const PROJECT_LABEL = 'com.docker.compose.project';
-const VOLUME_LABEL = 'com.docker.compose.volume';
-/**
- * How long past its timeout a command may take before Compose gives up on it: the runner kills
- * the command at the timeout, but a child it left behind (a compose plugin under `docker`) can
- * hold the output pipes open, and the run must not hang on it.
- */
-const TIMEOUT_GRACE_MS = 3000;
-// ---- commands as data -------------------------------------------------------------------------
-const dockerServerVersion = () => ({ command: 'docker', args: ['version', '--format', '{{.Server.Version}}'] });
-const composeV2Version = () => ({ command: 'docker', args: ['compose', 'version'] });
-const composeV1Version = () => ({ command: 'docker-compose', args: ['version'] });
-const listContainers = (project) => ({
-    command: 'docker',
-    args: ['ps', '-a', '--filter', `label=${PROJECT_LABEL}=${project}`, '--format', '{{.Names}}\t{{.State}}']
-});
-const listVolumes = (project) => ({
-    command: 'docker',
-    args: ['volume', 'ls', '-q', '--filter', `label=${PROJECT_LABEL}=${project}`]
-});
-const listAllVolumes = () => ({ command: 'docker', args: ['volume', 'ls', '-q'] });
-const inspectVolumes = (names) => ({ command: 'docker', args: ['volume', 'inspect', ...names] });
-const removeVolume = (name) => ({ command: 'docker', args: ['volume', 'rm', name] });
-function composeDown(base, files, project) {
-    const [command, ...pre] = base;
-    return { command, args: [...pre, ...files.flatMap((f) => ['-f', f]), '-p', project, 'down', '--remove-orphans'] };
-}
-/** The name each declared volume has (`<project>_<key>` unless the files name it) -> its key. */
-function declaredNames(t) {
-    const out = new Map();
-    for (const [key, name] of t.external.byKey)
-        out.set(name ?? `${t.project}_${key}`, key);
-    for (const name of t.external.names)
-        if (!out.has(name))
-            out.set(name, name);
-    return out;
-}
-/**
- * Which volumes `full` removes, and why the others stay: only a volume labelled for this project
- * goes. `declared` (name -> key) gives the key of a volume that has no Compose labels.
- */
-function decideVolumes(inspected, t, declared = new Map()) {
-    return inspected.map((v) => {
-        const labels = v.Labels ?? {};
-        const key = labels[VOLUME_LABEL] ?? declared.get(v.Name) ?? v.Name;
-        const keep = (reason) => ({ name: v.Name, key, action: 'keep', reason });
-        const owner = labels[PROJECT_LABEL];
-        if (t.external.names.has(v.Name))
-            return keep('external');
-        if (!owner)
-            return keep('not created by Compose (no project label)');
-        if (owner !== t.project)
-            return keep(`labelled for project ${JSON.stringify(owner)}`);
-        if (t.external.keys.has(key))
-            return keep('external');
-        if (t.protectedVolumes.includes(key) || t.protectedVolumes.includes(v.Name))
-            return keep('protected-volumes');
-        if (!t.full)
-            return keep('full is off');
-        return { name: v.Name, key, action: 'remove', reason: 'project volume' };
-    });
-}
-function lines(s) {
-    return s.split('\n').map((l) => l.trim()).filter((l) => l !== '');
-}
-/** States in which `down` has a process to stop; in the others (exited, created, dead) it only removes. */
-const RUNNING = new Set(['running', 'paused', 'restarting']);
-/** `ps` lines (name, tab, state) -> the names of running containers and of the others. */
-function splitByState(psLines) {
-    const running = [];
-    const exited = [];
-    for (const line of psLines) {
-        const [name, state = ''] = line.split('\t');
-        if (RUNNING.has(state.trim()))
-            running.push(name.trim());
-        else
-            exited.push(name.trim());
-    }
-    return { running, exited };
-}
-const ok = (r) => r.exitCode === 0 && !r.timedOut;
-// ---- running them -----------------------------------------------------------------------------
-class Compose {
-    t;
-    runner;
-    trace;
-    constructor(t, runner, trace = () => { }) {
-        this.t = t;
-        this.runner = runner;
-        this.trace = trace;
-    }
-    name(key) {
-        return (this.t.names ?? ACTION_NAMES)(key);
-    }
-    async run(cmd) {
-        this.trace(`$ ${describe(cmd)}`);
-        const base = this.t.env ?? process.env;
-        const env = this.t.dockerHost ? { ...base, DOCKER_HOST: this.t.dockerHost } : base;
-        // What the command said so far, for the error when the deadline gives up on it.
-        const said = { stdout: '', stderr: '' };
-        const onOutput = (stream, text) => {
-            said[stream] = (said[stream] + text).slice(-64 * 1024);
-        };
-        let timer;
-        const deadline = new Promise((resolve) => {
-            timer = setTimeout(() => resolve({ exitCode: null, ...said, timedOut: true }), this.t.timeoutMs + TIMEOUT_GRACE_MS);
-        });
-        try {
-            return await Promise.race([this.runner(cmd, { timeoutMs: this.t.timeoutMs, env, cwd: this.t.root, onOutput }), deadline]);
-        }
-        finally {
-            clearTimeout(timer);
+async function verifyProtected(rootDir, policy, before, plan, outcome, dryRun, skip) {
+    const after = takeFingerprint(rootDir, policy, skip);
+    const { missing, changed } = diffFingerprints(before, after);
+    const leftovers = [];
+    // In a real run every target must end clean, also when the purge never started (then it is not).
+    if (!dryRun) {
+        for (const [i, t] of plan.targets.entries()) {
+            // A cancelled target is expected to hold what was not reached; the report says so.
+            if (t.status !== 'present' || outcome?.targets[i].result === 'cancelled')
+                continue;
+            const again = await scanTarget(rootDir, t.path, policy);
+            const left = again.status === 'present' ? again.files + again.others + again.dirs : 0;
+            // The counts include the target itself when it would go (nothing in it stays): say what is inside.
+            const itself = again.kind === 'dir' ? (again.keptDirs === 0 ? 1 : 0) : 1;
+            if (left > 0)
+                leftovers.push({ path: t.path, remaining: left - itself });
         }
     }
-    /** Runs `cmd` and returns stdout, or throws an error naming the command and its stderr. */
-    async must(cmd) {
-        const r = await this.run(cmd);
-        if (ok(r))
-            return r.stdout;
-        throw new Error(failureText(cmd, r, this.t.timeoutMs, this.name('docker-timeout')));
-    }
-    /** Read-only: is docker usable, what runs, which volumes `full` would remove and which stay. */
-    async discover() {
-        const s = {
-            mode: this.t.mode, active: false, files: [...this.t.files], project: this.t.project,
-            containers: [], exited: [], volumes: [], stopped: false, removedVolumes: [], errors: [], warnings: []
-        };
-        if (this.t.mode === 'off')
-            return { ...s, skipped: 'docker: off' };
-        const unusable = (why, fix = `fix docker or set ${this.name('docker')} to auto or off`) => {
-            if (this.t.mode === 'required')
-                throw Object.assign(new Error(`docker is required but ${why}: ${fix}`), { code: 'ERR_DOCKER_REQUIRED' });
-            return { ...s, skipped: why };
-        };
-        if (this.t.files.length === 0)
-            return unusable(`no compose file was found in root (compose.yaml, docker-compose.yml, ...; or set ${this.name('compose-file')})`);
-        const server = await this.run(dockerServerVersion());
-        if (!ok(server))
-            return unusable(`the docker daemon cannot be reached (${failureText(dockerServerVersion(), server, this.t.timeoutMs, this.name('docker-timeout'))})`);
-        const v2 = await this.run(composeV2Version());
-        if (ok(v2)) {
-            s.compose = { command: ['docker', 'compose'], version: 'v2' };
-        }
-        else {
-            // A v2 plugin that hangs is installed but broken: `down` through it would hang too. Required
-            // mode refuses (it promises the stack is stopped by the compose in use, not by a stand-in);
-            // auto says so and stops the stack with v1, which still protects the files better than skipping.
-            const hang = v2.timedOut ? `"docker compose" (v2) hangs: ${failureText(composeV2Version(), v2, this.t.timeoutMs, this.name('docker-timeout'))}` : '';
-            if (hang) {
-                if (this.t.mode === 'required')
-                    return unusable(hang, `fix or remove the compose plugin (docker compose version must answer), raise ${this.name('docker-timeout')}, or set ${this.name('docker')} to auto to fall back to docker-compose (v1)`);
-                const warning = `${hang}; using docker-compose (v1) instead if it is installed`;
-                s.warnings.push(warning);
-            }
-            const v1 = await this.run(composeV1Version());
-            if (!ok(v1))
-                return unusable(hang ? `${hang}, and docker-compose (v1) is not installed` : 'neither "docker compose" (v2) nor "docker-compose" (v1) is installed');
-            s.compose = { command: ['docker-compose'], version: 'v1' };
-        }
-        s.active = true;
-        const { running, exited } = splitByState(lines(await this.must(listContainers(this.t.project))));
-        s.containers = running;
-        s.exited = exited;
-        s.volumes = await this.volumes();
-        return s;
-    }
-    /** The project's labelled volumes, plus existing volumes named like a declared one (kept, with the reason). */
-    async volumes() {
-        const labelled = lines(await this.must(listVolumes(this.t.project)));
-        const declared = declaredNames(this.t);
-        let lookAlikes = [];
-        if (declared.size > 0) {
-            const all = new Set(lines(await this.must(listAllVolumes())));
-            lookAlikes = [...declared.keys()].filter((n) => all.has(n) && !labelled.includes(n));
-        }
-        const names = [...labelled, ...lookAlikes];
-        if (names.length === 0)
-            return [];
-        const inspected = JSON.parse(await this.must(inspectVolumes(names)));
-        return decideVolumes(inspected, this.t, declared);
-    }
-    /** `compose down`; throws (the caller deletes nothing then) when it fails. */
-    async stop(s) {
-        if (!s.active || !s.compose)
-            return;
-        await this.must(composeDown(s.compose.command, s.files, s.project));
-        s.stopped = true;
-    }
-    /** Removes the volumes decided `remove`; each failure (e.g. in use) is an error, not a warning. */
-    async removeVolumes(s) {
-        for (const v of s.volumes.filter((x) => x.action === 'remove')) {
-            try {
-                await this.must(removeVolume(v.name));
-                s.removedVolumes.push(v.name);
-            }
-            catch (err) {
-                s.errors.push(err.message);
-            }
-        }
-    }
-    /** After the purge: no container of the project remains, every volume reported removed is gone. */
-    async verify(s) {
-        if (!s.active || !s.stopped)
-            return;
-        const problems = [];
-        try {
-            const left = lines(await this.must(listContainers(s.project))).map((l) => l.split('\t')[0]);
-            if (left.length > 0)
-                problems.push(`containers of project ${s.project} still exist: ${left.join(', ')}`);
-            if (s.removedVolumes.length > 0) {
-                const still = new Set(lines(await this.must(listAllVolumes())));
-                for (const v of s.removedVolumes)
-                    if (still.has(v))
-                        problems.push(`volume ${v} still exists`);
-            }
-        }
-        catch (err) {
-            problems.push(err.message);
-        }
-        s.verification = { ok: problems.length === 0, problems };
-    }
+    return { checked: before.entries.size, missing, changed, leftovers, protectedRoots: after.roots };
 }
 
-;// CONCATENATED MODULE: ./src/compose-files.ts
+;// CONCATENATED MODULE: ./src/docker/compose-files.ts
 /**
  * Finding the Compose stack of a root without running docker: which files, which project name,
  * which volumes the files declare external. Mirrors Compose's own rules.
@@ -4484,10 +4071,524 @@ function externalVolumes(root, files, names = ACTION_NAMES) {
     return out;
 }
 
+;// CONCATENATED MODULE: external "node:child_process"
+const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
+;// CONCATENATED MODULE: ./src/docker/exec.ts
+/**
+ * Runs one command from an argument array (never a shell string) with a hard timeout.
+ * @actions/exec has no way to time out or kill a hung child (a `docker` waiting on a dead
+ * daemon would hold the job until GitHub's 6-hour limit), so this uses child_process directly.
+ * The child gets its own process group and the whole group is killed on timeout: the docker CLI
+ * runs Compose v2 as a plugin child that would otherwise keep the output pipes open.
+ */
+
+const MAX_OUTPUT = 4 * 1024 * 1024;
+const runCommand = (cmd, opts) => new Promise((resolve) => {
+    let stdout = '';
+    let stderr = '';
+    let timedOut = false;
+    let settled = false;
+    const child = (0,external_node_child_process_namespaceObject.spawn)(cmd.command, cmd.args, { env: opts.env ?? process.env, cwd: opts.cwd, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+    const kill = (sig) => {
+        try {
+            process.kill(-child.pid, sig);
+        }
+        catch {
+            child.kill(sig);
+        }
+    };
+    const finish = (r) => {
+        if (settled)
+            return;
+        settled = true;
+        clearTimeout(timer);
+        clearTimeout(killer);
+        resolve(r);
+    };
+    let killer;
+    const timer = setTimeout(() => {
+        timedOut = true;
+        kill('SIGTERM');
+        killer = setTimeout(() => kill('SIGKILL'), 2000);
+        killer.unref();
+    }, opts.timeoutMs);
+    child.stdout.on('data', (d) => {
+        const text = d.toString('utf8');
+        if (stdout.length < MAX_OUTPUT)
+            stdout += text;
+        opts.onOutput?.('stdout', text);
+    });
+    child.stderr.on('data', (d) => {
+        const text = d.toString('utf8');
+        if (stderr.length < MAX_OUTPUT)
+            stderr += text;
+        opts.onOutput?.('stderr', text);
+    });
+    child.on('error', (err) => finish({ exitCode: null, stdout, stderr, timedOut, spawnError: err.code ?? err.message }));
+    child.on('close', (code) => finish({ exitCode: code, stdout, stderr, timedOut }));
+    // After a timeout, do not wait for pipes a surviving grandchild may still hold.
+    child.on('exit', (code) => {
+        if (timedOut)
+            finish({ exitCode: code, stdout, stderr, timedOut });
+    });
+});
+function describe(cmd) {
+    return [cmd.command, ...cmd.args].map((a) => (/^[\w@%+=:,./-]+$/.test(a) ? a : JSON.stringify(a))).join(' ');
+}
+/**
+ * The last `n` non-blank lines of a command's output as one line (` | ` between them). Progress
+ * output (Compose v2's) is full of ANSI sequences and carriage returns: they are dropped, so the
+ * excerpt cannot garble a log line or a workflow command.
+ */
+function lastLines(text, n) {
+    // eslint-disable-next-line no-control-regex
+    const plain = text.replace(/\x1b\[[0-9;?]*[ -/]*[@-~]/g, '');
+    return plain
+        .split(/\r\n|\r|\n/)
+        // eslint-disable-next-line no-control-regex
+        .map((l) => l.replace(/[\x00-\x1f\x7f-\x9f]/g, ' ').trim())
+        .filter((l) => l !== '')
+        .slice(-n)
+        .map((l) => (l.length > 300 ? `${l.slice(0, 300)}…` : l))
+        .join(' | ');
+}
+/** One line naming the command and what went wrong, with the end of what it said (also on a timeout). */
+function failureText(cmd, r, timeoutMs, timeoutOption = 'docker-timeout') {
+    const what = describe(cmd);
+    if (r.spawnError)
+        return `${what} could not start (${r.spawnError}${r.spawnError === 'ENOENT' ? `: is ${cmd.command} installed and on PATH?` : ''})`;
+    const said = lastLines(r.stderr, 3) || lastLines(r.stdout, 1);
+    if (r.timedOut)
+        return `${what} timed out after ${Number((timeoutMs / 1000).toFixed(1))} s (raise ${timeoutOption})${said ? `; last output: ${said}` : ''}`;
+    return `${what} exited ${r.exitCode}${said ? `: ${said}` : ''}`;
+}
+
+;// CONCATENATED MODULE: ./src/docker/volumes.ts
+const PROJECT_LABEL = 'com.docker.compose.project';
+const VOLUME_LABEL = 'com.docker.compose.volume';
+/** The name each declared volume has (`<project>_<key>` unless the files name it) -> its key. */
+function declaredNames(t) {
+    const out = new Map();
+    for (const [key, name] of t.external.byKey)
+        out.set(name ?? `${t.project}_${key}`, key);
+    for (const name of t.external.names)
+        if (!out.has(name))
+            out.set(name, name);
+    return out;
+}
+/**
+ * Which volumes `full` removes, and why the others stay: only a volume labelled for this project
+ * goes. `declared` (name -> key) gives the key of a volume that has no Compose labels.
+ */
+function decideVolumes(inspected, t, declared = new Map()) {
+    return inspected.map((v) => {
+        const labels = v.Labels ?? {};
+        const key = labels[VOLUME_LABEL] ?? declared.get(v.Name) ?? v.Name;
+        const keep = (reason) => ({ name: v.Name, key, action: 'keep', reason });
+        const owner = labels[PROJECT_LABEL];
+        if (t.external.names.has(v.Name))
+            return keep('external');
+        if (!owner)
+            return keep('not created by Compose (no project label)');
+        if (owner !== t.project)
+            return keep(`labelled for project ${JSON.stringify(owner)}`);
+        if (t.external.keys.has(key))
+            return keep('external');
+        if (t.protectedVolumes.includes(key) || t.protectedVolumes.includes(v.Name))
+            return keep('protected-volumes');
+        if (!t.full)
+            return keep('full is off');
+        return { name: v.Name, key, action: 'remove', reason: 'project volume' };
+    });
+}
+
+;// CONCATENATED MODULE: ./src/docker/commands.ts
+
+const dockerServerVersion = () => ({ command: 'docker', args: ['version', '--format', '{{.Server.Version}}'] });
+const composeV2Version = () => ({ command: 'docker', args: ['compose', 'version'] });
+const composeV1Version = () => ({ command: 'docker-compose', args: ['version'] });
+const listContainers = (project) => ({
+    command: 'docker',
+    args: ['ps', '-a', '--filter', `label=${PROJECT_LABEL}=${project}`, '--format', '{{.Names}}\t{{.State}}']
+});
+const listVolumes = (project) => ({
+    command: 'docker',
+    args: ['volume', 'ls', '-q', '--filter', `label=${PROJECT_LABEL}=${project}`]
+});
+const listAllVolumes = () => ({ command: 'docker', args: ['volume', 'ls', '-q'] });
+const inspectVolumes = (names) => ({ command: 'docker', args: ['volume', 'inspect', ...names] });
+const removeVolume = (name) => ({ command: 'docker', args: ['volume', 'rm', name] });
+function composeDown(base, files, project) {
+    const [command, ...pre] = base;
+    return { command, args: [...pre, ...files.flatMap((f) => ['-f', f]), '-p', project, 'down', '--remove-orphans'] };
+}
+/** Non-blank output lines, trimmed. */
+function lines(s) {
+    return s.split('\n').map((l) => l.trim()).filter((l) => l !== '');
+}
+/** States in which `down` has a process to stop; in the others (exited, created, dead) it only removes. */
+const RUNNING = new Set(['running', 'paused', 'restarting']);
+/** `ps` lines (name, tab, state) -> the names of running containers and of the others. */
+function splitByState(psLines) {
+    const running = [];
+    const exited = [];
+    for (const line of psLines) {
+        const [name, state = ''] = line.split('\t');
+        if (RUNNING.has(state.trim()))
+            running.push(name.trim());
+        else
+            exited.push(name.trim());
+    }
+    return { running, exited };
+}
+
+;// CONCATENATED MODULE: ./src/docker/compose.ts
+
+
+
+
+/**
+ * How long past its timeout a command may take before Compose gives up on it: the runner kills
+ * the command at the timeout, but a child it left behind (a compose plugin under `docker`) can
+ * hold the output pipes open, and the run must not hang on it.
+ */
+const TIMEOUT_GRACE_MS = 3000;
+const ok = (r) => r.exitCode === 0 && !r.timedOut;
+class Compose {
+    t;
+    runner;
+    trace;
+    constructor(t, runner, trace = () => { }) {
+        this.t = t;
+        this.runner = runner;
+        this.trace = trace;
+    }
+    name(key) {
+        return (this.t.names ?? ACTION_NAMES)(key);
+    }
+    async run(cmd) {
+        this.trace(`$ ${describe(cmd)}`);
+        const base = this.t.env ?? process.env;
+        const env = this.t.dockerHost ? { ...base, DOCKER_HOST: this.t.dockerHost } : base;
+        // What the command said so far, for the error when the deadline gives up on it.
+        const said = { stdout: '', stderr: '' };
+        const onOutput = (stream, text) => {
+            said[stream] = (said[stream] + text).slice(-64 * 1024);
+        };
+        let timer;
+        const deadline = new Promise((resolve) => {
+            timer = setTimeout(() => resolve({ exitCode: null, ...said, timedOut: true }), this.t.timeoutMs + TIMEOUT_GRACE_MS);
+        });
+        try {
+            return await Promise.race([this.runner(cmd, { timeoutMs: this.t.timeoutMs, env, cwd: this.t.root, onOutput }), deadline]);
+        }
+        finally {
+            clearTimeout(timer);
+        }
+    }
+    /** Runs `cmd` and returns stdout, or throws an error naming the command and its stderr. */
+    async must(cmd) {
+        const r = await this.run(cmd);
+        if (ok(r))
+            return r.stdout;
+        throw new Error(failureText(cmd, r, this.t.timeoutMs, this.name('docker-timeout')));
+    }
+    /** Read-only: is docker usable, what runs, which volumes `full` would remove and which stay. */
+    async discover() {
+        const s = {
+            mode: this.t.mode, active: false, files: [...this.t.files], project: this.t.project,
+            containers: [], exited: [], volumes: [], stopped: false, removedVolumes: [], errors: [], warnings: []
+        };
+        if (this.t.mode === 'off')
+            return { ...s, skipped: 'docker: off' };
+        const unusable = (why, fix = `fix docker or set ${this.name('docker')} to auto or off`) => {
+            if (this.t.mode === 'required')
+                throw Object.assign(new Error(`docker is required but ${why}: ${fix}`), { code: 'ERR_DOCKER_REQUIRED' });
+            return { ...s, skipped: why };
+        };
+        if (this.t.files.length === 0)
+            return unusable(`no compose file was found in root (compose.yaml, docker-compose.yml, ...; or set ${this.name('compose-file')})`);
+        const server = await this.run(dockerServerVersion());
+        if (!ok(server))
+            return unusable(`the docker daemon cannot be reached (${failureText(dockerServerVersion(), server, this.t.timeoutMs, this.name('docker-timeout'))})`);
+        const v2 = await this.run(composeV2Version());
+        if (ok(v2)) {
+            s.compose = { command: ['docker', 'compose'], version: 'v2' };
+        }
+        else {
+            // A v2 plugin that hangs is installed but broken: `down` through it would hang too. Required
+            // mode refuses (it promises the stack is stopped by the compose in use, not by a stand-in);
+            // auto says so and stops the stack with v1, which still protects the files better than skipping.
+            const hang = v2.timedOut ? `"docker compose" (v2) hangs: ${failureText(composeV2Version(), v2, this.t.timeoutMs, this.name('docker-timeout'))}` : '';
+            if (hang) {
+                if (this.t.mode === 'required')
+                    return unusable(hang, `fix or remove the compose plugin (docker compose version must answer), raise ${this.name('docker-timeout')}, or set ${this.name('docker')} to auto to fall back to docker-compose (v1)`);
+                const warning = `${hang}; using docker-compose (v1) instead if it is installed`;
+                s.warnings.push(warning);
+            }
+            const v1 = await this.run(composeV1Version());
+            if (!ok(v1))
+                return unusable(hang ? `${hang}, and docker-compose (v1) is not installed` : 'neither "docker compose" (v2) nor "docker-compose" (v1) is installed');
+            s.compose = { command: ['docker-compose'], version: 'v1' };
+        }
+        s.active = true;
+        const { running, exited } = splitByState(lines(await this.must(listContainers(this.t.project))));
+        s.containers = running;
+        s.exited = exited;
+        s.volumes = await this.volumes();
+        return s;
+    }
+    /** The project's labelled volumes, plus existing volumes named like a declared one (kept, with the reason). */
+    async volumes() {
+        const labelled = lines(await this.must(listVolumes(this.t.project)));
+        const declared = declaredNames(this.t);
+        let lookAlikes = [];
+        if (declared.size > 0) {
+            const all = new Set(lines(await this.must(listAllVolumes())));
+            lookAlikes = [...declared.keys()].filter((n) => all.has(n) && !labelled.includes(n));
+        }
+        const names = [...labelled, ...lookAlikes];
+        if (names.length === 0)
+            return [];
+        const inspected = JSON.parse(await this.must(inspectVolumes(names)));
+        return decideVolumes(inspected, this.t, declared);
+    }
+    /** `compose down`; throws (the caller deletes nothing then) when it fails. */
+    async stop(s) {
+        if (!s.active || !s.compose)
+            return;
+        await this.must(composeDown(s.compose.command, s.files, s.project));
+        s.stopped = true;
+    }
+    /** Removes the volumes decided `remove`; each failure (e.g. in use) is an error, not a warning. */
+    async removeVolumes(s) {
+        for (const v of s.volumes.filter((x) => x.action === 'remove')) {
+            try {
+                await this.must(removeVolume(v.name));
+                s.removedVolumes.push(v.name);
+            }
+            catch (err) {
+                s.errors.push(err.message);
+            }
+        }
+    }
+    /** After the purge: no container of the project remains, every volume reported removed is gone. */
+    async verify(s) {
+        if (!s.active || !s.stopped)
+            return;
+        const problems = [];
+        try {
+            const left = lines(await this.must(listContainers(s.project))).map((l) => l.split('\t')[0]);
+            if (left.length > 0)
+                problems.push(`containers of project ${s.project} still exist: ${left.join(', ')}`);
+            if (s.removedVolumes.length > 0) {
+                const still = new Set(lines(await this.must(listAllVolumes())));
+                for (const v of s.removedVolumes)
+                    if (still.has(v))
+                        problems.push(`volume ${v} still exists`);
+            }
+        }
+        catch (err) {
+            problems.push(err.message);
+        }
+        s.verification = { ok: problems.length === 0, problems };
+    }
+}
+
+;// CONCATENATED MODULE: ./src/docker/project.ts
+/**
+ * Which Compose project this root is: its files, its name and the volumes its files declare,
+ * found by Compose's own rules (compose-files.ts), and the Compose that discovers, stops and
+ * checks it. The one place that decides it: the engine asks here and nowhere else.
+ */
+
+
+
+
+
+/** Reads the files (no docker is run here); throws a coded error naming the option on bad input. */
+async function composeProject(root, req, deps) {
+    const names = deps.names ?? ACTION_NAMES;
+    // With docker off and no file named, no compose file is read: a broken one must not block a purge.
+    const files = req.mode === 'off' && req.files.length === 0 ? [] : findComposeFiles(root, req.files, names);
+    if (files.length > 0)
+        await loadYaml();
+    const name = files.length > 0 || req.name ? projectName(root, files, req.name, deps.env, names) : '';
+    const declared = externalVolumes(root, files, names);
+    const compose = new Compose({
+        root, mode: req.mode, full: req.full, files, project: name, protectedVolumes: req.protectedVolumes, external: declared,
+        dockerHost: req.dockerHost, timeoutMs: req.timeoutSeconds * 1000, env: deps.env, names
+    }, deps.runner ?? runCommand, deps.trace);
+    return { files, name, declared, compose };
+}
+
+;// CONCATENATED MODULE: ./src/engine/report.ts
+/**
+ * Pure: what happened -> the JSON report (the `report` output and the CLI's --json) and the
+ * console lines. Every path shown on a terminal goes through showPath (control characters
+ * escaped, so a file name cannot forge log lines or workflow commands).
+ */
+
+
+
+
+const VERSION = '0.1.0';
+/** The plan's targets as report rows: what a run would do (`not-run` when a real run stopped before). */
+function previewTargets(plan, dryRun) {
+    return plan.targets.map((p) => {
+        const result = p.status !== 'present' ? p.status
+            : !dryRun ? 'not-run'
+                : !p.counted ? 'to-purge'
+                    : p.keptTotal > 0 || p.unreadable.length > 0 ? 'would-purge-kept'
+                        : 'would-purge';
+        // A real run that stopped before the purge removed nothing: its rows count nothing.
+        const counts = dryRun ? { files: p.files, bytes: p.bytes, dirs: p.dirs, others: p.others } : { files: 0, bytes: 0, dirs: 0, others: 0 };
+        return { path: p.path, result, reason: p.reason, ...counts, kept: p.kept, keptTotal: p.keptTotal, keptDirs: dryRun ? p.keptDirs : 0, ...(p.counted ? {} : { counted: false }) };
+    });
+}
+function buildReport(x) {
+    const dry = x.settings.dryRun;
+    const preview = previewTargets(x.plan, dry);
+    const targets = preview.map((p, i) => {
+        const o = x.outcome?.targets[i];
+        if (!o)
+            return p;
+        return { path: o.path, result: o.result, reason: o.reason, files: o.files, bytes: o.bytes, dirs: o.dirs, others: o.others, kept: o.kept, keptTotal: o.keptTotal, keptDirs: o.keptDirs };
+    });
+    const errors = [...(x.outcome?.errors ?? [])];
+    if (dry) {
+        // What the plan could not read, a real run could not delete: the dry run says so now.
+        for (const t of x.plan.targets)
+            for (const u of t.unreadable)
+                errors.push({ path: u.path, code: u.code, message: u.message, hint: recoveryHint(u.code, u.path) });
+    }
+    for (const t of targets) {
+        if (t.result === 'refused' && !errors.some((e) => e.path === t.path)) {
+            errors.push({ path: t.path, code: 'EREFUSED', message: `refused: ${t.reason}`, hint: recoveryHint('EREFUSED', t.path) });
+        }
+    }
+    const v = x.verification;
+    const dockerOk = x.docker.errors.length === 0 && (x.docker.verification?.ok ?? true);
+    const verified = v.missing.length === 0 && v.changed.length === 0 && v.leftovers.length === 0 && dockerOk;
+    const failures = [...x.failures];
+    if (v.missing.length + v.changed.length > 0) {
+        failures.push(`verification failed: ${v.missing.length} protected path(s) missing and ${v.changed.length} changed (first: ${text_showPath(v.missing[0] ?? v.changed[0]?.path ?? '')})`);
+    }
+    if (errors.length > 0) {
+        const what = dry ? 'entr(ies) a real run could not delete' : 'deletion error(s)';
+        failures.push(`${errors.length} ${what}; first: ${text_showPath(errors[0].path)}: ${text_showPath(errors[0].message)}`);
+    }
+    if (v.leftovers.length > 0)
+        failures.push(`verification failed: ${v.leftovers.length} target(s) still hold deletable entries (first: ${text_showPath(v.leftovers[0].path)})`);
+    for (const e of x.docker.errors)
+        failures.push(`docker: ${e}`);
+    for (const p of x.docker.verification?.problems ?? [])
+        failures.push(`docker verification failed: ${p}`);
+    const totals = { files: 0, bytes: 0, dirs: 0, others: 0 };
+    for (const t of targets) {
+        totals.files += t.files;
+        totals.bytes += t.bytes;
+        totals.dirs += t.dirs;
+        totals.others += t.others;
+    }
+    const done = dry ? ['would-purge', 'would-purge-kept'] : ['purged', 'purged-kept'];
+    return {
+        tool: 'safe-purge',
+        version: VERSION,
+        root: x.root.path,
+        dryRun: dry,
+        ok: failures.length === 0,
+        verified,
+        failures,
+        cancelled: !x.cancelled ? null : x.outcome ? 'during-purge' : 'before-purge',
+        startedAt: x.started.toISOString(),
+        finishedAt: x.finished.toISOString(),
+        durationMs: x.finished.getTime() - x.started.getTime(),
+        timings: x.timings,
+        walker: walkerStatus(),
+        targets,
+        deleted: targets.filter((t) => done.includes(t.result)).map((t) => t.path),
+        totals,
+        protected: { builtin: BUILTIN_PROTECTED, extra: x.settings.protected, roots: v.protectedRoots, entries: x.before.entries.size },
+        errors,
+        warnings: x.warnings,
+        verification: { ok: verified, checked: v.checked, missing: v.missing, changed: v.changed, leftovers: v.leftovers },
+        docker: {
+            mode: x.docker.mode,
+            used: x.docker.active,
+            skipped: x.docker.skipped ?? null,
+            compose: x.docker.compose ? `${x.docker.compose.command.join(' ')} (${x.docker.compose.version})` : null,
+            project: x.docker.project,
+            files: x.docker.files,
+            containers: x.docker.containers,
+            exited: x.docker.exited,
+            stopped: x.docker.stopped,
+            volumes: x.docker.volumes,
+            removedVolumes: x.docker.removedVolumes,
+            errors: x.docker.errors,
+            verification: x.docker.verification ?? null
+        }
+    };
+}
+function countLine(t) {
+    const parts = [`${t.files} file(s)`, formatBytes(t.bytes)];
+    if (t.dirs)
+        parts.push(`${t.dirs} dir(s)`);
+    if (t.others)
+        parts.push(`${t.others} link(s)/special`);
+    return parts.join(', ');
+}
+/** The plan as a person reads it: what goes, what stays. Also the dry run's main output. */
+function planLines(targets) {
+    const out = [];
+    for (const t of targets) {
+        const why = t.reason ? ` (${t.reason})` : '';
+        if (t.result === 'missing' || t.result === 'refused' || t.counted === false) {
+            out.push(`${t.result.padEnd(16)} ${text_showPath(t.path)}${why}`);
+            continue;
+        }
+        out.push(`${t.result.padEnd(16)} ${text_showPath(t.path)}: ${countLine(t)}${t.keptTotal ? `, keeps ${t.keptTotal} protected/mount entr${t.keptTotal === 1 ? 'y' : 'ies'} and the ${t.keptDirs} dir(s) leading to them` : ''}${why}`);
+        for (const k of t.kept.slice(0, 20))
+            out.push(`  keep ${text_showPath(k.path)} (${k.reason})`);
+        if (t.kept.length > 20 || t.keptTotal > t.kept.length)
+            out.push(`  ... and ${t.keptTotal - Math.min(t.kept.length, 20)} more kept`);
+    }
+    return out;
+}
+function resultLines(r) {
+    const out = [];
+    const verb = r.dryRun ? 'would remove' : 'removed';
+    out.push(`${verb} ${countLine(r.totals)} from ${r.deleted.length} target(s)`);
+    if (r.docker.used) {
+        const d = r.docker;
+        const list = (n) => (n.length ? n.join(', ') : 'none');
+        const stop = r.dryRun ? 'would be stopped' : d.stopped ? 'stopped' : 'not stopped';
+        const gone = r.dryRun ? 'would be removed' : d.stopped ? 'removed' : 'not removed';
+        out.push(`docker (${d.compose}): project ${d.project}, running containers ${list(d.containers)} ${stop}${d.exited.length ? `; exited containers ${list(d.exited)} ${gone}` : ''}`);
+        for (const v of r.docker.volumes)
+            out.push(`  volume ${v.name}: ${v.action === 'remove' ? (r.dryRun ? 'would be removed' : r.docker.removedVolumes.includes(v.name) ? 'removed' : 'NOT removed') : `kept (${v.reason})`}`);
+    }
+    for (const e of r.errors)
+        out.push(`error: ${text_showPath(e.path)}: ${text_showPath(e.message)}\n  recovery: ${oneLine(e.hint)}`);
+    const v = r.verification;
+    const cancelled = r.targets.filter((t) => t.result === 'cancelled').length;
+    const clean = r.dryRun ? '' : cancelled > 0 ? `; the purge was cancelled: ${cancelled} target(s) it did not finish still hold files` : ', every target clean';
+    out.push(v.ok
+        ? `verified: ${v.checked} protected entr${v.checked === 1 ? 'y' : 'ies'} unchanged${clean}`
+        : `NOT verified: ${v.missing.length} missing, ${v.changed.length} changed, ${v.leftovers.length} target(s) not clean`);
+    for (const m of v.missing.slice(0, 50))
+        out.push(`  missing: ${text_showPath(m)}`);
+    for (const c of v.changed.slice(0, 50))
+        out.push(`  changed: ${text_showPath(c.path)} (${c.what})`);
+    for (const l of v.leftovers.slice(0, 50))
+        out.push(l.remaining === 0 ? `  still there: ${text_showPath(l.path)}` : `  left in ${text_showPath(l.path)}: ${l.remaining} entr${l.remaining === 1 ? 'y' : 'ies'}`);
+    return out;
+}
+
 ;// CONCATENATED MODULE: external "node:crypto"
 const external_node_crypto_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:crypto");
 var external_node_crypto_default = /*#__PURE__*/__nccwpck_require__.n(external_node_crypto_namespaceObject);
-;// CONCATENATED MODULE: ./src/lock.ts
+;// CONCATENATED MODULE: ./src/engine/lock.ts
 /**
  * One purge per root at a time: a lock file in the root, reached through the root's open
  * directory. It is created complete and atomically (written to a private file, then hard-linked
@@ -4536,7 +4637,7 @@ function readHolder(root) {
 /** Takes the lock or throws ERR_LOCKED. Returns the release function; `warn` hears of stale locks. */
 function acquireLock(root, rootPath, warn) {
     const me = { pid: process.pid, host: external_node_os_default().hostname(), startedAt: new Date().toISOString(), token: external_node_crypto_default().randomUUID() };
-    const shown = `${report_showPath(rootPath)}/${LOCK_FILE}`;
+    const shown = `${text_showPath(rootPath)}/${LOCK_FILE}`;
     const mine = Buffer.from(`${LOCK_FILE}.${me.token}`);
     const release = () => {
         const h = readHolder(root);
@@ -4575,7 +4676,7 @@ function acquireLock(root, rootPath, warn) {
             throw errors_fail('ERR_LOCKED', `the lock ${shown} exists but cannot be read: if no other safe-purge is running, delete it and rerun`);
         }
         if (holder !== 'missing' && (holder.host !== me.host || alive(holder.pid))) {
-            throw errors_fail('ERR_LOCKED', `another safe-purge (pid ${oneLine(String(holder.pid))} on ${oneLine(String(holder.host))}, since ${oneLine(String(holder.startedAt))}) is purging ${report_showPath(rootPath)}: wait for it, or delete ${shown} if that process is gone`);
+            throw errors_fail('ERR_LOCKED', `another safe-purge (pid ${oneLine(String(holder.pid))} on ${oneLine(String(holder.host))}, since ${oneLine(String(holder.startedAt))}) is purging ${text_showPath(rootPath)}: wait for it, or delete ${shown} if that process is gone`);
         }
         if (holder !== 'missing') {
             warn(`removing a stale lock ${shown} (pid ${holder.pid} is gone)`);
@@ -4601,7 +4702,7 @@ function acquireLock(root, rootPath, warn) {
     }
 }
 
-;// CONCATENATED MODULE: ./src/run.ts
+;// CONCATENATED MODULE: ./src/engine/run.ts
 /**
  * The engine both entry points call: settings -> policy -> plan -> (confirm) -> fingerprint ->
  * docker down -> execute -> verify -> report. Refusals (bad input, unsafe root, no confirmation)
@@ -4639,18 +4740,14 @@ async function prepare(settings, deps) {
     }
     const names = deps.names ?? ACTION_NAMES;
     const root = guardRoot(settings.root, deps.guardEnv ?? defaultGuardEnv(deps.env), names);
-    const composeFiles = settings.docker === 'off' && settings.composeFiles.length === 0 ? [] : findComposeFiles(root.path, settings.composeFiles, names);
-    const exact = [...composeFiles, ...(settings.configFile ? [settings.configFile] : [])];
+    const project = await composeProject(root.path, {
+        mode: settings.docker, files: settings.composeFiles, name: settings.composeProject, full: settings.full,
+        protectedVolumes: settings.protectedVolumes, dockerHost: settings.dockerHost, timeoutSeconds: settings.dockerTimeout
+    }, { env: deps.env, names, runner: deps.runner, trace: (line) => deps.log.info(line) });
+    const exact = [...project.files, ...(settings.configFile ? [settings.configFile] : [])];
     const policy = createPolicy(settings.protected, exact, names);
     const targets = validateTargets(settings.ephemeral, policy, names);
-    if (composeFiles.length > 0)
-        await loadYaml();
-    const project = composeFiles.length > 0 || settings.composeProject ? projectName(root.path, composeFiles, settings.composeProject, deps.env, names) : '';
-    const compose = new Compose({
-        root: root.path, mode: settings.docker, full: settings.full, files: composeFiles, project,
-        protectedVolumes: settings.protectedVolumes, external: externalVolumes(root.path, composeFiles, names),
-        dockerHost: settings.dockerHost, timeoutMs: settings.dockerTimeout * 1000, env: deps.env, names
-    }, deps.runner ?? runCommand, (line) => deps.log.info(line));
+    const compose = project.compose;
     return { root, policy, targets, compose };
 }
 async function run(settings, deps) {
@@ -4670,7 +4767,7 @@ async function run(settings, deps) {
     });
     const prep = await phase('Validate', async () => prepare(settings, deps));
     const { root, policy, targets, compose } = prep;
-    log.info(`root: ${report_showPath(root.path)}${settings.dryRun ? ' (dry run: nothing will be changed)' : ''}`);
+    log.info(`root: ${text_showPath(root.path)}${settings.dryRun ? ' (dry run: nothing will be changed)' : ''}`);
     const rootDir = openRoot(root);
     try {
         const warnings = [];
@@ -4745,7 +4842,7 @@ async function run(settings, deps) {
                 log.warning(what);
             }
             const verification = await phase('Verify', async () => {
-                const v = await verify(rootDir, policy, before, plan, outcome, settings.dryRun, skip);
+                const v = await verifyProtected(rootDir, policy, before, plan, outcome, settings.dryRun, skip);
                 await compose.verify(docker);
                 return v;
             });
@@ -4779,29 +4876,10 @@ function preflight(rootDir) {
     }
     return out;
 }
-async function verify(rootDir, policy, before, plan, outcome, dryRun, skip) {
-    const after = takeFingerprint(rootDir, policy, skip);
-    const { missing, changed } = diffFingerprints(before, after);
-    const leftovers = [];
-    // In a real run every target must end clean, also when the purge never started (then it is not).
-    if (!dryRun) {
-        for (const [i, t] of plan.targets.entries()) {
-            // A cancelled target is expected to hold what was not reached; the report says so.
-            if (t.status !== 'present' || outcome?.targets[i].result === 'cancelled')
-                continue;
-            const again = await scanTarget(rootDir, t.path, policy);
-            const left = again.status === 'present' ? again.files + again.others + again.dirs : 0;
-            // The counts include the target itself when it would go (nothing in it stays): say what is inside.
-            const itself = again.kind === 'dir' ? (again.keptDirs === 0 ? 1 : 0) : 1;
-            if (left > 0)
-                leftovers.push({ path: t.path, remaining: left - itself });
-        }
-    }
-    return { checked: before.entries.size, missing, changed, leftovers, protectedRoots: after.roots };
-}
 
-;// CONCATENATED MODULE: ./src/cli-main.ts
+;// CONCATENATED MODULE: ./src/cli/command.ts
 /** The CLI: argv -> settings (flags over the config file) -> run -> output -> exit status. */
+
 
 
 
@@ -4909,16 +4987,16 @@ function cancelOnSignals(proc, stderr) {
 
 /***/ }),
 
-/***/ 5581:
+/***/ 2957:
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _cli_main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7536);
+/* harmony import */ var _command_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9912);
 /** The CLI's entry: argv -> cliMain -> exit status. The only process.exit. */
 
-const cancel = (0,_cli_main_js__WEBPACK_IMPORTED_MODULE_0__/* .cancelOnSignals */ .dJ)(process, process.stderr);
+const cancel = (0,_command_js__WEBPACK_IMPORTED_MODULE_0__/* .cancelOnSignals */ .dJ)(process, process.stderr);
 const io = { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr, env: process.env };
-const code = await Promise.race([(0,_cli_main_js__WEBPACK_IMPORTED_MODULE_0__/* .cliMain */ .m0)(process.argv.slice(2), io, cancel.signal), cancel.forced]);
+const code = await Promise.race([(0,_command_js__WEBPACK_IMPORTED_MODULE_0__/* .cliMain */ .m0)(process.argv.slice(2), io, cancel.signal), cancel.forced]);
 process.exit(code);
 
 __webpack_async_result__();
@@ -5208,6 +5286,6 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("process");
 /******/ // startup
 /******/ // Load entry module and return exports
 /******/ // This entry module used 'module' so it can't be inlined
-/******/ var __webpack_exports__ = __nccwpck_require__(5581);
+/******/ var __webpack_exports__ = __nccwpck_require__(2957);
 /******/ __webpack_exports__ = await __webpack_exports__;
 /******/ 

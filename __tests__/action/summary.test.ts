@@ -1,0 +1,114 @@
+import fs from 'node:fs'
+import path from 'node:path'
+import { summaryHtml, escapeHtml, cell, MAX_ROWS } from '../../src/action/summary-html.js'
+import type { Report } from '../../src/engine/report.js'
+import { outputsOf } from '../../src/action/summary.js'
+import { resultLines } from '../../src/engine/report.js'
+import { formatBytes, showPath } from '../../src/common/text.js'
+import { purge } from '../helpers/engine.js'
+import { MT5_TREE, makeEnv, makeTree, removeDir, tempDir } from '../helpers/tree.js'
+
+describe('escaping', () => {
+  test('HTML special characters are escaped', () => {
+    expect(escapeHtml('<img src=x onerror="alert(1)">&\'`')).toBe('&#60;img src=x onerror=&#34;alert(1)&#34;&#62;&#38;&#39;&#96;')
+  })
+  test('control characters are made visible on one line', () => {
+    expect(showPath('a\nb\tc\x1b[31m\x9b\\')).toBe('a\\nb\\tc\\x1b[31m\\x9b\\\\')
+    expect(showPath('::error::x')).toBe('::error::x')
+  })
+  test('long names are shortened', () => {
+    expect(cell('x'.repeat(1000)).length).toBeLessThan(400)
+  })
+  test('sizes are human readable', () => {
+    expect(formatBytes(0)).toBe('0 B')
+    expect(formatBytes(1023)).toBe('1023 B')
+    expect(formatBytes(1536)).toBe('1.5 KiB')
+    expect(formatBytes(5 * 1024 ** 3)).toBe('5.0 GiB')
+  })
+})
+
+describe('the job summary of a real run', () => {
+  let root: string
+  beforeEach(() => {
+    root = path.join(tempDir(), 'env')
+    fs.mkdirSync(root)
+    makeTree(root, MT5_TREE)
+  })
+  afterEach(() => removeDir(path.dirname(root)))
+
+  test('hostile file names reach the summary and the console escaped', async () => {
+    makeTree(root, { 'logs/<script>alert(1)</script>/.env': 'kept', 'logs/x\n::error::forged/config/a': 'kept' })
+    const report = await purge(root)
+    const html = summaryHtml(report)
+    expect(html).not.toContain('<script>')
+    expect(html).toContain('&#60;script&#62;alert(1)&#60;/script&#62;/.env')
+    expect(html).toContain('x\\n::error::forged/config')
+    for (const line of resultLines(report)) expect(line.split('\n').every((l) => !l.startsWith('::'))).toBe(true)
+  })
+
+  test('thousands of kept entries are truncated; the summary stays small', async () => {
+    const spec: Record<string, string> = {}
+    for (let i = 0; i < 1500; i++) spec[`logs/d${i}/config/c.yaml`] = 'k'
+    makeTree(root, spec)
+    const report = await purge(root, { 'dry-run': true })
+    const html = summaryHtml(report)
+    expect(html).toMatch(/more not shown \(see the JSON report\)/)
+    expect((html.match(/<tr>/g) ?? []).length).toBeLessThan(4 * (MAX_ROWS + 1))
+    expect(Buffer.byteLength(html)).toBeLessThan(200 * 1024)
+    expect(report.targets.find((t) => t.path === 'logs')?.keptTotal).toBe(1500)
+  })
+
+  test('huge lists of hostile names: the verdict stays, tables are cut between rows, the HTML stays well-formed and small', async () => {
+    const report = await purge(root, { 'dry-run': true })
+    const name = (i: number): string => `logs/${'&<"'.repeat(120)}\n${i}`
+    const big: Report = {
+      ...report,
+      ok: false,
+      failures: Array.from({ length: 500 }, (_, i) => `deletion error at ${name(i)}`),
+      targets: Array.from({ length: 400 }, (_, i) => ({ ...report.targets[0], path: name(i), result: 'refused', reason: name(i), kept: [{ path: name(i), reason: 'protected' }], keptTotal: 3 })),
+      errors: Array.from({ length: 400 }, (_, i) => ({ path: name(i), code: 'EACCES', message: name(i), hint: name(i) })),
+      verification: { ...report.verification, ok: false, missing: Array.from({ length: 400 }, (_, i) => name(i)) }
+    }
+    const html = summaryHtml(big)
+    expect(Buffer.byteLength(html)).toBeLessThan(512 * 1024)
+    expect(html).toContain('<h3>Verification</h3>')
+    expect(html).toContain('❌ 400 missing')
+    expect(html.indexOf('<h3>Verification</h3>')).toBeLessThan(html.indexOf('<h3>Targets</h3>'))
+    expect((html.match(/<table>/g) ?? []).length).toBe((html.match(/<\/table>/g) ?? []).length)
+    expect((html.match(/<ul>/g) ?? []).length).toBe((html.match(/<\/ul>/g) ?? []).length)
+    expect(html.replace(/<\/?[a-z0-9]+>/g, '').replace(/&#\d+;/g, '')).not.toMatch(/[&<>"]/)
+    // Cut lists say how many were left out: failures, targets, kept (counting keptTotal), errors, problems.
+    const more = [...html.matchAll(/… (\d+) more not shown \(see the JSON report\)/g)].map((m) => Number(m[1]))
+    expect(more.length).toBe(5)
+    expect(Math.max(...more)).toBeGreaterThan(1200 - MAX_ROWS)
+  })
+})
+
+describe('step outputs', () => {
+  let root: string
+  beforeEach(() => ({ root } = makeEnv()))
+  afterEach(() => removeDir(path.dirname(root)))
+
+  const volumes = [
+    { name: 'env_redis_data', key: 'redis_data', action: 'remove', reason: '' },
+    { name: 'env_postgres_data', key: 'postgres_data', action: 'keep', reason: 'protected-volumes' }
+  ]
+
+  test('a dry run describes what a real run would remove, volumes included', async () => {
+    const report = await purge(root, { 'dry-run': true })
+    const out = outputsOf({ ...report, docker: { ...report.docker, used: true, volumes, removedVolumes: [] } })
+    expect(out['removed-volumes']).toBe('["env_redis_data"]')
+    expect(JSON.parse(out.deleted)).toEqual(report.deleted)
+    expect(out['deleted-files']).toBe(String(report.totals.files))
+    expect(Number(out['deleted-files'])).toBeGreaterThan(0)
+    expect(fs.existsSync(path.join(root, 'logs'))).toBe(true)
+  })
+
+  test('a real run names the volumes it removed, not the ones it meant to', async () => {
+    const report = await purge(root)
+    const out = outputsOf({ ...report, docker: { ...report.docker, used: true, volumes, removedVolumes: [] } })
+    expect(out['removed-volumes']).toBe('[]')
+    expect(out.verified).toBe('true')
+    expect(outputsOf({ ...report, docker: { ...report.docker, used: true, volumes, removedVolumes: ['env_redis_data'] } })['removed-volumes']).toBe('["env_redis_data"]')
+  })
+})

@@ -1,0 +1,596 @@
+/**
+ * The operator CLI, driven as a person would: through pipes (no terminal) and in a real
+ * pseudo-terminal with tmux (answering the prompts).
+ */
+import fs from 'node:fs'
+import path from 'node:path'
+import crypto from 'node:crypto'
+import { spawnSync } from 'node:child_process'
+import { Writable, Readable } from 'node:stream'
+import { MT5_TREE, exists, makeTree, removeDir, snapshot, tempDir } from '../helpers/tree.js'
+import { CLI, CliProcess, Tmux, fakeDocker, runCli } from '../helpers/cli.js'
+import { freezeMidPurge, thaw } from '../helpers/signals.js'
+import { REPO } from '../helpers/action.js'
+import { HELP } from '../../src/cli/args.js'
+import { cliMain } from '../../src/cli/command.js'
+import { run } from '../../src/engine/run.js'
+import { fail } from '../../src/common/errors.js'
+import { dockerUnavailable } from '../helpers/docker.js'
+
+const rootOnly = process.getuid?.() === 0 ? test : test.skip
+
+const ESC = '\x1b['
+let base: string
+let root: string
+const sessions: Tmux[] = []
+beforeEach(() => {
+  base = tempDir('sp-cli-')
+  root = path.join(base, 'mt5-env')
+  fs.mkdirSync(root)
+  makeTree(root, MT5_TREE)
+})
+afterEach(() => {
+  for (const s of sessions.splice(0)) s.kill()
+  removeDir(base)
+})
+const tmux = (args: string[], env: Record<string, string> = {}, files: { stdoutFile?: string; stderrFile?: string } = {}): Tmux => {
+  const t = new Tmux(args, { cwd: base, env: { HOME: base, ...env }, ...files })
+  sessions.push(t)
+  return t
+}
+const protectedOnly = (dir = root): [string, unknown][] => [...snapshot(dir)].filter(([k]) => !/^(logs|data\/redis|data\/temp|\.docker-compose-state)(\/|$)/.test(k))
+
+/**
+ * A root with `files` files under logs/ besides the MT5 tree, for runs long enough to watch or
+ * interrupt; on tmpfs when there is one (creating files on this disk is slow and erratic).
+ */
+function bigRoot(files: number): string {
+  let dir: string
+  try {
+    dir = fs.mkdtempSync('/dev/shm/sp-cli-')
+  } catch {
+    dir = tempDir('sp-cli-big-')
+  }
+  bigDirs.push(dir)
+  const r = path.join(dir, 'mt5-env')
+  fs.mkdirSync(r)
+  makeTree(r, MT5_TREE)
+  for (let d = 0; d * 1000 < files; d++) {
+    const sub = path.join(r, 'logs', 'bulk', `d${d}`)
+    fs.mkdirSync(sub, { recursive: true })
+    for (let i = 0; i < Math.min(1000, files - d * 1000); i++) fs.writeFileSync(path.join(sub, `f${i}.log`), 'x')
+  }
+  return r
+}
+const bigDirs: string[] = []
+afterEach(() => {
+  for (const d of bigDirs.splice(0)) removeDir(d)
+})
+
+const LOCK = '.safe-purge.lock'
+const COMPOSE = 'services:\n  app:\n    image: safe-purge-test:latest\n'
+
+describe('without a terminal', () => {
+  test('the built CLI exists, is executable and starts with a shebang', () => {
+    expect(fs.readFileSync(CLI, 'utf8').startsWith('#!/usr/bin/env node\n')).toBe(true)
+    expect(fs.statSync(CLI).mode & 0o111).not.toBe(0)
+    const pkg = JSON.parse(fs.readFileSync(path.join(REPO, 'package.json'), 'utf8'))
+    expect(pkg.bin['safe-purge']).toBe('dist/cli/index.js')
+  })
+
+  test('--help lists every flag and the exit statuses', () => {
+    const r = runCli(['--help'])
+    expect(r.status).toBe(0)
+    expect(r.stdout).toBe(HELP)
+    const flags = ['--root', '--dry-run', '--no-dry-run', '--force', '-y', '--full', '--no-full', '--verbose', '--json', '--ephemeral', '--protect', '--config', '--docker', '--compose-file', '--project-name', '--protected-volume', '--docker-host', '--docker-timeout', '--help', '--version']
+    for (const flag of flags) {
+      expect(r.stdout).toContain(flag)
+    }
+    expect(r.stdout).toMatch(/Exit status: 0 .* 1 .* 2 /s)
+    expect(r.stdout).toMatch(/SIGTERM stops at the next safe point, verifies .* a third quits at\s+once/s)
+    expect(r.stdout.split('\n').every((l) => l.length <= 100)).toBe(true)
+  })
+
+  test('--version is the package version', () => {
+    const pkg = JSON.parse(fs.readFileSync(path.join(REPO, 'package.json'), 'utf8'))
+    expect(runCli(['--version']).stdout).toBe(`safe-purge ${pkg.version}\n`)
+  })
+
+  test.each([
+    [['--frobnicate'], /Unknown option '--frobnicate'; see safe-purge --help/],
+    [['stray-positional'], /see safe-purge --help/],
+    [['--docker', 'sometimes'], /--docker must be auto, required or off/],
+    [['--docker-timeout', 'soon'], /--docker-timeout must be a number of seconds/],
+    [['--root'], /see safe-purge --help/]
+  ])('bad usage %j: exit 2, one line pointing at --help', (args, message) => {
+    const r = runCli(args, { cwd: root })
+    expect(r.status).toBe(2)
+    expect(r.stderr).toMatch(message)
+    expect(r.stderr.trim().split('\n')).toHaveLength(1)
+  })
+
+  test('no terminal and no --force: refused with exit 2, naming --force; nothing changes; never hangs', () => {
+    const before = snapshot(root)
+    const r = runCli(['--docker', 'off'], { cwd: root })
+    expect(r.status).toBe(2)
+    expect(r.stderr).toMatch(/stdin is not a terminal; pass --force \(-y\)/)
+    expect(snapshot(root)).toEqual(before)
+  })
+
+  test('--root defaults to the current directory; an unsafe root is refused with exit 2', () => {
+    const r = runCli(['--dry-run', '--docker', 'off'], { cwd: root })
+    expect(r.status).toBe(0)
+    expect(r.stdout).toContain('would-purge      logs')
+    const slash = runCli(['--root', '/', '-y'], { cwd: root })
+    expect(slash.status).toBe(2)
+    expect(slash.stderr).toMatch(/refusing root "\/": it is the system directory \//)
+  })
+
+  test.each([
+    [['--root', '/', '-y'], /; set --root to the environment directory$/],
+    [['--root', 'no/such/dir', '-y'], /does not exist \(ENOENT\): set --root to an existing directory$/],
+    [['-y', '--ephemeral', 'models'], /^safe-purge: --ephemeral entry "models" is protected: remove it from --ephemeral /],
+    [['-y', '--ephemeral', '../x'], /^safe-purge: --ephemeral entry "..\/x" contains ".."/],
+    [['-y', '--protect', ' '], /--protect pattern #1 is empty: remove the blank entry from --protect$/],
+    [['-y', '--compose-file', 'nope.yml', '--docker', 'auto'], /--compose-file "nope.yml" does not exist in root: fix --compose-file /],
+    [['-y', '--project-name', 'My.App', '--docker', 'auto'], /set --project-name to the exact name/],
+    [['--config', 'missing.yml', '-y'], /fix --config or create the file$/],
+    [['-y', '--project-name', ' '], /--project-name is blank/]
+  ])('refusal %j: one line naming the flag that fixes it, exit 2, nothing touched', (args, message) => {
+    const before = snapshot(root)
+    const r = runCli(args, { cwd: root })
+    expect(r.status).toBe(2)
+    expect(r.stderr.trim().split('\n')).toHaveLength(1)
+    expect(r.stderr.trim()).toMatch(message)
+    expect(snapshot(root)).toEqual(before)
+  })
+
+  test('a lock file holding control characters cannot write them to the terminal', () => {
+    const holder = { pid: 1, host: 'other\u001b[31mhost\u0007', startedAt: 'x\ny', token: 't' }
+    fs.writeFileSync(path.join(root, '.safe-purge.lock'), JSON.stringify(holder))
+    const r = runCli(['-y', '--docker', 'off'], { cwd: root })
+    expect(r.status).toBe(2)
+    expect(r.stderr).toContain('another safe-purge (pid 1 on other\\x1b[31mhost\\x07, since x\\ny)')
+    // eslint-disable-next-line no-control-regex
+    expect(r.stderr).not.toMatch(/[\x00-\x09\x0b-\x1f\x7f]/)
+    expect(r.stderr.trim().split('\n')).toHaveLength(1)
+  })
+
+  test('a config file cannot set force: the CLI still refuses without a terminal', () => {
+    makeTree(root, { '.safe-purge.yml': 'force: true\ndocker: off\n' })
+    const before = snapshot(root)
+    const r = runCli([], { cwd: root })
+    expect(r.status).toBe(2)
+    expect(r.stderr).toMatch(/force cannot be set in the config file/)
+    expect(snapshot(root)).toEqual(before)
+  })
+
+  test('--dry-run prints what would go, changes nothing, exits 0', () => {
+    const before = snapshot(root)
+    const r = runCli(['--root', root, '--dry-run', '--docker', 'off'])
+    expect(r.status).toBe(0)
+    expect(snapshot(root)).toEqual(before)
+    expect(r.stdout).toMatch(/would-purge +logs: 3 file\(s\)/)
+    expect(r.stdout).toMatch(/would remove 6 file\(s\)/)
+    expect(r.stdout).not.toContain(ESC)
+  })
+
+  test('--force purges, protected files intact, exit 0', () => {
+    const before = protectedOnly()
+    const r = runCli(['--root', root, '--force', '--docker', 'off'])
+    expect(r.status).toBe(0)
+    expect(protectedOnly()).toEqual(before)
+    expect(exists(path.join(root, 'logs'))).toBe(false)
+    expect(r.stdout).toMatch(/verified: \d+ protected entries unchanged, every target clean/)
+  })
+
+  test('--json: exactly one JSON document on stdout (the report), everything else on stderr', () => {
+    const r = runCli(['--root', root, '-y', '--json'])
+    expect(r.status).toBe(0)
+    const report = JSON.parse(r.stdout)
+    expect(report).toMatchObject({ tool: 'safe-purge', verified: true, ok: true, deleted: ['.docker-compose-state', 'data/redis', 'data/temp', 'logs'] })
+    expect(r.stderr).toMatch(/warning: docker skipped/)
+    if (process.platform === 'linux' && process.arch === 'x64') expect(report.walker).toBe('native')
+  })
+
+  test('SAFE_PURGE_NATIVE=0: the JavaScript path purges the same, and the report says which walker ran', () => {
+    const before = protectedOnly()
+    const r = runCli(['--root', root, '-y', '--json'], { env: { SAFE_PURGE_NATIVE: '0' } })
+    expect(r.status).toBe(0)
+    const report = JSON.parse(r.stdout)
+    expect(report).toMatchObject({ verified: true, ok: true, walker: 'off (SAFE_PURGE_NATIVE=0)', deleted: ['.docker-compose-state', 'data/redis', 'data/temp', 'logs'] })
+    expect(protectedOnly()).toEqual(before)
+  })
+
+  // The immutable flag needs root (CI's .ci/run is root; a GitHub runner is not).
+  rootOnly('a deletion error: exit 1, the path and the recovery on stderr', () => {
+    makeTree(root, { 'logs/stuck.log': 'x' })
+    const stuck = path.join(root, 'logs/stuck.log')
+    expect(spawnSync('chattr', ['+i', stuck]).status).toBe(0)
+    try {
+      const r = runCli(['--root', root, '-y', '--docker', 'off'])
+      expect(r.status).toBe(1)
+      expect(r.stderr).toMatch(/safe-purge: 1 deletion error\(s\); first: logs\/stuck.log: EPERM/)
+      expect(r.stdout).toMatch(/recovery: .*lsattr/)
+    } finally {
+      spawnSync('chattr', ['-i', stuck])
+    }
+  })
+
+  test('config file precedence: flags over .safe-purge.yml over defaults; unknown keys name the key', () => {
+    makeTree(root, { '.safe-purge.yml': 'dry-run: true\nephemeral:\n  - data/temp\ndocker: off\nprotected:\n  - "*.log"\n' })
+    // The config's dry-run applies (no flag): nothing changes although -y is given.
+    const dry = runCli(['--root', root, '-y'])
+    expect(dry.status).toBe(0)
+    expect(dry.stdout).toMatch(/would-purge +data\/temp/)
+    expect(dry.stdout).not.toMatch(/ logs/)
+    expect(exists(path.join(root, 'data/temp/cache.pkl'))).toBe(true)
+    // --ephemeral replaces the config's list; the config's protected patterns still add up.
+    const withFlag = runCli(['--root', root, '-y', '--ephemeral', 'logs', '--json'])
+    const report = JSON.parse(withFlag.stdout)
+    expect(report.dryRun).toBe(true)
+    expect(report.targets.map((t: { path: string }) => t.path)).toEqual(['logs'])
+    expect(report.targets[0].keptTotal).toBe(3)
+    fs.writeFileSync(path.join(root, '.safe-purge.yml'), 'emphemeral: [logs]\n')
+    const typo = runCli(['--root', root, '--dry-run'])
+    expect(typo.status).toBe(2)
+    expect(typo.stderr).toMatch(/unknown key "emphemeral"/)
+  })
+})
+
+describe('--json refusals: still exactly one JSON document on stdout', () => {
+  test.each([
+    ['a usage error after --json', ['--json', '--frobnicate'], 'ERR_USAGE', /Unknown option '--frobnicate'/],
+    ['a usage error before --json', ['--docker-timeout', 'soon', '--json'], 'ERR_BAD_TIMEOUT', /--docker-timeout must be/],
+    ['no terminal and no --force', ['--json', '--docker', 'off'], 'ERR_NOT_CONFIRMED', /stdin is not a terminal; pass --force/],
+    ['an unsafe root', ['--json', '--root', '/', '-y'], 'ERR_ROOT_IS_SYSTEM', /system directory/],
+    ['a missing root', ['--json', '--root', '/nonexistent-sp-root', '--dry-run'], 'ERR_ROOT_MISSING', /does not exist/],
+    ['a config error', ['--json', '--dry-run', '--config', 'broken.yml'], 'ERR_CONFIG_KEY', /unknown key "emphemeral"/]
+  ])('%s: exit 2, {tool, ok: false, verified: false, exitCode: 2, error: {code, message}}', (_what, args, code, message) => {
+    makeTree(root, { 'broken.yml': 'emphemeral: [logs]\n' })
+    const before = snapshot(root)
+    const r = runCli(args, { cwd: root })
+    expect(r.status).toBe(2)
+    const doc = JSON.parse(r.stdout)
+    expect(doc).toMatchObject({ tool: 'safe-purge', ok: false, verified: false, exitCode: 2, error: { code } })
+    expect(doc.error.message).toMatch(message)
+    expect(doc.failures).toEqual([doc.error.message])
+    expect(r.stderr).toContain(`safe-purge: ${doc.error.message}\n`)
+    expect(snapshot(root)).toEqual(before)
+  })
+
+  test('the report of a run carries the same exitCode', () => {
+    const r = runCli(['--root', root, '-y', '--json', '--docker', 'off'])
+    expect(r.status).toBe(0)
+    expect(JSON.parse(r.stdout)).toMatchObject({ tool: 'safe-purge', ok: true, verified: true, exitCode: 0 })
+  })
+})
+
+describe('output without a terminal', () => {
+  test('a line per phase and per purged target, in order; no redraws, no colours', () => {
+    makeTree(root, { 'data/temp/more.pkl': 'more' })
+    const r = runCli(['--root', root, '-y', '--docker', 'off'])
+    expect(r.status).toBe(0)
+    // eslint-disable-next-line no-control-regex
+    expect(r.stdout).not.toMatch(/[\r\x1b]/)
+    const phases = [...r.stdout.matchAll(/^\[\d+\/\d+\] (.+)$/gm)].map((m) => m[1])
+    expect(phases).toEqual(['Validate', 'Plan', 'Docker: discover', 'Fingerprint protected paths', 'Purge', 'Verify', 'Result'])
+    const purge = r.stdout.slice(r.stdout.indexOf('] Purge\n'), r.stdout.indexOf('] Verify\n'))
+    // Per target, not running totals; missing targets have no line.
+    expect(purge.split('\n').slice(1, -1)).toEqual([
+      '  .docker-compose-state: 1 file(s), 5 B removed',
+      '  data/redis: 1 file(s), 9 B removed',
+      '  data/temp: 2 file(s), 10 B removed',
+      '  logs: 3 file(s), 705 B removed'
+    ])
+  })
+
+  test('phase numbers: with docker skipped, the number of its stop phase is skipped too', () => {
+    const r = runCli(['--root', root, '-y'])
+    expect(r.status).toBe(0)
+    expect([...r.stdout.matchAll(/^\[(\d+\/\d+)\] /gm)].map((m) => m[1])).toEqual(['1/8', '2/8', '3/8', '5/8', '6/8', '7/8', '8/8'])
+    expect(r.stderr).toMatch(/warning: docker skipped: no compose file/)
+  })
+
+  test('--verbose: every phase, the plan and each docker command', () => {
+    const fake = fakeDocker(base)
+    makeTree(root, { 'compose.yaml': COMPOSE })
+    const r = runCli(['--root', root, '--dry-run', '--verbose', '--project-name', 'proj'], { env: { PATH: fake.path } })
+    expect(r.status).toBe(0)
+    expect(r.stdout).toMatch(/^\[1\/6\] Validate\n {6}root: .*mt5-env \(dry run: nothing will be changed\)$/m)
+    expect(r.stdout).toMatch(/^\[2\/6\] Plan\n[\s\S]* {6}would-purge +logs: 3 file\(s\)/m)
+    expect(r.stdout).toMatch(/^\[3\/6\] Docker: discover\n {6}\$ docker version --format "\{\{\.Server\.Version\}\}"\n {6}\$ docker compose version\n {6}\$ docker ps -a --filter label=com\.docker\.compose\.project=proj/m)
+    expect(r.stdout).toMatch(/^\[4\/6\] Fingerprint protected paths$/m)
+    expect(r.stdout).toMatch(/^\[6\/6\] Result$/m)
+  })
+
+  test('repeated --compose-file: every file goes to compose down, in order', () => {
+    const fake = fakeDocker(base)
+    makeTree(root, { 'deploy/a.yml': COMPOSE, 'deploy/b.yml': COMPOSE })
+    const before = protectedOnly()
+    const r = runCli(['--root', root, '-y', '--verbose', '--json', '--compose-file', 'deploy/a.yml', '--compose-file', 'deploy/b.yml', '--project-name', 'proj'], { env: { PATH: fake.path } })
+    expect(r.status).toBe(0)
+    const report = JSON.parse(r.stdout)
+    expect(report.docker).toMatchObject({ used: true, stopped: true, files: ['deploy/a.yml', 'deploy/b.yml'] })
+    expect(r.stderr).toContain('$ docker compose -f deploy/a.yml -f deploy/b.yml -p proj down --remove-orphans')
+    expect(fs.readFileSync(fake.log, 'utf8')).toContain('compose -f deploy/a.yml -f deploy/b.yml -p proj down --remove-orphans')
+    // The compose files this run reads are protected.
+    expect(protectedOnly()).toEqual(before)
+  })
+
+  test('--docker-host reaches docker: with --docker required its error names the host (exit 2)', () => {
+    const fake = fakeDocker(base)
+    makeTree(root, { 'compose.yaml': COMPOSE })
+    const before = snapshot(root)
+    const r = runCli(['--root', root, '-y', '--docker', 'required', '--docker-host', 'tcp://127.0.0.1:9'], { env: { PATH: fake.path } })
+    expect(r.status).toBe(2)
+    expect(r.stderr).toMatch(/safe-purge: docker is required but the docker daemon cannot be reached \(.*Cannot connect to the Docker daemon at tcp:\/\/127\.0\.0\.1:9/)
+    expect(fs.readFileSync(fake.log, 'utf8')).toMatch(/^DOCKER_HOST=tcp:\/\/127\.0\.0\.1:9 version/m)
+    expect(snapshot(root)).toEqual(before)
+  })
+})
+
+describe('config file precedence of the newer flags', () => {
+  const volumes = (stdout: string): Record<string, string> =>
+    Object.fromEntries((JSON.parse(stdout).docker.volumes as { key: string; action: string; reason: string }[]).map((v) => [v.key, `${v.action}: ${v.reason}`]))
+
+  test('--no-dry-run purges although the config says dry-run: true', () => {
+    makeTree(root, { '.safe-purge.yml': 'dry-run: true\ndocker: off\n' })
+    const before = protectedOnly()
+    const dry = runCli(['--root', root, '-y', '--json'])
+    expect(JSON.parse(dry.stdout).dryRun).toBe(true)
+    expect(exists(path.join(root, 'logs'))).toBe(true)
+    const r = runCli(['--root', root, '-y', '--no-dry-run', '--json'])
+    expect(r.status).toBe(0)
+    expect(JSON.parse(r.stdout)).toMatchObject({ dryRun: false, verified: true })
+    expect(exists(path.join(root, 'logs'))).toBe(false)
+    expect(protectedOnly()).toEqual(before)
+    // The last of --dry-run/--no-dry-run wins.
+    makeTree(root, { 'logs/again.log': 'x' })
+    expect(JSON.parse(runCli(['--root', root, '-y', '--no-dry-run', '--dry-run', '--json']).stdout).dryRun).toBe(true)
+    expect(exists(path.join(root, 'logs/again.log'))).toBe(true)
+  })
+
+  test('--no-full keeps the volumes although the config says full: true; --protected-volume adds to the config\'s', () => {
+    const fake = fakeDocker(base)
+    makeTree(root, { 'compose.yaml': COMPOSE, '.safe-purge.yml': 'full: true\ncompose-project: proj\nprotected-volumes:\n  - pg_data\n' })
+    const env = { PATH: fake.path }
+    expect(volumes(runCli(['--root', root, '--dry-run', '--json'], { env }).stdout)).toEqual({
+      redis_data: 'remove: project volume', pg_data: 'keep: protected-volumes', cache: 'remove: project volume'
+    })
+    expect(volumes(runCli(['--root', root, '--dry-run', '--json', '--no-full'], { env }).stdout)).toEqual({
+      redis_data: 'keep: full is off', pg_data: 'keep: protected-volumes', cache: 'keep: full is off'
+    })
+    expect(volumes(runCli(['--root', root, '--dry-run', '--json', '--protected-volume', 'redis_data'], { env }).stdout)).toEqual({
+      redis_data: 'keep: protected-volumes', pg_data: 'keep: protected-volumes', cache: 'remove: project volume'
+    })
+  })
+
+  test('--docker-timeout overrides the config\'s docker-timeout', () => {
+    const fake = fakeDocker(base)
+    makeTree(root, { 'compose.yaml': COMPOSE, '.safe-purge.yml': 'docker-timeout: 300\n' })
+    const t0 = Date.now()
+    const r = runCli(['--root', root, '--dry-run', '--docker-timeout', '1'], { env: { PATH: fake.path, FAKE_DOCKER_SLEEP: '60' } })
+    expect(r.status).toBe(0)
+    expect(r.stderr).toMatch(/docker skipped: the docker daemon cannot be reached \(docker version .* timed out after 1 s/)
+    expect(Date.now() - t0).toBeLessThan(30000)
+  })
+})
+
+describe('cancelled by signals (GitHub sends SIGINT, then SIGTERM)', () => {
+  test('SIGINT then SIGTERM during the purge: stops at a safe point, verifies, reports, exit 1, lock released', async () => {
+    const big = bigRoot(30000)
+    const before = protectedOnly(big)
+    const p = new CliProcess(['--root', big, '-y', '--docker', 'off', '--json'])
+    // The Purge phase has begun; frozen before it finished the big logs/, the run gets both
+    // signals at once when it resumes.
+    await p.waitFor(/\] Purge\n/)
+    await freezeMidPurge(p.child.pid as number, path.join(big, 'logs/bulk'))
+    p.kill('SIGINT')
+    p.kill('SIGTERM')
+    thaw(p.child.pid as number)
+    const { code, signal } = await p.exited
+    expect({ code, signal }).toEqual({ code: 1, signal: null })
+    // Sent back to back, the two may be handled in either order; both are heard, neither quits.
+    expect(p.stderr).toMatch(/(SIGINT|SIGTERM) received: stopping at the next safe point/)
+    expect(p.stderr).toMatch(/(SIGINT|SIGTERM) received: still stopping safely and verifying/)
+    expect(p.stderr).toMatch(/SIGINT received/)
+    expect(p.stderr).toMatch(/SIGTERM received/)
+    const report = JSON.parse(p.stdout)
+    expect(report).toMatchObject({ cancelled: 'during-purge', ok: false, exitCode: 1, verification: { ok: true, missing: [], changed: [] } })
+    expect(report.targets.find((t: { path: string }) => t.path === 'logs').result).toBe('cancelled')
+    // The verification line is printed, and it does not claim every target is clean.
+    expect(p.stderr).toMatch(/^verified: \d+ protected entries unchanged; the purge was cancelled: [1-9]\d* target\(s\) it did not finish still hold files$/m)
+    expect(p.stderr).not.toMatch(/every target clean/)
+    expect(p.stderr).toMatch(/safe-purge: cancelled during the purge/)
+    expect(protectedOnly(big)).toEqual(before)
+    expect(exists(path.join(big, LOCK))).toBe(false)
+    expect(exists(path.join(big, 'logs/bulk'))).toBe(true)
+  })
+})
+
+describe('exit status of an error thrown by the engine (in-process, the engine made to fail)', () => {
+  class Capture extends Writable {
+    text = ''
+    override _write(chunk: Buffer, _enc: BufferEncoding, cb: () => void): void {
+      this.text += chunk.toString()
+      cb()
+    }
+  }
+  const main = async (args: string[], engine: typeof run) => {
+    const stdout = new Capture()
+    const stderr = new Capture()
+    const code = await cliMain(args, { stdin: Readable.from([]), stdout, stderr, env: { PATH: process.env.PATH ?? '' } }, undefined, engine)
+    return { code, stdout: stdout.text, stderr: stderr.text }
+  }
+
+  test('thrown after the purge began: exit 1, said so; the lock is released, protected files intact', async () => {
+    const before = protectedOnly()
+    // Targets go in sorted order: the others are purged by the time logs throws.
+    const engine: typeof run = (s, d) =>
+      run(s, { ...d, executeHooks: { beforeTarget: (rel) => { if (rel === 'logs') throw fail('EIO', 'EIO: i/o error, lookup logs') } } })
+    const r = await main(['--root', root, '-y', '--docker', 'off', '--json'], engine)
+    expect(r.code).toBe(1)
+    expect(r.stderr).toMatch(/safe-purge: stopped after the run began changing things \(docker or files\), without verification: EIO: i\/o error/)
+    expect(JSON.parse(r.stdout)).toMatchObject({ ok: false, verified: false, exitCode: 1, error: { code: 'EIO' } })
+    expect(exists(path.join(root, 'data/redis'))).toBe(false)
+    expect(exists(path.join(root, 'logs/trading.log'))).toBe(true)
+    expect(exists(path.join(root, LOCK))).toBe(false)
+    expect(protectedOnly()).toEqual(before)
+  })
+
+  test('thrown before anything changed: exit 2', async () => {
+    const before = snapshot(root)
+    const engine: typeof run = (s, d) =>
+      run(s, { ...d, log: { ...d.log, group: (name, fn) => (name === 'Fingerprint protected paths' ? Promise.reject(fail('EIO', 'EIO: i/o error, scandir models')) : d.log.group(name, fn)) } })
+    const r = await main(['--root', root, '-y', '--docker', 'off'], engine)
+    expect(r.code).toBe(2)
+    expect(r.stderr).toBe('safe-purge: EIO: i/o error, scandir models\n')
+    expect(snapshot(root)).toEqual(before)
+  })
+})
+
+describe('in a real terminal (tmux)', () => {
+  const hasTmux = spawnSync('tmux', ['-V']).status === 0
+  const t = hasTmux || process.env.CI ? test : test.skip
+
+  t('answering n changes nothing (exit 2); the prompt shows what goes and what stays', async () => {
+    makeTree(root, Object.fromEntries(Array.from({ length: 13 }, (_, i) => [`logs/k${String(i).padStart(2, '0')}.keep`, 'k'])))
+    const before = snapshot(root)
+    const s = tmux(['--root', root, '--docker', 'off', '--protect', '*.keep'])
+    const screen = await s.waitFor(/Are you sure you want to proceed\? \(y\/N\)/)
+    expect(screen).toMatch(/This will DELETE:[\s\S]*logs +3 file\(s\)/)
+    expect(screen).toMatch(/This will NOT delete:[\s\S]*logs\/k09\.keep \(protected, inside logs\)\n {2}\.\.\. and 3 more protected\/mount entries inside logs/)
+    expect(screen).not.toContain('k10.keep')
+    // The policy's own list, and this run's pattern: not a copy that could drift.
+    expect(screen).toMatch(/anything matching: models, config, src, scripts, docs, \.git, \.gitignore, \.env, \.env\.example, requirements\.txt, Dockerfile\.strategy, Dockerfile\.api, docker-compose\.prod\.yml, \*\.keep\n/)
+    s.type('n')
+    expect(await s.exitCode()).toBe(2)
+    expect(s.screen()).toMatch(/cancelled: nothing was changed/)
+    expect(snapshot(root)).toEqual(before)
+  })
+
+  t('SIGTERM while the prompt waits: the question counts as "no", nothing changes (exit 2)', async () => {
+    const before = snapshot(root)
+    const s = tmux(['--root', root, '--docker', 'off'])
+    await s.waitFor(/\(y\/N\)/)
+    process.kill(s.pid(), 'SIGTERM')
+    expect(await s.exitCode()).toBe(2)
+    expect(s.screen()).toMatch(/safe-purge: cancelled by a signal: nothing was changed/)
+    expect(snapshot(root)).toEqual(before)
+  })
+
+  t('answering y purges; protected files are intact; the result is readable (exit 0)', async () => {
+    const before = protectedOnly()
+    const s = tmux(['--root', root, '--docker', 'off'])
+    await s.waitFor(/\(y\/N\)/)
+    s.type('y')
+    expect(await s.exitCode()).toBe(0)
+    expect(s.screen()).toMatch(/verified: \d+ protected entries unchanged, every target clean/)
+    expect(protectedOnly()).toEqual(before)
+    expect(exists(path.join(root, 'logs'))).toBe(false)
+  })
+
+  t('colours on a terminal; none with NO_COLOR; FORCE_COLOR turns them on without one', async () => {
+    const coloured = tmux(['--root', root, '--dry-run', '--docker', 'off'])
+    expect(await coloured.exitCode()).toBe(0)
+    expect(coloured.screen()).toContain(ESC)
+    const plain = tmux(['--root', root, '--dry-run', '--docker', 'off'], { NO_COLOR: '1' })
+    expect(await plain.exitCode()).toBe(0)
+    const screen = plain.screen()
+    expect(screen).toContain('would-purge')
+    expect(screen).not.toContain(ESC)
+    expect(runCli(['--root', root, '--dry-run', '--docker', 'off'], { env: { FORCE_COLOR: '1' } }).stdout).toContain(ESC)
+  })
+
+  t('colours are decided per stream: a redirected stream gets none, the terminal keeps them', async () => {
+    // docker auto without a compose file: a warning on stderr; the result on stdout.
+    const errFile = path.join(base, 'stderr.txt')
+    const outOnTty = tmux(['--root', root, '--dry-run'], {}, { stderrFile: errFile })
+    expect(await outOnTty.exitCode()).toBe(0)
+    expect(outOnTty.screen()).toMatch(new RegExp(`${ESC.replace('[', '\\[')}32mverified`))
+    expect(fs.readFileSync(errFile, 'utf8')).toMatch(/^warning: docker skipped: no compose file/m)
+    expect(fs.readFileSync(errFile, 'utf8')).not.toContain(ESC)
+    const outFile = path.join(base, 'stdout.txt')
+    const errOnTty = tmux(['--root', root, '--dry-run'], {}, { stdoutFile: outFile })
+    expect(await errOnTty.exitCode()).toBe(0)
+    expect(errOnTty.screen()).toMatch(new RegExp(`${ESC.replace('[', '\\[')}33mwarning: docker skipped`))
+    expect(fs.readFileSync(outFile, 'utf8')).toMatch(/^verified: /m)
+    expect(fs.readFileSync(outFile, 'utf8')).not.toContain(ESC)
+    // NO_COLOR and FORCE_COLOR still apply to both.
+    const forced = tmux(['--root', root, '--dry-run'], { FORCE_COLOR: '1' }, { stdoutFile: outFile })
+    expect(await forced.exitCode()).toBe(0)
+    expect(fs.readFileSync(outFile, 'utf8')).toContain(ESC)
+    const none = tmux(['--root', root, '--dry-run'], { NO_COLOR: '1' })
+    expect(await none.exitCode()).toBe(0)
+    expect(none.screen()).not.toContain(ESC)
+  })
+
+  t('progress on a terminal: the line is redrawn while files go, then cleared for the result', async () => {
+    const big = bigRoot(30000)
+    const s = tmux(['--root', big, '--docker', 'off'])
+    await s.waitFor(/\(y\/N\)/)
+    const raw = path.join(base, 'pane.raw')
+    s.record(raw)
+    s.type('y')
+    expect(await s.exitCode()).toBe(0)
+    const draws = fs.readFileSync(raw, 'latin1').split('\r\x1b[K').filter((d) => d.startsWith('  purging '))
+    const logs = draws.filter((d) => d.startsWith('  purging logs (4 of 4); all targets so far: '))
+    // At least one redraw in the middle of the big target, counting towards the planned files.
+    expect(logs.some((d) => /: [\d,]+ of 30,006 files, .* removed \((\d|[1-9]\d)%\)$/.test(d))).toBe(true)
+    expect(logs.at(-1)).toMatch(/: 30,006 of 30,006 files, .* removed \(100%\)$/)
+    const screen = s.screen()
+    expect(screen).not.toContain('purging ')
+    expect(screen).toMatch(/verified: \d+ protected entries unchanged, every target clean/)
+    expect(exists(path.join(big, 'logs'))).toBe(false)
+  })
+
+  // One Ctrl-C: two keystrokes may reach the process as one signal. SIGINT then SIGTERM is tested
+  // without a terminal. The CLI is frozen mid-purge, so the key's SIGINT cannot come after it is
+  // done (it would hit the pane's shell instead).
+  t('Ctrl-C during the purge: stops safely, verifies, says what was cancelled (exit 1)', async () => {
+    const big = bigRoot(30000)
+    const before = protectedOnly(big)
+    const s = tmux(['--root', big, '--docker', 'off'])
+    await s.waitFor(/\(y\/N\)/)
+    s.type('y')
+    await s.waitFor(/purging logs/, 30000, 5)
+    const pid = s.pid()
+    await freezeMidPurge(pid, path.join(big, 'logs/bulk'))
+    s.key('C-c')
+    thaw(pid)
+    expect(await s.exitCode()).toBe(1)
+    const screen = s.screen()
+    expect(screen).toMatch(/SIGINT received: stopping at the next safe point/)
+    expect(screen).toMatch(/cancelled +logs: /)
+    expect(screen).toMatch(/verified: \d+ protected entries unchanged; the purge was cancelled/)
+    expect(screen).not.toMatch(/every target clean/)
+    expect(protectedOnly(big)).toEqual(before)
+    expect(exists(path.join(big, LOCK))).toBe(false)
+  })
+
+  const reason = dockerUnavailable()
+  const withDocker = reason && process.env.SAFE_PURGE_REQUIRE_DOCKER !== '1' ? test.skip : t
+  withDocker('--full asks for the project name; a wrong name cancels and nothing changes (exit 2)', async () => {
+    if (reason) throw new Error(`SAFE_PURGE_REQUIRE_DOCKER=1 but ${reason}`)
+    const project = `spcli${crypto.randomBytes(4).toString('hex')}`
+    const volume = `${project}_redis_data`
+    makeTree(root, { 'compose.yaml': 'services:\n  app:\n    image: safe-purge-test:latest\nvolumes:\n  redis_data: {}\n' })
+    spawnSync('docker', ['volume', 'create', '--label', `com.docker.compose.project=${project}`, '--label', 'com.docker.compose.volume=redis_data', volume])
+    try {
+      const before = snapshot(root)
+      const s = tmux(['--root', root, '--full', '--project-name', project])
+      const screen = await s.waitFor(/\(y\/N\)/)
+      expect(screen).toContain(`Docker volume ${volume}`)
+      s.type('y')
+      await s.waitFor(/Type the project name to confirm:/)
+      s.type('not-the-project')
+      expect(await s.exitCode()).toBe(2)
+      expect(s.screen()).toMatch(/is not the project name/)
+      expect(snapshot(root)).toEqual(before)
+      expect(spawnSync('docker', ['volume', 'inspect', volume]).status).toBe(0)
+    } finally {
+      spawnSync('docker', ['volume', 'rm', '-f', volume])
+    }
+  })
+})

@@ -1,0 +1,90 @@
+import fs from 'node:fs'
+import path from 'node:path'
+import { buildSettings, parseBoolean, parseOption, DEFAULT_EPHEMERAL } from '../../src/engine/settings.js'
+import { loadConfig, parseConfig } from '../../src/engine/config.js'
+import { makeTree, removeDir, tempDir } from '../helpers/tree.js'
+
+describe('booleans accept only the YAML 1.2 core-schema spellings', () => {
+  test.each(['true', 'True', 'TRUE'])('%s is true', (v) => expect(parseBoolean(v, 'input force')).toBe(true))
+  test.each(['false', 'False', 'FALSE'])('%s is false', (v) => expect(parseBoolean(v, 'input force')).toBe(false))
+  test.each(['yes', 'no', 'on', 'off', '1', '0', 'y', 'tRue', ''])('%j is refused, naming the input', (v) => {
+    expect(() => parseBoolean(v, 'input dry-run')).toThrow(expect.objectContaining({ code: 'ERR_BAD_BOOLEAN', message: expect.stringContaining('input dry-run') }))
+  })
+})
+
+describe('parseOption', () => {
+  test('lists split on lines, blank lines only separate', () => {
+    expect(parseOption('ephemeral', 'logs\n\n  data/redis  \r\ncache\n', 'input ephemeral')).toEqual(['logs', 'data/redis', 'cache'])
+  })
+  test('docker mode and timeout are validated', () => {
+    expect(parseOption('docker', 'required', 'x')).toBe('required')
+    expect(() => parseOption('docker', 'maybe', 'input docker')).toThrow(/auto, required or off/)
+    expect(parseOption('docker-timeout', '30', 'x')).toBe(30)
+    expect(() => parseOption('docker-timeout', '-1', 'input docker-timeout')).toThrow(/seconds/)
+  })
+})
+
+describe('buildSettings precedence: inputs > config file > defaults', () => {
+  test('defaults are non-destructive', () => {
+    const s = buildSettings('/r', null)
+    expect(s).toMatchObject({ dryRun: false, force: false, confirm: '', full: false, docker: 'auto', ephemeral: DEFAULT_EPHEMERAL })
+  })
+  test('a higher source wins key by key; protection lists add up', () => {
+    const s = buildSettings('/r', '.safe-purge.yml', { full: true, protected: ['a'] }, { full: false, 'dry-run': true, protected: ['b'], ephemeral: ['cache'] })
+    expect(s.full).toBe(true)
+    expect(s.dryRun).toBe(true)
+    expect(s.ephemeral).toEqual(['cache'])
+    expect(s.protected).toEqual(['a', 'b'])
+    expect(s.configFile).toBe('.safe-purge.yml')
+  })
+})
+
+describe('config file', () => {
+  let root: string
+  beforeEach(() => (root = tempDir()))
+  afterEach(() => removeDir(root))
+
+  test('absent default file is fine; absent explicit file is an error', async () => {
+    expect(await loadConfig(root, '')).toEqual({ file: null, options: {} })
+    await expect(loadConfig(root, 'purge.yml')).rejects.toThrow(expect.objectContaining({ code: 'ERR_CONFIG_READ' }))
+  })
+
+  test('reads the same keys as the inputs', async () => {
+    makeTree(root, { '.safe-purge.yml': 'dry-run: true\nfull: false\nephemeral:\n  - logs\n  - cache\nprotected: |\n  *.ckpt\n  keep/\ndocker: off\ndocker-timeout: 30\ncompose-project: 42\n' })
+    expect(await loadConfig(root, '')).toEqual({
+      file: '.safe-purge.yml',
+      options: { 'dry-run': true, full: false, ephemeral: ['logs', 'cache'], protected: ['*.ckpt', 'keep/'], docker: 'off', 'docker-timeout': 30, 'compose-project': '42' }
+    })
+  })
+
+  test.each([
+    ['frobnicate: 1\n', /unknown key "frobnicate"/],
+    ['constructor: 1\n', /unknown key "constructor"/],
+    ['toString: x\n', /unknown key "toString"/],
+    ['root: /\n', /root cannot be set/],
+    ['full: yes\n', /full must be true or false/],
+    ['force: true\n', /force cannot be set in the config file/],
+    ['force: false\n', /force cannot be set in the config file/],
+    ['confirm: env\n', /confirm cannot be set in the config file/],
+    ['compose-project: " "\n', /config \.safe-purge\.yml: compose-project is blank/],
+    ['compose-file: "  "\n', /config \.safe-purge\.yml: compose-file is blank/],
+    ['dry-run: "true"\n', /dry-run must be true or false/],
+    ['ephemeral: [1, 2]\n', /ephemeral must be a list of strings/],
+    ['docker: sometimes\n', /auto, required or off/],
+    ['- a\n- b\n', /must be a mapping/],
+    ['full: true\nfull: false\n', /not valid YAML/],
+    ['a: [\n', /not valid YAML/]
+  ])('%j is refused: %s', async (text, msg) => {
+    await expect(parseConfig(text, '.safe-purge.yml')).rejects.toThrow(msg)
+  })
+
+  test('config must live inside root', async () => {
+    await expect(loadConfig(root, '../x.yml')).rejects.toThrow(expect.objectContaining({ code: 'ERR_CONFIG_PATH' }))
+    await expect(loadConfig(root, '/etc/passwd')).rejects.toThrow(expect.objectContaining({ code: 'ERR_CONFIG_PATH' }))
+  })
+
+  test('an empty file sets nothing', async () => {
+    fs.writeFileSync(path.join(root, '.safe-purge.yml'), '# nothing\n')
+    expect((await loadConfig(root, '')).options).toEqual({})
+  })
+})

@@ -1,0 +1,28 @@
+/**
+ * The action's inputs -> Settings. The only caller of core.getInput. Inputs without a value are
+ * left out so the config file, then the defaults, apply (action.yml therefore declares no
+ * defaults for keys the config file may set).
+ */
+import * as core from '@actions/core'
+import { loadConfig } from '../engine/config.js'
+import { OPTION_KINDS, buildSettings, parseOption, refuseBlank, type Settings } from '../engine/settings.js'
+import type { OptionKey, PartialOptions } from '../common/options.js'
+
+export async function readInputs(): Promise<Settings> {
+  // The runner fills `root` with the workspace when the step does not set it; an empty value means
+  // the step set it to something empty (an unset variable), which root-guard refuses.
+  const root = core.getInput('root')
+  const fromInputs: Record<string, unknown> = {}
+  for (const key of Object.keys(OPTION_KINDS) as OptionKey[]) {
+    const raw = core.getInput(key, { trimWhitespace: false })
+    if (raw.trim() === '') {
+      // `ephemeral: |` over an unset variable gives "\n": falling back to the defaults would purge
+      // (or stop) something the step never named. An empty value is what the runner gives an unset input.
+      if (raw !== '') refuseBlank(key, `input ${key}`)
+      continue
+    }
+    fromInputs[key] = parseOption(key, raw, `input ${key}`)
+  }
+  const config = root.trim() === '' ? { file: null, options: {} } : await loadConfig(root, core.getInput('config'))
+  return buildSettings(root, config.file, fromInputs as PartialOptions, config.options)
+}

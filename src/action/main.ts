@@ -1,0 +1,40 @@
+/** The action's entry: inputs -> run -> outputs, summary, setFailed. */
+import * as core from '@actions/core'
+import { readInputs } from './inputs.js'
+import { confirmByName, run, type Logger } from '../engine/run.js'
+import { publish } from './summary.js'
+import { errorMessage } from '../common/errors.js'
+
+const log: Logger = {
+  info: (l) => core.info(l),
+  warning: (l) => core.warning(l),
+  error: (l) => core.error(l),
+  group: (name, fn) => core.group(name, fn)
+}
+
+// GitHub cancels a job with SIGINT and, 7.5 s later, SIGTERM; a person may press Ctrl-C twice.
+// The first signal stops the run at a safe point; it still verifies, reports and fails. A later
+// one changes nothing: verification is never cut short.
+const cancel = new AbortController()
+// Once the run has its result, a signal has nothing left to stop.
+let decided = false
+for (const sig of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(sig, () => {
+    if (decided) return
+    if (!cancel.signal.aborted) core.warning(`${sig} received: stopping at the next safe point, then verifying`)
+    else core.info(`${sig} received: still stopping safely and verifying`)
+    cancel.abort()
+  })
+}
+
+try {
+  const report = await run(await readInputs(), { log, env: process.env, confirm: confirmByName, signal: cancel.signal }).finally(() => (decided = true))
+  await publish(report, process.env)
+  if (!report.ok) core.setFailed(report.failures.join('; '))
+} catch (err) {
+  core.setFailed(errorMessage(err))
+}
+// Exit here, with the signal handlers still in place: left to drain, Node closes them first and a
+// signal that arrives in that moment would kill a run whose result is already written (exit by
+// signal, no status). Outputs, summary and stdout (a pipe or file: synchronous on Linux) are done.
+process.exit()

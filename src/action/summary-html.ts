@@ -1,0 +1,117 @@
+/**
+ * Pure: Report -> the job summary's HTML. Every user-controlled string is escaped (file names
+ * reach HTML), long names are shortened, and each list has a byte budget and is cut between rows,
+ * so the summary stays far below GitHub's 1 MiB step-summary limit and is always well-formed HTML.
+ * The verdict (failures, verification) comes first: a cut can only shorten the lists after it.
+ */
+import { type Report } from '../engine/report.js'
+import { formatBytes, oneLine, showPath } from '../common/text.js'
+
+export const MAX_ROWS = 100
+export const MAX_NAME = 300
+/** Budget of each table or list; six of them plus the fixed text stay under ~400 KiB. */
+export const MAX_TABLE_BYTES = 64 * 1024
+
+export function escapeHtml(s: string): string {
+  return s.replace(/[&<>"'`]/g, (c) => `&#${c.charCodeAt(0)};`)
+}
+
+/** Shown form of a path: control characters escaped, shortened, HTML-escaped. */
+export function cell(s: string): string {
+  const shown = showPath(s)
+  return escapeHtml(shown.length > MAX_NAME ? `${shown.slice(0, MAX_NAME)}…` : shown)
+}
+
+/** As many items as fit MAX_ROWS and the byte budget, and a note saying how many were left out. */
+function fit(items: string[], total: number): { body: string; more: string } {
+  const kept: string[] = []
+  let bytes = 0
+  for (const item of items.slice(0, MAX_ROWS)) {
+    bytes += Buffer.byteLength(item) + 1
+    if (bytes > MAX_TABLE_BYTES) break
+    kept.push(item)
+  }
+  const left = total - kept.length
+  return { body: kept.join('\n'), more: left > 0 ? `<p>… ${left} more not shown (see the JSON report)</p>\n` : '' }
+}
+
+function table(head: string[], rows: string[][], total = rows.length): string {
+  const th = head.map((h) => `<th>${h}</th>`).join('')
+  const { body, more } = fit(rows.map((r) => `<tr>${r.map((c) => `<td>${c}</td>`).join('')}</tr>`), total)
+  return `<table><tr>${th}</tr>\n${body}</table>\n${more}`
+}
+
+function list(items: string[]): string {
+  const { body, more } = fit(items.map((i) => `<li>${i}</li>`), items.length)
+  return `<ul>${body}</ul>\n${more}`
+}
+
+function verification(r: Report): string {
+  const v = r.verification
+  const d = r.docker
+  const parts = ['<h3>Verification</h3>\n']
+  parts.push(v.ok
+    ? `<p>✅ ${v.checked} protected entr${v.checked === 1 ? 'y' : 'ies'} unchanged${r.dryRun ? '' : '; every target gone or holding only kept entries'}${d.verification ? '; no project container left, removed volumes gone' : ''}.</p>\n`
+    : `<p>❌ ${v.missing.length} missing, ${v.changed.length} changed, ${v.leftovers.length} target(s) not clean.</p>\n`)
+  const problems = [
+    ...v.missing.map((m) => [`<code>${cell(m)}</code>`, 'missing']),
+    ...v.changed.map((c) => [`<code>${cell(c.path)}</code>`, `changed: ${cell(c.what)}`]),
+    ...v.leftovers.map((l) => [`<code>${cell(l.path)}</code>`, l.remaining === 0 ? 'still there' : `${l.remaining} entr${l.remaining === 1 ? 'y' : 'ies'} left`]),
+    ...(d.verification?.problems ?? []).map((p) => ['docker', cell(p)])
+  ]
+  if (problems.length > 0) parts.push(table(['Path', 'Problem'], problems))
+  return parts.join('')
+}
+
+function docker(r: Report): string {
+  const d = r.docker
+  const parts = ['<h3>Docker</h3>\n']
+  if (!d.used) {
+    parts.push(`<p>Not used: ${cell(d.skipped ?? d.mode)}</p>\n`)
+    return parts.join('')
+  }
+  const stop = r.dryRun ? 'would be stopped' : d.stopped ? 'stopped' : 'not stopped'
+  const gone = r.dryRun ? 'would be removed' : d.stopped ? 'removed' : 'not removed'
+  const names = (cs: string[]): string =>
+    cs.length === 0 ? 'none' : cs.slice(0, MAX_ROWS).map((c) => `<code>${cell(c)}</code>`).join(', ') + (cs.length > MAX_ROWS ? ` and ${cs.length - MAX_ROWS} more` : '')
+  parts.push(`<p>${cell(d.compose ?? '')}, project <code>${cell(d.project)}</code>; running containers ${stop}: ${names(d.containers)}${d.exited.length ? `; exited containers ${gone}: ${names(d.exited)}` : ''}</p>\n`)
+  if (d.volumes.length > 0) {
+    parts.push(table(['Volume', 'Compose key', 'Action'], d.volumes.map((v) => [
+      `<code>${cell(v.name)}</code>`, cell(v.key),
+      v.action === 'remove' ? (r.dryRun ? 'would be removed' : d.removedVolumes.includes(v.name) ? 'removed' : 'NOT removed') : `kept: ${cell(v.reason)}`
+    ])))
+  }
+  return parts.join('')
+}
+
+export function summaryHtml(r: Report): string {
+  const parts: string[] = []
+  const mode = r.dryRun ? ' (dry run: nothing was changed)' : ''
+  parts.push(`<h2>safe-purge: ${r.ok ? '✅' : '❌'} ${cell(r.root)}${mode}</h2>\n`)
+  if (r.failures.length > 0) parts.push(`<p><strong>Failed:</strong></p>${list(r.failures.map(cell))}`)
+  const verb = r.dryRun ? 'Would remove' : 'Removed'
+  parts.push(`<p>${verb} <strong>${r.totals.files}</strong> file(s), <strong>${escapeHtml(formatBytes(r.totals.bytes))}</strong>, from ${r.deleted.length} target(s).</p>\n`)
+  parts.push(verification(r))
+
+  parts.push('<h3>Targets</h3>\n')
+  parts.push(table(
+    ['Target', 'Files', 'Size', 'Dirs', 'Links/special', 'Kept inside', 'Result'],
+    r.targets.map((t) => [
+      `<code>${cell(t.path)}</code>`, String(t.files), escapeHtml(formatBytes(t.bytes)), String(t.dirs), String(t.others),
+      String(t.keptTotal), `${cell(t.result)}${t.reason ? `: ${cell(t.reason)}` : ''}`
+    ])
+  ))
+
+  const kept = r.targets.flatMap((t) => t.kept.map((k) => [`<code>${cell(k.path)}</code>`, cell(k.reason), `inside <code>${cell(t.path)}</code>`]))
+  const keptTotal = r.targets.reduce((n, t) => n + Math.max(t.keptTotal, t.kept.length), 0)
+  const roots = r.protected.roots.map((p) => [`<code>${cell(p.path)}</code>`, cell(p.kind), `${p.entries} entr${p.entries === 1 ? 'y' : 'ies'}`])
+  parts.push('<h3>Kept (protected)</h3>\n')
+  parts.push(table(['Path', 'Why / type', 'Where / size'], [...roots, ...kept], roots.length + keptTotal))
+
+  if (r.errors.length > 0) {
+    parts.push('<h3>Errors</h3>\n')
+    parts.push(table(['Path', 'Error', 'Recovery'], r.errors.map((e) => [`<code>${cell(e.path)}</code>`, cell(e.message), escapeHtml(oneLine(e.hint))])))
+  }
+  parts.push(docker(r))
+  return parts.join('')
+}

@@ -1,0 +1,123 @@
+/** The CLI: argv -> settings (flags over the config file) -> run -> output -> exit status. */
+import os from 'node:os'
+import { parseCli, wantsJson, HELP } from './args.js'
+import { TerminalUi, type TermIO } from './ui.js'
+import { loadConfig } from '../engine/config.js'
+import { CHANGING_PHASES, run, type Logger } from '../engine/run.js'
+import { CLI_NAMES } from '../common/options.js'
+import { buildSettings } from '../engine/settings.js'
+import { errorMessage } from '../common/errors.js'
+import { VERSION, type Report } from '../engine/report.js'
+import { oneLine } from '../common/text.js'
+
+export const EXIT_OK = 0
+export const EXIT_FAILED = 1
+export const EXIT_REFUSED = 2
+
+export type Engine = typeof run
+
+/** The single JSON document --json prints when the run refused or failed without a report. */
+export interface ErrorDocument {
+  tool: 'safe-purge'
+  version: string
+  ok: false
+  verified: false
+  exitCode: number
+  failures: string[]
+  error: { code: string; message: string }
+}
+
+export async function cliMain(argv: readonly string[], io: TermIO, signal?: AbortSignal, engine: Engine = run): Promise<number> {
+  const json = wantsJson(argv)
+  const failed = (err: unknown, exitCode: number, prefix = ''): number => {
+    const message = `${prefix}${errorMessage(err)}`
+    io.stderr.write(`safe-purge: ${oneLine(message)}\n`)
+    if (json) {
+      const code = (err as { code?: unknown } | null)?.code
+      const doc: ErrorDocument = {
+        tool: 'safe-purge', version: VERSION, ok: false, verified: false, exitCode,
+        failures: [message], error: { code: typeof code === 'string' ? code : 'ERR_UNEXPECTED', message }
+      }
+      io.stdout.write(`${JSON.stringify(doc, null, 2)}\n`)
+    }
+    return exitCode
+  }
+  let args
+  try {
+    args = parseCli(argv)
+  } catch (err) {
+    return failed(err, EXIT_REFUSED)
+  }
+  if (args.help) {
+    io.stdout.write(HELP)
+    return EXIT_OK
+  }
+  if (args.version) {
+    io.stdout.write(`safe-purge ${VERSION}\n`)
+    return EXIT_OK
+  }
+  let changing = false
+  try {
+    const config = await loadConfig(args.root, args.config, CLI_NAMES)
+    const settings = buildSettings(args.root, config.file, args.options, config.options)
+    const ui = new TerminalUi(io, { verbose: args.verbose, json: args.json, dryRun: settings.dryRun, dockerOff: settings.docker === 'off', signal })
+    const log: Logger = {
+      ...ui.logger,
+      // An error thrown once a phase that changes something began is no refusal: the stack may be down, files gone.
+      group: (name, fn) => {
+        if (CHANGING_PHASES.has(name)) changing = true
+        return ui.logger.group(name, fn)
+      }
+    }
+    const report = await engine(settings, { log, env: io.env, names: CLI_NAMES, confirm: ui.confirmer, confirmReadsPlan: !settings.force, signal, onProgress: ui.progress })
+    const exitCode = exitStatus(report)
+    if (args.json) io.stdout.write(`${JSON.stringify({ ...report, exitCode }, null, 2)}\n`)
+    for (const f of report.failures) io.stderr.write(`safe-purge: ${oneLine(f)}\n`)
+    return exitCode
+  } catch (err) {
+    if (!changing) return failed(err, EXIT_REFUSED)
+    return failed(err, EXIT_FAILED, 'stopped after the run began changing things (docker or files), without verification: ')
+  }
+}
+
+export function exitStatus(report: Report): number {
+  if (report.ok) return EXIT_OK
+  return report.cancelled === 'before-purge' ? EXIT_REFUSED : EXIT_FAILED
+}
+
+export interface Cancellation {
+  /** Aborted by the first SIGINT or SIGTERM: run() stops at a safe point, verifies and reports. */
+  signal: AbortSignal
+  /** Settles on the third signal with 128 + its number: the person wants out now, unverified. */
+  forced: Promise<number>
+}
+
+/**
+ * GitHub cancels a job with SIGINT and, 7.5 s later, SIGTERM; an operator may press Ctrl-C twice.
+ * Neither may cut verification short, so only a third signal quits without it.
+ */
+export function cancelOnSignals(
+  proc: { on(event: 'SIGINT' | 'SIGTERM', fn: () => void): unknown },
+  stderr: { write(s: string): unknown; isTTY?: boolean }
+): Cancellation {
+  const cancel = new AbortController()
+  let received = 0
+  let quit: (code: number) => void = () => {}
+  const forced = new Promise<number>((resolve) => (quit = resolve))
+  for (const sig of ['SIGINT', 'SIGTERM'] as const) {
+    proc.on(sig, () => {
+      received++
+      if (received === 1) {
+        // On a terminal, off the line that ^C (or the progress line) left the cursor on.
+        stderr.write(`${stderr.isTTY ? '\n' : ''}safe-purge: ${sig} received: stopping at the next safe point, then verifying and reporting\n`)
+        cancel.abort()
+      } else if (received === 2) {
+        stderr.write(`safe-purge: ${sig} received: still stopping safely and verifying (a third signal quits at once, unverified)\n`)
+      } else {
+        stderr.write(`safe-purge: ${sig} received again: quitting now, without verification\n`)
+        quit(128 + os.constants.signals[sig])
+      }
+    })
+  }
+  return { signal: cancel.signal, forced }
+}

@@ -1,0 +1,8 @@
+#!/usr/bin/env node
+/** The CLI's entry: argv -> cliMain -> exit status. The only process.exit. */
+import { cancelOnSignals, cliMain } from './command.js'
+
+const cancel = cancelOnSignals(process, process.stderr)
+const io = { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr, env: process.env }
+const code = await Promise.race([cliMain(process.argv.slice(2), io, cancel.signal), cancel.forced])
+process.exit(code)

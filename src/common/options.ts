@@ -1,0 +1,50 @@
+/**
+ * The options a person sets, shared by the action's inputs, the CLI's flags and the config file:
+ * their keys and parsed types, and how each side spells them, so that an error names the fix they
+ * can type: the action's input (`root`, `compose-project`) or the CLI's flag (`--root`, `--project-name`).
+ */
+
+export type DockerMode = 'auto' | 'required' | 'off'
+
+/** The keys shared by action inputs, CLI flags and the config file, with their parsed values. */
+export interface Options {
+  'dry-run': boolean
+  force: boolean
+  confirm: string
+  full: boolean
+  ephemeral: string[]
+  protected: string[]
+  docker: DockerMode
+  'compose-file': string[]
+  'compose-project': string
+  'protected-volumes': string[]
+  'docker-host': string
+  'docker-timeout': number
+}
+export type OptionKey = keyof Options
+export type PartialOptions = Partial<Options>
+
+export type OptionName = OptionKey | 'root' | 'config'
+export type OptionNames = (key: OptionName) => string
+
+export const ACTION_NAMES: OptionNames = (key) => key
+
+const CLI_FLAGS: Readonly<Record<OptionName, string>> = {
+  root: '--root',
+  config: '--config',
+  'dry-run': '--dry-run',
+  force: '--force',
+  // The CLI asks instead of reading a confirmation value.
+  confirm: '--force',
+  full: '--full',
+  ephemeral: '--ephemeral',
+  protected: '--protect',
+  docker: '--docker',
+  'compose-file': '--compose-file',
+  'compose-project': '--project-name',
+  'protected-volumes': '--protected-volume',
+  'docker-host': '--docker-host',
+  'docker-timeout': '--docker-timeout'
+}
+
+export const CLI_NAMES: OptionNames = (key) => CLI_FLAGS[key]

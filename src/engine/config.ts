@@ -1,0 +1,93 @@
+/**
+ * `.safe-purge.yml` (or the file named by `config`) in the root -> partial options.
+ * Same keys as the action's inputs. YAML 1.2 core schema, so `yes`/`on` are strings, not booleans.
+ * Unknown keys and wrongly typed values are errors that name the key. `force` and `confirm` are
+ * refused: confirmation comes from whoever starts the run, never from a file in the repository.
+ */
+import fs from 'node:fs'
+import path from 'node:path'
+import { fail, errorMessage } from '../common/errors.js'
+import { ACTION_NAMES, type OptionNames } from '../common/options.js'
+import { loadYaml, parseYaml } from '../common/yaml.js'
+import { OPTION_KINDS, parseDockerMode, parseOption, parseSeconds, refuseBlank } from './settings.js'
+import type { OptionKey, PartialOptions } from '../common/options.js'
+
+export const DEFAULT_CONFIG_FILE = '.safe-purge.yml'
+
+export interface LoadedConfig {
+  /** Root-relative path of the file read, or null when there was none. */
+  file: string | null
+  options: PartialOptions
+}
+
+/** `requested` is the `config` input ('' for the default file, which may be absent). */
+export async function loadConfig(root: string, requested: string, names: OptionNames = ACTION_NAMES): Promise<LoadedConfig> {
+  const explicit = requested.trim() !== ''
+  const rel = explicit ? requested.trim() : DEFAULT_CONFIG_FILE
+  if (path.isAbsolute(rel) || rel.split('/').includes('..')) {
+    throw fail('ERR_CONFIG_PATH', `${names('config')} ${JSON.stringify(rel)} must be a path inside root, relative to it (e.g. ${DEFAULT_CONFIG_FILE})`)
+  }
+  let text: string
+  try {
+    text = fs.readFileSync(path.join(root, rel), 'utf8')
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code
+    if (code === 'ENOENT' && !explicit) return { file: null, options: {} }
+    throw fail('ERR_CONFIG_READ', `config file ${JSON.stringify(rel)} cannot be read (${code ?? errorMessage(err)}): fix ${names('config')} or create the file`)
+  }
+  return { file: path.posix.normalize(rel).replace(/^\.\//, ''), options: await parseConfig(text, rel) }
+}
+
+export async function parseConfig(text: string, file: string): Promise<PartialOptions> {
+  await loadYaml()
+  let doc: unknown
+  try {
+    doc = parseYaml(text, { version: '1.2', schema: 'core', uniqueKeys: true })
+  } catch (err) {
+    throw fail('ERR_CONFIG_YAML', `config file ${file} is not valid YAML: ${errorMessage(err).split('\n')[0]}`)
+  }
+  if (doc === null || doc === undefined) return {}
+  if (typeof doc !== 'object' || Array.isArray(doc)) {
+    throw fail('ERR_CONFIG_SHAPE', `config file ${file} must be a mapping of option: value`)
+  }
+  const out: Record<string, unknown> = {}
+  for (const [key, value] of Object.entries(doc as Record<string, unknown>)) {
+    if (key === 'force' || key === 'confirm') {
+      // A file committed to the repository must not switch off the confirmation that guards a purge.
+      throw fail('ERR_CONFIG_KEY', `config file ${file}: ${key} cannot be set in the config file (a committed file must not skip confirmation); set it where the run starts (the action's ${key} input, or the CLI's --force)`)
+    }
+    if (!Object.hasOwn(OPTION_KINDS, key)) {
+      const hint = key === 'root' || key === 'config' ? `${key} cannot be set in the config file (it locates the file)` : `known keys: ${Object.keys(OPTION_KINDS).join(', ')}`
+      throw fail('ERR_CONFIG_KEY', `config file ${file}: unknown key ${JSON.stringify(key)}; ${hint}`)
+    }
+    out[key] = convert(key as OptionKey, value, `${file}: ${key}`)
+  }
+  return out as PartialOptions
+}
+
+function convert(key: OptionKey, value: unknown, what: string): unknown {
+  const kind = OPTION_KINDS[key]
+  const wrong = (expected: string): Error => fail('ERR_CONFIG_VALUE', `config ${what} must be ${expected}, got ${JSON.stringify(value)}`)
+  switch (kind) {
+    case 'boolean':
+      if (typeof value !== 'boolean') throw wrong('true or false')
+      return value
+    case 'seconds':
+      if (typeof value !== 'number' && typeof value !== 'string') throw wrong('a number of seconds')
+      return parseSeconds(String(value), `config ${what}`)
+    case 'docker':
+      if (typeof value !== 'string') throw wrong('auto, required or off')
+      return parseDockerMode(value, `config ${what}`)
+    case 'list':
+      if (typeof value === 'string') {
+        if (value.trim() === '') refuseBlank(key, `config ${what}`)
+        return parseOption(key, value, what)
+      }
+      if (!Array.isArray(value) || value.some((v) => typeof v !== 'string')) throw wrong('a list of strings')
+      return value
+    case 'string':
+      if (typeof value !== 'string' && typeof value !== 'number') throw wrong('a string')
+      if (String(value).trim() === '') refuseBlank(key, `config ${what}`)
+      return String(value).trim()
+  }
+}

@@ -1,0 +1,239 @@
+/**
+ * Pure: what happened -> the JSON report (the `report` output and the CLI's --json) and the
+ * console lines. Every path shown on a terminal goes through showPath (control characters
+ * escaped, so a file name cannot forge log lines or workflow commands).
+ */
+import { walkerStatus } from '../fs/anchor.js'
+import type { Settings } from './settings.js'
+import type { RootInfo } from '../fs/root-guard.js'
+import type { Plan, KeptEntry, Tally } from './plan.js'
+import type { Outcome, DeleteError } from './execute.js'
+import type { Fingerprint, ProtectedRoot } from './fingerprint.js'
+import type { Verification } from './verify.js'
+import type { DockerState } from '../docker/compose.js'
+import { BUILTIN_PROTECTED } from './policy.js'
+import { recoveryHint } from '../common/errors.js'
+import { formatBytes, oneLine, showPath } from '../common/text.js'
+
+export const VERSION = '0.1.0'
+
+export interface ReportTarget extends Tally {
+  path: string
+  /** purged | purged-kept | would-purge | would-purge-kept | missing | refused | changed | failed | not-run */
+  result: string
+  reason?: string
+  kept: KeptEntry[]
+  keptTotal: number
+  /** Directories kept because they lead to kept entries (the target itself included). */
+  keptDirs: number
+  /** False in a forced run's plan: the target was found, the purge counts it. */
+  counted?: boolean
+}
+
+export interface Report {
+  tool: 'safe-purge'
+  version: string
+  root: string
+  dryRun: boolean
+  /** The run did all it should, and verification passed. */
+  ok: boolean
+  /** Protected paths unchanged, targets clean, docker checks passed. */
+  verified: boolean
+  /** One-line reasons the run failed; empty when ok. */
+  failures: string[]
+  /** Set when the job was cancelled: before anything was deleted, or during the purge. */
+  cancelled: 'before-purge' | 'during-purge' | null
+  startedAt: string
+  finishedAt: string
+  durationMs: number
+  /** Milliseconds spent in each phase. */
+  timings: Record<string, number>
+  /** How directories were walked: 'native' (the helper in dist/native/), or why the JavaScript path was used. */
+  walker: string
+  targets: ReportTarget[]
+  /** Root-relative targets removed (in a dry run: that would be removed). */
+  deleted: string[]
+  totals: Tally
+  protected: { builtin: readonly string[]; extra: readonly string[]; roots: ProtectedRoot[]; entries: number }
+  errors: DeleteError[]
+  warnings: string[]
+  verification: Omit<Verification, 'protectedRoots'> & { ok: boolean }
+  docker: {
+    mode: string
+    used: boolean
+    skipped: string | null
+    compose: string | null
+    project: string
+    files: string[]
+    containers: string[]
+    /** Containers not running (exited, created, dead): down removes them. */
+    exited: string[]
+    stopped: boolean
+    volumes: { name: string; key: string; action: string; reason: string }[]
+    removedVolumes: string[]
+    errors: string[]
+    verification: { ok: boolean; problems: string[] } | null
+  }
+}
+
+export interface ReportInput {
+  settings: Settings
+  root: RootInfo
+  plan: Plan
+  outcome: Outcome | null
+  before: Fingerprint
+  verification: Verification
+  docker: DockerState
+  warnings: string[]
+  /** Reasons the run already failed (docker, cancellation). */
+  failures: string[]
+  cancelled: boolean
+  timings: Record<string, number>
+  started: Date
+  finished: Date
+}
+
+/** The plan's targets as report rows: what a run would do (`not-run` when a real run stopped before). */
+export function previewTargets(plan: Plan, dryRun: boolean): ReportTarget[] {
+  return plan.targets.map((p) => {
+    const result =
+      p.status !== 'present' ? p.status
+      : !dryRun ? 'not-run'
+      : !p.counted ? 'to-purge'
+      : p.keptTotal > 0 || p.unreadable.length > 0 ? 'would-purge-kept'
+      : 'would-purge'
+    // A real run that stopped before the purge removed nothing: its rows count nothing.
+    const counts = dryRun ? { files: p.files, bytes: p.bytes, dirs: p.dirs, others: p.others } : { files: 0, bytes: 0, dirs: 0, others: 0 }
+    return { path: p.path, result, reason: p.reason, ...counts, kept: p.kept, keptTotal: p.keptTotal, keptDirs: dryRun ? p.keptDirs : 0, ...(p.counted ? {} : { counted: false }) }
+  })
+}
+
+export function buildReport(x: ReportInput): Report {
+  const dry = x.settings.dryRun
+  const preview = previewTargets(x.plan, dry)
+  const targets: ReportTarget[] = preview.map((p, i) => {
+    const o = x.outcome?.targets[i]
+    if (!o) return p
+    return { path: o.path, result: o.result, reason: o.reason, files: o.files, bytes: o.bytes, dirs: o.dirs, others: o.others, kept: o.kept, keptTotal: o.keptTotal, keptDirs: o.keptDirs }
+  })
+  const errors: DeleteError[] = [...(x.outcome?.errors ?? [])]
+  if (dry) {
+    // What the plan could not read, a real run could not delete: the dry run says so now.
+    for (const t of x.plan.targets) for (const u of t.unreadable) errors.push({ path: u.path, code: u.code, message: u.message, hint: recoveryHint(u.code, u.path) })
+  }
+  for (const t of targets) {
+    if (t.result === 'refused' && !errors.some((e) => e.path === t.path)) {
+      errors.push({ path: t.path, code: 'EREFUSED', message: `refused: ${t.reason}`, hint: recoveryHint('EREFUSED', t.path) })
+    }
+  }
+  const v = x.verification
+  const dockerOk = x.docker.errors.length === 0 && (x.docker.verification?.ok ?? true)
+  const verified = v.missing.length === 0 && v.changed.length === 0 && v.leftovers.length === 0 && dockerOk
+  const failures: string[] = [...x.failures]
+  if (v.missing.length + v.changed.length > 0) {
+    failures.push(`verification failed: ${v.missing.length} protected path(s) missing and ${v.changed.length} changed (first: ${showPath(v.missing[0] ?? v.changed[0]?.path ?? '')})`)
+  }
+  if (errors.length > 0) {
+    const what = dry ? 'entr(ies) a real run could not delete' : 'deletion error(s)'
+    failures.push(`${errors.length} ${what}; first: ${showPath(errors[0].path)}: ${showPath(errors[0].message)}`)
+  }
+  if (v.leftovers.length > 0) failures.push(`verification failed: ${v.leftovers.length} target(s) still hold deletable entries (first: ${showPath(v.leftovers[0].path)})`)
+  for (const e of x.docker.errors) failures.push(`docker: ${e}`)
+  for (const p of x.docker.verification?.problems ?? []) failures.push(`docker verification failed: ${p}`)
+
+  const totals: Tally = { files: 0, bytes: 0, dirs: 0, others: 0 }
+  for (const t of targets) {
+    totals.files += t.files
+    totals.bytes += t.bytes
+    totals.dirs += t.dirs
+    totals.others += t.others
+  }
+  const done = dry ? ['would-purge', 'would-purge-kept'] : ['purged', 'purged-kept']
+  return {
+    tool: 'safe-purge',
+    version: VERSION,
+    root: x.root.path,
+    dryRun: dry,
+    ok: failures.length === 0,
+    verified,
+    failures,
+    cancelled: !x.cancelled ? null : x.outcome ? 'during-purge' : 'before-purge',
+    startedAt: x.started.toISOString(),
+    finishedAt: x.finished.toISOString(),
+    durationMs: x.finished.getTime() - x.started.getTime(),
+    timings: x.timings,
+    walker: walkerStatus(),
+    targets,
+    deleted: targets.filter((t) => done.includes(t.result)).map((t) => t.path),
+    totals,
+    protected: { builtin: BUILTIN_PROTECTED, extra: x.settings.protected, roots: v.protectedRoots, entries: x.before.entries.size },
+    errors,
+    warnings: x.warnings,
+    verification: { ok: verified, checked: v.checked, missing: v.missing, changed: v.changed, leftovers: v.leftovers },
+    docker: {
+      mode: x.docker.mode,
+      used: x.docker.active,
+      skipped: x.docker.skipped ?? null,
+      compose: x.docker.compose ? `${x.docker.compose.command.join(' ')} (${x.docker.compose.version})` : null,
+      project: x.docker.project,
+      files: x.docker.files,
+      containers: x.docker.containers,
+      exited: x.docker.exited,
+      stopped: x.docker.stopped,
+      volumes: x.docker.volumes,
+      removedVolumes: x.docker.removedVolumes,
+      errors: x.docker.errors,
+      verification: x.docker.verification ?? null
+    }
+  }
+}
+
+function countLine(t: Tally): string {
+  const parts = [`${t.files} file(s)`, formatBytes(t.bytes)]
+  if (t.dirs) parts.push(`${t.dirs} dir(s)`)
+  if (t.others) parts.push(`${t.others} link(s)/special`)
+  return parts.join(', ')
+}
+
+/** The plan as a person reads it: what goes, what stays. Also the dry run's main output. */
+export function planLines(targets: readonly ReportTarget[]): string[] {
+  const out: string[] = []
+  for (const t of targets) {
+    const why = t.reason ? ` (${t.reason})` : ''
+    if (t.result === 'missing' || t.result === 'refused' || t.counted === false) {
+      out.push(`${t.result.padEnd(16)} ${showPath(t.path)}${why}`)
+      continue
+    }
+    out.push(`${t.result.padEnd(16)} ${showPath(t.path)}: ${countLine(t)}${t.keptTotal ? `, keeps ${t.keptTotal} protected/mount entr${t.keptTotal === 1 ? 'y' : 'ies'} and the ${t.keptDirs} dir(s) leading to them` : ''}${why}`)
+    for (const k of t.kept.slice(0, 20)) out.push(`  keep ${showPath(k.path)} (${k.reason})`)
+    if (t.kept.length > 20 || t.keptTotal > t.kept.length) out.push(`  ... and ${t.keptTotal - Math.min(t.kept.length, 20)} more kept`)
+  }
+  return out
+}
+
+export function resultLines(r: Report): string[] {
+  const out: string[] = []
+  const verb = r.dryRun ? 'would remove' : 'removed'
+  out.push(`${verb} ${countLine(r.totals)} from ${r.deleted.length} target(s)`)
+  if (r.docker.used) {
+    const d = r.docker
+    const list = (n: string[]): string => (n.length ? n.join(', ') : 'none')
+    const stop = r.dryRun ? 'would be stopped' : d.stopped ? 'stopped' : 'not stopped'
+    const gone = r.dryRun ? 'would be removed' : d.stopped ? 'removed' : 'not removed'
+    out.push(`docker (${d.compose}): project ${d.project}, running containers ${list(d.containers)} ${stop}${d.exited.length ? `; exited containers ${list(d.exited)} ${gone}` : ''}`)
+    for (const v of r.docker.volumes) out.push(`  volume ${v.name}: ${v.action === 'remove' ? (r.dryRun ? 'would be removed' : r.docker.removedVolumes.includes(v.name) ? 'removed' : 'NOT removed') : `kept (${v.reason})`}`)
+  }
+  for (const e of r.errors) out.push(`error: ${showPath(e.path)}: ${showPath(e.message)}\n  recovery: ${oneLine(e.hint)}`)
+  const v = r.verification
+  const cancelled = r.targets.filter((t) => t.result === 'cancelled').length
+  const clean = r.dryRun ? '' : cancelled > 0 ? `; the purge was cancelled: ${cancelled} target(s) it did not finish still hold files` : ', every target clean'
+  out.push(
+    v.ok
+      ? `verified: ${v.checked} protected entr${v.checked === 1 ? 'y' : 'ies'} unchanged${clean}`
+      : `NOT verified: ${v.missing.length} missing, ${v.changed.length} changed, ${v.leftovers.length} target(s) not clean`
+  )
+  for (const m of v.missing.slice(0, 50)) out.push(`  missing: ${showPath(m)}`)
+  for (const c of v.changed.slice(0, 50)) out.push(`  changed: ${showPath(c.path)} (${c.what})`)
+  for (const l of v.leftovers.slice(0, 50)) out.push(l.remaining === 0 ? `  still there: ${showPath(l.path)}` : `  left in ${showPath(l.path)}: ${l.remaining} entr${l.remaining === 1 ? 'y' : 'ies'}`)
+  return out
+}

@@ -1,0 +1,214 @@
+/**
+ * The engine both entry points call: settings -> policy -> plan -> (confirm) -> fingerprint ->
+ * docker down -> execute -> verify -> report. Refusals (bad input, unsafe root, no confirmation)
+ * throw a coded error before anything is changed; problems after that are in the result.
+ */
+import { guardRoot, openRoot, defaultGuardEnv, type GuardEnv, type RootInfo } from '../fs/root-guard.js'
+import { createPolicy, validateTargets, type Policy } from './policy.js'
+import { scanTargets, type Plan } from './plan.js'
+import { executePlan, type ExecuteHooks, type Outcome, type DeleteError, type Progress } from './execute.js'
+import { takeFingerprint } from './fingerprint.js'
+import { verifyProtected } from './verify.js'
+import type { Compose, DockerState } from '../docker/compose.js'
+import { composeProject } from '../docker/project.js'
+import { leaveCwd, procRequiredButMissing, type Anchor } from '../fs/anchor.js'
+import { lookupTarget } from '../fs/lookup.js'
+import { buildReport, planLines, previewTargets, resultLines, type Report } from './report.js'
+import { showPath } from '../common/text.js'
+import { fail, errorMessage } from '../common/errors.js'
+import type { Runner } from '../docker/exec.js'
+import { acquireLock } from './lock.js'
+import type { Settings } from './settings.js'
+import { ACTION_NAMES, type OptionNames } from '../common/options.js'
+
+export interface Logger {
+  info(line: string): void
+  warning(line: string): void
+  error(line: string): void
+  group<T>(name: string, fn: () => Promise<T>): Promise<T>
+}
+
+/** Decides whether a destructive run may go ahead; returns null to proceed or the refusal reason. */
+export type Confirmer = (ctx: { settings: Settings; root: RootInfo; plan: Plan; docker: DockerState }) => Promise<string | null>
+
+export interface RunDeps {
+  log: Logger
+  env: NodeJS.ProcessEnv
+  confirm: Confirmer
+  runner?: Runner
+  guardEnv?: GuardEnv
+  now?: () => Date
+  /** Test seam: stage races inside the executor. */
+  executeHooks?: ExecuteHooks
+  /** Aborted when the job is cancelled (SIGINT/SIGTERM): stop at a safe point, verify, report. */
+  signal?: AbortSignal
+  /** True when the confirmer shows the plan's counts to a person (the tree is then counted first). */
+  confirmReadsPlan?: boolean
+  /** How errors name the options (the action's inputs by default, the CLI's flags). */
+  names?: OptionNames
+  /** Progress of the purge (files and bytes removed so far), throttled. */
+  onProgress?: (p: Progress) => void
+}
+
+/** The phases that change something: an error thrown once one of them began is not a refusal. */
+export const PHASE_DOCKER_STOP = 'Docker: stop the stack'
+export const PHASE_PURGE = 'Purge'
+export const CHANGING_PHASES: ReadonlySet<string> = new Set([PHASE_DOCKER_STOP, PHASE_PURGE])
+
+/** The action's rule: `force`, or `confirm` equal to the root folder's name. */
+export const confirmByName: Confirmer = async ({ settings, root }) => {
+  if (settings.force || settings.confirm === root.name) return null
+  const got = settings.confirm === '' ? 'no confirm was given' : `confirm ${JSON.stringify(settings.confirm)} does not match`
+  return `refusing to purge ${showPath(root.path)}: ${got}; set confirm: ${JSON.stringify(root.name)} (the root folder's name), or force: true for automation`
+}
+
+interface Prepared {
+  root: RootInfo
+  policy: Policy
+  targets: string[]
+  compose: Compose
+}
+
+/** Validates everything; throws a coded error, and touches nothing, on any violation. */
+export async function prepare(settings: Settings, deps: RunDeps): Promise<Prepared> {
+  if (procRequiredButMissing()) {
+    throw fail('ERR_PLATFORM', 'this Linux has no /proc/self/fd, which safe-purge needs to delete anchored to opened directories: mount /proc')
+  }
+  const names = deps.names ?? ACTION_NAMES
+  const root = guardRoot(settings.root, deps.guardEnv ?? defaultGuardEnv(deps.env), names)
+  const project = await composeProject(
+    root.path,
+    {
+      mode: settings.docker, files: settings.composeFiles, name: settings.composeProject, full: settings.full,
+      protectedVolumes: settings.protectedVolumes, dockerHost: settings.dockerHost, timeoutSeconds: settings.dockerTimeout
+    },
+    { env: deps.env, names, runner: deps.runner, trace: (line) => deps.log.info(line) }
+  )
+  const exact = [...project.files, ...(settings.configFile ? [settings.configFile] : [])]
+  const policy = createPolicy(settings.protected, exact, names)
+  const targets = validateTargets(settings.ephemeral, policy, names)
+  const compose = project.compose
+  return { root, policy, targets, compose }
+}
+
+export async function run(settings: Settings, deps: RunDeps): Promise<Report> {
+  const now = deps.now ?? (() => new Date())
+  const started = now()
+  const { log } = deps
+  // Each phase is a log group and is timed for the report (what an operator and the benchmark read).
+  const timings: Record<string, number> = {}
+  const phase = <T>(name: string, fn: () => Promise<T>): Promise<T> =>
+    log.group(name, async () => {
+      const t0 = performance.now()
+      try {
+        return await fn()
+      } finally {
+        timings[name] = Math.round(performance.now() - t0)
+      }
+    })
+  const prep = await phase('Validate', async () => prepare(settings, deps))
+  const { root, policy, targets, compose } = prep
+  log.info(`root: ${showPath(root.path)}${settings.dryRun ? ' (dry run: nothing will be changed)' : ''}`)
+
+  const rootDir = openRoot(root)
+  try {
+    const warnings: string[] = []
+    const plan = await phase('Plan', async () => {
+      warnings.push(...preflight(rootDir))
+      for (const w of warnings) log.warning(w)
+      // Counted up front only when someone reads the plan before anything happens (dry run, a prompt).
+      const p = await scanTargets(rootDir, root.path, targets, policy, settings.dryRun || deps.confirmReadsPlan === true, deps.signal)
+      for (const line of planLines(previewTargets(p, true))) log.info(line)
+      return p
+    })
+    const docker = await phase('Docker: discover', async () => compose.discover())
+    for (const w of docker.warnings) {
+      log.warning(w)
+      warnings.push(w)
+    }
+    if (docker.skipped) {
+      const msg = `docker skipped: ${docker.skipped}`
+      if (settings.docker === 'off') log.info(msg)
+      else {
+        log.warning(msg)
+        warnings.push(msg)
+      }
+      if (settings.full && settings.docker !== 'off') {
+        const full = `full was requested but no volumes ${settings.dryRun ? 'would be' : 'were'} removed (docker skipped)`
+        log.warning(full)
+        warnings.push(full)
+      }
+    }
+
+    if (!settings.dryRun) {
+      const refusal = await deps.confirm({ settings, root, plan, docker })
+      if (refusal) throw fail('ERR_NOT_CONFIRMED', refusal)
+    }
+
+    const release = settings.dryRun ? () => {} : acquireLock(rootDir, root.path, (w) => log.warning(w))
+    try {
+      const failures: string[] = []
+      const cancelled = (): boolean => deps.signal?.aborted === true
+      let dockerActed = false
+      if (!settings.dryRun && docker.active && !cancelled()) {
+        try {
+          await phase(PHASE_DOCKER_STOP, async () => {
+            dockerActed = true
+            await compose.stop(docker)
+            await compose.removeVolumes(docker)
+          })
+        } catch (err) {
+          failures.push(`docker compose down failed, so no file was deleted (containers may still be writing): ${errorMessage(err)}`)
+        }
+      }
+      // Taken after the stack is down: what a container does to protected files while it shuts
+      // down (a database's pid file, a checkpoint) is not the purge's doing.
+      // A dry run changes nothing, so it need not read inside its targets a second time; a real run
+      // fingerprints everything, inside targets too (by d_type, so unprotected files cost no stat).
+      const skip = settings.dryRun ? new Set(targets) : undefined
+      const before = await phase('Fingerprint protected paths', async () => takeFingerprint(rootDir, policy, skip))
+      let outcome: Outcome | null = null
+      if (!settings.dryRun && failures.length === 0 && !cancelled()) {
+        outcome = await phase(PHASE_PURGE, async () => executePlan(rootDir, plan, policy, { hooks: deps.executeHooks, signal: deps.signal, onProgress: deps.onProgress }))
+      }
+      if (cancelled()) {
+        const what = outcome
+          ? 'cancelled during the purge: stopped at a safe point; what was not reached is still there'
+          : dockerActed
+            ? 'cancelled after the stack was stopped, before any file was deleted'
+            : 'cancelled before anything was changed'
+        failures.push(what)
+        log.warning(what)
+      }
+      const verification = await phase('Verify', async () => {
+        const v = await verifyProtected(rootDir, policy, before, plan, outcome, settings.dryRun, skip)
+        await compose.verify(docker)
+        return v
+      })
+      const report = buildReport({ settings, root, plan, outcome, before, verification, docker, warnings, failures, cancelled: cancelled(), timings, started, finished: now() })
+      await log.group('Result', async () => {
+        for (const line of planLines(report.targets)) log.info(line)
+        for (const line of resultLines(report)) log.info(line)
+      })
+      return report
+    } finally {
+      release()
+    }
+  } finally {
+    rootDir.close()
+    leaveCwd()
+  }
+}
+
+/** The seed's pre-flight: say when the precious things are absent, without failing. */
+function preflight(rootDir: Anchor): string[] {
+  const out: string[] = []
+  for (const p of ['models', '.env']) {
+    const found = lookupTarget(rootDir, p)
+    if (found.found) found.target.parent.close()
+    else if (found.missing) out.push(`preflight: ${p} is absent from root (nothing to protect there); check that root is the right directory`)
+  }
+  return out
+}
+
+export type { DeleteError }

@@ -1,0 +1,149 @@
+/**
+ * The typed, read-only settings every entry point produces. Sources, highest first:
+ * the action's inputs (or CLI flags), the config file (`.safe-purge.yml`), the defaults below.
+ */
+import { fail } from '../common/errors.js'
+import type { DockerMode, OptionKey, Options, PartialOptions } from '../common/options.js'
+
+export interface Settings {
+  /** Environment root as given (absolute, or relative to the working directory); root-guard resolves it. */
+  readonly root: string
+  /** Plan, report and summarize; change nothing. */
+  readonly dryRun: boolean
+  /** Skip confirmation (automation). */
+  readonly force: boolean
+  /** Without `force`, a destructive run needs this to equal the root folder's name. */
+  readonly confirm: string
+  /** Also remove the compose project's named volumes. */
+  readonly full: boolean
+  /** Root-relative paths to purge (validated by policy). */
+  readonly ephemeral: readonly string[]
+  /** Extra protected patterns (gitignore syntax), added to the built-in ones. */
+  readonly protected: readonly string[]
+  /** Root-relative path of the config file that was read, or null when none was. */
+  readonly configFile: string | null
+  /** How to treat Docker: stop the stack when possible (auto), insist (required), or never (off). */
+  readonly docker: DockerMode
+  /** Root-relative compose files; empty means discover the default ones. */
+  readonly composeFiles: readonly string[]
+  /** Compose project name; empty means derive it the way Compose does. */
+  readonly composeProject: string
+  /** Compose volume keys (e.g. `postgres_data`) that `full` never removes. */
+  readonly protectedVolumes: readonly string[]
+  /** DOCKER_HOST for every docker call; empty keeps the environment's. */
+  readonly dockerHost: string
+  /** Timeout for each docker command, in seconds. */
+  readonly dockerTimeout: number
+}
+
+
+export const OPTION_KINDS: Readonly<Record<OptionKey, 'boolean' | 'string' | 'list' | 'docker' | 'seconds'>> = {
+  'dry-run': 'boolean',
+  force: 'boolean',
+  confirm: 'string',
+  full: 'boolean',
+  ephemeral: 'list',
+  protected: 'list',
+  docker: 'docker',
+  'compose-file': 'list',
+  'compose-project': 'string',
+  'protected-volumes': 'list',
+  'docker-host': 'string',
+  'docker-timeout': 'seconds'
+}
+
+export const DEFAULT_EPHEMERAL: readonly string[] = ['logs', 'data/redis', 'data/temp', '.docker-compose-state']
+
+export const DEFAULTS: Readonly<Options> = {
+  'dry-run': false,
+  force: false,
+  confirm: '',
+  full: false,
+  ephemeral: [...DEFAULT_EPHEMERAL],
+  protected: [],
+  docker: 'auto',
+  'compose-file': [],
+  'compose-project': '',
+  'protected-volumes': [],
+  'docker-host': '',
+  'docker-timeout': 120
+}
+
+/** Options whose default reaches further than any value given to them: the defaults purge or stop more. */
+const WIDENED_WHEN_BLANK: ReadonlySet<OptionKey> = new Set(['ephemeral', 'compose-file', 'compose-project'])
+
+/** A value that is only whitespace (an unset variable, most often) is refused for those options. */
+export function refuseBlank(key: OptionKey, what: string): void {
+  if (WIDENED_WHEN_BLANK.has(key)) {
+    throw fail('ERR_BLANK_INPUT', `${what} is blank (only whitespace, often an unset variable): give a value, or leave it out to use the default`)
+  }
+}
+
+/** YAML 1.2 core-schema booleans only: anything else is an error naming `what`. */
+export function parseBoolean(value: string, what: string): boolean {
+  if (/^(true|True|TRUE)$/.test(value)) return true
+  if (/^(false|False|FALSE)$/.test(value)) return false
+  throw fail('ERR_BAD_BOOLEAN', `${what} must be true or false (YAML 1.2 spelling), got ${JSON.stringify(value)}`)
+}
+
+export function parseDockerMode(value: string, what: string): DockerMode {
+  if (value === 'auto' || value === 'required' || value === 'off') return value
+  throw fail('ERR_BAD_DOCKER_MODE', `${what} must be auto, required or off, got ${JSON.stringify(value)}`)
+}
+
+export function parseSeconds(value: string, what: string): number {
+  const n = Number(value)
+  if (!/^\d+(\.\d+)?$/.test(value.trim()) || !(n > 0) || n > 86400) {
+    throw fail('ERR_BAD_TIMEOUT', `${what} must be a number of seconds between 0 and 86400, got ${JSON.stringify(value)}`)
+  }
+  return n
+}
+
+/** Parses one raw string the way its key expects (multiline strings become lists). */
+export function parseOption<K extends OptionKey>(key: K, raw: string, what: string): Options[K] {
+  const kind = OPTION_KINDS[key]
+  const value =
+    kind === 'boolean' ? parseBoolean(raw.trim(), what)
+    : kind === 'docker' ? parseDockerMode(raw.trim(), what)
+    : kind === 'seconds' ? parseSeconds(raw, what)
+    : kind === 'list' ? splitLines(raw)
+    : raw.trim()
+  return value as Options[K]
+}
+
+/** One entry per line; blank lines only separate. Entries keep inner spaces. */
+export function splitLines(raw: string): string[] {
+  return raw
+    .split(/\r?\n/)
+    .map((l) => l.trim())
+    .filter((l) => l !== '')
+}
+
+/** Merges sources (first wins) over the defaults into Settings. */
+export function buildSettings(root: string, configFile: string | null, ...sources: PartialOptions[]): Settings {
+  const pick = <K extends OptionKey>(key: K): Options[K] => {
+    for (const s of sources) {
+      const v = s[key]
+      if (v !== undefined) return v as Options[K]
+    }
+    return DEFAULTS[key]
+  }
+  // Protection only ever adds up: a higher source can never drop a lower source's patterns.
+  const union = (key: 'protected' | 'protected-volumes'): string[] => [...new Set(sources.flatMap((s) => s[key] ?? []))]
+  return {
+    root,
+    dryRun: pick('dry-run'),
+    force: pick('force'),
+    confirm: pick('confirm'),
+    full: pick('full'),
+    ephemeral: pick('ephemeral'),
+    protected: union('protected'),
+    configFile,
+    docker: pick('docker'),
+    composeFiles: pick('compose-file'),
+    composeProject: pick('compose-project'),
+    protectedVolumes: union('protected-volumes'),
+    dockerHost: pick('docker-host'),
+    dockerTimeout: pick('docker-timeout')
+  }
+}
