@@ -3,7 +3,7 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
-import { tempDir } from './tree.js'
+import { removeDir, tempDir } from './tree.js'
 
 export const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..')
 export const DIST = path.join(REPO, 'dist', 'index.js')
@@ -84,6 +84,31 @@ export function expectProjectWalker(r: ActionRun): void {
   if (w !== null) expect(reportOf(r).walker).toBe(w)
 }
 
+let bundleCopy: string | null = null
+
+/**
+ * The bundle where another uid can read it. A clone may sit in a private (0700) folder, such as
+ * root's home or a mktemp -d: a run as another user then could not even load dist/index.js, nor
+ * go back to a working directory inside the clone. Copied once per test file, removed at exit.
+ */
+function readableBundle(): string {
+  if (bundleCopy === null) {
+    const dir = tempDir('sp-bundle-')
+    fs.cpSync(path.dirname(DIST), path.join(dir, 'dist'), { recursive: true })
+    spawnSync('chmod', ['-R', 'a+rX', dir])
+    bundleCopy = dir
+    process.on('exit', () => removeDir(dir))
+  }
+  return path.join(bundleCopy, 'dist', 'index.js')
+}
+
+/** The script, working directory and ids a run is spawned with. */
+function spawnPlan(opts: ActionOptions): { script: string; cwd?: string; uid?: number; gid?: number } {
+  if (!opts.asUser) return { script: DIST }
+  const script = readableBundle()
+  return { script, cwd: path.dirname(script), uid: opts.asUser.uid, gid: opts.asUser.gid }
+}
+
 export interface ActionOptions {
   node?: string
   workspace?: string
@@ -139,7 +164,8 @@ function finish(r: Runner, status: number | null, signal: NodeJS.Signals | null,
 
 export function runAction(inputs: Record<string, string>, opts: ActionOptions = {}): ActionRun {
   const runner = prepareRunner(inputs, opts)
-  const r = spawnSync(opts.node ?? systemNode(), [DIST], { env: runner.env, encoding: 'utf8', timeout: 60000, uid: opts.asUser?.uid, gid: opts.asUser?.gid })
+  const { script, ...as } = spawnPlan(opts)
+  const r = spawnSync(opts.node ?? systemNode(), [script], { env: runner.env, encoding: 'utf8', timeout: 60000, ...as })
   return finish(runner, r.status, r.signal, r.stdout, r.stderr)
 }
 
@@ -157,7 +183,8 @@ export interface StartedAction {
 /** Starts the action without waiting for it (runs at once, cancellation), same env as runAction. */
 export function startAction(inputs: Record<string, string>, opts: ActionOptions = {}): StartedAction {
   const runner = prepareRunner(inputs, opts)
-  const child = spawn(opts.node ?? systemNode(), [DIST], { env: runner.env, uid: opts.asUser?.uid, gid: opts.asUser?.gid })
+  const { script, ...as } = spawnPlan(opts)
+  const child = spawn(opts.node ?? systemNode(), [script], { env: runner.env, ...as })
   let stdout = ''
   let stderr = ''
   const waiters: { test: (s: string) => boolean; resolve: () => void; reject: (e: Error) => void }[] = []
