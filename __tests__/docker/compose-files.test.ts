@@ -68,11 +68,13 @@ describe('findComposeFiles: defaults', () => {
     // compose-go's order: docker-compose.yml before docker-compose.yaml.
     ['docker-compose.yml wins over docker-compose.yaml', ['docker-compose.yaml', 'docker-compose.yml'], ['docker-compose.yml']],
     ['docker-compose.yaml alone', ['docker-compose.yaml'], ['docker-compose.yaml']],
-    ['prod file is added after the default', ['docker-compose.yml', 'docker-compose.prod.yml'], ['docker-compose.yml', 'docker-compose.prod.yml']],
-    ['prod file alone is still found', ['docker-compose.prod.yml'], ['docker-compose.prod.yml']],
+    // The seed's prod file is a standalone stack: merged over docker-compose.yml, v1 fails on two
+    // `version:` values and v2 merges two unrelated stacks.
+    ['prod file next to the default: not merged, the default alone', ['docker-compose.yml', 'docker-compose.prod.yml'], ['docker-compose.yml']],
+    ['prod file alone is used alone', ['docker-compose.prod.yml'], ['docker-compose.prod.yml']],
     ['override file follows the default', ['compose.yaml', 'compose.override.yaml'], ['compose.yaml', 'compose.override.yaml']],
     ['first override wins', ['docker-compose.yml', 'docker-compose.override.yml', 'compose.override.yml'], ['docker-compose.yml', 'compose.override.yml']],
-    ['override, then prod', ['docker-compose.yml', 'docker-compose.override.yml', 'docker-compose.prod.yml'], ['docker-compose.yml', 'docker-compose.override.yml', 'docker-compose.prod.yml']],
+    ['override, never prod', ['docker-compose.yml', 'docker-compose.override.yml', 'docker-compose.prod.yml'], ['docker-compose.yml', 'docker-compose.override.yml']],
     ['override without a default file is not used', ['compose.override.yml'], []],
     ['all four defaults: the first in order', [...DEFAULT_COMPOSE_FILES].reverse(), ['compose.yaml']]
   ])('%s', (_, present, expected) => {

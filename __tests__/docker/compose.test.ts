@@ -1,7 +1,7 @@
 import fs from 'node:fs'
 import { failureText } from '../../src/docker/exec.js'
 import path from 'node:path'
-import { Compose, TIMEOUT_GRACE_MS, type ComposeTarget, type DockerState } from '../../src/docker/compose.js'
+import { Compose, TIMEOUT_GRACE_MS, type ComposeTarget, type DockerState, type StackState } from '../../src/docker/compose.js'
 import {
   composeDown,
   composeV1Version,
@@ -172,12 +172,23 @@ function target(over: Partial<ComposeTarget> = {}): ComposeTarget {
   }
 }
 
-function state(over: Partial<DockerState> = {}): DockerState {
+/** The stack the root's files describe, with nothing running (what `discover` finds then). */
+function filesStack(over: Partial<StackState> = {}): StackState {
   return {
-    mode: 'auto', active: true, compose: { command: ['docker', 'compose'], version: 'v2' }, files: ['compose.yaml'], project: 'mt5',
-    containers: [], exited: [], volumes: [], stopped: false, removedVolumes: [], errors: [], warnings: [], ...over
+    project: 'mt5', files: ['compose.yaml'], workingDir: '/srv/mt5', projectDir: null, foundBy: 'files', stoppedBy: 'compose down', filesUnusable: null,
+    containers: [], exited: [], ids: [], stopped: false, ...over
   }
 }
+
+function state(over: Partial<DockerState> = {}): DockerState {
+  return {
+    mode: 'auto', active: true, compose: { command: ['docker', 'compose'], version: 'v2' }, stacks: [filesStack()], writers: [],
+    files: ['compose.yaml'], project: 'mt5', containers: [], exited: [], volumes: [], stopped: false, removedVolumes: [], errors: [], warnings: [], ...over
+  }
+}
+
+/** What discover is told of the run: a root no container runs from, no targets. */
+const INPUT = { root: { path: '/srv/mt5', dev: -1, ino: -1 }, targets: [], keepRunning: false }
 
 /** A runner that records each call and answers exit 0 with no output. */
 function recorder(): { calls: Command[]; runner: (cmd: Command) => Promise<CommandResult> } {
@@ -213,21 +224,27 @@ describe('Compose: how commands are run', () => {
     expect(seen).toEqual(env)
   })
 
-  test.each<[string, Partial<ComposeTarget>, string]>([
-    ['docker: off', { mode: 'off' }, 'docker: off'],
-    ['auto without a compose file', { files: [] }, 'no compose file was found in root']
-  ])('%s: skipped without running anything', async (_, over, skipped) => {
+  test('docker: off: skipped without running anything', async () => {
     const { calls, runner } = recorder()
-    const s = await new Compose(target(over), runner).discover()
+    const s = await new Compose(target({ mode: 'off' }), runner).discover(INPUT)
     expect(calls).toEqual([])
     expect(s.active).toBe(false)
-    expect(s.skipped).toContain(skipped)
+    expect(s.skipped).toBe('docker: off')
   })
 
-  test('required without a compose file throws ERR_DOCKER_REQUIRED before running anything', async () => {
+  // A container started elsewhere may still write into the targets: the daemon is asked first.
+  test('auto without a compose file, nothing running from root: skipped after asking the daemon', async () => {
     const { calls, runner } = recorder()
-    await expect(new Compose(target({ mode: 'required', files: [] }), runner).discover()).rejects.toMatchObject({ code: 'ERR_DOCKER_REQUIRED' })
-    expect(calls).toEqual([])
+    const s = await new Compose(target({ files: [] }), runner).discover(INPUT)
+    expect(calls.map((c) => [c.command, ...c.args].join(' '))).toEqual(['docker version --format {{.Server.Version}}', 'docker ps -aq --no-trunc'])
+    expect(s.active).toBe(false)
+    expect(s.skipped).toContain('no compose file was found in root')
+  })
+
+  test('required without a compose file and nothing running: ERR_DOCKER_REQUIRED, nothing stopped', async () => {
+    const { calls, runner } = recorder()
+    await expect(new Compose(target({ mode: 'required', files: [] }), runner).discover(INPUT)).rejects.toMatchObject({ code: 'ERR_DOCKER_REQUIRED' })
+    expect(calls.map((c) => c.args[0])).toEqual(['version', 'ps'])
   })
 
   test('stop does nothing when docker is not in use', async () => {
@@ -315,9 +332,9 @@ describe('timeouts: a hung docker never holds the run', () => {
     expect(r).toMatchObject({ timedOut: true })
   })
 
-  test('Compose.discover (auto): a hung docker is skipped with "timed out" and the command', async () => {
+  test('Compose.discover (auto), no compose file: a hung docker is skipped with "timed out" and the command', async () => {
     const t0 = Date.now()
-    const s = await new Compose(target({ root: base, timeoutMs: TIMEOUT, env: direct }), runCommand).discover()
+    const s = await new Compose(target({ root: base, timeoutMs: TIMEOUT, env: direct, files: [] }), runCommand).discover(INPUT)
     expect(Date.now() - t0).toBeLessThan(TIMEOUT + SLACK)
     expect(s.active).toBe(false)
     expect(s.skipped).toBe(
@@ -325,8 +342,17 @@ describe('timeouts: a hung docker never holds the run', () => {
     )
   })
 
+  // Its stack may be running: purging under it could race its writes.
+  test('Compose.discover (auto), a compose file in root: a hung docker refuses the run (ERR_DOCKER_UNCHECKED), naming docker: off', async () => {
+    const p = new Compose(target({ root: base, timeoutMs: TIMEOUT, env: direct }), runCommand).discover(INPUT)
+    await expect(p).rejects.toMatchObject({
+      code: 'ERR_DOCKER_UNCHECKED',
+      message: expect.stringMatching(/^refusing to purge: the docker daemon cannot be reached \(docker version .* timed out .*\), and root has a compose file \(compose\.yaml\) whose stack may be running: .*set docker to off to purge without stopping anything$/)
+    })
+  })
+
   test('Compose.discover (required): the timeout is ERR_DOCKER_REQUIRED, before anything else runs', async () => {
-    const p = new Compose(target({ mode: 'required', root: base, timeoutMs: TIMEOUT, env: direct }), runCommand).discover()
+    const p = new Compose(target({ mode: 'required', root: base, timeoutMs: TIMEOUT, env: direct }), runCommand).discover(INPUT)
     await expect(p).rejects.toMatchObject({
       code: 'ERR_DOCKER_REQUIRED',
       message: expect.stringContaining(`docker version --format "{{.Server.Version}}" timed out after 0.5 s (raise docker-timeout); last output: ${SAID}`)
@@ -368,7 +394,7 @@ describe('timeouts: a hung docker never holds the run', () => {
 
   test('Compose.discover (auto): a hung v2 plugin is a warning naming the hang, and v1 stops the stack', async () => {
     const traced: string[] = []
-    const s = await new Compose(target({ root: base, timeoutMs: TIMEOUT, env: v2hangs }), runCommand, (l) => traced.push(l)).discover()
+    const s = await new Compose(target({ root: base, timeoutMs: TIMEOUT, env: v2hangs }), runCommand, (l) => traced.push(l)).discover(INPUT)
     expect(s).toMatchObject({ active: true, compose: { command: ['docker-compose'], version: 'v1' } })
     const hang = '"docker compose" (v2) hangs: docker compose version timed out after 0.5 s (raise docker-timeout); last output: loading plugin'
     expect(s.warnings).toEqual([`${hang}; using docker-compose (v1) instead if it is installed`])
@@ -378,7 +404,7 @@ describe('timeouts: a hung docker never holds the run', () => {
 
   test('Compose.discover (required): a hung v2 plugin is ERR_DOCKER_REQUIRED; v1 is not tried', async () => {
     const traced: string[] = []
-    const p = new Compose(target({ mode: 'required', root: base, timeoutMs: TIMEOUT, env: v2hangs }), runCommand, (l) => traced.push(l)).discover()
+    const p = new Compose(target({ mode: 'required', root: base, timeoutMs: TIMEOUT, env: v2hangs }), runCommand, (l) => traced.push(l)).discover(INPUT)
     await expect(p).rejects.toMatchObject({
       code: 'ERR_DOCKER_REQUIRED',
       message: expect.stringMatching(/^docker is required but "docker compose" \(v2\) hangs: docker compose version timed out .*loading plugin: fix or remove the compose plugin/)
@@ -391,7 +417,7 @@ describe('timeouts: a hung docker never holds the run', () => {
       'docker compose version': { exitCode: 1, stdout: '', stderr: "docker: 'compose' is not a docker command.\n", timedOut: false }
     }
     const runner = async (cmd: Command): Promise<CommandResult> => answers[[cmd.command, ...cmd.args].join(' ')] ?? { exitCode: 0, stdout: '', stderr: '', timedOut: false }
-    const s = await new Compose(target({ mode: 'required' }), runner).discover()
+    const s = await new Compose(target({ mode: 'required' }), runner).discover(INPUT)
     expect(s).toMatchObject({ active: true, compose: { version: 'v1' }, warnings: [] })
   })
 })

@@ -35,14 +35,21 @@ const answer = (stdout = '', exitCode = 0, stderr = ''): CommandResult => ({ exi
  * A docker whose daemon answers and whose v2 plugin works, with the project's running container and
  * its labelled volume; `over` replaces the answer to a command line (or `<line>#<n>` for its n-th call).
  */
-function fakeDocker(over: Record<string, CommandResult> = {}): { runner: Runner; calls: string[] } {
+function fakeDocker(root: string, over: Record<string, CommandResult> = {}): { runner: Runner; calls: string[] } {
   const calls: string[] = []
   const label = `label=com.docker.compose.project=${PROJECT}`
   const volume = `${PROJECT}_redis_data`
+  // The project's container as Compose v2 labels it (config_files absolute), started from the root.
+  const container = {
+    Id: 'c0ffee', Name: `/${PROJECT}-app-1`, State: { Status: 'running' },
+    Config: { Image: 'x', Labels: { 'com.docker.compose.project': PROJECT, 'com.docker.compose.service': 'app', 'com.docker.compose.project.working_dir': root, 'com.docker.compose.project.config_files': path.join(root, 'compose.yaml') } },
+    Mounts: [{ Type: 'bind', Source: path.join(root, 'logs'), Destination: '/logs' }]
+  }
   const base: Record<string, CommandResult> = {
     'docker version --format {{.Server.Version}}': answer('20.10.24\n'),
     'docker compose version': answer('Docker Compose version v2.20.0\n'),
-    [`docker ps -a --filter ${label} --format {{.Names}}\t{{.State}}#1`]: answer(`${PROJECT}-app-1\trunning\n`),
+    'docker ps -aq --no-trunc': answer('c0ffee\n'),
+    'docker inspect --type container c0ffee': answer(JSON.stringify([container])),
     [`docker ps -a --filter ${label} --format {{.Names}}\t{{.State}}`]: answer(),
     [`docker volume ls -q --filter ${label}`]: answer(`${volume}\n`),
     'docker volume ls -q#1': answer(`${volume}\n`),
@@ -66,7 +73,7 @@ describe('docker faults in a real run (fake docker)', () => {
   test('a container still there at verify time fails the run', async () => {
     const root = stackRoot()
     const before = snapshot(root)
-    const fake = fakeDocker({ [`docker ps -a --filter label=com.docker.compose.project=${PROJECT} --format {{.Names}}\t{{.State}}#2`]: answer(`${PROJECT}-app-1\texited\n`) })
+    const fake = fakeDocker(root, { [`docker ps -a --filter label=com.docker.compose.project=${PROJECT} --format {{.Names}}\t{{.State}}#1`]: answer(`${PROJECT}-app-1\texited\n`) })
     const report = await purge(root, { docker: 'auto' }, { runner: fake.runner })
 
     expect(report.docker.verification).toEqual({ ok: false, problems: [`containers of project ${PROJECT} still exist: ${PROJECT}-app-1`] })
@@ -81,7 +88,7 @@ describe('docker faults in a real run (fake docker)', () => {
   test('a volume reported removed but still there at verify time fails the run', async () => {
     const root = stackRoot()
     const before = snapshot(root)
-    const fake = fakeDocker({ 'docker volume ls -q#2': answer(`${PROJECT}_redis_data\nunrelated\n`) })
+    const fake = fakeDocker(root, { 'docker volume ls -q#2': answer(`${PROJECT}_redis_data\nunrelated\n`) })
     const report = await purge(root, { docker: 'auto', full: true }, { runner: fake.runner })
 
     expect(fake.calls).toContain(`docker volume rm ${PROJECT}_redis_data`)
@@ -97,7 +104,7 @@ describe('docker faults in a real run (fake docker)', () => {
     const root = stackRoot()
     const before = snapshot(root)
     const stderr = 'Error response from daemon: cannot stop container: mt5-env-app-1: permission denied\n'
-    const fake = fakeDocker({ [`docker compose -f compose.yaml -p ${PROJECT} down --remove-orphans`]: answer('', 1, stderr) })
+    const fake = fakeDocker(root, { [`docker compose -f compose.yaml -p ${PROJECT} down --remove-orphans`]: answer('', 1, stderr) })
     const report = await purge(root, { docker: 'required', full: true }, { runner: fake.runner })
 
     // Byte for byte, every entry: targets included.
@@ -114,16 +121,25 @@ describe('docker faults in a real run (fake docker)', () => {
 })
 
 describe('docker: auto with a compose file but no reachable daemon (real docker CLI)', () => {
-  test('warns, purges the files, and succeeds', async () => {
+  // The stack may be running and writing: purging under it is not "auto", it is a risk to accept.
+  test('refuses before anything changes, and says how to proceed (docker: off)', async () => {
+    const root = stackRoot()
+    const before = snapshot(root)
+    const err = await purge(root, { docker: 'auto', 'docker-host': 'unix:///nonexistent.sock', 'docker-timeout': 30 }).catch((e: Error) => e)
+    expect(err).toMatchObject({
+      code: 'ERR_DOCKER_UNCHECKED',
+      message: expect.stringMatching(/^refusing to purge: the docker daemon cannot be reached \(docker version .*\), and root has a compose file \(compose\.yaml\) whose stack may be running: .*set docker to off to purge without stopping anything$/)
+    })
+    expect(survivors(before, snapshot(root), () => true)).toEqual([])
+    expect([...snapshot(root).keys()].sort()).toEqual([...before.keys()].sort())
+  })
+
+  test('with docker: off the same root is purged, and the report says docker was off', async () => {
     const root = stackRoot()
     const before = snapshot(root)
     const log = quietLogger()
-    const report = await purge(root, { docker: 'auto', 'docker-host': 'unix:///nonexistent.sock', 'docker-timeout': 30 }, { log })
-
-    expect(report.docker).toMatchObject({ used: false, stopped: false })
-    expect(report.docker.skipped).toMatch(/^the docker daemon cannot be reached \(docker version --format "\{\{\.Server\.Version\}\}" (exited 1: .*nonexistent\.sock|could not start \(ENOENT)/)
-    expect(log.captured.warnings.some((w) => w.startsWith('docker skipped: the docker daemon cannot be reached'))).toBe(true)
-    expect(report.warnings.some((w) => w.startsWith('docker skipped: the docker daemon cannot be reached'))).toBe(true)
+    const report = await purge(root, { docker: 'off', 'docker-host': 'unix:///nonexistent.sock' }, { log })
+    expect(report.docker).toMatchObject({ used: false, stopped: false, skipped: 'docker: off' })
     expect(exists(path.join(root, 'logs/trading.log'))).toBe(false)
     expect(exists(path.join(root, 'compose.yaml'))).toBe(true)
     expect(survivors(before, snapshot(root), notTargeted)).toEqual([])
@@ -170,8 +186,12 @@ real(`the action's Docker summary and removed-volumes output after a real full p
     expect(survivors(before, snapshot(s.root), notTargeted)).toEqual([])
 
     const docker = section(r.summary, 'Docker')
-    expect(docker).toContain(`project <code>${s.project}</code>`)
-    for (const c of containers) expect(docker).toMatch(new RegExp(`stopped: [^<]*(<code>[^<]+</code>, )*<code>${c}</code>`))
+    // The stack: which project, from which files, found how, stopped how, and its containers.
+    const stack = row(docker, s.project)
+    expect(stack).toContain('<td><code>docker-compose.yml</code></td><td>running containers</td>')
+    expect(stack).toMatch(/docker(-| )compose \(v[12]\) down/)
+    for (const c of containers) expect(stack).toContain(`<code>${c}</code>`)
+    expect(stack).toContain('(stopped)')
     for (const v of removed) expect(row(docker, v)).toMatch(/<td>removed<\/td>/)
     expect(row(docker, s.own.postgres_data)).toContain('kept: protected-volumes')
     expect(row(docker, s.external)).toContain('kept: external')

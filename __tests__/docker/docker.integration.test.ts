@@ -126,8 +126,8 @@ suite(title, () => {
     expect(report.docker.containers).toEqual(allContainers(s.project).filter((c) => c !== db))
     expect(runningContainers(s.project)).toEqual(report.docker.containers)
     // What `down` will only remove (the report shows it once report.ts copies DockerState.exited).
-    const { compose } = await prepare(buildSettings(s.root, null, { 'dry-run': true }), { log: quietLog().log, env: process.env, confirm: confirmByName })
-    expect(await compose.discover()).toMatchObject({ containers: report.docker.containers, exited: [db] })
+    const { compose, root, targets } = await prepare(buildSettings(s.root, null, { 'dry-run': true }), { log: quietLog().log, env: process.env, confirm: confirmByName })
+    expect(await compose.discover({ root, targets, keepRunning: false })).toMatchObject({ containers: report.docker.containers, exited: [db] })
   })
 
   test('(b) force + full: the stack stops before any file goes; exactly the removable volumes go', async () => {

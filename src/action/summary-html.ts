@@ -70,11 +70,24 @@ function docker(r: Report): string {
     parts.push(`<p>Not used: ${cell(d.skipped ?? d.mode)}</p>\n`)
     return parts.join('')
   }
-  const stop = r.dryRun ? 'would be stopped' : d.stopped ? 'stopped' : 'not stopped'
-  const gone = r.dryRun ? 'would be removed' : d.stopped ? 'removed' : 'not removed'
+  const stop = d.keptRunning ? 'left running (keep-running)' : r.dryRun ? 'would be stopped' : d.stopped ? 'stopped' : 'not stopped'
   const names = (cs: string[]): string =>
     cs.length === 0 ? 'none' : cs.slice(0, MAX_ROWS).map((c) => `<code>${cell(c)}</code>`).join(', ') + (cs.length > MAX_ROWS ? ` and ${cs.length - MAX_ROWS} more` : '')
-  parts.push(`<p>${cell(d.compose ?? '')}, project <code>${cell(d.project)}</code>; running containers ${stop}: ${names(d.containers)}${d.exited.length ? `; exited containers ${gone}: ${names(d.exited)}` : ''}</p>\n`)
+  parts.push(table(['Project', 'Compose files', 'Found by', 'Stopped by', 'Running containers', 'Other containers'], d.stacks.map((s) => [
+    `<code>${cell(s.project)}</code>`,
+    s.files.length ? s.files.map((f) => `<code>${cell(f)}</code>`).join('<br>') : 'none',
+    cell(s.foundBy),
+    s.stoppedBy === 'compose down' ? `${cell(d.compose ?? 'compose')} down` : `docker stop and rm by label: ${cell(s.filesUnusable ?? '')}`,
+    `${names(s.containers)} (${stop})`,
+    names(s.exited)
+  ])))
+  if (d.writers.length > 0) {
+    parts.push(table(['Container (not Compose)', 'Writes into', 'Through'], d.writers.map((w) => [
+      `<code>${cell(w.name)}</code> (${cell(w.image)}): left running (keep-running)`,
+      w.binds.map((b) => `<code>${cell(b.target)}</code>`).join('<br>'),
+      w.binds.map((b) => `<code>${cell(b.source)}</code> → <code>${cell(b.destination)}</code>`).join('<br>')
+    ])))
+  }
   if (d.volumes.length > 0) {
     parts.push(table(['Volume', 'Compose key', 'Action'], d.volumes.map((v) => [
       `<code>${cell(v.name)}</code>`, cell(v.key),

@@ -20,6 +20,7 @@ export interface Options {
   'protected-volumes': string[]
   'docker-host': string
   'docker-timeout': number
+  'keep-running': boolean
 }
 export type OptionKey = keyof Options
 export type PartialOptions = Partial<Options>
@@ -44,7 +45,8 @@ const CLI_FLAGS: Readonly<Record<OptionName, string>> = {
   'compose-project': '--project-name',
   'protected-volumes': '--protected-volume',
   'docker-host': '--docker-host',
-  'docker-timeout': '--docker-timeout'
+  'docker-timeout': '--docker-timeout',
+  'keep-running': '--keep-running'
 }
 
 export const CLI_NAMES: OptionNames = (key) => CLI_FLAGS[key]

@@ -20,19 +20,30 @@ export const listVolumes = (project: string): Command => ({
 export const listAllVolumes = (): Command => ({ command: 'docker', args: ['volume', 'ls', '-q'] })
 export const inspectVolumes = (names: readonly string[]): Command => ({ command: 'docker', args: ['volume', 'inspect', ...names] })
 export const removeVolume = (name: string): Command => ({ command: 'docker', args: ['volume', 'rm', name] })
-export function composeDown(base: readonly string[], files: readonly string[], project: string): Command {
+/** Every container (any state), by full id. */
+export const listAllContainers = (): Command => ({ command: 'docker', args: ['ps', '-aq', '--no-trunc'] })
+export const inspectContainers = (ids: readonly string[]): Command => ({ command: 'docker', args: ['inspect', '--type', 'container', ...ids] })
+export const stopContainers = (ids: readonly string[]): Command => ({ command: 'docker', args: ['stop', ...ids] })
+export const removeContainers = (ids: readonly string[]): Command => ({ command: 'docker', args: ['rm', ...ids] })
+
+/**
+ * `down` for one project. `projectDir` (the working_dir its containers were started from) is set
+ * when the files come from the containers' labels: relative paths inside them then resolve as
+ * they did at `up`, wherever safe-purge runs.
+ */
+export function composeDown(base: readonly string[], files: readonly string[], project: string, projectDir?: string): Command {
   const [command, ...pre] = base
-  return { command, args: [...pre, ...files.flatMap((f) => ['-f', f]), '-p', project, 'down', '--remove-orphans'] }
+  const dir = projectDir === undefined ? [] : ['--project-directory', projectDir]
+  return { command, args: [...pre, ...files.flatMap((f) => ['-f', f]), ...dir, '-p', project, 'down', '--remove-orphans'] }
 }
 
 /** Non-blank output lines, trimmed. */
-export function lines(s: string): string[]
- {
+export function lines(s: string): string[] {
   return s.split('\n').map((l) => l.trim()).filter((l) => l !== '')
 }
 
 /** States in which `down` has a process to stop; in the others (exited, created, dead) it only removes. */
-const RUNNING = new Set(['running', 'paused', 'restarting'])
+export const RUNNING: ReadonlySet<string> = new Set(['running', 'paused', 'restarting'])
 
 /** `ps` lines (name, tab, state) -> the names of running containers and of the others. */
 export function splitByState(psLines: readonly string[]): { running: string[]; exited: string[] } {

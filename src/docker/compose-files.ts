@@ -12,7 +12,10 @@ import { fail } from '../common/errors.js'
 export const DEFAULT_COMPOSE_FILES = ['compose.yaml', 'compose.yml', 'docker-compose.yml', 'docker-compose.yaml']
 /** Override files Compose adds to the default file (the first one found), as `up` without -f did. */
 export const OVERRIDE_COMPOSE_FILES = ['compose.override.yml', 'compose.override.yaml', 'docker-compose.override.yml', 'docker-compose.override.yaml']
-/** The seed's production file, added when present. */
+/**
+ * The seed's production file (`docker-compose -f docker-compose.prod.yml up -d`): a standalone
+ * file, used alone when it is the only compose file; never merged over the default file.
+ */
 export const PROD_COMPOSE_FILE = 'docker-compose.prod.yml'
 
 function isFile(p: string): boolean {
@@ -25,7 +28,7 @@ function isFile(p: string): boolean {
 
 /**
  * Root-relative compose files in use: the given ones (which must exist), else what Compose reads
- * without -f (the first default file, plus the first override file), and the seed's prod file.
+ * without -f (the first default file, plus the first override file), else the seed's prod file.
  */
 export function findComposeFiles(root: string, given: readonly string[], names: OptionNames = ACTION_NAMES): string[] {
   if (given.length > 0) {
@@ -48,7 +51,7 @@ export function findComposeFiles(root: string, given: readonly string[], names: 
     const override = OVERRIDE_COMPOSE_FILES.find((f) => isFile(path.join(root, f)))
     if (override) found.push(override)
   }
-  if (isFile(path.join(root, PROD_COMPOSE_FILE))) found.push(PROD_COMPOSE_FILE)
+  else if (isFile(path.join(root, PROD_COMPOSE_FILE))) found.push(PROD_COMPOSE_FILE)
   return found
 }
 

@@ -3,6 +3,7 @@
  * console lines. Every path shown on a terminal goes through showPath (control characters
  * escaped, so a file name cannot forge log lines or workflow commands).
  */
+import path from 'node:path'
 import { walkerStatus } from '../fs/anchor.js'
 import type { Settings } from './settings.js'
 import type { RootInfo } from '../fs/root-guard.js'
@@ -63,6 +64,12 @@ export interface Report {
     used: boolean
     skipped: string | null
     compose: string | null
+    /** The stacks stopped (or that a dry run would stop): which project, its files, and how it was found. */
+    stacks: { project: string; files: string[]; workingDir: string; foundBy: string; stoppedBy: string; filesUnusable: string | null; containers: string[]; exited: string[] }[]
+    /** Containers outside Compose that write into a target (left running: keep-running). */
+    writers: { name: string; image: string; binds: { source: string; destination: string; target: string }[] }[]
+    /** True when keep-running left the stack running. */
+    keptRunning: boolean
     project: string
     files: string[]
     containers: string[]
@@ -175,6 +182,12 @@ export function buildReport(x: ReportInput): Report {
       used: x.docker.active,
       skipped: x.docker.skipped ?? null,
       compose: x.docker.compose ? `${x.docker.compose.command.join(' ')} (${x.docker.compose.version})` : null,
+      stacks: x.docker.stacks.map((s) => ({
+        project: s.project, files: s.files, workingDir: s.workingDir, foundBy: s.foundBy, stoppedBy: s.stoppedBy,
+        filesUnusable: s.filesUnusable, containers: s.containers, exited: s.exited
+      })),
+      writers: x.docker.writers,
+      keptRunning: x.settings.keepRunning && x.docker.active,
       project: x.docker.project,
       files: x.docker.files,
       containers: x.docker.containers,
@@ -211,16 +224,26 @@ export function planLines(targets: readonly ReportTarget[]): string[] {
   return out
 }
 
+type StackReport = Report['docker']['stacks'][number]
+
+/** One stack as a person reads it: which project, from which files, found how, and what happens to it. */
+export function stackLine(s: StackReport, dryRun: boolean, stopped: boolean, keptRunning: boolean, compose: string | null): string {
+  const list = (n: string[]): string => (n.length ? n.join(', ') : 'none')
+  const stop = keptRunning ? 'left running (keep-running)' : dryRun ? 'would be stopped' : stopped ? 'stopped' : 'not stopped'
+  const gone = keptRunning ? 'left' : dryRun ? 'would be removed' : stopped ? 'removed' : 'not removed'
+  const how = s.stoppedBy === 'compose down' ? `${compose ?? 'compose'} down` : `docker stop and rm by label (${s.filesUnusable})`
+  const files = s.files.length ? s.files.map(showPath).join(', ') : 'no files'
+  return `docker: project ${showPath(s.project)} (${files}; found by ${s.foundBy}; ${how}): running containers ${list(s.containers)} ${stop}${s.exited.length ? `; other containers ${list(s.exited)} ${gone}` : ''}`
+}
+
 export function resultLines(r: Report): string[] {
   const out: string[] = []
   const verb = r.dryRun ? 'would remove' : 'removed'
   out.push(`${verb} ${countLine(r.totals)} from ${r.deleted.length} target(s)`)
   if (r.docker.used) {
     const d = r.docker
-    const list = (n: string[]): string => (n.length ? n.join(', ') : 'none')
-    const stop = r.dryRun ? 'would be stopped' : d.stopped ? 'stopped' : 'not stopped'
-    const gone = r.dryRun ? 'would be removed' : d.stopped ? 'removed' : 'not removed'
-    out.push(`docker (${d.compose}): project ${d.project}, running containers ${list(d.containers)} ${stop}${d.exited.length ? `; exited containers ${list(d.exited)} ${gone}` : ''}`)
+    for (const s of d.stacks) out.push(stackLine(s, r.dryRun, d.stopped, d.keptRunning, d.compose))
+    for (const w of d.writers) out.push(`docker: container ${showPath(w.name)} (not Compose) writes into ${w.binds.map((b) => showPath(path.relative(r.root, b.target) || '.')).join(', ')}: left running (keep-running)`)
     for (const v of r.docker.volumes) out.push(`  volume ${v.name}: ${v.action === 'remove' ? (r.dryRun ? 'would be removed' : r.docker.removedVolumes.includes(v.name) ? 'removed' : 'NOT removed') : `kept (${v.reason})`}`)
   }
   for (const e of r.errors) out.push(`error: ${showPath(e.path)}: ${showPath(e.message)}\n  recovery: ${oneLine(e.hint)}`)

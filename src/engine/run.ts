@@ -19,7 +19,7 @@ import { fail, errorMessage } from '../common/errors.js'
 import type { Runner } from '../docker/exec.js'
 import { acquireLock } from './lock.js'
 import type { Settings } from './settings.js'
-import { ACTION_NAMES, type OptionNames } from '../common/options.js'
+import { ACTION_NAMES, type OptionName, type OptionNames } from '../common/options.js'
 
 export interface Logger {
   info(line: string): void
@@ -75,6 +75,7 @@ export async function prepare(settings: Settings, deps: RunDeps): Promise<Prepar
     throw fail('ERR_PLATFORM', 'this Linux has no /proc/self/fd, which safe-purge needs to delete anchored to opened directories: mount /proc')
   }
   const names = deps.names ?? ACTION_NAMES
+  refuseContradictions(settings, names)
   const root = guardRoot(settings.root, deps.guardEnv ?? defaultGuardEnv(deps.env), names)
   const project = await composeProject(
     root.path,
@@ -121,7 +122,7 @@ export async function run(settings: Settings, deps: RunDeps): Promise<Report> {
       for (const line of planLines(previewTargets(p, true))) log.info(line)
       return p
     })
-    const docker = await phase('Docker: discover', async () => compose.discover())
+    const docker = await phase('Docker: discover', async () => compose.discover({ root, targets, keepRunning: settings.keepRunning }))
     for (const w of docker.warnings) {
       log.warning(w)
       warnings.push(w)
@@ -150,7 +151,7 @@ export async function run(settings: Settings, deps: RunDeps): Promise<Report> {
       const failures: string[] = []
       const cancelled = (): boolean => deps.signal?.aborted === true
       let dockerActed = false
-      if (!settings.dryRun && docker.active && !cancelled()) {
+      if (!settings.dryRun && docker.active && !settings.keepRunning && !cancelled()) {
         try {
           await phase(PHASE_DOCKER_STOP, async () => {
             dockerActed = true
@@ -198,6 +199,15 @@ export async function run(settings: Settings, deps: RunDeps): Promise<Report> {
     rootDir.close()
     leaveCwd()
   }
+}
+
+/** Options that cannot both hold: refused before anything is looked at, naming both. */
+function refuseContradictions(settings: Settings, names: OptionNames): void {
+  const both = (a: OptionName, b: string, why: string): never => {
+    throw fail('ERR_CONFLICT', `${names(a)} and ${b} contradict each other: ${why}; drop one of them`)
+  }
+  if (settings.full && settings.docker === 'off') both('full', `${names('docker')} off`, 'full removes the stack\'s volumes, which needs docker')
+  if (settings.full && settings.keepRunning) both('full', names('keep-running'), 'full removes the stack\'s volumes, which needs the stack stopped')
 }
 
 /** The seed's pre-flight: say when the precious things are absent, without failing. */

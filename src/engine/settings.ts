@@ -34,6 +34,8 @@ export interface Settings {
   readonly dockerHost: string
   /** Timeout for each docker command, in seconds. */
   readonly dockerTimeout: number
+  /** Leave the stack running: held-open files are truncated, containers writing into targets are allowed. */
+  readonly keepRunning: boolean
 }
 
 
@@ -49,7 +51,8 @@ export const OPTION_KINDS: Readonly<Record<OptionKey, 'boolean' | 'string' | 'li
   'compose-project': 'string',
   'protected-volumes': 'list',
   'docker-host': 'string',
-  'docker-timeout': 'seconds'
+  'docker-timeout': 'seconds',
+  'keep-running': 'boolean'
 }
 
 export const DEFAULT_EPHEMERAL: readonly string[] = ['logs', 'data/redis', 'data/temp', '.docker-compose-state']
@@ -66,7 +69,8 @@ export const DEFAULTS: Readonly<Options> = {
   'compose-project': '',
   'protected-volumes': [],
   'docker-host': '',
-  'docker-timeout': 120
+  'docker-timeout': 120,
+  'keep-running': false
 }
 
 /** Options whose default reaches further than any value given to them: the defaults purge or stop more. */
@@ -144,6 +148,7 @@ export function buildSettings(root: string, configFile: string | null, ...source
     composeProject: pick('compose-project'),
     protectedVolumes: union('protected-volumes'),
     dockerHost: pick('docker-host'),
-    dockerTimeout: pick('docker-timeout')
+    dockerTimeout: pick('docker-timeout'),
+    keepRunning: pick('keep-running')
   }
 }
