@@ -114,13 +114,13 @@ describe('validateTargets', () => {
   })
 
   test.each([
-    [['data'], ['data/keep/'], [], 'data/keep'],
-    [['data'], ['/data/keep/*.bin'], [], 'data/keep'],
-    [['deploy'], [], ['deploy/compose.yaml'], 'deploy/compose.yaml']
-  ])('a target %j containing a protected path known up front is a configuration error', (targets, extra, exact, inside) => {
-    expect(() => validateTargets(targets, createPolicy(extra, exact))).toThrow(
-      expect.objectContaining({ code: 'ERR_TARGET_CONTAINS_PROTECTED', message: expect.stringContaining(JSON.stringify(inside)) })
-    )
+    [['data'], ['data/keep/'], [], 'data/keep', true],
+    [['data'], ['/data/keep/*.bin'], [], 'data/keep/x.bin', false],
+    [['deploy'], [], ['deploy/compose.yaml'], 'deploy/compose.yaml', false]
+  ])('a target %j containing a protected path known up front is valid (with %j): the walk keeps it', (targets, extra, exact, inside, isDir) => {
+    const policy = createPolicy(extra, exact)
+    expect(validateTargets(targets, policy)).toEqual(targets)
+    expect(policy.isProtected(inside, isDir)).toBe(true)
   })
 
   test('name patterns that can match anywhere do not make a target invalid (they are kept while scanning)', () => {

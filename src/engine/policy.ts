@@ -141,35 +141,9 @@ export function validateTargets(entries: readonly string[], policy: Policy, name
   }
   const normalized = entries.map((e) => normalizeTarget(e, policy, opt))
   const unique = [...new Set(normalized)].sort()
-  const targets = unique.filter((t) => !unique.some((o) => o !== t && t.startsWith(`${o}/`)))
-  for (const t of targets) {
-    const inside = anchoredProtected(policy).find((p) => p.startsWith(`${t}/`))
-    if (inside !== undefined) {
-      throw fail('ERR_TARGET_CONTAINS_PROTECTED', `${opt} entry ${JSON.stringify(t)} contains the protected path ${JSON.stringify(inside)}: list the subpaths to purge instead (e.g. ${t}/<subdir>)`)
-    }
-  }
-  return targets
-}
-
-/**
- * Protected paths known before any scan: the exact files, and the literal leading part of extra
- * patterns anchored to a directory (`data/keep/` -> `data/keep`, `/a/b*` -> `a`). Name patterns
- * without a slash (`config`) can match anywhere and are handled entry by entry while scanning.
- */
-function anchoredProtected(policy: Policy): string[] {
-  const out = [...policy.exact]
-  for (const raw of policy.extra) {
-    if (raw.startsWith('!') || raw.startsWith('#')) continue
-    const p = raw.replace(/^\//, '').replace(/\/+$/, '')
-    if (!p.includes('/') && !raw.startsWith('/')) continue
-    const literal: string[] = []
-    for (const seg of p.split('/')) {
-      if (/[*?[\\]/.test(seg)) break
-      literal.push(seg)
-    }
-    if (literal.length > 0) out.push(literal.join('/'))
-  }
-  return out
+  // A protected path inside a target (`logs/keep/`, `data/temp/*.ckpt`, a compose file) is kept by
+  // the walk with the directories leading to it, like a name pattern's match, and verified after.
+  return unique.filter((t) => !unique.some((o) => o !== t && t.startsWith(`${o}/`)))
 }
 
 function normalizeTarget(entry: string, policy: Policy, opt: string): string {
