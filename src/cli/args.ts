@@ -5,6 +5,8 @@ import { parseDockerMode, parseSeconds, refuseBlank } from '../engine/settings.j
 import type { PartialOptions } from '../common/options.js'
 
 export interface CliArgs {
+  /** Whether --root was given (else the root is the working directory, which must look like an environment). */
+  rootGiven: boolean
   root: string
   /** The --config flag ('' for the default .safe-purge.yml, if present). */
   config: string
@@ -126,6 +128,7 @@ export function parseCli(argv: readonly string[]): CliArgs {
   if (v['keep-running']) options['keep-running'] = true
   return {
     root: v.root ?? '.',
+    rootGiven: v.root !== undefined,
     config: v.config ?? '',
     options,
     verbose: v.verbose === true,

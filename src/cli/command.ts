@@ -69,7 +69,7 @@ export async function cliMain(argv: readonly string[], io: TermIO, signal?: Abor
         return ui.logger.group(name, fn)
       }
     }
-    const report = await engine(settings, { log, env: io.env, names: CLI_NAMES, confirm: ui.confirmer, confirmReadsPlan: !settings.force, signal, onProgress: ui.progress })
+    const report = await engine(settings, { log, env: io.env, names: CLI_NAMES, confirm: ui.confirmer, confirmReadsPlan: !settings.force, signal, onProgress: ui.progress, rootImplicit: !args.rootGiven })
     const exitCode = exitStatus(report)
     if (args.json) io.stdout.write(`${JSON.stringify({ ...report, exitCode }, null, 2)}\n`)
     for (const f of report.failures) io.stderr.write(`safe-purge: ${oneLine(f)}\n`)

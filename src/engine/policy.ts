@@ -153,6 +153,11 @@ function normalizeTarget(entry: string, policy: Policy, opt: string): string {
   if (entry.includes('\0')) throw bad(`contains a NUL byte: remove it from ${opt}`)
   const trimmed = entry.trim()
   if (trimmed === '') throw bad(`is empty: remove the blank entry from ${opt}`)
+  // `ephemeral: logs, data/redis` in YAML is one string: purging "a path named that" would find
+  // nothing and report success.
+  if (/,\s/.test(trimmed) || /^\[.*\]$/.test(trimmed)) {
+    throw bad(`looks like several paths on one line: give one path per line (one per line in the input, a YAML list in the config file, or ${opt} once per path)`)
+  }
   if (trimmed.startsWith('/')) throw bad('is absolute: give it relative to root (e.g. logs, not /app/logs)')
   if (trimmed.startsWith('~')) throw bad('starts with ~, which is not expanded: give it relative to root')
   const rel = trimmed.replace(/^(\.\/)+/, '').replace(/\/+$/, '')

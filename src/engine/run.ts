@@ -11,15 +11,15 @@ import { takeFingerprint } from './fingerprint.js'
 import { verifyProtected } from './verify.js'
 import type { Compose, DockerState } from '../docker/compose.js'
 import { composeProject } from '../docker/project.js'
-import { leaveCwd, procRequiredButMissing, type Anchor } from '../fs/anchor.js'
-import { lookupTarget } from '../fs/lookup.js'
+import { leaveCwd, procRequiredButMissing } from '../fs/anchor.js'
 import { buildReport, planLines, previewTargets, resultLines, type Report } from './report.js'
 import { showPath } from '../common/text.js'
 import { fail, errorMessage } from '../common/errors.js'
 import type { Runner } from '../docker/exec.js'
 import { acquireLock } from './lock.js'
 import type { Settings } from './settings.js'
-import { ACTION_NAMES, type OptionName, type OptionNames } from '../common/options.js'
+import { missingTargets, preflight, refuseContradictions, refuseUnknownRoot } from './checks.js'
+import { ACTION_NAMES, type OptionNames } from '../common/options.js'
 
 export interface Logger {
   info(line: string): void
@@ -48,6 +48,11 @@ export interface RunDeps {
   names?: OptionNames
   /** Progress of the purge (files and bytes removed so far), throttled. */
   onProgress?: (p: Progress) => void
+  /**
+   * The root was not named but defaulted to the working directory (the CLI without --root): it must
+   * show a sign of being an environment, or a command typed in the wrong directory purges its logs/.
+   */
+  rootImplicit?: boolean
 }
 
 /** The phases that change something: an error thrown once one of them began is not a refusal. */
@@ -85,6 +90,7 @@ export async function prepare(settings: Settings, deps: RunDeps): Promise<Prepar
     },
     { env: deps.env, names, runner: deps.runner, trace: (line) => deps.log.info(line) }
   )
+  if (deps.rootImplicit) refuseUnknownRoot(root, settings, project.files, names)
   const exact = [...project.files, ...(settings.configFile ? [settings.configFile] : [])]
   const policy = createPolicy(settings.protected, exact, names)
   const targets = validateTargets(settings.ephemeral, policy, names)
@@ -120,6 +126,10 @@ export async function run(settings: Settings, deps: RunDeps): Promise<Report> {
       // Counted up front only when someone reads the plan before anything happens (dry run, a prompt).
       const p = await scanTargets(rootDir, root.path, targets, policy, settings.dryRun || deps.confirmReadsPlan === true, deps.signal)
       for (const line of planLines(previewTargets(p, true))) log.info(line)
+      for (const w of missingTargets(p, root.path, settings, deps.names ?? ACTION_NAMES)) {
+        log.warning(w)
+        warnings.push(w)
+      }
       return p
     })
     const docker = await phase('Docker: discover', async () => compose.discover({ root, targets, keepRunning: settings.keepRunning }))
@@ -199,26 +209,6 @@ export async function run(settings: Settings, deps: RunDeps): Promise<Report> {
     rootDir.close()
     leaveCwd()
   }
-}
-
-/** Options that cannot both hold: refused before anything is looked at, naming both. */
-function refuseContradictions(settings: Settings, names: OptionNames): void {
-  const both = (a: OptionName, b: string, why: string): never => {
-    throw fail('ERR_CONFLICT', `${names(a)} and ${b} contradict each other: ${why}; drop one of them`)
-  }
-  if (settings.full && settings.docker === 'off') both('full', `${names('docker')} off`, 'full removes the stack\'s volumes, which needs docker')
-  if (settings.full && settings.keepRunning) both('full', names('keep-running'), 'full removes the stack\'s volumes, which needs the stack stopped')
-}
-
-/** The seed's pre-flight: say when the precious things are absent, without failing. */
-function preflight(rootDir: Anchor): string[] {
-  const out: string[] = []
-  for (const p of ['models', '.env']) {
-    const found = lookupTarget(rootDir, p)
-    if (found.found) found.target.parent.close()
-    else if (found.missing) out.push(`preflight: ${p} is absent from root (nothing to protect there); check that root is the right directory`)
-  }
-  return out
 }
 
 export type { DeleteError }
