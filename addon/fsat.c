@@ -10,15 +10,27 @@
  *                                   on the libuv thread pool when async
  *
  * It never opens, chdirs or follows anything, and it removes only the names JavaScript hands it,
- * relative to a directory fd JavaScript opened with O_NOFOLLOW and keeps open until the call ends.
- * unlinkat without AT_REMOVEDIR never removes a directory, and removes a link as a link.
+ * relative to a directory fd JavaScript opened with O_NOFOLLOW. unlinkat without AT_REMOVEDIR
+ * never removes a directory, and removes a link as a link.
+ *
+ * Its own rules hold whatever the caller does:
+ *   - names are copied before they are checked, and only the copy is checked and used: a Buffer
+ *     over a SharedArrayBuffer can change under us (another thread writes it at any moment);
+ *   - a negative fd is refused: AT_FDCWD (-100) would mean the process's working directory;
+ *   - async work runs on a duplicate of the fd taken when the call is made (F_DUPFD_CLOEXEC),
+ *     closed when the work completes: the caller may close its fd meanwhile, and the number can
+ *     then be reused for another directory before the thread pool gets to the work. A duplicate
+ *     shares the file offset, so a listing still continues across calls.
  *
  * System calls go through syscall(2), so the binary needs no glibc newer than 2.14 and loads on
- * every supported runner. Errors are returned as positive errno numbers, never thrown.
+ * every supported runner; each but close is retried when a signal interrupts it (EINTR, which
+ * FUSE and NFS roots can return). Errors are returned as positive errno numbers; bad arguments
+ * (a caller's bug) are thrown.
  */
 #define _GNU_SOURCE
 #define NAPI_VERSION 8
 #include <errno.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -52,6 +64,41 @@ struct kdirent64 {
 
 static int is_dot(const char *n) { return n[0] == '.' && (n[1] == 0 || (n[1] == '.' && n[2] == 0)); }
 
+/* syscall(2), again while it is interrupted by a signal (EINTR). */
+#define RETRY(r, call)                                                                             \
+  do {                                                                                             \
+    (r) = (call);                                                                                  \
+  } while ((r) < 0 && errno == EINTR)
+
+/*
+ * argv's fd, which must be a whole number from 0 to INT32_MAX: napi_get_value_int32 would turn
+ * 2**32 - 100 into AT_FDCWD, and NaN or 0.5 into 0. Throws and returns false otherwise.
+ */
+static bool get_fd(napi_env env, napi_value v, const char *refusal, int *fd) {
+  double d;
+  if (napi_get_value_double(env, v, &d) != napi_ok || !(d >= 0 && d <= INT32_MAX) || d != (double)(int32_t)d) {
+    napi_throw_range_error(env, "ERR_NATIVE_FD", refusal);
+    return false;
+  }
+  *fd = (int)d;
+  return true;
+}
+
+/*
+ * For async work: a duplicate of fd that the work owns (see the header), or -errno when fd cannot
+ * be duplicated (EBADF: not open), which the work reports as its result.
+ */
+static int dup_for_work(int fd) {
+  long r;
+  RETRY(r, syscall(SYS_fcntl, fd, F_DUPFD_CLOEXEC, 0));
+  return r < 0 ? -errno : (int)r;
+}
+
+/* Closes a duplicate taken by dup_for_work (never retried: Linux frees the fd even on EINTR). */
+static void close_dup(int fd) {
+  if (fd >= 0) syscall(SYS_close, fd);
+}
+
 /*
  * scan(fd, withStat, async, restart) -> null at the end of the directory | errno (number) |
  *   [names: Buffer, meta: Float64Array, eof: boolean] (or a Promise of one of those, when async);
@@ -63,7 +110,8 @@ static int is_dot(const char *n) { return n[0] == '.' && (n[1] == 0 || (n[1] == 
  * on its first call; later calls continue where the last one stopped).
  */
 struct scanjob {
-  int fd;
+  int fd;            /* the caller's fd (sync), or the work's own duplicate (async; -errno if none) */
+  int owned;         /* fd is a duplicate: closed with the job */
   int with_stat;
   int restart;       /* start from the directory's first entry (lseek to 0) */
   long err;          /* errno of getdents64, or 0 */
@@ -92,20 +140,29 @@ static double dtype_mode(unsigned char t) {
 
 /* Runs on any thread: touches no JavaScript value. */
 static void do_scan(struct scanjob *j) {
+  if (j->fd < 0) {
+    j->err = -j->fd; /* the fd could not be duplicated */
+    return;
+  }
   char *buf = malloc(SCAN_BYTES);
   if (buf == NULL) {
     j->err = ENOMEM;
     return;
   }
-  if (j->restart && syscall(SYS_lseek, j->fd, 0L, SEEK_SET) != 0) {
-    j->err = errno;
-    free(buf);
-    return;
+  long r;
+  if (j->restart) {
+    RETRY(r, syscall(SYS_lseek, j->fd, 0L, SEEK_SET));
+    if (r != 0) {
+      j->err = r < 0 ? errno : EIO;
+      free(buf);
+      return;
+    }
   }
   /* Fill the buffer: a short directory is read to its end in this one call (eof saves a call). */
   long n = 0;
   for (;;) {
-    long got = syscall(SYS_getdents64, j->fd, buf + n, SCAN_BYTES - n);
+    long got;
+    RETRY(got, syscall(SYS_getdents64, j->fd, buf + n, SCAN_BYTES - n));
     if (got < 0) {
       if (n > 0) break; /* report what was read; the error comes back on the next call */
       j->err = errno;
@@ -154,7 +211,8 @@ static void do_scan(struct scanjob *j) {
     e[3] = dtype_mode(d->d_type);
     if (j->with_stat) {
       struct stat st;
-      if (syscall(SYS_newfstatat, j->fd, d->d_name, &st, AT_SYMLINK_NOFOLLOW) != 0) {
+      RETRY(r, syscall(SYS_newfstatat, j->fd, d->d_name, &st, AT_SYMLINK_NOFOLLOW));
+      if (r != 0) {
         e[2] = errno;
         e[3] = 0;
       } else {
@@ -173,6 +231,7 @@ static void do_scan(struct scanjob *j) {
 }
 
 static void scanjob_free(struct scanjob *j) {
+  if (j->owned) close_dup(j->fd);
   free(j->names);
   free(j->meta);
   free(j);
@@ -214,7 +273,7 @@ static void settle(napi_env env, napi_deferred deferred, napi_value r, const cha
     napi_resolve_deferred(env, deferred, r);
     return;
   }
-  napi_value pending, msg, err;
+  napi_value pending = NULL, msg, err;
   if (napi_get_and_clear_last_exception(env, &pending) == napi_ok && pending != NULL) {
     napi_valuetype t;
     if (napi_typeof(env, pending, &t) == napi_ok && t != napi_undefined) {
@@ -222,9 +281,15 @@ static void settle(napi_env env, napi_deferred deferred, napi_value r, const cha
       return;
     }
   }
-  napi_create_string_utf8(env, what, NAPI_AUTO_LENGTH, &msg);
-  napi_create_error(env, NULL, msg, &err);
-  napi_reject_deferred(env, deferred, err);
+  /* Reject with an Error naming `what`; failing that, with the bare message or undefined: never
+     with an uninitialized value. */
+  napi_value reason = NULL;
+  if (napi_create_string_utf8(env, what, NAPI_AUTO_LENGTH, &msg) == napi_ok) {
+    reason = napi_create_error(env, NULL, msg, &err) == napi_ok ? err : msg;
+  } else if (napi_get_undefined(env, &reason) != napi_ok) {
+    reason = NULL;
+  }
+  if (reason != NULL) napi_reject_deferred(env, deferred, reason);
 }
 
 /*
@@ -263,14 +328,14 @@ static void scan_complete(napi_env env, napi_status status, void *data) {
 static napi_value scan(napi_env env, napi_callback_info info) {
   size_t argc = 4;
   napi_value argv[4];
-  int32_t fd;
+  int fd;
   bool with_stat, async, restart;
   CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
   if (argc < 4) {
     napi_throw_type_error(env, NULL, "scan(fd, withStat, async, restart)");
     return NULL;
   }
-  CHECK(napi_get_value_int32(env, argv[0], &fd));
+  if (!get_fd(env, argv[0], "scan: fd must be a directory's fd (a whole number, 0 or more)", &fd)) return NULL;
   CHECK(napi_get_value_bool(env, argv[1], &with_stat));
   CHECK(napi_get_value_bool(env, argv[2], &async));
   CHECK(napi_get_value_bool(env, argv[3], &restart));
@@ -279,24 +344,27 @@ static napi_value scan(napi_env env, napi_callback_info info) {
     napi_throw_error(env, "ERR_NATIVE", "safe-purge native helper: out of memory");
     return NULL;
   }
-  j->fd = fd;
   j->with_stat = with_stat;
   j->restart = restart;
   if (!async) {
+    j->fd = fd;
     do_scan(j);
     napi_value r = scan_result(env, j);
     scanjob_free(j);
     return r;
   }
+  j->fd = dup_for_work(fd);
+  j->owned = 1;
   napi_value promise;
   if (!queue(env, "safe-purge:scan", scan_execute, scan_complete, j, &j->deferred, &j->work, &promise)) scanjob_free(j);
   return promise;
 }
 
 struct batch {
-  int fd;
+  int fd;       /* the caller's fd (sync), or the work's own duplicate (async; -errno if none) */
+  int owned;    /* fd is a duplicate: closed with the batch */
   size_t count;
-  char *names;  /* count NUL-terminated names, back to back (a copy: JS may reuse its buffer) */
+  char *names;  /* count NUL-terminated names, back to back: our copy, checked after copying */
   int32_t *errs;
   napi_async_work work;
   napi_deferred deferred;
@@ -305,12 +373,19 @@ struct batch {
 static void unlink_all(struct batch *b) {
   const char *p = b->names;
   for (size_t i = 0; i < b->count; i++) {
-    b->errs[i] = syscall(SYS_unlinkat, b->fd, p, 0) == 0 ? 0 : errno;
+    if (b->fd < 0) {
+      b->errs[i] = -b->fd; /* the fd could not be duplicated */
+    } else {
+      long r;
+      RETRY(r, syscall(SYS_unlinkat, b->fd, p, 0));
+      b->errs[i] = r == 0 ? 0 : errno;
+    }
     p += strlen(p) + 1;
   }
 }
 
 static void batch_free(struct batch *b) {
+  if (b->owned) close_dup(b->fd);
   free(b->names);
   free(b->errs);
   free(b);
@@ -347,7 +422,7 @@ static void batch_complete(napi_env env, napi_status status, void *data) {
 static napi_value unlink_batch(napi_env env, napi_callback_info info) {
   size_t argc = 3;
   napi_value argv[3];
-  int32_t fd;
+  int fd;
   bool async;
   void *names;
   size_t names_len;
@@ -356,49 +431,55 @@ static napi_value unlink_batch(napi_env env, napi_callback_info info) {
     napi_throw_type_error(env, NULL, "unlinkBatch(fd, names, async)");
     return NULL;
   }
-  CHECK(napi_get_value_int32(env, argv[0], &fd));
+  if (!get_fd(env, argv[0], "unlinkBatch: fd must be a directory's fd (a whole number, 0 or more)", &fd)) return NULL;
   CHECK(napi_get_buffer_info(env, argv[1], &names, &names_len));
   CHECK(napi_get_value_bool(env, argv[2], &async));
-  /* The buffer must end with a NUL; no name may be empty, ".", ".." or hold a "/" (a name is one
-     entry of the directory, never a path that could lead elsewhere). */
-  const char *p0 = names;
-  size_t count = 0;
-  if (names_len == 0 || p0[names_len - 1] != 0) {
-    napi_throw_range_error(env, NULL, "unlinkBatch: names must be NUL-terminated");
-    return NULL;
-  }
-  for (size_t i = 0, start = 0; i < names_len; i++) {
-    if (p0[i] == '/') {
-      napi_throw_range_error(env, NULL, "unlinkBatch: a name holds a slash");
-      return NULL;
-    }
-    if (p0[i] != 0) continue;
-    if (i == start || is_dot(p0 + start)) {
-      napi_throw_range_error(env, NULL, "unlinkBatch: an empty name, or . or ..");
-      return NULL;
-    }
-    count++;
-    start = i + 1;
-  }
   struct batch *b = calloc(1, sizeof *b);
-  if (b != NULL) {
-    b->names = malloc(names_len);
-    b->errs = malloc(count * sizeof(int32_t));
-  }
-  if (b == NULL || b->names == NULL || b->errs == NULL) {
-    if (b != NULL) batch_free(b);
+  if (b != NULL) b->names = malloc(names_len > 0 ? names_len : 1);
+  if (b == NULL || b->names == NULL) {
+    free(b);
     napi_throw_error(env, "ERR_NATIVE", "safe-purge native helper: out of memory");
     return NULL;
   }
-  b->fd = fd;
+  /* Copy first, then check and use only the copy: the caller's bytes may be shared memory that
+     another thread rewrites at any moment, so what was checked there is not what would be read.
+     The copy must end with a NUL; no name may be empty, ".", ".." or hold a "/" (a name is one
+     entry of the directory, never a path that could lead elsewhere). */
+  if (names_len > 0) memcpy(b->names, names, names_len);
+  const char *p0 = b->names;
+  const char *refused = NULL;
+  size_t count = 0;
+  if (names_len == 0 || p0[names_len - 1] != 0) refused = "unlinkBatch: names must be NUL-terminated";
+  for (size_t i = 0, start = 0; refused == NULL && i < names_len; i++) {
+    if (p0[i] == '/') {
+      refused = "unlinkBatch: a name holds a slash";
+    } else if (p0[i] == 0) {
+      if (i == start || is_dot(p0 + start)) refused = "unlinkBatch: an empty name, or . or ..";
+      count++;
+      start = i + 1;
+    }
+  }
+  if (refused != NULL) {
+    batch_free(b);
+    napi_throw_range_error(env, NULL, refused);
+    return NULL;
+  }
   b->count = count;
-  memcpy(b->names, names, names_len);
+  b->errs = malloc(count * sizeof(int32_t));
+  if (b->errs == NULL) {
+    batch_free(b);
+    napi_throw_error(env, "ERR_NATIVE", "safe-purge native helper: out of memory");
+    return NULL;
+  }
   if (!async) {
+    b->fd = fd;
     unlink_all(b);
     napi_value r = batch_result(env, b);
     batch_free(b);
     return r;
   }
+  b->fd = dup_for_work(fd);
+  b->owned = 1;
   napi_value promise;
   if (!queue(env, "safe-purge:unlinkBatch", batch_execute, batch_complete, b, &b->deferred, &b->work, &promise)) batch_free(b);
   return promise;
