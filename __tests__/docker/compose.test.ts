@@ -1,7 +1,9 @@
 import fs from 'node:fs'
 import { failureText } from '../../src/docker/exec.js'
 import path from 'node:path'
-import { Compose, TIMEOUT_GRACE_MS, type ComposeTarget, type DockerState, type StackState } from '../../src/docker/compose.js'
+import { TIMEOUT_GRACE_MS } from '../../src/docker/cli.js'
+import { Compose } from '../../src/docker/compose.js'
+import type { ComposeTarget, DockerState, StackState } from '../../src/docker/state.js'
 import {
   composeDown,
   composeV1Version,
@@ -188,7 +190,7 @@ function state(over: Partial<DockerState> = {}): DockerState {
 }
 
 /** What discover is told of the run: a root no container runs from, no targets. */
-const INPUT = { root: { path: '/srv/mt5', dev: -1, ino: -1 }, targets: [], keepRunning: false }
+const INPUT = { root: { path: '/srv/mt5', dev: -1, ino: -1 }, targets: [], keepRunning: false, services: [] }
 
 /** A runner that records each call and answers exit 0 with no output. */
 function recorder(): { calls: Command[]; runner: (cmd: Command) => Promise<CommandResult> } {

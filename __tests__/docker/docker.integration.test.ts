@@ -127,7 +127,7 @@ suite(title, () => {
     expect(runningContainers(s.project)).toEqual(report.docker.containers)
     // What `down` will only remove (the report shows it once report.ts copies DockerState.exited).
     const { compose, root, targets } = await prepare(buildSettings(s.root, null, { 'dry-run': true }), { log: quietLog().log, env: process.env, confirm: confirmByName })
-    expect(await compose.discover({ root, targets, keepRunning: false })).toMatchObject({ containers: report.docker.containers, exited: [db] })
+    expect(await compose.discover({ root, targets, keepRunning: false, services: [] })).toMatchObject({ containers: report.docker.containers, exited: [db] })
   })
 
   test('(b) force + full: the stack stops before any file goes; exactly the removable volumes go', async () => {

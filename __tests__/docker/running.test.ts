@@ -43,7 +43,7 @@ function probe(over: Partial<Probe> = {}): Probe {
 describe('parseContainers', () => {
   test('v1: config_files relative to working_dir are made absolute; binds and named volumes are read', () => {
     expect(parseContainers([V1])).toEqual([{
-      id: 'id-trading_redis_1', name: 'trading_redis_1', state: 'running', running: true, image: 'redis:7', project: 'trading', service: 'redis',
+      id: 'id-trading_redis_1', name: 'trading_redis_1', state: 'running', running: true, startedAt: '', health: null, exitCode: 0, image: 'redis:7', project: 'trading', service: 'redis',
       workingDir: '/srv/mt5', configFiles: ['/srv/mt5/docker-compose.prod.yml'],
       binds: [{ source: '/srv/mt5/data/redis', destination: '/data' }], volumes: ['trading_cache']
     }])

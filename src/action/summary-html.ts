@@ -81,6 +81,18 @@ function docker(r: Report): string {
     `${names(s.containers)} (${stop})`,
     names(s.exited)
   ])))
+  if (d.services) {
+    const before = new Map(d.services.before.map((b) => [b.name, b]))
+    const rows = [...new Set([...d.services.before, ...d.services.after].map((c) => c.service))].sort().map((service) => {
+      const was = d.services?.before.filter((b) => b.service === service) ?? []
+      const now = d.services?.after.filter((a) => a.service === service) ?? []
+      const show = (cs: typeof was): string => cs.map((c) => `<code>${cell(c.id)}</code> ${cell(c.state)}${c.health ? ` (${cell(c.health)})` : ''}, since ${cell(c.startedAt)}`).join('<br>') || 'none'
+      const reset = d.services?.names.includes(service) ?? false
+      const same = !reset && now.length > 0 && now.every((c) => before.get(c.name)?.id === c.id && before.get(c.name)?.startedAt === c.startedAt)
+      return [`<code>${cell(service)}</code>`, reset ? (d.services?.restarted.includes(service) ? 'reset, running again' : r.dryRun ? 'would be reset' : 'reset, NOT running') : same ? 'untouched' : 'kept running', show(was), r.dryRun ? '' : show(now)]
+    })
+    parts.push(table(['Service', 'What happened', 'Before', 'After'], rows))
+  }
   if (d.writers.length > 0) {
     parts.push(table(['Container (not Compose)', 'Writes into', 'Through'], d.writers.map((w) => [
       `<code>${cell(w.name)}</code> (${cell(w.image)}): left running (keep-running)`,

@@ -26,7 +26,8 @@ export function outputsOf(report: Report): Record<string, string> {
     deleted: JSON.stringify(report.deleted),
     'deleted-files': String(report.totals.files),
     'freed-bytes': String(report.totals.bytes),
-    'removed-volumes': JSON.stringify(volumes)
+    'removed-volumes': JSON.stringify(volumes),
+    'restarted-services': JSON.stringify(report.docker.services?.restarted ?? [])
   }
 }
 

@@ -34,6 +34,7 @@ const FLAGS: readonly (readonly [string, string])[] = [
   ['--protected-volume NAME', 'a volume --full never removes (its compose key or name); repeat it'],
   ['--docker-host URL', 'DOCKER_HOST for every docker call'],
   ['--docker-timeout SECONDS', 'timeout of each docker command (default: 120)'],
+  ['--service NAME', 'reset only this compose service (stop it, purge, start it again); repeat it'],
   ['--keep-running', 'do not stop the stack: truncate logs its services hold open, allow containers writing into targets'],
   ['-v, --verbose', 'print each phase and each docker command'],
   ['--json', 'print the JSON report (or the error) on stdout, all else on stderr'],
@@ -61,7 +62,7 @@ once without verifying (exit 130, or 143 for SIGTERM; the next run clears the lo
 
 Flags override the config file, which uses the action's input names (dry-run, full, ephemeral,
 protected, docker, compose-file, compose-project, protected-volumes, docker-host,
-docker-timeout, keep-running); protected patterns and volumes from both add up.
+docker-timeout, keep-running, services); protected patterns and volumes from both add up.
 `
 
 export function parseCli(argv: readonly string[]): CliArgs {
@@ -91,6 +92,7 @@ export function parseCli(argv: readonly string[]): CliArgs {
         'docker-host': { type: 'string' },
         'docker-timeout': { type: 'string' },
         'keep-running': { type: 'boolean' },
+        service: { type: 'string', multiple: true },
         help: { type: 'boolean', short: 'h' },
         version: { type: 'boolean' }
       }
@@ -126,6 +128,7 @@ export function parseCli(argv: readonly string[]): CliArgs {
   if (v['docker-host'] !== undefined) options['docker-host'] = v['docker-host']
   if (v['docker-timeout'] !== undefined) options['docker-timeout'] = parseSeconds(v['docker-timeout'], '--docker-timeout')
   if (v['keep-running']) options['keep-running'] = true
+  if (v.service) options.services = v.service
   return {
     root: v.root ?? '.',
     rootGiven: v.root !== undefined,

@@ -21,6 +21,7 @@ export interface Options {
   'docker-host': string
   'docker-timeout': number
   'keep-running': boolean
+  services: string[]
 }
 export type OptionKey = keyof Options
 export type PartialOptions = Partial<Options>
@@ -46,7 +47,8 @@ const CLI_FLAGS: Readonly<Record<OptionName, string>> = {
   'protected-volumes': '--protected-volume',
   'docker-host': '--docker-host',
   'docker-timeout': '--docker-timeout',
-  'keep-running': '--keep-running'
+  'keep-running': '--keep-running',
+  services: '--service'
 }
 
 export const CLI_NAMES: OptionNames = (key) => CLI_FLAGS[key]

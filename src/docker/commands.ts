@@ -6,6 +6,8 @@
 import type { Command } from './exec.js'
 import { PROJECT_LABEL } from './volumes.js'
 
+export const SERVICE_LABEL = 'com.docker.compose.service'
+
 export const dockerServerVersion = (): Command => ({ command: 'docker', args: ['version', '--format', '{{.Server.Version}}'] })
 export const composeV2Version = (): Command => ({ command: 'docker', args: ['compose', 'version'] })
 export const composeV1Version = (): Command => ({ command: 'docker-compose', args: ['version'] })
@@ -26,16 +28,39 @@ export const inspectContainers = (ids: readonly string[]): Command => ({ command
 export const stopContainers = (ids: readonly string[]): Command => ({ command: 'docker', args: ['stop', ...ids] })
 export const removeContainers = (ids: readonly string[]): Command => ({ command: 'docker', args: ['rm', ...ids] })
 
-/**
- * `down` for one project. `projectDir` (the working_dir its containers were started from) is set
- * when the files come from the containers' labels: relative paths inside them then resolve as
- * they did at `up`, wherever safe-purge runs.
- */
-export function composeDown(base: readonly string[], files: readonly string[], project: string, projectDir?: string): Command {
-  const [command, ...pre] = base
-  const dir = projectDir === undefined ? [] : ['--project-directory', projectDir]
-  return { command, args: [...pre, ...files.flatMap((f) => ['-f', f]), ...dir, '-p', project, 'down', '--remove-orphans'] }
+/** Which compose project a command acts on: its files, its project directory when not the root, its name. */
+export interface ComposeCall {
+  base: readonly string[]
+  files: readonly string[]
+  project: string
+  /** The working_dir its containers were started from, when it is not the root (files then resolve as at `up`). */
+  projectDir?: string
 }
+
+function compose(c: ComposeCall, ...rest: string[]): Command {
+  const [command, ...pre] = c.base
+  const dir = c.projectDir === undefined ? [] : ['--project-directory', c.projectDir]
+  return { command, args: [...pre, ...c.files.flatMap((f) => ['-f', f]), ...dir, '-p', c.project, ...rest] }
+}
+
+export function composeDown(base: readonly string[], files: readonly string[], project: string, projectDir?: string): Command {
+  return compose({ base, files, project, projectDir }, 'down', '--remove-orphans')
+}
+/** Stops and removes only these services' containers. */
+export const composeRmServices = (c: ComposeCall, services: readonly string[]): Command => compose(c, 'rm', '--stop', '--force', ...services)
+/** Starts these services again, and nothing they depend on. */
+export const composeUpServices = (c: ComposeCall, services: readonly string[]): Command => compose(c, 'up', '-d', '--no-deps', ...services)
+/** A project's containers (any state), by full id. */
+export const listProjectContainers = (project: string): Command => ({
+  command: 'docker',
+  args: ['ps', '-aq', '--no-trunc', '--filter', `label=${PROJECT_LABEL}=${project}`]
+})
+/** A service's containers (any state), by full id. */
+export const listServiceContainers = (project: string, service: string): Command => ({
+  command: 'docker',
+  args: ['ps', '-aq', '--no-trunc', '--filter', `label=${PROJECT_LABEL}=${project}`, '--filter', `label=${SERVICE_LABEL}=${service}`]
+})
+export const containerLogs = (id: string, lines: number): Command => ({ command: 'docker', args: ['logs', '--tail', String(lines), id] })
 
 /** Non-blank output lines, trimmed. */
 export function lines(s: string): string[] {

@@ -62,7 +62,18 @@ export function normalizeProjectName(name: string): string {
 
 interface ComposeDoc {
   name?: unknown
+  services?: Record<string, unknown> | null
   volumes?: Record<string, { external?: unknown; name?: unknown } | null>
+}
+
+/** The services the files declare (the union over the files, in order of appearance). */
+export function declaredServices(root: string, files: readonly string[], names: OptionNames = ACTION_NAMES): string[] {
+  const out = new Set<string>()
+  for (const f of files) {
+    const services = readDoc(root, f, names).services
+    if (services && typeof services === 'object') for (const s of Object.keys(services)) out.add(s)
+  }
+  return [...out]
 }
 
 function readDoc(root: string, file: string, names: OptionNames = ACTION_NAMES): ComposeDoc {

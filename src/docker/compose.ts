@@ -8,134 +8,41 @@
  * without the label (external ones, adopted look-alikes) are inspected only, to report them kept.
  */
 import type { Command, CommandResult, Runner } from './exec.js'
-import { describe, failureText } from './exec.js'
-import fs from 'node:fs'
 import path from 'node:path'
 import {
-  composeDown, composeV1Version, composeV2Version, dockerServerVersion, inspectContainers, inspectVolumes, lines, listAllContainers,
-  listAllVolumes, listContainers, listVolumes, removeContainers, removeVolume, stopContainers
+  composeDown, dockerServerVersion, inspectContainers, inspectVolumes, lines, listAllContainers,
+  listAllVolumes, listContainers, listVolumes, removeContainers, removeVolume, stopContainers, composeRmServices, listServiceContainers
 } from './commands.js'
-import { findEnvironment, parseContainers, type FoundBy, type InspectedContainer, type Stack, type Writer } from './running.js'
-import { declaredNames, decideVolumes, type VolumeDecision, type VolumeRules } from './volumes.js'
-import { ACTION_NAMES, type DockerMode, type OptionName, type OptionNames } from '../common/options.js'
-
-/** The project to act on (project.ts resolves it) and how to run docker for it. */
-export interface ComposeTarget extends VolumeRules {
-  root: string
-  mode: DockerMode
-  files: readonly string[]
-  dockerHost: string
-  timeoutMs: number
-  /** The environment docker runs with (HOME/DOCKER_CONFIG find the compose plugin); default process.env. */
-  env?: NodeJS.ProcessEnv
-  /** How errors name the options (the action's inputs by default). */
-  names?: OptionNames
-}
-
-/**
- * How long past its timeout a command may take before Compose gives up on it: the runner kills
- * the command at the timeout, but a child it left behind (a compose plugin under `docker`) can
- * hold the output pipes open, and the run must not hang on it.
- */
-export const TIMEOUT_GRACE_MS = 3000
-
-/** A stack as the report shows it. */
-export interface StackState {
-  project: string
-  files: string[]
-  /** Where its files resolve from: the root, or the project directory its containers name. */
-  workingDir: string
-  /** Passed to `down` as --project-directory when it is not the root. */
-  projectDir: string | null
-  foundBy: FoundBy
-  /** How it is stopped: `down` with its own files, or its containers by label when the files cannot be used. */
-  stoppedBy: 'compose down' | 'docker stop and rm'
-  /** Why not `down` (its files are gone or unreadable, no compose is installed), or null. */
-  filesUnusable: string | null
-  /** Running (or paused, restarting) containers: stopping stops and removes them. */
-  containers: string[]
-  /** Its containers that are not running (exited, created, dead): only removed. */
-  exited: string[]
-  /** Container ids, for stopping by label. */
-  ids: string[]
-  stopped: boolean
-}
-
-export interface DockerState {
-  mode: DockerMode
-  /** True when docker will be used for this run. */
-  active: boolean
-  /** Why docker is not used (auto mode), for the log and the summary. */
-  skipped?: string
-  compose?: { command: string[]; version: 'v2' | 'v1' }
-  /** The stacks this environment runs (or, with nothing running, the one its files describe). */
-  stacks: StackState[]
-  /** Running containers outside Compose that write into a target (left running only with keep-running). */
-  writers: Writer[]
-  /** The first stack's project and files (the one the files resolve to when nothing runs). */
-  files: string[]
-  project: string
-  /** Running containers of every stack. */
-  containers: string[]
-  /** Not-running containers of every stack. */
-  exited: string[]
-  volumes: VolumeDecision[]
-  stopped: boolean
-  removedVolumes: string[]
-  errors: string[]
-  /** Things the operator should know that do not fail the run (e.g. a hung compose plugin). */
-  warnings: string[]
-  verification?: { ok: boolean; problems: string[] }
-}
-
-/** What discovery needs to know of the run. */
-export interface DiscoverInput {
-  /** The root as guarded, with its device and inode. */
-  root: { path: string; dev: number; ino: number }
-  /** Root-relative targets. */
-  targets: readonly string[]
-  /** Leave every container running (writers into targets are then allowed). */
-  keepRunning: boolean
-}
-
-const ok = (r: CommandResult): boolean => r.exitCode === 0 && !r.timedOut
+import { DockerCli, ok, whichCompose } from './cli.js'
+import type { ComposeTarget, DiscoverInput, DockerState, StackState } from './state.js'
+import { chooseStack, containersNow, restartServices, rowsOf } from './services.js'
+import { declaredServices } from './compose-files.js'
+import { errorMessage, fail } from '../common/errors.js'
+import { composeFileProblem, findEnvironment, hostNodeOf, parseContainers, type InspectedContainer, type Stack } from './running.js'
+import { declaredNames, decideVolumes, type VolumeDecision } from './volumes.js'
+import { ACTION_NAMES, type OptionName } from '../common/options.js'
 
 export class Compose {
+  private readonly cli: DockerCli
+
   constructor(
     private readonly t: ComposeTarget,
-    private readonly runner: Runner,
-    private readonly trace: (line: string) => void = () => {}
-  ) {}
+    runner: Runner,
+    trace: (line: string) => void = () => {}
+  ) {
+    this.cli = new DockerCli({ cwd: t.root, env: t.env, dockerHost: t.dockerHost, timeoutMs: t.timeoutMs, timeoutOption: this.name('docker-timeout') }, runner, trace)
+  }
 
   private name(key: OptionName): string {
     return (this.t.names ?? ACTION_NAMES)(key)
   }
 
-  private async run(cmd: Command): Promise<CommandResult> {
-    this.trace(`$ ${describe(cmd)}`)
-    const base = this.t.env ?? process.env
-    const env = this.t.dockerHost ? { ...base, DOCKER_HOST: this.t.dockerHost } : base
-    // What the command said so far, for the error when the deadline gives up on it.
-    const said = { stdout: '', stderr: '' }
-    const onOutput = (stream: 'stdout' | 'stderr', text: string): void => {
-      said[stream] = (said[stream] + text).slice(-64 * 1024)
-    }
-    let timer: NodeJS.Timeout | undefined
-    const deadline = new Promise<CommandResult>((resolve) => {
-      timer = setTimeout(() => resolve({ exitCode: null, ...said, timedOut: true }), this.t.timeoutMs + TIMEOUT_GRACE_MS)
-    })
-    try {
-      return await Promise.race([this.runner(cmd, { timeoutMs: this.t.timeoutMs, env, cwd: this.t.root, onOutput }), deadline])
-    } finally {
-      clearTimeout(timer)
-    }
+  private run(cmd: Command): Promise<CommandResult> {
+    return this.cli.run(cmd)
   }
 
-  /** Runs `cmd` and returns stdout, or throws an error naming the command and its stderr. */
-  private async must(cmd: Command): Promise<string> {
-    const r = await this.run(cmd)
-    if (ok(r)) return r.stdout
-    throw new Error(failureText(cmd, r, this.t.timeoutMs, this.name('docker-timeout')))
+  private must(cmd: Command): Promise<string> {
+    return this.cli.must(cmd)
   }
 
   /**
@@ -154,7 +61,7 @@ export class Compose {
     }
     const server = await this.run(dockerServerVersion())
     if (!ok(server)) {
-      const why = `the docker daemon cannot be reached (${failureText(dockerServerVersion(), server, this.t.timeoutMs, this.name('docker-timeout'))})`
+      const why = `the docker daemon cannot be reached (${this.cli.failure(dockerServerVersion(), server)})`
       if (this.t.mode === 'required') required(why)
       // A stack that may be running cannot be checked: purging under it could race its writes.
       if (this.t.files.length > 0) {
@@ -168,7 +75,7 @@ export class Compose {
 
     const env = findEnvironment(parseContainers(await this.containers()), {
       root: input.root, project: this.t.project, files: [...this.t.files],
-      targets: input.targets.map((t) => path.join(input.root.path, t)), nodeOf, unusable
+      targets: input.targets.map((t) => path.join(input.root.path, t)), nodeOf: hostNodeOf, unusable: composeFileProblem
     })
     s.writers = env.writers
     if (env.writers.length > 0 && !input.keepRunning) {
@@ -184,13 +91,15 @@ export class Compose {
       // Nothing runs: `down` with the root's own files still removes what `up` left (networks).
       stacks.push({ project: this.t.project, files: [...this.t.files], projectDir: null, foundBy: 'files', containers: [], filesUnusable: null })
     }
+    const services = input.services.length > 0 ? chooseStack(stacks, input.services, (st) => this.declared(st), this.name('services')) : null
+    if (services) stacks.splice(0, stacks.length, services)
     if (stacks.length === 0) {
       const why = `no compose file was found in root (compose.yaml, docker-compose.yml, ...; or set ${this.name('compose-file')}) and no container runs from it or writes into its targets`
       if (this.t.mode === 'required') required(why)
       return { ...s, skipped: why }
     }
 
-    s.compose = await this.composeCommand(s)
+    s.compose = await whichCompose(this.cli, this.t.mode, this.t.names ?? ACTION_NAMES, s.warnings)
     s.stacks = stacks.map((st) => this.stackState(st, s.compose))
     s.project = s.stacks[0].project
     s.files = s.stacks[0].files
@@ -198,7 +107,45 @@ export class Compose {
     s.exited = s.stacks.flatMap((st) => st.exited)
     s.active = true
     s.volumes = (await Promise.all(s.stacks.map((st) => this.volumes(st.project)))).flat()
+    if (services) this.onlyServices(s, services, input.services)
     return s
+  }
+
+  /** The services a stack's files declare (none when they cannot be read). */
+  private declared(st: Stack): string[] {
+    return st.filesUnusable === null ? declaredServices(st.projectDir ?? this.t.root, st.files, this.t.names) : []
+  }
+
+  /** Narrows the run to some services of the stack: what is stopped, which volumes `full` may remove. */
+  private onlyServices(s: DockerState, st: Stack, names: readonly string[]): void {
+    const stack = s.stacks[0]
+    if (stack.stoppedBy !== 'compose down') {
+      throw fail('ERR_SERVICES', `${this.name('services')} cannot be reset in project ${stack.project}: ${stack.filesUnusable}, so they could not be started again; fix that, or drop ${this.name('services')} to stop the whole stack`)
+    }
+    const mine = st.containers.filter((c) => c.service !== null && names.includes(c.service))
+    stack.containers = mine.filter((c) => c.running).map((c) => c.name)
+    stack.exited = mine.filter((c) => !c.running).map((c) => c.name)
+    s.containers = stack.containers
+    s.exited = stack.exited
+    const mounted = new Set(mine.flatMap((c) => c.volumes))
+    s.volumes = s.volumes.map((v) => (v.action === 'remove' && !mounted.has(v.name) ? { ...v, action: 'keep', reason: `not mounted by ${names.join(', ')}` } : v))
+    if (this.t.full && !s.volumes.some((v) => v.action === 'remove')) {
+      throw fail('ERR_CONFLICT', `${this.name('full')} and ${this.name('services')} contradict each other: ${names.join(', ')} mount no volume that full could remove; drop one of them`)
+    }
+    s.services = { project: stack.project, names: [...names], before: rowsOf(st.containers), after: [], restarted: [] }
+  }
+
+  /** Starts the reset services again and waits for them; each that does not come back is an error of the run. */
+  async restart(s: DockerState): Promise<void> {
+    if (!s.services || !s.compose || !s.stopped) return
+    const stack = s.stacks[0]
+    const call = { base: s.compose.command, files: stack.files, project: stack.project, projectDir: stack.projectDir ?? undefined }
+    try {
+      s.errors.push(...(await restartServices(this.cli, call, s.services, this.t.timeoutMs)))
+    } catch (err) {
+      s.errors.push(`${s.services.names.join(', ')} could not be started again: ${errorMessage(err)}`)
+    }
+    s.services.after = await containersNow(this.cli, stack.project).catch(() => [])
   }
 
   /** Every container's inspect document (none when there are none). */
@@ -210,30 +157,8 @@ export class Compose {
     try {
       return JSON.parse(r.stdout) as InspectedContainer[]
     } catch {
-      throw new Error(failureText(inspectContainers(ids), r, this.t.timeoutMs, this.name('docker-timeout')))
+      throw new Error(this.cli.failure(inspectContainers(ids), r))
     }
-  }
-
-  /** The compose to run `down` with: v2 when its plugin answers, else v1; undefined when neither is there. */
-  private async composeCommand(s: DockerState): Promise<DockerState['compose']> {
-    const v2 = await this.run(composeV2Version())
-    if (ok(v2)) return { command: ['docker', 'compose'], version: 'v2' }
-    // A v2 plugin that hangs is installed but broken: `down` through it would hang too. Required
-    // mode refuses (it promises the stack is stopped by the compose in use, not by a stand-in);
-    // auto says so and stops the stack with v1, which still protects the files better than skipping.
-    const hang = v2.timedOut ? `"docker compose" (v2) hangs: ${failureText(composeV2Version(), v2, this.t.timeoutMs, this.name('docker-timeout'))}` : ''
-    if (hang) {
-      if (this.t.mode === 'required') {
-        throw Object.assign(new Error(`docker is required but ${hang}: fix or remove the compose plugin (docker compose version must answer), raise ${this.name('docker-timeout')}, or set ${this.name('docker')} to auto to fall back to docker-compose (v1)`), { code: 'ERR_DOCKER_REQUIRED' })
-      }
-      s.warnings.push(`${hang}; using docker-compose (v1) instead if it is installed`)
-    }
-    const v1 = await this.run(composeV1Version())
-    if (ok(v1)) return { command: ['docker-compose'], version: 'v1' }
-    const none = hang ? `${hang}, and docker-compose (v1) is not installed` : 'neither "docker compose" (v2) nor "docker-compose" (v1) is installed'
-    if (this.t.mode === 'required') throw Object.assign(new Error(`docker is required but ${none}: fix docker or set ${this.name('docker')} to auto or off`), { code: 'ERR_DOCKER_REQUIRED' })
-    s.warnings.push(`${none}: containers are stopped and removed by their Compose labels instead`)
-    return undefined
   }
 
   private stackState(st: Stack, compose: DockerState['compose']): StackState {
@@ -271,7 +196,9 @@ export class Compose {
   async stop(s: DockerState): Promise<void> {
     if (!s.active) return
     for (const st of s.stacks) {
-      if (st.stoppedBy === 'compose down' && s.compose) {
+      if (st.stoppedBy === 'compose down' && s.compose && s.services) {
+        await this.must(composeRmServices({ base: s.compose.command, files: st.files, project: st.project, projectDir: st.projectDir ?? undefined }, s.services.names))
+      } else if (st.stoppedBy === 'compose down' && s.compose) {
         await this.must(composeDown(s.compose.command, st.files, st.project, st.projectDir ?? undefined))
       } else if (st.ids.length > 0) {
         if (st.containers.length > 0) await this.must(stopContainers(st.ids))
@@ -300,6 +227,13 @@ export class Compose {
     const problems: string[] = []
     try {
       for (const st of s.stacks) {
+        if (s.services) {
+          for (const service of s.services.names) {
+            const left = lines(await this.must(listServiceContainers(st.project, service)))
+            if (left.length > 0) problems.push(`containers of service ${service} of project ${st.project} still exist: ${left.map((id) => id.slice(0, 12)).join(', ')}`)
+          }
+          continue
+        }
         const left = lines(await this.must(listContainers(st.project))).map((l) => l.split('\t')[0])
         if (left.length > 0) problems.push(`containers of project ${st.project} still exist: ${left.join(', ')}`)
       }
@@ -311,26 +245,5 @@ export class Compose {
       problems.push((err as Error).message)
     }
     s.verification = { ok: problems.length === 0, problems }
-  }
-}
-
-/** The device and inode of a host path, or null. */
-function nodeOf(p: string): { dev: number; ino: number } | null {
-  try {
-    const st = fs.statSync(p)
-    return { dev: st.dev, ino: st.ino }
-  } catch {
-    return null
-  }
-}
-
-/** Why a compose file cannot be read for `down`, or null. */
-function unusable(file: string): string | null {
-  try {
-    fs.accessSync(file, fs.constants.R_OK)
-    return fs.statSync(file).isFile() ? null : `${file} is not a file`
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code
-    return code === 'ENOENT' ? `its compose file ${file} is gone` : `its compose file ${file} cannot be read (${code})`
   }
 }

@@ -5,19 +5,19 @@
  * project that started them; and every running container whose bind mounts reach into a target,
  * whoever started it. Pure: the caller runs docker and stats paths.
  */
+import fs from 'node:fs'
 import path from 'node:path'
 import { PROJECT_LABEL } from './volumes.js'
-import { RUNNING } from './commands.js'
+import { RUNNING, SERVICE_LABEL } from './commands.js'
 
 export const CONFIG_FILES_LABEL = 'com.docker.compose.project.config_files'
 export const WORKING_DIR_LABEL = 'com.docker.compose.project.working_dir'
-export const SERVICE_LABEL = 'com.docker.compose.service'
 
 /** The part of `docker inspect`'s JSON for one container that is read here. */
 export interface InspectedContainer {
   Id: string
   Name: string
-  State?: { Status?: string }
+  State?: { Status?: string; StartedAt?: string; ExitCode?: number; Health?: { Status?: string } | null }
   Config?: { Labels?: Record<string, string> | null; Image?: string }
   Mounts?: { Type?: string; Source?: string; Destination?: string; Name?: string }[] | null
 }
@@ -27,6 +27,10 @@ export interface Container {
   name: string
   state: string
   running: boolean
+  startedAt: string
+  /** The healthcheck's status (starting, healthy, unhealthy), or null without one. */
+  health: string | null
+  exitCode: number
   image: string
   project: string | null
   service: string | null
@@ -49,6 +53,9 @@ export function parseContainers(inspected: readonly InspectedContainer[]): Conta
       name: c.Name.replace(/^\//, ''),
       state,
       running: RUNNING.has(state),
+      startedAt: c.State?.StartedAt ?? '',
+      health: c.State?.Health?.Status ?? null,
+      exitCode: c.State?.ExitCode ?? 0,
       image: c.Config?.Image ?? '',
       project: labels[PROJECT_LABEL] || null,
       service: labels[SERVICE_LABEL] || null,
@@ -156,4 +163,25 @@ export function findEnvironment(containers: readonly Container[], probe: Probe):
     else writers.push({ name: c.name, image: c.image, binds })
   }
   return { stacks: [...stacks.values()], writers }
+}
+
+/** The device and inode of a host path, or null. */
+export function hostNodeOf(p: string): { dev: number; ino: number } | null {
+  try {
+    const st = fs.statSync(p)
+    return { dev: st.dev, ino: st.ino }
+  } catch {
+    return null
+  }
+}
+
+/** Why a compose file cannot be read for `down`, or null. */
+export function composeFileProblem(file: string): string | null {
+  try {
+    fs.accessSync(file, fs.constants.R_OK)
+    return fs.statSync(file).isFile() ? null : `${file} is not a file`
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code
+    return code === 'ENOENT' ? `its compose file ${file} is gone` : `its compose file ${file} cannot be read (${code})`
+  }
 }

@@ -35,6 +35,8 @@ export function refuseContradictions(settings: Settings, names: OptionNames): vo
   }
   if (settings.full && settings.docker === 'off') both('full', `${names('docker')} off`, 'full removes the stack\'s volumes, which needs docker')
   if (settings.full && settings.keepRunning) both('full', names('keep-running'), 'full removes the stack\'s volumes, which needs the stack stopped')
+  if (settings.services.length > 0 && settings.docker === 'off') both('services', `${names('docker')} off`, 'resetting services needs docker')
+  if (settings.services.length > 0 && settings.keepRunning) both('services', names('keep-running'), 'services are reset by stopping them')
 }
 
 /**

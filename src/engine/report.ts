@@ -11,7 +11,8 @@ import type { Plan, KeptEntry, Tally } from './plan.js'
 import type { Outcome, DeleteError } from './execute.js'
 import type { Fingerprint, ProtectedRoot } from './fingerprint.js'
 import type { Verification } from './verify.js'
-import type { DockerState } from '../docker/compose.js'
+import type { DockerState } from '../docker/state.js'
+import type { ServiceRow } from '../docker/services.js'
 import { BUILTIN_PROTECTED } from './policy.js'
 import { recoveryHint } from '../common/errors.js'
 import { formatBytes, oneLine, showPath } from '../common/text.js'
@@ -70,6 +71,8 @@ export interface Report {
     writers: { name: string; image: string; binds: { source: string; destination: string; target: string }[] }[]
     /** True when keep-running left the stack running. */
     keptRunning: boolean
+    /** The services reset alone (services option): the stack's containers before and after, and those that came back. */
+    services: { project: string; names: string[]; before: ServiceRow[]; after: ServiceRow[]; restarted: string[] } | null
     project: string
     files: string[]
     containers: string[]
@@ -188,6 +191,7 @@ export function buildReport(x: ReportInput): Report {
       })),
       writers: x.docker.writers,
       keptRunning: x.settings.keepRunning && x.docker.active,
+      services: x.docker.services ?? null,
       project: x.docker.project,
       files: x.docker.files,
       containers: x.docker.containers,
@@ -243,6 +247,11 @@ export function resultLines(r: Report): string[] {
   if (r.docker.used) {
     const d = r.docker
     for (const s of d.stacks) out.push(stackLine(s, r.dryRun, d.stopped, d.keptRunning, d.compose))
+    if (d.services) {
+      const back = r.dryRun ? 'would be started again' : `started again: ${d.services.restarted.join(', ') || 'none'}`
+      out.push(`docker: services reset: ${d.services.names.join(', ')} (${back}); the others keep running`)
+      for (const row of d.services.after) out.push(`  ${row.service} ${row.name} ${row.id} ${row.state}${row.health ? ` (${row.health})` : ''} since ${row.startedAt}`)
+    }
     for (const w of d.writers) out.push(`docker: container ${showPath(w.name)} (not Compose) writes into ${w.binds.map((b) => showPath(path.relative(r.root, b.target) || '.')).join(', ')}: left running (keep-running)`)
     for (const v of r.docker.volumes) out.push(`  volume ${v.name}: ${v.action === 'remove' ? (r.dryRun ? 'would be removed' : r.docker.removedVolumes.includes(v.name) ? 'removed' : 'NOT removed') : `kept (${v.reason})`}`)
   }

@@ -9,7 +9,8 @@ import { scanTargets, type Plan } from './plan.js'
 import { executePlan, type ExecuteHooks, type Outcome, type DeleteError, type Progress } from './execute.js'
 import { takeFingerprint } from './fingerprint.js'
 import { verifyProtected } from './verify.js'
-import type { Compose, DockerState } from '../docker/compose.js'
+import type { Compose } from '../docker/compose.js'
+import type { DockerState } from '../docker/state.js'
 import { composeProject } from '../docker/project.js'
 import { leaveCwd, procRequiredButMissing } from '../fs/anchor.js'
 import { buildReport, planLines, previewTargets, resultLines, type Report } from './report.js'
@@ -58,7 +59,8 @@ export interface RunDeps {
 /** The phases that change something: an error thrown once one of them began is not a refusal. */
 export const PHASE_DOCKER_STOP = 'Docker: stop the stack'
 export const PHASE_PURGE = 'Purge'
-export const CHANGING_PHASES: ReadonlySet<string> = new Set([PHASE_DOCKER_STOP, PHASE_PURGE])
+export const PHASE_DOCKER_START = 'Docker: start the services again'
+export const CHANGING_PHASES: ReadonlySet<string> = new Set([PHASE_DOCKER_STOP, PHASE_PURGE, PHASE_DOCKER_START])
 
 /** The action's rule: `force`, or `confirm` equal to the root folder's name. */
 export const confirmByName: Confirmer = async ({ settings, root }) => {
@@ -132,7 +134,7 @@ export async function run(settings: Settings, deps: RunDeps): Promise<Report> {
       }
       return p
     })
-    const docker = await phase('Docker: discover', async () => compose.discover({ root, targets, keepRunning: settings.keepRunning }))
+    const docker = await phase('Docker: discover', async () => compose.discover({ root, targets, keepRunning: settings.keepRunning, services: settings.services }))
     for (const w of docker.warnings) {
       log.warning(w)
       warnings.push(w)
@@ -196,6 +198,8 @@ export async function run(settings: Settings, deps: RunDeps): Promise<Report> {
         await compose.verify(docker)
         return v
       })
+      // After the proof: a service that starts writes into its targets and protected paths again.
+      if (docker.services && docker.stopped && !cancelled()) await phase(PHASE_DOCKER_START, async () => compose.restart(docker))
       const report = buildReport({ settings, root, plan, outcome, before, verification, docker, warnings, failures, cancelled: cancelled(), timings, started, finished: now() })
       await log.group('Result', async () => {
         for (const line of planLines(report.targets)) log.info(line)

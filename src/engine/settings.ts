@@ -36,6 +36,8 @@ export interface Settings {
   readonly dockerTimeout: number
   /** Leave the stack running: held-open files are truncated, containers writing into targets are allowed. */
   readonly keepRunning: boolean
+  /** Reset only these Compose services: stop them, purge, start them again; the others keep running. */
+  readonly services: readonly string[]
 }
 
 
@@ -52,7 +54,8 @@ export const OPTION_KINDS: Readonly<Record<OptionKey, 'boolean' | 'string' | 'li
   'protected-volumes': 'list',
   'docker-host': 'string',
   'docker-timeout': 'seconds',
-  'keep-running': 'boolean'
+  'keep-running': 'boolean',
+  services: 'list'
 }
 
 export const DEFAULT_EPHEMERAL: readonly string[] = ['logs', 'data/redis', 'data/temp', '.docker-compose-state']
@@ -70,7 +73,8 @@ export const DEFAULTS: Readonly<Options> = {
   'protected-volumes': [],
   'docker-host': '',
   'docker-timeout': 120,
-  'keep-running': false
+  'keep-running': false,
+  services: []
 }
 
 /** Options whose default reaches further than any value given to them: the defaults purge or stop more. */
@@ -149,6 +153,7 @@ export function buildSettings(root: string, configFile: string | null, ...source
     protectedVolumes: union('protected-volumes'),
     dockerHost: pick('docker-host'),
     dockerTimeout: pick('docker-timeout'),
-    keepRunning: pick('keep-running')
+    keepRunning: pick('keep-running'),
+    services: pick('services')
   }
 }
