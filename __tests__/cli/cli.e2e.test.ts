@@ -126,6 +126,19 @@ describe('without a terminal', () => {
     expect(slash.stderr).toMatch(/refusing root "\/": it is the system directory \//)
   })
 
+  test('-y in a directory that is no environment (no config or compose file, models/, .env, .git): refused, exit 2; --root purges it', () => {
+    const stray = path.join(base, 'downloads')
+    makeTree(stray, { 'logs/today.log': 'not an environment' })
+    const before = snapshot(stray)
+    const r = runCli(['-y', '--docker', 'off'], { cwd: stray })
+    expect(r.status).toBe(2)
+    expect(r.stderr.trim()).toMatch(/^safe-purge: refusing to purge .*downloads: it shows no sign of being an environment .*name it with --root$/)
+    expect(snapshot(stray)).toEqual(before)
+    const named = runCli(['-y', '--docker', 'off', '--root', stray], { cwd: base })
+    expect(named.status).toBe(0)
+    expect(fs.existsSync(path.join(stray, 'logs/today.log'))).toBe(false)
+  })
+
   test.each([
     [['--root', '/', '-y'], /; set --root to the environment directory$/],
     [['--root', 'no/such/dir', '-y'], /does not exist \(ENOENT\): set --root to an existing directory$/],
@@ -135,7 +148,11 @@ describe('without a terminal', () => {
     [['-y', '--compose-file', 'nope.yml', '--docker', 'auto'], /--compose-file "nope.yml" does not exist in root: fix --compose-file /],
     [['-y', '--project-name', 'My.App', '--docker', 'auto'], /set --project-name to the exact name/],
     [['--config', 'missing.yml', '-y'], /fix --config or create the file$/],
-    [['-y', '--project-name', ' '], /--project-name is blank/]
+    [['-y', '--project-name', ' '], /--project-name is blank/],
+    [['-y', '--full', '--docker', 'off'], /^safe-purge: --full and --docker off contradict each other: .*; drop one of them$/],
+    [['-y', '--full', '--keep-running'], /^safe-purge: --full and --keep-running contradict each other: /],
+    [['-y', '--service', 'redis', '--docker', 'off'], /^safe-purge: --service and --docker off contradict each other: /],
+    [['-y', '--docker', 'off', '--ephemeral', 'logs, data/redis'], /--ephemeral entry "logs, data\/redis" looks like several paths on one line: .*--ephemeral once per path\)$/]
   ])('refusal %j: one line naming the flag that fixes it, exit 2, nothing touched', (args, message) => {
     const before = snapshot(root)
     const r = runCli(args, { cwd: root })
