@@ -41,7 +41,7 @@ describe.each(nodes)('dist/index.js under %s', (_label, node) => {
     expect(r.stderr).toBe('')
     expect(r.status).toBe(0)
     expect(unchangedOutside(before, snapshot(root))).toEqual([])
-    expect(exists(path.join(root, 'logs'))).toBe(false)
+    expect(fs.readdirSync(path.join(root, 'logs'))).toEqual([]) // emptied, kept
     expect(r.outputs.verified).toBe('true')
     expect(JSON.parse(r.outputs.deleted)).toEqual(['.docker-compose-state', 'data/redis', 'data/temp', 'logs'])
     expect(r.outputs['deleted-files']).toBe('6')
@@ -108,7 +108,7 @@ describe.each(nodes)('dist/index.js under %s', (_label, node) => {
   test('confirm equal to the root folder name purges', () => {
     const r = runAction({ root, confirm: 'mt5-env', docker: 'off' }, { node })
     expect(r.status).toBe(0)
-    expect(exists(path.join(root, 'logs'))).toBe(false)
+    expect(fs.readdirSync(path.join(root, 'logs'))).toEqual([]) // emptied, kept
   })
 
   test.each([
@@ -167,7 +167,7 @@ describe.each(nodes)('dist/index.js under %s', (_label, node) => {
       expect(unchangedOutside(before, snapshot(root))).toEqual([])
       expect(exists(stuck)).toBe(true)
       expect(exists(path.join(root, 'logs/trading.log'))).toBe(false)
-      expect(exists(path.join(root, 'data/redis'))).toBe(false)
+      expect(fs.readdirSync(path.join(root, 'data/redis'))).toEqual([]) // emptied, kept
       const errors = r.stdout.split('\n').filter((l) => l.startsWith('::error::'))
       expect(errors).toHaveLength(1)
       expect(errors[0]).toMatch(/deletion error.*logs\/stuck\/immutable.log: EPERM/)

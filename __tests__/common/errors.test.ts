@@ -4,7 +4,7 @@ import { spawnSync } from 'node:child_process'
 import { recoveryHint, shellWord } from '../../src/common/errors.js'
 import { makeEnv, removeDir, tempDir } from '../helpers/tree.js'
 import { purge } from '../helpers/engine.js'
-import { resultLines } from '../../src/engine/report.js'
+import { resultLines } from '../../src/engine/report-lines.js'
 import { summaryHtml } from '../../src/action/summary-html.js'
 
 describe('recovery hints name paths as words an operator can paste into a shell', () => {

@@ -7,6 +7,7 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import crypto from 'node:crypto'
+import { spawnSync } from 'node:child_process'
 import { MT5_TREE, exists, makeTree, removeDir, snapshot, survivors, tempDir } from '../helpers/tree.js'
 import { purge } from '../helpers/engine.js'
 import { COMPOSE_V1, Janitor, TEST_IMAGE, allContainers, dockerUnavailable, must, notTargeted, runningContainers } from '../helpers/docker.js'
@@ -38,8 +39,10 @@ suite(`the running system${unavailable ? ` (${unavailable})` : ''}`, () => {
   beforeAll(() => {
     if (unavailable) throw new Error(`SAFE_PURGE_REQUIRE_DOCKER=1 but ${unavailable}`)
   })
+  const unmount: string[] = []
   afterAll(() => {
     janitor.cleanup()
+    for (const m of unmount) spawnSync('umount', [m])
     dirs.forEach(removeDir)
   })
 
@@ -156,5 +159,48 @@ suite(`the running system${unavailable ? ` (${unavailable})` : ''}`, () => {
     expect(report.docker.writers).toEqual([expect.objectContaining({ name, binds: [expect.objectContaining({ target: path.join(fs.realpathSync(root), 'logs') })] })])
     expect(must('docker', ['inspect', '-f', '{{.State.Running}}', name]).trim()).toBe('true')
     expect(exists(path.join(root, 'logs/trading.log'))).toBe(false)
+  })
+
+  test("keep-running (the seed's log explosion): a log the stack holds open is truncated, the service keeps appending, the space comes back", async () => {
+    // Free space is measured on a filesystem of this test's own (root can mount one): others write
+    // to /tmp meanwhile. Elsewhere the file's own allocation shows the space came back.
+    const base = tempDir('sp-running-')
+    dirs.push(base)
+    const root = path.join(base, `sprun${id}n${++seq}`)
+    fs.mkdirSync(root)
+    const own = process.getuid?.() === 0 && spawnSync('mount', ['-t', 'tmpfs', '-o', 'size=256m', 'tmpfs', root]).status === 0
+    if (own) unmount.push(root)
+    makeTree(root, MT5_TREE)
+    const big = path.join(root, 'logs/app.log')
+    fs.writeFileSync(big, Buffer.alloc(32 * 1024 * 1024, 0x61))
+    const project = janitor.project(`logboom${id}n${seq}`)
+    fs.writeFileSync(path.join(root, 'docker-compose.yml'), [
+      "version: '3.7'",
+      'services:',
+      '  app:',
+      `    image: ${TEST_IMAGE}`,
+      '    init: true',
+      // One open file descriptor for the whole life of the service, as a logger holds it.
+      '    command: ["sh", "-c", "exec 3>>/logs/app.log; while true; do echo tick >&3; sleep 0.2; done"]',
+      '    volumes:',
+      '      - ./logs:/logs',
+      ''
+    ].join('\n'))
+    up(root, ['-p', project])
+    const container = `${project}_app_1`
+    const report = await purge(root, { force: true, docker: 'auto', 'keep-running': true })
+
+    expect(report.ok).toBe(true)
+    expect(report.docker.keptRunning).toBe(true)
+    expect(report.totals.truncatedFiles).toBe(1)
+    expect(report.targets.find((t) => t.path === 'logs')?.truncated).toEqual([expect.objectContaining({ path: 'logs/app.log', bytes: expect.any(Number) })])
+    // The space came back (the filesystem's own count), and the file is still the service's log.
+    if (own) expect(report.space.reclaimedBytes).toBeGreaterThan(24 * 1024 * 1024)
+    else expect(fs.statSync(big).blocks * 512).toBeLessThan(1024 * 1024)
+    expect(must('docker', ['inspect', '-f', '{{.State.Running}}', container]).trim()).toBe('true')
+    const after = fs.statSync(big).size
+    expect(after).toBeLessThan(1024 * 1024)
+    for (let i = 0; i < 100 && fs.statSync(big).size <= after; i++) await new Promise((r) => setTimeout(r, 100))
+    expect(fs.statSync(big).size).toBeGreaterThan(after)
   })
 })

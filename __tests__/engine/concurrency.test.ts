@@ -100,7 +100,7 @@ describe('the lock', () => {
     expect(reportOf(r)).toMatchObject({ ok: true, verified: true, errors: [] })
     expectProjectWalker(r)
     expect(protectedNow()).toEqual(before)
-    expect(exists(path.join(root, 'logs'))).toBe(false)
+    expect(fs.readdirSync(path.join(root, 'logs'))).toEqual([]) // emptied in place: the target directory stays
     expect(exists(path.join(root, LOCK_FILE))).toBe(false)
   }, 180000)
 
@@ -117,7 +117,7 @@ describe('the lock', () => {
       else expect(r.stdout).toMatch(new RegExp(`::error::another safe-purge \\(pid ${runs[1 - i].pid} `))
     })
     expect(protectedNow()).toEqual(before)
-    expect(exists(path.join(root, 'logs'))).toBe(false)
+    expect(fs.readdirSync(path.join(root, 'logs'))).toEqual([]) // emptied in place: the target directory stays
     expect(exists(path.join(root, LOCK_FILE))).toBe(false)
   }, 180000)
 })
@@ -166,7 +166,7 @@ describe('cancellation', () => {
     expect(reportOf(r)).toMatchObject({ ok: true, verified: true, cancelled: null })
     expect(r.outputs['deleted-files']).toBe(String(2000 + 6))
     expect(protectedNow()).toEqual(before)
-    expect(exists(path.join(root, 'logs'))).toBe(false)
+    expect(fs.readdirSync(path.join(root, 'logs'))).toEqual([]) // emptied in place: the target directory stays
     expect(exists(path.join(root, LOCK_FILE))).toBe(false)
   }, 180000)
 
@@ -178,7 +178,7 @@ describe('cancellation', () => {
     expect(report.cancelled).toBe('before-purge')
     expect(report.ok).toBe(false)
     // Nothing ran, so nothing is counted as removed, and the targets are not clean.
-    expect(report.totals).toEqual({ files: 0, bytes: 0, dirs: 0, others: 0 })
+    expect(report.totals).toEqual({ files: 0, bytes: 0, dirs: 0, others: 0, truncatedFiles: 0, truncatedBytes: 0, heldUnlinkedFiles: 0, heldUnlinkedBytes: 0 })
     expect(report.deleted).toEqual([])
     expect(report.verified).toBe(false)
     expect(report.failures).toContain('cancelled before anything was changed')

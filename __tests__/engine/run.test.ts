@@ -25,6 +25,9 @@ beforeEach(() => {
 })
 afterEach(() => removeDir(path.dirname(root)))
 
+/** What a target directory holds after the purge: it stays, emptied in place (`rm -rf dir/*`). */
+const emptied = (rel: string): string[] => fs.readdirSync(path.join(root, rel))
+
 // This file runs in both jest projects (jest.config.js): with the native helper, and without it.
 test('the report names the walker this project runs: the native helper, or the JavaScript path', async () => {
   const report = await purge(root)
@@ -39,12 +42,18 @@ describe('a real purge of the MT5-like environment', () => {
     const report = await purge(root)
     const after = snapshot(root)
     expect(survivors(before, after, isKept)).toEqual([])
-    for (const gone of ['logs', 'data/redis', 'data/temp', '.docker-compose-state']) expect(exists(path.join(root, gone))).toBe(false)
+    // Target directories are emptied where they are (same inode and mode); a target that is a file goes.
+    for (const dir of ['logs', 'data/redis', 'data/temp']) {
+      expect(emptied(dir)).toEqual([])
+      expect(after.get(dir)).toEqual(before.get(dir))
+    }
+    expect(exists(path.join(root, '.docker-compose-state'))).toBe(false)
     expect(exists(path.join(root, 'data/resources/prices.csv'))).toBe(true)
     expect(report.ok).toBe(true)
     expect(report.verified).toBe(true)
     expect(report.deleted).toEqual(['.docker-compose-state', 'data/redis', 'data/temp', 'logs'])
     expect(report.totals.files).toBe(6)
+    expect(report.totals.dirs).toBe(1) // logs/archive: the target directories themselves stay
     const expectedBytes = ['logs/trading.log', 'logs/errors.log', 'logs/archive/2026-01-01.log', 'data/redis/dump.rdb', 'data/temp/cache.pkl', '.docker-compose-state']
       .reduce((n, f) => n + Buffer.byteLength(MT5_TREE[f] as string), 0)
     expect(report.totals.bytes).toBe(expectedBytes)
@@ -96,7 +105,7 @@ describe('a real purge of the MT5-like environment', () => {
     const report = await purge(root)
     expect(survivors(before, snapshot(root), isKept)).toEqual([])
     expect(report.deleted).toEqual(['.docker-compose-state', 'data/redis', 'data/temp', 'logs'])
-    expect(exists(path.join(root, 'logs'))).toBe(false)
+    expect(emptied('logs')).toEqual([])
     expect(fs.readFileSync(path.join(root, 'data/resources/src.csv'), 'utf8')).toBe('keep')
     expect(report.verified).toBe(true)
     root = path.join(base, 'mt5-env') // afterEach removes root's parent: the temp dir
@@ -147,7 +156,7 @@ describe('links are removed as links, never followed', () => {
     const report = await purge(root)
     expect(survivors(before, snapshot(root), isKept)).toEqual([])
     expect(snapshot(outside)).toEqual(outsideBefore)
-    expect(exists(path.join(root, 'logs'))).toBe(false)
+    expect(emptied('logs')).toEqual([])
     expect(report.targets.find((t) => t.path === 'logs')?.others).toBe(7)
     expect(report.ok).toBe(true)
     removeDir(outside)
@@ -177,7 +186,7 @@ describe('links are removed as links, never followed', () => {
     const report = await purge(root)
     expect(fs.readFileSync(path.join(elsewhere, 'redis/dump.rdb'), 'utf8')).toBe('must survive')
     expect(report.targets.find((t) => t.path === 'data/redis')?.result).toBe('refused')
-    expect(exists(path.join(root, 'logs'))).toBe(false)
+    expect(emptied('logs')).toEqual([])
     expect(report.ok).toBe(false)
     expect(report.errors.map((e) => [e.path, e.code])).toEqual([['data/redis', 'EREFUSED'], ['data/temp', 'EREFUSED']])
     removeDir(elsewhere)
@@ -206,7 +215,7 @@ describe('special files and odd names', () => {
     for (const n of names) fs.writeFileSync(path.join(root, 'logs', n), 'x')
     fs.writeFileSync(Buffer.concat([Buffer.from(path.join(root, 'logs') + '/bad-'), Buffer.from([0xff, 0xfe]), Buffer.from('.log')]), 'x')
     const report = await purge(root)
-    expect(exists(path.join(root, 'logs'))).toBe(false)
+    expect(emptied('logs')).toEqual([])
     expect(report.targets.find((t) => t.path === 'logs')?.files).toBe(3 + names.length + 1)
     expect(report.ok).toBe(true)
   })
@@ -222,7 +231,7 @@ describe('refusals happen before anything is touched', () => {
   test('confirm equal to the root folder name allows the purge', async () => {
     const report = await purge(root, { force: false, confirm: 'mt5-env' })
     expect(report.ok).toBe(true)
-    expect(exists(path.join(root, 'logs'))).toBe(false)
+    expect(emptied('logs')).toEqual([])
   })
 
   test('a wrong confirm is refused', async () => {

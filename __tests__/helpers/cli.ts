@@ -149,6 +149,7 @@ case "$1 $2" in
     echo 27.0.0 ;;
   "compose version") echo "Docker Compose version v2.29.0" ;;
   "ps -a") ;;
+  "ps -aq") ;;
   "volume ls") printf 'proj_redis_data\\nproj_pg_data\\nproj_cache\\n' ;;
   "volume inspect") echo '[${volume('redis_data')},${volume('pg_data')},${volume('cache')}]' ;;
   "volume rm") echo "$3" ;;

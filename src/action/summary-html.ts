@@ -109,6 +109,18 @@ function docker(r: Report): string {
   return parts.join('')
 }
 
+/** Files running processes held open: truncated in place (they stay, empty), or unlinked anyway. */
+function heldOpen(r: Report): string {
+  const t = r.totals
+  if (t.truncatedFiles === 0 && t.heldUnlinkedFiles === 0) return ''
+  const who = (hs: { pid: number; command: string }[]): string => hs.map((h) => `${h.pid} <code>${cell(h.command)}</code>`).join(', ') || 'a running process'
+  const rows = [
+    ...r.targets.flatMap((x) => x.truncated).map((e) => [`<code>${cell(e.path)}</code>`, escapeHtml(formatBytes(e.bytes)), r.dryRun ? 'would be truncated' : 'truncated (stays, empty)', who(e.holders)]),
+    ...r.targets.flatMap((x) => x.heldUnlinked).map((e) => [`<code>${cell(e.path)}</code>`, escapeHtml(formatBytes(e.bytes)), `unlinked: ${cell(e.reason)} (space comes back when closed)`, who(e.holders)])
+  ]
+  return `<h3>Held open by running processes</h3>\n${table(['File', 'Size', 'What happened', 'Held by (pid, command)'], rows, t.truncatedFiles + t.heldUnlinkedFiles)}`
+}
+
 export function summaryHtml(r: Report): string {
   const parts: string[] = []
   const mode = r.dryRun ? ' (dry run: nothing was changed)' : ''
@@ -116,7 +128,11 @@ export function summaryHtml(r: Report): string {
   if (r.failures.length > 0) parts.push(`<p><strong>Failed:</strong></p>${list(r.failures.map(cell))}`)
   const verb = r.dryRun ? 'Would remove' : 'Removed'
   parts.push(`<p>${verb} <strong>${r.totals.files}</strong> file(s), <strong>${escapeHtml(formatBytes(r.totals.bytes))}</strong>, from ${r.deleted.length} target(s).</p>\n`)
+  if (r.space.reclaimedBytes !== null) {
+    parts.push(`<p>Freed ${escapeHtml(formatBytes(r.space.freedBytes))}; the filesystem gained <strong>${escapeHtml(formatBytes(Math.max(0, r.space.reclaimedBytes)))}</strong>.</p>\n`)
+  }
   parts.push(verification(r))
+  parts.push(heldOpen(r))
 
   parts.push('<h3>Targets</h3>\n')
   parts.push(table(

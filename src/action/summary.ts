@@ -25,7 +25,8 @@ export function outputsOf(report: Report): Record<string, string> {
     verified: String(report.verified),
     deleted: JSON.stringify(report.deleted),
     'deleted-files': String(report.totals.files),
-    'freed-bytes': String(report.totals.bytes),
+    'freed-bytes': String(report.space.freedBytes),
+    'reclaimed-bytes': report.space.reclaimedBytes === null ? '' : String(report.space.reclaimedBytes),
     'removed-volumes': JSON.stringify(volumes),
     'restarted-services': JSON.stringify(report.docker.services?.restarted ?? [])
   }

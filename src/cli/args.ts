@@ -35,6 +35,7 @@ const FLAGS: readonly (readonly [string, string])[] = [
   ['--docker-host URL', 'DOCKER_HOST for every docker call'],
   ['--docker-timeout SECONDS', 'timeout of each docker command (default: 120)'],
   ['--service NAME', 'reset only this compose service: stop, purge, start again; repeat it'],
+  ['--remove-target-dirs', 'remove each target directory too, not only what is inside it'],
   ['--keep-running', 'leave every container running (reclaim disk space while it serves)'],
   ['-v, --verbose', 'print each phase and each docker command'],
   ['--json', 'print the JSON report (or the error) on stdout, all else on stderr'],
@@ -62,7 +63,8 @@ once without verifying (exit 130, or 143 for SIGTERM; the next run clears the lo
 
 Flags override the config file, which uses the action's input names (dry-run, full, ephemeral,
 protected, docker, compose-file, compose-project, protected-volumes, docker-host,
-docker-timeout, keep-running, services); protected patterns and volumes from both add up.
+docker-timeout, keep-running, services, remove-target-dirs); protected patterns and volumes
+from both add up.
 `
 
 export function parseCli(argv: readonly string[]): CliArgs {
@@ -93,6 +95,7 @@ export function parseCli(argv: readonly string[]): CliArgs {
         'docker-timeout': { type: 'string' },
         'keep-running': { type: 'boolean' },
         service: { type: 'string', multiple: true },
+        'remove-target-dirs': { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
         version: { type: 'boolean' }
       }
@@ -129,6 +132,7 @@ export function parseCli(argv: readonly string[]): CliArgs {
   if (v['docker-timeout'] !== undefined) options['docker-timeout'] = parseSeconds(v['docker-timeout'], '--docker-timeout')
   if (v['keep-running']) options['keep-running'] = true
   if (v.service) options.services = v.service
+  if (v['remove-target-dirs']) options['remove-target-dirs'] = true
   return {
     root: v.root ?? '.',
     rootGiven: v.root !== undefined,

@@ -22,6 +22,7 @@ export interface Options {
   'docker-timeout': number
   'keep-running': boolean
   services: string[]
+  'remove-target-dirs': boolean
 }
 export type OptionKey = keyof Options
 export type PartialOptions = Partial<Options>
@@ -48,7 +49,8 @@ const CLI_FLAGS: Readonly<Record<OptionName, string>> = {
   'docker-host': '--docker-host',
   'docker-timeout': '--docker-timeout',
   'keep-running': '--keep-running',
-  services: '--service'
+  services: '--service',
+  'remove-target-dirs': '--remove-target-dirs'
 }
 
 export const CLI_NAMES: OptionNames = (key) => CLI_FLAGS[key]

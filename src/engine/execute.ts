@@ -1,16 +1,29 @@
 /**
- * The executor: the only module that removes files. It removes only the targets the plan lists,
- * re-finding each one anchored from the root fd and checking it is the node the plan saw
- * (device + inode), then walks it with the same classification as the planner, so protected
- * entries and mount points inside stay. It keeps going past errors and reports each one.
+ * The executor: the only module that removes or truncates files. It removes only the targets the
+ * plan lists, re-finding each one anchored from the root fd and checking it is the node the plan
+ * saw (device + inode), then walks it with the same classification as the planner, so protected
+ * entries and mount points inside stay. A target directory is emptied and stays (unless the plan
+ * says `removeTargetDirs`); a file a running process holds open is truncated in place instead of
+ * unlinked, so its space comes back now (fs/truncate.ts). It keeps going past errors and reports
+ * each one.
+ *
+ * Longer than most files on purpose: one target's remover is one closure over one outcome (what
+ * was removed, truncated, kept, failed), and the rules for removing, truncating and emptying
+ * must be read together to see that nothing protected is ever touched.
  */
 import type { Policy } from './policy.js'
-import { lookupTarget } from '../fs/lookup.js'
-import { rmdirAt, sameNode, unlinkAt, type Anchor } from '../fs/anchor.js'
+import { lookupTarget, openCheckedDir } from '../fs/lookup.js'
+import { rmdirAt, sameNode, unlinkAt, type Anchor, type NodeId } from '../fs/anchor.js'
 import { unlinkAtAsync, unlinkBatchAt } from '../fs/unlink.js'
+import { typedEntries } from '../fs/entries.js'
+import { truncateHeldAt } from '../fs/truncate.js'
+import type { HeldFile, HeldFiles } from '../fs/holders.js'
 import { visit, visitChildren, type Visitor, type WalkEntry } from './walk.js'
 import { Pacer } from './pace.js'
-import { addKept, emptyTally, finishKept, type KeptEntry, type Plan, type Tally, type TargetPlan } from './plan.js'
+import {
+  addByPath, addKept, addTally, emptyHeldTally, emptyTally, finishByPath, finishKept, heldOpen,
+  type HeldTally, type HeldUnlinkedEntry, type KeptEntry, type Plan, type Tally, type TargetPlan, type TruncatedEntry
+} from './plan.js'
 import { errorMessage, recoveryHint } from '../common/errors.js'
 
 /** Bounded retries when a directory refills while it is being emptied (a live writer). */
@@ -25,14 +38,22 @@ export interface DeleteError {
 
 export type TargetResult = 'purged' | 'purged-kept' | 'missing' | 'refused' | 'changed' | 'failed' | 'cancelled'
 
-export interface TargetOutcome extends Tally {
+export interface TargetOutcome extends Tally, HeldTally {
   path: string
   result: TargetResult
   reason?: string
   kept: KeptEntry[]
   keptTotal: number
-  /** Directories that stayed because something inside them stayed (the target itself included). */
+  /** Directories that stayed because something inside them stayed: a kept entry, a truncated file (the target itself included). */
   keptDirs: number
+  /** The target is a directory that was emptied and stays (not in `dirs`); see TargetPlan.keptTarget. */
+  keptTarget: boolean
+  /** Held-open files truncated in place (the first KEPT_LIST_LIMIT by path; `truncatedFiles` counts all). */
+  truncated: TruncatedEntry[]
+  /** Every truncated file's device+inode (unbounded): verification expects them to stay. */
+  truncatedNodes: NodeId[]
+  /** Held-open files unlinked anyway (the first KEPT_LIST_LIMIT by path; `heldUnlinkedFiles` counts all). */
+  heldUnlinked: HeldUnlinkedEntry[]
   errors: DeleteError[]
 }
 
@@ -44,6 +65,8 @@ export interface ExecuteHooks {
   afterLstat?(rel: string): void
   /** Before each attempt to remove an emptied directory. */
   beforeRmdir?(rel: string): void
+  /** Before each check that a target directory that stays was left empty (where its rmdir would be tried). */
+  beforeEmptyCheck?(rel: string): void
   /** Start with thread-pool unlinks (as on a slow disk) instead of waiting to measure. */
   asyncUnlink?: boolean
 }
@@ -64,6 +87,11 @@ export interface ExecuteOptions {
   signal?: AbortSignal
   /** Called at most every PROGRESS_MS while files are removed, and once per finished target. */
   onProgress?: (p: Progress) => void
+  /**
+   * Who holds which regular file open, scanned just before the purge (HeldFiles.scan): such a
+   * file in a target is truncated in place instead of unlinked. Without it, every file is unlinked.
+   */
+  held?: HeldFiles
 }
 
 export const PROGRESS_MS = 100
@@ -90,7 +118,7 @@ export class UnlinkPace {
 
 export interface Outcome {
   targets: TargetOutcome[]
-  totals: Tally
+  totals: Tally & HeldTally
   errors: DeleteError[]
   /** The run was cancelled during the purge; unreached entries stay. */
   cancelled: boolean
@@ -123,33 +151,38 @@ export async function executePlan(rootDir: Anchor, plan: Plan, policy: Policy, o
     opts.onProgress({ target: t.path, files: done.files + t.files, bytes: done.bytes + t.bytes, plannedFiles: plan.totals.files, plannedBytes: plan.totals.bytes })
   }
   const targets: TargetOutcome[] = []
+  const how: How = { policy, hooks: opts.hooks ?? {}, pacer, pace, held: opts.held, removeTargetDirs: plan.removeTargetDirs === true }
   for (const t of plan.targets) {
-    const out = await executeTarget(rootDir, t, policy, opts.hooks ?? {}, pacer, pace, (o) => progress(o, false))
+    const out = await executeTarget(rootDir, t, how, (o) => progress(o, false))
     progress(out, true)
     done.files += out.files
     done.bytes += out.bytes
     targets.push(out)
   }
-  const totals = emptyTally()
-  for (const t of targets) {
-    totals.files += t.files
-    totals.bytes += t.bytes
-    totals.dirs += t.dirs
-    totals.others += t.others
-  }
+  const totals = { ...emptyTally(), ...emptyHeldTally() }
+  for (const t of targets) addTally(totals, t)
   return { targets, totals, errors: targets.flatMap((t) => t.errors), cancelled: pacer.stopped }
 }
 
-async function executeTarget(
-  rootDir: Anchor,
-  planned: TargetPlan,
-  policy: Policy,
-  hooks: ExecuteHooks,
-  pacer: Pacer,
-  pace: UnlinkPace,
-  tick: (o: TargetOutcome) => void
-): Promise<TargetOutcome> {
-  const out: TargetOutcome = { path: planned.path, result: 'missing', ...emptyTally(), kept: [], keptTotal: 0, keptDirs: 0, errors: [] }
+/** What the purge of every target shares. */
+interface How {
+  policy: Policy
+  hooks: ExecuteHooks
+  pacer: Pacer
+  pace: UnlinkPace
+  held: HeldFiles | undefined
+  removeTargetDirs: boolean
+}
+
+/** How an unlink ended: counted, already gone (not ours to count), or failed (recorded; it stays). */
+type Unlinked = 'removed' | 'gone' | 'failed'
+
+async function executeTarget(rootDir: Anchor, planned: TargetPlan, how: How, tick: (o: TargetOutcome) => void): Promise<TargetOutcome> {
+  const { policy, hooks, pacer, pace } = how
+  const out: TargetOutcome = {
+    path: planned.path, result: 'missing', ...emptyTally(), ...emptyHeldTally(),
+    kept: [], keptTotal: 0, keptDirs: 0, keptTarget: false, truncated: [], truncatedNodes: [], heldUnlinked: [], errors: []
+  }
   if (planned.status === 'present' && pacer.stopped) {
     out.result = 'cancelled'
     return out
@@ -174,6 +207,8 @@ async function executeTarget(
       out.errors.push(toDeleteError(planned.path, Object.assign(new Error(out.reason), { code: 'ECHANGED' })))
       return out
     }
+    const top: WalkEntry = { parent: target.parent, name: target.name, rel: planned.path, st: target.st, kind: target.kind }
+    out.keptTarget = top.kind === 'dir' && !how.removeTargetDirs
     // Counted only once the unlink succeeded; an entry already gone was not ours to count.
     const removed = (e: WalkEntry): false => {
       if (e.kind === 'file') {
@@ -190,26 +225,72 @@ async function executeTarget(
       out.errors.push(toDeleteError(e.rel, err))
       return true
     }
+    const unlinkNow = (e: WalkEntry): Unlinked => {
+      const t0 = performance.now()
+      try {
+        unlinkAt(e.parent, e.name)
+      } catch (err) {
+        return failed(e, err as NodeJS.ErrnoException) ? 'failed' : 'gone'
+      }
+      pace.observe(performance.now() - t0)
+      removed(e)
+      return 'removed'
+    }
+    // A regular file a running process holds open: an unlink would free nothing while it runs, so
+    // it is truncated where it is (and stays), unless it must not be: then it is unlinked as before.
+    const heldFile = (e: WalkEntry, h: HeldFile): boolean => {
+      let why: Pick<HeldUnlinkedEntry, 'reason' | 'code'> = { reason: 'mapped' }
+      if (!h.mapped) {
+        try {
+          const r = truncateHeldAt(e.parent, e.name, e.st)
+          if (r.truncated) {
+            out.truncatedFiles++
+            out.truncatedBytes += r.bytes
+            out.truncatedNodes.push({ dev: e.st.dev, ino: e.st.ino })
+            addByPath(out.truncated, { path: e.rel, bytes: r.bytes, holders: h.holders })
+            return true
+          }
+          // Replaced since its lstat: whatever the name holds now goes, as any entry of a target would.
+          // Mounted over (a file bind mount): its unlink fails with EBUSY, reported as it always was.
+          if (r.reason === 'changed' || r.reason === 'mount-point') return unlinkNow(e) === 'failed'
+          why = { reason: 'hard-links' }
+        } catch (err) {
+          const code = (err as NodeJS.ErrnoException).code ?? 'UNKNOWN'
+          if (code === 'ENOENT') return false
+          why = { reason: 'cannot-truncate', code }
+        }
+      }
+      const r = unlinkNow(e)
+      if (r === 'removed') {
+        out.heldUnlinkedFiles++
+        out.heldUnlinkedBytes += e.st.size
+        addByPath(out.heldUnlinked, { path: e.rel, bytes: e.st.size, holders: h.holders, ...why })
+      }
+      return r === 'failed'
+    }
     const remover: Visitor = {
       keep(e, reason) {
         out.keptTotal++
         addKept(out.kept, { path: e.rel, reason })
       },
       leaf(e) {
+        const h = heldOpen(how.held, e)
+        if (h !== undefined) return heldFile(e, h)
         if (pace.async) return unlinkAtAsync(e.parent, e.name).then(() => removed(e), (err: NodeJS.ErrnoException) => failed(e, err))
-        const t0 = performance.now()
-        try {
-          unlinkAt(e.parent, e.name)
-        } catch (err) {
-          return failed(e, err as NodeJS.ErrnoException)
-        }
-        pace.observe(performance.now() - t0)
-        return removed(e)
+        return unlinkNow(e) === 'failed'
       },
       async leaves(parent, entries) {
-        const errs = await unlinkBatchAt(parent, entries.map((e) => e.name))
         let stays = false
-        entries.forEach((e, i) => {
+        // Held files are taken out of the batch: each is handled on its own, synchronously.
+        const batch: WalkEntry[] = []
+        for (const e of entries) {
+          const h = heldOpen(how.held, e)
+          if (h === undefined) batch.push(e)
+          else if (heldFile(e, h)) stays = true
+        }
+        if (batch.length === 0) return stays
+        const errs = await unlinkBatchAt(parent, batch.map((e) => e.name))
+        batch.forEach((e, i) => {
           const err = errs[i]
           if (err === null) removed(e)
           else if (failed(e, err)) stays = true
@@ -218,6 +299,7 @@ async function executeTarget(
       },
       async leaveDir(e, stays) {
         if (stays) out.keptDirs++
+        if (e === top && out.keptTarget) return stays || (await refilled(e))
         return stays || !(await removeDir(e))
       },
       error(path, err) {
@@ -244,11 +326,47 @@ async function executeTarget(
         }
       }
     }
-    const stays = await visit({ parent: target.parent, name: target.name, rel: planned.path, st: target.st, kind: target.kind }, rootDir, policy, remover, pacer)
-    out.result = out.errors.length > 0 ? 'failed' : pacer.stopped && stays ? 'cancelled' : stays ? 'purged-kept' : 'purged'
+    // The target directory that stays, once emptied: removeDir's retries without the rmdir. Found
+    // refilled (a live writer), it is emptied again at most NOT_EMPTY_RETRIES times, then reported
+    // (ENOTEMPTY). Returns true when something stays in it.
+    const refilled = async (e: WalkEntry): Promise<boolean> => {
+      for (let attempt = 0; ; attempt++) {
+        hooks.beforeEmptyCheck?.(e.rel)
+        let filled: boolean
+        try {
+          filled = hasEntries(e)
+        } catch (err) {
+          if ((err as NodeJS.ErrnoException).code === 'ENOENT') return false
+          out.errors.push(toDeleteError(e.rel, err))
+          return true
+        }
+        if (!filled) return false
+        if (attempt >= NOT_EMPTY_RETRIES) {
+          out.errors.push(toDeleteError(e.rel, Object.assign(new Error('directory not empty: it kept filling while it was emptied'), { code: 'ENOTEMPTY' })))
+          return true
+        }
+        if ((await visitChildren(e, rootDir, policy, remover, pacer)) !== false) return true
+      }
+    }
+    const stays = await visit(top, rootDir, policy, remover, pacer)
+    out.result = out.errors.length > 0 ? 'failed' : pacer.stopped && stays ? 'cancelled' : out.keptTotal > 0 ? 'purged-kept' : 'purged'
     return out
   } finally {
     target.parent.close()
     finishKept(out.kept)
+    finishByPath(out.truncated)
+    finishByPath(out.heldUnlinked)
+  }
+}
+
+/** Whether directory `e` (opened and checked to be the node its lstat saw) holds any entry. */
+function hasEntries(e: WalkEntry): boolean {
+  const dir = openCheckedDir(e.parent, e.name, e.st)
+  const entries = typedEntries(dir)
+  try {
+    return entries.next().done !== true
+  } finally {
+    entries.return(undefined)
+    dir.close()
   }
 }

@@ -1,13 +1,19 @@
 /**
  * The planner: scans each target without following links and without changing anything, and
  * says what a real run would remove (counts and bytes) and what would stay (protected entries,
- * mount points, parents of those). A dry run prints exactly this.
+ * mount points, parents of those; a target directory itself, which is emptied, not removed,
+ * unless `removeTargetDirs`; files held open by a running process, which are truncated in place
+ * when `held` says who holds what). A dry run prints exactly this.
+ *
+ * It holds the types the executor, verification and report share with it (Tally, TargetPlan,
+ * the kept and held-open entries), which is most of its length.
  */
 import type { Policy } from './policy.js'
 import { lookupTarget, openCheckedDir } from '../fs/lookup.js'
-import { type Anchor, type Name } from '../fs/anchor.js'
+import { lstatAt, type Anchor, type Name, type NodeId } from '../fs/anchor.js'
+import type { HeldFile, HeldFiles, Holder } from '../fs/holders.js'
 import { type Kind } from '../fs/entries.js'
-import { visit, type KeepReason, type Visitor } from './walk.js'
+import { visit, type KeepReason, type Visitor, type WalkEntry } from './walk.js'
 import { Pacer } from './pace.js'
 import { errorMessage } from '../common/errors.js'
 
@@ -24,13 +30,43 @@ export interface Tally {
   files: number
   /** Sum of st_size of those files. */
   bytes: number
-  /** Directories. */
+  /** Directories removed (a target directory that stays, emptied, is not one). */
   dirs: number
   /** Symlinks, FIFOs, sockets, device nodes. */
   others: number
 }
 
-export interface TargetPlan extends Tally {
+/** A held-open file the run truncates to zero where it is (its holders keep writing to it). */
+export interface TruncatedEntry {
+  path: string
+  /** Its size just before (in a plan: when it was scanned). */
+  bytes: number
+  holders: Holder[]
+}
+
+/**
+ * A held-open file the run unlinks instead, as any other file: its space comes back only once
+ * every holder closes it. `hard-links`: it has other names (truncating would change their content
+ * too, and one may be protected); `mapped`: a holder maps it (truncating would kill that process
+ * with SIGBUS); `cannot-truncate`: opening or truncating it failed (`code` says why).
+ */
+export interface HeldUnlinkedEntry extends TruncatedEntry {
+  reason: 'hard-links' | 'mapped' | 'cannot-truncate'
+  code?: string
+}
+
+/** Files held open by running processes: truncated in place, or unlinked anyway. */
+export interface HeldTally {
+  /** Truncated to zero and left where they are: not in `files`/`bytes` (nothing was removed). */
+  truncatedFiles: number
+  /** Their sizes before: space given back although the files stay. */
+  truncatedBytes: number
+  /** Unlinked although held (also counted in `files`/`bytes`): their space may not come back. */
+  heldUnlinkedFiles: number
+  heldUnlinkedBytes: number
+}
+
+export interface TargetPlan extends Tally, HeldTally {
   path: string
   status: 'present' | 'missing' | 'refused'
   reason?: string
@@ -39,8 +75,21 @@ export interface TargetPlan extends Tally {
   ino?: number
   kept: KeptEntry[]
   keptTotal: number
-  /** Directories that stay because they lead to kept entries (the target itself included). */
+  /**
+   * Directories that stay because something inside them stays: a kept entry, a truncated file
+   * (the target itself included then).
+   */
   keptDirs: number
+  /**
+   * The target is a directory that stays whatever it holds: it is emptied, keeping its inode,
+   * owner, mode and ACLs (`removeTargetDirs` off). Counted neither in `dirs` nor, unless
+   * something inside it stays, in `keptDirs`.
+   */
+  keptTarget: boolean
+  /** Held-open files truncated in place (the first KEPT_LIST_LIMIT by path; `truncatedFiles` counts all). */
+  truncated: TruncatedEntry[]
+  /** Held-open files unlinked anyway (the first KEPT_LIST_LIMIT by path; `heldUnlinkedFiles` counts all). */
+  heldUnlinked: HeldUnlinkedEntry[]
   /** False when only the target itself was looked at (its counts are zero, not measured). */
   counted: boolean
   /** Entries that could not be read while scanning (they will stay). */
@@ -50,11 +99,50 @@ export interface TargetPlan extends Tally {
 export interface Plan {
   root: string
   targets: TargetPlan[]
-  totals: Tally & { kept: number }
+  /** The held-file fields are always set by scanTargets (optional only for plans built by hand). */
+  totals: Tally & { kept: number } & Partial<HeldTally>
+  /** Target directories are removed too (the seed's behaviour), not only emptied. The executor follows the plan. */
+  removeTargetDirs?: boolean
+}
+
+export interface PlanOptions {
+  /** Remove each target directory itself once emptied (default: keep it, emptied in place). */
+  removeTargetDirs?: boolean
+  /** Who holds which file open now (fs/holders.ts): such files are counted as truncated in place. */
+  held?: HeldFiles
 }
 
 export function emptyTally(): Tally {
   return { files: 0, bytes: 0, dirs: 0, others: 0 }
+}
+
+export function emptyHeldTally(): HeldTally {
+  return { truncatedFiles: 0, truncatedBytes: 0, heldUnlinkedFiles: 0, heldUnlinkedBytes: 0 }
+}
+
+/** Adds `t`'s counts to `into` (totals of a plan or an outcome). */
+export function addTally(into: Tally & HeldTally, t: Tally & HeldTally): void {
+  for (const k of ['files', 'bytes', 'dirs', 'others', 'truncatedFiles', 'truncatedBytes', 'heldUnlinkedFiles', 'heldUnlinkedBytes'] as const) into[k] += t[k]
+}
+
+/**
+ * Who holds this entry open, when it is a regular file someone does: the run truncates it in place,
+ * or (mapped, or with other names) unlinks it as any other file. The planner and the executor ask this.
+ */
+export function heldOpen(held: HeldFiles | undefined, e: { kind: Kind; st: NodeId }): HeldFile | undefined {
+  if (held === undefined || e.kind !== 'file') return undefined
+  return held.get(e.st)
+}
+
+/** Adds to a bounded list sorted by path, like `addKept` (call `finishByPath` when the walk is done). */
+export function addByPath<T extends { path: string }>(list: T[], entry: T): void {
+  list.push(entry)
+  if (list.length >= 2 * KEPT_LIST_LIMIT) finishByPath(list)
+}
+
+export function finishByPath<T extends { path: string }>(list: T[]): void {
+  list.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0))
+  if (list.length > KEPT_LIST_LIMIT) list.length = KEPT_LIST_LIMIT
 }
 
 /**
@@ -63,37 +151,43 @@ export function emptyTally(): Tally {
  * directory visits may interleave differently, name the same entries.
  */
 export function addKept(list: KeptEntry[], entry: KeptEntry): void {
-  list.push(entry)
-  if (list.length >= 2 * KEPT_LIST_LIMIT) finishKept(list)
+  addByPath(list, entry)
 }
 
 export function finishKept(list: KeptEntry[]): void {
-  list.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0))
-  if (list.length > KEPT_LIST_LIMIT) list.length = KEPT_LIST_LIMIT
+  finishByPath(list)
 }
 
 /**
  * `count: false` only finds each target (kind, device+inode, mount): for a run nobody reviews
  * before it starts (forced), the purge itself counts, so the tree is walked once.
  */
-export async function scanTargets(rootDir: Anchor, root: string, targets: readonly string[], policy: Policy, count = true, signal?: AbortSignal): Promise<Plan> {
+export async function scanTargets(
+  rootDir: Anchor,
+  root: string,
+  targets: readonly string[],
+  policy: Policy,
+  count = true,
+  signal?: AbortSignal,
+  options: PlanOptions = {}
+): Promise<Plan> {
   const planned: TargetPlan[] = []
   // A cancelled scan stops where it is: nothing was changed, and the run then reports the cancellation.
   const pacer = new Pacer(signal)
-  for (const t of targets) planned.push(await scanTarget(rootDir, t, policy, pacer, count))
-  const totals = { ...emptyTally(), kept: 0 }
+  for (const t of targets) planned.push(await scanTarget(rootDir, t, policy, pacer, count, options))
+  const totals = { ...emptyTally(), ...emptyHeldTally(), kept: 0 }
   for (const t of planned) {
-    totals.files += t.files
-    totals.bytes += t.bytes
-    totals.dirs += t.dirs
-    totals.others += t.others
+    addTally(totals, t)
     totals.kept += t.keptTotal
   }
-  return { root, targets: planned, totals }
+  return { root, targets: planned, totals, removeTargetDirs: options.removeTargetDirs === true }
 }
 
-export async function scanTarget(rootDir: Anchor, rel: string, policy: Policy, pacer = new Pacer(), count = true): Promise<TargetPlan> {
-  const plan: TargetPlan = { path: rel, status: 'missing', counted: count, ...emptyTally(), kept: [], keptTotal: 0, keptDirs: 0, unreadable: [] }
+export async function scanTarget(rootDir: Anchor, rel: string, policy: Policy, pacer = new Pacer(), count = true, options: PlanOptions = {}): Promise<TargetPlan> {
+  const plan: TargetPlan = {
+    path: rel, status: 'missing', counted: count, ...emptyTally(), ...emptyHeldTally(),
+    kept: [], keptTotal: 0, keptDirs: 0, keptTarget: false, truncated: [], heldUnlinked: [], unreadable: []
+  }
   const found = lookupTarget(rootDir, rel)
   if (!found.found) {
     plan.status = found.missing ? 'missing' : 'refused'
@@ -111,16 +205,32 @@ export async function scanTarget(rootDir: Anchor, rel: string, policy: Policy, p
   plan.kind = target.kind
   plan.dev = target.st.dev
   plan.ino = target.st.ino
+  plan.keptTarget = target.kind === 'dir' && options.removeTargetDirs !== true
   if (!count) {
     target.parent.close()
     return plan
   }
+  const top: WalkEntry = { parent: target.parent, name: target.name, rel, st: target.st, kind: target.kind }
   const counter: Visitor = {
     keep(e, reason) {
       plan.keptTotal++
       addKept(plan.kept, { path: e.rel, reason })
     },
     leaf(e) {
+      const held = heldOpen(options.held, e)
+      if (held !== undefined) {
+        const entry = { path: e.rel, bytes: e.st.size, holders: held.holders }
+        const reason = held.mapped ? 'mapped' : hasOtherNames(e) ? 'hard-links' : null
+        if (reason === null) {
+          plan.truncatedFiles++
+          plan.truncatedBytes += e.st.size
+          addByPath(plan.truncated, entry)
+          return true
+        }
+        plan.heldUnlinkedFiles++
+        plan.heldUnlinkedBytes += e.st.size
+        addByPath(plan.heldUnlinked, { ...entry, reason })
+      }
       if (e.kind === 'file') {
         plan.files++
         plan.bytes += e.st.size
@@ -129,9 +239,9 @@ export async function scanTarget(rootDir: Anchor, rel: string, policy: Policy, p
       }
       return false
     },
-    leaveDir(_e, stays) {
+    leaveDir(e, stays) {
       if (stays) plan.keptDirs++
-      else plan.dirs++
+      else if (!(e === top && plan.keptTarget)) plan.dirs++
       return stays
     },
     error(path, err) {
@@ -140,12 +250,23 @@ export async function scanTarget(rootDir: Anchor, rel: string, policy: Policy, p
     }
   }
   try {
-    await visit({ parent: target.parent, name: target.name, rel, st: target.st, kind: target.kind }, rootDir, policy, counter, pacer)
+    await visit(top, rootDir, policy, counter, pacer)
   } finally {
     target.parent.close()
     finishKept(plan.kept)
+    finishByPath(plan.truncated)
+    finishByPath(plan.heldUnlinked)
   }
   return plan
+}
+
+/** A held file with other names is unlinked, never truncated (the executor re-checks on the open file). */
+function hasOtherNames(e: WalkEntry): boolean {
+  try {
+    return lstatAt(e.parent, e.name).nlink > 1
+  } catch {
+    return false // gone or unreadable now: the executor finds out
+  }
 }
 
 function isOtherMount(root: Anchor, parent: Anchor, name: Name, st: { dev: number; ino: number }): boolean {

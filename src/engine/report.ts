@@ -3,11 +3,10 @@
  * console lines. Every path shown on a terminal goes through showPath (control characters
  * escaped, so a file name cannot forge log lines or workflow commands).
  */
-import path from 'node:path'
 import { walkerStatus } from '../fs/anchor.js'
 import type { Settings } from './settings.js'
 import type { RootInfo } from '../fs/root-guard.js'
-import type { Plan, KeptEntry, Tally } from './plan.js'
+import { emptyHeldTally, type HeldTally, type HeldUnlinkedEntry, type Plan, type KeptEntry, type Tally, type TruncatedEntry } from './plan.js'
 import type { Outcome, DeleteError } from './execute.js'
 import type { Fingerprint, ProtectedRoot } from './fingerprint.js'
 import type { Verification } from './verify.js'
@@ -15,12 +14,16 @@ import type { DockerState } from '../docker/state.js'
 import type { ServiceRow } from '../docker/services.js'
 import { BUILTIN_PROTECTED } from './policy.js'
 import { recoveryHint } from '../common/errors.js'
-import { formatBytes, oneLine, showPath } from '../common/text.js'
+import { formatBytes, showPath } from '../common/text.js'
 
 export const VERSION = '0.1.0'
 
-export interface ReportTarget extends Tally {
+export interface ReportTarget extends Tally, HeldTally {
   path: string
+  /** Files a running process holds open, truncated in place (and left there). */
+  truncated: TruncatedEntry[]
+  /** Held-open files unlinked anyway (hard links, mapped, or not truncatable): their space may not come back. */
+  heldUnlinked: HeldUnlinkedEntry[]
   /** purged | purged-kept | would-purge | would-purge-kept | missing | refused | changed | failed | not-run */
   result: string
   reason?: string
@@ -55,7 +58,12 @@ export interface Report {
   targets: ReportTarget[]
   /** Root-relative targets removed (in a dry run: that would be removed). */
   deleted: string[]
-  totals: Tally
+  totals: Tally & HeldTally
+  /**
+   * Freed: the bytes the purge removed or truncated, by its own count. Reclaimed: what the root's
+   * filesystem gained meanwhile (statfs); null in a dry run, or when no purge ran.
+   */
+  space: { freedBytes: number; reclaimedBytes: number | null }
   protected: { builtin: readonly string[]; extra: readonly string[]; roots: ProtectedRoot[]; entries: number }
   errors: DeleteError[]
   warnings: string[]
@@ -101,6 +109,8 @@ export interface ReportInput {
   timings: Record<string, number>
   started: Date
   finished: Date
+  /** What the root's filesystem gained during the purge (statfs free space after minus before); null when no purge ran. */
+  reclaimed?: number | null
 }
 
 /** The plan's targets as report rows: what a run would do (`not-run` when a real run stopped before). */
@@ -113,8 +123,11 @@ export function previewTargets(plan: Plan, dryRun: boolean): ReportTarget[] {
       : p.keptTotal > 0 || p.unreadable.length > 0 ? 'would-purge-kept'
       : 'would-purge'
     // A real run that stopped before the purge removed nothing: its rows count nothing.
-    const counts = dryRun ? { files: p.files, bytes: p.bytes, dirs: p.dirs, others: p.others } : { files: 0, bytes: 0, dirs: 0, others: 0 }
-    return { path: p.path, result, reason: p.reason, ...counts, kept: p.kept, keptTotal: p.keptTotal, keptDirs: dryRun ? p.keptDirs : 0, ...(p.counted ? {} : { counted: false }) }
+    const counts = dryRun
+      ? { files: p.files, bytes: p.bytes, dirs: p.dirs, others: p.others, truncatedFiles: p.truncatedFiles, truncatedBytes: p.truncatedBytes, heldUnlinkedFiles: p.heldUnlinkedFiles, heldUnlinkedBytes: p.heldUnlinkedBytes }
+      : { files: 0, bytes: 0, dirs: 0, others: 0, ...emptyHeldTally() }
+    const held = dryRun ? { truncated: p.truncated, heldUnlinked: p.heldUnlinked } : { truncated: [], heldUnlinked: [] }
+    return { path: p.path, result, reason: p.reason, ...counts, ...held, kept: p.kept, keptTotal: p.keptTotal, keptDirs: dryRun ? p.keptDirs : 0, ...(p.counted ? {} : { counted: false }) }
   })
 }
 
@@ -124,7 +137,11 @@ export function buildReport(x: ReportInput): Report {
   const targets: ReportTarget[] = preview.map((p, i) => {
     const o = x.outcome?.targets[i]
     if (!o) return p
-    return { path: o.path, result: o.result, reason: o.reason, files: o.files, bytes: o.bytes, dirs: o.dirs, others: o.others, kept: o.kept, keptTotal: o.keptTotal, keptDirs: o.keptDirs }
+    return {
+      path: o.path, result: o.result, reason: o.reason, files: o.files, bytes: o.bytes, dirs: o.dirs, others: o.others,
+      truncatedFiles: o.truncatedFiles, truncatedBytes: o.truncatedBytes, heldUnlinkedFiles: o.heldUnlinkedFiles, heldUnlinkedBytes: o.heldUnlinkedBytes,
+      truncated: o.truncated, heldUnlinked: o.heldUnlinked, kept: o.kept, keptTotal: o.keptTotal, keptDirs: o.keptDirs
+    }
   })
   const errors: DeleteError[] = [...(x.outcome?.errors ?? [])]
   if (dry) {
@@ -151,12 +168,18 @@ export function buildReport(x: ReportInput): Report {
   for (const e of x.docker.errors) failures.push(`docker: ${e}`)
   for (const p of x.docker.verification?.problems ?? []) failures.push(`docker verification failed: ${p}`)
 
-  const totals: Tally = { files: 0, bytes: 0, dirs: 0, others: 0 }
+  const totals: Tally & HeldTally = { files: 0, bytes: 0, dirs: 0, others: 0, ...emptyHeldTally() }
   for (const t of targets) {
-    totals.files += t.files
-    totals.bytes += t.bytes
-    totals.dirs += t.dirs
-    totals.others += t.others
+    for (const k of ['files', 'bytes', 'dirs', 'others', 'truncatedFiles', 'truncatedBytes', 'heldUnlinkedFiles', 'heldUnlinkedBytes'] as const) totals[k] += t[k]
+  }
+  const freed = totals.bytes + totals.truncatedBytes
+  const reclaimed = x.reclaimed ?? null
+  const warnings = [...x.warnings]
+  // Freed is what the purge counted; reclaimed is what the filesystem gained. Far apart, a process
+  // still holds unlinked files (one this user cannot see), or something else wrote meanwhile.
+  if (reclaimed !== null && freed >= 16 * 1024 * 1024 && reclaimed < freed / 2) {
+    const held = totals.heldUnlinkedFiles > 0 ? `; ${totals.heldUnlinkedFiles} held-open file(s) (${formatBytes(totals.heldUnlinkedBytes)}) had to be unlinked` : ''
+    warnings.push(`the filesystem gained ${formatBytes(Math.max(0, reclaimed))} of the ${formatBytes(freed)} freed: files are likely still held open by processes this user cannot see (other users' /proc without root) or that keep writing${held}`)
   }
   const done = dry ? ['would-purge', 'would-purge-kept'] : ['purged', 'purged-kept']
   return {
@@ -176,9 +199,10 @@ export function buildReport(x: ReportInput): Report {
     targets,
     deleted: targets.filter((t) => done.includes(t.result)).map((t) => t.path),
     totals,
+    space: { freedBytes: freed, reclaimedBytes: reclaimed },
     protected: { builtin: BUILTIN_PROTECTED, extra: x.settings.protected, roots: v.protectedRoots, entries: x.before.entries.size },
     errors,
-    warnings: x.warnings,
+    warnings,
     verification: { ok: verified, checked: v.checked, missing: v.missing, changed: v.changed, leftovers: v.leftovers },
     docker: {
       mode: x.docker.mode,
@@ -203,69 +227,4 @@ export function buildReport(x: ReportInput): Report {
       verification: x.docker.verification ?? null
     }
   }
-}
-
-function countLine(t: Tally): string {
-  const parts = [`${t.files} file(s)`, formatBytes(t.bytes)]
-  if (t.dirs) parts.push(`${t.dirs} dir(s)`)
-  if (t.others) parts.push(`${t.others} link(s)/special`)
-  return parts.join(', ')
-}
-
-/** The plan as a person reads it: what goes, what stays. Also the dry run's main output. */
-export function planLines(targets: readonly ReportTarget[]): string[] {
-  const out: string[] = []
-  for (const t of targets) {
-    const why = t.reason ? ` (${t.reason})` : ''
-    if (t.result === 'missing' || t.result === 'refused' || t.counted === false) {
-      out.push(`${t.result.padEnd(16)} ${showPath(t.path)}${why}`)
-      continue
-    }
-    out.push(`${t.result.padEnd(16)} ${showPath(t.path)}: ${countLine(t)}${t.keptTotal ? `, keeps ${t.keptTotal} protected/mount entr${t.keptTotal === 1 ? 'y' : 'ies'} and the ${t.keptDirs} dir(s) leading to them` : ''}${why}`)
-    for (const k of t.kept.slice(0, 20)) out.push(`  keep ${showPath(k.path)} (${k.reason})`)
-    if (t.kept.length > 20 || t.keptTotal > t.kept.length) out.push(`  ... and ${t.keptTotal - Math.min(t.kept.length, 20)} more kept`)
-  }
-  return out
-}
-
-type StackReport = Report['docker']['stacks'][number]
-
-/** One stack as a person reads it: which project, from which files, found how, and what happens to it. */
-export function stackLine(s: StackReport, dryRun: boolean, stopped: boolean, keptRunning: boolean, compose: string | null): string {
-  const list = (n: string[]): string => (n.length ? n.join(', ') : 'none')
-  const stop = keptRunning ? 'left running (keep-running)' : dryRun ? 'would be stopped' : stopped ? 'stopped' : 'not stopped'
-  const gone = keptRunning ? 'left' : dryRun ? 'would be removed' : stopped ? 'removed' : 'not removed'
-  const how = s.stoppedBy === 'compose down' ? `${compose ?? 'compose'} down` : `docker stop and rm by label (${s.filesUnusable})`
-  const files = s.files.length ? s.files.map(showPath).join(', ') : 'no files'
-  return `docker: project ${showPath(s.project)} (${files}; found by ${s.foundBy}; ${how}): running containers ${list(s.containers)} ${stop}${s.exited.length ? `; other containers ${list(s.exited)} ${gone}` : ''}`
-}
-
-export function resultLines(r: Report): string[] {
-  const out: string[] = []
-  const verb = r.dryRun ? 'would remove' : 'removed'
-  out.push(`${verb} ${countLine(r.totals)} from ${r.deleted.length} target(s)`)
-  if (r.docker.used) {
-    const d = r.docker
-    for (const s of d.stacks) out.push(stackLine(s, r.dryRun, d.stopped, d.keptRunning, d.compose))
-    if (d.services) {
-      const back = r.dryRun ? 'would be started again' : `started again: ${d.services.restarted.join(', ') || 'none'}`
-      out.push(`docker: services reset: ${d.services.names.join(', ')} (${back}); the others keep running`)
-      for (const row of d.services.after) out.push(`  ${row.service} ${row.name} ${row.id} ${row.state}${row.health ? ` (${row.health})` : ''} since ${row.startedAt}`)
-    }
-    for (const w of d.writers) out.push(`docker: container ${showPath(w.name)} (not Compose) writes into ${w.binds.map((b) => showPath(path.relative(r.root, b.target) || '.')).join(', ')}: left running (keep-running)`)
-    for (const v of r.docker.volumes) out.push(`  volume ${v.name}: ${v.action === 'remove' ? (r.dryRun ? 'would be removed' : r.docker.removedVolumes.includes(v.name) ? 'removed' : 'NOT removed') : `kept (${v.reason})`}`)
-  }
-  for (const e of r.errors) out.push(`error: ${showPath(e.path)}: ${showPath(e.message)}\n  recovery: ${oneLine(e.hint)}`)
-  const v = r.verification
-  const cancelled = r.targets.filter((t) => t.result === 'cancelled').length
-  const clean = r.dryRun ? '' : cancelled > 0 ? `; the purge was cancelled: ${cancelled} target(s) it did not finish still hold files` : ', every target clean'
-  out.push(
-    v.ok
-      ? `verified: ${v.checked} protected entr${v.checked === 1 ? 'y' : 'ies'} unchanged${clean}`
-      : `NOT verified: ${v.missing.length} missing, ${v.changed.length} changed, ${v.leftovers.length} target(s) not clean`
-  )
-  for (const m of v.missing.slice(0, 50)) out.push(`  missing: ${showPath(m)}`)
-  for (const c of v.changed.slice(0, 50)) out.push(`  changed: ${showPath(c.path)} (${c.what})`)
-  for (const l of v.leftovers.slice(0, 50)) out.push(l.remaining === 0 ? `  still there: ${showPath(l.path)}` : `  left in ${showPath(l.path)}: ${l.remaining} entr${l.remaining === 1 ? 'y' : 'ies'}`)
-  return out
 }

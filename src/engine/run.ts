@@ -13,7 +13,10 @@ import type { Compose } from '../docker/compose.js'
 import type { DockerState } from '../docker/state.js'
 import { composeProject } from '../docker/project.js'
 import { leaveCwd, procRequiredButMissing } from '../fs/anchor.js'
-import { buildReport, planLines, previewTargets, resultLines, type Report } from './report.js'
+import { HeldFiles } from '../fs/holders.js'
+import { freeBytes } from '../fs/space.js'
+import { buildReport, previewTargets, type Report } from './report.js'
+import { planLines, resultLines } from './report-lines.js'
 import { showPath } from '../common/text.js'
 import { fail, errorMessage } from '../common/errors.js'
 import type { Runner } from '../docker/exec.js'
@@ -126,7 +129,10 @@ export async function run(settings: Settings, deps: RunDeps): Promise<Report> {
       warnings.push(...preflight(rootDir))
       for (const w of warnings) log.warning(w)
       // Counted up front only when someone reads the plan before anything happens (dry run, a prompt).
-      const p = await scanTargets(rootDir, root.path, targets, policy, settings.dryRun || deps.confirmReadsPlan === true, deps.signal)
+      // A dry run shows which files a real run would truncate: exactly, when nothing is stopped first.
+      const stays = settings.docker === 'off' || settings.keepRunning
+      const held = settings.dryRun && stays ? HeldFiles.scan([rootDir.dev]) : undefined
+      const p = await scanTargets(rootDir, root.path, targets, policy, settings.dryRun || deps.confirmReadsPlan === true, deps.signal, { removeTargetDirs: settings.removeTargetDirs, held })
       for (const line of planLines(previewTargets(p, true))) log.info(line)
       for (const w of missingTargets(p, root.path, settings, deps.names ?? ACTION_NAMES)) {
         log.warning(w)
@@ -181,8 +187,21 @@ export async function run(settings: Settings, deps: RunDeps): Promise<Report> {
       const skip = settings.dryRun ? new Set(targets) : undefined
       const before = await phase('Fingerprint protected paths', async () => takeFingerprint(rootDir, policy, skip))
       let outcome: Outcome | null = null
+      let reclaimed: number | null = null
       if (!settings.dryRun && failures.length === 0 && !cancelled()) {
-        outcome = await phase(PHASE_PURGE, async () => executePlan(rootDir, plan, policy, { hooks: deps.executeHooks, signal: deps.signal, onProgress: deps.onProgress }))
+        outcome = await phase(PHASE_PURGE, async () => {
+          // After the stack is down: what still holds a file open keeps running while we purge.
+          const held = HeldFiles.scan([rootDir.dev])
+          if (held.uninspected.count > 0) {
+            const w = `${held.uninspected.count} process(es) of other users could not be inspected (run as root to see them): a file they hold open is unlinked, not truncated, and its space comes back only when they close it`
+            log.warning(w)
+            warnings.push(w)
+          }
+          const free = freeBytes(rootDir)
+          const o = await executePlan(rootDir, plan, policy, { hooks: deps.executeHooks, signal: deps.signal, onProgress: deps.onProgress, held })
+          reclaimed = freeBytes(rootDir) - free
+          return o
+        })
       }
       if (cancelled()) {
         const what = outcome
@@ -200,7 +219,7 @@ export async function run(settings: Settings, deps: RunDeps): Promise<Report> {
       })
       // After the proof: a service that starts writes into its targets and protected paths again.
       if (docker.services && docker.stopped && !cancelled()) await phase(PHASE_DOCKER_START, async () => compose.restart(docker))
-      const report = buildReport({ settings, root, plan, outcome, before, verification, docker, warnings, failures, cancelled: cancelled(), timings, started, finished: now() })
+      const report = buildReport({ settings, root, plan, outcome, before, verification, docker, warnings, failures, cancelled: cancelled(), timings, started, finished: now(), reclaimed })
       await log.group('Result', async () => {
         for (const line of planLines(report.targets)) log.info(line)
         for (const line of resultLines(report)) log.info(line)

@@ -38,6 +38,8 @@ export interface Settings {
   readonly keepRunning: boolean
   /** Reset only these Compose services: stop them, purge, start them again; the others keep running. */
   readonly services: readonly string[]
+  /** Remove each target directory itself too (the seed's way), not only what is inside it. */
+  readonly removeTargetDirs: boolean
 }
 
 
@@ -55,7 +57,8 @@ export const OPTION_KINDS: Readonly<Record<OptionKey, 'boolean' | 'string' | 'li
   'docker-host': 'string',
   'docker-timeout': 'seconds',
   'keep-running': 'boolean',
-  services: 'list'
+  services: 'list',
+  'remove-target-dirs': 'boolean'
 }
 
 export const DEFAULT_EPHEMERAL: readonly string[] = ['logs', 'data/redis', 'data/temp', '.docker-compose-state']
@@ -74,7 +77,8 @@ export const DEFAULTS: Readonly<Options> = {
   'docker-host': '',
   'docker-timeout': 120,
   'keep-running': false,
-  services: []
+  services: [],
+  'remove-target-dirs': false
 }
 
 /** Options whose default reaches further than any value given to them: the defaults purge or stop more. */
@@ -154,6 +158,7 @@ export function buildSettings(root: string, configFile: string | null, ...source
     dockerHost: pick('docker-host'),
     dockerTimeout: pick('docker-timeout'),
     keepRunning: pick('keep-running'),
-    services: pick('services')
+    services: pick('services'),
+    removeTargetDirs: pick('remove-target-dirs')
   }
 }

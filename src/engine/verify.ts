@@ -1,8 +1,10 @@
 /**
  * The proof after a run: every protected entry fingerprinted before is still there, unchanged,
- * and (in a real run) every target ended clean, holding at most what was kept.
+ * and (in a real run) every target ended clean: gone, or (a target directory that stays) holding
+ * at most what was kept and the held-open files the purge truncated in place.
  */
 import type { Anchor } from '../fs/anchor.js'
+import { HeldFiles } from '../fs/holders.js'
 import type { Policy } from './policy.js'
 import { scanTarget, type Plan } from './plan.js'
 import type { Outcome } from './execute.js'
@@ -13,7 +15,11 @@ export interface Verification {
   checked: number
   missing: string[]
   changed: FpChange[]
-  /** Targets still there after the purge, with the deletable entries left inside (0: only the target itself). */
+  /**
+   * Targets not clean after the purge, with the deletable entries left inside (0: the target
+   * itself is still there, and should not be: a file, or a directory `removeTargetDirs` removes).
+   * Kept entries and truncated held-open files are not counted.
+   */
   leftovers: { path: string; remaining: number }[]
   protectedRoots: ProtectedRoot[]
 }
@@ -35,10 +41,13 @@ export async function verifyProtected(
     for (const [i, t] of plan.targets.entries()) {
       // A cancelled target is expected to hold what was not reached; the report says so.
       if (t.status !== 'present' || outcome?.targets[i].result === 'cancelled') continue
-      const again = await scanTarget(rootDir, t.path, policy)
+      // Files the purge truncated are expected to stay (their writers keep appending): counted apart.
+      const held = HeldFiles.of(outcome?.targets[i].truncatedNodes ?? [])
+      const again = await scanTarget(rootDir, t.path, policy, undefined, true, { removeTargetDirs: plan.removeTargetDirs, held })
       const left = again.status === 'present' ? again.files + again.others + again.dirs : 0
-      // The counts include the target itself when it would go (nothing in it stays): say what is inside.
-      const itself = again.kind === 'dir' ? (again.keptDirs === 0 ? 1 : 0) : 1
+      // The counts include the target itself when it would go (a file; a directory removeTargetDirs
+      // removes once nothing in it stays): say what is inside.
+      const itself = again.kind === 'dir' ? (again.keptTarget || again.keptDirs > 0 ? 0 : 1) : 1
       if (left > 0) leftovers.push({ path: t.path, remaining: left - itself })
     }
   }

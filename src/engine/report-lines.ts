@@ -1,0 +1,80 @@
+/**
+ * The report as a person reads it on a console: the plan (what goes, what stays), the stacks,
+ * the result and the verification, one line each, user-controlled text escaped.
+ */
+import path from 'node:path'
+import { formatBytes, oneLine, showPath } from '../common/text.js'
+import type { Tally } from './plan.js'
+import type { Report, ReportTarget } from './report.js'
+
+function countLine(t: Tally): string {
+  const parts = [`${t.files} file(s)`, formatBytes(t.bytes)]
+  if (t.dirs) parts.push(`${t.dirs} dir(s)`)
+  if (t.others) parts.push(`${t.others} link(s)/special`)
+  return parts.join(', ')
+}
+
+/** The plan as a person reads it: what goes, what stays. Also the dry run's main output. */
+export function planLines(targets: readonly ReportTarget[]): string[] {
+  const out: string[] = []
+  for (const t of targets) {
+    const why = t.reason ? ` (${t.reason})` : ''
+    if (t.result === 'missing' || t.result === 'refused' || t.counted === false) {
+      out.push(`${t.result.padEnd(16)} ${showPath(t.path)}${why}`)
+      continue
+    }
+    out.push(`${t.result.padEnd(16)} ${showPath(t.path)}: ${countLine(t)}${t.keptTotal ? `, keeps ${t.keptTotal} protected/mount entr${t.keptTotal === 1 ? 'y' : 'ies'} and the ${t.keptDirs} dir(s) leading to them` : ''}${why}`)
+    for (const k of t.kept.slice(0, 20)) out.push(`  keep ${showPath(k.path)} (${k.reason})`)
+    if (t.kept.length > 20 || t.keptTotal > t.kept.length) out.push(`  ... and ${t.keptTotal - Math.min(t.kept.length, 20)} more kept`)
+  }
+  return out
+}
+
+type StackReport = Report['docker']['stacks'][number]
+
+/** One stack as a person reads it: which project, from which files, found how, and what happens to it. */
+export function stackLine(s: StackReport, dryRun: boolean, stopped: boolean, keptRunning: boolean, compose: string | null): string {
+  const list = (n: string[]): string => (n.length ? n.join(', ') : 'none')
+  const stop = keptRunning ? 'left running (keep-running)' : dryRun ? 'would be stopped' : stopped ? 'stopped' : 'not stopped'
+  const gone = keptRunning ? 'left' : dryRun ? 'would be removed' : stopped ? 'removed' : 'not removed'
+  const how = s.stoppedBy === 'compose down' ? `${compose ?? 'compose'} down` : `docker stop and rm by label (${s.filesUnusable})`
+  const files = s.files.length ? s.files.map(showPath).join(', ') : 'no files'
+  return `docker: project ${showPath(s.project)} (${files}; found by ${s.foundBy}; ${how}): running containers ${list(s.containers)} ${stop}${s.exited.length ? `; other containers ${list(s.exited)} ${gone}` : ''}`
+}
+
+export function resultLines(r: Report): string[] {
+  const out: string[] = []
+  const verb = r.dryRun ? 'would remove' : 'removed'
+  out.push(`${verb} ${countLine(r.totals)} from ${r.deleted.length} target(s)`)
+  const t = r.totals
+  if (t.truncatedFiles > 0) {
+    out.push(`${r.dryRun ? 'would truncate' : 'truncated'} ${t.truncatedFiles} file(s) held open by running processes, ${formatBytes(t.truncatedBytes)}: they stay, empty, and their writers go on`)
+    for (const e of r.targets.flatMap((x) => x.truncated).slice(0, 20)) out.push(`  truncated ${showPath(e.path)} (${formatBytes(e.bytes)}; held by ${e.holders.map((h) => `${h.pid} ${showPath(h.command)}`).join(', ') || 'a running process'})`)
+  }
+  if (t.heldUnlinkedFiles > 0) out.push(`${t.heldUnlinkedFiles} held-open file(s) ${r.dryRun ? 'would be' : 'were'} unlinked, not truncated (hard links, or mapped into memory), ${formatBytes(t.heldUnlinkedBytes)}: their space comes back only when their processes close them`)
+  if (r.space.reclaimedBytes !== null) out.push(`freed ${formatBytes(r.space.freedBytes)}; the filesystem gained ${formatBytes(Math.max(0, r.space.reclaimedBytes))}`)
+  if (r.docker.used) {
+    const d = r.docker
+    for (const s of d.stacks) out.push(stackLine(s, r.dryRun, d.stopped, d.keptRunning, d.compose))
+    if (d.services) {
+      const back = r.dryRun ? 'would be started again' : `started again: ${d.services.restarted.join(', ') || 'none'}`
+      out.push(`docker: services reset: ${d.services.names.join(', ')} (${back}); the others keep running`)
+      for (const row of d.services.after) out.push(`  ${row.service} ${row.name} ${row.id} ${row.state}${row.health ? ` (${row.health})` : ''} since ${row.startedAt}`)
+    }
+    for (const w of d.writers) out.push(`docker: container ${showPath(w.name)} (not Compose) writes into ${w.binds.map((b) => showPath(path.relative(r.root, b.target) || '.')).join(', ')}: left running (keep-running)`)
+    for (const v of r.docker.volumes) out.push(`  volume ${v.name}: ${v.action === 'remove' ? (r.dryRun ? 'would be removed' : r.docker.removedVolumes.includes(v.name) ? 'removed' : 'NOT removed') : `kept (${v.reason})`}`)
+  }
+  for (const e of r.errors) out.push(`error: ${showPath(e.path)}: ${showPath(e.message)}\n  recovery: ${oneLine(e.hint)}`)
+  const v = r.verification
+  const cancelled = r.targets.filter((t) => t.result === 'cancelled').length
+  const clean = r.dryRun ? '' : cancelled > 0 ? `; the purge was cancelled: ${cancelled} target(s) it did not finish still hold files` : ', every target clean'
+  out.push(
+    v.ok
+      ? `verified: ${v.checked} protected entr${v.checked === 1 ? 'y' : 'ies'} unchanged${clean}`
+      : `NOT verified: ${v.missing.length} missing, ${v.changed.length} changed, ${v.leftovers.length} target(s) not clean`
+  )
+  for (const m of v.missing.slice(0, 50)) out.push(`  missing: ${showPath(m)}`)
+  for (const c of v.changed.slice(0, 50)) out.push(`  changed: ${showPath(c.path)} (${c.what})`)
+  for (const l of v.leftovers.slice(0, 50)) out.push(l.remaining === 0 ? `  still there: ${showPath(l.path)}` : `  left in ${showPath(l.path)}: ${l.remaining} entr${l.remaining === 1 ? 'y' : 'ies'}`)
+  return out
+}
