@@ -36,7 +36,7 @@ function probe(over: Partial<Probe> = {}): Probe {
   const nodes: Record<string, { dev: number; ino: number }> = { '/srv/mt5': ROOT, '/srv/mt5-link': ROOT, '/srv/other': { dev: 1, ino: 200 } }
   return {
     root: ROOT, project: 'mt5', files: ['compose.yaml'], targets: ['/srv/mt5/logs', '/srv/mt5/data/redis'],
-    nodeOf: (p) => nodes[p] ?? null, unusable: () => null, ...over
+    nodeOf: (p) => nodes[p] ?? null, unusable: () => null, resolve: (p) => p.replace(/^\/srv\/mt5-link(?=\/|$)/, '/srv/mt5'), ...over
   }
 }
 
@@ -90,12 +90,16 @@ describe('findEnvironment', () => {
     expect(findEnvironment(parseContainers([viaLink]), probe()).stacks.map((s) => s.project)).toEqual(['a'])
   })
 
-  test("another directory's project is not ours unless it has this root's project name or mounts a target", () => {
+  test("another directory's project is not ours, even under the same name, unless it mounts a target", () => {
     const other = container('b-1', { 'com.docker.compose.project': 'b', 'com.docker.compose.project.working_dir': '/srv/other', 'com.docker.compose.project.config_files': '/srv/other/compose.yaml' })
     expect(findEnvironment(parseContainers([other]), probe()).stacks).toEqual([])
+    // /srv/staging/mt5 and /srv/prod/mt5 both make projects named mt5: the other one is not ours.
     const sameName = container('mt5-1', { 'com.docker.compose.project': 'mt5', 'com.docker.compose.project.working_dir': '/srv/other', 'com.docker.compose.project.config_files': '/srv/other/compose.yaml' })
-    expect(findEnvironment(parseContainers([sameName]), probe()).stacks).toEqual([
-      expect.objectContaining({ project: 'mt5', files: ['/srv/other/compose.yaml'], projectDir: '/srv/other', foundBy: 'running containers' })
+    expect(findEnvironment(parseContainers([sameName]), probe()).stacks).toEqual([])
+    // A working_dir this host does not have (a remote daemon): the name is all there is to go by.
+    const remote = container('mt5-1', { 'com.docker.compose.project': 'mt5', 'com.docker.compose.project.working_dir': '/remote/mt5', 'com.docker.compose.project.config_files': '/remote/mt5/compose.yaml' })
+    expect(findEnvironment(parseContainers([remote]), probe()).stacks).toEqual([
+      expect.objectContaining({ project: 'mt5', files: ['/remote/mt5/compose.yaml'], projectDir: '/remote/mt5', foundBy: 'running containers' })
     ])
     const mounting = { ...other, Mounts: [{ Type: 'bind', Source: '/srv/mt5/logs', Destination: '/logs' }] }
     expect(findEnvironment(parseContainers([mounting]), probe()).stacks).toEqual([expect.objectContaining({ project: 'b', foundBy: 'bind mounts into targets', projectDir: '/srv/other' })])
@@ -112,6 +116,13 @@ describe('findEnvironment', () => {
         { source: '/srv/mt5', destination: '/env', target: '/srv/mt5/data/redis' }
       ] }]
     })
+  })
+
+  test('a bind mount through a link to the root reaches into its targets all the same', () => {
+    const viaLink = container('l', null, { Mounts: [{ Type: 'bind', Source: '/srv/mt5-link/logs', Destination: '/l' }] })
+    expect(findEnvironment(parseContainers([viaLink]), probe()).writers).toEqual([
+      { name: 'l', image: 'redis:7', binds: [{ source: '/srv/mt5-link/logs', destination: '/l', target: '/srv/mt5/logs' }] }
+    ])
   })
 
   test('files that are gone: the stack says why `down` cannot use them', () => {

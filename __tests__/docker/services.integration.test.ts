@@ -113,6 +113,19 @@ suite(`services: reset one, keep the rest running${unavailable ? ` (${unavailabl
     expect(exists(path.join(root, 'data/redis/dump.rdb'))).toBe(true)
   }, 180000)
 
+  test('a service that is not reset but writes into a target refuses the run before anything changes, naming it', async () => {
+    const { root, project } = upStack()
+    const apiBefore = inspect(`${project}_api_1`)
+    const redisBefore = inspect(`${project}_redis_1`)
+    await expect(purge(root, { docker: 'auto', services: ['redis'], ephemeral: ['data/redis', 'logs'] })).rejects.toMatchObject({
+      code: 'ERR_CONTAINER_WRITING',
+      message: expect.stringMatching(new RegExp(`^refusing to purge: container ${project}_api_1 \\(project ${project}, service api\\) keeps running and writes into logs .*add its service to services, or leave that path out of ephemeral$`))
+    })
+    expect(inspect(`${project}_api_1`)).toEqual(apiBefore)
+    expect(inspect(`${project}_redis_1`)).toEqual(redisBefore)
+    expect(exists(path.join(root, 'data/redis/dump.rdb'))).toBe(true)
+  }, 180000)
+
   test('a service that fails to come back fails the run, naming it with its last log lines', async () => {
     // It starts only with its state in place: after the purge, it exits.
     const { root, project } = upStack('if [ ! -f /data/dump.rdb ]; then echo boom: state is gone; exit 3; fi; touch /tmp/ready; while true; do sleep 1; done')

@@ -406,6 +406,22 @@ describe('bind mounts (same filesystem, same st_dev) are mounts too', () => {
       spawnSync('umount', [mnt])
     }
   })
+
+  rootOnly('a file target whose parent is a bind mount of a folder outside the root is refused, and that file survives', async () => {
+    makeTree(base, { 'outside/app.log': 'outside the root' })
+    const mnt = path.join(root, 'data/temp')
+    expect(spawnSync('mount', ['--bind', path.join(base, 'outside'), mnt]).status).toBe(0)
+    try {
+      const report = await purge(root, { ephemeral: ['data/temp/app.log', 'logs'] })
+      expect(fs.readFileSync(path.join(base, 'outside/app.log'), 'utf8')).toBe('outside the root')
+      const t = report.targets.find((x) => x.path === 'data/temp/app.log')
+      expect(t?.result).toBe('refused')
+      expect(t?.reason).toMatch(/parent "data\/temp" is a mount point/)
+      expect(report.ok).toBe(false)
+    } finally {
+      spawnSync('umount', [mnt])
+    }
+  })
 })
 
 describe('unsafe roots are refused by device+inode, not by their path', () => {

@@ -7,7 +7,7 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
 import ts from 'typescript'
-import { HeldFiles } from '../../src/fs/holders.js'
+import { HeldFiles, mapsReliableAt } from '../../src/fs/holders.js'
 import { removeDir, stop, tempDir } from '../helpers/tree.js'
 import { systemNode } from '../helpers/action.js'
 
@@ -50,6 +50,14 @@ test('a process holding a file open is found by device+inode, with its pid and c
   // Looking changes nothing.
   expect(fs.readFileSync(held, 'utf8')).toBe('held content')
   expect(fs.readFileSync(free, 'utf8')).toBe('free content')
+})
+
+test('where mappings cannot be matched by device and inode (overlayfs, btrfs), every held file counts as mapped: never truncated', async () => {
+  const held = path.join(base, 'held.log')
+  fs.writeFileSync(held, 'held content')
+  await holding(held)
+  expect(HeldFiles.scan([fs.statSync(base).dev], false).get(fs.statSync(held))?.mapped).toBe(true)
+  expect(mapsReliableAt('/proc')).toBe(true)
 })
 
 test('a file unlinked while a process holds it is still found (the case that frees no space), by the device+inode it had', async () => {

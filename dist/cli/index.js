@@ -3124,8 +3124,9 @@ function openCheckedDir(parent, name, expected) {
     return dir;
 }
 /**
- * Walks `rel` segment by segment from the root without following any link, so a parent that
- * is a symlink (e.g. `data -> /elsewhere` for `data/redis`) refuses the target instead of leaving root.
+ * Walks `rel` segment by segment from the root without following any link or crossing a mount, so
+ * a parent that is a symlink (e.g. `data -> /elsewhere` for `data/redis`) or a bind mount refuses
+ * the target instead of leaving root.
  */
 function lookupTarget(root, rel) {
     const segments = rel.split('/');
@@ -3146,6 +3147,12 @@ function lookupTarget(root, rel) {
                     return { found: false, missing: false, reason: `parent ${JSON.stringify(parent)} is a link or not a directory; links are never followed` };
                 }
                 return { found: false, missing: false, reason: `cannot open parent ${JSON.stringify(parent)}: ${code ?? err}` };
+            }
+            // A parent on another mount (a bind mount of a folder outside the root) would put the target
+            // outside the root: refused, as a target that is itself a mount point is.
+            if (!root.sameMount(dir)) {
+                const parent = segments.slice(0, i + 1).join('/');
+                return { found: false, missing: false, reason: `parent ${JSON.stringify(parent)} is a mount point (another filesystem or a bind mount), and safe-purge never crosses mounts` };
             }
         }
         const name = Buffer.from(segments[segments.length - 1]);
@@ -4207,8 +4214,13 @@ class HeldFiles {
             files.set(keyOf(n), { holders: [], mapped: false });
         return new HeldFiles(files, true, { count: 0, sample: [] });
     }
-    /** Scans /proc once: every regular file on one of `devices` that another process holds open (a file descriptor) or maps. */
-    static scan(devices) {
+    /**
+     * Scans /proc once: every regular file on one of `devices` that another process holds open (a
+     * file descriptor) or maps. `mapsReliable` false (overlayfs, btrfs: /proc/<pid>/maps may name
+     * another device or inode than stat does) counts every held file as mapped: a mapping that could
+     * not be seen must not be truncated under its process, so such files are unlinked as before.
+     */
+    static scan(devices, mapsReliable = true) {
         const devs = new Set(devices);
         const mapDevs = new Set([...devs].map(mapsDevice));
         const files = new Map();
@@ -4263,7 +4275,7 @@ class HeldFiles {
             for (const [key, mapped] of seen) {
                 const f = files.get(key);
                 if (f === undefined)
-                    files.set(key, { holders: [holder], mapped });
+                    files.set(key, { holders: [holder], mapped: mapped || !mapsReliable });
                 else {
                     f.holders.push(holder);
                     f.mapped ||= mapped;
@@ -4329,6 +4341,17 @@ function isKernelThread(base) {
         // The command (field 2) may hold spaces and parentheses: count fields after its closing one.
         const flags = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[6]);
         return (flags & PF_KTHREAD) !== 0;
+    }
+    catch {
+        return false;
+    }
+}
+/** statfs types whose /proc/<pid>/maps entries may not match stat's device and inode. */
+const MAPS_UNRELIABLE = new Set([0x794c7630 /* overlayfs */, 0x9123683e /* btrfs */]);
+/** Whether mappings of files on the filesystem holding `path` can be matched by device and inode. */
+function mapsReliableAt(path) {
+    try {
+        return !MAPS_UNRELIABLE.has(external_node_fs_default().statfsSync(path).type);
     }
     catch {
         return false;
@@ -4855,6 +4878,16 @@ function reachesInto(source, target) {
     const s = external_node_path_default().resolve(source);
     return s === target || s.startsWith(`${target}/`) || target.startsWith(s === '/' ? '/' : `${s}/`);
 }
+/**
+ * A container's bind mounts that reach into a target. The source is compared as this host
+ * resolves it (a link or another path to the same folder is the same folder).
+ */
+function bindsIntoTargets(c, probe) {
+    return c.binds.flatMap((b) => {
+        const source = probe.resolve(b.source);
+        return probe.targets.filter((t) => reachesInto(source, t)).map((t) => ({ ...b, target: t }));
+    });
+}
 /** Groups the containers into the stacks this environment runs and the other writers into its targets. */
 function findEnvironment(containers, probe) {
     const stacks = new Map();
@@ -4892,14 +4925,17 @@ function findEnvironment(containers, probe) {
             continue;
         if (isRoot(c.workingDir))
             add(c.project, 'running containers');
-        else if (probe.project !== '' && c.project === probe.project)
+        // By name only when its working_dir says nothing here (no label, or a path this host does not
+        // have, as with a remote daemon): folders named alike elsewhere (/srv/prod/app, /srv/staging/app)
+        // give their projects the same name, and another environment's stack is not ours to stop.
+        else if (probe.project !== '' && c.project === probe.project && (c.workingDir === null || probe.nodeOf(c.workingDir) === null))
             add(c.project, 'running containers');
     }
     const writers = [];
     for (const c of containers) {
         if (!c.running)
             continue;
-        const binds = c.binds.flatMap((b) => probe.targets.filter((t) => reachesInto(b.source, t)).map((t) => ({ ...b, target: t })));
+        const binds = bindsIntoTargets(c, probe);
         if (binds.length === 0)
             continue;
         if (c.project !== null)
@@ -4928,6 +4964,15 @@ function composeFileProblem(file) {
     catch (err) {
         const code = err.code;
         return code === 'ENOENT' ? `its compose file ${file} is gone` : `its compose file ${file} cannot be read (${code})`;
+    }
+}
+/** A host path with its links resolved, or itself when it does not exist here. */
+function hostRealPath(p) {
+    try {
+        return external_node_fs_default().realpathSync(p);
+    }
+    catch {
+        return p;
     }
 }
 
@@ -5064,10 +5109,11 @@ class Compose {
             }
             return { ...s, skipped: why };
         }
-        const env = findEnvironment(parseContainers(await this.containers()), {
+        const probe = {
             root: input.root, project: this.t.project, files: [...this.t.files],
-            targets: input.targets.map((t) => external_node_path_default().join(input.root.path, t)), nodeOf: hostNodeOf, unusable: composeFileProblem
-        });
+            targets: input.targets.map((t) => external_node_path_default().join(input.root.path, t)), nodeOf: hostNodeOf, unusable: composeFileProblem, resolve: hostRealPath
+        };
+        const env = findEnvironment(parseContainers(await this.containers()), probe);
         s.writers = env.writers;
         if (env.writers.length > 0 && !input.keepRunning) {
             const w = env.writers[0];
@@ -5080,8 +5126,18 @@ class Compose {
             stacks.push({ project: this.t.project, files: [...this.t.files], projectDir: null, foundBy: 'files', containers: [], filesUnusable: null });
         }
         const services = input.services.length > 0 ? chooseStack(stacks, input.services, (st) => this.declared(st), this.name('services')) : null;
-        if (services)
+        if (services) {
+            // Only the named services stop: anything else that writes into a target would go on writing
+            // under the purge (another service of the stack, another stack found by its bind mounts).
+            const staying = stacks.flatMap((st) => st.containers).filter((c) => c.running && !(c.project === services.project && c.service !== null && input.services.includes(c.service)));
+            for (const c of staying) {
+                const [b] = bindsIntoTargets(c, probe);
+                if (!b)
+                    continue;
+                throw Object.assign(new Error(`refusing to purge: container ${c.name} (project ${c.project}, service ${c.service}) keeps running and writes into ${external_node_path_default().relative(input.root.path, b.target) || '.'} through its bind mount ${b.source}: add its service to ${this.name('services')}, or leave that path out of ${this.name('ephemeral')}`), { code: 'ERR_CONTAINER_WRITING' });
+            }
             stacks.splice(0, stacks.length, services);
+        }
         if (stacks.length === 0) {
             const why = `no compose file was found in root (compose.yaml, docker-compose.yml, ...; or set ${this.name('compose-file')}) and no container runs from it or writes into its targets`;
             if (this.t.mode === 'required')
@@ -5841,7 +5897,7 @@ async function run(settings, deps) {
             // Counted up front only when someone reads the plan before anything happens (dry run, a prompt).
             // A dry run shows which files a real run would truncate: exactly, when nothing is stopped first.
             const stays = settings.docker === 'off' || settings.keepRunning;
-            const held = settings.dryRun && stays ? HeldFiles.scan([rootDir.dev]) : undefined;
+            const held = settings.dryRun && stays ? HeldFiles.scan([rootDir.dev], mapsReliableAt(root.path)) : undefined;
             const p = await scanTargets(rootDir, root.path, targets, policy, settings.dryRun || deps.confirmReadsPlan === true, deps.signal, { removeTargetDirs: settings.removeTargetDirs, held });
             for (const line of planLines(previewTargets(p, true)))
                 log.info(line);
@@ -5903,7 +5959,7 @@ async function run(settings, deps) {
             if (!settings.dryRun && failures.length === 0 && !cancelled()) {
                 outcome = await phase(PHASE_PURGE, async () => {
                     // After the stack is down: what still holds a file open keeps running while we purge.
-                    const held = HeldFiles.scan([rootDir.dev]);
+                    const held = HeldFiles.scan([rootDir.dev], mapsReliableAt(root.path));
                     if (held.uninspected.count > 0) {
                         const w = `${held.uninspected.count} process(es) of other users could not be inspected (run as root to see them): a file they hold open is unlinked, not truncated, and its space comes back only when they close it`;
                         log.warning(w);
@@ -5930,7 +5986,8 @@ async function run(settings, deps) {
                 return v;
             });
             // After the proof: a service that starts writes into its targets and protected paths again.
-            if (docker.services && docker.stopped && !cancelled())
+            // Also after a cancel: the services were running before, and a reset must not leave them down.
+            if (docker.services && docker.stopped)
                 await phase(PHASE_DOCKER_START, async () => compose.restart(docker));
             const report = buildReport({ settings, root, plan, outcome, before, verification, docker, warnings, failures, cancelled: cancelled(), timings, started, finished: now(), reclaimed });
             await log.group('Result', async () => {

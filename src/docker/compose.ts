@@ -18,7 +18,7 @@ import type { ComposeTarget, DiscoverInput, DockerState, StackState } from './st
 import { chooseStack, containersNow, restartServices, rowsOf } from './services.js'
 import { declaredServices } from './compose-files.js'
 import { errorMessage, fail } from '../common/errors.js'
-import { composeFileProblem, findEnvironment, hostNodeOf, parseContainers, type InspectedContainer, type Stack } from './running.js'
+import { bindsIntoTargets, composeFileProblem, findEnvironment, hostNodeOf, hostRealPath, parseContainers, type InspectedContainer, type Stack } from './running.js'
 import { declaredNames, decideVolumes, type VolumeDecision } from './volumes.js'
 import { ACTION_NAMES, type OptionName } from '../common/options.js'
 
@@ -73,10 +73,11 @@ export class Compose {
       return { ...s, skipped: why }
     }
 
-    const env = findEnvironment(parseContainers(await this.containers()), {
+    const probe = {
       root: input.root, project: this.t.project, files: [...this.t.files],
-      targets: input.targets.map((t) => path.join(input.root.path, t)), nodeOf: hostNodeOf, unusable: composeFileProblem
-    })
+      targets: input.targets.map((t) => path.join(input.root.path, t)), nodeOf: hostNodeOf, unusable: composeFileProblem, resolve: hostRealPath
+    }
+    const env = findEnvironment(parseContainers(await this.containers()), probe)
     s.writers = env.writers
     if (env.writers.length > 0 && !input.keepRunning) {
       const w = env.writers[0]
@@ -92,7 +93,20 @@ export class Compose {
       stacks.push({ project: this.t.project, files: [...this.t.files], projectDir: null, foundBy: 'files', containers: [], filesUnusable: null })
     }
     const services = input.services.length > 0 ? chooseStack(stacks, input.services, (st) => this.declared(st), this.name('services')) : null
-    if (services) stacks.splice(0, stacks.length, services)
+    if (services) {
+      // Only the named services stop: anything else that writes into a target would go on writing
+      // under the purge (another service of the stack, another stack found by its bind mounts).
+      const staying = stacks.flatMap((st) => st.containers).filter((c) => c.running && !(c.project === services.project && c.service !== null && input.services.includes(c.service)))
+      for (const c of staying) {
+        const [b] = bindsIntoTargets(c, probe)
+        if (!b) continue
+        throw Object.assign(
+          new Error(`refusing to purge: container ${c.name} (project ${c.project}, service ${c.service}) keeps running and writes into ${path.relative(input.root.path, b.target) || '.'} through its bind mount ${b.source}: add its service to ${this.name('services')}, or leave that path out of ${this.name('ephemeral')}`),
+          { code: 'ERR_CONTAINER_WRITING' }
+        )
+      }
+      stacks.splice(0, stacks.length, services)
+    }
     if (stacks.length === 0) {
       const why = `no compose file was found in root (compose.yaml, docker-compose.yml, ...; or set ${this.name('compose-file')}) and no container runs from it or writes into its targets`
       if (this.t.mode === 'required') required(why)

@@ -119,6 +119,19 @@ export interface Probe {
   nodeOf(p: string): { dev: number; ino: number } | null
   /** Why a compose file cannot be used for `down` (gone, unreadable), or null. */
   unusable(file: string): string | null
+  /** A host path with its links resolved (itself when it cannot be). */
+  resolve(p: string): string
+}
+
+/**
+ * A container's bind mounts that reach into a target. The source is compared as this host
+ * resolves it (a link or another path to the same folder is the same folder).
+ */
+export function bindsIntoTargets(c: Container, probe: Pick<Probe, 'targets' | 'resolve'>): { source: string; destination: string; target: string }[] {
+  return c.binds.flatMap((b) => {
+    const source = probe.resolve(b.source)
+    return probe.targets.filter((t) => reachesInto(source, t)).map((t) => ({ ...b, target: t }))
+  })
 }
 
 /** Groups the containers into the stacks this environment runs and the other writers into its targets. */
@@ -152,12 +165,15 @@ export function findEnvironment(containers: readonly Container[], probe: Probe):
   for (const c of containers) {
     if (c.project === null) continue
     if (isRoot(c.workingDir)) add(c.project, 'running containers')
-    else if (probe.project !== '' && c.project === probe.project) add(c.project, 'running containers')
+    // By name only when its working_dir says nothing here (no label, or a path this host does not
+    // have, as with a remote daemon): folders named alike elsewhere (/srv/prod/app, /srv/staging/app)
+    // give their projects the same name, and another environment's stack is not ours to stop.
+    else if (probe.project !== '' && c.project === probe.project && (c.workingDir === null || probe.nodeOf(c.workingDir) === null)) add(c.project, 'running containers')
   }
   const writers: Writer[] = []
   for (const c of containers) {
     if (!c.running) continue
-    const binds = c.binds.flatMap((b) => probe.targets.filter((t) => reachesInto(b.source, t)).map((t) => ({ ...b, target: t })))
+    const binds = bindsIntoTargets(c, probe)
     if (binds.length === 0) continue
     if (c.project !== null) add(c.project, 'bind mounts into targets')
     else writers.push({ name: c.name, image: c.image, binds })
@@ -183,5 +199,14 @@ export function composeFileProblem(file: string): string | null {
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code
     return code === 'ENOENT' ? `its compose file ${file} is gone` : `its compose file ${file} cannot be read (${code})`
+  }
+}
+
+/** A host path with its links resolved, or itself when it does not exist here. */
+export function hostRealPath(p: string): string {
+  try {
+    return fs.realpathSync(p)
+  } catch {
+    return p
   }
 }

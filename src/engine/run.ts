@@ -13,7 +13,7 @@ import type { Compose } from '../docker/compose.js'
 import type { DockerState } from '../docker/state.js'
 import { composeProject } from '../docker/project.js'
 import { leaveCwd, procRequiredButMissing } from '../fs/anchor.js'
-import { HeldFiles } from '../fs/holders.js'
+import { HeldFiles, mapsReliableAt } from '../fs/holders.js'
 import { freeBytes } from '../fs/space.js'
 import { buildReport, previewTargets, type Report } from './report.js'
 import { planLines, resultLines } from './report-lines.js'
@@ -131,7 +131,7 @@ export async function run(settings: Settings, deps: RunDeps): Promise<Report> {
       // Counted up front only when someone reads the plan before anything happens (dry run, a prompt).
       // A dry run shows which files a real run would truncate: exactly, when nothing is stopped first.
       const stays = settings.docker === 'off' || settings.keepRunning
-      const held = settings.dryRun && stays ? HeldFiles.scan([rootDir.dev]) : undefined
+      const held = settings.dryRun && stays ? HeldFiles.scan([rootDir.dev], mapsReliableAt(root.path)) : undefined
       const p = await scanTargets(rootDir, root.path, targets, policy, settings.dryRun || deps.confirmReadsPlan === true, deps.signal, { removeTargetDirs: settings.removeTargetDirs, held })
       for (const line of planLines(previewTargets(p, true))) log.info(line)
       for (const w of missingTargets(p, root.path, settings, deps.names ?? ACTION_NAMES)) {
@@ -191,7 +191,7 @@ export async function run(settings: Settings, deps: RunDeps): Promise<Report> {
       if (!settings.dryRun && failures.length === 0 && !cancelled()) {
         outcome = await phase(PHASE_PURGE, async () => {
           // After the stack is down: what still holds a file open keeps running while we purge.
-          const held = HeldFiles.scan([rootDir.dev])
+          const held = HeldFiles.scan([rootDir.dev], mapsReliableAt(root.path))
           if (held.uninspected.count > 0) {
             const w = `${held.uninspected.count} process(es) of other users could not be inspected (run as root to see them): a file they hold open is unlinked, not truncated, and its space comes back only when they close it`
             log.warning(w)
@@ -218,7 +218,8 @@ export async function run(settings: Settings, deps: RunDeps): Promise<Report> {
         return v
       })
       // After the proof: a service that starts writes into its targets and protected paths again.
-      if (docker.services && docker.stopped && !cancelled()) await phase(PHASE_DOCKER_START, async () => compose.restart(docker))
+      // Also after a cancel: the services were running before, and a reset must not leave them down.
+      if (docker.services && docker.stopped) await phase(PHASE_DOCKER_START, async () => compose.restart(docker))
       const report = buildReport({ settings, root, plan, outcome, before, verification, docker, warnings, failures, cancelled: cancelled(), timings, started, finished: now(), reclaimed })
       await log.group('Result', async () => {
         for (const line of planLines(report.targets)) log.info(line)

@@ -64,8 +64,13 @@ export class HeldFiles {
     return new HeldFiles(files, true, { count: 0, sample: [] })
   }
 
-  /** Scans /proc once: every regular file on one of `devices` that another process holds open (a file descriptor) or maps. */
-  static scan(devices: Iterable<number>): HeldFiles {
+  /**
+   * Scans /proc once: every regular file on one of `devices` that another process holds open (a
+   * file descriptor) or maps. `mapsReliable` false (overlayfs, btrfs: /proc/<pid>/maps may name
+   * another device or inode than stat does) counts every held file as mapped: a mapping that could
+   * not be seen must not be truncated under its process, so such files are unlinked as before.
+   */
+  static scan(devices: Iterable<number>, mapsReliable = true): HeldFiles {
     const devs = new Set(devices)
     const mapDevs = new Set([...devs].map(mapsDevice))
     const files = new Map<string, HeldFile>()
@@ -108,7 +113,7 @@ export class HeldFiles {
       const holder = { pid, command: commandOf(base) }
       for (const [key, mapped] of seen) {
         const f = files.get(key)
-        if (f === undefined) files.set(key, { holders: [holder], mapped })
+        if (f === undefined) files.set(key, { holders: [holder], mapped: mapped || !mapsReliable })
         else {
           f.holders.push(holder)
           f.mapped ||= mapped
@@ -178,6 +183,18 @@ function isKernelThread(base: string): boolean {
     // The command (field 2) may hold spaces and parentheses: count fields after its closing one.
     const flags = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[6])
     return (flags & PF_KTHREAD) !== 0
+  } catch {
+    return false
+  }
+}
+
+/** statfs types whose /proc/<pid>/maps entries may not match stat's device and inode. */
+const MAPS_UNRELIABLE = new Set<number>([0x794c7630 /* overlayfs */, 0x9123683e /* btrfs */])
+
+/** Whether mappings of files on the filesystem holding `path` can be matched by device and inode. */
+export function mapsReliableAt(path: string): boolean {
+  try {
+    return !MAPS_UNRELIABLE.has(fs.statfsSync(path).type)
   } catch {
     return false
   }

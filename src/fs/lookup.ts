@@ -33,8 +33,9 @@ export type TargetLookup =
   | { found: false; missing: boolean; reason: string }
 
 /**
- * Walks `rel` segment by segment from the root without following any link, so a parent that
- * is a symlink (e.g. `data -> /elsewhere` for `data/redis`) refuses the target instead of leaving root.
+ * Walks `rel` segment by segment from the root without following any link or crossing a mount, so
+ * a parent that is a symlink (e.g. `data -> /elsewhere` for `data/redis`) or a bind mount refuses
+ * the target instead of leaving root.
  */
 export function lookupTarget(root: Anchor, rel: string): TargetLookup {
   const segments = rel.split('/')
@@ -53,6 +54,12 @@ export function lookupTarget(root: Anchor, rel: string): TargetLookup {
           return { found: false, missing: false, reason: `parent ${JSON.stringify(parent)} is a link or not a directory; links are never followed` }
         }
         return { found: false, missing: false, reason: `cannot open parent ${JSON.stringify(parent)}: ${code ?? err}` }
+      }
+      // A parent on another mount (a bind mount of a folder outside the root) would put the target
+      // outside the root: refused, as a target that is itself a mount point is.
+      if (!root.sameMount(dir)) {
+        const parent = segments.slice(0, i + 1).join('/')
+        return { found: false, missing: false, reason: `parent ${JSON.stringify(parent)} is a mount point (another filesystem or a bind mount), and safe-purge never crosses mounts` }
       }
     }
     const name = Buffer.from(segments[segments.length - 1])
