@@ -1,11 +1,12 @@
 /** The executor on real trees: it removes what the plan lists and nothing else, re-checking each target. */
 import fs from 'node:fs'
 import path from 'node:path'
-import { Anchor, leaveCwd } from '../../src/fs/anchor.js'
+import { Anchor } from '../../src/fs/anchor.js'
 import { createPolicy } from '../../src/engine/policy.js'
 import { scanTargets, type Plan } from '../../src/engine/plan.js'
 import { executePlan, type Outcome } from '../../src/engine/execute.js'
 import { makeEnv, exists, makeTree, removeDir, snapshot, survivors } from '../helpers/tree.js'
+import { withAnchor } from '../helpers/engine.js'
 
 let base: string
 let root: string
@@ -14,15 +15,7 @@ afterEach(() => removeDir(base))
 
 const policy = createPolicy([])
 
-async function withRoot<T>(fn: (dir: Anchor) => Promise<T>): Promise<T> {
-  const dir = Anchor.open(root)
-  try {
-    return await fn(dir)
-  } finally {
-    dir.close()
-    leaveCwd()
-  }
-}
+const withRoot = <T>(fn: (dir: Anchor) => Promise<T>): Promise<T> => withAnchor(root, fn)
 const planOf = (targets: string[]): Promise<Plan> => withRoot((dir) => scanTargets(dir, root, targets, policy))
 const execute = (plan: Plan): Promise<Outcome> => withRoot((dir) => executePlan(dir, plan, policy))
 

@@ -12,7 +12,7 @@ import os from 'node:os'
 import path from 'node:path'
 import crypto from 'node:crypto'
 import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process'
-import { Anchor, leaveCwd, setAnchorMode } from '../../src/fs/anchor.js'
+import { Anchor, setAnchorMode } from '../../src/fs/anchor.js'
 import { HeldFiles } from '../../src/fs/holders.js'
 import { freeBytes } from '../../src/fs/space.js'
 import { createPolicy } from '../../src/engine/policy.js'
@@ -21,7 +21,7 @@ import { executePlan, type TargetOutcome } from '../../src/engine/execute.js'
 import { takeFingerprint } from '../../src/engine/fingerprint.js'
 import { verifyProtected } from '../../src/engine/verify.js'
 import { MT5_TREE, exists, makeTree, removeDir, snapshot, stop, survivors } from '../helpers/tree.js'
-import { purge } from '../helpers/engine.js'
+import { purge, withAnchor } from '../helpers/engine.js'
 
 const MiB = 1024 * 1024
 const BIG = 64 * MiB
@@ -126,15 +126,7 @@ async function grows(file: string, size: number): Promise<void> {
   }
 }
 
-async function withRoot<T>(fn: (dir: Anchor) => Promise<T>): Promise<T> {
-  const dir = Anchor.open(root)
-  try {
-    return await fn(dir)
-  } finally {
-    dir.close()
-    leaveCwd()
-  }
-}
+const withRoot = <T>(fn: (dir: Anchor) => Promise<T>): Promise<T> => withAnchor(root, fn)
 
 const outsideTargets = (rel: string): boolean => !/^(logs|data\/redis|data\/temp|\.docker-compose-state)(\/|$)/.test(rel)
 /** What a plan and an outcome must agree on (a truncated file's size moves on: its writer appends). */

@@ -8,14 +8,14 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import { execFileSync } from 'node:child_process'
-import { Anchor, leaveCwd } from '../../src/fs/anchor.js'
+import { Anchor } from '../../src/fs/anchor.js'
 import { createPolicy } from '../../src/engine/policy.js'
 import { scanTargets, type Plan, type TargetPlan } from '../../src/engine/plan.js'
 import { executePlan, type Outcome, type TargetOutcome } from '../../src/engine/execute.js'
 import { takeFingerprint } from '../../src/engine/fingerprint.js'
 import { verifyProtected } from '../../src/engine/verify.js'
 import { exists, makeEnv, makeTree, removeDir, snapshot, survivors } from '../helpers/tree.js'
-import { purge } from '../helpers/engine.js'
+import { purge, withAnchor } from '../helpers/engine.js'
 
 const isRoot = process.getuid?.() === 0
 const rootOnly = isRoot ? test : test.skip
@@ -30,15 +30,7 @@ afterEach(() => removeDir(base))
 const outsideTargets = (rel: string): boolean => !/^(logs|data\/redis|data\/temp|\.docker-compose-state)(\/|$)/.test(rel)
 const counts = (t: TargetPlan | TargetOutcome) => ({ files: t.files, bytes: t.bytes, dirs: t.dirs, others: t.others, keptDirs: t.keptDirs, keptTarget: t.keptTarget, kept: t.kept })
 
-async function withRoot<T>(fn: (dir: Anchor) => Promise<T>): Promise<T> {
-  const dir = Anchor.open(root)
-  try {
-    return await fn(dir)
-  } finally {
-    dir.close()
-    leaveCwd()
-  }
-}
+const withRoot = <T>(fn: (dir: Anchor) => Promise<T>): Promise<T> => withAnchor(root, fn)
 
 /** Plan, fingerprint, execute and verify, as a run does, with or without removing the target directories. */
 function purgeAt(removeTargetDirs: boolean, targets = TARGETS, between?: () => void) {

@@ -4799,6 +4799,22 @@ class DockerCli {
             return r.stdout;
         throw new Error(this.failure(cmd, r));
     }
+    /**
+     * The inspect documents of the containers `list` names (by id, one a line); none when it names
+     * none. A container removed between the two makes inspect exit 1 with the others still printed.
+     */
+    async inspectListed(list) {
+        const ids = lines(await this.must(list));
+        if (ids.length === 0)
+            return [];
+        const r = await this.run(inspectContainers(ids));
+        try {
+            return JSON.parse(r.stdout);
+        }
+        catch {
+            throw new Error(this.failure(inspectContainers(ids), r));
+        }
+    }
     /** What went wrong with `cmd`, naming it, its exit or timeout, and its last output. */
     failure(cmd, r) {
         return failureText(cmd, r, this.o.timeoutMs, this.o.timeoutOption);
@@ -5035,11 +5051,7 @@ async function restartServices(cli, call, st, timeoutMs) {
     return errors;
 }
 async function serviceContainer(cli, project, service) {
-    const ids = lines(await cli.must(listServiceContainers(project, service)));
-    if (ids.length === 0)
-        return null;
-    const inspected = JSON.parse(await cli.must(inspectContainers(ids)));
-    return parseContainers(inspected)[0] ?? null;
+    return parseContainers(await cli.inspectListed(listServiceContainers(project, service)))[0] ?? null;
 }
 async function notBack(cli, service, c, why) {
     if (c === null)
@@ -5051,10 +5063,7 @@ async function notBack(cli, service, c, why) {
 }
 /** Every container of the project now, for the before/after table. */
 async function containersNow(cli, project) {
-    const ids = lines(await cli.must(listProjectContainers(project)));
-    if (ids.length === 0)
-        return [];
-    return rowsOf(parseContainers(JSON.parse(await cli.must(inspectContainers(ids)))));
+    return rowsOf(parseContainers(await cli.inspectListed(listProjectContainers(project))));
 }
 
 ;// CONCATENATED MODULE: ./src/docker/compose.ts
@@ -5113,7 +5122,7 @@ class Compose {
             root: input.root, project: this.t.project, files: [...this.t.files],
             targets: input.targets.map((t) => external_node_path_default().join(input.root.path, t)), nodeOf: hostNodeOf, unusable: composeFileProblem, resolve: hostRealPath
         };
-        const env = findEnvironment(parseContainers(await this.containers()), probe);
+        const env = findEnvironment(parseContainers(await this.cli.inspectListed(listAllContainers())), probe);
         s.writers = env.writers;
         if (env.writers.length > 0 && !input.keepRunning) {
             const w = env.writers[0];
@@ -5191,20 +5200,6 @@ class Compose {
             s.errors.push(`${s.services.names.join(', ')} could not be started again: ${errorMessage(err)}`);
         }
         s.services.after = await containersNow(this.cli, stack.project).catch(() => []);
-    }
-    /** Every container's inspect document (none when there are none). */
-    async containers() {
-        const ids = lines(await this.must(listAllContainers()));
-        if (ids.length === 0)
-            return [];
-        // A container removed between ps and inspect makes inspect exit 1 with the others still printed.
-        const r = await this.run(inspectContainers(ids));
-        try {
-            return JSON.parse(r.stdout);
-        }
-        catch {
-            throw new Error(this.cli.failure(inspectContainers(ids), r));
-        }
     }
     stackState(st, compose) {
         const filesUnusable = st.filesUnusable ?? (compose ? null : 'no docker compose is installed');
@@ -5417,10 +5412,8 @@ function buildReport(x) {
     for (const p of x.docker.verification?.problems ?? [])
         failures.push(`docker verification failed: ${p}`);
     const totals = { files: 0, bytes: 0, dirs: 0, others: 0, ...emptyHeldTally() };
-    for (const t of targets) {
-        for (const k of ['files', 'bytes', 'dirs', 'others', 'truncatedFiles', 'truncatedBytes', 'heldUnlinkedFiles', 'heldUnlinkedBytes'])
-            totals[k] += t[k];
-    }
+    for (const t of targets)
+        addTally(totals, t);
     const freed = totals.bytes + totals.truncatedBytes;
     const reclaimed = x.reclaimed ?? null;
     const warnings = [...x.warnings];

@@ -5,7 +5,8 @@
  * open, so a deadline TIMEOUT_GRACE_MS later gives up on it and keeps what it had said.
  */
 import { describe, failureText, type Command, type CommandResult, type Runner } from './exec.js'
-import { composeV1Version, composeV2Version } from './commands.js'
+import { composeV1Version, composeV2Version, inspectContainers, lines } from './commands.js'
+import type { InspectedContainer } from './running.js'
 import type { DockerMode, OptionNames } from '../common/options.js'
 
 export const TIMEOUT_GRACE_MS = 3000
@@ -54,6 +55,21 @@ export class DockerCli {
     const r = await this.run(cmd)
     if (ok(r)) return r.stdout
     throw new Error(this.failure(cmd, r))
+  }
+
+  /**
+   * The inspect documents of the containers `list` names (by id, one a line); none when it names
+   * none. A container removed between the two makes inspect exit 1 with the others still printed.
+   */
+  async inspectListed(list: Command): Promise<InspectedContainer[]> {
+    const ids = lines(await this.must(list))
+    if (ids.length === 0) return []
+    const r = await this.run(inspectContainers(ids))
+    try {
+      return JSON.parse(r.stdout) as InspectedContainer[]
+    } catch {
+      throw new Error(this.failure(inspectContainers(ids), r))
+    }
   }
 
   /** What went wrong with `cmd`, naming it, its exit or timeout, and its last output. */

@@ -10,7 +10,7 @@
 import type { Command, CommandResult, Runner } from './exec.js'
 import path from 'node:path'
 import {
-  composeDown, dockerServerVersion, inspectContainers, inspectVolumes, lines, listAllContainers,
+  composeDown, dockerServerVersion, inspectVolumes, lines, listAllContainers,
   listAllVolumes, listContainers, listVolumes, removeContainers, removeVolume, stopContainers, composeRmServices, listServiceContainers
 } from './commands.js'
 import { DockerCli, ok, whichCompose } from './cli.js'
@@ -18,7 +18,7 @@ import type { ComposeTarget, DiscoverInput, DockerState, StackState } from './st
 import { chooseStack, containersNow, restartServices, rowsOf } from './services.js'
 import { declaredServices } from './compose-files.js'
 import { errorMessage, fail } from '../common/errors.js'
-import { bindsIntoTargets, composeFileProblem, findEnvironment, hostNodeOf, hostRealPath, parseContainers, type InspectedContainer, type Stack } from './running.js'
+import { bindsIntoTargets, composeFileProblem, findEnvironment, hostNodeOf, hostRealPath, parseContainers, type Stack } from './running.js'
 import { declaredNames, decideVolumes, type VolumeDecision } from './volumes.js'
 import { ACTION_NAMES, type OptionName } from '../common/options.js'
 
@@ -77,7 +77,7 @@ export class Compose {
       root: input.root, project: this.t.project, files: [...this.t.files],
       targets: input.targets.map((t) => path.join(input.root.path, t)), nodeOf: hostNodeOf, unusable: composeFileProblem, resolve: hostRealPath
     }
-    const env = findEnvironment(parseContainers(await this.containers()), probe)
+    const env = findEnvironment(parseContainers(await this.cli.inspectListed(listAllContainers())), probe)
     s.writers = env.writers
     if (env.writers.length > 0 && !input.keepRunning) {
       const w = env.writers[0]
@@ -160,19 +160,6 @@ export class Compose {
       s.errors.push(`${s.services.names.join(', ')} could not be started again: ${errorMessage(err)}`)
     }
     s.services.after = await containersNow(this.cli, stack.project).catch(() => [])
-  }
-
-  /** Every container's inspect document (none when there are none). */
-  private async containers(): Promise<InspectedContainer[]> {
-    const ids = lines(await this.must(listAllContainers()))
-    if (ids.length === 0) return []
-    // A container removed between ps and inspect makes inspect exit 1 with the others still printed.
-    const r = await this.run(inspectContainers(ids))
-    try {
-      return JSON.parse(r.stdout) as InspectedContainer[]
-    } catch {
-      throw new Error(this.cli.failure(inspectContainers(ids), r))
-    }
   }
 
   private stackState(st: Stack, compose: DockerState['compose']): StackState {

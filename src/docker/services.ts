@@ -4,9 +4,9 @@
  * (`up -d --no-deps`), waiting until they run, and healthy when they have a healthcheck.
  */
 import { fail } from '../common/errors.js'
-import { composeUpServices, containerLogs, inspectContainers, lines, listProjectContainers, listServiceContainers, type ComposeCall } from './commands.js'
+import { composeUpServices, containerLogs, listProjectContainers, listServiceContainers, type ComposeCall } from './commands.js'
 import type { DockerCli } from './cli.js'
-import { parseContainers, type Container, type InspectedContainer, type Stack } from './running.js'
+import { parseContainers, type Container, type Stack } from './running.js'
 
 /** One container of the stack, as the before/after table shows it. */
 export interface ServiceRow {
@@ -83,10 +83,7 @@ export async function restartServices(cli: DockerCli, call: ComposeCall, st: Ser
 }
 
 async function serviceContainer(cli: DockerCli, project: string, service: string): Promise<Container | null> {
-  const ids = lines(await cli.must(listServiceContainers(project, service)))
-  if (ids.length === 0) return null
-  const inspected = JSON.parse(await cli.must(inspectContainers(ids))) as InspectedContainer[]
-  return parseContainers(inspected)[0] ?? null
+  return parseContainers(await cli.inspectListed(listServiceContainers(project, service)))[0] ?? null
 }
 
 async function notBack(cli: DockerCli, service: string, c: Container | null, why: string): Promise<string> {
@@ -99,7 +96,5 @@ async function notBack(cli: DockerCli, service: string, c: Container | null, why
 
 /** Every container of the project now, for the before/after table. */
 export async function containersNow(cli: DockerCli, project: string): Promise<ServiceRow[]> {
-  const ids = lines(await cli.must(listProjectContainers(project)))
-  if (ids.length === 0) return []
-  return rowsOf(parseContainers(JSON.parse(await cli.must(inspectContainers(ids))) as InspectedContainer[]))
+  return rowsOf(parseContainers(await cli.inspectListed(listProjectContainers(project))))
 }

@@ -6,7 +6,7 @@
 import { walkerStatus } from '../fs/anchor.js'
 import type { Settings } from './settings.js'
 import type { RootInfo } from '../fs/root-guard.js'
-import { emptyHeldTally, type HeldTally, type HeldUnlinkedEntry, type Plan, type KeptEntry, type Tally, type TruncatedEntry } from './plan.js'
+import { addTally, emptyHeldTally, type HeldTally, type HeldUnlinkedEntry, type Plan, type KeptEntry, type Tally, type TruncatedEntry } from './plan.js'
 import type { Outcome, DeleteError } from './execute.js'
 import type { Fingerprint, ProtectedRoot } from './fingerprint.js'
 import type { Verification } from './verify.js'
@@ -169,9 +169,7 @@ export function buildReport(x: ReportInput): Report {
   for (const p of x.docker.verification?.problems ?? []) failures.push(`docker verification failed: ${p}`)
 
   const totals: Tally & HeldTally = { files: 0, bytes: 0, dirs: 0, others: 0, ...emptyHeldTally() }
-  for (const t of targets) {
-    for (const k of ['files', 'bytes', 'dirs', 'others', 'truncatedFiles', 'truncatedBytes', 'heldUnlinkedFiles', 'heldUnlinkedBytes'] as const) totals[k] += t[k]
-  }
+  for (const t of targets) addTally(totals, t)
   const freed = totals.bytes + totals.truncatedBytes
   const reclaimed = x.reclaimed ?? null
   const warnings = [...x.warnings]
