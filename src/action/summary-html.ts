@@ -121,6 +121,22 @@ function heldOpen(r: Report): string {
   return `<h3>Held open by running processes</h3>\n${table(['File', 'Size', 'What happened', 'Held by (pid, command)'], rows, t.truncatedFiles + t.heldUnlinkedFiles)}`
 }
 
+/** Entries this user could not delete, and the second pass as root that finished them (or why not). */
+function privileged(r: Report): string {
+  const p = r.privileged
+  if (!p) return ''
+  const how = p.via === 'sudo' ? 'sudo' : p.via === 'container' ? `a container (<code>${cell(p.image ?? '')}</code>)` : ''
+  const head =
+    p.ran ? `<p>The privileged pass ran as root through ${how} on ${p.targets.map((t) => `<code>${cell(t)}</code>`).join(', ')}: it removed <strong>${p.removedFiles}</strong> file(s), ${escapeHtml(formatBytes(p.removedBytes))}.</p>\n`
+    : r.dryRun && p.via ? `<p>A real run could not delete ${p.entriesTotal} entr${p.entriesTotal === 1 ? 'y' : 'ies'} as this user; it would finish them as root through ${how}.</p>\n`
+    : r.dryRun ? `<p>${p.entriesTotal} entr${p.entriesTotal === 1 ? 'y' : 'ies'} cannot be deleted as this user, and no privileged pass is available to finish them.</p>\n`
+    : `<p>${p.entriesTotal} entr${p.entriesTotal === 1 ? 'y' : 'ies'} could not be deleted as this user, and no privileged pass finished them.</p>\n`
+  const notes = p.notes.length ? list(p.notes.map(cell)) : ''
+  const owner = (e: { owner: number | null; ownerName: string | null }): string => (e.owner === null ? '?' : `${e.owner}${e.ownerName ? ` (${cell(e.ownerName)})` : ''}`)
+  const rows = p.entries.map((e) => [`<code>${cell(e.path)}</code>`, owner(e), cell(e.code), cell(e.why)])
+  return `<h3>Privileged pass (mode: ${cell(p.mode)})</h3>\n${head}${notes}${table(['Entry', 'Owner (uid)', 'Error', 'Why'], rows, p.entriesTotal)}`
+}
+
 export function summaryHtml(r: Report): string {
   const parts: string[] = []
   const mode = r.dryRun ? ' (dry run: nothing was changed)' : ''
@@ -132,6 +148,7 @@ export function summaryHtml(r: Report): string {
     parts.push(`<p>Freed ${escapeHtml(formatBytes(r.space.freedBytes))}; the filesystem gained <strong>${escapeHtml(formatBytes(Math.max(0, r.space.reclaimedBytes)))}</strong>.</p>\n`)
   }
   parts.push(verification(r))
+  parts.push(privileged(r))
   parts.push(heldOpen(r))
 
   parts.push('<h3>Targets</h3>\n')

@@ -28,7 +28,8 @@ export function outputsOf(report: Report): Record<string, string> {
     'freed-bytes': String(report.space.freedBytes),
     'reclaimed-bytes': report.space.reclaimedBytes === null ? '' : String(report.space.reclaimedBytes),
     'removed-volumes': JSON.stringify(volumes),
-    'restarted-services': JSON.stringify(report.docker.services?.restarted ?? [])
+    'restarted-services': JSON.stringify(report.docker.services?.restarted ?? []),
+    'privileged-files': String(report.privileged?.removedFiles ?? 0)
   }
 }
 

@@ -1,7 +1,7 @@
 /** The CLI's argv -> what to run. Unknown flags and bad values throw ERR_USAGE (exit 2). */
 import { parseArgs } from 'node:util'
 import { fail, errorMessage } from '../common/errors.js'
-import { parseDockerMode, parseSeconds, refuseBlank } from '../engine/settings.js'
+import { parseDockerMode, parsePrivilegedMode, parseSeconds, refuseBlank } from '../engine/settings.js'
 import type { PartialOptions } from '../common/options.js'
 
 export interface CliArgs {
@@ -37,6 +37,8 @@ const FLAGS: readonly (readonly [string, string])[] = [
   ['--service NAME', 'reset only this compose service: stop, purge, start again; repeat it'],
   ['--remove-target-dirs', 'remove each target directory too, not only what is inside it'],
   ['--keep-running', 'leave every container running (reclaim disk space while it serves)'],
+  ['--privileged MODE', "entries this user cannot delete: auto (default: sudo -n, else a container), sudo, container, off"],
+  ['--privileged-image IMAGE', 'image of the container pass (default: node:24-bookworm-slim; present or pullable)'],
   ['-v, --verbose', 'print each phase and each docker command'],
   ['--json', 'print the JSON report (or the error) on stdout, all else on stderr'],
   ['-h, --help', 'show this help'],
@@ -63,7 +65,7 @@ once without verifying (exit 130, or 143 for SIGTERM; the next run clears the lo
 
 Flags override the config file, which uses the action's input names (dry-run, full, ephemeral,
 protected, docker, compose-file, compose-project, protected-volumes, docker-host,
-docker-timeout, keep-running, services, remove-target-dirs); protected patterns and volumes
+docker-timeout, keep-running, services, remove-target-dirs, privileged, privileged-image); protected patterns and volumes
 from both add up.
 `
 
@@ -96,6 +98,8 @@ export function parseCli(argv: readonly string[]): CliArgs {
         'keep-running': { type: 'boolean' },
         service: { type: 'string', multiple: true },
         'remove-target-dirs': { type: 'boolean' },
+        privileged: { type: 'string' },
+        'privileged-image': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
         version: { type: 'boolean' }
       }
@@ -133,6 +137,11 @@ export function parseCli(argv: readonly string[]): CliArgs {
   if (v['keep-running']) options['keep-running'] = true
   if (v.service) options.services = v.service
   if (v['remove-target-dirs']) options['remove-target-dirs'] = true
+  if (v.privileged !== undefined) options.privileged = parsePrivilegedMode(v.privileged, '--privileged')
+  if (v['privileged-image'] !== undefined) {
+    if (v['privileged-image'].trim() === '') throw fail('ERR_USAGE', '--privileged-image is empty: name an image, or leave it out for the default')
+    options['privileged-image'] = v['privileged-image'].trim()
+  }
   return {
     root: v.root ?? '.',
     rootGiven: v.root !== undefined,

@@ -9,6 +9,7 @@ import { buildSettings } from '../engine/settings.js'
 import { errorMessage } from '../common/errors.js'
 import { VERSION, type Report } from '../engine/report.js'
 import { oneLine } from '../common/text.js'
+import { PASS_FLAG, passMain } from './pass.js'
 
 export const EXIT_OK = 0
 export const EXIT_FAILED = 1
@@ -28,6 +29,8 @@ export interface ErrorDocument {
 }
 
 export async function cliMain(argv: readonly string[], io: TermIO, signal?: AbortSignal, engine: Engine = run): Promise<number> {
+  // The privileged pass a run started as root (sudo, or in a container): internal, one flag alone.
+  if (argv.length === 1 && argv[0] === PASS_FLAG) return passMain(io, signal)
   const json = wantsJson(argv)
   const failed = (err: unknown, exitCode: number, prefix = ''): number => {
     const message = `${prefix}${errorMessage(err)}`

@@ -6,7 +6,7 @@
  * decided per stream (NO_COLOR and FORCE_COLOR honoured). With --json, all of it goes to stderr.
  */
 import readline from 'node:readline'
-import type { Confirmer, Logger } from '../engine/run.js'
+import { PHASE_PRIVILEGED, type Confirmer, type Logger } from '../engine/run.js'
 import type { Progress } from '../engine/execute.js'
 import type { Plan } from '../engine/plan.js'
 import { BUILTIN_PROTECTED } from '../engine/policy.js'
@@ -69,7 +69,7 @@ export class TerminalUi {
   private group = ''
   private step = 0
   /** Phases a run has: a dry run 6, a real one 8, or 7 with docker off (with docker skipped, one number is skipped too). */
-  private readonly steps: number
+  private steps: number
   private progressShown = false
   private plan: Plan | null = null
   /** The last progress report, and the totals when the previous target ended. */
@@ -111,6 +111,8 @@ export class TerminalUi {
     group: async (name, fn) => {
       this.group = name
       this.step++
+      // A privileged pass is a step only the purge's errors call for.
+      if (name.startsWith(PHASE_PRIVILEGED)) this.steps++
       if (this.opts.verbose || !this.live) this.print(this.paint.bold(`[${this.step}/${this.steps}] ${name}`))
       else if (name === 'Result') this.print()
       try {

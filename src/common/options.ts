@@ -6,6 +6,9 @@
 
 export type DockerMode = 'auto' | 'required' | 'off'
 
+/** How entries this user cannot delete are finished: a root pass through sudo or a container, or not at all. */
+export type PrivilegedMode = 'auto' | 'sudo' | 'container' | 'off'
+
 /** The keys shared by action inputs, CLI flags and the config file, with their parsed values. */
 export interface Options {
   'dry-run': boolean
@@ -23,6 +26,8 @@ export interface Options {
   'keep-running': boolean
   services: string[]
   'remove-target-dirs': boolean
+  privileged: PrivilegedMode
+  'privileged-image': string
 }
 export type OptionKey = keyof Options
 export type PartialOptions = Partial<Options>
@@ -50,7 +55,9 @@ const CLI_FLAGS: Readonly<Record<OptionName, string>> = {
   'docker-timeout': '--docker-timeout',
   'keep-running': '--keep-running',
   services: '--service',
-  'remove-target-dirs': '--remove-target-dirs'
+  'remove-target-dirs': '--remove-target-dirs',
+  privileged: '--privileged',
+  'privileged-image': '--privileged-image'
 }
 
 export const CLI_NAMES: OptionNames = (key) => CLI_FLAGS[key]

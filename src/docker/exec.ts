@@ -109,3 +109,65 @@ export function failureText(cmd: Command, r: CommandResult, timeoutMs: number, t
   if (r.timedOut) return `${what} timed out after ${Number((timeoutMs / 1000).toFixed(1))} s (raise ${timeoutOption})${said ? `; last output: ${said}` : ''}`
   return `${what} exited ${r.exitCode}${said ? `: ${said}` : ''}`
 }
+
+export interface PassOptions {
+  /** Written to the child's stdin, which is then closed. */
+  input: string
+  env?: NodeJS.ProcessEnv
+  cwd?: string
+  /** Aborted (the job was cancelled): the child gets one SIGINT, which it relays or obeys at a safe point. */
+  signal?: AbortSignal
+  /** Each line the child writes on stderr (its progress and warnings), as it comes. */
+  onStderrLine?: (line: string) => void
+}
+
+export interface PassProcessResult {
+  exitCode: number | null
+  signal: NodeJS.Signals | null
+  stdout: string
+  stderr: string
+  spawnError?: string
+}
+
+/**
+ * Runs a long command that reads its job on stdin and answers on stdout (the privileged pass,
+ * through sudo or `docker run -i`). No timeout: deleting a big tree takes as long as it takes; a
+ * cancel sends SIGINT once to the child itself (sudo relays it to the command; `docker run` proxies
+ * it into the container), which then stops at a safe point, verifies and reports.
+ */
+export function runPassProcess(cmd: Command, opts: PassOptions): Promise<PassProcessResult> {
+  return new Promise((resolve) => {
+    let stdout = ''
+    let stderr = ''
+    let partial = ''
+    const child = spawn(cmd.command, cmd.args, { env: opts.env ?? process.env, cwd: opts.cwd, stdio: ['pipe', 'pipe', 'pipe'] })
+    const interrupt = (): void => {
+      child.kill('SIGINT')
+    }
+    if (opts.signal?.aborted) interrupt()
+    opts.signal?.addEventListener('abort', interrupt, { once: true })
+    child.stdout.on('data', (d: Buffer) => {
+      if (stdout.length < MAX_OUTPUT * 4) stdout += d.toString('utf8')
+    })
+    child.stderr.on('data', (d: Buffer) => {
+      const text = d.toString('utf8')
+      if (stderr.length < MAX_OUTPUT) stderr += text
+      const parts = (partial + text).split('\n')
+      partial = parts.pop() ?? ''
+      for (const l of parts) opts.onStderrLine?.(l)
+    })
+    // A child that exits before reading all of its stdin: EPIPE on our side, which is its exit's business.
+    child.stdin.on('error', () => {})
+    child.stdin.end(opts.input)
+    let settled = false
+    const finish = (r: PassProcessResult): void => {
+      if (settled) return
+      settled = true
+      opts.signal?.removeEventListener('abort', interrupt)
+      if (partial !== '') opts.onStderrLine?.(partial)
+      resolve(r)
+    }
+    child.on('error', (err) => finish({ exitCode: null, signal: null, stdout, stderr, spawnError: (err as NodeJS.ErrnoException).code ?? err.message }))
+    child.on('close', (code, signal) => finish({ exitCode: code, signal, stdout, stderr }))
+  })
+}

@@ -9,7 +9,7 @@ import path from 'node:path'
 import { fail, errorMessage } from '../common/errors.js'
 import { ACTION_NAMES, type OptionNames } from '../common/options.js'
 import { loadYaml, parseYaml } from '../common/yaml.js'
-import { OPTION_KINDS, parseDockerMode, parseOption, parseSeconds, refuseBlank } from './settings.js'
+import { OPTION_KINDS, parseDockerMode, parseOption, parsePrivilegedMode, parseSeconds, refuseBlank } from './settings.js'
 import type { OptionKey, PartialOptions } from '../common/options.js'
 
 export const DEFAULT_CONFIG_FILE = '.safe-purge.yml'
@@ -78,6 +78,9 @@ function convert(key: OptionKey, value: unknown, what: string): unknown {
     case 'docker':
       if (typeof value !== 'string') throw wrong('auto, required or off')
       return parseDockerMode(value, `config ${what}`)
+    case 'privileged':
+      if (typeof value !== 'string') throw wrong('auto, sudo, container or off')
+      return parsePrivilegedMode(value, `config ${what}`)
     case 'list':
       if (typeof value === 'string') {
         if (value.trim() === '') refuseBlank(key, `config ${what}`)

@@ -17,6 +17,7 @@ import { rmdirAt, sameNode, unlinkAt, type Anchor, type NodeId } from '../fs/anc
 import { unlinkAtAsync, unlinkBatchAt } from '../fs/unlink.js'
 import { typedEntries } from '../fs/entries.js'
 import { truncateHeldAt } from '../fs/truncate.js'
+import { flagsAt } from '../fs/flags.js'
 import type { HeldFile, HeldFiles } from '../fs/holders.js'
 import { visit, visitChildren, type Visitor, type WalkEntry } from './walk.js'
 import { Pacer } from './pace.js'
@@ -34,6 +35,10 @@ export interface DeleteError {
   code: string
   message: string
   hint: string
+  /** The entry, or its directory, is immutable or append-only: nobody can unlink it, root included. */
+  flags?: 'immutable' | 'append-only'
+  /** The uid owning the entry, when it is known (permission errors). */
+  owner?: number
 }
 
 export type TargetResult = 'purged' | 'purged-kept' | 'missing' | 'refused' | 'changed' | 'failed' | 'cancelled'
@@ -134,6 +139,26 @@ function toDeleteError(path: string, err: unknown): DeleteError {
 }
 
 /**
+ * A permission error says who owns the entry; an EPERM also whether a flag (immutable,
+ * append-only) on the entry or its directory caused it, which no privileged pass can get past.
+ */
+function withCause(err: DeleteError, e: WalkEntry): DeleteError {
+  if (err.code !== 'EACCES' && err.code !== 'EPERM') return err
+  try {
+    const own = flagsAt(e.parent, e.name)
+    err.owner = own.uid
+    if (err.code === 'EPERM') {
+      const dir = flagsAt(e.parent, null).flags
+      const f = own.flags?.immutable || dir?.immutable ? 'immutable' : own.flags?.appendOnly || dir?.appendOnly ? 'append-only' : undefined
+      if (f) err.flags = f
+    }
+  } catch {
+    // gone or unreadable now: the error stands as it is
+  }
+  return err
+}
+
+/**
  * Removes what the plan lists. When `signal` aborts (the job was cancelled), it stops at the next
  * entry: what was not reached stays, and the outcome says `cancelled`.
  */
@@ -222,7 +247,7 @@ async function executeTarget(rootDir: Anchor, planned: TargetPlan, how: How, tic
     }
     const failed = (e: WalkEntry, err: NodeJS.ErrnoException): boolean => {
       if (err.code === 'ENOENT') return false
-      out.errors.push(toDeleteError(e.rel, err))
+      out.errors.push(withCause(toDeleteError(e.rel, err), e))
       return true
     }
     const unlinkNow = (e: WalkEntry): Unlinked => {

@@ -13,6 +13,7 @@ import { lookupTarget, openCheckedDir } from '../fs/lookup.js'
 import { lstatAt, type Anchor, type Name, type NodeId } from '../fs/anchor.js'
 import type { HeldFile, HeldFiles, Holder } from '../fs/holders.js'
 import { type Kind } from '../fs/entries.js'
+import type { UnlinkCheck } from '../fs/access.js'
 import { visit, type KeepReason, type Visitor, type WalkEntry } from './walk.js'
 import { Pacer } from './pace.js'
 import { errorMessage } from '../common/errors.js'
@@ -66,6 +67,18 @@ export interface HeldTally {
   heldUnlinkedBytes: number
 }
 
+/**
+ * An entry this process could not unlink (found by checking, not by trying): `rootCan` when a root
+ * pass would (a permission), not when a flag or a read-only filesystem forbids it to anybody.
+ */
+export interface DeniedEntry {
+  path: string
+  code: 'EACCES' | 'EPERM' | 'EROFS'
+  why: string
+  rootCan: boolean
+  owner: number | null
+}
+
 export interface TargetPlan extends Tally, HeldTally {
   path: string
   status: 'present' | 'missing' | 'refused'
@@ -94,6 +107,11 @@ export interface TargetPlan extends Tally, HeldTally {
   counted: boolean
   /** Entries that could not be read while scanning (they will stay). */
   unreadable: { path: string; code: string; message: string }[]
+  /** Entries this process could not unlink (the first KEPT_LIST_LIMIT by path), when the plan checked (PlanOptions.access). */
+  denied: DeniedEntry[]
+  deniedTotal: number
+  /** Of those (and of `unreadable`), how many a root pass could handle: permissions, not flags. */
+  deniedRootCan: number
 }
 
 export interface Plan {
@@ -110,6 +128,8 @@ export interface PlanOptions {
   removeTargetDirs?: boolean
   /** Who holds which file open now (fs/holders.ts): such files are counted as truncated in place. */
   held?: HeldFiles
+  /** Check that each entry the run would remove can be unlinked by this process (fs/access.ts). */
+  access?: UnlinkCheck
 }
 
 export function emptyTally(): Tally {
@@ -186,7 +206,7 @@ export async function scanTargets(
 export async function scanTarget(rootDir: Anchor, rel: string, policy: Policy, pacer = new Pacer(), count = true, options: PlanOptions = {}): Promise<TargetPlan> {
   const plan: TargetPlan = {
     path: rel, status: 'missing', counted: count, ...emptyTally(), ...emptyHeldTally(),
-    kept: [], keptTotal: 0, keptDirs: 0, keptTarget: false, truncated: [], heldUnlinked: [], unreadable: []
+    kept: [], keptTotal: 0, keptDirs: 0, keptTarget: false, truncated: [], heldUnlinked: [], unreadable: [], denied: [], deniedTotal: 0, deniedRootCan: 0
   }
   const found = lookupTarget(rootDir, rel)
   if (!found.found) {
@@ -211,6 +231,15 @@ export async function scanTarget(rootDir: Anchor, rel: string, policy: Policy, p
     return plan
   }
   const top: WalkEntry = { parent: target.parent, name: target.name, rel, st: target.st, kind: target.kind }
+  // Would this process be refused the unlink of `e`? Recorded, and counted as removed all the same
+  // (the plan says what a run would do; the denial says what stands in its way).
+  const check = (e: WalkEntry): void => {
+    const d = options.access?.denied(e.parent, parentOf(e.rel), { uid: (e.st as { uid?: number }).uid, flags: (e.st as { flags?: number }).flags })
+    if (!d) return
+    plan.deniedTotal++
+    if (d.rootCan) plan.deniedRootCan++
+    addByPath(plan.denied, { path: e.rel, code: d.code, why: d.why, rootCan: d.rootCan, owner: d.owner })
+  }
   const counter: Visitor = {
     keep(e, reason) {
       plan.keptTotal++
@@ -231,6 +260,7 @@ export async function scanTarget(rootDir: Anchor, rel: string, policy: Policy, p
         plan.heldUnlinkedBytes += e.st.size
         addByPath(plan.heldUnlinked, { ...entry, reason })
       }
+      check(e)
       if (e.kind === 'file') {
         plan.files++
         plan.bytes += e.st.size
@@ -241,11 +271,15 @@ export async function scanTarget(rootDir: Anchor, rel: string, policy: Policy, p
     },
     leaveDir(e, stays) {
       if (stays) plan.keptDirs++
-      else if (!(e === top && plan.keptTarget)) plan.dirs++
+      else if (!(e === top && plan.keptTarget)) {
+        check(e)
+        plan.dirs++
+      }
       return stays
     },
     error(path, err) {
       const code = (err as NodeJS.ErrnoException)?.code ?? 'UNKNOWN'
+      if (options.access && (code === 'EACCES' || code === 'EPERM')) plan.deniedRootCan++
       if (plan.unreadable.length < KEPT_LIST_LIMIT) plan.unreadable.push({ path, code, message: `cannot be read: ${errorMessage(err).split(', ')[0]}` })
     }
   }
@@ -256,8 +290,14 @@ export async function scanTarget(rootDir: Anchor, rel: string, policy: Policy, p
     finishKept(plan.kept)
     finishByPath(plan.truncated)
     finishByPath(plan.heldUnlinked)
+    finishByPath(plan.denied)
   }
   return plan
+}
+
+function parentOf(rel: string): string {
+  const i = rel.lastIndexOf('/')
+  return i === -1 ? '' : rel.slice(0, i)
 }
 
 /** A held file with other names is unlinked, never truncated (the executor re-checks on the open file). */

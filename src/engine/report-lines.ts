@@ -42,6 +42,22 @@ export function stackLine(s: StackReport, dryRun: boolean, stopped: boolean, kep
   return `docker: project ${showPath(s.project)} (${files}; found by ${s.foundBy}; ${how}): running containers ${list(s.containers)} ${stop}${s.exited.length ? `; other containers ${list(s.exited)} ${gone}` : ''}`
 }
 
+/** The privileged pass: what it removed, how, and why; or (a dry run) which mode would; or why none could. */
+export function privilegedLines(r: Report): string[] {
+  const p = r.privileged
+  if (!p) return []
+  const out: string[] = []
+  const how = p.via === 'sudo' ? 'sudo' : `a container (${showPath(p.image ?? '')})`
+  if (p.ran) out.push(`privileged pass (${how}, as root) on ${p.targets.map(showPath).join(', ')}: removed ${p.removedFiles} file(s), ${formatBytes(p.removedBytes)}, that this user could not delete`)
+  else if (r.dryRun && p.via) out.push(`${p.entriesTotal} entr(ies) cannot be deleted as this user: a real run would finish them as root through ${how}`)
+  else if (r.dryRun) out.push(`${p.entriesTotal} entr(ies) cannot be deleted as this user, and no privileged pass is available to finish them`)
+  else out.push(`${p.entriesTotal} entr(ies) could not be deleted as this user, and no privileged pass finished them`)
+  for (const e of p.entries.slice(0, 10)) out.push(`  ${showPath(e.path)}: owner ${e.owner ?? '?'}${e.ownerName ? ` (${showPath(e.ownerName)})` : ''}: ${oneLine(e.why)}`)
+  if (p.entriesTotal > Math.min(p.entries.length, 10)) out.push(`  ... and ${p.entriesTotal - Math.min(p.entries.length, 10)} more (see the JSON report)`)
+  for (const n of p.notes) out.push(`  ${oneLine(n)}`)
+  return out
+}
+
 export function resultLines(r: Report): string[] {
   const out: string[] = []
   const verb = r.dryRun ? 'would remove' : 'removed'
@@ -52,6 +68,7 @@ export function resultLines(r: Report): string[] {
     for (const e of r.targets.flatMap((x) => x.truncated).slice(0, 20)) out.push(`  truncated ${showPath(e.path)} (${formatBytes(e.bytes)}; held by ${e.holders.map((h) => `${h.pid} ${showPath(h.command)}`).join(', ') || 'a running process'})`)
   }
   if (t.heldUnlinkedFiles > 0) out.push(`${t.heldUnlinkedFiles} held-open file(s) ${r.dryRun ? 'would be' : 'were'} unlinked, not truncated (hard links, or mapped into memory), ${formatBytes(t.heldUnlinkedBytes)}: their space comes back only when their processes close them`)
+  out.push(...privilegedLines(r))
   if (r.space.reclaimedBytes !== null) out.push(`freed ${formatBytes(r.space.freedBytes)}; the filesystem gained ${formatBytes(Math.max(0, r.space.reclaimedBytes))}`)
   if (r.docker.used) {
     const d = r.docker

@@ -15,6 +15,7 @@ import type { ServiceRow } from '../docker/services.js'
 import { BUILTIN_PROTECTED } from './policy.js'
 import { recoveryHint } from '../common/errors.js'
 import { formatBytes, showPath } from '../common/text.js'
+import { privilegedSection, type PrivilegedInfo, type PrivilegedSection } from './privileged-report.js'
 
 export const VERSION = '0.1.0'
 
@@ -68,6 +69,13 @@ export interface Report {
   errors: DeleteError[]
   warnings: string[]
   verification: Omit<Verification, 'protectedRoots'> & { ok: boolean }
+  /**
+   * Entries this user could not delete and the second pass, as root, that finished them: what it
+   * removed, how (sudo, or a container and its image), and why (the entries, their owners). In a
+   * dry run: what a real run could not delete as this user, and which mode would handle it. Null
+   * when nothing needed it.
+   */
+  privileged: PrivilegedSection | null
   docker: {
     mode: string
     used: boolean
@@ -111,6 +119,8 @@ export interface ReportInput {
   finished: Date
   /** What the root's filesystem gained during the purge (statfs free space after minus before); null when no purge ran. */
   reclaimed?: number | null
+  /** What the run learnt about entries this user cannot delete, and the privileged pass. */
+  privileged?: PrivilegedInfo
 }
 
 /** The plan's targets as report rows: what a run would do (`not-run` when a real run stopped before). */
@@ -145,8 +155,19 @@ export function buildReport(x: ReportInput): Report {
   })
   const errors: DeleteError[] = [...(x.outcome?.errors ?? [])]
   if (dry) {
-    // What the plan could not read, a real run could not delete: the dry run says so now.
-    for (const t of x.plan.targets) for (const u of t.unreadable) errors.push({ path: u.path, code: u.code, message: u.message, hint: recoveryHint(u.code, u.path) })
+    // What the plan could not read, or could not unlink, a real run could not delete: the dry run
+    // says so now, unless a privileged pass would finish it (then the privileged section lists it).
+    const passWould = x.privileged?.availability?.use != null
+    for (const t of x.plan.targets) {
+      for (const u of t.unreadable) {
+        if (passWould && (u.code === 'EACCES' || u.code === 'EPERM')) continue
+        errors.push({ path: u.path, code: u.code, message: u.message, hint: recoveryHint(u.code, u.path) })
+      }
+      for (const d of t.denied) {
+        if (passWould && d.rootCan) continue
+        errors.push({ path: d.path, code: d.code, message: `cannot be deleted: ${d.why}`, hint: recoveryHint(d.code, d.path), ...(d.owner !== null ? { owner: d.owner } : {}) })
+      }
+    }
   }
   for (const t of targets) {
     if (t.result === 'refused' && !errors.some((e) => e.path === t.path)) {
@@ -202,6 +223,7 @@ export function buildReport(x: ReportInput): Report {
     errors,
     warnings,
     verification: { ok: verified, checked: v.checked, missing: v.missing, changed: v.changed, leftovers: v.leftovers },
+    privileged: privilegedSection(x.privileged, x.plan, x.settings.privileged, dry),
     docker: {
       mode: x.docker.mode,
       used: x.docker.active,

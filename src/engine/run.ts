@@ -12,7 +12,7 @@ import { verifyProtected } from './verify.js'
 import type { Compose } from '../docker/compose.js'
 import type { DockerState } from '../docker/state.js'
 import { composeProject } from '../docker/project.js'
-import { leaveCwd, procRequiredButMissing } from '../fs/anchor.js'
+import { leaveCwd, procRequiredButMissing, sameNode } from '../fs/anchor.js'
 import { HeldFiles, mapsReliableAt } from '../fs/holders.js'
 import { freeBytes } from '../fs/space.js'
 import { buildReport, previewTargets, type Report } from './report.js'
@@ -24,6 +24,12 @@ import { acquireLock } from './lock.js'
 import type { Settings } from './settings.js'
 import { missingTargets, preflight, refuseContradictions, refuseUnknownRoot } from './checks.js'
 import { ACTION_NAMES, type OptionNames } from '../common/options.js'
+import { runCommand } from '../docker/exec.js'
+import { UnlinkCheck } from '../fs/access.js'
+import { diffFingerprints } from './fingerprint.js'
+import { Escalator, escalatable, mergePass, runPass, runningAsRoot, type Availability } from './privileged.js'
+import { deniedEntries, refusePermissions, type PrivilegedInfo } from './privileged-report.js'
+import type { NodeId } from '../fs/anchor.js'
 
 export interface Logger {
   info(line: string): void
@@ -57,13 +63,23 @@ export interface RunDeps {
    * show a sign of being an environment, or a command typed in the wrong directory purges its logs/.
    */
   rootImplicit?: boolean
+  /**
+   * Set in the privileged pass itself (cli/pass.ts): the root must be this node (the one the outer
+   * run guarded), the outer run's exact-path protections apply, and the outer run holds the lock.
+   */
+  pass?: { expect: NodeId; exact: string[] }
+  /** The privileged pass reports the files it truncated (by device and inode) for the outer verification. */
+  onOutcome?: (outcome: Outcome | null) => void
+  /** Test seam: where the bundle (dist/) the privileged pass runs is. */
+  bundleDir?: string
 }
 
 /** The phases that change something: an error thrown once one of them began is not a refusal. */
 export const PHASE_DOCKER_STOP = 'Docker: stop the stack'
 export const PHASE_PURGE = 'Purge'
 export const PHASE_DOCKER_START = 'Docker: start the services again'
-export const CHANGING_PHASES: ReadonlySet<string> = new Set([PHASE_DOCKER_STOP, PHASE_PURGE, PHASE_DOCKER_START])
+export const PHASE_PRIVILEGED = 'Privileged pass'
+export const CHANGING_PHASES: ReadonlySet<string> = new Set([PHASE_DOCKER_STOP, PHASE_PURGE, PHASE_DOCKER_START, PHASE_PRIVILEGED])
 
 /** The action's rule: `force`, or `confirm` equal to the root folder's name. */
 export const confirmByName: Confirmer = async ({ settings, root }) => {
@@ -77,6 +93,8 @@ interface Prepared {
   policy: Policy
   targets: string[]
   compose: Compose
+  /** Root-relative files protected by exact path (compose files, the config file). */
+  exact: string[]
 }
 
 /** Validates everything; throws a coded error, and touches nothing, on any violation. */
@@ -87,6 +105,9 @@ export async function prepare(settings: Settings, deps: RunDeps): Promise<Prepar
   const names = deps.names ?? ACTION_NAMES
   refuseContradictions(settings, names)
   const root = guardRoot(settings.root, deps.guardEnv ?? defaultGuardEnv(deps.env), names)
+  if (deps.pass && !sameNode(root, deps.pass.expect)) {
+    throw fail('ERR_ROOT_CHANGED', `the privileged pass sees a root (device ${root.dev}, inode ${root.ino}) that is not the one the run guarded (device ${deps.pass.expect.dev}, inode ${deps.pass.expect.ino}): nothing was changed`)
+  }
   const project = await composeProject(
     root.path,
     {
@@ -96,11 +117,11 @@ export async function prepare(settings: Settings, deps: RunDeps): Promise<Prepar
     { env: deps.env, names, runner: deps.runner, trace: (line) => deps.log.info(line) }
   )
   if (deps.rootImplicit) refuseUnknownRoot(root, settings, project.files, names)
-  const exact = [...project.files, ...(settings.configFile ? [settings.configFile] : [])]
+  const exact = [...project.files, ...(settings.configFile ? [settings.configFile] : []), ...(deps.pass?.exact ?? [])]
   const policy = createPolicy(settings.protected, exact, names)
   const targets = validateTargets(settings.ephemeral, policy, names)
   const compose = project.compose
-  return { root, policy, targets, compose }
+  return { root, policy, targets, compose, exact }
 }
 
 export async function run(settings: Settings, deps: RunDeps): Promise<Report> {
@@ -121,6 +142,16 @@ export async function run(settings: Settings, deps: RunDeps): Promise<Report> {
   const prep = await phase('Validate', async () => prepare(settings, deps))
   const { root, policy, targets, compose } = prep
   log.info(`root: ${showPath(root.path)}${settings.dryRun ? ' (dry run: nothing will be changed)' : ''}`)
+  const names = deps.names ?? ACTION_NAMES
+  // Entries this user cannot delete are finished by a root pass (privileged.ts), never from a root
+  // run nor from the pass itself.
+  const asRoot = deps.pass !== undefined || runningAsRoot()
+  const escalator = new Escalator({
+    mode: settings.privileged, image: settings.privilegedImage, root: root.path, dockerHost: settings.dockerHost,
+    timeoutSeconds: settings.dockerTimeout, env: deps.env, names, runner: deps.runner ?? runCommand,
+    trace: (line) => log.info(line), bundleDir: deps.bundleDir
+  })
+  let availability: Availability | null = null
 
   const rootDir = openRoot(root)
   try {
@@ -128,16 +159,28 @@ export async function run(settings: Settings, deps: RunDeps): Promise<Report> {
     const plan = await phase('Plan', async () => {
       warnings.push(...preflight(rootDir))
       for (const w of warnings) log.warning(w)
-      // Counted up front only when someone reads the plan before anything happens (dry run, a prompt).
+      // Counted up front only when someone reads the plan before anything happens (dry run, a prompt),
+      // or when this user may be unable to delete something that no privileged pass could finish:
+      // such a run must refuse before it stops the stack.
+      // With privileged off, a run does what it always did: it fails on them as it meets them.
+      const checks = !asRoot && settings.privileged !== 'off'
+      let count = settings.dryRun || deps.confirmReadsPlan === true
+      if (!count && checks) {
+        availability = await escalator.resolve(false)
+        count = availability.use === null
+      }
       // A dry run shows which files a real run would truncate: exactly, when nothing is stopped first.
       const stays = settings.docker === 'off' || settings.keepRunning
       const held = settings.dryRun && stays ? HeldFiles.scan([rootDir.dev], mapsReliableAt(root.path)) : undefined
-      const p = await scanTargets(rootDir, root.path, targets, policy, settings.dryRun || deps.confirmReadsPlan === true, deps.signal, { removeTargetDirs: settings.removeTargetDirs, held })
+      const p = await scanTargets(rootDir, root.path, targets, policy, count, deps.signal, { removeTargetDirs: settings.removeTargetDirs, held, access: count ? new UnlinkCheck() : undefined })
       for (const line of planLines(previewTargets(p, true))) log.info(line)
-      for (const w of missingTargets(p, root.path, settings, deps.names ?? ACTION_NAMES)) {
+      for (const w of missingTargets(p, root.path, settings, names)) {
         log.warning(w)
         warnings.push(w)
       }
+      const denied = deniedEntries(p)
+      if (denied.rootCan > 0 && checks) availability = await escalator.resolve(!settings.dryRun)
+      if (!settings.dryRun && checks) refusePermissions(denied, availability, names)
       return p
     })
     const docker = await phase('Docker: discover', async () => compose.discover({ root, targets, keepRunning: settings.keepRunning, services: settings.services }))
@@ -164,7 +207,8 @@ export async function run(settings: Settings, deps: RunDeps): Promise<Report> {
       if (refusal) throw fail('ERR_NOT_CONFIRMED', refusal)
     }
 
-    const release = settings.dryRun ? () => {} : acquireLock(rootDir, root.path, (w) => log.warning(w))
+    // The outer run holds the lock while its privileged pass runs.
+    const release = settings.dryRun || deps.pass ? () => {} : acquireLock(rootDir, root.path, (w) => log.warning(w))
     try {
       const failures: string[] = []
       const cancelled = (): boolean => deps.signal?.aborted === true
@@ -188,6 +232,7 @@ export async function run(settings: Settings, deps: RunDeps): Promise<Report> {
       const before = await phase('Fingerprint protected paths', async () => takeFingerprint(rootDir, policy, skip))
       let outcome: Outcome | null = null
       let reclaimed: number | null = null
+      let free = 0
       if (!settings.dryRun && failures.length === 0 && !cancelled()) {
         outcome = await phase(PHASE_PURGE, async () => {
           // After the stack is down: what still holds a file open keeps running while we purge.
@@ -197,12 +242,15 @@ export async function run(settings: Settings, deps: RunDeps): Promise<Report> {
             log.warning(w)
             warnings.push(w)
           }
-          const free = freeBytes(rootDir)
-          const o = await executePlan(rootDir, plan, policy, { hooks: deps.executeHooks, signal: deps.signal, onProgress: deps.onProgress, held })
-          reclaimed = freeBytes(rootDir) - free
-          return o
+          free = freeBytes(rootDir)
+          return executePlan(rootDir, plan, policy, { hooks: deps.executeHooks, signal: deps.signal, onProgress: deps.onProgress, held })
         })
       }
+      const privileged: PrivilegedInfo = { availability, firstPass: [], ran: null, notes: [] }
+      if (outcome !== null && !asRoot && outcome.errors.some(escalatable)) {
+        await privilegedPass(outcome, privileged, failures)
+      }
+      if (outcome !== null) reclaimed = freeBytes(rootDir) - free
       if (cancelled()) {
         const what = outcome
           ? 'cancelled during the purge: stopped at a safe point; what was not reached is still there'
@@ -217,15 +265,65 @@ export async function run(settings: Settings, deps: RunDeps): Promise<Report> {
         await compose.verify(docker)
         return v
       })
+      deps.onOutcome?.(outcome)
       // After the proof: a service that starts writes into its targets and protected paths again.
       // Also after a cancel: the services were running before, and a reset must not leave them down.
       if (docker.services && docker.stopped) await phase(PHASE_DOCKER_START, async () => compose.restart(docker))
-      const report = buildReport({ settings, root, plan, outcome, before, verification, docker, warnings, failures, cancelled: cancelled(), timings, started, finished: now(), reclaimed })
+      const report = buildReport({ settings, root, plan, outcome, before, verification, docker, warnings, failures, cancelled: cancelled(), timings, started, finished: now(), reclaimed, privileged })
       await log.group('Result', async () => {
         for (const line of planLines(report.targets)) log.info(line)
         for (const line of resultLines(report)) log.info(line)
       })
       return report
+
+      /**
+       * The second pass, as root, on the targets that had permission errors only; never when the
+       * first pass failed for any other reason (another error, docker, a cancel, or a protected
+       * entry that changed meanwhile). The outer verification then judges both passes.
+       */
+      async function privilegedPass(first: Outcome, info: PrivilegedInfo, failed: string[]): Promise<void> {
+        info.firstPass = first.errors.filter(escalatable)
+        const other = first.errors.filter((e) => !escalatable(e))
+        const why =
+          settings.privileged === 'off' ? `${names('privileged')} is off`
+          : cancelled() ? 'the run was cancelled'
+          : failed.length > 0 ? `the run already failed (${failed[0]})`
+          : other.length > 0 ? `the purge also failed for another reason (${showPath(other[0].path)}: ${other[0].code})`
+          : null
+        if (why !== null) {
+          info.notes.push(`the privileged pass did not run: ${why}`)
+          return
+        }
+        const now = takeFingerprint(rootDir, policy)
+        const moved = diffFingerprints(before, now)
+        if (moved.missing.length + moved.changed.length > 0) {
+          info.notes.push('the privileged pass did not run: a protected entry changed during the purge')
+          return
+        }
+        availability = await escalator.resolve(true)
+        info.availability = availability
+        const esc = availability.use
+        if (esc === null) {
+          info.notes.push(`no privileged pass is available: ${availability.tried.join('; ')}`)
+          return
+        }
+        const passTargets = first.targets.filter((t) => t.errors.some(escalatable)).map((t) => t.path)
+        const title = `${PHASE_PRIVILEGED} (${esc.via === 'sudo' ? 'sudo' : `container ${esc.image}`})`
+        await phase(title, async () => {
+          log.info(`${info.firstPass.length} entr(ies) this user could not delete, in ${passTargets.map(showPath).join(', ')}: running the same engine as root`)
+          const r = await runPass(escalator, esc, { expect: { dev: root.dev, ino: root.ino }, targets: passTargets, protected: [...settings.protected], exact: prep.exact, removeTargetDirs: settings.removeTargetDirs }, {
+            signal: deps.signal,
+            onLine: (line) => log.info(`  | ${line}`)
+          })
+          info.ran = { via: esc.via, image: esc.image, pulled: esc.pulled, command: r.command, targets: passTargets, report: r.answer?.report ?? null, problem: r.problem }
+          if (r.problem !== null || !r.answer) {
+            failed.push(`privileged pass: ${r.problem}`)
+            return
+          }
+          mergePass(first, r.answer)
+          for (const f of r.answer.report?.failures ?? []) if (!/deletion error/.test(f)) failed.push(`privileged pass: ${f}`)
+        })
+      }
     } finally {
       release()
     }

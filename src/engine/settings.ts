@@ -3,7 +3,7 @@
  * the action's inputs (or CLI flags), the config file (`.safe-purge.yml`), the defaults below.
  */
 import { fail } from '../common/errors.js'
-import type { DockerMode, OptionKey, Options, PartialOptions } from '../common/options.js'
+import type { DockerMode, OptionKey, Options, PartialOptions, PrivilegedMode } from '../common/options.js'
 
 export interface Settings {
   /** Environment root as given (absolute, or relative to the working directory); root-guard resolves it. */
@@ -40,10 +40,14 @@ export interface Settings {
   readonly services: readonly string[]
   /** Remove each target directory itself too (the seed's way), not only what is inside it. */
   readonly removeTargetDirs: boolean
+  /** How to finish entries this (non-root) user cannot delete: a root pass by sudo or a container, or not (off). */
+  readonly privileged: PrivilegedMode
+  /** The image of the container pass. */
+  readonly privilegedImage: string
 }
 
 
-export const OPTION_KINDS: Readonly<Record<OptionKey, 'boolean' | 'string' | 'list' | 'docker' | 'seconds'>> = {
+export const OPTION_KINDS: Readonly<Record<OptionKey, 'boolean' | 'string' | 'list' | 'docker' | 'seconds' | 'privileged'>> = {
   'dry-run': 'boolean',
   force: 'boolean',
   confirm: 'string',
@@ -58,8 +62,17 @@ export const OPTION_KINDS: Readonly<Record<OptionKey, 'boolean' | 'string' | 'li
   'docker-timeout': 'seconds',
   'keep-running': 'boolean',
   services: 'list',
-  'remove-target-dirs': 'boolean'
+  'remove-target-dirs': 'boolean',
+  privileged: 'privileged',
+  'privileged-image': 'string'
 }
+
+/**
+ * The container pass's default image: Node 24 (the action's own runtime), official, Debian
+ * bookworm (glibc, so the bundled native helper loads), slim (no compiler, no shell tools needed).
+ * It must be present on the runner or pullable; `privileged-image` names another.
+ */
+export const DEFAULT_PRIVILEGED_IMAGE = 'node:24-bookworm-slim'
 
 export const DEFAULT_EPHEMERAL: readonly string[] = ['logs', 'data/redis', 'data/temp', '.docker-compose-state']
 
@@ -78,11 +91,16 @@ export const DEFAULTS: Readonly<Options> = {
   'docker-timeout': 120,
   'keep-running': false,
   services: [],
-  'remove-target-dirs': false
+  'remove-target-dirs': false,
+  privileged: 'auto',
+  'privileged-image': DEFAULT_PRIVILEGED_IMAGE
 }
 
-/** Options whose default reaches further than any value given to them: the defaults purge or stop more. */
-const WIDENED_WHEN_BLANK: ReadonlySet<OptionKey> = new Set(['ephemeral', 'compose-file', 'compose-project'])
+/**
+ * Options whose default reaches further than any value given to them (the defaults purge or stop
+ * more), or that name something a blank cannot (an image).
+ */
+const WIDENED_WHEN_BLANK: ReadonlySet<OptionKey> = new Set(['ephemeral', 'compose-file', 'compose-project', 'privileged-image'])
 
 /** A value that is only whitespace (an unset variable, most often) is refused for those options. */
 export function refuseBlank(key: OptionKey, what: string): void {
@@ -103,6 +121,11 @@ export function parseDockerMode(value: string, what: string): DockerMode {
   throw fail('ERR_BAD_DOCKER_MODE', `${what} must be auto, required or off, got ${JSON.stringify(value)}`)
 }
 
+export function parsePrivilegedMode(value: string, what: string): PrivilegedMode {
+  if (value === 'auto' || value === 'sudo' || value === 'container' || value === 'off') return value
+  throw fail('ERR_BAD_PRIVILEGED_MODE', `${what} must be auto, sudo, container or off, got ${JSON.stringify(value)}`)
+}
+
 export function parseSeconds(value: string, what: string): number {
   const n = Number(value)
   if (!/^\d+(\.\d+)?$/.test(value.trim()) || !(n > 0) || n > 86400) {
@@ -117,6 +140,7 @@ export function parseOption<K extends OptionKey>(key: K, raw: string, what: stri
   const value =
     kind === 'boolean' ? parseBoolean(raw.trim(), what)
     : kind === 'docker' ? parseDockerMode(raw.trim(), what)
+    : kind === 'privileged' ? parsePrivilegedMode(raw.trim(), what)
     : kind === 'seconds' ? parseSeconds(raw, what)
     : kind === 'list' ? splitLines(raw)
     : raw.trim()
@@ -159,6 +183,8 @@ export function buildSettings(root: string, configFile: string | null, ...source
     dockerTimeout: pick('docker-timeout'),
     keepRunning: pick('keep-running'),
     services: pick('services'),
-    removeTargetDirs: pick('remove-target-dirs')
+    removeTargetDirs: pick('remove-target-dirs'),
+    privileged: pick('privileged'),
+    privilegedImage: pick('privileged-image')
   }
 }
