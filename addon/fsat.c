@@ -4,10 +4,12 @@
  *
  *   scan(fd, withStat, async, restart)
  *                                   one getdents64 batch of the directory fd, each entry lstat'ed
- *                                   relative to fd (fstatat with AT_SYMLINK_NOFOLLOW) when withStat;
+ *                                   relative to fd (statx with AT_SYMLINK_NOFOLLOW) when withStat;
  *                                   on the libuv thread pool when async
  *   unlinkBatch(fd, names, async)    unlinkat(fd, name, 0) for each NUL-terminated name in names;
  *                                   on the libuv thread pool when async
+ *   flags(fd, name)                  the owner, mode and immutable/append-only flags of one name in
+ *                                   the directory fd, or of fd itself (name null)
  *
  * It never opens, chdirs or follows anything, and it removes only the names JavaScript hands it,
  * relative to a directory fd JavaScript opened with O_NOFOLLOW. unlinkat without AT_REMOVEDIR
@@ -26,10 +28,16 @@
  * every supported runner; each but close is retried when a signal interrupts it (EINTR, which
  * FUSE and NFS roots can return). Errors are returned as positive errno numbers; bad arguments
  * (a caller's bug) are thrown.
+ *
+ * An lstat is a statx: it costs the same as fstatat and also reports the inode flags that decide
+ * whether an entry can be unlinked at all (immutable, append-only: not even root can). Where statx
+ * is missing or refused (a kernel older than 4.11, a seccomp filter), fstatat is used instead and
+ * those flags are reported as unknown.
  */
 #define _GNU_SOURCE
 #define NAPI_VERSION 8
 #include <errno.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -44,7 +52,22 @@
 /* Bytes of directory entries read per scan (one getdents64 call). */
 #define SCAN_BYTES 32768
 /* Numbers per entry in the metadata array scan returns. */
-#define META 7
+#define META 9
+
+#ifndef SYS_statx
+#define SYS_statx 332 /* x86_64: headers older than the call */
+#endif
+#ifndef AT_STATX_SYNC_AS_STAT
+#define AT_STATX_SYNC_AS_STAT 0
+#endif
+#ifndef AT_EMPTY_PATH
+#define AT_EMPTY_PATH 0x1000
+#endif
+#define FSAT_STATX_BASIC_STATS 0x7ffu
+#define FSAT_STATX_ATTR_IMMUTABLE 0x10u
+#define FSAT_STATX_ATTR_APPEND 0x20u
+/* The flags reported: those that stop an unlink of the entry, or of anything in it (a directory). */
+#define UNLINK_FLAGS (FSAT_STATX_ATTR_IMMUTABLE | FSAT_STATX_ATTR_APPEND)
 
 struct kdirent64 {
   uint64_t d_ino;
@@ -53,6 +76,32 @@ struct kdirent64 {
   unsigned char d_type;
   char d_name[];
 };
+
+/* The kernel's struct statx (linux/stat.h, 256 bytes), declared here: no libc header needed. */
+struct kstatx_time {
+  int64_t tv_sec;
+  uint32_t tv_nsec;
+  int32_t reserved;
+};
+struct kstatx {
+  uint32_t stx_mask;
+  uint32_t stx_blksize;
+  uint64_t stx_attributes;
+  uint32_t stx_nlink;
+  uint32_t stx_uid;
+  uint32_t stx_gid;
+  uint16_t stx_mode;
+  uint16_t spare0;
+  uint64_t stx_ino;
+  uint64_t stx_size;
+  uint64_t stx_blocks;
+  uint64_t stx_attributes_mask;
+  struct kstatx_time stx_atime, stx_btime, stx_ctime, stx_mtime;
+  uint32_t stx_rdev_major, stx_rdev_minor;
+  uint32_t stx_dev_major, stx_dev_minor;
+  uint64_t spare[14];
+};
+_Static_assert(sizeof(struct kstatx) == 256, "struct statx is 256 bytes");
 
 #define CHECK(call)                                                                                \
   do {                                                                                             \
@@ -99,15 +148,78 @@ static void close_dup(int fd) {
   if (fd >= 0) syscall(SYS_close, fd);
 }
 
+/* What an lstat reports here (as the doubles JavaScript gets). flags: -1 when unknown. */
+struct entry_stat {
+  double mode, size, dev, ino, uid, flags;
+};
+
+/*
+ * st_dev from statx's major and minor as glibc's makedev computes it, which is what libuv (so
+ * Node's fs.lstat) reports, and what fstatat's st_dev holds: the same number on either path.
+ */
+static uint64_t dev_of(uint32_t major, uint32_t minor) {
+  return ((uint64_t)(major & 0xfffff000u) << 32) | ((uint64_t)(major & 0xfffu) << 8) | ((uint64_t)(minor & 0xffffff00u) << 12) |
+         (uint64_t)(minor & 0xffu);
+}
+
+/* Set once statx is known to be missing or refused: fstatat from then on (read from any thread). */
+static atomic_int no_statx;
+
+/*
+ * The errnos a statx that cannot run returns: ENOSYS (no such call, or a seccomp filter), EPERM
+ * (the seccomp filters of libseccomp < 2.3.3 and Docker < 18.04), EINVAL and EOPNOTSUPP (some
+ * network filesystems). libuv falls back to fstatat on the same ones.
+ */
+static bool statx_unusable(int e) { return e == ENOSYS || e == EPERM || e == EINVAL || e == EOPNOTSUPP; }
+
+/*
+ * The lstat of `name` relative to fd (at: AT_SYMLINK_NOFOLLOW, plus AT_EMPTY_PATH for fd itself
+ * with name ""): 0, or the errno. statx first; fstatat when statx cannot run, remembered once
+ * that is certain (ENOSYS, or fstatat works where statx did not), so it is not tried again.
+ */
+static int lstat_at(int fd, const char *name, int at, struct entry_stat *out) {
+  long r;
+  int statx_err = 0;
+  if (!atomic_load_explicit(&no_statx, memory_order_relaxed)) {
+    struct kstatx sx;
+    RETRY(r, syscall(SYS_statx, fd, name, at | AT_STATX_SYNC_AS_STAT, FSAT_STATX_BASIC_STATS, &sx));
+    if (r == 0) {
+      out->mode = sx.stx_mode;
+      out->size = (double)sx.stx_size;
+      out->dev = (double)dev_of(sx.stx_dev_major, sx.stx_dev_minor);
+      out->ino = (double)sx.stx_ino;
+      out->uid = sx.stx_uid;
+      out->flags = (sx.stx_attributes_mask & UNLINK_FLAGS) == UNLINK_FLAGS ? (double)(sx.stx_attributes & UNLINK_FLAGS) : -1;
+      return 0;
+    }
+    statx_err = errno;
+    if (!statx_unusable(statx_err)) return statx_err;
+    if (statx_err == ENOSYS) atomic_store_explicit(&no_statx, 1, memory_order_relaxed);
+  }
+  struct stat st;
+  RETRY(r, syscall(SYS_newfstatat, fd, name, &st, at));
+  if (r != 0) return errno;
+  if (statx_err != 0) atomic_store_explicit(&no_statx, 1, memory_order_relaxed);
+  out->mode = st.st_mode;
+  out->size = (double)st.st_size;
+  out->dev = (double)st.st_dev;
+  out->ino = (double)st.st_ino;
+  out->uid = st.st_uid;
+  out->flags = -1;
+  return 0;
+}
+
 /*
  * scan(fd, withStat, async, restart) -> null at the end of the directory | errno (number) |
  *   [names: Buffer, meta: Float64Array, eof: boolean] (or a Promise of one of those, when async);
  * eof says the directory was read to its end (no further call is needed).
  * names holds each entry's name followed by a NUL; meta holds, per entry: offset of the name in
- * names, its length, errno of the lstat (0 = ok), st_mode, st_size, st_dev, st_ino. Without
- * withStat there is no lstat: st_mode holds only the type bits from d_type (0 when unknown) and
- * the other numbers are 0. restart begins at the first entry (each listing of an fd passes it
- * on its first call; later calls continue where the last one stopped).
+ * names, its length, errno of the lstat (0 = ok), st_mode, st_size, st_dev, st_ino, st_uid, and
+ * flags: its immutable (0x10) and append-only (0x20) bits, -1 when unknown (fstatat, or the
+ * filesystem does not report them). Without withStat, or when the lstat failed, st_mode holds
+ * only the type bits from d_type (0 when unknown, or on failure) and the other numbers are 0,
+ * flags -1. restart begins at the first entry (each listing of an fd passes it on its first call;
+ * later calls continue where the last one stopped).
  */
 struct scanjob {
   int fd;            /* the caller's fd (sync), or the work's own duplicate (async; -errno if none) */
@@ -207,19 +319,22 @@ static void do_scan(struct scanjob *j) {
     double *e = j->meta + i * META;
     e[0] = (double)off;
     e[1] = (double)len;
-    e[2] = e[4] = e[5] = e[6] = 0;
+    e[2] = e[4] = e[5] = e[6] = e[7] = 0;
     e[3] = dtype_mode(d->d_type);
+    e[8] = -1;
     if (j->with_stat) {
-      struct stat st;
-      RETRY(r, syscall(SYS_newfstatat, j->fd, d->d_name, &st, AT_SYMLINK_NOFOLLOW));
-      if (r != 0) {
-        e[2] = errno;
+      struct entry_stat st;
+      int err = lstat_at(j->fd, d->d_name, AT_SYMLINK_NOFOLLOW, &st);
+      if (err != 0) {
+        e[2] = err;
         e[3] = 0;
       } else {
-        e[3] = (double)st.st_mode;
-        e[4] = (double)st.st_size;
-        e[5] = (double)st.st_dev;
-        e[6] = (double)st.st_ino;
+        e[3] = st.mode;
+        e[4] = st.size;
+        e[5] = st.dev;
+        e[6] = st.ino;
+        e[7] = st.uid;
+        e[8] = st.flags;
       }
     }
     off += len + 1;
@@ -485,14 +600,82 @@ static napi_value unlink_batch(napi_env env, napi_callback_info info) {
   return promise;
 }
 
+/*
+ * flags(fd, name: Buffer | null) -> [uid, mode, flags] | errno (number): the lstat of one name in
+ * the directory fd, or of what fd itself holds when name is null (AT_EMPTY_PATH: no search of
+ * anything, and the fd may be any file's), reduced to what decides whether it can be unlinked;
+ * flags as in scan's metadata (-1 unknown). Synchronous: one system call, no thread-pool hop.
+ * name is one non-empty name without a NUL or a slash, and not . or .. (never a path).
+ */
+static napi_value flags(napi_env env, napi_callback_info info) {
+  size_t argc = 2;
+  napi_value argv[2];
+  int fd;
+  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  if (argc < 2) {
+    napi_throw_type_error(env, NULL, "flags(fd, name)");
+    return NULL;
+  }
+  if (!get_fd(env, argv[0], "flags: fd must be an open fd (a whole number, 0 or more)", &fd)) return NULL;
+  napi_valuetype type;
+  bool is_buffer = false;
+  CHECK(napi_typeof(env, argv[1], &type));
+  if (type != napi_null) CHECK(napi_is_buffer(env, argv[1], &is_buffer));
+  if (type != napi_null && !is_buffer) {
+    napi_throw_type_error(env, NULL, "flags: name must be a Buffer or null");
+    return NULL;
+  }
+  char *name = NULL;
+  if (is_buffer) {
+    void *data;
+    size_t len;
+    CHECK(napi_get_buffer_info(env, argv[1], &data, &len));
+    name = malloc(len + 1);
+    if (name == NULL) {
+      napi_throw_error(env, "ERR_NATIVE", "safe-purge native helper: out of memory");
+      return NULL;
+    }
+    /* Copy first, then check and use only the copy (see unlinkBatch). */
+    if (len > 0) memcpy(name, data, len);
+    name[len] = 0;
+    const char *refused = NULL;
+    if (memchr(name, 0, len) != NULL) refused = "flags: a name holds a NUL";
+    else if (memchr(name, '/', len) != NULL) refused = "flags: a name holds a slash";
+    else if (len == 0 || is_dot(name)) refused = "flags: an empty name, or . or ..";
+    if (refused != NULL) {
+      free(name);
+      napi_throw_range_error(env, NULL, refused);
+      return NULL;
+    }
+  }
+  struct entry_stat st;
+  int err = lstat_at(fd, name != NULL ? name : "", name != NULL ? AT_SYMLINK_NOFOLLOW : AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW, &st);
+  free(name);
+  napi_value r, v;
+  if (err != 0) {
+    CHECK(napi_create_int32(env, err, &r));
+    return r;
+  }
+  CHECK(napi_create_array_with_length(env, 3, &r));
+  CHECK(napi_create_double(env, st.uid, &v));
+  CHECK(napi_set_element(env, r, 0, v));
+  CHECK(napi_create_double(env, st.mode, &v));
+  CHECK(napi_set_element(env, r, 1, v));
+  CHECK(napi_create_double(env, st.flags, &v));
+  CHECK(napi_set_element(env, r, 2, v));
+  return r;
+}
+
 NAPI_MODULE_INIT() {
   napi_value f;
   CHECK(napi_create_function(env, "scan", NAPI_AUTO_LENGTH, scan, NULL, &f));
   CHECK(napi_set_named_property(env, exports, "scan", f));
   CHECK(napi_create_function(env, "unlinkBatch", NAPI_AUTO_LENGTH, unlink_batch, NULL, &f));
   CHECK(napi_set_named_property(env, exports, "unlinkBatch", f));
+  CHECK(napi_create_function(env, "flags", NAPI_AUTO_LENGTH, flags, NULL, &f));
+  CHECK(napi_set_named_property(env, exports, "flags", f));
   napi_value v;
-  CHECK(napi_create_int32(env, 5, &v));
+  CHECK(napi_create_int32(env, 6, &v));
   CHECK(napi_set_named_property(env, exports, "abi", v));
   return exports;
 }

@@ -30111,6 +30111,10 @@ function convert(key, value, what) {
             if (typeof value !== 'string')
                 throw wrong('auto, required or off');
             return (0,settings/* parseDockerMode */.vk)(value, `config ${what}`);
+        case 'privileged':
+            if (typeof value !== 'string')
+                throw wrong('auto, sudo, container or off');
+            return (0,settings/* parsePrivilegedMode */.Wp)(value, `config ${what}`);
         case 'list':
             if (typeof value === 'string') {
                 if (value.trim() === '')
@@ -30167,7 +30171,7 @@ async function readInputs() {
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3218);
 /* harmony import */ var _inputs_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(5855);
-/* harmony import */ var _engine_run_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(2385);
+/* harmony import */ var _engine_run_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(94);
 /* harmony import */ var _summary_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(443);
 /* harmony import */ var _common_errors_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(1922);
 /** The action's entry: inputs -> run -> outputs, summary, setFailed. */
@@ -30351,6 +30355,21 @@ function heldOpen(r) {
     ];
     return `<h3>Held open by running processes</h3>\n${table(['File', 'Size', 'What happened', 'Held by (pid, command)'], rows, t.truncatedFiles + t.heldUnlinkedFiles)}`;
 }
+/** Entries this user could not delete, and the second pass as root that finished them (or why not). */
+function privileged(r) {
+    const p = r.privileged;
+    if (!p)
+        return '';
+    const how = p.via === 'sudo' ? 'sudo' : p.via === 'container' ? `a container (<code>${cell(p.image ?? '')}</code>)` : '';
+    const head = p.ran ? `<p>The privileged pass ran as root through ${how} on ${p.targets.map((t) => `<code>${cell(t)}</code>`).join(', ')}: it removed <strong>${p.removedFiles}</strong> file(s), ${escapeHtml((0,common_text/* formatBytes */.z3)(p.removedBytes))}.</p>\n`
+        : r.dryRun && p.via ? `<p>A real run could not delete ${p.entriesTotal} entr${p.entriesTotal === 1 ? 'y' : 'ies'} as this user; it would finish them as root through ${how}.</p>\n`
+            : r.dryRun ? `<p>${p.entriesTotal} entr${p.entriesTotal === 1 ? 'y' : 'ies'} cannot be deleted as this user, and no privileged pass is available to finish them.</p>\n`
+                : `<p>${p.entriesTotal} entr${p.entriesTotal === 1 ? 'y' : 'ies'} could not be deleted as this user, and no privileged pass finished them.</p>\n`;
+    const notes = p.notes.length ? list(p.notes.map(cell)) : '';
+    const owner = (e) => (e.owner === null ? '?' : `${e.owner}${e.ownerName ? ` (${cell(e.ownerName)})` : ''}`);
+    const rows = p.entries.map((e) => [`<code>${cell(e.path)}</code>`, owner(e), cell(e.code), cell(e.why)]);
+    return `<h3>Privileged pass (mode: ${cell(p.mode)})</h3>\n${head}${notes}${table(['Entry', 'Owner (uid)', 'Error', 'Why'], rows, p.entriesTotal)}`;
+}
 function summaryHtml(r) {
     const parts = [];
     const mode = r.dryRun ? ' (dry run: nothing was changed)' : '';
@@ -30363,6 +30382,7 @@ function summaryHtml(r) {
         parts.push(`<p>Freed ${escapeHtml((0,common_text/* formatBytes */.z3)(r.space.freedBytes))}; the filesystem gained <strong>${escapeHtml((0,common_text/* formatBytes */.z3)(Math.max(0, r.space.reclaimedBytes)))}</strong>.</p>\n`);
     }
     parts.push(verification(r));
+    parts.push(privileged(r));
     parts.push(heldOpen(r));
     parts.push('<h3>Targets</h3>\n');
     parts.push(table(['Target', 'Files', 'Size', 'Dirs', 'Links/special', 'Kept inside', 'Result'], r.targets.map((t) => [
@@ -30410,7 +30430,8 @@ function outputsOf(report) {
         'freed-bytes': String(report.space.freedBytes),
         'reclaimed-bytes': report.space.reclaimedBytes === null ? '' : String(report.space.reclaimedBytes),
         'removed-volumes': JSON.stringify(volumes),
-        'restarted-services': JSON.stringify(report.docker.services?.restarted ?? [])
+        'restarted-services': JSON.stringify(report.docker.services?.restarted ?? []),
+        'privileged-files': String(report.privileged?.removedFiles ?? 0)
     };
 }
 async function publish(report, env) {
@@ -30472,7 +30493,7 @@ function recoveryHint(code, path) {
     switch (code) {
         case 'EACCES':
         case 'EPERM':
-            return `check ownership and permissions of the entry and its directory (ls -ld ${dir} ${p}; lsattr -d ${p} for the immutable flag), then rerun as the owner or with sudo (paths are relative to the root)`;
+            return `check ownership and permissions (ls -ld ${dir} ${p}; lsattr -d ${p} for the immutable flag), then rerun as the owner, or let the privileged pass finish it (privileged: sudo or container); paths are relative to the root`;
         case 'EBUSY':
             return `something is using ${p} (a mount or an open handle): stop it (docker compose down, umount) and rerun`;
         case 'EROFS':
@@ -30524,7 +30545,9 @@ const CLI_FLAGS = {
     'docker-timeout': '--docker-timeout',
     'keep-running': '--keep-running',
     services: '--service',
-    'remove-target-dirs': '--remove-target-dirs'
+    'remove-target-dirs': '--remove-target-dirs',
+    privileged: '--privileged',
+    'privileged-image': '--privileged-image'
 };
 const CLI_NAMES = (key) => CLI_FLAGS[key];
 
@@ -30600,7 +30623,7 @@ function parseYaml(text, options) {
 
 /***/ }),
 
-/***/ 2385:
+/***/ 94:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -30610,7 +30633,7 @@ __nccwpck_require__.d(__webpack_exports__, {
   eF: () => (/* binding */ run)
 });
 
-// UNUSED EXPORTS: CHANGING_PHASES, PHASE_DOCKER_START, PHASE_DOCKER_STOP, PHASE_PURGE, prepare
+// UNUSED EXPORTS: CHANGING_PHASES, PHASE_DOCKER_START, PHASE_DOCKER_STOP, PHASE_PRIVILEGED, PHASE_PURGE, prepare
 
 // EXTERNAL MODULE: external "node:fs"
 var external_node_fs_ = __nccwpck_require__(3024);
@@ -30633,8 +30656,9 @@ var external_node_url_ = __nccwpck_require__(3136);
 ;// CONCATENATED MODULE: ./src/fs/native.ts
 /**
  * Loads the native helper (addon/fsat.c, built into dist/native/): a directory scan that lstat's
- * each entry relative to the directory's fd, and batched unlinkat(fd, name) on the thread pool.
- * Both work only on directory fds the engine opened with O_NOFOLLOW, so they keep every
+ * each entry relative to the directory's fd, batched unlinkat(fd, name) on the thread pool, and
+ * one entry's owner and immutable/append-only flags (which only statx reports; Node has no statx).
+ * They work only on directory fds the engine opened with O_NOFOLLOW, so they keep every
  * anchoring rule (see fsat.ts) without the working-directory detour, and cost a C loop instead of
  * one JavaScript call per entry.
  *
@@ -30647,8 +30671,11 @@ var external_node_url_ = __nccwpck_require__(3136);
 
 
 
-/** Numbers per entry in scan's metadata: name offset, name length, errno, mode, size, dev, ino. */
-const META = 7;
+/**
+ * Numbers per entry in scan's metadata: name offset, name length, errno, mode, size, dev, ino,
+ * uid, flags (immutable/append-only bits, -1 when unknown).
+ */
+const META = 9;
 const FILE = `fsat-${process.platform}-${process.arch}.node`;
 let helper = null;
 let native_status = 'not loaded';
@@ -30675,7 +30702,8 @@ function load() {
     try {
         const mod = { exports: {} };
         process.dlopen(mod, file, (external_node_os_default()).constants.dlopen.RTLD_NOW);
-        if (mod.exports.abi !== 5 || typeof mod.exports.scan !== 'function' || typeof mod.exports.unlinkBatch !== 'function') {
+        const e = mod.exports;
+        if (e.abi !== 6 || typeof e.scan !== 'function' || typeof e.unlinkBatch !== 'function' || typeof e.flags !== 'function') {
             native_status = `${FILE} is not this version's helper`;
             return;
         }
@@ -31173,7 +31201,8 @@ function* streamEntries(dir) {
 /**
  * A directory entry with its lstat, as a walk sees it. One object per entry, no more: it is its
  * own `st`, and its root-relative path is only built when someone asks (most entries never need
- * it). `err` is set when the lstat failed (then kind is 'special' and the numbers are 0).
+ * it). `err` is set when the lstat failed (then kind is 'special', the numbers are 0 and flags
+ * is -1).
  */
 class StatEntry {
     parent;
@@ -31184,6 +31213,8 @@ class StatEntry {
     size;
     dev;
     ino;
+    uid;
+    flags;
     err;
     constructor(
     /** The open directory holding this entry. */
@@ -31191,7 +31222,15 @@ class StatEntry {
     /** The name as text (invalid UTF-8 shown with replacement characters). */
     text, 
     /** The parent's root-relative path. */
-    dirRel, kind, size, dev, ino, err) {
+    dirRel, kind, size, dev, ino, 
+    /** The owner: who may unlink it from a sticky directory. */
+    uid, 
+    /**
+     * Its immutable and append-only bits (FLAG_IMMUTABLE, FLAG_APPEND of flags.ts: such an entry,
+     * or anything in such a directory, cannot be unlinked, not even by root); -1 when unknown
+     * (the JavaScript path, which has no statx, or a filesystem that does not report them).
+     */
+    flags, err) {
         this.parent = parent;
         this.name = name;
         this.text = text;
@@ -31200,6 +31239,8 @@ class StatEntry {
         this.size = size;
         this.dev = dev;
         this.ino = ino;
+        this.uid = uid;
+        this.flags = flags;
         this.err = err;
     }
     get rel() {
@@ -31231,10 +31272,10 @@ async function* statBatches(dir, dirRel) {
             catch (err) {
                 if (err.code === 'ENOENT')
                     continue;
-                batch.push(new StatEntry(dir, d.name, text, dirRel, 'special', 0, 0, 0, err));
+                batch.push(new StatEntry(dir, d.name, text, dirRel, 'special', 0, 0, 0, 0, -1, err));
                 continue;
             }
-            batch.push(new StatEntry(dir, d.name, text, dirRel, kindOf(st), st.size, st.dev, st.ino, null));
+            batch.push(new StatEntry(dir, d.name, text, dirRel, kindOf(st), st.size, st.dev, st.ino, st.uid, -1, null));
             if (batch.length >= JS_BATCH) {
                 yield batch;
                 batch = [];
@@ -31261,10 +31302,10 @@ async function* statBatches(dir, dirRel) {
             if (errno === ENOENT)
                 continue;
             if (errno !== 0) {
-                batch.push(new StatEntry(dir, name, text, dirRel, 'special', 0, 0, 0, errnoError(errno, 'lstat', text)));
+                batch.push(new StatEntry(dir, name, text, dirRel, 'special', 0, 0, 0, 0, -1, errnoError(errno, 'lstat', text)));
                 continue;
             }
-            batch.push(new StatEntry(dir, name, text, dirRel, kindOfMode(meta[i + 3]), meta[i + 4], meta[i + 5], meta[i + 6], null));
+            batch.push(new StatEntry(dir, name, text, dirRel, kindOfMode(meta[i + 3]), meta[i + 4], meta[i + 5], meta[i + 6], meta[i + 7], meta[i + 8], null));
         }
         if (batch.length > 0)
             yield batch;
@@ -31535,7 +31576,7 @@ async function visitChildren(e, mount, policy, v, pacer) {
         // Removed by someone else since its lstat: already gone, which is what a purge wants.
         if (err.code === 'ENOENT')
             return false;
-        v.error(e.rel, err);
+        v.error(e.rel, err, e);
         return true;
     }
     if (!mount.sameMount(dirA)) {
@@ -31723,7 +31764,7 @@ async function scanTargets(rootDir, root, targets, policy, count = true, signal,
 async function scanTarget(rootDir, rel, policy, pacer = new Pacer(), count = true, options = {}) {
     const plan = {
         path: rel, status: 'missing', counted: count, ...emptyTally(), ...emptyHeldTally(),
-        kept: [], keptTotal: 0, keptDirs: 0, keptTarget: false, truncated: [], heldUnlinked: [], unreadable: []
+        kept: [], keptTotal: 0, keptDirs: 0, keptTarget: false, truncated: [], heldUnlinked: [], unreadable: [], denied: [], deniedTotal: 0, deniedRootCan: 0
     };
     const found = lookupTarget(rootDir, rel);
     if (!found.found) {
@@ -31748,6 +31789,17 @@ async function scanTarget(rootDir, rel, policy, pacer = new Pacer(), count = tru
         return plan;
     }
     const top = { parent: target.parent, name: target.name, rel, st: target.st, kind: target.kind };
+    // Would this process be refused the unlink of `e`? Recorded, and counted as removed all the same
+    // (the plan says what a run would do; the denial says what stands in its way).
+    const check = (e) => {
+        const d = options.access?.denied(e.parent, parentOf(e.rel), e.st);
+        if (!d)
+            return;
+        plan.deniedTotal++;
+        if (d.rootCan)
+            plan.deniedRootCan++;
+        addByPath(plan.denied, { path: e.rel, code: d.code, why: d.why, rootCan: d.rootCan, owner: d.owner });
+    };
     const counter = {
         keep(e, reason) {
             plan.keptTotal++;
@@ -31768,6 +31820,7 @@ async function scanTarget(rootDir, rel, policy, pacer = new Pacer(), count = tru
                 plan.heldUnlinkedBytes += e.st.size;
                 addByPath(plan.heldUnlinked, { ...entry, reason });
             }
+            check(e);
             if (e.kind === 'file') {
                 plan.files++;
                 plan.bytes += e.st.size;
@@ -31780,12 +31833,16 @@ async function scanTarget(rootDir, rel, policy, pacer = new Pacer(), count = tru
         leaveDir(e, stays) {
             if (stays)
                 plan.keptDirs++;
-            else if (!(e === top && plan.keptTarget))
+            else if (!(e === top && plan.keptTarget)) {
+                check(e);
                 plan.dirs++;
+            }
             return stays;
         },
         error(path, err) {
             const code = err?.code ?? 'UNKNOWN';
+            if (options.access && (code === 'EACCES' || code === 'EPERM'))
+                plan.deniedRootCan++;
             if (plan.unreadable.length < KEPT_LIST_LIMIT)
                 plan.unreadable.push({ path, code, message: `cannot be read: ${(0,common_errors/* errorMessage */.gJ)(err).split(', ')[0]}` });
         }
@@ -31798,8 +31855,13 @@ async function scanTarget(rootDir, rel, policy, pacer = new Pacer(), count = tru
         finishKept(plan.kept);
         finishByPath(plan.truncated);
         finishByPath(plan.heldUnlinked);
+        finishByPath(plan.denied);
     }
     return plan;
+}
+function parentOf(rel) {
+    const i = rel.lastIndexOf('/');
+    return i === -1 ? '' : rel.slice(0, i);
 }
 /** A held file with other names is unlinked, never truncated (the executor re-checks on the open file). */
 function hasOtherNames(e) {
@@ -31983,7 +32045,50 @@ function truncateOpened(dir, open, expected) {
     }
 }
 
+;// CONCATENATED MODULE: ./src/fs/flags.ts
+/**
+ * The Linux inode flags that stop an unlink whoever asks: an immutable or append-only entry
+ * cannot be unlinked, nor can anything in an immutable or append-only directory, not even by
+ * root. Only statx(2) reports them (in stx_attributes, without opening the file); Node has no
+ * statx, so they come from the native helper, and are unknown (null) on the JavaScript path.
+ * With the owner (which a sticky directory checks), a planner can tell before anything is
+ * deleted which entries would stay.
+ */
+
+
+
+/** STATX_ATTR_IMMUTABLE: no unlink, rename or write of the entry, nor of a directory's entries. */
+const FLAG_IMMUTABLE = 0x10;
+/** STATX_ATTR_APPEND: append-only; a directory's entries cannot be unlinked or renamed either. */
+const FLAG_APPEND = 0x20;
+/** The flags in `bits` (StatEntry.flags, or the helper's); null when they are unknown (-1). */
+function decodeFlags(bits) {
+    if (bits === -1)
+        return null;
+    return { immutable: (bits & FLAG_IMMUTABLE) !== 0, appendOnly: (bits & FLAG_APPEND) !== 0 };
+}
+/**
+ * The owner, mode and flags of `name` in `dir` (not following a link), or of `dir` itself when
+ * `name` is null. Through the native helper relative to the directory fd when it is in use;
+ * otherwise an lstat the way anchor.ts does it (or an fstat of the fd), with flags null. Throws
+ * the lstat's error (ENOENT and the like).
+ */
+function flagsAt(dir, name) {
+    const h = fastPath();
+    if (h === null) {
+        const st = name === null ? external_node_fs_default().fstatSync(dir.fd) : lstatAt(dir, name);
+        return { uid: st.uid, mode: st.mode, flags: null };
+    }
+    const r = h.flags(dir.fd, name === null ? null : nameBytes(name));
+    if (typeof r === 'number') {
+        const what = name === null ? dir.path : Buffer.concat([dir.path, Buffer.from('/'), nameBytes(name)]);
+        throw errnoError(r, name === null ? 'fstat' : 'lstat', what.toString('utf8'));
+    }
+    return { uid: r[0], mode: r[1], flags: decodeFlags(r[2]) };
+}
+
 ;// CONCATENATED MODULE: ./src/engine/execute.ts
+
 
 
 
@@ -32023,6 +32128,27 @@ function toDeleteError(path, err) {
     const text = (0,common_errors/* errorMessage */.gJ)(err).split(', ')[0];
     const message = text.startsWith(code) ? text : `${code}: ${text}`;
     return { path, code, message: e?.syscall ? `${message} (${e.syscall})` : message, hint: (0,common_errors/* recoveryHint */.XS)(code, path) };
+}
+/**
+ * A permission error says who owns the entry, and whether a flag (immutable, append-only) on the
+ * entry or its directory stands in the way, which no privileged pass can get past. (The kernel
+ * checks the directory's permissions first: a user meets EACCES where root would meet EPERM.)
+ */
+function withCause(err, e) {
+    if (err.code !== 'EACCES' && err.code !== 'EPERM')
+        return err;
+    try {
+        const own = flagsAt(e.parent, e.name);
+        err.owner = own.uid;
+        const dir = flagsAt(e.parent, null).flags;
+        const f = own.flags?.immutable || dir?.immutable ? 'immutable' : own.flags?.appendOnly || dir?.appendOnly ? 'append-only' : undefined;
+        if (f)
+            err.flags = f;
+    }
+    catch {
+        // gone or unreadable now: the error stands as it is
+    }
+    return err;
 }
 /**
  * Removes what the plan lists. When `signal` aborts (the job was cancelled), it stops at the next
@@ -32105,7 +32231,7 @@ async function executeTarget(rootDir, planned, how, tick) {
         const failed = (e, err) => {
             if (err.code === 'ENOENT')
                 return false;
-            out.errors.push(toDeleteError(e.rel, err));
+            out.errors.push(withCause(toDeleteError(e.rel, err), e));
             return true;
         };
         const unlinkNow = (e) => {
@@ -32198,8 +32324,9 @@ async function executeTarget(rootDir, planned, how, tick) {
                     return stays || (await refilled(e));
                 return stays || !(await removeDir(e));
             },
-            error(path, err) {
-                out.errors.push(toDeleteError(path, err));
+            error(path, err, e) {
+                const d = toDeleteError(path, err);
+                out.errors.push(e ? withCause(d, e) : d);
             },
             afterLstat: hooks.afterLstat
         };
@@ -32977,6 +33104,54 @@ function failureText(cmd, r, timeoutMs, timeoutOption = 'docker-timeout') {
         return `${what} timed out after ${Number((timeoutMs / 1000).toFixed(1))} s (raise ${timeoutOption})${said ? `; last output: ${said}` : ''}`;
     return `${what} exited ${r.exitCode}${said ? `: ${said}` : ''}`;
 }
+/**
+ * Runs a long command that reads its job on stdin and answers on stdout (the privileged pass,
+ * through sudo or `docker run -i`). No timeout: deleting a big tree takes as long as it takes; a
+ * cancel sends SIGINT once to the child itself (sudo relays it to the command; `docker run` proxies
+ * it into the container), which then stops at a safe point, verifies and reports.
+ */
+function runPassProcess(cmd, opts) {
+    return new Promise((resolve) => {
+        let stdout = '';
+        let stderr = '';
+        let partial = '';
+        const child = (0,external_node_child_process_namespaceObject.spawn)(cmd.command, cmd.args, { env: opts.env ?? process.env, cwd: opts.cwd, stdio: ['pipe', 'pipe', 'pipe'] });
+        const interrupt = () => {
+            child.kill('SIGINT');
+        };
+        if (opts.signal?.aborted)
+            interrupt();
+        opts.signal?.addEventListener('abort', interrupt, { once: true });
+        child.stdout.on('data', (d) => {
+            if (stdout.length < MAX_OUTPUT * 4)
+                stdout += d.toString('utf8');
+        });
+        child.stderr.on('data', (d) => {
+            const text = d.toString('utf8');
+            if (stderr.length < MAX_OUTPUT)
+                stderr += text;
+            const parts = (partial + text).split('\n');
+            partial = parts.pop() ?? '';
+            for (const l of parts)
+                opts.onStderrLine?.(l);
+        });
+        // A child that exits before reading all of its stdin: EPIPE on our side, which is its exit's business.
+        child.stdin.on('error', () => { });
+        child.stdin.end(opts.input);
+        let settled = false;
+        const finish = (r) => {
+            if (settled)
+                return;
+            settled = true;
+            opts.signal?.removeEventListener('abort', interrupt);
+            if (partial !== '')
+                opts.onStderrLine?.(partial);
+            resolve(r);
+        };
+        child.on('error', (err) => finish({ exitCode: null, signal: null, stdout, stderr, spawnError: err.code ?? err.message }));
+        child.on('close', (code, signal) => finish({ exitCode: code, signal, stdout, stderr }));
+    });
+}
 
 ;// CONCATENATED MODULE: ./src/docker/cli.ts
 /**
@@ -33569,12 +33744,131 @@ function freeBytes(where) {
 
 // EXTERNAL MODULE: ./src/common/text.ts
 var common_text = __nccwpck_require__(2450);
+;// CONCATENATED MODULE: ./src/engine/privileged-report.ts
+/**
+ * What a run says about entries this user cannot delete: the refusal of a real run that could not
+ * finish them (before anything changes), and the report's `privileged` section: what the second
+ * pass removed, how (sudo, or a container and its image), and why (the entries and their owners);
+ * in a dry run, which entries a real run could not delete and which mode would handle them.
+ */
+
+
+
+/** How many entries the report names (all are counted). */
+const PRIVILEGED_LIST_LIMIT = 50;
+function deniedEntries(plan) {
+    let total = 0;
+    let rootCan = 0;
+    let first = null;
+    let firstBlocked = null;
+    for (const t of plan.targets) {
+        total += t.deniedTotal + t.unreadable.length;
+        rootCan += t.deniedRootCan;
+        for (const d of t.denied) {
+            if (d.rootCan)
+                first ??= { path: d.path, why: d.why };
+            else
+                firstBlocked ??= { path: d.path, why: d.why };
+        }
+        for (const u of t.unreadable) {
+            if (u.code === 'EACCES' || u.code === 'EPERM')
+                first ??= { path: u.path, why: u.message };
+            else
+                firstBlocked ??= { path: u.path, why: u.message };
+        }
+    }
+    return { total, rootCan, first, firstBlocked };
+}
+/**
+ * A real run whose plan shows entries this user cannot delete refuses before it stops the stack
+ * or changes anything, when no privileged pass can finish them (or nobody can: a flag).
+ */
+function refusePermissions(denied, availability, names) {
+    const uid = process.geteuid?.() ?? -1;
+    if (denied.firstBlocked !== null) {
+        const b = denied.firstBlocked;
+        throw (0,common_errors/* fail */.fJ)('ERR_PERMISSION', `refusing to purge: ${(0,common_text/* showPath */.P8)(b.path)} cannot be deleted (${b.why}), by this user or root; clear the flag (chattr -i -a) or make it writable, or drop it from ${names('ephemeral')}; nothing was changed`);
+    }
+    if (denied.rootCan === 0 || availability?.use)
+        return;
+    const f = denied.first;
+    const tried = availability ? availability.tried.join('; ') : `${names('privileged')} is off`;
+    throw (0,common_errors/* fail */.fJ)('ERR_PERMISSION', `refusing to purge: ${denied.rootCan} entr(ies) cannot be deleted by uid ${uid} (first: ${(0,common_text/* showPath */.P8)(f.path)}: ${f.why}) and no privileged pass can finish them (${tried}); set ${names('privileged')} to sudo (a NOPASSWD sudo rule for this user) or container (this user in the docker group, ${names('privileged-image')} present or pullable), or run as root; nothing was changed`);
+}
+let users = null;
+/** The user name of `uid` on this machine (/etc/passwd), or null. */
+function userName(uid) {
+    if (users === null) {
+        users = new Map();
+        try {
+            for (const line of external_node_fs_default().readFileSync('/etc/passwd', 'utf8').split('\n')) {
+                const [name, , id] = line.split(':');
+                if (name && id && /^\d+$/.test(id) && !users.has(Number(id)))
+                    users.set(Number(id), name);
+            }
+        }
+        catch {
+            // no names: uids only
+        }
+    }
+    return users.get(uid) ?? null;
+}
+function entry(path, code, owner, why) {
+    return { path, code, owner, ownerName: owner === null ? null : userName(owner), why };
+}
+/** The report's `privileged` section; null when nothing needed a privileged pass. */
+function privilegedSection(info, plan, mode, dryRun) {
+    if (!info)
+        return null;
+    const entries = [];
+    let total = 0;
+    if (dryRun) {
+        for (const t of plan.targets) {
+            for (const d of t.denied)
+                if (d.rootCan)
+                    entries.push(entry(d.path, d.code, d.owner, d.why));
+            for (const u of t.unreadable)
+                if (u.code === 'EACCES' || u.code === 'EPERM')
+                    entries.push(entry(u.path, u.code, null, u.message));
+            total += t.deniedRootCan;
+        }
+    }
+    else {
+        for (const e of info.firstPass)
+            entries.push(entry(e.path, e.code, e.owner ?? null, e.message));
+        total = info.firstPass.length;
+    }
+    if (total === 0 && info.ran === null)
+        return null;
+    const use = info.ran ?? info.availability?.use ?? null;
+    const passReport = info.ran?.report ?? null;
+    const notes = [...info.notes];
+    if (dryRun && info.availability && !use)
+        notes.push(`no privileged pass is available: ${info.availability.tried.join('; ')}`);
+    if (info.ran?.problem)
+        notes.push(info.ran.problem);
+    // What the pass removed: its own report's totals (merged into the outcome's, so also counted there).
+    return {
+        mode,
+        via: use?.via ?? null,
+        image: use?.image ?? null,
+        ran: info.ran !== null,
+        targets: info.ran?.targets ?? [],
+        entries: entries.slice(0, PRIVILEGED_LIST_LIMIT),
+        entriesTotal: total,
+        removedFiles: passReport?.totals.files ?? 0,
+        removedBytes: passReport?.totals.bytes ?? 0,
+        notes
+    };
+}
+
 ;// CONCATENATED MODULE: ./src/engine/report.ts
 /**
  * Pure: what happened -> the JSON report (the `report` output and the CLI's --json) and the
  * console lines. Every path shown on a terminal goes through showPath (control characters
  * escaped, so a file name cannot forge log lines or workflow commands).
  */
+
 
 
 
@@ -33612,10 +33906,21 @@ function buildReport(x) {
     });
     const errors = [...(x.outcome?.errors ?? [])];
     if (dry) {
-        // What the plan could not read, a real run could not delete: the dry run says so now.
-        for (const t of x.plan.targets)
-            for (const u of t.unreadable)
+        // What the plan could not read, or could not unlink, a real run could not delete: the dry run
+        // says so now, unless a privileged pass would finish it (then the privileged section lists it).
+        const passWould = x.privileged?.availability?.use != null;
+        for (const t of x.plan.targets) {
+            for (const u of t.unreadable) {
+                if (passWould && (u.code === 'EACCES' || u.code === 'EPERM'))
+                    continue;
                 errors.push({ path: u.path, code: u.code, message: u.message, hint: (0,common_errors/* recoveryHint */.XS)(u.code, u.path) });
+            }
+            for (const d of t.denied) {
+                if (passWould && d.rootCan)
+                    continue;
+                errors.push({ path: d.path, code: d.code, message: `cannot be deleted: ${d.why}`, hint: (0,common_errors/* recoveryHint */.XS)(d.code, d.path), ...(d.owner !== null ? { owner: d.owner } : {}) });
+            }
+        }
     }
     for (const t of targets) {
         if (t.result === 'refused' && !errors.some((e) => e.path === t.path)) {
@@ -33674,6 +33979,7 @@ function buildReport(x) {
         errors,
         warnings,
         verification: { ok: verified, checked: v.checked, missing: v.missing, changed: v.changed, leftovers: v.leftovers },
+        privileged: privilegedSection(x.privileged, x.plan, x.settings.privileged, dry),
         docker: {
             mode: x.docker.mode,
             used: x.docker.active,
@@ -33740,6 +34046,29 @@ function stackLine(s, dryRun, stopped, keptRunning, compose) {
     const files = s.files.length ? s.files.map(common_text/* showPath */.P8).join(', ') : 'no files';
     return `docker: project ${(0,common_text/* showPath */.P8)(s.project)} (${files}; found by ${s.foundBy}; ${how}): running containers ${list(s.containers)} ${stop}${s.exited.length ? `; other containers ${list(s.exited)} ${gone}` : ''}`;
 }
+/** The privileged pass: what it removed, how, and why; or (a dry run) which mode would; or why none could. */
+function privilegedLines(r) {
+    const p = r.privileged;
+    if (!p)
+        return [];
+    const out = [];
+    const how = p.via === 'sudo' ? 'sudo' : `a container (${(0,common_text/* showPath */.P8)(p.image ?? '')})`;
+    if (p.ran)
+        out.push(`privileged pass (${how}, as root) on ${p.targets.map(common_text/* showPath */.P8).join(', ')}: removed ${p.removedFiles} file(s), ${(0,common_text/* formatBytes */.z3)(p.removedBytes)}, that this user could not delete`);
+    else if (r.dryRun && p.via)
+        out.push(`${p.entriesTotal} entr(ies) cannot be deleted as this user: a real run would finish them as root through ${how}`);
+    else if (r.dryRun)
+        out.push(`${p.entriesTotal} entr(ies) cannot be deleted as this user, and no privileged pass is available to finish them`);
+    else
+        out.push(`${p.entriesTotal} entr(ies) could not be deleted as this user, and no privileged pass finished them`);
+    for (const e of p.entries.slice(0, 10))
+        out.push(`  ${(0,common_text/* showPath */.P8)(e.path)}: owner ${e.owner ?? '?'}${e.ownerName ? ` (${(0,common_text/* showPath */.P8)(e.ownerName)})` : ''}: ${(0,common_text/* oneLine */.TN)(e.why)}`);
+    if (p.entriesTotal > Math.min(p.entries.length, 10))
+        out.push(`  ... and ${p.entriesTotal - Math.min(p.entries.length, 10)} more (see the JSON report)`);
+    for (const n of p.notes)
+        out.push(`  ${(0,common_text/* oneLine */.TN)(n)}`);
+    return out;
+}
 function resultLines(r) {
     const out = [];
     const verb = r.dryRun ? 'would remove' : 'removed';
@@ -33752,6 +34081,7 @@ function resultLines(r) {
     }
     if (t.heldUnlinkedFiles > 0)
         out.push(`${t.heldUnlinkedFiles} held-open file(s) ${r.dryRun ? 'would be' : 'were'} unlinked, not truncated (hard links, or mapped into memory), ${(0,common_text/* formatBytes */.z3)(t.heldUnlinkedBytes)}: their space comes back only when their processes close them`);
+    out.push(...privilegedLines(r));
     if (r.space.reclaimedBytes !== null)
         out.push(`freed ${(0,common_text/* formatBytes */.z3)(r.space.freedBytes)}; the filesystem gained ${(0,common_text/* formatBytes */.z3)(Math.max(0, r.space.reclaimedBytes))}`);
     if (r.docker.used) {
@@ -34037,6 +34367,350 @@ function preflight(rootDir) {
     return out;
 }
 
+;// CONCATENATED MODULE: ./src/fs/access.ts
+/**
+ * Whether this process could unlink an entry, found out without trying, so that a dry run (and a
+ * real run, before it stops the stack) can say what a purge would fail on: write and search
+ * permission on the entry's directory (access(2), the kernel's own check for this process), the
+ * sticky bit (then only the entry's or the directory's owner may unlink), a read-only filesystem,
+ * and the immutable and append-only flags of the entry and of its directory.
+ */
+
+
+const S_ISVTX = 0o1000;
+/** One check per directory (cached by its anchor), then one comparison per entry. */
+class UnlinkCheck {
+    uid;
+    dirs = new WeakMap();
+    constructor(uid = process.geteuid?.() ?? -1) {
+        this.uid = uid;
+    }
+    /**
+     * Why `entry` (in the open directory `parent`, whose root-relative path is `dirRel`) could not be
+     * unlinked by this process; null when nothing says so. `entry.uid`/`entry.flags` come from the
+     * walk's lstat (flags -1 or absent: unknown, then only the directory is checked).
+     */
+    denied(parent, dirRel, entry) {
+        const dir = this.facts(parent);
+        const where = dirRel === '' ? 'the root' : dirRel;
+        const owner = entry.uid ?? null;
+        if (dir.denied === 'EROFS')
+            return { code: 'EROFS', why: `${where} is on a read-only filesystem`, rootCan: false, owner };
+        if (dir.flags?.immutable || dir.flags?.appendOnly) {
+            return { code: 'EPERM', why: `${where} is ${dir.flags.immutable ? 'immutable' : 'append-only'} (chattr; nobody can unlink in it)`, rootCan: false, owner };
+        }
+        const flags = entry.flags === undefined ? null : decodeFlags(entry.flags);
+        if (flags?.immutable || flags?.appendOnly) {
+            return { code: 'EPERM', why: `it is ${flags.immutable ? 'immutable' : 'append-only'} (chattr; nobody can unlink it)`, rootCan: false, owner };
+        }
+        if (this.uid === 0)
+            return null;
+        if (dir.denied === 'EACCES') {
+            return { code: 'EACCES', why: `${where} is not writable by uid ${this.uid} (owner ${dir.uid}, mode ${(dir.mode & 0o7777).toString(8)})`, rootCan: true, owner };
+        }
+        if (dir.sticky && dir.uid !== this.uid && owner !== null && owner !== this.uid) {
+            return { code: 'EPERM', why: `${where} is sticky and neither it nor the entry is owned by uid ${this.uid} (the entry's owner is ${owner})`, rootCan: true, owner };
+        }
+        return null;
+    }
+    facts(dir) {
+        const known = this.dirs.get(dir);
+        if (known)
+            return known;
+        let denied = null;
+        try {
+            external_node_fs_default().accessSync(dir.listPath(), (external_node_fs_default()).constants.W_OK | (external_node_fs_default()).constants.X_OK);
+        }
+        catch (err) {
+            const code = err.code;
+            denied = code === 'EROFS' ? 'EROFS' : 'EACCES';
+        }
+        let uid = -1;
+        let mode = 0;
+        let flags = null;
+        try {
+            const f = flagsAt(dir, null);
+            uid = f.uid;
+            mode = f.mode;
+            flags = f.flags;
+        }
+        catch {
+            // unknown: the access check above still stands
+        }
+        const facts = { denied, uid, mode, sticky: (mode & S_ISVTX) !== 0, flags };
+        this.dirs.set(dir, facts);
+        return facts;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/docker/pass.ts
+/**
+ * The container form of the privileged pass: the image check (present, or pulled), and the one
+ * `docker run` that runs the bundled CLI as root on the root's targets. Scoped by construction:
+ * the container sees the root at /env and the bundle read-only at /safe-purge, nothing else of
+ * the host; no network, a read-only filesystem, every capability dropped but the two that
+ * deletion needs (DAC_OVERRIDE to pass permission bits, FOWNER for sticky directories), and no
+ * way to gain more (no-new-privileges).
+ */
+
+
+/** Where the root is mounted in the container. */
+const PASS_ROOT = '/env';
+/** Where the bundle (dist/) is mounted, read-only. */
+const PASS_BUNDLE = '/safe-purge';
+/**
+ * Whether the container pass can run: a daemon on this machine (a bind mount names a folder of the
+ * daemon's host), usable by this user, with the image present, or pulled when `pull` (a dry run
+ * changes nothing, so it only says whether the image is there).
+ */
+async function checkImage(ctx, pull) {
+    const host = ctx.dockerHost || ctx.env.DOCKER_HOST || '';
+    if (host !== '' && !host.startsWith('unix://')) {
+        return { ok: false, absent: false, why: `the docker daemon is at ${host}, not on this machine, so it cannot mount this root` };
+    }
+    const cli = new DockerCli({ cwd: ctx.root, env: ctx.env, dockerHost: ctx.dockerHost, timeoutMs: ctx.timeoutSeconds * 1000, timeoutOption: ctx.timeoutOption }, ctx.runner, ctx.trace);
+    const inspect = { command: 'docker', args: ['image', 'inspect', '--format', '{{.Id}}', ctx.image] };
+    const r = await cli.run(inspect);
+    if (ok(r))
+        return { ok: true, pulled: false };
+    if (r.spawnError || r.timedOut || !/no such image/i.test(r.stderr)) {
+        return { ok: false, absent: false, why: `docker is not usable: ${cli.failure(inspect, r)}` };
+    }
+    if (!pull)
+        return { ok: false, absent: true, why: `the image ${ctx.image} is not present on this machine` };
+    const pullCmd = { command: 'docker', args: ['pull', '--quiet', ctx.image] };
+    const p = await cli.run(pullCmd);
+    if (ok(p))
+        return { ok: true, pulled: true };
+    return { ok: false, absent: true, why: `the image ${ctx.image} is not present and could not be pulled (${lastLines(p.stderr, 1) || (p.timedOut ? 'timed out' : `exit ${p.exitCode}`)})` };
+}
+/**
+ * `docker run` for the pass: the CLI bundle in `bundleDir` runs with the image's node, as root,
+ * reading its job on stdin. Paths with a comma, a quote or a newline cannot be spelled in --mount
+ * safely: the caller refuses them (see mountable).
+ */
+function containerPassCommand(image, root, bundleDir) {
+    return {
+        command: 'docker',
+        args: [
+            'run', '--rm', '-i', '--pull', 'never', '--log-driver', 'none',
+            '--network', 'none', '--read-only', '--user', '0:0',
+            '--cap-drop', 'ALL', '--cap-add', 'DAC_OVERRIDE', '--cap-add', 'FOWNER',
+            '--security-opt', 'no-new-privileges',
+            '--label', 'com.safe-purge.pass=privileged',
+            '--mount', `type=bind,source=${root},target=${PASS_ROOT}`,
+            '--mount', `type=bind,source=${bundleDir},target=${PASS_BUNDLE},readonly`,
+            '--workdir', '/',
+            '--entrypoint', 'node',
+            image,
+            `${PASS_BUNDLE}/cli/index.js`, '--privileged-pass'
+        ]
+    };
+}
+/** Why `path` cannot be bind-mounted by a --mount option, or null when it can. */
+function unmountable(path) {
+    return /[,"\n\r]/.test(path) ? `its path ${JSON.stringify(path)} holds a comma, a quote or a line break, which docker's --mount cannot take` : null;
+}
+/** The docker environment for the pass: DOCKER_HOST when set, like every other docker call. */
+function dockerEnv(env, dockerHost) {
+    return dockerHost ? { ...env, DOCKER_HOST: dockerHost } : env;
+}
+
+;// CONCATENATED MODULE: ./src/engine/privileged.ts
+/**
+ * The privileged pass: when a run as an ordinary user could not delete entries for permission
+ * reasons (a container wrote them as root, or as its own uid), the same bundled engine runs once
+ * more as root on just those targets, through `sudo -n` or a container (docker/pass.ts), with the
+ * same protected patterns, `docker: off`, and a JSON answer back. Never a shell `rm`.
+ *
+ * This module decides whether it can run (which mode, and why not), runs it, and folds its answer
+ * into the outer run's outcome, which the outer run then verifies. The pass itself is the CLI's
+ * `--privileged-pass` (cli/pass.ts): it reads a PassJob on stdin and checks that the root it sees
+ * is the node (device + inode) the outer run guarded before it changes anything.
+ */
+
+
+
+
+
+
+/** Bumped whenever PassJob or PassAnswer change: an outer run and its pass come from one bundle. */
+const PASS_PROTOCOL = 1;
+/** Effective uid 0: nothing to escalate. */
+function runningAsRoot() {
+    return process.geteuid?.() === 0;
+}
+/** A deletion error a root pass can fix: a permission error, not an immutable or append-only entry. */
+function escalatable(e) {
+    return (e.code === 'EACCES' || e.code === 'EPERM') && e.flags === undefined;
+}
+/**
+ * The bundle holding `cli/index.js`: dist/ from dist/index.js (the action), from dist/cli/index.js
+ * (the CLI), and from src/engine/ (tests running the sources).
+ */
+function findBundle() {
+    const here = external_node_path_default().dirname((0,external_node_url_.fileURLToPath)(import.meta.url));
+    for (const d of [here, external_node_path_default().join(here, '..'), external_node_path_default().join(here, '..', '..', 'dist')]) {
+        if (external_node_fs_default().existsSync(external_node_path_default().join(d, 'cli', 'index.js')) && external_node_fs_default().existsSync(external_node_path_default().join(d, 'index.js')))
+            return external_node_path_default().resolve(d);
+    }
+    return null;
+}
+/**
+ * Decides, once per run, which mode can finish what this user cannot delete. `auto` tries sudo,
+ * then a container; each mode that cannot be used says why, for the refusal or the report.
+ */
+class Escalator {
+    ctx;
+    cached = null;
+    constructor(ctx) {
+        this.ctx = ctx;
+    }
+    get mode() {
+        return this.ctx.mode;
+    }
+    get image() {
+        return this.ctx.image;
+    }
+    /** `pull`: a missing image may be pulled (a real run, once a pass is needed); a dry run never pulls. */
+    async resolve(pull) {
+        if (this.cached && (this.cached.pull === pull || this.cached.result.use !== null || !pull))
+            return this.cached.result;
+        const result = await this.find(pull);
+        this.cached = { pull, result };
+        return result;
+    }
+    async find(pull) {
+        const { ctx } = this;
+        const tried = [];
+        if (ctx.mode === 'off')
+            return { use: null, tried: [`${ctx.names('privileged')} is off`] };
+        const bundle = ctx.bundleDir ?? findBundle();
+        if (bundle === null)
+            return { use: null, tried: ['the bundled CLI (cli/index.js next to this bundle) is missing'] };
+        if (ctx.mode === 'sudo' || ctx.mode === 'auto') {
+            const why = await this.sudoProblem();
+            if (why === null)
+                return { use: { via: 'sudo', image: null, pulled: false }, tried };
+            tried.push(`sudo: ${why}`);
+        }
+        if (ctx.mode === 'container' || ctx.mode === 'auto') {
+            const why = unmountable(ctx.root) ?? unmountable(bundle);
+            if (why !== null)
+                tried.push(`container: ${why}`);
+            else {
+                const img = await checkImage({ ...ctx, timeoutOption: ctx.names('docker-timeout') }, pull);
+                if (img.ok)
+                    return { use: { via: 'container', image: ctx.image, pulled: img.pulled }, tried };
+                tried.push(`container: ${img.why}${img.absent && !pull ? ' (a real run would try to pull it)' : ''}`);
+            }
+        }
+        return { use: null, tried };
+    }
+    /** Null when `sudo -n true` succeeds (no password needed), else why not. */
+    async sudoProblem() {
+        const cmd = { command: 'sudo', args: ['-n', 'true'] };
+        this.ctx.trace?.(`$ ${describe(cmd)}`);
+        const r = await this.ctx.runner(cmd, { timeoutMs: 15000, env: this.ctx.env, cwd: '/' });
+        if (r.exitCode === 0 && !r.timedOut)
+            return null;
+        if (r.spawnError === 'ENOENT')
+            return 'sudo is not installed';
+        if (r.spawnError)
+            return `sudo could not start (${r.spawnError})`;
+        if (r.timedOut)
+            return 'sudo -n true did not answer within 15 s';
+        const said = r.stderr.trim().split('\n')[0] ?? '';
+        return /password/i.test(said) ? 'a password is required (sudo -n never prompts)' : `sudo -n true exited ${r.exitCode}${said ? `: ${said}` : ''}`;
+    }
+    /** The command that runs the pass, and the job's root as the pass sees it. */
+    passCommand(esc) {
+        const bundle = this.ctx.bundleDir ?? findBundle();
+        if (bundle === null)
+            throw new Error('the bundled CLI is missing');
+        if (esc.via === 'sudo') {
+            // -n: never prompt. sudo resets the environment; node and the bundle are named by absolute path.
+            return { cmd: { command: 'sudo', args: ['-n', '--', process.execPath, external_node_path_default().join(bundle, 'cli', 'index.js'), '--privileged-pass'] }, root: this.ctx.root, env: this.ctx.env };
+        }
+        return { cmd: containerPassCommand(esc.image ?? this.ctx.image, this.ctx.root, bundle), root: PASS_ROOT, env: dockerEnv(this.ctx.env, this.ctx.dockerHost) };
+    }
+}
+/** Runs the pass for `job` and reads its answer. */
+async function runPass(escalator, esc, job, opts) {
+    const { cmd, root, env } = escalator.passCommand(esc);
+    const full = { protocol: PASS_PROTOCOL, root, ...job };
+    const command = describe(cmd);
+    const r = await runPassProcess(cmd, { input: JSON.stringify(full), env, cwd: '/', signal: opts.signal, onStderrLine: opts.onLine });
+    if (r.spawnError)
+        return { answer: null, problem: `${command} could not start (${r.spawnError})`, command };
+    let answer = null;
+    try {
+        const parsed = JSON.parse(r.stdout);
+        if (parsed && typeof parsed === 'object' && parsed.protocol === PASS_PROTOCOL)
+            answer = parsed;
+    }
+    catch {
+        // reported below, with what it said
+    }
+    if (answer === null) {
+        const said = r.stderr.trim().split('\n').slice(-3).join(' | ');
+        const how = r.signal ? `was killed by ${r.signal}` : `exited ${r.exitCode}`;
+        return { answer: null, problem: `${command} ${how} without an answer${said ? `: ${said}` : ''}`, command };
+    }
+    if (answer.error)
+        return { answer, problem: `the privileged pass refused: ${answer.error.message}`, command };
+    if (!answer.report || !Array.isArray(answer.report.targets))
+        return { answer: null, problem: `${command} answered without a report`, command };
+    return { answer, problem: null, command };
+}
+/**
+ * Folds the pass's report into the outer outcome: each target it handled takes the pass's result,
+ * kept entries and errors, and adds its counts (what the first pass removed stays counted).
+ */
+function mergePass(outcome, answer) {
+    const report = answer.report;
+    const byPath = new Map(report.targets.map((t) => [t.path, t]));
+    const errors = passErrorsByTarget(report);
+    for (const o of outcome.targets) {
+        const p = byPath.get(o.path);
+        if (!p)
+            continue;
+        mergeTarget(o, p, errors.get(o.path) ?? [], answer.truncatedNodes?.[o.path] ?? []);
+    }
+    const totals = { files: 0, bytes: 0, dirs: 0, others: 0, truncatedFiles: 0, truncatedBytes: 0, heldUnlinkedFiles: 0, heldUnlinkedBytes: 0 };
+    for (const t of outcome.targets)
+        addTally(totals, t);
+    outcome.totals = totals;
+    outcome.errors = outcome.targets.flatMap((t) => t.errors);
+    if (report.cancelled)
+        outcome.cancelled = true;
+}
+function mergeTarget(o, p, errors, nodes) {
+    addTally(o, p);
+    o.result = p.result;
+    o.reason = p.reason;
+    o.kept = p.kept;
+    o.keptTotal = p.keptTotal;
+    o.keptDirs = p.keptDirs;
+    o.truncated = [...o.truncated, ...p.truncated];
+    o.heldUnlinked = [...o.heldUnlinked, ...p.heldUnlinked];
+    o.truncatedNodes = [...o.truncatedNodes, ...nodes.map(([dev, ino]) => ({ dev, ino }))];
+    // The pass's own errors replace the permission errors it was given: those are what remain.
+    o.errors = errors;
+}
+/** The pass's errors, by target (its report keeps them in one list). */
+function passErrorsByTarget(report) {
+    const out = new Map();
+    for (const t of report.targets)
+        out.set(t.path, []);
+    for (const e of report.errors) {
+        const t = report.targets.find((x) => e.path === x.path || e.path.startsWith(`${x.path}/`));
+        if (t)
+            out.get(t.path)?.push(e);
+    }
+    return out;
+}
+
 ;// CONCATENATED MODULE: ./src/engine/run.ts
 /**
  * The engine both entry points call: settings -> policy -> plan -> (confirm) -> fingerprint ->
@@ -34060,11 +34734,17 @@ function preflight(rootDir) {
 
 
 
+
+
+
+
+
 /** The phases that change something: an error thrown once one of them began is not a refusal. */
 const PHASE_DOCKER_STOP = 'Docker: stop the stack';
 const PHASE_PURGE = 'Purge';
 const PHASE_DOCKER_START = 'Docker: start the services again';
-const CHANGING_PHASES = new Set([PHASE_DOCKER_STOP, PHASE_PURGE, PHASE_DOCKER_START]);
+const PHASE_PRIVILEGED = 'Privileged pass';
+const CHANGING_PHASES = new Set([PHASE_DOCKER_STOP, PHASE_PURGE, PHASE_DOCKER_START, PHASE_PRIVILEGED]);
 /** The action's rule: `force`, or `confirm` equal to the root folder's name. */
 const confirmByName = async ({ settings, root }) => {
     if (settings.force || settings.confirm === root.name)
@@ -34080,17 +34760,20 @@ async function prepare(settings, deps) {
     const names = deps.names ?? options/* ACTION_NAMES */.G;
     refuseContradictions(settings, names);
     const root = guardRoot(settings.root, deps.guardEnv ?? defaultGuardEnv(deps.env), names);
+    if (deps.pass && !sameNode(root, deps.pass.expect)) {
+        throw (0,common_errors/* fail */.fJ)('ERR_ROOT_CHANGED', `the privileged pass sees a root (device ${root.dev}, inode ${root.ino}) that is not the one the run guarded (device ${deps.pass.expect.dev}, inode ${deps.pass.expect.ino}): nothing was changed`);
+    }
     const project = await composeProject(root.path, {
         mode: settings.docker, files: settings.composeFiles, name: settings.composeProject, full: settings.full,
         protectedVolumes: settings.protectedVolumes, dockerHost: settings.dockerHost, timeoutSeconds: settings.dockerTimeout
     }, { env: deps.env, names, runner: deps.runner, trace: (line) => deps.log.info(line) });
     if (deps.rootImplicit)
         refuseUnknownRoot(root, settings, project.files, names);
-    const exact = [...project.files, ...(settings.configFile ? [settings.configFile] : [])];
+    const exact = [...project.files, ...(settings.configFile ? [settings.configFile] : []), ...(deps.pass?.exact ?? [])];
     const policy = createPolicy(settings.protected, exact, names);
     const targets = validateTargets(settings.ephemeral, policy, names);
     const compose = project.compose;
-    return { root, policy, targets, compose };
+    return { root, policy, targets, compose, exact };
 }
 async function run(settings, deps) {
     const now = deps.now ?? (() => new Date());
@@ -34110,6 +34793,16 @@ async function run(settings, deps) {
     const prep = await phase('Validate', async () => prepare(settings, deps));
     const { root, policy, targets, compose } = prep;
     log.info(`root: ${(0,common_text/* showPath */.P8)(root.path)}${settings.dryRun ? ' (dry run: nothing will be changed)' : ''}`);
+    const names = deps.names ?? options/* ACTION_NAMES */.G;
+    // Entries this user cannot delete are finished by a root pass (privileged.ts), never from a root
+    // run nor from the pass itself.
+    const asRoot = deps.pass !== undefined || runningAsRoot();
+    const escalator = new Escalator({
+        mode: settings.privileged, image: settings.privilegedImage, root: root.path, dockerHost: settings.dockerHost,
+        timeoutSeconds: settings.dockerTimeout, env: deps.env, names, runner: deps.runner ?? runCommand,
+        trace: (line) => log.info(line), bundleDir: deps.bundleDir
+    });
+    let availability = null;
     const rootDir = openRoot(root);
     try {
         const warnings = [];
@@ -34117,17 +34810,31 @@ async function run(settings, deps) {
             warnings.push(...preflight(rootDir));
             for (const w of warnings)
                 log.warning(w);
-            // Counted up front only when someone reads the plan before anything happens (dry run, a prompt).
+            // Counted up front only when someone reads the plan before anything happens (dry run, a prompt),
+            // or when this user may be unable to delete something that no privileged pass could finish:
+            // such a run must refuse before it stops the stack.
+            // With privileged off, a run does what it always did: it fails on them as it meets them.
+            const checks = !asRoot && settings.privileged !== 'off';
+            let count = settings.dryRun || deps.confirmReadsPlan === true;
+            if (!count && checks) {
+                availability = await escalator.resolve(false);
+                count = availability.use === null;
+            }
             // A dry run shows which files a real run would truncate: exactly, when nothing is stopped first.
             const stays = settings.docker === 'off' || settings.keepRunning;
             const held = settings.dryRun && stays ? HeldFiles.scan([rootDir.dev], mapsReliableAt(root.path)) : undefined;
-            const p = await scanTargets(rootDir, root.path, targets, policy, settings.dryRun || deps.confirmReadsPlan === true, deps.signal, { removeTargetDirs: settings.removeTargetDirs, held });
+            const p = await scanTargets(rootDir, root.path, targets, policy, count, deps.signal, { removeTargetDirs: settings.removeTargetDirs, held, access: count ? new UnlinkCheck() : undefined });
             for (const line of planLines(previewTargets(p, true)))
                 log.info(line);
-            for (const w of missingTargets(p, root.path, settings, deps.names ?? options/* ACTION_NAMES */.G)) {
+            for (const w of missingTargets(p, root.path, settings, names)) {
                 log.warning(w);
                 warnings.push(w);
             }
+            const denied = deniedEntries(p);
+            if (denied.rootCan > 0 && checks)
+                availability = await escalator.resolve(!settings.dryRun);
+            if (!settings.dryRun && checks)
+                refusePermissions(denied, availability, names);
             return p;
         });
         const docker = await phase('Docker: discover', async () => compose.discover({ root, targets, keepRunning: settings.keepRunning, services: settings.services }));
@@ -34154,7 +34861,8 @@ async function run(settings, deps) {
             if (refusal)
                 throw (0,common_errors/* fail */.fJ)('ERR_NOT_CONFIRMED', refusal);
         }
-        const release = settings.dryRun ? () => { } : acquireLock(rootDir, root.path, (w) => log.warning(w));
+        // The outer run holds the lock while its privileged pass runs.
+        const release = settings.dryRun || deps.pass ? () => { } : acquireLock(rootDir, root.path, (w) => log.warning(w));
         try {
             const failures = [];
             const cancelled = () => deps.signal?.aborted === true;
@@ -34179,6 +34887,7 @@ async function run(settings, deps) {
             const before = await phase('Fingerprint protected paths', async () => takeFingerprint(rootDir, policy, skip));
             let outcome = null;
             let reclaimed = null;
+            let free = 0;
             if (!settings.dryRun && failures.length === 0 && !cancelled()) {
                 outcome = await phase(PHASE_PURGE, async () => {
                     // After the stack is down: what still holds a file open keeps running while we purge.
@@ -34188,12 +34897,16 @@ async function run(settings, deps) {
                         log.warning(w);
                         warnings.push(w);
                     }
-                    const free = freeBytes(rootDir);
-                    const o = await executePlan(rootDir, plan, policy, { hooks: deps.executeHooks, signal: deps.signal, onProgress: deps.onProgress, held });
-                    reclaimed = freeBytes(rootDir) - free;
-                    return o;
+                    free = freeBytes(rootDir);
+                    return executePlan(rootDir, plan, policy, { hooks: deps.executeHooks, signal: deps.signal, onProgress: deps.onProgress, held });
                 });
             }
+            const privileged = { availability, firstPass: [], ran: null, notes: [] };
+            if (outcome !== null && !asRoot && outcome.errors.some(escalatable)) {
+                await privilegedPass(outcome, privileged, failures);
+            }
+            if (outcome !== null)
+                reclaimed = freeBytes(rootDir) - free;
             if (cancelled()) {
                 const what = outcome
                     ? 'cancelled during the purge: stopped at a safe point; what was not reached is still there'
@@ -34208,11 +34921,12 @@ async function run(settings, deps) {
                 await compose.verify(docker);
                 return v;
             });
+            deps.onOutcome?.(outcome);
             // After the proof: a service that starts writes into its targets and protected paths again.
             // Also after a cancel: the services were running before, and a reset must not leave them down.
             if (docker.services && docker.stopped)
                 await phase(PHASE_DOCKER_START, async () => compose.restart(docker));
-            const report = buildReport({ settings, root, plan, outcome, before, verification, docker, warnings, failures, cancelled: cancelled(), timings, started, finished: now(), reclaimed });
+            const report = buildReport({ settings, root, plan, outcome, before, verification, docker, warnings, failures, cancelled: cancelled(), timings, started, finished: now(), reclaimed, privileged });
             await log.group('Result', async () => {
                 for (const line of planLines(report.targets))
                     log.info(line);
@@ -34220,6 +34934,55 @@ async function run(settings, deps) {
                     log.info(line);
             });
             return report;
+            /**
+             * The second pass, as root, on the targets that had permission errors only; never when the
+             * first pass failed for any other reason (another error, docker, a cancel, or a protected
+             * entry that changed meanwhile). The outer verification then judges both passes.
+             */
+            async function privilegedPass(first, info, failed) {
+                info.firstPass = first.errors.filter(escalatable);
+                const other = first.errors.filter((e) => !escalatable(e));
+                const why = settings.privileged === 'off' ? `${names('privileged')} is off`
+                    : cancelled() ? 'the run was cancelled'
+                        : failed.length > 0 ? `the run already failed (${failed[0]})`
+                            : other.length > 0 ? `the purge also failed for another reason (${(0,common_text/* showPath */.P8)(other[0].path)}: ${other[0].code}${other[0].flags ? `, ${other[0].flags}` : ''})`
+                                : null;
+                if (why !== null) {
+                    info.notes.push(`the privileged pass did not run: ${why}`);
+                    return;
+                }
+                const now = takeFingerprint(rootDir, policy);
+                const moved = diffFingerprints(before, now);
+                if (moved.missing.length + moved.changed.length > 0) {
+                    info.notes.push('the privileged pass did not run: a protected entry changed during the purge');
+                    return;
+                }
+                availability = await escalator.resolve(true);
+                info.availability = availability;
+                const esc = availability.use;
+                if (esc === null) {
+                    info.notes.push(`no privileged pass is available: ${availability.tried.join('; ')}`);
+                    return;
+                }
+                const passTargets = first.targets.filter((t) => t.errors.some(escalatable)).map((t) => t.path);
+                const title = `${PHASE_PRIVILEGED} (${esc.via === 'sudo' ? 'sudo' : `container ${esc.image}`})`;
+                await phase(title, async () => {
+                    log.info(`${info.firstPass.length} entr(ies) this user could not delete, in ${passTargets.map(common_text/* showPath */.P8).join(', ')}: running the same engine as root`);
+                    const r = await runPass(escalator, esc, { expect: { dev: root.dev, ino: root.ino }, targets: passTargets, protected: [...settings.protected], exact: prep.exact, removeTargetDirs: settings.removeTargetDirs }, {
+                        signal: deps.signal,
+                        onLine: (line) => log.info(`  | ${line}`)
+                    });
+                    info.ran = { via: esc.via, image: esc.image, pulled: esc.pulled, command: r.command, targets: passTargets, report: r.answer?.report ?? null, problem: r.problem };
+                    if (r.problem !== null || !r.answer) {
+                        failed.push(`privileged pass: ${r.problem}`);
+                        return;
+                    }
+                    mergePass(first, r.answer);
+                    for (const f of r.answer.report?.failures ?? [])
+                        if (!/deletion error/.test(f))
+                            failed.push(`privileged pass: ${f}`);
+                });
+            }
         }
         finally {
             release();
@@ -34241,12 +35004,13 @@ async function run(settings, deps) {
 /* harmony export */   E6: () => (/* binding */ buildSettings),
 /* harmony export */   F_: () => (/* binding */ refuseBlank),
 /* harmony export */   WQ: () => (/* binding */ OPTION_KINDS),
+/* harmony export */   Wp: () => (/* binding */ parsePrivilegedMode),
 /* harmony export */   ZY: () => (/* binding */ parseOption),
 /* harmony export */   fL: () => (/* binding */ parseSeconds),
 /* harmony export */   q9: () => (/* binding */ DEFAULT_EPHEMERAL),
 /* harmony export */   vk: () => (/* binding */ parseDockerMode)
 /* harmony export */ });
-/* unused harmony exports DEFAULTS, parseBoolean, splitLines */
+/* unused harmony exports DEFAULT_PRIVILEGED_IMAGE, DEFAULTS, parseBoolean, splitLines */
 /* harmony import */ var _common_errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1922);
 /**
  * The typed, read-only settings every entry point produces. Sources, highest first:
@@ -34268,8 +35032,16 @@ const OPTION_KINDS = {
     'docker-timeout': 'seconds',
     'keep-running': 'boolean',
     services: 'list',
-    'remove-target-dirs': 'boolean'
+    'remove-target-dirs': 'boolean',
+    privileged: 'privileged',
+    'privileged-image': 'string'
 };
+/**
+ * The container pass's default image: Node 24 (the action's own runtime), official, Debian
+ * bookworm (glibc, so the bundled native helper loads), slim (no compiler, no shell tools needed).
+ * It must be present on the runner or pullable; `privileged-image` names another.
+ */
+const DEFAULT_PRIVILEGED_IMAGE = 'node:24-bookworm-slim';
 const DEFAULT_EPHEMERAL = ['logs', 'data/redis', 'data/temp', '.docker-compose-state'];
 const DEFAULTS = {
     'dry-run': false,
@@ -34286,10 +35058,15 @@ const DEFAULTS = {
     'docker-timeout': 120,
     'keep-running': false,
     services: [],
-    'remove-target-dirs': false
+    'remove-target-dirs': false,
+    privileged: 'auto',
+    'privileged-image': DEFAULT_PRIVILEGED_IMAGE
 };
-/** Options whose default reaches further than any value given to them: the defaults purge or stop more. */
-const WIDENED_WHEN_BLANK = new Set(['ephemeral', 'compose-file', 'compose-project']);
+/**
+ * Options whose default reaches further than any value given to them (the defaults purge or stop
+ * more), or that name something a blank cannot (an image).
+ */
+const WIDENED_WHEN_BLANK = new Set(['ephemeral', 'compose-file', 'compose-project', 'privileged-image']);
 /** A value that is only whitespace (an unset variable, most often) is refused for those options. */
 function refuseBlank(key, what) {
     if (WIDENED_WHEN_BLANK.has(key)) {
@@ -34309,6 +35086,11 @@ function parseDockerMode(value, what) {
         return value;
     throw (0,_common_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .fail */ .fJ)('ERR_BAD_DOCKER_MODE', `${what} must be auto, required or off, got ${JSON.stringify(value)}`);
 }
+function parsePrivilegedMode(value, what) {
+    if (value === 'auto' || value === 'sudo' || value === 'container' || value === 'off')
+        return value;
+    throw (0,_common_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .fail */ .fJ)('ERR_BAD_PRIVILEGED_MODE', `${what} must be auto, sudo, container or off, got ${JSON.stringify(value)}`);
+}
 function parseSeconds(value, what) {
     const n = Number(value);
     if (!/^\d+(\.\d+)?$/.test(value.trim()) || !(n > 0) || n > 86400) {
@@ -34321,9 +35103,10 @@ function parseOption(key, raw, what) {
     const kind = OPTION_KINDS[key];
     const value = kind === 'boolean' ? parseBoolean(raw.trim(), what)
         : kind === 'docker' ? parseDockerMode(raw.trim(), what)
-            : kind === 'seconds' ? parseSeconds(raw, what)
-                : kind === 'list' ? splitLines(raw)
-                    : raw.trim();
+            : kind === 'privileged' ? parsePrivilegedMode(raw.trim(), what)
+                : kind === 'seconds' ? parseSeconds(raw, what)
+                    : kind === 'list' ? splitLines(raw)
+                        : raw.trim();
     return value;
 }
 /** One entry per line; blank lines only separate. Entries keep inner spaces. */
@@ -34362,7 +35145,9 @@ function buildSettings(root, configFile, ...sources) {
         dockerTimeout: pick('docker-timeout'),
         keepRunning: pick('keep-running'),
         services: pick('services'),
-        removeTargetDirs: pick('remove-target-dirs')
+        removeTargetDirs: pick('remove-target-dirs'),
+        privileged: pick('privileged'),
+        privilegedImage: pick('privileged-image')
     };
 }
 

@@ -525,7 +525,14 @@ describe('permission faults', () => {
     for (const f of ['logs/ro-file.log', 'logs/root-file.log']) fs.chmodSync(path.join(root, f), 0o444)
     fs.chmodSync(path.join(root, 'logs/read-only'), 0o555)
     const before = snapshot(root)
-    const r = runAction({ root, force: 'true', docker: 'off' }, { env: { HOME: base }, workspace: base, asUser: nobody })
+    // By default (privileged: auto), with neither sudo nor docker for this user, nothing could
+    // finish them: the run refuses before it changes anything (privileged.test.ts has the rest).
+    const refused = runAction({ root, force: 'true', docker: 'off' }, { env: { HOME: base }, workspace: base, asUser: nobody })
+    expect(refused.status).toBe(1)
+    expect(refused.stdout).toMatch(/::error::refusing to purge: 3 entr\(ies\) cannot be deleted by uid 65534/)
+    expect(snapshot(root)).toEqual(before)
+    // privileged: off is the behaviour before the privileged pass: purge what it can, name the rest.
+    const r = runAction({ root, force: 'true', docker: 'off', privileged: 'off' }, { env: { HOME: base }, workspace: base, asUser: nobody })
     fs.chmodSync(path.join(root, 'logs/read-only'), 0o755)
     expect(r.status).toBe(1)
     expect(survivors(before, snapshot(root), outsideTargets)).toEqual([])

@@ -10,7 +10,9 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { MT5_TREE, exists, makeTree, removeDir, snapshot, survivors, tempDir } from '../helpers/tree.js'
 import { purge } from '../helpers/engine.js'
-import { anchorMode, setAnchorMode } from '../../src/fs/anchor.js'
+import { Anchor, anchorMode, fastPath, setAnchorMode } from '../../src/fs/anchor.js'
+import { statBatches } from '../../src/fs/entries.js'
+import { flagsAt } from '../../src/fs/flags.js'
 import { createPolicy } from '../../src/engine/policy.js'
 
 let base: string
@@ -110,4 +112,27 @@ test('a directory swapped between lstat and open is detected by inode', async ()
   })
   expect(fs.readFileSync(path.join(root, 'logs/sub/keep.txt'), 'utf8')).toBe('outside')
   expect(report.errors).toEqual([expect.objectContaining({ path: 'logs/sub', code: 'ECHANGED' })])
+})
+
+// Node has no statx: without the helper, an entry's owner comes from its lstat and its immutable
+// and append-only flags are unknown (-1 in a StatEntry, null from flagsAt), never "none".
+test.each(['recheck', 'proc'] as const)('anchored by %s, the owner comes from the lstat and the flags are unknown', async (mode) => {
+  setAnchorMode(mode)
+  const logs = path.join(root, 'logs')
+  const a = Anchor.open(logs)
+  try {
+    expect(fastPath()).toBeNull()
+    if (process.getuid?.() === 0) fs.chownSync(path.join(logs, 'errors.log'), 1234, 1234)
+    const seen: [string, number, number][] = []
+    for await (const batch of statBatches(a, 'logs')) for (const e of batch) seen.push([e.text, e.uid, e.flags])
+    const names = fs.readdirSync(logs).sort()
+    expect(seen.sort()).toEqual(names.map((n) => [n, fs.lstatSync(path.join(logs, n)).uid, -1]))
+    if (process.getuid?.() === 0) expect(seen.find(([n]) => n === 'errors.log')?.[1]).toBe(1234)
+    const st = fs.lstatSync(path.join(logs, 'errors.log'))
+    expect(flagsAt(a, 'errors.log')).toEqual({ uid: st.uid, mode: st.mode, flags: null })
+    expect(flagsAt(a, null)).toEqual({ uid: fs.statSync(logs).uid, mode: fs.statSync(logs).mode, flags: null })
+  } finally {
+    a.close()
+    setAnchorMode('recheck')
+  }
 })

@@ -14,6 +14,7 @@ import { removeDir, tempDir } from '../helpers/tree.js'
 interface Fsat {
   scan(fd: number, withStat: boolean, async: boolean, restart: boolean): unknown
   unlinkBatch(fd: number, names: Buffer, async: boolean): Int32Array | Promise<Int32Array>
+  flags(fd: number, name: unknown): number[] | number
 }
 
 const ADDON = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'dist', 'native', 'fsat-linux-x64.node')
@@ -38,13 +39,21 @@ describeNative('the native helper holds its rules whatever the caller does', () 
   afterEach(() => removeDir(base))
 
   /**
-   * Calls unlinkBatch(fd, buf) while another thread sets byte `at` of `buf` to `a`, then `b`,
-   * over and over; returns each distinct outcome. Each call starts once that thread is seen
-   * running (on a busy machine it may wait for a CPU). A refusal is quick and a call that goes
-   * through takes a while (it reads a long name), so the calls that go through are counted (50);
-   * `before` runs ahead of each call.
+   * Calls unlinkBatch(fd, buf) (or `call`, given the attempt's number) while another thread sets
+   * byte `at` of `buf` to `a`, then `b`, over and over; returns each distinct outcome. Each call
+   * starts once that thread is seen running (on a busy machine it may wait for a CPU). A refusal
+   * is quick and a call that goes through takes a while (it reads a long name), so the calls that
+   * go through are counted (50); `before` runs ahead of each call.
    */
-  async function race(fd: number, buf: Buffer, at: number, a: number, b: number, before = (): void => {}): Promise<Set<string>> {
+  async function race(
+    fd: number,
+    buf: Buffer,
+    at: number,
+    a: number,
+    b: number,
+    before = (): void => {},
+    call = (i: number): unknown => h.unlinkBatch(fd, buf, i % 2 === 1)
+  ): Promise<Set<string>> {
     const ctl = new Int32Array(new SharedArrayBuffer(12)) // [stop, flips, (a slot to sleep on)]
     const code = `
       const { workerData: w, parentPort } = require('node:worker_threads')
@@ -59,7 +68,7 @@ describeNative('the native helper holds its rules whatever the caller does', () 
         before()
         const seen = Atomics.load(ctl, 1)
         for (let k = 1; k < 1e6 && Atomics.load(ctl, 1) === seen; k++) if (k % 1000 === 0) Atomics.wait(ctl, 2, 0, 1)
-        const o = outcome(await attempt(() => h.unlinkBatch(fd, buf, i % 2 === 1)))
+        const o = outcome(await attempt(() => call(i)))
         outcomes.add(o)
         if (!o.startsWith('refused')) through++
       }
@@ -86,9 +95,11 @@ describeNative('the native helper holds its rules whatever the caller does', () 
     }
   }
 
-  /** An unlinkBatch outcome as one comparable line. */
+  /** An unlinkBatch outcome (or a flags one: an errno, or what it found) as one comparable line. */
   function outcome({ result, error }: { result?: unknown; error?: Error }): string {
-    return error ? `refused: ${error.message}` : `errnos: ${Array.from(result as Int32Array).join(',')}`
+    if (error) return `refused: ${error.message}`
+    if (typeof result === 'number') return `errno: ${result}`
+    return Array.isArray(result) ? `found: ${result.join(',')}` : `errnos: ${Array.from(result as Int32Array).join(',')}`
   }
 
   test('names are checked after they are copied: a thread flipping x to / never gets ../victim unlinked', async () => {
@@ -135,15 +146,73 @@ describeNative('the native helper holds its rules whatever the caller does', () 
     expect([...outcomes].filter((o) => !allowed.includes(o))).toEqual([])
   }, RACE_TIMEOUT)
 
-  const calls: [string, (fd: number) => unknown][] = [
-    ['scan', (fd) => h.scan(fd, true, false, true)],
-    ['scan async', (fd) => h.scan(fd, true, true, true)],
-    ['unlinkBatch', (fd) => h.unlinkBatch(fd, Buffer.from('keep\0'), false)],
-    ['unlinkBatch async', (fd) => h.unlinkBatch(fd, Buffer.from('keep\0'), true)]
+  test('flags() checks its name after copying it: a thread flipping x to / never gets ../victim looked up', async () => {
+    fs.writeFileSync(path.join(base, 'victim'), 'victim bytes\n')
+    fs.mkdirSync(path.join(base, 'd'))
+    const buf = shared('..xvictim')
+    const fd = fs.openSync(path.join(base, 'd'), O_DIR)
+    let outcomes: Set<string>
+    try {
+      outcomes = await race(fd, buf, 2, 'x'.charCodeAt(0), '/'.charCodeAt(0), undefined, () => h.flags(fd, buf))
+    } finally {
+      fs.closeSync(fd)
+    }
+    // Each call saw "..xvictim" (not found) or "../victim" (refused), never found the victim.
+    const allowed = ['refused: flags: a name holds a slash', `errno: ${ENOENT}`]
+    expect([...outcomes].filter((o) => !allowed.includes(o))).toEqual([])
+  }, RACE_TIMEOUT)
+
+  test('flags() refuses a name that is not one entry (empty, . or .., a slash, a NUL) or not a Buffer, and needs both arguments', () => {
+    fs.mkdirSync(path.join(base, 'd'))
+    fs.writeFileSync(path.join(base, 'd', 'keep'), 'keep bytes\n')
+    const fd = fs.openSync(path.join(base, 'd'), O_DIR)
+    try {
+      const refusals = ['', '.', '..', '../d', 'keep/', '/etc', 'keep\0', 'kee\0p', '\0'].map((n) => outcome(attemptSync(() => h.flags(fd, Buffer.from(n)))))
+      expect(refusals).toEqual([
+        'refused: flags: an empty name, or . or ..',
+        'refused: flags: an empty name, or . or ..',
+        'refused: flags: an empty name, or . or ..',
+        'refused: flags: a name holds a slash',
+        'refused: flags: a name holds a slash',
+        'refused: flags: a name holds a slash',
+        'refused: flags: a name holds a NUL',
+        'refused: flags: a name holds a NUL',
+        'refused: flags: a name holds a NUL'
+      ])
+      // The helper's errors come from outside jest's realm: compared by name and message.
+      const thrown = (call: () => unknown): string | undefined => {
+        const { error } = attemptSync(call)
+        return error && `${error.name}: ${error.message}`
+      }
+      for (const name of ['keep', undefined, 0, {}]) expect(thrown(() => h.flags(fd, name))).toBe('TypeError: flags: name must be a Buffer or null')
+      expect(thrown(() => (h.flags as (fd: number) => unknown)(fd))).toBe('TypeError: flags(fd, name)')
+      expect(outcome({ result: h.flags(fd, Buffer.from('keep')) })).toMatch(/^found: /)
+    } finally {
+      fs.closeSync(fd)
+    }
+  })
+
+  /** attempt() for a synchronous call. */
+  function attemptSync(call: () => unknown): { result?: unknown; error?: Error } {
+    try {
+      return { result: call() }
+    } catch (error) {
+      return { error: error as Error }
+    }
+  }
+
+  const fdRefusal = (what: string): string => `RangeError: ${what}: fd must be a directory's fd (a whole number, 0 or more)`
+  const calls: [string, (fd: number) => unknown, string][] = [
+    ['scan', (fd) => h.scan(fd, true, false, true), fdRefusal('scan')],
+    ['scan async', (fd) => h.scan(fd, true, true, true), fdRefusal('scan')],
+    ['unlinkBatch', (fd) => h.unlinkBatch(fd, Buffer.from('keep\0'), false), fdRefusal('unlinkBatch')],
+    ['unlinkBatch async', (fd) => h.unlinkBatch(fd, Buffer.from('keep\0'), true), fdRefusal('unlinkBatch')],
+    ['flags', (fd) => h.flags(fd, Buffer.from('keep')), "RangeError: flags: fd must be an open fd (a whole number, 0 or more)"],
+    ['flags of the fd itself', (fd) => h.flags(fd, null), "RangeError: flags: fd must be an open fd (a whole number, 0 or more)"]
   ]
   // AT_FDCWD is -100; 2**32 - 100 is -100 once cut to 32 bits; NaN and 0.5 would become fd 0.
   const fds = [-100, -1, -2, -(2 ** 31), 2 ** 32 - 100, NaN, 0.5]
-  test.each(calls)('%s refuses a negative fd (or one that is not a whole number), never acting on the working directory', async (what, call) => {
+  test.each(calls)('%s refuses a negative fd (or one that is not a whole number), never acting on the working directory', async (_, call, refusal) => {
     const cwd = path.join(base, 'cwd')
     fs.mkdirSync(cwd)
     fs.writeFileSync(path.join(cwd, 'keep'), 'keep bytes\n')
@@ -160,7 +229,6 @@ describeNative('the native helper holds its rules whatever the caller does', () 
     }
     expect(fs.readFileSync(path.join(cwd, 'keep'), 'utf8')).toBe('keep bytes\n')
     expect(fs.readdirSync(cwd)).toEqual(['keep'])
-    const refusal = `RangeError: ${what.split(' ')[0]}: fd must be a directory's fd (a whole number, 0 or more)`
     expect(outcomes).toEqual(fds.map((fd) => ({ fd, result: undefined, error: refusal })))
   })
 
@@ -191,7 +259,7 @@ describeNative('the native helper holds its rules whatever the caller does', () 
       const errs = Array.from(await unlinked)
       const r = await scanned
       const listed = []
-      for (let i = 0; Array.isArray(r) && i < r[1].length; i += 7) listed.push(r[0].subarray(r[1][i], r[1][i] + r[1][i + 1]).toString())
+      for (let i = 0; Array.isArray(r) && i < r[1].length; i += 9) listed.push(r[0].subarray(r[1][i], r[1][i] + r[1][i + 1]).toString())
       for (const fd of [writer, await held, fdB]) fs.closeSync(fd)
       console.log(JSON.stringify({ reused: fdA === fdB, errs, listed: Array.isArray(r) ? listed.sort() : r }))`
     const r = spawnSync(process.execPath, ['--input-type=module', '-e', child, ADDON, path.join(base, 'a'), path.join(base, 'b'), fifo], {

@@ -87,6 +87,19 @@ export function expectProjectWalker(r: ActionRun): void {
 let bundleCopy: string | null = null
 
 /**
+ * The runners' scratch dirs and the readable bundle copy, removed after the test file (a jest
+ * worker never runs process.on('exit') for it, and each run leaves a few inodes behind).
+ */
+const scratchDirs = new Set<string>()
+if (typeof afterAll === 'function') {
+  afterAll(() => {
+    for (const d of scratchDirs) removeDir(d)
+    scratchDirs.clear()
+    bundleCopy = null
+  })
+}
+
+/**
  * The bundle where another uid can read it. A clone may sit in a private (0700) folder, such as
  * root's home or a mktemp -d: a run as another user then could not even load dist/index.js, nor
  * go back to a working directory inside the clone. Copied once per test file, removed at exit.
@@ -97,7 +110,7 @@ function readableBundle(): string {
     fs.cpSync(path.dirname(DIST), path.join(dir, 'dist'), { recursive: true })
     spawnSync('chmod', ['-R', 'a+rX', dir])
     bundleCopy = dir
-    process.on('exit', () => removeDir(dir))
+    scratchDirs.add(dir)
   }
   return path.join(bundleCopy, 'dist', 'index.js')
 }
@@ -126,6 +139,7 @@ interface Runner {
 /** A runner's scratch files and the env the action gets (INPUT_*, GITHUB_*, the walker switch). */
 function prepareRunner(inputs: Record<string, string>, opts: ActionOptions): Runner {
   const scratch = tempDir('sp-runner-')
+  scratchDirs.add(scratch)
   const outputFile = path.join(scratch, 'output')
   const summaryFile = path.join(scratch, 'summary')
   const runnerTemp = path.join(scratch, 'temp')

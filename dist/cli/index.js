@@ -1641,7 +1641,7 @@ define(module.exports, Symbol.for('setupWindows'), setupWindows)
 
 /***/ }),
 
-/***/ 2140:
+/***/ 2742:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -1697,7 +1697,7 @@ function recoveryHint(code, path) {
     switch (code) {
         case 'EACCES':
         case 'EPERM':
-            return `check ownership and permissions of the entry and its directory (ls -ld ${dir} ${p}; lsattr -d ${p} for the immutable flag), then rerun as the owner or with sudo (paths are relative to the root)`;
+            return `check ownership and permissions (ls -ld ${dir} ${p}; lsattr -d ${p} for the immutable flag), then rerun as the owner, or let the privileged pass finish it (privileged: sudo or container); paths are relative to the root`;
         case 'EBUSY':
             return `something is using ${p} (a mount or an open handle): stop it (docker compose down, umount) and rerun`;
         case 'EROFS':
@@ -1736,8 +1736,16 @@ const OPTION_KINDS = {
     'docker-timeout': 'seconds',
     'keep-running': 'boolean',
     services: 'list',
-    'remove-target-dirs': 'boolean'
+    'remove-target-dirs': 'boolean',
+    privileged: 'privileged',
+    'privileged-image': 'string'
 };
+/**
+ * The container pass's default image: Node 24 (the action's own runtime), official, Debian
+ * bookworm (glibc, so the bundled native helper loads), slim (no compiler, no shell tools needed).
+ * It must be present on the runner or pullable; `privileged-image` names another.
+ */
+const DEFAULT_PRIVILEGED_IMAGE = 'node:24-bookworm-slim';
 const DEFAULT_EPHEMERAL = ['logs', 'data/redis', 'data/temp', '.docker-compose-state'];
 const DEFAULTS = {
     'dry-run': false,
@@ -1754,10 +1762,15 @@ const DEFAULTS = {
     'docker-timeout': 120,
     'keep-running': false,
     services: [],
-    'remove-target-dirs': false
+    'remove-target-dirs': false,
+    privileged: 'auto',
+    'privileged-image': DEFAULT_PRIVILEGED_IMAGE
 };
-/** Options whose default reaches further than any value given to them: the defaults purge or stop more. */
-const WIDENED_WHEN_BLANK = new Set(['ephemeral', 'compose-file', 'compose-project']);
+/**
+ * Options whose default reaches further than any value given to them (the defaults purge or stop
+ * more), or that name something a blank cannot (an image).
+ */
+const WIDENED_WHEN_BLANK = new Set(['ephemeral', 'compose-file', 'compose-project', 'privileged-image']);
 /** A value that is only whitespace (an unset variable, most often) is refused for those options. */
 function refuseBlank(key, what) {
     if (WIDENED_WHEN_BLANK.has(key)) {
@@ -1777,6 +1790,11 @@ function parseDockerMode(value, what) {
         return value;
     throw errors_fail('ERR_BAD_DOCKER_MODE', `${what} must be auto, required or off, got ${JSON.stringify(value)}`);
 }
+function parsePrivilegedMode(value, what) {
+    if (value === 'auto' || value === 'sudo' || value === 'container' || value === 'off')
+        return value;
+    throw errors_fail('ERR_BAD_PRIVILEGED_MODE', `${what} must be auto, sudo, container or off, got ${JSON.stringify(value)}`);
+}
 function parseSeconds(value, what) {
     const n = Number(value);
     if (!/^\d+(\.\d+)?$/.test(value.trim()) || !(n > 0) || n > 86400) {
@@ -1789,9 +1807,10 @@ function parseOption(key, raw, what) {
     const kind = OPTION_KINDS[key];
     const value = kind === 'boolean' ? parseBoolean(raw.trim(), what)
         : kind === 'docker' ? parseDockerMode(raw.trim(), what)
-            : kind === 'seconds' ? parseSeconds(raw, what)
-                : kind === 'list' ? splitLines(raw)
-                    : raw.trim();
+            : kind === 'privileged' ? parsePrivilegedMode(raw.trim(), what)
+                : kind === 'seconds' ? parseSeconds(raw, what)
+                    : kind === 'list' ? splitLines(raw)
+                        : raw.trim();
     return value;
 }
 /** One entry per line; blank lines only separate. Entries keep inner spaces. */
@@ -1830,7 +1849,9 @@ function buildSettings(root, configFile, ...sources) {
         dockerTimeout: pick('docker-timeout'),
         keepRunning: pick('keep-running'),
         services: pick('services'),
-        removeTargetDirs: pick('remove-target-dirs')
+        removeTargetDirs: pick('remove-target-dirs'),
+        privileged: pick('privileged'),
+        privilegedImage: pick('privileged-image')
     };
 }
 
@@ -1858,6 +1879,8 @@ const FLAGS = [
     ['--service NAME', 'reset only this compose service: stop, purge, start again; repeat it'],
     ['--remove-target-dirs', 'remove each target directory too, not only what is inside it'],
     ['--keep-running', 'leave every container running (reclaim disk space while it serves)'],
+    ['--privileged MODE', 'root pass for what this user cannot delete: auto, sudo, container, off'],
+    ['--privileged-image IMAGE', 'the container pass\'s image (default: node:24-bookworm-slim)'],
     ['-v, --verbose', 'print each phase and each docker command'],
     ['--json', 'print the JSON report (or the error) on stdout, all else on stderr'],
     ['-h, --help', 'show this help'],
@@ -1883,8 +1906,12 @@ once without verifying (exit 130, or 143 for SIGTERM; the next run clears the lo
 
 Flags override the config file, which uses the action's input names (dry-run, full, ephemeral,
 protected, docker, compose-file, compose-project, protected-volumes, docker-host,
-docker-timeout, keep-running, services, remove-target-dirs); protected patterns and volumes
-from both add up.
+docker-timeout, keep-running, services, remove-target-dirs, privileged, privileged-image);
+protected patterns and volumes from both add up.
+
+Entries this user cannot delete (files a container wrote as root) are finished by a second
+pass as root, on just those targets: --privileged auto (the default) tries sudo -n, then a
+container; a run that no mode could finish refuses before it changes anything.
 `;
 function parseCli(argv) {
     let parsed;
@@ -1915,6 +1942,8 @@ function parseCli(argv) {
                 'keep-running': { type: 'boolean' },
                 service: { type: 'string', multiple: true },
                 'remove-target-dirs': { type: 'boolean' },
+                privileged: { type: 'string' },
+                'privileged-image': { type: 'string' },
                 help: { type: 'boolean', short: 'h' },
                 version: { type: 'boolean' }
             }
@@ -1968,6 +1997,13 @@ function parseCli(argv) {
         options.services = v.service;
     if (v['remove-target-dirs'])
         options['remove-target-dirs'] = true;
+    if (v.privileged !== undefined)
+        options.privileged = parsePrivilegedMode(v.privileged, '--privileged');
+    if (v['privileged-image'] !== undefined) {
+        if (v['privileged-image'].trim() === '')
+            throw errors_fail('ERR_USAGE', '--privileged-image is empty: name an image, or leave it out for the default');
+        options['privileged-image'] = v['privileged-image'].trim();
+    }
     return {
         root: v.root ?? '.',
         rootGiven: v.root !== undefined,
@@ -1991,9 +2027,12 @@ function wantsJson(argv) {
 ;// CONCATENATED MODULE: external "node:readline"
 const external_node_readline_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:readline");
 var external_node_readline_default = /*#__PURE__*/__nccwpck_require__.n(external_node_readline_namespaceObject);
-// EXTERNAL MODULE: ./node_modules/ignore/index.js
-var ignore = __nccwpck_require__(298);
-var ignore_default = /*#__PURE__*/__nccwpck_require__.n(ignore);
+;// CONCATENATED MODULE: external "node:fs"
+const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
+var external_node_fs_default = /*#__PURE__*/__nccwpck_require__.n(external_node_fs_namespaceObject);
+;// CONCATENATED MODULE: external "node:path"
+const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
+var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_node_path_namespaceObject);
 ;// CONCATENATED MODULE: ./src/common/options.ts
 /**
  * The options a person sets, shared by the action's inputs, the CLI's flags and the config file:
@@ -2019,564 +2058,20 @@ const CLI_FLAGS = {
     'docker-timeout': '--docker-timeout',
     'keep-running': '--keep-running',
     services: '--service',
-    'remove-target-dirs': '--remove-target-dirs'
+    'remove-target-dirs': '--remove-target-dirs',
+    privileged: '--privileged',
+    'privileged-image': '--privileged-image'
 };
 const CLI_NAMES = (key) => CLI_FLAGS[key];
-
-;// CONCATENATED MODULE: ./src/engine/policy.ts
-/**
- * What may be deleted. Protected patterns use gitignore semantics through `ignore`: a pattern
- * without a slash matches that whole segment at any depth (so `models` protects `a/models/x`
- * but not `data/modelsx`), and a match on a directory covers everything beneath it.
- * The built-in patterns live in their own matcher so a user's `!pattern` can never unprotect them.
- */
-
-
-
-const BUILTIN_PROTECTED = [
-    'models',
-    'config',
-    'src',
-    'scripts',
-    'docs',
-    '.git',
-    '.gitignore',
-    '.env',
-    '.env.example',
-    'requirements.txt',
-    'Dockerfile.strategy',
-    'Dockerfile.api',
-    'docker-compose.prod.yml'
-];
-/** safe-purge's own lock file in the root (see lock.ts); never a target. */
-const LOCK_FILE = '.safe-purge.lock';
-/** How many paths a matcher may cache before it is rebuilt (`ignore` caches every path it sees). */
-const MATCHER_CACHE_LIMIT = 20000;
-/** A pattern that can only match a single path segment (no slash but a trailing one). */
-function isNamePattern(p) {
-    return !p.replace(/\/+$/, '').includes('/');
-}
-/** A name pattern with no wildcard, escape, negation or comment: it matches one literal name. */
-function isLiteralName(p) {
-    return isNamePattern(p) && !/[*?[\]\\!#]/.test(p) && p.trim() === p;
-}
-/** `exact` are root-relative files in use by this run (compose files, the config file). */
-function createPolicy(extra, exact = [], names = ACTION_NAMES) {
-    const cleanExtra = extra.map((p, i) => checkPattern(p, i, names('protected')));
-    const exactSet = new Set(exact);
-    // Last segments of the exact paths: most entries are ruled out without hashing their whole path.
-    const exactNames = new Set(exact.map((p) => p.slice(p.lastIndexOf('/') + 1)));
-    // With only positive name patterns, an entry under an unprotected parent is decided by its name.
-    const extraByName = cleanExtra.every((p) => !p.startsWith('!') && isNamePattern(p));
-    // Literal names (every built-in, usually the extras too) are a set lookup, not a pattern match.
-    // `ignore` matches case-insensitively by default; the sets do the same, so they never protect less.
-    const literal = extraByName && cleanExtra.every(isLiteralName);
-    const anyNames = new Set([...BUILTIN_PROTECTED, ...cleanExtra].filter((p) => !p.endsWith('/')).map((p) => p.toLowerCase()));
-    const dirNames = new Set(cleanExtra.filter((p) => p.endsWith('/')).map((p) => p.replace(/\/+$/, '').toLowerCase()));
-    let calls = 0;
-    let builtinMatcher = ignore_default()().add([...BUILTIN_PROTECTED]);
-    let extraMatcher = ignore_default()().add(cleanExtra);
-    // Memory stays flat on a million-file walk: the matchers' caches are dropped now and then.
-    const matchers = () => {
-        if (++calls > MATCHER_CACHE_LIMIT) {
-            calls = 0;
-            builtinMatcher = ignore_default()().add([...BUILTIN_PROTECTED]);
-            extraMatcher = ignore_default()().add(cleanExtra);
-        }
-        return [builtinMatcher, extraMatcher];
-    };
-    return {
-        builtin: BUILTIN_PROTECTED,
-        extra: cleanExtra,
-        exact: [...exactSet],
-        isProtected(rel, isDir) {
-            if (exactSet.has(rel))
-                return true;
-            const probe = isDir ? `${rel}/` : rel;
-            const [b, e] = matchers();
-            return b.ignores(probe) || e.ignores(probe);
-        },
-        isProtectedChild(rel, isDir) {
-            return childDecision(rel.slice(rel.lastIndexOf('/') + 1), isDir, rel, '');
-        },
-        isProtectedIn(dirRel, name, isDir) {
-            return childDecision(name, isDir, null, dirRel);
-        }
-    };
-    /** isProtectedChild's answer; the entry's path is `rel`, or built from `dirRel` only when needed. */
-    function childDecision(name, isDir, rel, dirRel) {
-        if (exactNames.has(name) && exactSet.has(rel ?? joinRel(dirRel, name)))
-            return true;
-        if (literal) {
-            const lower = name.toLowerCase();
-            return anyNames.has(lower) || (isDir && dirNames.has(lower));
-        }
-        const [b, e] = matchers();
-        // Every built-in is a name pattern, so the name alone decides.
-        if (b.ignores(isDir ? `${name}/` : name))
-            return true;
-        if (cleanExtra.length === 0)
-            return false;
-        if (extraByName)
-            return e.ignores(isDir ? `${name}/` : name);
-        const p = rel ?? joinRel(dirRel, name);
-        return e.ignores(isDir ? `${p}/` : p);
-    }
-}
-function joinRel(dirRel, name) {
-    return dirRel === '' ? name : `${dirRel}/${name}`;
-}
-function checkPattern(pattern, index, opt) {
-    if (typeof pattern !== 'string' || pattern.includes('\0')) {
-        throw errors_fail('ERR_BAD_PATTERN', `${opt} pattern #${index + 1} is not a valid pattern: remove it from ${opt}`);
-    }
-    const p = pattern.trim();
-    if (p === '')
-        throw errors_fail('ERR_BAD_PATTERN', `${opt} pattern #${index + 1} is empty: remove the blank entry from ${opt}`);
-    return p;
-}
-/**
- * Validates and normalizes the ephemeral entries before anything is touched. Each must be a plain
- * root-relative path (a leading `./` and trailing `/` are tolerated), not protected, not the root.
- * Entries nested in another entry are dropped (the outer one covers them).
- */
-function validateTargets(entries, policy, names = ACTION_NAMES) {
-    const opt = names('ephemeral');
-    if (entries.length === 0) {
-        throw errors_fail('ERR_NO_TARGETS', `${opt} is empty: list at least one root-relative path to purge (e.g. logs)`);
-    }
-    const normalized = entries.map((e) => normalizeTarget(e, policy, opt));
-    const unique = [...new Set(normalized)].sort();
-    // A protected path inside a target (`logs/keep/`, `data/temp/*.ckpt`, a compose file) is kept by
-    // the walk with the directories leading to it, like a name pattern's match, and verified after.
-    return unique.filter((t) => !unique.some((o) => o !== t && t.startsWith(`${o}/`)));
-}
-function normalizeTarget(entry, policy, opt) {
-    const shown = JSON.stringify(entry);
-    const bad = (why) => errors_fail('ERR_BAD_TARGET', `${opt} entry ${shown} ${why}`);
-    if (typeof entry !== 'string')
-        throw bad('is not a string: list root-relative paths such as logs');
-    if (entry.includes('\0'))
-        throw bad(`contains a NUL byte: remove it from ${opt}`);
-    const trimmed = entry.trim();
-    if (trimmed === '')
-        throw bad(`is empty: remove the blank entry from ${opt}`);
-    // `ephemeral: logs, data/redis` in YAML is one string: purging "a path named that" would find
-    // nothing and report success.
-    if (/,\s/.test(trimmed) || /^\[.*\]$/.test(trimmed)) {
-        throw bad(`looks like several paths on one line: give one path per line (one per line in the input, a YAML list in the config file, or ${opt} once per path)`);
-    }
-    if (trimmed.startsWith('/'))
-        throw bad('is absolute: give it relative to root (e.g. logs, not /app/logs)');
-    if (trimmed.startsWith('~'))
-        throw bad('starts with ~, which is not expanded: give it relative to root');
-    const rel = trimmed.replace(/^(\.\/)+/, '').replace(/\/+$/, '');
-    if (rel === '' || rel === '.')
-        throw bad('is the root itself: safe-purge never removes the root; name the subpaths to purge');
-    const segments = rel.split('/');
-    if (segments.includes('..'))
-        throw bad('contains "..": targets must stay inside root');
-    if (segments.some((s) => s === '' || s === '.'))
-        throw bad('is not a plain path (empty or "." segment): write it like data/redis');
-    if (rel === LOCK_FILE || rel.startsWith(`${LOCK_FILE}.`))
-        throw bad(`is safe-purge's own lock file: remove it from ${opt}`);
-    if (policy.isProtected(rel, true) || policy.isProtected(rel, false)) {
-        throw errors_fail('ERR_TARGET_PROTECTED', `${opt} entry ${shown} is protected: remove it from ${opt} (protected paths are never purged)`);
-    }
-    return rel;
-}
-
-;// CONCATENATED MODULE: ./src/common/text.ts
-/**
- * Text that reaches a person: what a user controls (file names, messages that may quote them) is
- * escaped before it reaches a terminal, and sizes are written the way people read them.
- */
-function escapeChar(c) {
-    if (c === '\\')
-        return '\\\\';
-    if (c === '\n')
-        return '\\n';
-    if (c === '\t')
-        return '\\t';
-    return `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`;
-}
-/**
- * A message on one line, control characters escaped and backslashes kept: an error that may quote
- * a file's contents, or a recovery hint, whose paths are shell words (errors.ts' shellWord) to paste as they are.
- */
-function oneLine(message) {
-    // eslint-disable-next-line no-control-regex
-    return message.replace(/[\x00-\x1f\x7f-\x9f]/g, escapeChar);
-}
-/** Escapes control characters (newlines, ESC, C1), and backslashes, so a name is one unambiguous line on a terminal. */
-function text_showPath(p) {
-    // eslint-disable-next-line no-control-regex
-    return p.replace(/[\x00-\x1f\x7f-\x9f\\]/g, escapeChar);
-}
-function formatBytes(n) {
-    const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
-    let v = n;
-    let i = 0;
-    while (v >= 1024 && i < units.length - 1) {
-        v /= 1024;
-        i++;
-    }
-    return i === 0 ? `${n} B` : `${v.toFixed(1)} ${units[i]}`;
-}
-
-;// CONCATENATED MODULE: ./src/cli/ui.ts
-/**
- * The CLI's terminal side: the logger, the interactive confirmation, progress, colours.
- * On a terminal it is quiet but for the prompt, one redrawn progress line and the result; in a
- * pipe or a log file it prints a line per phase and per purged target (no redraws) so a person
- * tailing the log sees it move; --verbose adds every plan line and docker command. Colours are
- * decided per stream (NO_COLOR and FORCE_COLOR honoured). With --json, all of it goes to stderr.
- */
-
-
-
-function useColor(stream, env) {
-    // FORCE_COLOR=0/false forces colours off, any other value on (Node's and chalk's reading).
-    if (env.FORCE_COLOR !== undefined)
-        return env.FORCE_COLOR !== '0' && env.FORCE_COLOR !== 'false';
-    if (env.NO_COLOR !== undefined && env.NO_COLOR !== '')
-        return false;
-    return stream.isTTY === true;
-}
-function palette(on) {
-    const sgr = (code) => (s) => (on ? `\x1b[${code}m${s}\x1b[0m` : s);
-    return { red: sgr('31'), green: sgr('32'), yellow: sgr('33'), bold: sgr('1') };
-}
-/** The first `max` items, then "and N more" when the list was cut. */
-function cutList(items, max) {
-    const shown = items.slice(0, max).join(', ');
-    return items.length > max ? `${shown}, and ${items.length - max} more` : shown;
-}
-const KEPT_SHOWN = 10;
-const PATTERNS_SHOWN = 20;
-class TerminalUi {
-    io;
-    opts;
-    out;
-    /** Colours for `out` and for stderr, each from its own stream. */
-    paint;
-    errPaint;
-    /** On a terminal: one redrawn progress line. Elsewhere: a line per phase and per target. */
-    live;
-    group = '';
-    step = 0;
-    /** Phases a run has: a dry run 6, a real one 8, or 7 with docker off (with docker skipped, one number is skipped too). */
-    steps;
-    progressShown = false;
-    plan = null;
-    /** The last progress report, and the totals when the previous target ended. */
-    last = null;
-    base = { files: 0, bytes: 0 };
-    constructor(io, opts) {
-        this.io = io;
-        this.opts = opts;
-        this.out = opts.json ? io.stderr : io.stdout;
-        this.live = this.out.isTTY === true;
-        this.steps = opts.dryRun ? 6 : opts.dockerOff ? 7 : 8;
-        this.paint = palette(useColor(this.out, io.env));
-        this.errPaint = palette(useColor(io.stderr, io.env));
-    }
-    print(line = '') {
-        this.clearProgress();
-        this.out.write(`${line}\n`);
-    }
-    err(line) {
-        this.clearProgress();
-        this.io.stderr.write(`${line}\n`);
-    }
-    get cancelled() {
-        return this.opts.signal?.aborted === true;
-    }
-    logger = {
-        info: (raw) => {
-            if (this.opts.verbose)
-                this.print(`      ${raw}`);
-            else if (this.group === 'Result')
-                this.print(this.paintResult(raw));
-        },
-        warning: (line) => this.err(this.errPaint.yellow(`warning: ${line}`)),
-        error: (line) => this.err(this.errPaint.red(`error: ${line}`)),
-        group: async (name, fn) => {
-            this.group = name;
-            this.step++;
-            if (this.opts.verbose || !this.live)
-                this.print(this.paint.bold(`[${this.step}/${this.steps}] ${name}`));
-            else if (name === 'Result')
-                this.print();
-            try {
-                return await fn();
-            }
-            finally {
-                if (name === 'Purge')
-                    this.endTarget();
-                this.clearProgress();
-                this.group = '';
-            }
-        }
-    };
-    paintResult(line) {
-        const p = this.paint;
-        if (/^verified: .*cancelled/.test(line))
-            return p.yellow(line);
-        if (/^(verified|purged|would-purge)/.test(line))
-            return p.green(line);
-        if (/^(NOT verified|error:|failed|refused|changed|cancelled)/.test(line))
-            return p.red(line);
-        return line;
-    }
-    presentTargets() {
-        return this.plan ? this.plan.targets.filter((t) => t.status === 'present').map((t) => t.path) : [];
-    }
-    /**
-     * The executor reports totals over all targets, after every finished target and in between;
-     * a change of target therefore closes the previous one (as does the end of the Purge phase).
-     */
-    progress = (p) => {
-        if (this.last && this.last.target !== p.target)
-            this.endTarget();
-        this.last = { ...p };
-        if (!this.live)
-            return;
-        const present = this.presentTargets();
-        const at = present.indexOf(p.target);
-        const position = at >= 0 && present.length > 1 ? ` (${at + 1} of ${present.length})` : '';
-        const of = p.plannedFiles > 0 ? ` of ${p.plannedFiles.toLocaleString('en-US')}` : '';
-        const pct = p.plannedFiles > 0 ? ` (${Math.min(100, Math.floor((100 * p.files) / p.plannedFiles))}%)` : '';
-        let line = `  purging ${text_showPath(p.target)}${position}; all targets so far: ${p.files.toLocaleString('en-US')}${of} files, ${formatBytes(p.bytes)} removed${pct}`;
-        // A line wider than the terminal wraps, and \r would then redraw only its last row.
-        const cols = this.out.columns ?? 0;
-        if (cols > 1 && line.length >= cols)
-            line = line.slice(0, cols - 1);
-        this.out.write(`\r\x1b[K${line}`);
-        this.progressShown = true;
-    };
-    /** Off a terminal, one line per purged target with what it alone removed. */
-    endTarget() {
-        const p = this.last;
-        if (!p)
-            return;
-        this.last = null;
-        const files = p.files - this.base.files;
-        const bytes = p.bytes - this.base.bytes;
-        this.base = { files: p.files, bytes: p.bytes };
-        if (this.live || (this.plan && !this.presentTargets().includes(p.target)))
-            return;
-        this.print(`  ${text_showPath(p.target)}: ${files.toLocaleString('en-US')} file(s), ${formatBytes(bytes)} removed`);
-    }
-    clearProgress() {
-        if (this.progressShown) {
-            this.out.write('\r\x1b[K');
-            this.progressShown = false;
-        }
-    }
-    ask(question) {
-        const rl = external_node_readline_default().createInterface({ input: this.io.stdin, output: this.out, terminal: true });
-        const signal = this.opts.signal;
-        return new Promise((resolve) => {
-            let answered = false;
-            // SIGTERM while the question waits: no answer, which is "no".
-            const onAbort = () => rl.close();
-            signal?.addEventListener('abort', onAbort, { once: true });
-            rl.question(question, (answer) => {
-                answered = true;
-                rl.close();
-                resolve(answer.trim());
-            });
-            rl.on('close', () => {
-                signal?.removeEventListener('abort', onAbort);
-                if (!answered)
-                    resolve('');
-            });
-        });
-    }
-    /** Shows what goes and what stays, then asks; --full also asks for the project's name. */
-    confirmer = async ({ settings, root, plan, docker }) => {
-        this.plan = plan;
-        // docker was skipped: its stop phase does not run, and its number is skipped with it.
-        if (!docker.active && !this.opts.dockerOff)
-            this.step++;
-        if (this.cancelled)
-            return 'cancelled by a signal before anything was changed';
-        if (settings.force)
-            return null;
-        if (!this.io.stdin.isTTY) {
-            return `refusing to purge ${text_showPath(root.path)} without confirmation: stdin is not a terminal; pass --force (-y) to purge without asking, or --dry-run to preview`;
-        }
-        const p = this.paint;
-        this.print(p.bold(p.red(`ENVIRONMENT PURGE: ${text_showPath(root.path)}`)));
-        this.print();
-        this.print('This will DELETE:');
-        const present = plan.targets.filter((t) => t.status === 'present');
-        if (present.length === 0)
-            this.print('  no file: none of the targets exists');
-        for (const t of present) {
-            this.print(`  ${text_showPath(t.path).padEnd(28)} ${t.files} file(s), ${formatBytes(t.bytes)}${t.others ? `, ${t.others} link(s)/special` : ''}`);
-        }
-        if (docker.active) {
-            const exited = docker.exited.length ? `; exited, removed: ${docker.exited.join(', ')}` : '';
-            this.print(`  Docker: ${docker.compose?.command.join(' ')} down, project ${docker.project} (running, stopped: ${docker.containers.length ? docker.containers.join(', ') : 'none'}${exited})`);
-            for (const v of docker.volumes.filter((x) => x.action === 'remove'))
-                this.print(`  Docker volume ${text_showPath(v.name)}`);
-        }
-        this.print('This will NOT delete:');
-        for (const t of plan.targets) {
-            for (const k of t.kept.slice(0, KEPT_SHOWN))
-                this.print(`  ${text_showPath(k.path)} (${k.reason}, inside ${text_showPath(t.path)})`);
-            const more = t.keptTotal - Math.min(t.kept.length, KEPT_SHOWN);
-            if (more > 0)
-                this.print(`  ... and ${more} more protected/mount entr${more === 1 ? 'y' : 'ies'} inside ${text_showPath(t.path)}`);
-        }
-        for (const v of docker.volumes.filter((x) => x.action === 'keep'))
-            this.print(`  Docker volume ${text_showPath(v.name)} (${v.reason})`);
-        // What the policy of this run protects: the built-in patterns, the run's own, the files it reads.
-        const patterns = [...new Set([...BUILTIN_PROTECTED, ...settings.protected])].map(text_showPath);
-        this.print(`  anything matching: ${cutList(patterns, PATTERNS_SHOWN)}`);
-        const files = [...docker.files, ...(settings.configFile ? [settings.configFile] : [])].map(text_showPath);
-        if (files.length > 0)
-            this.print(`  the files this run reads: ${cutList(files, PATTERNS_SHOWN)}`);
-        this.print();
-        const yes = await this.ask(p.yellow('Are you sure you want to proceed? (y/N) '));
-        if (this.cancelled)
-            return 'cancelled by a signal: nothing was changed';
-        if (!/^(y|yes)$/i.test(yes))
-            return 'cancelled: nothing was changed';
-        const volumes = docker.volumes.filter((v) => v.action === 'remove');
-        if (settings.full && docker.active && volumes.length > 0) {
-            const name = await this.ask(p.yellow(`--full removes ${volumes.length} volume(s) of project ${docker.project}. Type the project name to confirm: `));
-            if (this.cancelled)
-                return 'cancelled by a signal: nothing was changed';
-            if (name !== docker.project)
-                return `cancelled: ${JSON.stringify(name)} is not the project name ${JSON.stringify(docker.project)}; nothing was changed`;
-        }
-        return null;
-    };
-}
-
-;// CONCATENATED MODULE: external "node:fs"
-const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
-var external_node_fs_default = /*#__PURE__*/__nccwpck_require__.n(external_node_fs_namespaceObject);
-;// CONCATENATED MODULE: external "node:path"
-const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
-var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_node_path_namespaceObject);
-;// CONCATENATED MODULE: ./src/common/yaml.ts
-let parser = null;
-async function loadYaml() {
-    parser ??= (await __nccwpck_require__.e(/* import() */ 815).then(__nccwpck_require__.t.bind(__nccwpck_require__, 8815, 19))).parse;
-}
-/** `yaml`'s parse(text, options); `loadYaml()` must have been awaited. */
-function parseYaml(text, options) {
-    if (parser === null)
-        throw new Error('internal error: parseYaml before loadYaml');
-    return parser(text, options);
-}
-
-;// CONCATENATED MODULE: ./src/engine/config.ts
-/**
- * `.safe-purge.yml` (or the file named by `config`) in the root -> partial options.
- * Same keys as the action's inputs. YAML 1.2 core schema, so `yes`/`on` are strings, not booleans.
- * Unknown keys and wrongly typed values are errors that name the key. `force` and `confirm` are
- * refused: confirmation comes from whoever starts the run, never from a file in the repository.
- */
-
-
-
-
-
-
-const DEFAULT_CONFIG_FILE = '.safe-purge.yml';
-/** `requested` is the `config` input ('' for the default file, which may be absent). */
-async function loadConfig(root, requested, names = ACTION_NAMES) {
-    const explicit = requested.trim() !== '';
-    const rel = explicit ? requested.trim() : DEFAULT_CONFIG_FILE;
-    if (external_node_path_default().isAbsolute(rel) || rel.split('/').includes('..')) {
-        throw errors_fail('ERR_CONFIG_PATH', `${names('config')} ${JSON.stringify(rel)} must be a path inside root, relative to it (e.g. ${DEFAULT_CONFIG_FILE})`);
-    }
-    let text;
-    try {
-        text = external_node_fs_default().readFileSync(external_node_path_default().join(root, rel), 'utf8');
-    }
-    catch (err) {
-        const code = err.code;
-        if (code === 'ENOENT' && !explicit)
-            return { file: null, options: {} };
-        throw errors_fail('ERR_CONFIG_READ', `config file ${JSON.stringify(rel)} cannot be read (${code ?? errorMessage(err)}): fix ${names('config')} or create the file`);
-    }
-    return { file: external_node_path_default().posix.normalize(rel).replace(/^\.\//, ''), options: await parseConfig(text, rel) };
-}
-async function parseConfig(text, file) {
-    await loadYaml();
-    let doc;
-    try {
-        doc = parseYaml(text, { version: '1.2', schema: 'core', uniqueKeys: true });
-    }
-    catch (err) {
-        throw errors_fail('ERR_CONFIG_YAML', `config file ${file} is not valid YAML: ${errorMessage(err).split('\n')[0]}`);
-    }
-    if (doc === null || doc === undefined)
-        return {};
-    if (typeof doc !== 'object' || Array.isArray(doc)) {
-        throw errors_fail('ERR_CONFIG_SHAPE', `config file ${file} must be a mapping of option: value`);
-    }
-    const out = {};
-    for (const [key, value] of Object.entries(doc)) {
-        if (key === 'force' || key === 'confirm') {
-            // A file committed to the repository must not switch off the confirmation that guards a purge.
-            throw errors_fail('ERR_CONFIG_KEY', `config file ${file}: ${key} cannot be set in the config file (a committed file must not skip confirmation); set it where the run starts (the action's ${key} input, or the CLI's --force)`);
-        }
-        if (!Object.hasOwn(OPTION_KINDS, key)) {
-            const hint = key === 'root' || key === 'config' ? `${key} cannot be set in the config file (it locates the file)` : `known keys: ${Object.keys(OPTION_KINDS).join(', ')}`;
-            throw errors_fail('ERR_CONFIG_KEY', `config file ${file}: unknown key ${JSON.stringify(key)}; ${hint}`);
-        }
-        out[key] = convert(key, value, `${file}: ${key}`);
-    }
-    return out;
-}
-function convert(key, value, what) {
-    const kind = OPTION_KINDS[key];
-    const wrong = (expected) => errors_fail('ERR_CONFIG_VALUE', `config ${what} must be ${expected}, got ${JSON.stringify(value)}`);
-    switch (kind) {
-        case 'boolean':
-            if (typeof value !== 'boolean')
-                throw wrong('true or false');
-            return value;
-        case 'seconds':
-            if (typeof value !== 'number' && typeof value !== 'string')
-                throw wrong('a number of seconds');
-            return parseSeconds(String(value), `config ${what}`);
-        case 'docker':
-            if (typeof value !== 'string')
-                throw wrong('auto, required or off');
-            return parseDockerMode(value, `config ${what}`);
-        case 'list':
-            if (typeof value === 'string') {
-                if (value.trim() === '')
-                    refuseBlank(key, `config ${what}`);
-                return parseOption(key, value, what);
-            }
-            if (!Array.isArray(value) || value.some((v) => typeof v !== 'string'))
-                throw wrong('a list of strings');
-            return value;
-        case 'string':
-            if (typeof value !== 'string' && typeof value !== 'number')
-                throw wrong('a string');
-            if (String(value).trim() === '')
-                refuseBlank(key, `config ${what}`);
-            return String(value).trim();
-    }
-}
 
 ;// CONCATENATED MODULE: external "node:url"
 const external_node_url_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:url");
 ;// CONCATENATED MODULE: ./src/fs/native.ts
 /**
  * Loads the native helper (addon/fsat.c, built into dist/native/): a directory scan that lstat's
- * each entry relative to the directory's fd, and batched unlinkat(fd, name) on the thread pool.
- * Both work only on directory fds the engine opened with O_NOFOLLOW, so they keep every
+ * each entry relative to the directory's fd, batched unlinkat(fd, name) on the thread pool, and
+ * one entry's owner and immutable/append-only flags (which only statx reports; Node has no statx).
+ * They work only on directory fds the engine opened with O_NOFOLLOW, so they keep every
  * anchoring rule (see fsat.ts) without the working-directory detour, and cost a C loop instead of
  * one JavaScript call per entry.
  *
@@ -2589,8 +2084,11 @@ const external_node_url_namespaceObject = __WEBPACK_EXTERNAL_createRequire(impor
 
 
 
-/** Numbers per entry in scan's metadata: name offset, name length, errno, mode, size, dev, ino. */
-const META = 7;
+/**
+ * Numbers per entry in scan's metadata: name offset, name length, errno, mode, size, dev, ino,
+ * uid, flags (immutable/append-only bits, -1 when unknown).
+ */
+const META = 9;
 const FILE = `fsat-${process.platform}-${process.arch}.node`;
 let helper = null;
 let native_status = 'not loaded';
@@ -2617,7 +2115,8 @@ function load() {
     try {
         const mod = { exports: {} };
         process.dlopen(mod, file, (external_node_os_default()).constants.dlopen.RTLD_NOW);
-        if (mod.exports.abi !== 5 || typeof mod.exports.scan !== 'function' || typeof mod.exports.unlinkBatch !== 'function') {
+        const e = mod.exports;
+        if (e.abi !== 6 || typeof e.scan !== 'function' || typeof e.unlinkBatch !== 'function' || typeof e.flags !== 'function') {
             native_status = `${FILE} is not this version's helper`;
             return;
         }
@@ -2912,6 +2411,172 @@ function openRoot(root) {
     return dir;
 }
 
+// EXTERNAL MODULE: ./node_modules/ignore/index.js
+var ignore = __nccwpck_require__(298);
+var ignore_default = /*#__PURE__*/__nccwpck_require__.n(ignore);
+;// CONCATENATED MODULE: ./src/engine/policy.ts
+/**
+ * What may be deleted. Protected patterns use gitignore semantics through `ignore`: a pattern
+ * without a slash matches that whole segment at any depth (so `models` protects `a/models/x`
+ * but not `data/modelsx`), and a match on a directory covers everything beneath it.
+ * The built-in patterns live in their own matcher so a user's `!pattern` can never unprotect them.
+ */
+
+
+
+const BUILTIN_PROTECTED = [
+    'models',
+    'config',
+    'src',
+    'scripts',
+    'docs',
+    '.git',
+    '.gitignore',
+    '.env',
+    '.env.example',
+    'requirements.txt',
+    'Dockerfile.strategy',
+    'Dockerfile.api',
+    'docker-compose.prod.yml'
+];
+/** safe-purge's own lock file in the root (see lock.ts); never a target. */
+const LOCK_FILE = '.safe-purge.lock';
+/** How many paths a matcher may cache before it is rebuilt (`ignore` caches every path it sees). */
+const MATCHER_CACHE_LIMIT = 20000;
+/** A pattern that can only match a single path segment (no slash but a trailing one). */
+function isNamePattern(p) {
+    return !p.replace(/\/+$/, '').includes('/');
+}
+/** A name pattern with no wildcard, escape, negation or comment: it matches one literal name. */
+function isLiteralName(p) {
+    return isNamePattern(p) && !/[*?[\]\\!#]/.test(p) && p.trim() === p;
+}
+/** `exact` are root-relative files in use by this run (compose files, the config file). */
+function createPolicy(extra, exact = [], names = ACTION_NAMES) {
+    const cleanExtra = extra.map((p, i) => checkPattern(p, i, names('protected')));
+    const exactSet = new Set(exact);
+    // Last segments of the exact paths: most entries are ruled out without hashing their whole path.
+    const exactNames = new Set(exact.map((p) => p.slice(p.lastIndexOf('/') + 1)));
+    // With only positive name patterns, an entry under an unprotected parent is decided by its name.
+    const extraByName = cleanExtra.every((p) => !p.startsWith('!') && isNamePattern(p));
+    // Literal names (every built-in, usually the extras too) are a set lookup, not a pattern match.
+    // `ignore` matches case-insensitively by default; the sets do the same, so they never protect less.
+    const literal = extraByName && cleanExtra.every(isLiteralName);
+    const anyNames = new Set([...BUILTIN_PROTECTED, ...cleanExtra].filter((p) => !p.endsWith('/')).map((p) => p.toLowerCase()));
+    const dirNames = new Set(cleanExtra.filter((p) => p.endsWith('/')).map((p) => p.replace(/\/+$/, '').toLowerCase()));
+    let calls = 0;
+    let builtinMatcher = ignore_default()().add([...BUILTIN_PROTECTED]);
+    let extraMatcher = ignore_default()().add(cleanExtra);
+    // Memory stays flat on a million-file walk: the matchers' caches are dropped now and then.
+    const matchers = () => {
+        if (++calls > MATCHER_CACHE_LIMIT) {
+            calls = 0;
+            builtinMatcher = ignore_default()().add([...BUILTIN_PROTECTED]);
+            extraMatcher = ignore_default()().add(cleanExtra);
+        }
+        return [builtinMatcher, extraMatcher];
+    };
+    return {
+        builtin: BUILTIN_PROTECTED,
+        extra: cleanExtra,
+        exact: [...exactSet],
+        isProtected(rel, isDir) {
+            if (exactSet.has(rel))
+                return true;
+            const probe = isDir ? `${rel}/` : rel;
+            const [b, e] = matchers();
+            return b.ignores(probe) || e.ignores(probe);
+        },
+        isProtectedChild(rel, isDir) {
+            return childDecision(rel.slice(rel.lastIndexOf('/') + 1), isDir, rel, '');
+        },
+        isProtectedIn(dirRel, name, isDir) {
+            return childDecision(name, isDir, null, dirRel);
+        }
+    };
+    /** isProtectedChild's answer; the entry's path is `rel`, or built from `dirRel` only when needed. */
+    function childDecision(name, isDir, rel, dirRel) {
+        if (exactNames.has(name) && exactSet.has(rel ?? joinRel(dirRel, name)))
+            return true;
+        if (literal) {
+            const lower = name.toLowerCase();
+            return anyNames.has(lower) || (isDir && dirNames.has(lower));
+        }
+        const [b, e] = matchers();
+        // Every built-in is a name pattern, so the name alone decides.
+        if (b.ignores(isDir ? `${name}/` : name))
+            return true;
+        if (cleanExtra.length === 0)
+            return false;
+        if (extraByName)
+            return e.ignores(isDir ? `${name}/` : name);
+        const p = rel ?? joinRel(dirRel, name);
+        return e.ignores(isDir ? `${p}/` : p);
+    }
+}
+function joinRel(dirRel, name) {
+    return dirRel === '' ? name : `${dirRel}/${name}`;
+}
+function checkPattern(pattern, index, opt) {
+    if (typeof pattern !== 'string' || pattern.includes('\0')) {
+        throw errors_fail('ERR_BAD_PATTERN', `${opt} pattern #${index + 1} is not a valid pattern: remove it from ${opt}`);
+    }
+    const p = pattern.trim();
+    if (p === '')
+        throw errors_fail('ERR_BAD_PATTERN', `${opt} pattern #${index + 1} is empty: remove the blank entry from ${opt}`);
+    return p;
+}
+/**
+ * Validates and normalizes the ephemeral entries before anything is touched. Each must be a plain
+ * root-relative path (a leading `./` and trailing `/` are tolerated), not protected, not the root.
+ * Entries nested in another entry are dropped (the outer one covers them).
+ */
+function validateTargets(entries, policy, names = ACTION_NAMES) {
+    const opt = names('ephemeral');
+    if (entries.length === 0) {
+        throw errors_fail('ERR_NO_TARGETS', `${opt} is empty: list at least one root-relative path to purge (e.g. logs)`);
+    }
+    const normalized = entries.map((e) => normalizeTarget(e, policy, opt));
+    const unique = [...new Set(normalized)].sort();
+    // A protected path inside a target (`logs/keep/`, `data/temp/*.ckpt`, a compose file) is kept by
+    // the walk with the directories leading to it, like a name pattern's match, and verified after.
+    return unique.filter((t) => !unique.some((o) => o !== t && t.startsWith(`${o}/`)));
+}
+function normalizeTarget(entry, policy, opt) {
+    const shown = JSON.stringify(entry);
+    const bad = (why) => errors_fail('ERR_BAD_TARGET', `${opt} entry ${shown} ${why}`);
+    if (typeof entry !== 'string')
+        throw bad('is not a string: list root-relative paths such as logs');
+    if (entry.includes('\0'))
+        throw bad(`contains a NUL byte: remove it from ${opt}`);
+    const trimmed = entry.trim();
+    if (trimmed === '')
+        throw bad(`is empty: remove the blank entry from ${opt}`);
+    // `ephemeral: logs, data/redis` in YAML is one string: purging "a path named that" would find
+    // nothing and report success.
+    if (/,\s/.test(trimmed) || /^\[.*\]$/.test(trimmed)) {
+        throw bad(`looks like several paths on one line: give one path per line (one per line in the input, a YAML list in the config file, or ${opt} once per path)`);
+    }
+    if (trimmed.startsWith('/'))
+        throw bad('is absolute: give it relative to root (e.g. logs, not /app/logs)');
+    if (trimmed.startsWith('~'))
+        throw bad('starts with ~, which is not expanded: give it relative to root');
+    const rel = trimmed.replace(/^(\.\/)+/, '').replace(/\/+$/, '');
+    if (rel === '' || rel === '.')
+        throw bad('is the root itself: safe-purge never removes the root; name the subpaths to purge');
+    const segments = rel.split('/');
+    if (segments.includes('..'))
+        throw bad('contains "..": targets must stay inside root');
+    if (segments.some((s) => s === '' || s === '.'))
+        throw bad('is not a plain path (empty or "." segment): write it like data/redis');
+    if (rel === LOCK_FILE || rel.startsWith(`${LOCK_FILE}.`))
+        throw bad(`is safe-purge's own lock file: remove it from ${opt}`);
+    if (policy.isProtected(rel, true) || policy.isProtected(rel, false)) {
+        throw errors_fail('ERR_TARGET_PROTECTED', `${opt} entry ${shown} is protected: remove it from ${opt} (protected paths are never purged)`);
+    }
+    return rel;
+}
+
 ;// CONCATENATED MODULE: external "node:buffer"
 const external_node_buffer_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:buffer");
 ;// CONCATENATED MODULE: ./src/fs/entries.ts
@@ -2949,7 +2614,8 @@ function* streamEntries(dir) {
 /**
  * A directory entry with its lstat, as a walk sees it. One object per entry, no more: it is its
  * own `st`, and its root-relative path is only built when someone asks (most entries never need
- * it). `err` is set when the lstat failed (then kind is 'special' and the numbers are 0).
+ * it). `err` is set when the lstat failed (then kind is 'special', the numbers are 0 and flags
+ * is -1).
  */
 class StatEntry {
     parent;
@@ -2960,6 +2626,8 @@ class StatEntry {
     size;
     dev;
     ino;
+    uid;
+    flags;
     err;
     constructor(
     /** The open directory holding this entry. */
@@ -2967,7 +2635,15 @@ class StatEntry {
     /** The name as text (invalid UTF-8 shown with replacement characters). */
     text, 
     /** The parent's root-relative path. */
-    dirRel, kind, size, dev, ino, err) {
+    dirRel, kind, size, dev, ino, 
+    /** The owner: who may unlink it from a sticky directory. */
+    uid, 
+    /**
+     * Its immutable and append-only bits (FLAG_IMMUTABLE, FLAG_APPEND of flags.ts: such an entry,
+     * or anything in such a directory, cannot be unlinked, not even by root); -1 when unknown
+     * (the JavaScript path, which has no statx, or a filesystem that does not report them).
+     */
+    flags, err) {
         this.parent = parent;
         this.name = name;
         this.text = text;
@@ -2976,6 +2652,8 @@ class StatEntry {
         this.size = size;
         this.dev = dev;
         this.ino = ino;
+        this.uid = uid;
+        this.flags = flags;
         this.err = err;
     }
     get rel() {
@@ -3007,10 +2685,10 @@ async function* statBatches(dir, dirRel) {
             catch (err) {
                 if (err.code === 'ENOENT')
                     continue;
-                batch.push(new StatEntry(dir, d.name, text, dirRel, 'special', 0, 0, 0, err));
+                batch.push(new StatEntry(dir, d.name, text, dirRel, 'special', 0, 0, 0, 0, -1, err));
                 continue;
             }
-            batch.push(new StatEntry(dir, d.name, text, dirRel, kindOf(st), st.size, st.dev, st.ino, null));
+            batch.push(new StatEntry(dir, d.name, text, dirRel, kindOf(st), st.size, st.dev, st.ino, st.uid, -1, null));
             if (batch.length >= JS_BATCH) {
                 yield batch;
                 batch = [];
@@ -3037,10 +2715,10 @@ async function* statBatches(dir, dirRel) {
             if (errno === ENOENT)
                 continue;
             if (errno !== 0) {
-                batch.push(new StatEntry(dir, name, text, dirRel, 'special', 0, 0, 0, errnoError(errno, 'lstat', text)));
+                batch.push(new StatEntry(dir, name, text, dirRel, 'special', 0, 0, 0, 0, -1, errnoError(errno, 'lstat', text)));
                 continue;
             }
-            batch.push(new StatEntry(dir, name, text, dirRel, kindOfMode(meta[i + 3]), meta[i + 4], meta[i + 5], meta[i + 6], null));
+            batch.push(new StatEntry(dir, name, text, dirRel, kindOfMode(meta[i + 3]), meta[i + 4], meta[i + 5], meta[i + 6], meta[i + 7], meta[i + 8], null));
         }
         if (batch.length > 0)
             yield batch;
@@ -3311,7 +2989,7 @@ async function visitChildren(e, mount, policy, v, pacer) {
         // Removed by someone else since its lstat: already gone, which is what a purge wants.
         if (err.code === 'ENOENT')
             return false;
-        v.error(e.rel, err);
+        v.error(e.rel, err, e);
         return true;
     }
     if (!mount.sameMount(dirA)) {
@@ -3499,7 +3177,7 @@ async function scanTargets(rootDir, root, targets, policy, count = true, signal,
 async function scanTarget(rootDir, rel, policy, pacer = new Pacer(), count = true, options = {}) {
     const plan = {
         path: rel, status: 'missing', counted: count, ...emptyTally(), ...emptyHeldTally(),
-        kept: [], keptTotal: 0, keptDirs: 0, keptTarget: false, truncated: [], heldUnlinked: [], unreadable: []
+        kept: [], keptTotal: 0, keptDirs: 0, keptTarget: false, truncated: [], heldUnlinked: [], unreadable: [], denied: [], deniedTotal: 0, deniedRootCan: 0
     };
     const found = lookupTarget(rootDir, rel);
     if (!found.found) {
@@ -3524,6 +3202,17 @@ async function scanTarget(rootDir, rel, policy, pacer = new Pacer(), count = tru
         return plan;
     }
     const top = { parent: target.parent, name: target.name, rel, st: target.st, kind: target.kind };
+    // Would this process be refused the unlink of `e`? Recorded, and counted as removed all the same
+    // (the plan says what a run would do; the denial says what stands in its way).
+    const check = (e) => {
+        const d = options.access?.denied(e.parent, parentOf(e.rel), e.st);
+        if (!d)
+            return;
+        plan.deniedTotal++;
+        if (d.rootCan)
+            plan.deniedRootCan++;
+        addByPath(plan.denied, { path: e.rel, code: d.code, why: d.why, rootCan: d.rootCan, owner: d.owner });
+    };
     const counter = {
         keep(e, reason) {
             plan.keptTotal++;
@@ -3544,6 +3233,7 @@ async function scanTarget(rootDir, rel, policy, pacer = new Pacer(), count = tru
                 plan.heldUnlinkedBytes += e.st.size;
                 addByPath(plan.heldUnlinked, { ...entry, reason });
             }
+            check(e);
             if (e.kind === 'file') {
                 plan.files++;
                 plan.bytes += e.st.size;
@@ -3556,12 +3246,16 @@ async function scanTarget(rootDir, rel, policy, pacer = new Pacer(), count = tru
         leaveDir(e, stays) {
             if (stays)
                 plan.keptDirs++;
-            else if (!(e === top && plan.keptTarget))
+            else if (!(e === top && plan.keptTarget)) {
+                check(e);
                 plan.dirs++;
+            }
             return stays;
         },
         error(path, err) {
             const code = err?.code ?? 'UNKNOWN';
+            if (options.access && (code === 'EACCES' || code === 'EPERM'))
+                plan.deniedRootCan++;
             if (plan.unreadable.length < KEPT_LIST_LIMIT)
                 plan.unreadable.push({ path, code, message: `cannot be read: ${errorMessage(err).split(', ')[0]}` });
         }
@@ -3574,8 +3268,13 @@ async function scanTarget(rootDir, rel, policy, pacer = new Pacer(), count = tru
         finishKept(plan.kept);
         finishByPath(plan.truncated);
         finishByPath(plan.heldUnlinked);
+        finishByPath(plan.denied);
     }
     return plan;
+}
+function parentOf(rel) {
+    const i = rel.lastIndexOf('/');
+    return i === -1 ? '' : rel.slice(0, i);
 }
 /** A held file with other names is unlinked, never truncated (the executor re-checks on the open file). */
 function hasOtherNames(e) {
@@ -3759,7 +3458,50 @@ function truncateOpened(dir, open, expected) {
     }
 }
 
+;// CONCATENATED MODULE: ./src/fs/flags.ts
+/**
+ * The Linux inode flags that stop an unlink whoever asks: an immutable or append-only entry
+ * cannot be unlinked, nor can anything in an immutable or append-only directory, not even by
+ * root. Only statx(2) reports them (in stx_attributes, without opening the file); Node has no
+ * statx, so they come from the native helper, and are unknown (null) on the JavaScript path.
+ * With the owner (which a sticky directory checks), a planner can tell before anything is
+ * deleted which entries would stay.
+ */
+
+
+
+/** STATX_ATTR_IMMUTABLE: no unlink, rename or write of the entry, nor of a directory's entries. */
+const FLAG_IMMUTABLE = 0x10;
+/** STATX_ATTR_APPEND: append-only; a directory's entries cannot be unlinked or renamed either. */
+const FLAG_APPEND = 0x20;
+/** The flags in `bits` (StatEntry.flags, or the helper's); null when they are unknown (-1). */
+function decodeFlags(bits) {
+    if (bits === -1)
+        return null;
+    return { immutable: (bits & FLAG_IMMUTABLE) !== 0, appendOnly: (bits & FLAG_APPEND) !== 0 };
+}
+/**
+ * The owner, mode and flags of `name` in `dir` (not following a link), or of `dir` itself when
+ * `name` is null. Through the native helper relative to the directory fd when it is in use;
+ * otherwise an lstat the way anchor.ts does it (or an fstat of the fd), with flags null. Throws
+ * the lstat's error (ENOENT and the like).
+ */
+function flagsAt(dir, name) {
+    const h = fastPath();
+    if (h === null) {
+        const st = name === null ? external_node_fs_default().fstatSync(dir.fd) : lstatAt(dir, name);
+        return { uid: st.uid, mode: st.mode, flags: null };
+    }
+    const r = h.flags(dir.fd, name === null ? null : nameBytes(name));
+    if (typeof r === 'number') {
+        const what = name === null ? dir.path : Buffer.concat([dir.path, Buffer.from('/'), nameBytes(name)]);
+        throw errnoError(r, name === null ? 'fstat' : 'lstat', what.toString('utf8'));
+    }
+    return { uid: r[0], mode: r[1], flags: decodeFlags(r[2]) };
+}
+
 ;// CONCATENATED MODULE: ./src/engine/execute.ts
+
 
 
 
@@ -3799,6 +3541,27 @@ function toDeleteError(path, err) {
     const text = errorMessage(err).split(', ')[0];
     const message = text.startsWith(code) ? text : `${code}: ${text}`;
     return { path, code, message: e?.syscall ? `${message} (${e.syscall})` : message, hint: recoveryHint(code, path) };
+}
+/**
+ * A permission error says who owns the entry, and whether a flag (immutable, append-only) on the
+ * entry or its directory stands in the way, which no privileged pass can get past. (The kernel
+ * checks the directory's permissions first: a user meets EACCES where root would meet EPERM.)
+ */
+function withCause(err, e) {
+    if (err.code !== 'EACCES' && err.code !== 'EPERM')
+        return err;
+    try {
+        const own = flagsAt(e.parent, e.name);
+        err.owner = own.uid;
+        const dir = flagsAt(e.parent, null).flags;
+        const f = own.flags?.immutable || dir?.immutable ? 'immutable' : own.flags?.appendOnly || dir?.appendOnly ? 'append-only' : undefined;
+        if (f)
+            err.flags = f;
+    }
+    catch {
+        // gone or unreadable now: the error stands as it is
+    }
+    return err;
 }
 /**
  * Removes what the plan lists. When `signal` aborts (the job was cancelled), it stops at the next
@@ -3881,7 +3644,7 @@ async function executeTarget(rootDir, planned, how, tick) {
         const failed = (e, err) => {
             if (err.code === 'ENOENT')
                 return false;
-            out.errors.push(toDeleteError(e.rel, err));
+            out.errors.push(withCause(toDeleteError(e.rel, err), e));
             return true;
         };
         const unlinkNow = (e) => {
@@ -3974,8 +3737,9 @@ async function executeTarget(rootDir, planned, how, tick) {
                     return stays || (await refilled(e));
                 return stays || !(await removeDir(e));
             },
-            error(path, err) {
-                out.errors.push(toDeleteError(path, err));
+            error(path, err, e) {
+                const d = toDeleteError(path, err);
+                out.errors.push(e ? withCause(d, e) : d);
             },
             afterLstat: hooks.afterLstat
         };
@@ -4386,6 +4150,18 @@ async function verifyProtected(rootDir, policy, before, plan, outcome, dryRun, s
     return { checked: before.entries.size, missing, changed, leftovers, protectedRoots: after.roots };
 }
 
+;// CONCATENATED MODULE: ./src/common/yaml.ts
+let parser = null;
+async function loadYaml() {
+    parser ??= (await __nccwpck_require__.e(/* import() */ 815).then(__nccwpck_require__.t.bind(__nccwpck_require__, 8815, 19))).parse;
+}
+/** `yaml`'s parse(text, options); `loadYaml()` must have been awaited. */
+function parseYaml(text, options) {
+    if (parser === null)
+        throw new Error('internal error: parseYaml before loadYaml');
+    return parser(text, options);
+}
+
 ;// CONCATENATED MODULE: ./src/docker/compose-files.ts
 /**
  * Finding the Compose stack of a root without running docker: which files, which project name,
@@ -4750,6 +4526,54 @@ function failureText(cmd, r, timeoutMs, timeoutOption = 'docker-timeout') {
     if (r.timedOut)
         return `${what} timed out after ${Number((timeoutMs / 1000).toFixed(1))} s (raise ${timeoutOption})${said ? `; last output: ${said}` : ''}`;
     return `${what} exited ${r.exitCode}${said ? `: ${said}` : ''}`;
+}
+/**
+ * Runs a long command that reads its job on stdin and answers on stdout (the privileged pass,
+ * through sudo or `docker run -i`). No timeout: deleting a big tree takes as long as it takes; a
+ * cancel sends SIGINT once to the child itself (sudo relays it to the command; `docker run` proxies
+ * it into the container), which then stops at a safe point, verifies and reports.
+ */
+function runPassProcess(cmd, opts) {
+    return new Promise((resolve) => {
+        let stdout = '';
+        let stderr = '';
+        let partial = '';
+        const child = (0,external_node_child_process_namespaceObject.spawn)(cmd.command, cmd.args, { env: opts.env ?? process.env, cwd: opts.cwd, stdio: ['pipe', 'pipe', 'pipe'] });
+        const interrupt = () => {
+            child.kill('SIGINT');
+        };
+        if (opts.signal?.aborted)
+            interrupt();
+        opts.signal?.addEventListener('abort', interrupt, { once: true });
+        child.stdout.on('data', (d) => {
+            if (stdout.length < MAX_OUTPUT * 4)
+                stdout += d.toString('utf8');
+        });
+        child.stderr.on('data', (d) => {
+            const text = d.toString('utf8');
+            if (stderr.length < MAX_OUTPUT)
+                stderr += text;
+            const parts = (partial + text).split('\n');
+            partial = parts.pop() ?? '';
+            for (const l of parts)
+                opts.onStderrLine?.(l);
+        });
+        // A child that exits before reading all of its stdin: EPIPE on our side, which is its exit's business.
+        child.stdin.on('error', () => { });
+        child.stdin.end(opts.input);
+        let settled = false;
+        const finish = (r) => {
+            if (settled)
+                return;
+            settled = true;
+            opts.signal?.removeEventListener('abort', interrupt);
+            if (partial !== '')
+                opts.onStderrLine?.(partial);
+            resolve(r);
+        };
+        child.on('error', (err) => finish({ exitCode: null, signal: null, stdout, stderr, spawnError: err.code ?? err.message }));
+        child.on('close', (code, signal) => finish({ exitCode: code, signal, stdout, stderr }));
+    });
 }
 
 ;// CONCATENATED MODULE: ./src/docker/cli.ts
@@ -5341,12 +5165,169 @@ function freeBytes(where) {
     return Number(st.bavail * st.bsize);
 }
 
+;// CONCATENATED MODULE: ./src/common/text.ts
+/**
+ * Text that reaches a person: what a user controls (file names, messages that may quote them) is
+ * escaped before it reaches a terminal, and sizes are written the way people read them.
+ */
+function escapeChar(c) {
+    if (c === '\\')
+        return '\\\\';
+    if (c === '\n')
+        return '\\n';
+    if (c === '\t')
+        return '\\t';
+    return `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`;
+}
+/**
+ * A message on one line, control characters escaped and backslashes kept: an error that may quote
+ * a file's contents, or a recovery hint, whose paths are shell words (errors.ts' shellWord) to paste as they are.
+ */
+function oneLine(message) {
+    // eslint-disable-next-line no-control-regex
+    return message.replace(/[\x00-\x1f\x7f-\x9f]/g, escapeChar);
+}
+/** Escapes control characters (newlines, ESC, C1), and backslashes, so a name is one unambiguous line on a terminal. */
+function text_showPath(p) {
+    // eslint-disable-next-line no-control-regex
+    return p.replace(/[\x00-\x1f\x7f-\x9f\\]/g, escapeChar);
+}
+function formatBytes(n) {
+    const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
+    let v = n;
+    let i = 0;
+    while (v >= 1024 && i < units.length - 1) {
+        v /= 1024;
+        i++;
+    }
+    return i === 0 ? `${n} B` : `${v.toFixed(1)} ${units[i]}`;
+}
+
+;// CONCATENATED MODULE: ./src/engine/privileged-report.ts
+/**
+ * What a run says about entries this user cannot delete: the refusal of a real run that could not
+ * finish them (before anything changes), and the report's `privileged` section: what the second
+ * pass removed, how (sudo, or a container and its image), and why (the entries and their owners);
+ * in a dry run, which entries a real run could not delete and which mode would handle them.
+ */
+
+
+
+/** How many entries the report names (all are counted). */
+const PRIVILEGED_LIST_LIMIT = 50;
+function deniedEntries(plan) {
+    let total = 0;
+    let rootCan = 0;
+    let first = null;
+    let firstBlocked = null;
+    for (const t of plan.targets) {
+        total += t.deniedTotal + t.unreadable.length;
+        rootCan += t.deniedRootCan;
+        for (const d of t.denied) {
+            if (d.rootCan)
+                first ??= { path: d.path, why: d.why };
+            else
+                firstBlocked ??= { path: d.path, why: d.why };
+        }
+        for (const u of t.unreadable) {
+            if (u.code === 'EACCES' || u.code === 'EPERM')
+                first ??= { path: u.path, why: u.message };
+            else
+                firstBlocked ??= { path: u.path, why: u.message };
+        }
+    }
+    return { total, rootCan, first, firstBlocked };
+}
+/**
+ * A real run whose plan shows entries this user cannot delete refuses before it stops the stack
+ * or changes anything, when no privileged pass can finish them (or nobody can: a flag).
+ */
+function refusePermissions(denied, availability, names) {
+    const uid = process.geteuid?.() ?? -1;
+    if (denied.firstBlocked !== null) {
+        const b = denied.firstBlocked;
+        throw errors_fail('ERR_PERMISSION', `refusing to purge: ${text_showPath(b.path)} cannot be deleted (${b.why}), by this user or root; clear the flag (chattr -i -a) or make it writable, or drop it from ${names('ephemeral')}; nothing was changed`);
+    }
+    if (denied.rootCan === 0 || availability?.use)
+        return;
+    const f = denied.first;
+    const tried = availability ? availability.tried.join('; ') : `${names('privileged')} is off`;
+    throw errors_fail('ERR_PERMISSION', `refusing to purge: ${denied.rootCan} entr(ies) cannot be deleted by uid ${uid} (first: ${text_showPath(f.path)}: ${f.why}) and no privileged pass can finish them (${tried}); set ${names('privileged')} to sudo (a NOPASSWD sudo rule for this user) or container (this user in the docker group, ${names('privileged-image')} present or pullable), or run as root; nothing was changed`);
+}
+let users = null;
+/** The user name of `uid` on this machine (/etc/passwd), or null. */
+function userName(uid) {
+    if (users === null) {
+        users = new Map();
+        try {
+            for (const line of external_node_fs_default().readFileSync('/etc/passwd', 'utf8').split('\n')) {
+                const [name, , id] = line.split(':');
+                if (name && id && /^\d+$/.test(id) && !users.has(Number(id)))
+                    users.set(Number(id), name);
+            }
+        }
+        catch {
+            // no names: uids only
+        }
+    }
+    return users.get(uid) ?? null;
+}
+function entry(path, code, owner, why) {
+    return { path, code, owner, ownerName: owner === null ? null : userName(owner), why };
+}
+/** The report's `privileged` section; null when nothing needed a privileged pass. */
+function privilegedSection(info, plan, mode, dryRun) {
+    if (!info)
+        return null;
+    const entries = [];
+    let total = 0;
+    if (dryRun) {
+        for (const t of plan.targets) {
+            for (const d of t.denied)
+                if (d.rootCan)
+                    entries.push(entry(d.path, d.code, d.owner, d.why));
+            for (const u of t.unreadable)
+                if (u.code === 'EACCES' || u.code === 'EPERM')
+                    entries.push(entry(u.path, u.code, null, u.message));
+            total += t.deniedRootCan;
+        }
+    }
+    else {
+        for (const e of info.firstPass)
+            entries.push(entry(e.path, e.code, e.owner ?? null, e.message));
+        total = info.firstPass.length;
+    }
+    if (total === 0 && info.ran === null)
+        return null;
+    const use = info.ran ?? info.availability?.use ?? null;
+    const passReport = info.ran?.report ?? null;
+    const notes = [...info.notes];
+    if (dryRun && info.availability && !use)
+        notes.push(`no privileged pass is available: ${info.availability.tried.join('; ')}`);
+    if (info.ran?.problem)
+        notes.push(info.ran.problem);
+    // What the pass removed: its own report's totals (merged into the outcome's, so also counted there).
+    return {
+        mode,
+        via: use?.via ?? null,
+        image: use?.image ?? null,
+        ran: info.ran !== null,
+        targets: info.ran?.targets ?? [],
+        entries: entries.slice(0, PRIVILEGED_LIST_LIMIT),
+        entriesTotal: total,
+        removedFiles: passReport?.totals.files ?? 0,
+        removedBytes: passReport?.totals.bytes ?? 0,
+        notes
+    };
+}
+
 ;// CONCATENATED MODULE: ./src/engine/report.ts
 /**
  * Pure: what happened -> the JSON report (the `report` output and the CLI's --json) and the
  * console lines. Every path shown on a terminal goes through showPath (control characters
  * escaped, so a file name cannot forge log lines or workflow commands).
  */
+
 
 
 
@@ -5384,10 +5365,21 @@ function buildReport(x) {
     });
     const errors = [...(x.outcome?.errors ?? [])];
     if (dry) {
-        // What the plan could not read, a real run could not delete: the dry run says so now.
-        for (const t of x.plan.targets)
-            for (const u of t.unreadable)
+        // What the plan could not read, or could not unlink, a real run could not delete: the dry run
+        // says so now, unless a privileged pass would finish it (then the privileged section lists it).
+        const passWould = x.privileged?.availability?.use != null;
+        for (const t of x.plan.targets) {
+            for (const u of t.unreadable) {
+                if (passWould && (u.code === 'EACCES' || u.code === 'EPERM'))
+                    continue;
                 errors.push({ path: u.path, code: u.code, message: u.message, hint: recoveryHint(u.code, u.path) });
+            }
+            for (const d of t.denied) {
+                if (passWould && d.rootCan)
+                    continue;
+                errors.push({ path: d.path, code: d.code, message: `cannot be deleted: ${d.why}`, hint: recoveryHint(d.code, d.path), ...(d.owner !== null ? { owner: d.owner } : {}) });
+            }
+        }
     }
     for (const t of targets) {
         if (t.result === 'refused' && !errors.some((e) => e.path === t.path)) {
@@ -5446,6 +5438,7 @@ function buildReport(x) {
         errors,
         warnings,
         verification: { ok: verified, checked: v.checked, missing: v.missing, changed: v.changed, leftovers: v.leftovers },
+        privileged: privilegedSection(x.privileged, x.plan, x.settings.privileged, dry),
         docker: {
             mode: x.docker.mode,
             used: x.docker.active,
@@ -5512,6 +5505,29 @@ function stackLine(s, dryRun, stopped, keptRunning, compose) {
     const files = s.files.length ? s.files.map(text_showPath).join(', ') : 'no files';
     return `docker: project ${text_showPath(s.project)} (${files}; found by ${s.foundBy}; ${how}): running containers ${list(s.containers)} ${stop}${s.exited.length ? `; other containers ${list(s.exited)} ${gone}` : ''}`;
 }
+/** The privileged pass: what it removed, how, and why; or (a dry run) which mode would; or why none could. */
+function privilegedLines(r) {
+    const p = r.privileged;
+    if (!p)
+        return [];
+    const out = [];
+    const how = p.via === 'sudo' ? 'sudo' : `a container (${text_showPath(p.image ?? '')})`;
+    if (p.ran)
+        out.push(`privileged pass (${how}, as root) on ${p.targets.map(text_showPath).join(', ')}: removed ${p.removedFiles} file(s), ${formatBytes(p.removedBytes)}, that this user could not delete`);
+    else if (r.dryRun && p.via)
+        out.push(`${p.entriesTotal} entr(ies) cannot be deleted as this user: a real run would finish them as root through ${how}`);
+    else if (r.dryRun)
+        out.push(`${p.entriesTotal} entr(ies) cannot be deleted as this user, and no privileged pass is available to finish them`);
+    else
+        out.push(`${p.entriesTotal} entr(ies) could not be deleted as this user, and no privileged pass finished them`);
+    for (const e of p.entries.slice(0, 10))
+        out.push(`  ${text_showPath(e.path)}: owner ${e.owner ?? '?'}${e.ownerName ? ` (${text_showPath(e.ownerName)})` : ''}: ${oneLine(e.why)}`);
+    if (p.entriesTotal > Math.min(p.entries.length, 10))
+        out.push(`  ... and ${p.entriesTotal - Math.min(p.entries.length, 10)} more (see the JSON report)`);
+    for (const n of p.notes)
+        out.push(`  ${oneLine(n)}`);
+    return out;
+}
 function resultLines(r) {
     const out = [];
     const verb = r.dryRun ? 'would remove' : 'removed';
@@ -5524,6 +5540,7 @@ function resultLines(r) {
     }
     if (t.heldUnlinkedFiles > 0)
         out.push(`${t.heldUnlinkedFiles} held-open file(s) ${r.dryRun ? 'would be' : 'were'} unlinked, not truncated (hard links, or mapped into memory), ${formatBytes(t.heldUnlinkedBytes)}: their space comes back only when their processes close them`);
+    out.push(...privilegedLines(r));
     if (r.space.reclaimedBytes !== null)
         out.push(`freed ${formatBytes(r.space.freedBytes)}; the filesystem gained ${formatBytes(Math.max(0, r.space.reclaimedBytes))}`);
     if (r.docker.used) {
@@ -5807,6 +5824,350 @@ function preflight(rootDir) {
     return out;
 }
 
+;// CONCATENATED MODULE: ./src/fs/access.ts
+/**
+ * Whether this process could unlink an entry, found out without trying, so that a dry run (and a
+ * real run, before it stops the stack) can say what a purge would fail on: write and search
+ * permission on the entry's directory (access(2), the kernel's own check for this process), the
+ * sticky bit (then only the entry's or the directory's owner may unlink), a read-only filesystem,
+ * and the immutable and append-only flags of the entry and of its directory.
+ */
+
+
+const S_ISVTX = 0o1000;
+/** One check per directory (cached by its anchor), then one comparison per entry. */
+class UnlinkCheck {
+    uid;
+    dirs = new WeakMap();
+    constructor(uid = process.geteuid?.() ?? -1) {
+        this.uid = uid;
+    }
+    /**
+     * Why `entry` (in the open directory `parent`, whose root-relative path is `dirRel`) could not be
+     * unlinked by this process; null when nothing says so. `entry.uid`/`entry.flags` come from the
+     * walk's lstat (flags -1 or absent: unknown, then only the directory is checked).
+     */
+    denied(parent, dirRel, entry) {
+        const dir = this.facts(parent);
+        const where = dirRel === '' ? 'the root' : dirRel;
+        const owner = entry.uid ?? null;
+        if (dir.denied === 'EROFS')
+            return { code: 'EROFS', why: `${where} is on a read-only filesystem`, rootCan: false, owner };
+        if (dir.flags?.immutable || dir.flags?.appendOnly) {
+            return { code: 'EPERM', why: `${where} is ${dir.flags.immutable ? 'immutable' : 'append-only'} (chattr; nobody can unlink in it)`, rootCan: false, owner };
+        }
+        const flags = entry.flags === undefined ? null : decodeFlags(entry.flags);
+        if (flags?.immutable || flags?.appendOnly) {
+            return { code: 'EPERM', why: `it is ${flags.immutable ? 'immutable' : 'append-only'} (chattr; nobody can unlink it)`, rootCan: false, owner };
+        }
+        if (this.uid === 0)
+            return null;
+        if (dir.denied === 'EACCES') {
+            return { code: 'EACCES', why: `${where} is not writable by uid ${this.uid} (owner ${dir.uid}, mode ${(dir.mode & 0o7777).toString(8)})`, rootCan: true, owner };
+        }
+        if (dir.sticky && dir.uid !== this.uid && owner !== null && owner !== this.uid) {
+            return { code: 'EPERM', why: `${where} is sticky and neither it nor the entry is owned by uid ${this.uid} (the entry's owner is ${owner})`, rootCan: true, owner };
+        }
+        return null;
+    }
+    facts(dir) {
+        const known = this.dirs.get(dir);
+        if (known)
+            return known;
+        let denied = null;
+        try {
+            external_node_fs_default().accessSync(dir.listPath(), (external_node_fs_default()).constants.W_OK | (external_node_fs_default()).constants.X_OK);
+        }
+        catch (err) {
+            const code = err.code;
+            denied = code === 'EROFS' ? 'EROFS' : 'EACCES';
+        }
+        let uid = -1;
+        let mode = 0;
+        let flags = null;
+        try {
+            const f = flagsAt(dir, null);
+            uid = f.uid;
+            mode = f.mode;
+            flags = f.flags;
+        }
+        catch {
+            // unknown: the access check above still stands
+        }
+        const facts = { denied, uid, mode, sticky: (mode & S_ISVTX) !== 0, flags };
+        this.dirs.set(dir, facts);
+        return facts;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/docker/pass.ts
+/**
+ * The container form of the privileged pass: the image check (present, or pulled), and the one
+ * `docker run` that runs the bundled CLI as root on the root's targets. Scoped by construction:
+ * the container sees the root at /env and the bundle read-only at /safe-purge, nothing else of
+ * the host; no network, a read-only filesystem, every capability dropped but the two that
+ * deletion needs (DAC_OVERRIDE to pass permission bits, FOWNER for sticky directories), and no
+ * way to gain more (no-new-privileges).
+ */
+
+
+/** Where the root is mounted in the container. */
+const PASS_ROOT = '/env';
+/** Where the bundle (dist/) is mounted, read-only. */
+const PASS_BUNDLE = '/safe-purge';
+/**
+ * Whether the container pass can run: a daemon on this machine (a bind mount names a folder of the
+ * daemon's host), usable by this user, with the image present, or pulled when `pull` (a dry run
+ * changes nothing, so it only says whether the image is there).
+ */
+async function checkImage(ctx, pull) {
+    const host = ctx.dockerHost || ctx.env.DOCKER_HOST || '';
+    if (host !== '' && !host.startsWith('unix://')) {
+        return { ok: false, absent: false, why: `the docker daemon is at ${host}, not on this machine, so it cannot mount this root` };
+    }
+    const cli = new DockerCli({ cwd: ctx.root, env: ctx.env, dockerHost: ctx.dockerHost, timeoutMs: ctx.timeoutSeconds * 1000, timeoutOption: ctx.timeoutOption }, ctx.runner, ctx.trace);
+    const inspect = { command: 'docker', args: ['image', 'inspect', '--format', '{{.Id}}', ctx.image] };
+    const r = await cli.run(inspect);
+    if (ok(r))
+        return { ok: true, pulled: false };
+    if (r.spawnError || r.timedOut || !/no such image/i.test(r.stderr)) {
+        return { ok: false, absent: false, why: `docker is not usable: ${cli.failure(inspect, r)}` };
+    }
+    if (!pull)
+        return { ok: false, absent: true, why: `the image ${ctx.image} is not present on this machine` };
+    const pullCmd = { command: 'docker', args: ['pull', '--quiet', ctx.image] };
+    const p = await cli.run(pullCmd);
+    if (ok(p))
+        return { ok: true, pulled: true };
+    return { ok: false, absent: true, why: `the image ${ctx.image} is not present and could not be pulled (${lastLines(p.stderr, 1) || (p.timedOut ? 'timed out' : `exit ${p.exitCode}`)})` };
+}
+/**
+ * `docker run` for the pass: the CLI bundle in `bundleDir` runs with the image's node, as root,
+ * reading its job on stdin. Paths with a comma, a quote or a newline cannot be spelled in --mount
+ * safely: the caller refuses them (see mountable).
+ */
+function containerPassCommand(image, root, bundleDir) {
+    return {
+        command: 'docker',
+        args: [
+            'run', '--rm', '-i', '--pull', 'never', '--log-driver', 'none',
+            '--network', 'none', '--read-only', '--user', '0:0',
+            '--cap-drop', 'ALL', '--cap-add', 'DAC_OVERRIDE', '--cap-add', 'FOWNER',
+            '--security-opt', 'no-new-privileges',
+            '--label', 'com.safe-purge.pass=privileged',
+            '--mount', `type=bind,source=${root},target=${PASS_ROOT}`,
+            '--mount', `type=bind,source=${bundleDir},target=${PASS_BUNDLE},readonly`,
+            '--workdir', '/',
+            '--entrypoint', 'node',
+            image,
+            `${PASS_BUNDLE}/cli/index.js`, '--privileged-pass'
+        ]
+    };
+}
+/** Why `path` cannot be bind-mounted by a --mount option, or null when it can. */
+function unmountable(path) {
+    return /[,"\n\r]/.test(path) ? `its path ${JSON.stringify(path)} holds a comma, a quote or a line break, which docker's --mount cannot take` : null;
+}
+/** The docker environment for the pass: DOCKER_HOST when set, like every other docker call. */
+function dockerEnv(env, dockerHost) {
+    return dockerHost ? { ...env, DOCKER_HOST: dockerHost } : env;
+}
+
+;// CONCATENATED MODULE: ./src/engine/privileged.ts
+/**
+ * The privileged pass: when a run as an ordinary user could not delete entries for permission
+ * reasons (a container wrote them as root, or as its own uid), the same bundled engine runs once
+ * more as root on just those targets, through `sudo -n` or a container (docker/pass.ts), with the
+ * same protected patterns, `docker: off`, and a JSON answer back. Never a shell `rm`.
+ *
+ * This module decides whether it can run (which mode, and why not), runs it, and folds its answer
+ * into the outer run's outcome, which the outer run then verifies. The pass itself is the CLI's
+ * `--privileged-pass` (cli/pass.ts): it reads a PassJob on stdin and checks that the root it sees
+ * is the node (device + inode) the outer run guarded before it changes anything.
+ */
+
+
+
+
+
+
+/** Bumped whenever PassJob or PassAnswer change: an outer run and its pass come from one bundle. */
+const PASS_PROTOCOL = 1;
+/** Effective uid 0: nothing to escalate. */
+function runningAsRoot() {
+    return process.geteuid?.() === 0;
+}
+/** A deletion error a root pass can fix: a permission error, not an immutable or append-only entry. */
+function escalatable(e) {
+    return (e.code === 'EACCES' || e.code === 'EPERM') && e.flags === undefined;
+}
+/**
+ * The bundle holding `cli/index.js`: dist/ from dist/index.js (the action), from dist/cli/index.js
+ * (the CLI), and from src/engine/ (tests running the sources).
+ */
+function findBundle() {
+    const here = external_node_path_default().dirname((0,external_node_url_namespaceObject.fileURLToPath)(import.meta.url));
+    for (const d of [here, external_node_path_default().join(here, '..'), external_node_path_default().join(here, '..', '..', 'dist')]) {
+        if (external_node_fs_default().existsSync(external_node_path_default().join(d, 'cli', 'index.js')) && external_node_fs_default().existsSync(external_node_path_default().join(d, 'index.js')))
+            return external_node_path_default().resolve(d);
+    }
+    return null;
+}
+/**
+ * Decides, once per run, which mode can finish what this user cannot delete. `auto` tries sudo,
+ * then a container; each mode that cannot be used says why, for the refusal or the report.
+ */
+class Escalator {
+    ctx;
+    cached = null;
+    constructor(ctx) {
+        this.ctx = ctx;
+    }
+    get mode() {
+        return this.ctx.mode;
+    }
+    get image() {
+        return this.ctx.image;
+    }
+    /** `pull`: a missing image may be pulled (a real run, once a pass is needed); a dry run never pulls. */
+    async resolve(pull) {
+        if (this.cached && (this.cached.pull === pull || this.cached.result.use !== null || !pull))
+            return this.cached.result;
+        const result = await this.find(pull);
+        this.cached = { pull, result };
+        return result;
+    }
+    async find(pull) {
+        const { ctx } = this;
+        const tried = [];
+        if (ctx.mode === 'off')
+            return { use: null, tried: [`${ctx.names('privileged')} is off`] };
+        const bundle = ctx.bundleDir ?? findBundle();
+        if (bundle === null)
+            return { use: null, tried: ['the bundled CLI (cli/index.js next to this bundle) is missing'] };
+        if (ctx.mode === 'sudo' || ctx.mode === 'auto') {
+            const why = await this.sudoProblem();
+            if (why === null)
+                return { use: { via: 'sudo', image: null, pulled: false }, tried };
+            tried.push(`sudo: ${why}`);
+        }
+        if (ctx.mode === 'container' || ctx.mode === 'auto') {
+            const why = unmountable(ctx.root) ?? unmountable(bundle);
+            if (why !== null)
+                tried.push(`container: ${why}`);
+            else {
+                const img = await checkImage({ ...ctx, timeoutOption: ctx.names('docker-timeout') }, pull);
+                if (img.ok)
+                    return { use: { via: 'container', image: ctx.image, pulled: img.pulled }, tried };
+                tried.push(`container: ${img.why}${img.absent && !pull ? ' (a real run would try to pull it)' : ''}`);
+            }
+        }
+        return { use: null, tried };
+    }
+    /** Null when `sudo -n true` succeeds (no password needed), else why not. */
+    async sudoProblem() {
+        const cmd = { command: 'sudo', args: ['-n', 'true'] };
+        this.ctx.trace?.(`$ ${describe(cmd)}`);
+        const r = await this.ctx.runner(cmd, { timeoutMs: 15000, env: this.ctx.env, cwd: '/' });
+        if (r.exitCode === 0 && !r.timedOut)
+            return null;
+        if (r.spawnError === 'ENOENT')
+            return 'sudo is not installed';
+        if (r.spawnError)
+            return `sudo could not start (${r.spawnError})`;
+        if (r.timedOut)
+            return 'sudo -n true did not answer within 15 s';
+        const said = r.stderr.trim().split('\n')[0] ?? '';
+        return /password/i.test(said) ? 'a password is required (sudo -n never prompts)' : `sudo -n true exited ${r.exitCode}${said ? `: ${said}` : ''}`;
+    }
+    /** The command that runs the pass, and the job's root as the pass sees it. */
+    passCommand(esc) {
+        const bundle = this.ctx.bundleDir ?? findBundle();
+        if (bundle === null)
+            throw new Error('the bundled CLI is missing');
+        if (esc.via === 'sudo') {
+            // -n: never prompt. sudo resets the environment; node and the bundle are named by absolute path.
+            return { cmd: { command: 'sudo', args: ['-n', '--', process.execPath, external_node_path_default().join(bundle, 'cli', 'index.js'), '--privileged-pass'] }, root: this.ctx.root, env: this.ctx.env };
+        }
+        return { cmd: containerPassCommand(esc.image ?? this.ctx.image, this.ctx.root, bundle), root: PASS_ROOT, env: dockerEnv(this.ctx.env, this.ctx.dockerHost) };
+    }
+}
+/** Runs the pass for `job` and reads its answer. */
+async function runPass(escalator, esc, job, opts) {
+    const { cmd, root, env } = escalator.passCommand(esc);
+    const full = { protocol: PASS_PROTOCOL, root, ...job };
+    const command = describe(cmd);
+    const r = await runPassProcess(cmd, { input: JSON.stringify(full), env, cwd: '/', signal: opts.signal, onStderrLine: opts.onLine });
+    if (r.spawnError)
+        return { answer: null, problem: `${command} could not start (${r.spawnError})`, command };
+    let answer = null;
+    try {
+        const parsed = JSON.parse(r.stdout);
+        if (parsed && typeof parsed === 'object' && parsed.protocol === PASS_PROTOCOL)
+            answer = parsed;
+    }
+    catch {
+        // reported below, with what it said
+    }
+    if (answer === null) {
+        const said = r.stderr.trim().split('\n').slice(-3).join(' | ');
+        const how = r.signal ? `was killed by ${r.signal}` : `exited ${r.exitCode}`;
+        return { answer: null, problem: `${command} ${how} without an answer${said ? `: ${said}` : ''}`, command };
+    }
+    if (answer.error)
+        return { answer, problem: `the privileged pass refused: ${answer.error.message}`, command };
+    if (!answer.report || !Array.isArray(answer.report.targets))
+        return { answer: null, problem: `${command} answered without a report`, command };
+    return { answer, problem: null, command };
+}
+/**
+ * Folds the pass's report into the outer outcome: each target it handled takes the pass's result,
+ * kept entries and errors, and adds its counts (what the first pass removed stays counted).
+ */
+function mergePass(outcome, answer) {
+    const report = answer.report;
+    const byPath = new Map(report.targets.map((t) => [t.path, t]));
+    const errors = passErrorsByTarget(report);
+    for (const o of outcome.targets) {
+        const p = byPath.get(o.path);
+        if (!p)
+            continue;
+        mergeTarget(o, p, errors.get(o.path) ?? [], answer.truncatedNodes?.[o.path] ?? []);
+    }
+    const totals = { files: 0, bytes: 0, dirs: 0, others: 0, truncatedFiles: 0, truncatedBytes: 0, heldUnlinkedFiles: 0, heldUnlinkedBytes: 0 };
+    for (const t of outcome.targets)
+        addTally(totals, t);
+    outcome.totals = totals;
+    outcome.errors = outcome.targets.flatMap((t) => t.errors);
+    if (report.cancelled)
+        outcome.cancelled = true;
+}
+function mergeTarget(o, p, errors, nodes) {
+    addTally(o, p);
+    o.result = p.result;
+    o.reason = p.reason;
+    o.kept = p.kept;
+    o.keptTotal = p.keptTotal;
+    o.keptDirs = p.keptDirs;
+    o.truncated = [...o.truncated, ...p.truncated];
+    o.heldUnlinked = [...o.heldUnlinked, ...p.heldUnlinked];
+    o.truncatedNodes = [...o.truncatedNodes, ...nodes.map(([dev, ino]) => ({ dev, ino }))];
+    // The pass's own errors replace the permission errors it was given: those are what remain.
+    o.errors = errors;
+}
+/** The pass's errors, by target (its report keeps them in one list). */
+function passErrorsByTarget(report) {
+    const out = new Map();
+    for (const t of report.targets)
+        out.set(t.path, []);
+    for (const e of report.errors) {
+        const t = report.targets.find((x) => e.path === x.path || e.path.startsWith(`${x.path}/`));
+        if (t)
+            out.get(t.path)?.push(e);
+    }
+    return out;
+}
+
 ;// CONCATENATED MODULE: ./src/engine/run.ts
 /**
  * The engine both entry points call: settings -> policy -> plan -> (confirm) -> fingerprint ->
@@ -5830,11 +6191,17 @@ function preflight(rootDir) {
 
 
 
+
+
+
+
+
 /** The phases that change something: an error thrown once one of them began is not a refusal. */
 const PHASE_DOCKER_STOP = 'Docker: stop the stack';
 const PHASE_PURGE = 'Purge';
 const PHASE_DOCKER_START = 'Docker: start the services again';
-const CHANGING_PHASES = new Set([PHASE_DOCKER_STOP, PHASE_PURGE, PHASE_DOCKER_START]);
+const PHASE_PRIVILEGED = 'Privileged pass';
+const CHANGING_PHASES = new Set([PHASE_DOCKER_STOP, PHASE_PURGE, PHASE_DOCKER_START, PHASE_PRIVILEGED]);
 /** The action's rule: `force`, or `confirm` equal to the root folder's name. */
 const confirmByName = async ({ settings, root }) => {
     if (settings.force || settings.confirm === root.name)
@@ -5850,17 +6217,20 @@ async function prepare(settings, deps) {
     const names = deps.names ?? ACTION_NAMES;
     refuseContradictions(settings, names);
     const root = guardRoot(settings.root, deps.guardEnv ?? defaultGuardEnv(deps.env), names);
+    if (deps.pass && !sameNode(root, deps.pass.expect)) {
+        throw errors_fail('ERR_ROOT_CHANGED', `the privileged pass sees a root (device ${root.dev}, inode ${root.ino}) that is not the one the run guarded (device ${deps.pass.expect.dev}, inode ${deps.pass.expect.ino}): nothing was changed`);
+    }
     const project = await composeProject(root.path, {
         mode: settings.docker, files: settings.composeFiles, name: settings.composeProject, full: settings.full,
         protectedVolumes: settings.protectedVolumes, dockerHost: settings.dockerHost, timeoutSeconds: settings.dockerTimeout
     }, { env: deps.env, names, runner: deps.runner, trace: (line) => deps.log.info(line) });
     if (deps.rootImplicit)
         refuseUnknownRoot(root, settings, project.files, names);
-    const exact = [...project.files, ...(settings.configFile ? [settings.configFile] : [])];
+    const exact = [...project.files, ...(settings.configFile ? [settings.configFile] : []), ...(deps.pass?.exact ?? [])];
     const policy = createPolicy(settings.protected, exact, names);
     const targets = validateTargets(settings.ephemeral, policy, names);
     const compose = project.compose;
-    return { root, policy, targets, compose };
+    return { root, policy, targets, compose, exact };
 }
 async function run(settings, deps) {
     const now = deps.now ?? (() => new Date());
@@ -5880,6 +6250,16 @@ async function run(settings, deps) {
     const prep = await phase('Validate', async () => prepare(settings, deps));
     const { root, policy, targets, compose } = prep;
     log.info(`root: ${text_showPath(root.path)}${settings.dryRun ? ' (dry run: nothing will be changed)' : ''}`);
+    const names = deps.names ?? ACTION_NAMES;
+    // Entries this user cannot delete are finished by a root pass (privileged.ts), never from a root
+    // run nor from the pass itself.
+    const asRoot = deps.pass !== undefined || runningAsRoot();
+    const escalator = new Escalator({
+        mode: settings.privileged, image: settings.privilegedImage, root: root.path, dockerHost: settings.dockerHost,
+        timeoutSeconds: settings.dockerTimeout, env: deps.env, names, runner: deps.runner ?? runCommand,
+        trace: (line) => log.info(line), bundleDir: deps.bundleDir
+    });
+    let availability = null;
     const rootDir = openRoot(root);
     try {
         const warnings = [];
@@ -5887,17 +6267,31 @@ async function run(settings, deps) {
             warnings.push(...preflight(rootDir));
             for (const w of warnings)
                 log.warning(w);
-            // Counted up front only when someone reads the plan before anything happens (dry run, a prompt).
+            // Counted up front only when someone reads the plan before anything happens (dry run, a prompt),
+            // or when this user may be unable to delete something that no privileged pass could finish:
+            // such a run must refuse before it stops the stack.
+            // With privileged off, a run does what it always did: it fails on them as it meets them.
+            const checks = !asRoot && settings.privileged !== 'off';
+            let count = settings.dryRun || deps.confirmReadsPlan === true;
+            if (!count && checks) {
+                availability = await escalator.resolve(false);
+                count = availability.use === null;
+            }
             // A dry run shows which files a real run would truncate: exactly, when nothing is stopped first.
             const stays = settings.docker === 'off' || settings.keepRunning;
             const held = settings.dryRun && stays ? HeldFiles.scan([rootDir.dev], mapsReliableAt(root.path)) : undefined;
-            const p = await scanTargets(rootDir, root.path, targets, policy, settings.dryRun || deps.confirmReadsPlan === true, deps.signal, { removeTargetDirs: settings.removeTargetDirs, held });
+            const p = await scanTargets(rootDir, root.path, targets, policy, count, deps.signal, { removeTargetDirs: settings.removeTargetDirs, held, access: count ? new UnlinkCheck() : undefined });
             for (const line of planLines(previewTargets(p, true)))
                 log.info(line);
-            for (const w of missingTargets(p, root.path, settings, deps.names ?? ACTION_NAMES)) {
+            for (const w of missingTargets(p, root.path, settings, names)) {
                 log.warning(w);
                 warnings.push(w);
             }
+            const denied = deniedEntries(p);
+            if (denied.rootCan > 0 && checks)
+                availability = await escalator.resolve(!settings.dryRun);
+            if (!settings.dryRun && checks)
+                refusePermissions(denied, availability, names);
             return p;
         });
         const docker = await phase('Docker: discover', async () => compose.discover({ root, targets, keepRunning: settings.keepRunning, services: settings.services }));
@@ -5924,7 +6318,8 @@ async function run(settings, deps) {
             if (refusal)
                 throw errors_fail('ERR_NOT_CONFIRMED', refusal);
         }
-        const release = settings.dryRun ? () => { } : acquireLock(rootDir, root.path, (w) => log.warning(w));
+        // The outer run holds the lock while its privileged pass runs.
+        const release = settings.dryRun || deps.pass ? () => { } : acquireLock(rootDir, root.path, (w) => log.warning(w));
         try {
             const failures = [];
             const cancelled = () => deps.signal?.aborted === true;
@@ -5949,6 +6344,7 @@ async function run(settings, deps) {
             const before = await phase('Fingerprint protected paths', async () => takeFingerprint(rootDir, policy, skip));
             let outcome = null;
             let reclaimed = null;
+            let free = 0;
             if (!settings.dryRun && failures.length === 0 && !cancelled()) {
                 outcome = await phase(PHASE_PURGE, async () => {
                     // After the stack is down: what still holds a file open keeps running while we purge.
@@ -5958,12 +6354,16 @@ async function run(settings, deps) {
                         log.warning(w);
                         warnings.push(w);
                     }
-                    const free = freeBytes(rootDir);
-                    const o = await executePlan(rootDir, plan, policy, { hooks: deps.executeHooks, signal: deps.signal, onProgress: deps.onProgress, held });
-                    reclaimed = freeBytes(rootDir) - free;
-                    return o;
+                    free = freeBytes(rootDir);
+                    return executePlan(rootDir, plan, policy, { hooks: deps.executeHooks, signal: deps.signal, onProgress: deps.onProgress, held });
                 });
             }
+            const privileged = { availability, firstPass: [], ran: null, notes: [] };
+            if (outcome !== null && !asRoot && outcome.errors.some(escalatable)) {
+                await privilegedPass(outcome, privileged, failures);
+            }
+            if (outcome !== null)
+                reclaimed = freeBytes(rootDir) - free;
             if (cancelled()) {
                 const what = outcome
                     ? 'cancelled during the purge: stopped at a safe point; what was not reached is still there'
@@ -5978,11 +6378,12 @@ async function run(settings, deps) {
                 await compose.verify(docker);
                 return v;
             });
+            deps.onOutcome?.(outcome);
             // After the proof: a service that starts writes into its targets and protected paths again.
             // Also after a cancel: the services were running before, and a reset must not leave them down.
             if (docker.services && docker.stopped)
                 await phase(PHASE_DOCKER_START, async () => compose.restart(docker));
-            const report = buildReport({ settings, root, plan, outcome, before, verification, docker, warnings, failures, cancelled: cancelled(), timings, started, finished: now(), reclaimed });
+            const report = buildReport({ settings, root, plan, outcome, before, verification, docker, warnings, failures, cancelled: cancelled(), timings, started, finished: now(), reclaimed, privileged });
             await log.group('Result', async () => {
                 for (const line of planLines(report.targets))
                     log.info(line);
@@ -5990,6 +6391,55 @@ async function run(settings, deps) {
                     log.info(line);
             });
             return report;
+            /**
+             * The second pass, as root, on the targets that had permission errors only; never when the
+             * first pass failed for any other reason (another error, docker, a cancel, or a protected
+             * entry that changed meanwhile). The outer verification then judges both passes.
+             */
+            async function privilegedPass(first, info, failed) {
+                info.firstPass = first.errors.filter(escalatable);
+                const other = first.errors.filter((e) => !escalatable(e));
+                const why = settings.privileged === 'off' ? `${names('privileged')} is off`
+                    : cancelled() ? 'the run was cancelled'
+                        : failed.length > 0 ? `the run already failed (${failed[0]})`
+                            : other.length > 0 ? `the purge also failed for another reason (${text_showPath(other[0].path)}: ${other[0].code}${other[0].flags ? `, ${other[0].flags}` : ''})`
+                                : null;
+                if (why !== null) {
+                    info.notes.push(`the privileged pass did not run: ${why}`);
+                    return;
+                }
+                const now = takeFingerprint(rootDir, policy);
+                const moved = diffFingerprints(before, now);
+                if (moved.missing.length + moved.changed.length > 0) {
+                    info.notes.push('the privileged pass did not run: a protected entry changed during the purge');
+                    return;
+                }
+                availability = await escalator.resolve(true);
+                info.availability = availability;
+                const esc = availability.use;
+                if (esc === null) {
+                    info.notes.push(`no privileged pass is available: ${availability.tried.join('; ')}`);
+                    return;
+                }
+                const passTargets = first.targets.filter((t) => t.errors.some(escalatable)).map((t) => t.path);
+                const title = `${PHASE_PRIVILEGED} (${esc.via === 'sudo' ? 'sudo' : `container ${esc.image}`})`;
+                await phase(title, async () => {
+                    log.info(`${info.firstPass.length} entr(ies) this user could not delete, in ${passTargets.map(text_showPath).join(', ')}: running the same engine as root`);
+                    const r = await runPass(escalator, esc, { expect: { dev: root.dev, ino: root.ino }, targets: passTargets, protected: [...settings.protected], exact: prep.exact, removeTargetDirs: settings.removeTargetDirs }, {
+                        signal: deps.signal,
+                        onLine: (line) => log.info(`  | ${line}`)
+                    });
+                    info.ran = { via: esc.via, image: esc.image, pulled: esc.pulled, command: r.command, targets: passTargets, report: r.answer?.report ?? null, problem: r.problem };
+                    if (r.problem !== null || !r.answer) {
+                        failed.push(`privileged pass: ${r.problem}`);
+                        return;
+                    }
+                    mergePass(first, r.answer);
+                    for (const f of r.answer.report?.failures ?? [])
+                        if (!/deletion error/.test(f))
+                            failed.push(`privileged pass: ${f}`);
+                });
+            }
         }
         finally {
             release();
@@ -5998,6 +6448,418 @@ async function run(settings, deps) {
     finally {
         rootDir.close();
         leaveCwd();
+    }
+}
+
+;// CONCATENATED MODULE: ./src/cli/ui.ts
+/**
+ * The CLI's terminal side: the logger, the interactive confirmation, progress, colours.
+ * On a terminal it is quiet but for the prompt, one redrawn progress line and the result; in a
+ * pipe or a log file it prints a line per phase and per purged target (no redraws) so a person
+ * tailing the log sees it move; --verbose adds every plan line and docker command. Colours are
+ * decided per stream (NO_COLOR and FORCE_COLOR honoured). With --json, all of it goes to stderr.
+ */
+
+
+
+
+function useColor(stream, env) {
+    // FORCE_COLOR=0/false forces colours off, any other value on (Node's and chalk's reading).
+    if (env.FORCE_COLOR !== undefined)
+        return env.FORCE_COLOR !== '0' && env.FORCE_COLOR !== 'false';
+    if (env.NO_COLOR !== undefined && env.NO_COLOR !== '')
+        return false;
+    return stream.isTTY === true;
+}
+function palette(on) {
+    const sgr = (code) => (s) => (on ? `\x1b[${code}m${s}\x1b[0m` : s);
+    return { red: sgr('31'), green: sgr('32'), yellow: sgr('33'), bold: sgr('1') };
+}
+/** The first `max` items, then "and N more" when the list was cut. */
+function cutList(items, max) {
+    const shown = items.slice(0, max).join(', ');
+    return items.length > max ? `${shown}, and ${items.length - max} more` : shown;
+}
+const KEPT_SHOWN = 10;
+const PATTERNS_SHOWN = 20;
+class TerminalUi {
+    io;
+    opts;
+    out;
+    /** Colours for `out` and for stderr, each from its own stream. */
+    paint;
+    errPaint;
+    /** On a terminal: one redrawn progress line. Elsewhere: a line per phase and per target. */
+    live;
+    group = '';
+    step = 0;
+    /** Phases a run has: a dry run 6, a real one 8, or 7 with docker off (with docker skipped, one number is skipped too). */
+    steps;
+    progressShown = false;
+    plan = null;
+    /** The last progress report, and the totals when the previous target ended. */
+    last = null;
+    base = { files: 0, bytes: 0 };
+    constructor(io, opts) {
+        this.io = io;
+        this.opts = opts;
+        this.out = opts.json ? io.stderr : io.stdout;
+        this.live = this.out.isTTY === true;
+        this.steps = opts.dryRun ? 6 : opts.dockerOff ? 7 : 8;
+        this.paint = palette(useColor(this.out, io.env));
+        this.errPaint = palette(useColor(io.stderr, io.env));
+    }
+    print(line = '') {
+        this.clearProgress();
+        this.out.write(`${line}\n`);
+    }
+    err(line) {
+        this.clearProgress();
+        this.io.stderr.write(`${line}\n`);
+    }
+    get cancelled() {
+        return this.opts.signal?.aborted === true;
+    }
+    logger = {
+        info: (raw) => {
+            if (this.opts.verbose)
+                this.print(`      ${raw}`);
+            else if (this.group === 'Result')
+                this.print(this.paintResult(raw));
+        },
+        warning: (line) => this.err(this.errPaint.yellow(`warning: ${line}`)),
+        error: (line) => this.err(this.errPaint.red(`error: ${line}`)),
+        group: async (name, fn) => {
+            this.group = name;
+            this.step++;
+            // A privileged pass is a step only the purge's errors call for.
+            if (name.startsWith(PHASE_PRIVILEGED))
+                this.steps++;
+            if (this.opts.verbose || !this.live)
+                this.print(this.paint.bold(`[${this.step}/${this.steps}] ${name}`));
+            else if (name === 'Result')
+                this.print();
+            try {
+                return await fn();
+            }
+            finally {
+                if (name === 'Purge')
+                    this.endTarget();
+                this.clearProgress();
+                this.group = '';
+            }
+        }
+    };
+    paintResult(line) {
+        const p = this.paint;
+        if (/^verified: .*cancelled/.test(line))
+            return p.yellow(line);
+        if (/^(verified|purged|would-purge)/.test(line))
+            return p.green(line);
+        if (/^(NOT verified|error:|failed|refused|changed|cancelled)/.test(line))
+            return p.red(line);
+        return line;
+    }
+    presentTargets() {
+        return this.plan ? this.plan.targets.filter((t) => t.status === 'present').map((t) => t.path) : [];
+    }
+    /**
+     * The executor reports totals over all targets, after every finished target and in between;
+     * a change of target therefore closes the previous one (as does the end of the Purge phase).
+     */
+    progress = (p) => {
+        if (this.last && this.last.target !== p.target)
+            this.endTarget();
+        this.last = { ...p };
+        if (!this.live)
+            return;
+        const present = this.presentTargets();
+        const at = present.indexOf(p.target);
+        const position = at >= 0 && present.length > 1 ? ` (${at + 1} of ${present.length})` : '';
+        const of = p.plannedFiles > 0 ? ` of ${p.plannedFiles.toLocaleString('en-US')}` : '';
+        const pct = p.plannedFiles > 0 ? ` (${Math.min(100, Math.floor((100 * p.files) / p.plannedFiles))}%)` : '';
+        let line = `  purging ${text_showPath(p.target)}${position}; all targets so far: ${p.files.toLocaleString('en-US')}${of} files, ${formatBytes(p.bytes)} removed${pct}`;
+        // A line wider than the terminal wraps, and \r would then redraw only its last row.
+        const cols = this.out.columns ?? 0;
+        if (cols > 1 && line.length >= cols)
+            line = line.slice(0, cols - 1);
+        this.out.write(`\r\x1b[K${line}`);
+        this.progressShown = true;
+    };
+    /** Off a terminal, one line per purged target with what it alone removed. */
+    endTarget() {
+        const p = this.last;
+        if (!p)
+            return;
+        this.last = null;
+        const files = p.files - this.base.files;
+        const bytes = p.bytes - this.base.bytes;
+        this.base = { files: p.files, bytes: p.bytes };
+        if (this.live || (this.plan && !this.presentTargets().includes(p.target)))
+            return;
+        this.print(`  ${text_showPath(p.target)}: ${files.toLocaleString('en-US')} file(s), ${formatBytes(bytes)} removed`);
+    }
+    clearProgress() {
+        if (this.progressShown) {
+            this.out.write('\r\x1b[K');
+            this.progressShown = false;
+        }
+    }
+    ask(question) {
+        const rl = external_node_readline_default().createInterface({ input: this.io.stdin, output: this.out, terminal: true });
+        const signal = this.opts.signal;
+        return new Promise((resolve) => {
+            let answered = false;
+            // SIGTERM while the question waits: no answer, which is "no".
+            const onAbort = () => rl.close();
+            signal?.addEventListener('abort', onAbort, { once: true });
+            rl.question(question, (answer) => {
+                answered = true;
+                rl.close();
+                resolve(answer.trim());
+            });
+            rl.on('close', () => {
+                signal?.removeEventListener('abort', onAbort);
+                if (!answered)
+                    resolve('');
+            });
+        });
+    }
+    /** Shows what goes and what stays, then asks; --full also asks for the project's name. */
+    confirmer = async ({ settings, root, plan, docker }) => {
+        this.plan = plan;
+        // docker was skipped: its stop phase does not run, and its number is skipped with it.
+        if (!docker.active && !this.opts.dockerOff)
+            this.step++;
+        if (this.cancelled)
+            return 'cancelled by a signal before anything was changed';
+        if (settings.force)
+            return null;
+        if (!this.io.stdin.isTTY) {
+            return `refusing to purge ${text_showPath(root.path)} without confirmation: stdin is not a terminal; pass --force (-y) to purge without asking, or --dry-run to preview`;
+        }
+        const p = this.paint;
+        this.print(p.bold(p.red(`ENVIRONMENT PURGE: ${text_showPath(root.path)}`)));
+        this.print();
+        this.print('This will DELETE:');
+        const present = plan.targets.filter((t) => t.status === 'present');
+        if (present.length === 0)
+            this.print('  no file: none of the targets exists');
+        for (const t of present) {
+            this.print(`  ${text_showPath(t.path).padEnd(28)} ${t.files} file(s), ${formatBytes(t.bytes)}${t.others ? `, ${t.others} link(s)/special` : ''}`);
+        }
+        if (docker.active) {
+            const exited = docker.exited.length ? `; exited, removed: ${docker.exited.join(', ')}` : '';
+            this.print(`  Docker: ${docker.compose?.command.join(' ')} down, project ${docker.project} (running, stopped: ${docker.containers.length ? docker.containers.join(', ') : 'none'}${exited})`);
+            for (const v of docker.volumes.filter((x) => x.action === 'remove'))
+                this.print(`  Docker volume ${text_showPath(v.name)}`);
+        }
+        this.print('This will NOT delete:');
+        for (const t of plan.targets) {
+            for (const k of t.kept.slice(0, KEPT_SHOWN))
+                this.print(`  ${text_showPath(k.path)} (${k.reason}, inside ${text_showPath(t.path)})`);
+            const more = t.keptTotal - Math.min(t.kept.length, KEPT_SHOWN);
+            if (more > 0)
+                this.print(`  ... and ${more} more protected/mount entr${more === 1 ? 'y' : 'ies'} inside ${text_showPath(t.path)}`);
+        }
+        for (const v of docker.volumes.filter((x) => x.action === 'keep'))
+            this.print(`  Docker volume ${text_showPath(v.name)} (${v.reason})`);
+        // What the policy of this run protects: the built-in patterns, the run's own, the files it reads.
+        const patterns = [...new Set([...BUILTIN_PROTECTED, ...settings.protected])].map(text_showPath);
+        this.print(`  anything matching: ${cutList(patterns, PATTERNS_SHOWN)}`);
+        const files = [...docker.files, ...(settings.configFile ? [settings.configFile] : [])].map(text_showPath);
+        if (files.length > 0)
+            this.print(`  the files this run reads: ${cutList(files, PATTERNS_SHOWN)}`);
+        this.print();
+        const yes = await this.ask(p.yellow('Are you sure you want to proceed? (y/N) '));
+        if (this.cancelled)
+            return 'cancelled by a signal: nothing was changed';
+        if (!/^(y|yes)$/i.test(yes))
+            return 'cancelled: nothing was changed';
+        const volumes = docker.volumes.filter((v) => v.action === 'remove');
+        if (settings.full && docker.active && volumes.length > 0) {
+            const name = await this.ask(p.yellow(`--full removes ${volumes.length} volume(s) of project ${docker.project}. Type the project name to confirm: `));
+            if (this.cancelled)
+                return 'cancelled by a signal: nothing was changed';
+            if (name !== docker.project)
+                return `cancelled: ${JSON.stringify(name)} is not the project name ${JSON.stringify(docker.project)}; nothing was changed`;
+        }
+        return null;
+    };
+}
+
+;// CONCATENATED MODULE: ./src/engine/config.ts
+/**
+ * `.safe-purge.yml` (or the file named by `config`) in the root -> partial options.
+ * Same keys as the action's inputs. YAML 1.2 core schema, so `yes`/`on` are strings, not booleans.
+ * Unknown keys and wrongly typed values are errors that name the key. `force` and `confirm` are
+ * refused: confirmation comes from whoever starts the run, never from a file in the repository.
+ */
+
+
+
+
+
+
+const DEFAULT_CONFIG_FILE = '.safe-purge.yml';
+/** `requested` is the `config` input ('' for the default file, which may be absent). */
+async function loadConfig(root, requested, names = ACTION_NAMES) {
+    const explicit = requested.trim() !== '';
+    const rel = explicit ? requested.trim() : DEFAULT_CONFIG_FILE;
+    if (external_node_path_default().isAbsolute(rel) || rel.split('/').includes('..')) {
+        throw errors_fail('ERR_CONFIG_PATH', `${names('config')} ${JSON.stringify(rel)} must be a path inside root, relative to it (e.g. ${DEFAULT_CONFIG_FILE})`);
+    }
+    let text;
+    try {
+        text = external_node_fs_default().readFileSync(external_node_path_default().join(root, rel), 'utf8');
+    }
+    catch (err) {
+        const code = err.code;
+        if (code === 'ENOENT' && !explicit)
+            return { file: null, options: {} };
+        throw errors_fail('ERR_CONFIG_READ', `config file ${JSON.stringify(rel)} cannot be read (${code ?? errorMessage(err)}): fix ${names('config')} or create the file`);
+    }
+    return { file: external_node_path_default().posix.normalize(rel).replace(/^\.\//, ''), options: await parseConfig(text, rel) };
+}
+async function parseConfig(text, file) {
+    await loadYaml();
+    let doc;
+    try {
+        doc = parseYaml(text, { version: '1.2', schema: 'core', uniqueKeys: true });
+    }
+    catch (err) {
+        throw errors_fail('ERR_CONFIG_YAML', `config file ${file} is not valid YAML: ${errorMessage(err).split('\n')[0]}`);
+    }
+    if (doc === null || doc === undefined)
+        return {};
+    if (typeof doc !== 'object' || Array.isArray(doc)) {
+        throw errors_fail('ERR_CONFIG_SHAPE', `config file ${file} must be a mapping of option: value`);
+    }
+    const out = {};
+    for (const [key, value] of Object.entries(doc)) {
+        if (key === 'force' || key === 'confirm') {
+            // A file committed to the repository must not switch off the confirmation that guards a purge.
+            throw errors_fail('ERR_CONFIG_KEY', `config file ${file}: ${key} cannot be set in the config file (a committed file must not skip confirmation); set it where the run starts (the action's ${key} input, or the CLI's --force)`);
+        }
+        if (!Object.hasOwn(OPTION_KINDS, key)) {
+            const hint = key === 'root' || key === 'config' ? `${key} cannot be set in the config file (it locates the file)` : `known keys: ${Object.keys(OPTION_KINDS).join(', ')}`;
+            throw errors_fail('ERR_CONFIG_KEY', `config file ${file}: unknown key ${JSON.stringify(key)}; ${hint}`);
+        }
+        out[key] = convert(key, value, `${file}: ${key}`);
+    }
+    return out;
+}
+function convert(key, value, what) {
+    const kind = OPTION_KINDS[key];
+    const wrong = (expected) => errors_fail('ERR_CONFIG_VALUE', `config ${what} must be ${expected}, got ${JSON.stringify(value)}`);
+    switch (kind) {
+        case 'boolean':
+            if (typeof value !== 'boolean')
+                throw wrong('true or false');
+            return value;
+        case 'seconds':
+            if (typeof value !== 'number' && typeof value !== 'string')
+                throw wrong('a number of seconds');
+            return parseSeconds(String(value), `config ${what}`);
+        case 'docker':
+            if (typeof value !== 'string')
+                throw wrong('auto, required or off');
+            return parseDockerMode(value, `config ${what}`);
+        case 'privileged':
+            if (typeof value !== 'string')
+                throw wrong('auto, sudo, container or off');
+            return parsePrivilegedMode(value, `config ${what}`);
+        case 'list':
+            if (typeof value === 'string') {
+                if (value.trim() === '')
+                    refuseBlank(key, `config ${what}`);
+                return parseOption(key, value, what);
+            }
+            if (!Array.isArray(value) || value.some((v) => typeof v !== 'string'))
+                throw wrong('a list of strings');
+            return value;
+        case 'string':
+            if (typeof value !== 'string' && typeof value !== 'number')
+                throw wrong('a string');
+            if (String(value).trim() === '')
+                refuseBlank(key, `config ${what}`);
+            return String(value).trim();
+    }
+}
+
+;// CONCATENATED MODULE: ./src/cli/pass.ts
+/**
+ * The privileged pass's side of the CLI (`--privileged-pass`, internal, not in --help): reads a
+ * PassJob on stdin, runs the same engine as root on just those targets, under the same protected
+ * patterns, with docker off and no further escalation, after checking that the root it sees is
+ * the node the outer run guarded, and prints one PassAnswer (JSON) on stdout. Its log goes to
+ * stderr, which the outer run shows. See engine/privileged.ts.
+ */
+
+
+
+
+
+
+const PASS_FLAG = '--privileged-pass';
+async function readAll(stream) {
+    const chunks = [];
+    for await (const c of stream)
+        chunks.push(typeof c === 'string' ? Buffer.from(c) : c);
+    return Buffer.concat(chunks).toString('utf8');
+}
+const isStrings = (v) => Array.isArray(v) && v.every((x) => typeof x === 'string');
+/** The job, checked field by field: anything else is refused before the engine starts. */
+function parseJob(text) {
+    let j;
+    try {
+        j = JSON.parse(text);
+    }
+    catch (err) {
+        throw errors_fail('ERR_PASS_JOB', `the privileged pass's job is not JSON: ${errorMessage(err)}`);
+    }
+    const ok = j !== null && typeof j === 'object' && j.protocol === PASS_PROTOCOL && typeof j.root === 'string' && j.root !== '' &&
+        typeof j.expect?.dev === 'number' && typeof j.expect?.ino === 'number' && isStrings(j.targets) && j.targets.length > 0 &&
+        isStrings(j.protected) && isStrings(j.exact) && typeof j.removeTargetDirs === 'boolean';
+    if (!ok)
+        throw errors_fail('ERR_PASS_JOB', `the privileged pass's job is malformed or of another protocol (this bundle speaks ${PASS_PROTOCOL})`);
+    return j;
+}
+async function passMain(io, signal) {
+    const answer = (a) => {
+        io.stdout.write(`${JSON.stringify({ protocol: PASS_PROTOCOL, ...a })}\n`);
+    };
+    const log = {
+        info: (l) => io.stderr.write(`${oneLine(l)}\n`),
+        warning: (l) => io.stderr.write(`warning: ${oneLine(l)}\n`),
+        error: (l) => io.stderr.write(`error: ${oneLine(l)}\n`),
+        group: async (name, fn) => {
+            io.stderr.write(`${name}\n`);
+            return fn();
+        }
+    };
+    try {
+        const job = parseJob(await readAll(io.stdin));
+        const settings = buildSettings(job.root, null, {
+            force: true, 'dry-run': false, docker: 'off', privileged: 'off', 'keep-running': false,
+            ephemeral: job.targets, protected: job.protected, 'remove-target-dirs': job.removeTargetDirs
+        });
+        let outcome = null;
+        const report = await run(settings, {
+            log, env: io.env, names: CLI_NAMES, confirm: async () => null, signal,
+            pass: { expect: job.expect, exact: job.exact },
+            onOutcome: (o) => (outcome = o)
+        });
+        const truncatedNodes = {};
+        for (const t of outcome?.targets ?? [])
+            truncatedNodes[t.path] = t.truncatedNodes.map((n) => [n.dev, n.ino]);
+        answer({ report, truncatedNodes });
+        return report.ok ? 0 : 1;
+    }
+    catch (err) {
+        const code = err.code;
+        answer({ error: { code: typeof code === 'string' ? code : 'ERR_UNEXPECTED', message: errorMessage(err) } });
+        return 2;
     }
 }
 
@@ -6013,10 +6875,14 @@ async function run(settings, deps) {
 
 
 
+
 const EXIT_OK = 0;
 const EXIT_FAILED = 1;
 const EXIT_REFUSED = 2;
 async function cliMain(argv, io, signal, engine = run) {
+    // The privileged pass a run started as root (sudo, or in a container): internal, one flag alone.
+    if (argv.length === 1 && argv[0] === PASS_FLAG)
+        return passMain(io, signal);
     const json = wantsJson(argv);
     const failed = (err, exitCode, prefix = '') => {
         const message = `${prefix}${errorMessage(err)}`;
@@ -6115,7 +6981,7 @@ function cancelOnSignals(proc, stderr) {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _command_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2140);
+/* harmony import */ var _command_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2742);
 /** The CLI's entry: argv -> cliMain -> exit status. The only process.exit. */
 
 const cancel = (0,_command_js__WEBPACK_IMPORTED_MODULE_0__/* .cancelOnSignals */ .dJ)(process, process.stderr);

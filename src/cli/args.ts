@@ -37,8 +37,8 @@ const FLAGS: readonly (readonly [string, string])[] = [
   ['--service NAME', 'reset only this compose service: stop, purge, start again; repeat it'],
   ['--remove-target-dirs', 'remove each target directory too, not only what is inside it'],
   ['--keep-running', 'leave every container running (reclaim disk space while it serves)'],
-  ['--privileged MODE', "entries this user cannot delete: auto (default: sudo -n, else a container), sudo, container, off"],
-  ['--privileged-image IMAGE', 'image of the container pass (default: node:24-bookworm-slim; present or pullable)'],
+  ['--privileged MODE', 'root pass for what this user cannot delete: auto, sudo, container, off'],
+  ['--privileged-image IMAGE', 'the container pass\'s image (default: node:24-bookworm-slim)'],
   ['-v, --verbose', 'print each phase and each docker command'],
   ['--json', 'print the JSON report (or the error) on stdout, all else on stderr'],
   ['-h, --help', 'show this help'],
@@ -65,8 +65,12 @@ once without verifying (exit 130, or 143 for SIGTERM; the next run clears the lo
 
 Flags override the config file, which uses the action's input names (dry-run, full, ephemeral,
 protected, docker, compose-file, compose-project, protected-volumes, docker-host,
-docker-timeout, keep-running, services, remove-target-dirs, privileged, privileged-image); protected patterns and volumes
-from both add up.
+docker-timeout, keep-running, services, remove-target-dirs, privileged, privileged-image);
+protected patterns and volumes from both add up.
+
+Entries this user cannot delete (files a container wrote as root) are finished by a second
+pass as root, on just those targets: --privileged auto (the default) tries sudo -n, then a
+container; a run that no mode could finish refuses before it changes anything.
 `
 
 export function parseCli(argv: readonly string[]): CliArgs {

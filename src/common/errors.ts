@@ -38,7 +38,7 @@ export function recoveryHint(code: string, path: string): string {
   switch (code) {
     case 'EACCES':
     case 'EPERM':
-      return `check ownership and permissions of the entry and its directory (ls -ld ${dir} ${p}; lsattr -d ${p} for the immutable flag), then rerun as the owner, or let the privileged pass finish it (privileged: auto, sudo or container; paths are relative to the root)`
+      return `check ownership and permissions (ls -ld ${dir} ${p}; lsattr -d ${p} for the immutable flag), then rerun as the owner, or let the privileged pass finish it (privileged: sudo or container); paths are relative to the root`
     case 'EBUSY':
       return `something is using ${p} (a mount or an open handle): stop it (docker compose down, umount) and rerun`
     case 'EROFS':

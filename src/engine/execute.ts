@@ -139,19 +139,18 @@ function toDeleteError(path: string, err: unknown): DeleteError {
 }
 
 /**
- * A permission error says who owns the entry; an EPERM also whether a flag (immutable,
- * append-only) on the entry or its directory caused it, which no privileged pass can get past.
+ * A permission error says who owns the entry, and whether a flag (immutable, append-only) on the
+ * entry or its directory stands in the way, which no privileged pass can get past. (The kernel
+ * checks the directory's permissions first: a user meets EACCES where root would meet EPERM.)
  */
 function withCause(err: DeleteError, e: WalkEntry): DeleteError {
   if (err.code !== 'EACCES' && err.code !== 'EPERM') return err
   try {
     const own = flagsAt(e.parent, e.name)
     err.owner = own.uid
-    if (err.code === 'EPERM') {
-      const dir = flagsAt(e.parent, null).flags
-      const f = own.flags?.immutable || dir?.immutable ? 'immutable' : own.flags?.appendOnly || dir?.appendOnly ? 'append-only' : undefined
-      if (f) err.flags = f
-    }
+    const dir = flagsAt(e.parent, null).flags
+    const f = own.flags?.immutable || dir?.immutable ? 'immutable' : own.flags?.appendOnly || dir?.appendOnly ? 'append-only' : undefined
+    if (f) err.flags = f
   } catch {
     // gone or unreadable now: the error stands as it is
   }
@@ -327,8 +326,9 @@ async function executeTarget(rootDir: Anchor, planned: TargetPlan, how: How, tic
         if (e === top && out.keptTarget) return stays || (await refilled(e))
         return stays || !(await removeDir(e))
       },
-      error(path, err) {
-        out.errors.push(toDeleteError(path, err))
+      error(path, err, e) {
+        const d = toDeleteError(path, err)
+        out.errors.push(e ? withCause(d, e) : d)
       },
       afterLstat: hooks.afterLstat
     }

@@ -234,7 +234,7 @@ export async function scanTarget(rootDir: Anchor, rel: string, policy: Policy, p
   // Would this process be refused the unlink of `e`? Recorded, and counted as removed all the same
   // (the plan says what a run would do; the denial says what stands in its way).
   const check = (e: WalkEntry): void => {
-    const d = options.access?.denied(e.parent, parentOf(e.rel), { uid: (e.st as { uid?: number }).uid, flags: (e.st as { flags?: number }).flags })
+    const d = options.access?.denied(e.parent, parentOf(e.rel), e.st)
     if (!d) return
     plan.deniedTotal++
     if (d.rootCan) plan.deniedRootCan++

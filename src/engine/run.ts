@@ -288,7 +288,7 @@ export async function run(settings: Settings, deps: RunDeps): Promise<Report> {
           settings.privileged === 'off' ? `${names('privileged')} is off`
           : cancelled() ? 'the run was cancelled'
           : failed.length > 0 ? `the run already failed (${failed[0]})`
-          : other.length > 0 ? `the purge also failed for another reason (${showPath(other[0].path)}: ${other[0].code})`
+          : other.length > 0 ? `the purge also failed for another reason (${showPath(other[0].path)}: ${other[0].code}${other[0].flags ? `, ${other[0].flags}` : ''})`
           : null
         if (why !== null) {
           info.notes.push(`the privileged pass did not run: ${why}`)

@@ -46,8 +46,8 @@ export interface Visitor {
   leaves?(parent: Anchor, entries: WalkEntry[]): Promise<boolean>
   /** A directory after its children; `stays` says whether anything inside stays. Returns whether the directory stays. */
   leaveDir(e: WalkEntry, stays: boolean): boolean | Promise<boolean>
-  /** An entry that could not be reached or read. It stays. */
-  error(rel: string, err: unknown): void
+  /** An entry that could not be reached or read (`e`, when the error is about that entry itself). It stays. */
+  error(rel: string, err: unknown, e?: WalkEntry): void
   /** Test seam: called between an entry's lstat and any action on it (to stage races). */
   afterLstat?(rel: string): void
 }
@@ -84,7 +84,7 @@ export async function visitChildren(e: WalkEntry, mount: Anchor, policy: Policy,
   } catch (err) {
     // Removed by someone else since its lstat: already gone, which is what a purge wants.
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return false
-    v.error(e.rel, err)
+    v.error(e.rel, err, e)
     return true
   }
   if (!mount.sameMount(dirA)) {

@@ -33,12 +33,17 @@ function* streamEntries(dir: Anchor): Generator<fs.Dirent<Buffer>> {
 /** What the walk needs of an entry's lstat. */
 export interface EntryStat extends NodeId {
   size: number
+  /** The owner's uid, when the walk's lstat gave it (a target's own lstat: fs.Stats, which has it too). */
+  uid?: number
+  /** Immutable/append-only bits (fs/flags.ts), -1 when unknown; absent when not looked at. */
+  flags?: number
 }
 
 /**
  * A directory entry with its lstat, as a walk sees it. One object per entry, no more: it is its
  * own `st`, and its root-relative path is only built when someone asks (most entries never need
- * it). `err` is set when the lstat failed (then kind is 'special' and the numbers are 0).
+ * it). `err` is set when the lstat failed (then kind is 'special', the numbers are 0 and flags
+ * is -1).
  */
 export class StatEntry implements EntryStat {
   constructor(
@@ -53,6 +58,14 @@ export class StatEntry implements EntryStat {
     readonly size: number,
     readonly dev: number,
     readonly ino: number,
+    /** The owner: who may unlink it from a sticky directory. */
+    readonly uid: number,
+    /**
+     * Its immutable and append-only bits (FLAG_IMMUTABLE, FLAG_APPEND of flags.ts: such an entry,
+     * or anything in such a directory, cannot be unlinked, not even by root); -1 when unknown
+     * (the JavaScript path, which has no statx, or a filesystem that does not report them).
+     */
+    readonly flags: number,
     readonly err: NodeJS.ErrnoException | null
   ) {}
 
@@ -87,10 +100,10 @@ export async function* statBatches(dir: Anchor, dirRel: string): AsyncGenerator<
         st = lstatAt(dir, d.name)
       } catch (err) {
         if ((err as NodeJS.ErrnoException).code === 'ENOENT') continue
-        batch.push(new StatEntry(dir, d.name, text, dirRel, 'special', 0, 0, 0, err as NodeJS.ErrnoException))
+        batch.push(new StatEntry(dir, d.name, text, dirRel, 'special', 0, 0, 0, 0, -1, err as NodeJS.ErrnoException))
         continue
       }
-      batch.push(new StatEntry(dir, d.name, text, dirRel, kindOf(st), st.size, st.dev, st.ino, null))
+      batch.push(new StatEntry(dir, d.name, text, dirRel, kindOf(st), st.size, st.dev, st.ino, st.uid, -1, null))
       if (batch.length >= JS_BATCH) {
         yield batch
         batch = []
@@ -113,10 +126,12 @@ export async function* statBatches(dir: Anchor, dirRel: string): AsyncGenerator<
       const errno = meta[i + 2]
       if (errno === ENOENT) continue
       if (errno !== 0) {
-        batch.push(new StatEntry(dir, name, text, dirRel, 'special', 0, 0, 0, errnoError(errno, 'lstat', text)))
+        batch.push(new StatEntry(dir, name, text, dirRel, 'special', 0, 0, 0, 0, -1, errnoError(errno, 'lstat', text)))
         continue
       }
-      batch.push(new StatEntry(dir, name, text, dirRel, kindOfMode(meta[i + 3]), meta[i + 4], meta[i + 5], meta[i + 6], null))
+      batch.push(
+        new StatEntry(dir, name, text, dirRel, kindOfMode(meta[i + 3]), meta[i + 4], meta[i + 5], meta[i + 6], meta[i + 7], meta[i + 8], null)
+      )
     }
     if (batch.length > 0) yield batch
   }

@@ -1,7 +1,8 @@
 /**
  * Loads the native helper (addon/fsat.c, built into dist/native/): a directory scan that lstat's
- * each entry relative to the directory's fd, and batched unlinkat(fd, name) on the thread pool.
- * Both work only on directory fds the engine opened with O_NOFOLLOW, so they keep every
+ * each entry relative to the directory's fd, batched unlinkat(fd, name) on the thread pool, and
+ * one entry's owner and immutable/append-only flags (which only statx reports; Node has no statx).
+ * They work only on directory fds the engine opened with O_NOFOLLOW, so they keep every
  * anchoring rule (see fsat.ts) without the working-directory detour, and cost a C loop instead of
  * one JavaScript call per entry.
  *
@@ -26,13 +27,22 @@ export interface NativeHelper {
   /** Unlinks each NUL-terminated name in `names` relative to fd: errno per name, 0 when removed. */
   unlinkBatch(fd: number, names: Buffer, async: false): Int32Array
   unlinkBatch(fd: number, names: Buffer, async: true): Promise<Int32Array>
+  /**
+   * The lstat of one entry name (no NUL, no slash, not . or ..) relative to directory fd, or of
+   * fd itself when `name` is null: [uid, mode, flags] (flags: FLAG_* bits of flags.ts, -1 when
+   * unknown), or errno.
+   */
+  flags(fd: number, name: Buffer | null): [uid: number, mode: number, flags: number] | number
 }
 
 /** null: no more entries; a number: errno; else names, metadata and whether the directory ended. */
 export type ScanResult = null | number | [Buffer, Float64Array, boolean]
 
-/** Numbers per entry in scan's metadata: name offset, name length, errno, mode, size, dev, ino. */
-export const META = 7
+/**
+ * Numbers per entry in scan's metadata: name offset, name length, errno, mode, size, dev, ino,
+ * uid, flags (immutable/append-only bits, -1 when unknown).
+ */
+export const META = 9
 
 const FILE = `fsat-${process.platform}-${process.arch}.node`
 
@@ -63,7 +73,8 @@ function load(): void {
   try {
     const mod = { exports: {} as Record<string, unknown> }
     process.dlopen(mod, file, os.constants.dlopen.RTLD_NOW)
-    if (mod.exports.abi !== 5 || typeof mod.exports.scan !== 'function' || typeof mod.exports.unlinkBatch !== 'function') {
+    const e = mod.exports
+    if (e.abi !== 6 || typeof e.scan !== 'function' || typeof e.unlinkBatch !== 'function' || typeof e.flags !== 'function') {
       status = `${FILE} is not this version's helper`
       return
     }
