@@ -63,7 +63,12 @@
 #ifndef AT_EMPTY_PATH
 #define AT_EMPTY_PATH 0x1000
 #endif
+#ifndef AT_NO_AUTOMOUNT
+#define AT_NO_AUTOMOUNT 0x800
+#endif
 #define FSAT_STATX_BASIC_STATS 0x7ffu
+/* What an lstat must give (STATX_TYPE, MODE, UID, INO, SIZE): else the entry is stat'ed with fstatat. */
+#define FSAT_STATX_NEEDED (0x1u | 0x2u | 0x8u | 0x100u | 0x200u)
 #define FSAT_STATX_ATTR_IMMUTABLE 0x10u
 #define FSAT_STATX_ATTR_APPEND 0x20u
 /* The flags reported: those that stop an unlink of the entry, or of anything in it (a directory). */
@@ -182,7 +187,14 @@ static int lstat_at(int fd, const char *name, int at, struct entry_stat *out) {
   int statx_err = 0;
   if (!atomic_load_explicit(&no_statx, memory_order_relaxed)) {
     struct kstatx sx;
-    RETRY(r, syscall(SYS_statx, fd, name, at | AT_STATX_SYNC_AS_STAT, FSAT_STATX_BASIC_STATS, &sx));
+    /* AT_NO_AUTOMOUNT, as fstatat always has it: an lstat never triggers an automount. */
+    RETRY(r, syscall(SYS_statx, fd, name, at | AT_NO_AUTOMOUNT | AT_STATX_SYNC_AS_STAT, FSAT_STATX_BASIC_STATS, &sx));
+    /* A filesystem that leaves out a field the walk needs (zeros would read as root's, or as
+       inode 0) is stat'ed the old way for that entry; statx stays in use for the others. */
+    if (r == 0 && (sx.stx_mask & FSAT_STATX_NEEDED) != FSAT_STATX_NEEDED) {
+      r = -1;
+      errno = 0;
+    }
     if (r == 0) {
       out->mode = sx.stx_mode;
       out->size = (double)sx.stx_size;
@@ -193,7 +205,7 @@ static int lstat_at(int fd, const char *name, int at, struct entry_stat *out) {
       return 0;
     }
     statx_err = errno;
-    if (!statx_unusable(statx_err)) return statx_err;
+    if (statx_err != 0 && !statx_unusable(statx_err)) return statx_err;
     if (statx_err == ENOSYS) atomic_store_explicit(&no_statx, 1, memory_order_relaxed);
   }
   struct stat st;

@@ -30039,7 +30039,8 @@ var settings = __nccwpck_require__(4441);
  * `.safe-purge.yml` (or the file named by `config`) in the root -> partial options.
  * Same keys as the action's inputs. YAML 1.2 core schema, so `yes`/`on` are strings, not booleans.
  * Unknown keys and wrongly typed values are errors that name the key. `force` and `confirm` are
- * refused: confirmation comes from whoever starts the run, never from a file in the repository.
+ * refused: confirmation comes from whoever starts the run, never from a file in the repository;
+ * so is `privileged-image`, which runs as root.
  */
 
 
@@ -30086,6 +30087,11 @@ async function parseConfig(text, file) {
         if (key === 'force' || key === 'confirm') {
             // A file committed to the repository must not switch off the confirmation that guards a purge.
             throw (0,errors/* fail */.fJ)('ERR_CONFIG_KEY', `config file ${file}: ${key} cannot be set in the config file (a committed file must not skip confirmation); set it where the run starts (the action's ${key} input, or the CLI's --force)`);
+        }
+        if (key === 'privileged-image') {
+            // The image runs as root with the root mounted: a file in the repository must not pick it,
+            // or a commit could run code that ignores every protected pattern.
+            throw (0,errors/* fail */.fJ)('ERR_CONFIG_KEY', `config file ${file}: privileged-image cannot be set in the config file (the image runs as root on the root's files); set it where the run starts (the action's privileged-image input, or the CLI's --privileged-image)`);
         }
         if (!Object.hasOwn(settings/* OPTION_KINDS */.WQ, key)) {
             const hint = key === 'root' || key === 'config' ? `${key} cannot be set in the config file (it locates the file)` : `known keys: ${Object.keys(settings/* OPTION_KINDS */.WQ).join(', ')}`;
@@ -30171,10 +30177,12 @@ async function readInputs() {
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3218);
 /* harmony import */ var _inputs_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(5855);
-/* harmony import */ var _engine_run_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(94);
+/* harmony import */ var _engine_run_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(6271);
 /* harmony import */ var _summary_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(443);
-/* harmony import */ var _common_errors_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(1922);
+/* harmony import */ var _engine_execute_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(3945);
+/* harmony import */ var _common_errors_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(1922);
 /** The action's entry: inputs -> run -> outputs, summary, setFailed. */
+
 
 
 
@@ -30204,13 +30212,13 @@ for (const sig of ['SIGINT', 'SIGTERM']) {
     });
 }
 try {
-    const report = await (0,_engine_run_js__WEBPACK_IMPORTED_MODULE_2__/* .run */ .eF)(await (0,_inputs_js__WEBPACK_IMPORTED_MODULE_1__/* .readInputs */ .K)(), { log, env: process.env, confirm: _engine_run_js__WEBPACK_IMPORTED_MODULE_2__/* .confirmByName */ .L1, signal: cancel.signal }).finally(() => (decided = true));
+    const report = await (0,_engine_run_js__WEBPACK_IMPORTED_MODULE_2__/* .run */ .eF)(await (0,_inputs_js__WEBPACK_IMPORTED_MODULE_1__/* .readInputs */ .K)(), { log, env: process.env, confirm: _engine_run_js__WEBPACK_IMPORTED_MODULE_2__/* .confirmByName */ .L1, signal: cancel.signal, executeHooks: (0,_engine_execute_js__WEBPACK_IMPORTED_MODULE_4__/* .selfStopHooks */ .H7)(process.env) }).finally(() => (decided = true));
     await (0,_summary_js__WEBPACK_IMPORTED_MODULE_3__/* .publish */ .mk)(report, process.env);
     if (!report.ok)
         _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setFailed */ .C1(report.failures.join('; '));
 }
 catch (err) {
-    _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setFailed */ .C1((0,_common_errors_js__WEBPACK_IMPORTED_MODULE_4__/* .errorMessage */ .gJ)(err));
+    _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setFailed */ .C1((0,_common_errors_js__WEBPACK_IMPORTED_MODULE_5__/* .errorMessage */ .gJ)(err));
 }
 // Exit here, with the signal handlers still in place: left to drain, Node closes them first and a
 // signal that arrives in that moment would kill a run whose result is already written (exit by
@@ -30623,7 +30631,856 @@ function parseYaml(text, options) {
 
 /***/ }),
 
-/***/ 94:
+/***/ 3945:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  vY: () => (/* binding */ executePlan),
+  H7: () => (/* binding */ selfStopHooks)
+});
+
+// UNUSED EXPORTS: NOT_EMPTY_RETRIES, PROGRESS_MS, UnlinkPace
+
+// EXTERNAL MODULE: ./src/fs/lookup.ts
+var lookup = __nccwpck_require__(7673);
+// EXTERNAL MODULE: ./src/fs/anchor.ts
+var fs_anchor = __nccwpck_require__(1262);
+// EXTERNAL MODULE: external "node:fs"
+var external_node_fs_ = __nccwpck_require__(3024);
+var external_node_fs_default = /*#__PURE__*/__nccwpck_require__.n(external_node_fs_);
+// EXTERNAL MODULE: ./src/fs/native.ts
+var fs_native = __nccwpck_require__(4379);
+;// CONCATENATED MODULE: ./src/fs/unlink.ts
+/**
+ * Removals on the thread pool, so that several unlinks wait on a cold disk at once: each stays
+ * anchored to the opened directory (its fd, or /proc/self/fd/N), never to a path.
+ */
+
+
+
+/**
+ * Unlinks `name` in `dir` on the thread pool, so that several removals wait on a cold disk at
+ * once. On Linux it goes through /proc/self/fd/N/name (the working directory cannot anchor
+ * work done on other threads); the fallback unlinks synchronously, relative to the working
+ * directory.
+ */
+function unlinkAtAsync(dir, name) {
+    if ((0,fs_anchor/* anchorMode */.NT)() !== 'proc') {
+        try {
+            (0,fs_anchor/* unlinkAt */.H_)(dir, name);
+            return Promise.resolve();
+        }
+        catch (err) {
+            return Promise.reject(err);
+        }
+    }
+    const path = Buffer.concat([Buffer.from(`/proc/self/fd/${dir.fd}/`), (0,fs_anchor/* nameBytes */.dw)(name)]);
+    return new Promise((resolve, reject) => external_node_fs_default().unlink(path, (err) => (err ? reject(err) : resolve())));
+}
+/**
+ * Unlinks `names` (none of them a directory) in `dir` as one unlinkat batch on the thread pool,
+ * relative to the directory fd, which the caller keeps open until the promise settles. Resolves to
+ * one error (or null) per name. Only with the native helper (the walk batches only then).
+ */
+async function unlinkBatchAt(dir, names) {
+    const h = (0,fs_anchor/* fastPath */.Gm)();
+    if (h === null)
+        throw new Error('internal error: unlink batches need the native helper');
+    const joined = names.every((n) => typeof n === 'string')
+        ? Buffer.from(`${names.join('\0')}\0`)
+        : Buffer.concat(names.flatMap((n) => [(0,fs_anchor/* nameBytes */.dw)(n), NUL]));
+    const errs = await h.unlinkBatch(dir.fd, joined, true);
+    return names.map((n, i) => (errs[i] === 0 ? null : (0,fs_native/* errnoError */.NB)(errs[i], 'unlink', n.toString('utf8'))));
+}
+const NUL = Buffer.alloc(1);
+
+// EXTERNAL MODULE: ./src/fs/entries.ts
+var fs_entries = __nccwpck_require__(4703);
+;// CONCATENATED MODULE: ./src/fs/truncate.ts
+/**
+ * Truncating a held-open file to zero in place, anchored like every other operation: the file is
+ * found relative to the opened directory without following a link, checked, and only the
+ * descriptor that was checked is truncated. Used for files a running process holds open
+ * (holders.ts), whose space an unlink would not give back while that process lives.
+ *
+ * On Linux the name is first opened with O_PATH|O_NOFOLLOW through /proc/self/fd/<dirfd>/<name>
+ * (the magic link lands in the directory the fd holds, whatever happened to its path): an O_PATH
+ * descriptor does no I/O, so a FIFO or device node swapped in is never opened, and a link is held
+ * as the link. Only once fstat proves it is the regular file the walk saw is it reopened for
+ * writing through /proc/self/fd/<that fd>, which reaches that very inode, not a name. Node has no
+ * O_PATH constant: it is 010000000 on Linux.
+ *
+ * The fallback (other platforms, 'recheck') opens the name through the working directory as
+ * Anchor.child() does, after an lstat that narrows the moment a swap could make it open a special
+ * file to the microseconds between the two calls. O_NOFOLLOW (a link is never opened), O_NONBLOCK
+ * (a FIFO with no reader fails with ENXIO instead of blocking; a lease makes it EWOULDBLOCK instead
+ * of a 45-second wait), O_NOCTTY (a terminal never becomes ours); libuv adds O_CLOEXEC to every open.
+ *
+ * Either way, only a regular file that is the node the walk saw (device+inode), on the opened
+ * directory's mount, with no other name (st_nlink 1, checked on the descriptor about to be
+ * truncated) is truncated. With another name it could be a protected file's content, so it is
+ * refused and the caller unlinks this name. A file bind-mounted over the name is another name that
+ * st_nlink does not count (`mount --bind models/w.bin logs/w.bin`): its mount ID (mnt_id in
+ * /proc/self/fdinfo, where there is one) must be the directory's, or it is refused as a mount point.
+ */
+
+
+const O_PATH = 0o10000000;
+const { O_WRONLY, O_NOFOLLOW, O_NONBLOCK, O_NOCTTY } = (external_node_fs_default()).constants;
+const O_WRITE = O_WRONLY | O_NONBLOCK | O_NOCTTY;
+const CHANGED = { truncated: false, reason: 'changed' };
+/** Errors that mean "the name now holds something that is not a regular file" (a swap): no change made. */
+const SWAPPED = new Set(['ELOOP', 'EISDIR', 'ENXIO', 'ENODEV', 'ENOTDIR']);
+/**
+ * Truncates `name` in `dir` to zero if it is still the regular file `expected` with one name.
+ * Throws what open/ftruncate throw (ENOENT: gone; EACCES, EPERM, ETXTBSY, EWOULDBLOCK, EROFS:
+ * it cannot be truncated) apart from the errors a swap causes, which are `changed`.
+ */
+function truncateHeldAt(dir, name, expected) {
+    if ((0,fs_anchor/* anchorMode */.NT)() !== 'proc') {
+        const seen = (0,fs_anchor/* lstatAt */.ag)(dir, name);
+        if (!seen.isFile() || !(0,fs_anchor/* sameNode */.$Y)(seen, expected))
+            return CHANGED;
+        return truncateOpened(dir, () => external_node_fs_default().openSync(dir.child(name), O_WRITE | O_NOFOLLOW), expected);
+    }
+    const held = openOrChanged(() => external_node_fs_default().openSync(Buffer.concat([Buffer.from(`/proc/self/fd/${dir.fd}/`), (0,fs_anchor/* nameBytes */.dw)(name)]), O_PATH | O_NOFOLLOW));
+    if (held === null)
+        return CHANGED;
+    try {
+        const refused = refusal(dir, external_node_fs_default().fstatSync(held), expected) ?? otherMount(dir, held);
+        if (refused)
+            return refused;
+        return truncateOpened(dir, () => external_node_fs_default().openSync(`/proc/self/fd/${held}`, O_WRITE), expected);
+    }
+    finally {
+        external_node_fs_default().closeSync(held);
+    }
+}
+/** Why the node open as `st` must not be truncated, or null when it may. */
+function refusal(dir, st, expected) {
+    // nlink 0: unlinked since it was found, so the name no longer holds it.
+    if (!st.isFile() || !(0,fs_anchor/* sameNode */.$Y)(st, expected) || st.nlink === 0)
+        return CHANGED;
+    // Another filesystem mounted over the name (the walk saw the mounted file's device).
+    if (st.dev !== dir.dev)
+        return { truncated: false, reason: 'mount-point' };
+    if (st.nlink > 1)
+        return { truncated: false, reason: 'linked', nlink: st.nlink };
+    return null;
+}
+/** A file on another mount than the directory holding its name is mounted over that name. */
+function otherMount(dir, fd) {
+    const mine = mountIdOf(fd);
+    const its = mountIdOf(dir.fd);
+    return mine !== null && its !== null && mine !== its ? { truncated: false, reason: 'mount-point' } : null;
+}
+function mountIdOf(fd) {
+    try {
+        const m = /^mnt_id:\s*(\d+)/m.exec(external_node_fs_default().readFileSync(`/proc/self/fdinfo/${fd}`, 'utf8'));
+        return m ? Number(m[1]) : null;
+    }
+    catch {
+        return null; // no /proc (other platforms): bind mounts cannot be told apart there
+    }
+}
+function openOrChanged(open) {
+    try {
+        return open();
+    }
+    catch (err) {
+        if (SWAPPED.has(err.code ?? ''))
+            return null;
+        throw err;
+    }
+}
+/** Opens for writing, checks the open file again, and truncates that descriptor. */
+function truncateOpened(dir, open, expected) {
+    const fd = openOrChanged(open);
+    if (fd === null)
+        return CHANGED;
+    try {
+        const st = external_node_fs_default().fstatSync(fd);
+        const refused = refusal(dir, st, expected) ?? otherMount(dir, fd);
+        if (refused)
+            return refused;
+        external_node_fs_default().ftruncateSync(fd, 0);
+        return { truncated: true, bytes: st.size };
+    }
+    finally {
+        external_node_fs_default().closeSync(fd);
+    }
+}
+
+// EXTERNAL MODULE: ./src/fs/flags.ts
+var flags = __nccwpck_require__(7400);
+// EXTERNAL MODULE: ./src/engine/walk.ts
+var walk = __nccwpck_require__(4721);
+// EXTERNAL MODULE: ./src/engine/pace.ts
+var engine_pace = __nccwpck_require__(9987);
+// EXTERNAL MODULE: ./src/engine/plan.ts
+var engine_plan = __nccwpck_require__(955);
+// EXTERNAL MODULE: ./src/common/errors.ts
+var errors = __nccwpck_require__(1922);
+;// CONCATENATED MODULE: ./src/engine/execute.ts
+
+
+
+
+
+
+
+
+
+
+/** Bounded retries when a directory refills while it is being emptied (a live writer). */
+const NOT_EMPTY_RETRIES = 3;
+/**
+ * Test seam for the cancellation tests (the action, the CLI, in a terminal): with
+ * SAFE_PURGE_TEST_STOP_AFTER_ENTRIES=N the process stops itself (SIGSTOP, as Ctrl-Z would) once,
+ * after the purge has looked at N entries, so a test signals it at a known point of the purge
+ * instead of racing a purge that may finish in a few hundred milliseconds. Nothing else changes.
+ */
+function selfStopHooks(env) {
+    const n = Number(env.SAFE_PURGE_TEST_STOP_AFTER_ENTRIES ?? '');
+    if (!Number.isInteger(n) || n <= 0)
+        return undefined;
+    let seen = 0;
+    return {
+        afterLstat: () => {
+            if (++seen === n)
+                process.kill(process.pid, 'SIGSTOP');
+        }
+    };
+}
+const PROGRESS_MS = 100;
+/**
+ * Synchronous unlinks are cheapest while the filesystem answers from memory; when they start to
+ * wait on the disk (a cold, synced tree), removals go to the thread pool, several at once.
+ */
+class UnlinkPace {
+    static SAMPLE = 256;
+    static SLOW_MS = 0.05;
+    async = false;
+    n = 0;
+    total = 0;
+    observe(ms) {
+        this.total += ms;
+        if (++this.n < UnlinkPace.SAMPLE)
+            return;
+        if (this.total / this.n > UnlinkPace.SLOW_MS)
+            this.async = true;
+        this.n = 0;
+        this.total = 0;
+    }
+}
+function toDeleteError(path, err) {
+    const e = err;
+    const code = e?.code ?? 'UNKNOWN';
+    // Node's message ends with the /proc/self/fd/... path it used; the report names the real one.
+    const text = (0,errors/* errorMessage */.gJ)(err).split(', ')[0];
+    const message = text.startsWith(code) ? text : `${code}: ${text}`;
+    return { path, code, message: e?.syscall ? `${message} (${e.syscall})` : message, hint: (0,errors/* recoveryHint */.XS)(code, path) };
+}
+/**
+ * A permission error says who owns the entry, and whether a flag (immutable, append-only) on the
+ * entry or its directory stands in the way, which no privileged pass can get past. (The kernel
+ * checks the directory's permissions first: a user meets EACCES where root would meet EPERM.)
+ */
+function withCause(err, e) {
+    if (err.code !== 'EACCES' && err.code !== 'EPERM')
+        return err;
+    try {
+        const own = (0,flags/* flagsAt */.jZ)(e.parent, e.name);
+        err.owner = own.uid;
+        const dir = (0,flags/* flagsAt */.jZ)(e.parent, null).flags;
+        const f = own.flags?.immutable || dir?.immutable ? 'immutable' : own.flags?.appendOnly || dir?.appendOnly ? 'append-only' : undefined;
+        if (f)
+            err.flags = f;
+    }
+    catch {
+        // gone or unreadable now: the error stands as it is
+    }
+    return err;
+}
+/**
+ * Removes what the plan lists. When `signal` aborts (the job was cancelled), it stops at the next
+ * entry: what was not reached stays, and the outcome says `cancelled`.
+ */
+async function executePlan(rootDir, plan, policy, opts = {}) {
+    const pacer = new engine_pace/* Pacer */._E(opts.signal);
+    const pace = new UnlinkPace();
+    pace.async = opts.hooks?.asyncUnlink === true;
+    const done = (0,engine_plan/* emptyTally */.CK)();
+    let last = 0;
+    const progress = (t, force) => {
+        if (!opts.onProgress)
+            return;
+        const now = Date.now();
+        if (!force && now - last < PROGRESS_MS)
+            return;
+        last = now;
+        opts.onProgress({ target: t.path, files: done.files + t.files, bytes: done.bytes + t.bytes, plannedFiles: plan.totals.files, plannedBytes: plan.totals.bytes });
+    };
+    const targets = [];
+    const how = { policy, hooks: opts.hooks ?? {}, pacer, pace, held: opts.held, removeTargetDirs: plan.removeTargetDirs === true };
+    for (const t of plan.targets) {
+        const out = await executeTarget(rootDir, t, how, (o) => progress(o, false));
+        progress(out, true);
+        done.files += out.files;
+        done.bytes += out.bytes;
+        targets.push(out);
+    }
+    const totals = { ...(0,engine_plan/* emptyTally */.CK)(), ...(0,engine_plan/* emptyHeldTally */.VW)() };
+    for (const t of targets)
+        (0,engine_plan/* addTally */.c8)(totals, t);
+    return { targets, totals, errors: targets.flatMap((t) => t.errors), cancelled: pacer.stopped };
+}
+async function executeTarget(rootDir, planned, how, tick) {
+    const { policy, hooks, pacer, pace } = how;
+    const out = {
+        path: planned.path, result: 'missing', ...(0,engine_plan/* emptyTally */.CK)(), ...(0,engine_plan/* emptyHeldTally */.VW)(),
+        kept: [], keptTotal: 0, keptDirs: 0, keptTarget: false, truncated: [], truncatedNodes: [], heldUnlinked: [], errors: []
+    };
+    if (planned.status === 'present' && pacer.stopped) {
+        out.result = 'cancelled';
+        return out;
+    }
+    if (planned.status !== 'present') {
+        out.result = planned.status;
+        out.reason = planned.reason;
+        return out;
+    }
+    hooks.beforeTarget?.(planned.path);
+    const found = (0,lookup/* lookupTarget */.E)(rootDir, planned.path);
+    if (!found.found) {
+        out.result = found.missing ? 'missing' : 'refused';
+        out.reason = found.reason;
+        return out;
+    }
+    const { target } = found;
+    try {
+        if (!(0,fs_anchor/* sameNode */.$Y)(target.st, { dev: planned.dev ?? -1, ino: planned.ino ?? -1 }) || target.kind !== planned.kind) {
+            out.result = 'changed';
+            out.reason = 'replaced since it was planned; nothing under it was touched';
+            out.errors.push(toDeleteError(planned.path, Object.assign(new Error(out.reason), { code: 'ECHANGED' })));
+            return out;
+        }
+        const top = { parent: target.parent, name: target.name, rel: planned.path, st: target.st, kind: target.kind };
+        out.keptTarget = top.kind === 'dir' && !how.removeTargetDirs;
+        // Counted only once the unlink succeeded; an entry already gone was not ours to count.
+        const removed = (e) => {
+            if (e.kind === 'file') {
+                out.files++;
+                out.bytes += e.st.size;
+                if ((out.files & 255) === 0)
+                    tick(out);
+            }
+            else {
+                out.others++;
+            }
+            return false;
+        };
+        const failed = (e, err) => {
+            if (err.code === 'ENOENT')
+                return false;
+            out.errors.push(withCause(toDeleteError(e.rel, err), e));
+            return true;
+        };
+        const unlinkNow = (e) => {
+            const t0 = performance.now();
+            try {
+                (0,fs_anchor/* unlinkAt */.H_)(e.parent, e.name);
+            }
+            catch (err) {
+                return failed(e, err) ? 'failed' : 'gone';
+            }
+            pace.observe(performance.now() - t0);
+            removed(e);
+            return 'removed';
+        };
+        // A regular file a running process holds open: an unlink would free nothing while it runs, so
+        // it is truncated where it is (and stays), unless it must not be: then it is unlinked as before.
+        const heldFile = (e, h) => {
+            let why = { reason: 'mapped' };
+            if (!h.mapped) {
+                try {
+                    const r = truncateHeldAt(e.parent, e.name, e.st);
+                    if (r.truncated) {
+                        out.truncatedFiles++;
+                        out.truncatedBytes += r.bytes;
+                        out.truncatedNodes.push({ dev: e.st.dev, ino: e.st.ino });
+                        (0,engine_plan/* addByPath */.QU)(out.truncated, { path: e.rel, bytes: r.bytes, holders: h.holders });
+                        return true;
+                    }
+                    // Replaced since its lstat: whatever the name holds now goes, as any entry of a target would.
+                    // Mounted over (a file bind mount): its unlink fails with EBUSY, reported as it always was.
+                    if (r.reason === 'changed' || r.reason === 'mount-point')
+                        return unlinkNow(e) === 'failed';
+                    why = { reason: 'hard-links' };
+                }
+                catch (err) {
+                    const code = err.code ?? 'UNKNOWN';
+                    if (code === 'ENOENT')
+                        return false;
+                    why = { reason: 'cannot-truncate', code };
+                }
+            }
+            const r = unlinkNow(e);
+            if (r === 'removed') {
+                out.heldUnlinkedFiles++;
+                out.heldUnlinkedBytes += e.st.size;
+                (0,engine_plan/* addByPath */.QU)(out.heldUnlinked, { path: e.rel, bytes: e.st.size, holders: h.holders, ...why });
+            }
+            return r === 'failed';
+        };
+        const remover = {
+            keep(e, reason) {
+                out.keptTotal++;
+                (0,engine_plan/* addKept */.eu)(out.kept, { path: e.rel, reason });
+            },
+            leaf(e) {
+                const h = (0,engine_plan/* heldOpen */.QW)(how.held, e);
+                if (h !== undefined)
+                    return heldFile(e, h);
+                if (pace.async)
+                    return unlinkAtAsync(e.parent, e.name).then(() => removed(e), (err) => failed(e, err));
+                return unlinkNow(e) === 'failed';
+            },
+            async leaves(parent, entries) {
+                let stays = false;
+                // Held files are taken out of the batch: each is handled on its own, synchronously.
+                const batch = [];
+                for (const e of entries) {
+                    const h = (0,engine_plan/* heldOpen */.QW)(how.held, e);
+                    if (h === undefined)
+                        batch.push(e);
+                    else if (heldFile(e, h))
+                        stays = true;
+                }
+                if (batch.length === 0)
+                    return stays;
+                const errs = await unlinkBatchAt(parent, batch.map((e) => e.name));
+                batch.forEach((e, i) => {
+                    const err = errs[i];
+                    if (err === null)
+                        removed(e);
+                    else if (failed(e, err))
+                        stays = true;
+                });
+                return stays;
+            },
+            async leaveDir(e, stays) {
+                if (stays)
+                    out.keptDirs++;
+                if (e === top && out.keptTarget)
+                    return stays || (await refilled(e));
+                return stays || !(await removeDir(e));
+            },
+            error(path, err, e) {
+                const d = toDeleteError(path, err);
+                out.errors.push(e ? withCause(d, e) : d);
+            },
+            afterLstat: hooks.afterLstat
+        };
+        const removeDir = async (e) => {
+            for (let attempt = 0;; attempt++) {
+                try {
+                    hooks.beforeRmdir?.(e.rel);
+                    (0,fs_anchor/* rmdirAt */.kM)(e.parent, e.name);
+                    out.dirs++;
+                    return true;
+                }
+                catch (err) {
+                    const code = err.code;
+                    if (code === 'ENOENT')
+                        return true;
+                    if (code === 'ENOTEMPTY' && attempt < NOT_EMPTY_RETRIES) {
+                        if ((await (0,walk/* visitChildren */.L)(e, rootDir, policy, remover, pacer)) !== false)
+                            return false;
+                        continue;
+                    }
+                    out.errors.push(toDeleteError(e.rel, err));
+                    return false;
+                }
+            }
+        };
+        // The target directory that stays, once emptied: removeDir's retries without the rmdir. Found
+        // refilled (a live writer), it is emptied again at most NOT_EMPTY_RETRIES times, then reported
+        // (ENOTEMPTY). Returns true when something stays in it.
+        const refilled = async (e) => {
+            for (let attempt = 0;; attempt++) {
+                hooks.beforeEmptyCheck?.(e.rel);
+                let filled;
+                try {
+                    filled = hasEntries(e);
+                }
+                catch (err) {
+                    if (err.code === 'ENOENT')
+                        return false;
+                    out.errors.push(toDeleteError(e.rel, err));
+                    return true;
+                }
+                if (!filled)
+                    return false;
+                if (attempt >= NOT_EMPTY_RETRIES) {
+                    out.errors.push(toDeleteError(e.rel, Object.assign(new Error('directory not empty: it kept filling while it was emptied'), { code: 'ENOTEMPTY' })));
+                    return true;
+                }
+                if ((await (0,walk/* visitChildren */.L)(e, rootDir, policy, remover, pacer)) !== false)
+                    return true;
+            }
+        };
+        const stays = await (0,walk/* visit */.Y)(top, rootDir, policy, remover, pacer);
+        out.result = out.errors.length > 0 ? 'failed' : pacer.stopped && stays ? 'cancelled' : out.keptTotal > 0 ? 'purged-kept' : 'purged';
+        return out;
+    }
+    finally {
+        target.parent.close();
+        (0,engine_plan/* finishKept */.ur)(out.kept);
+        (0,engine_plan/* finishByPath */.CC)(out.truncated);
+        (0,engine_plan/* finishByPath */.CC)(out.heldUnlinked);
+    }
+}
+/** Whether directory `e` (opened and checked to be the node its lstat saw) holds any entry. */
+function hasEntries(e) {
+    const dir = (0,lookup/* openCheckedDir */.H)(e.parent, e.name, e.st);
+    const entries = (0,fs_entries/* typedEntries */.vj)(dir);
+    try {
+        return entries.next().done !== true;
+    }
+    finally {
+        entries.return(undefined);
+        dir.close();
+    }
+}
+
+
+/***/ }),
+
+/***/ 9987:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   DW: () => (/* binding */ fsTypeOf),
+/* harmony export */   Mx: () => (/* binding */ passCap),
+/* harmony export */   _E: () => (/* binding */ Pacer)
+/* harmony export */ });
+/* unused harmony export PASS_CAP_UNRELIABLE */
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3024);
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_0__);
+/* harmony import */ var _fs_anchor_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(1262);
+/**
+ * How a walk is paced and bounded: it yields to the event loop so a cancel signal is seen, says
+ * how many directories may be visited at once, and caps how much one pass over a directory may
+ * handle, so that a process writing faster than the purge removes cannot keep it going forever.
+ */
+
+
+/**
+ * Directories walked at the same time as the one in hand, over the whole walk, when the native
+ * helper is in use (its operations need no working directory, so visits can interleave and the
+ * thread pool removes files in several directories at once). The JavaScript path walks one
+ * directory at a time: it is anchored by the working directory.
+ */
+const EXTRA_DIR_VISITS = 7;
+/**
+ * Lets signal handlers run during a long walk: yields to the event loop at most every
+ * YIELD_MS, and says when the walk must stop (the signal was aborted).
+ */
+class Pacer {
+    signal;
+    static YIELD_MS = 20;
+    last = Date.now();
+    count = 0;
+    /** Whether directories may be visited concurrently (the native helper is in use). */
+    concurrent = (0,_fs_anchor_js__WEBPACK_IMPORTED_MODULE_1__/* .fastPath */ .Gm)() !== null;
+    /** Directory visits that may still start alongside the current one (see EXTRA_DIR_VISITS). */
+    slots = this.concurrent ? EXTRA_DIR_VISITS : 0;
+    constructor(signal) {
+        this.signal = signal;
+    }
+    /** Takes a slot for a concurrent directory visit; false when none is free (visit inline). */
+    takeSlot() {
+        if (this.slots === 0)
+            return false;
+        this.slots--;
+        return true;
+    }
+    releaseSlot() {
+        this.slots++;
+    }
+    get stopped() {
+        return this.signal?.aborted === true;
+    }
+    /** Cheap, synchronous: true when it is time to yield (then `await pacer.yield()`). */
+    due() {
+        if ((++this.count & 255) !== 0)
+            return false;
+        return Date.now() - this.last >= Pacer.YIELD_MS;
+    }
+    async yield() {
+        await new Promise((resolve) => setImmediate(resolve));
+        this.last = Date.now();
+    }
+}
+/**
+ * The fewest bytes of a directory's st_size each entry costs, by filesystem (statfs f_type):
+ * ext2/3/4 12 (8-byte header, name padded to 4), xfs 8 (entries kept in the inode), tmpfs 20 (its "bogo" dirent size),
+ * btrfs 2 (twice the name's length). Elsewhere 1 (ZFS counts entries).
+ */
+const BYTES_PER_ENTRY = new Map([[0xef53, 12], [0x58465342, 8], [0x01021994, 20], [0x9123683e, 2]]);
+/** Filesystems whose directory sizes say nothing of what can be listed: FUSE, overlayfs (merged directories). */
+const SIZE_UNRELIABLE = new Set([0x65735546, 0x794c7630]);
+/** Slack over what a directory could hold: entries a running application adds during the purge. */
+const PASS_SLACK = 1024;
+const PASS_CAP_UNRELIABLE = 65536;
+const fsTypes = new WeakMap();
+function fsTypeOf(root) {
+    if (!fsTypes.has(root)) {
+        let type = null;
+        try {
+            type = node_fs__WEBPACK_IMPORTED_MODULE_0___default().statfsSync(root.path.toString()).type;
+        }
+        catch {
+            // unknown: treated as a filesystem that counts one byte per entry
+        }
+        fsTypes.set(root, type);
+    }
+    return fsTypes.get(root) ?? null;
+}
+/**
+ * Most entries one pass over a directory may handle: what it could hold at `size` bytes when it
+ * was first seen, plus some slack. A directory being purged never reaches it; only one that a
+ * process keeps filling during the pass does. Everything the walk visits is on the root's mount.
+ */
+function passCap(size, fsType) {
+    if (fsType !== null && SIZE_UNRELIABLE.has(fsType))
+        return Math.max(size, PASS_CAP_UNRELIABLE);
+    const perEntry = (fsType !== null && BYTES_PER_ENTRY.get(fsType)) || 1;
+    return Math.ceil(size / perEntry) + PASS_SLACK;
+}
+
+
+/***/ }),
+
+/***/ 955:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   CC: () => (/* binding */ finishByPath),
+/* harmony export */   CK: () => (/* binding */ emptyTally),
+/* harmony export */   QU: () => (/* binding */ addByPath),
+/* harmony export */   QW: () => (/* binding */ heldOpen),
+/* harmony export */   VW: () => (/* binding */ emptyHeldTally),
+/* harmony export */   WB: () => (/* binding */ scanTargets),
+/* harmony export */   c8: () => (/* binding */ addTally),
+/* harmony export */   eu: () => (/* binding */ addKept),
+/* harmony export */   rt: () => (/* binding */ scanTarget),
+/* harmony export */   ur: () => (/* binding */ finishKept)
+/* harmony export */ });
+/* unused harmony export KEPT_LIST_LIMIT */
+/* harmony import */ var _fs_lookup_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7673);
+/* harmony import */ var _fs_anchor_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(1262);
+/* harmony import */ var _walk_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(4721);
+/* harmony import */ var _pace_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(9987);
+/* harmony import */ var _common_errors_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(1922);
+
+
+
+
+
+/** How many kept entries a target lists by name; the rest are only counted. */
+const KEPT_LIST_LIMIT = 200;
+function emptyTally() {
+    return { files: 0, bytes: 0, dirs: 0, others: 0 };
+}
+function emptyHeldTally() {
+    return { truncatedFiles: 0, truncatedBytes: 0, heldUnlinkedFiles: 0, heldUnlinkedBytes: 0 };
+}
+/** Adds `t`'s counts to `into` (totals of a plan or an outcome). */
+function addTally(into, t) {
+    for (const k of ['files', 'bytes', 'dirs', 'others', 'truncatedFiles', 'truncatedBytes', 'heldUnlinkedFiles', 'heldUnlinkedBytes'])
+        into[k] += t[k];
+}
+/**
+ * Who holds this entry open, when it is a regular file someone does: the run truncates it in place,
+ * or (mapped, or with other names) unlinks it as any other file. The planner and the executor ask this.
+ */
+function heldOpen(held, e) {
+    if (held === undefined || e.kind !== 'file')
+        return undefined;
+    return held.get(e.st);
+}
+/** Adds to a bounded list sorted by path, like `addKept` (call `finishByPath` when the walk is done). */
+function addByPath(list, entry) {
+    list.push(entry);
+    if (list.length >= 2 * KEPT_LIST_LIMIT)
+        finishByPath(list);
+}
+function finishByPath(list) {
+    list.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+    if (list.length > KEPT_LIST_LIMIT)
+        list.length = KEPT_LIST_LIMIT;
+}
+/**
+ * Adds a kept entry to a target's bounded list. The list names the first KEPT_LIST_LIMIT paths in
+ * sorted order (call `finishKept` when the walk is done), so that a dry run and a real run, whose
+ * directory visits may interleave differently, name the same entries.
+ */
+function addKept(list, entry) {
+    addByPath(list, entry);
+}
+function finishKept(list) {
+    finishByPath(list);
+}
+/**
+ * `count: false` only finds each target (kind, device+inode, mount): for a run nobody reviews
+ * before it starts (forced), the purge itself counts, so the tree is walked once.
+ */
+async function scanTargets(rootDir, root, targets, policy, count = true, signal, options = {}) {
+    const planned = [];
+    // A cancelled scan stops where it is: nothing was changed, and the run then reports the cancellation.
+    const pacer = new _pace_js__WEBPACK_IMPORTED_MODULE_3__/* .Pacer */ ._E(signal);
+    for (const t of targets)
+        planned.push(await scanTarget(rootDir, t, policy, pacer, count, options));
+    const totals = { ...emptyTally(), ...emptyHeldTally(), kept: 0 };
+    for (const t of planned) {
+        addTally(totals, t);
+        totals.kept += t.keptTotal;
+    }
+    return { root, targets: planned, totals, removeTargetDirs: options.removeTargetDirs === true };
+}
+async function scanTarget(rootDir, rel, policy, pacer = new _pace_js__WEBPACK_IMPORTED_MODULE_3__/* .Pacer */ ._E(), count = true, options = {}) {
+    const plan = {
+        path: rel, status: 'missing', counted: count, ...emptyTally(), ...emptyHeldTally(),
+        kept: [], keptTotal: 0, keptDirs: 0, keptTarget: false, truncated: [], heldUnlinked: [], unreadable: [], denied: [], deniedTotal: 0, deniedRootCan: 0
+    };
+    const found = (0,_fs_lookup_js__WEBPACK_IMPORTED_MODULE_0__/* .lookupTarget */ .E)(rootDir, rel);
+    if (!found.found) {
+        plan.status = found.missing ? 'missing' : 'refused';
+        plan.reason = found.reason;
+        return plan;
+    }
+    const { target } = found;
+    if (target.kind === 'dir' && isOtherMount(rootDir, target.parent, target.name, target.st)) {
+        target.parent.close();
+        plan.status = 'refused';
+        plan.reason = 'it is a mount point (another filesystem or a bind mount), and safe-purge never crosses mounts; unmount it or drop it from ephemeral';
+        return plan;
+    }
+    plan.status = 'present';
+    plan.kind = target.kind;
+    plan.dev = target.st.dev;
+    plan.ino = target.st.ino;
+    plan.keptTarget = target.kind === 'dir' && options.removeTargetDirs !== true;
+    if (!count) {
+        target.parent.close();
+        return plan;
+    }
+    const top = { parent: target.parent, name: target.name, rel, st: target.st, kind: target.kind };
+    // Would this process be refused the unlink of `e`? Recorded, and counted as removed all the same
+    // (the plan says what a run would do; the denial says what stands in its way).
+    const check = (e) => {
+        const d = options.access?.denied(e.parent, parentOf(e.rel), e.st);
+        if (!d)
+            return;
+        plan.deniedTotal++;
+        if (d.rootCan)
+            plan.deniedRootCan++;
+        addByPath(plan.denied, { path: e.rel, code: d.code, why: d.why, rootCan: d.rootCan, owner: d.owner });
+    };
+    const counter = {
+        keep(e, reason) {
+            plan.keptTotal++;
+            addKept(plan.kept, { path: e.rel, reason });
+        },
+        leaf(e) {
+            const held = heldOpen(options.held, e);
+            if (held !== undefined) {
+                const entry = { path: e.rel, bytes: e.st.size, holders: held.holders };
+                const reason = held.mapped ? 'mapped' : hasOtherNames(e) ? 'hard-links' : null;
+                if (reason === null) {
+                    plan.truncatedFiles++;
+                    plan.truncatedBytes += e.st.size;
+                    addByPath(plan.truncated, entry);
+                    return true;
+                }
+                plan.heldUnlinkedFiles++;
+                plan.heldUnlinkedBytes += e.st.size;
+                addByPath(plan.heldUnlinked, { ...entry, reason });
+            }
+            check(e);
+            if (e.kind === 'file') {
+                plan.files++;
+                plan.bytes += e.st.size;
+            }
+            else {
+                plan.others++;
+            }
+            return false;
+        },
+        leaveDir(e, stays) {
+            if (stays)
+                plan.keptDirs++;
+            else if (!(e === top && plan.keptTarget)) {
+                check(e);
+                plan.dirs++;
+            }
+            return stays;
+        },
+        error(path, err) {
+            const code = err?.code ?? 'UNKNOWN';
+            if (options.access && (code === 'EACCES' || code === 'EPERM'))
+                plan.deniedRootCan++;
+            if (plan.unreadable.length < KEPT_LIST_LIMIT)
+                plan.unreadable.push({ path, code, message: `cannot be read: ${(0,_common_errors_js__WEBPACK_IMPORTED_MODULE_4__/* .errorMessage */ .gJ)(err).split(', ')[0]}` });
+        }
+    };
+    try {
+        await (0,_walk_js__WEBPACK_IMPORTED_MODULE_2__/* .visit */ .Y)(top, rootDir, policy, counter, pacer);
+    }
+    finally {
+        target.parent.close();
+        finishKept(plan.kept);
+        finishByPath(plan.truncated);
+        finishByPath(plan.heldUnlinked);
+        finishByPath(plan.denied);
+    }
+    return plan;
+}
+function parentOf(rel) {
+    const i = rel.lastIndexOf('/');
+    return i === -1 ? '' : rel.slice(0, i);
+}
+/** A held file with other names is unlinked, never truncated (the executor re-checks on the open file). */
+function hasOtherNames(e) {
+    try {
+        return (0,_fs_anchor_js__WEBPACK_IMPORTED_MODULE_1__/* .lstatAt */ .ag)(e.parent, e.name).nlink > 1;
+    }
+    catch {
+        return false; // gone or unreadable now: the executor finds out
+    }
+}
+function isOtherMount(root, parent, name, st) {
+    if (st.dev !== root.dev)
+        return true;
+    try {
+        const dir = (0,_fs_lookup_js__WEBPACK_IMPORTED_MODULE_0__/* .openCheckedDir */ .H)(parent, name, st);
+        const other = !root.sameMount(dir);
+        dir.close();
+        return other;
+    }
+    catch {
+        return false; // not openable now: the walk reports it
+    }
+}
+
+
+/***/ }),
+
+/***/ 6271:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -30633,7 +31490,7 @@ __nccwpck_require__.d(__webpack_exports__, {
   eF: () => (/* binding */ run)
 });
 
-// UNUSED EXPORTS: CHANGING_PHASES, PHASE_DOCKER_START, PHASE_DOCKER_STOP, PHASE_PRIVILEGED, PHASE_PURGE, prepare
+// UNUSED EXPORTS: CHANGING_PHASES, PHASE_DOCKER_START, PHASE_DOCKER_STOP, PHASE_PRIVILEGED, PHASE_PURGE, changesSomething, prepare
 
 // EXTERNAL MODULE: external "node:fs"
 var external_node_fs_ = __nccwpck_require__(3024);
@@ -30648,276 +31505,8 @@ var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_nod
 var common_errors = __nccwpck_require__(1922);
 // EXTERNAL MODULE: ./src/common/options.ts
 var options = __nccwpck_require__(2043);
-// EXTERNAL MODULE: external "node:util"
-var external_node_util_ = __nccwpck_require__(7975);
-var external_node_util_default = /*#__PURE__*/__nccwpck_require__.n(external_node_util_);
-// EXTERNAL MODULE: external "node:url"
-var external_node_url_ = __nccwpck_require__(3136);
-;// CONCATENATED MODULE: ./src/fs/native.ts
-/**
- * Loads the native helper (addon/fsat.c, built into dist/native/): a directory scan that lstat's
- * each entry relative to the directory's fd, batched unlinkat(fd, name) on the thread pool, and
- * one entry's owner and immutable/append-only flags (which only statx reports; Node has no statx).
- * They work only on directory fds the engine opened with O_NOFOLLOW, so they keep every
- * anchoring rule (see fsat.ts) without the working-directory detour, and cost a C loop instead of
- * one JavaScript call per entry.
- *
- * It is optional: when the binary is missing or does not load (another platform or CPU, an old
- * libc), or SAFE_PURGE_NATIVE=0 is set, the engine uses its JavaScript path, which is equally safe
- * and slower. `nativeStatus()` says which is in use and why.
- */
-
-
-
-
-
-/**
- * Numbers per entry in scan's metadata: name offset, name length, errno, mode, size, dev, ino,
- * uid, flags (immutable/append-only bits, -1 when unknown).
- */
-const META = 9;
-const FILE = `fsat-${process.platform}-${process.arch}.node`;
-let helper = null;
-let native_status = 'not loaded';
-function candidates() {
-    // dist/index.js -> dist/native; dist/cli/index.js -> dist/native; src/fs/native.ts (tests) -> dist/native
-    const here = external_node_path_default().dirname((0,external_node_url_.fileURLToPath)(import.meta.url));
-    return [external_node_path_default().join(here, 'native', FILE), external_node_path_default().join(here, '..', 'native', FILE), external_node_path_default().join(here, '..', '..', 'dist', 'native', FILE)];
-}
-function load() {
-    const setting = process.env.SAFE_PURGE_NATIVE;
-    if (setting === '0' || setting === 'false' || setting === 'off') {
-        native_status = `off (SAFE_PURGE_NATIVE=${setting})`;
-        return;
-    }
-    if (process.platform !== 'linux') {
-        native_status = `not used on ${process.platform}`;
-        return;
-    }
-    const file = candidates().find((f) => external_node_fs_default().existsSync(f));
-    if (!file) {
-        native_status = `not found (${FILE})`;
-        return;
-    }
-    try {
-        const mod = { exports: {} };
-        process.dlopen(mod, file, (external_node_os_default()).constants.dlopen.RTLD_NOW);
-        const e = mod.exports;
-        if (e.abi !== 6 || typeof e.scan !== 'function' || typeof e.unlinkBatch !== 'function' || typeof e.flags !== 'function') {
-            native_status = `${FILE} is not this version's helper`;
-            return;
-        }
-        helper = mod.exports;
-        native_status = 'native';
-    }
-    catch (err) {
-        native_status = `${FILE} did not load: ${err.message.split('\n')[0]}`;
-    }
-}
-load();
-/** The helper, when it is loaded; null means: use the JavaScript path. */
-function native_native() {
-    return helper;
-}
-/** 'native', or why the JavaScript path is used. */
-function nativeStatus() {
-    return native_status;
-}
-const errnoNames = external_node_util_default().getSystemErrorMap();
-/** An Error like Node's own for `errno` (code, errno, syscall), naming `what`. */
-function errnoError(errno, syscall, what) {
-    const [code, text] = errnoNames.get(-errno) ?? [`E${errno}`, 'unknown error'];
-    return Object.assign(new Error(`${code}: ${text}, ${syscall} '${what}'`), { code, errno: -errno, syscall });
-}
-
-;// CONCATENATED MODULE: ./src/fs/anchor.ts
-/**
- * Directory-anchored filesystem access.
- *
- * Node has no openat/unlinkat/fstatat/fchdir. What it has: the working directory. Operations use
- * single-component names relative to the working directory, which is an inode reference, not a
- * path: renaming or replacing the directory's path does not redirect them, and lstat/unlink/rmdir
- * never follow the final component. Directories are opened with O_NOFOLLOW.
- *
- * Entering a directory: on Linux, chdir("/proc/self/fd/N") lands exactly in the directory fd N
- * has open (a magic link, like fchdir), whatever happened to its path meanwhile. Elsewhere (the
- * fallback) it is tmpwatch's way: chdir by path, and directories are re-checked after descending.
- * Both then prove with stat('.') that the working directory is the device+inode that was opened.
- * Relative lookups are also much cheaper than lookups through /proc/self/fd/N/name (measured here:
- * 3.6 us against 8.6 us per lstat). See SECURITY.md for what remains in the fallback.
- *
- * Mounts: a bind mount of the same filesystem has the same st_dev, so directories are compared
- * by mount ID (mnt_id in /proc/self/fdinfo) as well; the fallback can only compare st_dev.
- * Names are Buffers so that file names that are not valid UTF-8 can still be removed.
- */
-
-
-
-const O_DIR = (external_node_fs_default()).constants.O_RDONLY | (external_node_fs_default()).constants.O_DIRECTORY | (external_node_fs_default()).constants.O_NOFOLLOW;
-const SLASH = Buffer.from('/');
-const DOT = Buffer.from('.');
-function nameBytes(name) {
-    return typeof name === 'string' ? Buffer.from(name) : name;
-}
-const PROC_SUPER_MAGIC = 0x9fa0;
-/** /proc/self/fd on a real procfs: a directory of that name on another filesystem could redirect every unlink. */
-function procAvailable() {
-    try {
-        if (!external_node_fs_default().statSync('/proc/self/fd').isDirectory())
-            return false;
-        return process.platform !== 'linux' || external_node_fs_default().statfsSync('/proc/self/fd').type === PROC_SUPER_MAGIC;
-    }
-    catch {
-        return false;
-    }
-}
-// On Linux, /proc is required (a Linux without it is refused by the engine): the fallback is for
-// other platforms, and for tests that force it.
-let mode = procAvailable() || process.platform === 'linux' ? 'proc' : 'recheck';
-/** The native helper, used only with /proc anchoring (the fallback is what other platforms run). */
-function fastPath() {
-    return mode === 'proc' ? native_native() : null;
-}
-/** How directories are walked, for the report: 'native', or why the JavaScript path is used. */
-function walkerStatus() {
-    return mode === 'proc' ? nativeStatus() : 'off (path-based fallback anchoring)';
-}
-function procRequiredButMissing() {
-    return mode === 'proc' && !procAvailable();
-}
-/** Which strategy is in use; `setAnchorMode('recheck')` forces the fallback (tests run it on Linux). */
-function anchorMode() {
-    return mode;
-}
-function setAnchorMode(m) {
-    if (m === 'proc' && !procAvailable())
-        throw fail('ERR_PLATFORM', '/proc/self/fd is not available on this system');
-    leaveCwd();
-    mode = m;
-}
-// ---- fallback: the working directory as the anchor -------------------------------------------
-let cwdAnchor = null;
-let originalCwd = null;
-function enter(dir) {
-    if (cwdAnchor === dir)
-        return;
-    originalCwd ??= process.cwd();
-    cwdAnchor = null;
-    // EACCES (no search permission) and the like are reported as they are.
-    process.chdir(mode === 'proc' ? `/proc/self/fd/${dir.fd}` : dir.path.toString('utf8'));
-    if (!sameNode(external_node_fs_default().statSync('.'), dir))
-        throw changed(dir.path);
-    cwdAnchor = dir;
-}
-/** Goes back to the directory the process started in (after a walk). */
-function leaveCwd() {
-    cwdAnchor = null;
-    if (originalCwd !== null) {
-        process.chdir(originalCwd);
-        originalCwd = null;
-    }
-}
-function mountIdOf(fd) {
-    if (mode !== 'proc')
-        return null;
-    try {
-        const m = /^mnt_id:\s*(\d+)/m.exec(external_node_fs_default().readFileSync(`/proc/self/fdinfo/${fd}`, 'utf8'));
-        return m ? Number(m[1]) : null;
-    }
-    catch {
-        return null;
-    }
-}
-function sameNode(a, b) {
-    return a.dev === b.dev && a.ino === b.ino;
-}
-function changed(path) {
-    return (0,common_errors/* fail */.fJ)('ECHANGED', `directory ${path.toString('utf8')} was replaced while it was being purged`);
-}
-/** An open directory: its fd, the path it was opened by, its device+inode and mount ID. */
-class Anchor {
-    fd;
-    path;
-    dev;
-    ino;
-    mountId;
-    size;
-    constructor(fd, path, dev, ino, 
-    /** Mount ID (Linux); null where it cannot be read. */
-    mountId, 
-    /** The directory's own st_size (how much there is to list). */
-    size) {
-        this.fd = fd;
-        this.path = path;
-        this.dev = dev;
-        this.ino = ino;
-        this.mountId = mountId;
-        this.size = size;
-    }
-    static fromFd(fd, path) {
-        const st = external_node_fs_default().fstatSync(fd);
-        return new Anchor(fd, path, st.dev, st.ino, mountIdOf(fd), st.size);
-    }
-    /** True when `other` is on the same mount (a bind mount of the same filesystem is not). */
-    sameMount(other) {
-        return this.dev === other.dev && (this.mountId === null || other.mountId === null || this.mountId === other.mountId);
-    }
-    /** Opens an absolute directory path; its final component must not be a link. */
-    static open(path) {
-        return Anchor.fromFd(external_node_fs_default().openSync(path, O_DIR), Buffer.from(path));
-    }
-    /** The path through which `name` in this directory is reached. */
-    child(name) {
-        enter(this);
-        return name;
-    }
-    /** The path to list this directory by. */
-    listPath() {
-        enter(this);
-        return DOT;
-    }
-    /** Opens directory `name` here; fails (ENOTDIR/ELOOP) when it is a link or not a directory. */
-    openChild(name) {
-        return Anchor.fromFd(external_node_fs_default().openSync(this.child(name), O_DIR), Buffer.concat([this.path, SLASH, nameBytes(name)]));
-    }
-    /** Fallback mode: proves the path still names this directory (throws ECHANGED). No-op with /proc. */
-    recheck() {
-        if (mode === 'proc')
-            return;
-        let st;
-        try {
-            st = external_node_fs_default().lstatSync(this.path);
-        }
-        catch {
-            throw changed(this.path);
-        }
-        if (!st.isDirectory() || !sameNode(st, this))
-            throw changed(this.path);
-    }
-    close() {
-        if (cwdAnchor === this)
-            cwdAnchor = null;
-        try {
-            external_node_fs_default().closeSync(this.fd);
-        }
-        catch {
-            // already closed: nothing to release
-        }
-    }
-}
-function lstatAt(dir, name) {
-    return external_node_fs_default().lstatSync(dir.child(name));
-}
-function unlinkAt(dir, name) {
-    external_node_fs_default().unlinkSync(dir.child(name));
-}
-function rmdirAt(dir, name) {
-    external_node_fs_default().rmdirSync(dir.child(name));
-}
-function readlinkAt(dir, name) {
-    return external_node_fs_default().readlinkSync(dir.child(name), 'utf8');
-}
-
+// EXTERNAL MODULE: ./src/fs/anchor.ts
+var fs_anchor = __nccwpck_require__(1262);
 ;// CONCATENATED MODULE: ./src/fs/root-guard.ts
 /**
  * Refuses roots that no purge should ever run in: '/', the user's home (and any directory that
@@ -30971,7 +31560,7 @@ function guardRoot(input, genv, names = options/* ACTION_NAMES */.G) {
     const me = { dev: st.dev, ino: st.ino };
     for (const sys of SYSTEM_DIRS) {
         const n = nodeOf(sys);
-        if (n && sameNode(n, me)) {
+        if (n && (0,fs_anchor/* sameNode */.$Y)(n, me)) {
             throw (0,common_errors/* fail */.fJ)('ERR_ROOT_IS_SYSTEM', `refusing root ${JSON.stringify(input)}: it is the system directory ${sys}; ${fix}`);
         }
     }
@@ -30979,7 +31568,7 @@ function guardRoot(input, genv, names = options/* ACTION_NAMES */.G) {
         // The home directory itself and every directory above it.
         for (let p = external_node_path_default().resolve(home);; p = external_node_path_default().dirname(p)) {
             const n = nodeOf(p);
-            if (n && sameNode(n, me)) {
+            if (n && (0,fs_anchor/* sameNode */.$Y)(n, me)) {
                 throw (0,common_errors/* fail */.fJ)('ERR_ROOT_IS_HOME', `refusing root ${JSON.stringify(input)}: it is or contains the home directory ${home}; ${fix}`);
             }
             if (p === external_node_path_default().dirname(p))
@@ -30990,8 +31579,8 @@ function guardRoot(input, genv, names = options/* ACTION_NAMES */.G) {
 }
 /** Opens the guarded root and checks it is still the node that was guarded. */
 function openRoot(root) {
-    const dir = Anchor.open(root.path);
-    if (!sameNode(dir, root)) {
+    const dir = fs_anchor/* Anchor */.Mz.open(root.path);
+    if (!(0,fs_anchor/* sameNode */.$Y)(dir, root)) {
         dir.close();
         throw (0,common_errors/* fail */.fJ)('ERR_ROOT_CHANGED', `root ${root.path} changed while it was being checked: rerun`);
     }
@@ -31164,1244 +31753,14 @@ function normalizeTarget(entry, policy, opt) {
     return rel;
 }
 
-// EXTERNAL MODULE: external "node:buffer"
-var external_node_buffer_ = __nccwpck_require__(4573);
-;// CONCATENATED MODULE: ./src/fs/entries.ts
-/**
- * Listing an opened directory: its entries with their type (d_type), or with their lstat made
- * relative to the directory. The native helper does both in C against the directory fd; the
- * JavaScript path lists through the working directory (see anchor.ts). A huge directory is
- * streamed, so memory stays flat however many entries it holds.
- */
-
-
-
-
-/** Directories smaller than this (st_size, which grows with the entry count) are listed in one call. */
-const BULK_LIST_MAX_BYTES = 1024 * 1024;
-/**
- * A directory's entries, with their d_type. A small directory is read in one call (fastest); a
- * huge one is streamed, so memory stays flat however many entries it holds.
- */
-function dirEntries(dir) {
-    if (dir.size < BULK_LIST_MAX_BYTES)
-        return external_node_fs_default().readdirSync(dir.listPath(), { encoding: 'buffer', withFileTypes: true });
-    return streamEntries(dir);
-}
-function* streamEntries(dir) {
-    const stream = external_node_fs_default().opendirSync(dir.listPath(), { encoding: 'buffer', bufferSize: 256 });
-    try {
-        for (let d = stream.readSync(); d !== null; d = stream.readSync())
-            yield d;
-    }
-    finally {
-        stream.closeSync();
-    }
-}
-/**
- * A directory entry with its lstat, as a walk sees it. One object per entry, no more: it is its
- * own `st`, and its root-relative path is only built when someone asks (most entries never need
- * it). `err` is set when the lstat failed (then kind is 'special', the numbers are 0 and flags
- * is -1).
- */
-class StatEntry {
-    parent;
-    name;
-    text;
-    dirRel;
-    kind;
-    size;
-    dev;
-    ino;
-    uid;
-    flags;
-    err;
-    constructor(
-    /** The open directory holding this entry. */
-    parent, name, 
-    /** The name as text (invalid UTF-8 shown with replacement characters). */
-    text, 
-    /** The parent's root-relative path. */
-    dirRel, kind, size, dev, ino, 
-    /** The owner: who may unlink it from a sticky directory. */
-    uid, 
-    /**
-     * Its immutable and append-only bits (FLAG_IMMUTABLE, FLAG_APPEND of flags.ts: such an entry,
-     * or anything in such a directory, cannot be unlinked, not even by root); -1 when unknown
-     * (the JavaScript path, which has no statx, or a filesystem that does not report them).
-     */
-    flags, err) {
-        this.parent = parent;
-        this.name = name;
-        this.text = text;
-        this.dirRel = dirRel;
-        this.kind = kind;
-        this.size = size;
-        this.dev = dev;
-        this.ino = ino;
-        this.uid = uid;
-        this.flags = flags;
-        this.err = err;
-    }
-    get rel() {
-        return `${this.dirRel}/${this.text}`;
-    }
-    get st() {
-        return this;
-    }
-}
-/** Entries per batch on the JavaScript path (the native helper batches by getdents64 buffer). */
-const JS_BATCH = 256;
-const ENOENT = 2;
-/**
- * A directory's entries, each lstat'ed relative to the directory, in batches. Entries that
- * vanished before their lstat are skipped. The native helper does the listing and the lstats in
- * C against the directory fd; otherwise it is readdir plus one lstat per entry. `dirRel` is the
- * directory's root-relative path.
- */
-async function* statBatches(dir, dirRel) {
-    const h = fastPath();
-    if (h === null) {
-        let batch = [];
-        for (const d of dirEntries(dir)) {
-            const text = d.name.toString('utf8');
-            let st;
-            try {
-                st = lstatAt(dir, d.name);
-            }
-            catch (err) {
-                if (err.code === 'ENOENT')
-                    continue;
-                batch.push(new StatEntry(dir, d.name, text, dirRel, 'special', 0, 0, 0, 0, -1, err));
-                continue;
-            }
-            batch.push(new StatEntry(dir, d.name, text, dirRel, kindOf(st), st.size, st.dev, st.ino, st.uid, -1, null));
-            if (batch.length >= JS_BATCH) {
-                yield batch;
-                batch = [];
-            }
-        }
-        if (batch.length > 0)
-            yield batch;
-        return;
-    }
-    for (let first = true, eof = false; !eof; first = false) {
-        const r = await h.scan(dir.fd, true, true, first);
-        if (r === null)
-            return;
-        if (typeof r === 'number')
-            throw errnoError(r, 'getdents64', dir.path.toString('utf8'));
-        const [names, meta] = r;
-        eof = r[2];
-        const strs = decodeNames(names);
-        const batch = [];
-        for (let i = 0, k = 0; i < meta.length; i += META, k++) {
-            const name = strs ? strs[k] : names.subarray(meta[i], meta[i] + meta[i + 1]);
-            const text = strs ? strs[k] : name.toString('utf8');
-            const errno = meta[i + 2];
-            if (errno === ENOENT)
-                continue;
-            if (errno !== 0) {
-                batch.push(new StatEntry(dir, name, text, dirRel, 'special', 0, 0, 0, 0, -1, errnoError(errno, 'lstat', text)));
-                continue;
-            }
-            batch.push(new StatEntry(dir, name, text, dirRel, kindOfMode(meta[i + 3]), meta[i + 4], meta[i + 5], meta[i + 6], meta[i + 7], meta[i + 8], null));
-        }
-        if (batch.length > 0)
-            yield batch;
-    }
-}
-/** A directory's entries with their d_type, no lstat: through the native helper when loaded. */
-function* typedEntries(dir) {
-    const h = fastPath();
-    if (h === null) {
-        for (const d of dirEntries(dir))
-            yield { name: d.name, kind: direntKind(d) };
-        return;
-    }
-    for (let first = true, eof = false; !eof; first = false) {
-        const r = h.scan(dir.fd, false, false, first);
-        if (r === null)
-            return;
-        if (typeof r === 'number')
-            throw errnoError(r, 'getdents64', dir.path.toString('utf8'));
-        const [names, meta] = r;
-        eof = r[2];
-        const strs = decodeNames(names);
-        for (let i = 0, k = 0; i < meta.length; i += META, k++) {
-            yield { name: strs ? strs[k] : names.subarray(meta[i], meta[i] + meta[i + 1]), kind: meta[i + 3] === 0 ? null : kindOfMode(meta[i + 3]) };
-        }
-    }
-}
-/** A scan's NUL-terminated names as strings, decoded at once; null when any is not valid UTF-8. */
-function decodeNames(names) {
-    return (0,external_node_buffer_.isUtf8)(names) ? names.toString('utf8').split('\0') : null;
-}
-const S_IFMT = 0o170000;
-function kindOfMode(mode) {
-    switch (mode & S_IFMT) {
-        case 0o100000:
-            return 'file';
-        case 0o040000:
-            return 'dir';
-        case 0o120000:
-            return 'symlink';
-        default:
-            return 'special';
-    }
-}
-/** The entry's type from the directory itself (d_type), or null when the filesystem does not say. */
-function direntKind(d) {
-    if (d.isDirectory())
-        return 'dir';
-    if (d.isSymbolicLink())
-        return 'symlink';
-    if (d.isFile())
-        return 'file';
-    if (d.isFIFO() || d.isSocket() || d.isBlockDevice() || d.isCharacterDevice())
-        return 'special';
-    return null;
-}
-function kindOf(st) {
-    if (st.isSymbolicLink())
-        return 'symlink';
-    if (st.isDirectory())
-        return 'dir';
-    if (st.isFile())
-        return 'file';
-    return 'special';
-}
-
-;// CONCATENATED MODULE: ./src/fs/lookup.ts
-
-
-
-/**
- * Opens the directory `name` in `parent` and proves it is the node `expected` describes
- * (a swap between lstat and open is caught here). Throws ECHANGED when it is not.
- */
-function openCheckedDir(parent, name, expected) {
-    const dir = parent.openChild(name);
-    if (!sameNode(dir, expected)) {
-        dir.close();
-        throw (0,common_errors/* fail */.fJ)('ECHANGED', 'directory was replaced between check and open');
-    }
-    return dir;
-}
-/**
- * Walks `rel` segment by segment from the root without following any link or crossing a mount, so
- * a parent that is a symlink (e.g. `data -> /elsewhere` for `data/redis`) or a bind mount refuses
- * the target instead of leaving root.
- */
-function lookupTarget(root, rel) {
-    const segments = rel.split('/');
-    let dir = root;
-    const opened = [];
-    try {
-        for (let i = 0; i < segments.length - 1; i++) {
-            try {
-                dir = dir.openChild(Buffer.from(segments[i]));
-                opened.push(dir);
-            }
-            catch (err) {
-                const code = err.code;
-                if (code === 'ENOENT')
-                    return { found: false, missing: true, reason: 'does not exist' };
-                const parent = segments.slice(0, i + 1).join('/');
-                if (code === 'ENOTDIR' || code === 'ELOOP') {
-                    return { found: false, missing: false, reason: `parent ${JSON.stringify(parent)} is a link or not a directory; links are never followed` };
-                }
-                return { found: false, missing: false, reason: `cannot open parent ${JSON.stringify(parent)}: ${code ?? err}` };
-            }
-            // A parent on another mount (a bind mount of a folder outside the root) would put the target
-            // outside the root: refused, as a target that is itself a mount point is.
-            if (!root.sameMount(dir)) {
-                const parent = segments.slice(0, i + 1).join('/');
-                return { found: false, missing: false, reason: `parent ${JSON.stringify(parent)} is a mount point (another filesystem or a bind mount), and safe-purge never crosses mounts` };
-            }
-        }
-        const name = Buffer.from(segments[segments.length - 1]);
-        let st;
-        try {
-            st = lstatAt(dir, name);
-        }
-        catch (err) {
-            const code = err.code;
-            if (code === 'ENOENT')
-                return { found: false, missing: true, reason: 'does not exist' };
-            return { found: false, missing: false, reason: `cannot inspect it: ${code ?? err}` };
-        }
-        const parent = opened.length > 0 ? opened.pop() : root.openChild(Buffer.from('.'));
-        return { found: true, target: { parent, name, st, kind: kindOf(st) } };
-    }
-    finally {
-        for (const o of opened)
-            o.close();
-    }
-}
-
-;// CONCATENATED MODULE: ./src/engine/pace.ts
-/**
- * How a walk is paced and bounded: it yields to the event loop so a cancel signal is seen, says
- * how many directories may be visited at once, and caps how much one pass over a directory may
- * handle, so that a process writing faster than the purge removes cannot keep it going forever.
- */
-
-
-/**
- * Directories walked at the same time as the one in hand, over the whole walk, when the native
- * helper is in use (its operations need no working directory, so visits can interleave and the
- * thread pool removes files in several directories at once). The JavaScript path walks one
- * directory at a time: it is anchored by the working directory.
- */
-const EXTRA_DIR_VISITS = 7;
-/**
- * Lets signal handlers run during a long walk: yields to the event loop at most every
- * YIELD_MS, and says when the walk must stop (the signal was aborted).
- */
-class Pacer {
-    signal;
-    static YIELD_MS = 20;
-    last = Date.now();
-    count = 0;
-    /** Whether directories may be visited concurrently (the native helper is in use). */
-    concurrent = fastPath() !== null;
-    /** Directory visits that may still start alongside the current one (see EXTRA_DIR_VISITS). */
-    slots = this.concurrent ? EXTRA_DIR_VISITS : 0;
-    constructor(signal) {
-        this.signal = signal;
-    }
-    /** Takes a slot for a concurrent directory visit; false when none is free (visit inline). */
-    takeSlot() {
-        if (this.slots === 0)
-            return false;
-        this.slots--;
-        return true;
-    }
-    releaseSlot() {
-        this.slots++;
-    }
-    get stopped() {
-        return this.signal?.aborted === true;
-    }
-    /** Cheap, synchronous: true when it is time to yield (then `await pacer.yield()`). */
-    due() {
-        if ((++this.count & 255) !== 0)
-            return false;
-        return Date.now() - this.last >= Pacer.YIELD_MS;
-    }
-    async yield() {
-        await new Promise((resolve) => setImmediate(resolve));
-        this.last = Date.now();
-    }
-}
-/**
- * The fewest bytes of a directory's st_size each entry costs, by filesystem (statfs f_type):
- * ext2/3/4 12 (8-byte header, name padded to 4), xfs 8 (entries kept in the inode), tmpfs 20 (its "bogo" dirent size),
- * btrfs 2 (twice the name's length). Elsewhere 1 (ZFS counts entries).
- */
-const BYTES_PER_ENTRY = new Map([[0xef53, 12], [0x58465342, 8], [0x01021994, 20], [0x9123683e, 2]]);
-/** Filesystems whose directory sizes say nothing of what can be listed: FUSE, overlayfs (merged directories). */
-const SIZE_UNRELIABLE = new Set([0x65735546, 0x794c7630]);
-/** Slack over what a directory could hold: entries a running application adds during the purge. */
-const PASS_SLACK = 1024;
-const PASS_CAP_UNRELIABLE = 65536;
-const fsTypes = new WeakMap();
-function fsTypeOf(root) {
-    if (!fsTypes.has(root)) {
-        let type = null;
-        try {
-            type = external_node_fs_default().statfsSync(root.path.toString()).type;
-        }
-        catch {
-            // unknown: treated as a filesystem that counts one byte per entry
-        }
-        fsTypes.set(root, type);
-    }
-    return fsTypes.get(root) ?? null;
-}
-/**
- * Most entries one pass over a directory may handle: what it could hold at `size` bytes when it
- * was first seen, plus some slack. A directory being purged never reaches it; only one that a
- * process keeps filling during the pass does. Everything the walk visits is on the root's mount.
- */
-function passCap(size, fsType) {
-    if (fsType !== null && SIZE_UNRELIABLE.has(fsType))
-        return Math.max(size, PASS_CAP_UNRELIABLE);
-    const perEntry = (fsType !== null && BYTES_PER_ENTRY.get(fsType)) || 1;
-    return Math.ceil(size / perEntry) + PASS_SLACK;
-}
-
-;// CONCATENATED MODULE: ./src/engine/walk.ts
-
-
-
-/** Asynchronous leaf operations in flight per directory (a cold disk serves many at once). */
-const MAX_IN_FLIGHT = 16;
-/** Leaves handed to `Visitor.leaves` at once (one unlink batch on the thread pool). */
-const LEAF_BATCH = 64;
-/**
- * Visits `e` (and, for a directory, everything below it). Returns true when something stays.
- * `mount` is the directory whose mount the walk must stay on (the root). Once the pacer is
- * stopped, nothing more is touched and every unvisited entry stays.
- */
-async function visit(e, mount, policy, v, pacer) {
-    if (pacer.stopped)
-        return true;
-    if (policy.isProtectedChild(e.rel, e.kind === 'dir')) {
-        v.keep(e, 'protected');
-        return true;
-    }
-    if (e.kind !== 'dir')
-        return v.leaf(e);
-    const stays = await visitChildren(e, mount, policy, v, pacer);
-    if (stays === 'mount-point')
-        return true;
-    return await v.leaveDir(e, stays || pacer.stopped);
-}
-/**
- * Visits the children of directory `e`, opened anchored and checked to be the node lstat saw.
- * A directory on another mount (another filesystem, or a bind mount) is kept, never entered.
- */
-async function visitChildren(e, mount, policy, v, pacer) {
-    if (e.st.dev !== mount.dev) {
-        v.keep(e, 'mount-point');
-        return 'mount-point';
-    }
-    let dirA;
-    try {
-        dirA = openCheckedDir(e.parent, e.name, e.st);
-    }
-    catch (err) {
-        // Removed by someone else since its lstat: already gone, which is what a purge wants.
-        if (err.code === 'ENOENT')
-            return false;
-        v.error(e.rel, err, e);
-        return true;
-    }
-    if (!mount.sameMount(dirA)) {
-        dirA.close();
-        v.keep(e, 'mount-point');
-        return 'mount-point';
-    }
-    let stays = false;
-    // Leaves a visitor handles asynchronously (the executor's unlinks), at most MAX_IN_FLIGHT at a
-    // time; all of them settle before this directory is left and its fd closed.
-    const inFlight = new Set();
-    const track = (p) => {
-        const q = p.then((s) => {
-            if (s)
-                stays = true;
-        }, (err) => {
-            v.error(e.rel, err);
-            stays = true;
-        });
-        inFlight.add(q);
-        void q.finally(() => inFlight.delete(q));
-    };
-    // Leaves waiting to be handed over as one batch (visitors with `leaves`, native helper only).
-    const batching = v.leaves !== undefined && pacer.concurrent;
-    let pending = [];
-    const flush = async () => {
-        if (pending.length === 0)
-            return;
-        track(v.leaves(dirA, pending));
-        pending = [];
-        if (inFlight.size >= MAX_IN_FLIGHT)
-            await Promise.race(inFlight);
-    };
-    // A directory a process keeps filling could keep one pass going for ever (a listing returns
-    // entries added after it began): a pass handles at most what the directory could hold when it
-    // was first seen, then the directory is reported (ENOTEMPTY) and stays.
-    const cap = passCap(e.st.size, fsTypeOf(mount));
-    let handled = 0;
-    try {
-        walk: for await (const batch of statBatches(dirA, e.rel)) {
-            for (const child of batch) {
-                if (++handled > cap) {
-                    v.error(e.rel, Object.assign(new Error(`kept filling while it was walked (more than the ${cap} entries it could hold when first seen)`), { code: 'ENOTEMPTY' }));
-                    stays = true;
-                    break walk;
-                }
-                if (pacer.due())
-                    await pacer.yield();
-                if (pacer.stopped) {
-                    stays = true;
-                    break walk;
-                }
-                if (child.err !== null) {
-                    v.error(child.rel, child.err);
-                    stays = true;
-                    continue;
-                }
-                if (v.afterLstat)
-                    v.afterLstat(child.rel);
-                if (child.kind !== 'dir') {
-                    if (policy.isProtectedIn(child.dirRel, child.text, false)) {
-                        v.keep(child, 'protected');
-                        stays = true;
-                        continue;
-                    }
-                    if (batching) {
-                        pending.push(child);
-                        if (pending.length >= LEAF_BATCH)
-                            await flush();
-                        continue;
-                    }
-                    const r = v.leaf(child);
-                    if (r === true)
-                        stays = true;
-                    else if (r !== false) {
-                        track(r);
-                        if (inFlight.size >= MAX_IN_FLIGHT)
-                            await Promise.race(inFlight);
-                    }
-                }
-                else {
-                    // No free slot: wait for this directory's own work in flight (which always finishes,
-                    // so this never waits on an ancestor) and try again; with nothing in flight, go inline.
-                    let slot = pacer.takeSlot();
-                    while (!slot && pacer.concurrent && inFlight.size > 0) {
-                        await Promise.race(inFlight);
-                        slot = pacer.takeSlot();
-                    }
-                    if (slot) {
-                        track(visit(child, mount, policy, v, pacer).finally(() => pacer.releaseSlot()));
-                        if (inFlight.size >= MAX_IN_FLIGHT)
-                            await Promise.race(inFlight);
-                    }
-                    else if (await visit(child, mount, policy, v, pacer)) {
-                        stays = true;
-                    }
-                }
-            }
-            await flush();
-        }
-        // Cancelled: leaves not yet handed over stay (stays is already true).
-        pending = [];
-        // After descending: the directory must still be the one that was opened (fallback mode).
-        dirA.recheck();
-    }
-    catch (err) {
-        v.error(e.rel, err);
-        stays = true;
-    }
-    finally {
-        // Everything that uses this directory's fd settles before it is closed.
-        await Promise.allSettled([...inFlight]);
-        dirA.close();
-    }
-    return stays;
-}
-
-;// CONCATENATED MODULE: ./src/engine/plan.ts
-
-
-
-
-
-/** How many kept entries a target lists by name; the rest are only counted. */
-const KEPT_LIST_LIMIT = 200;
-function emptyTally() {
-    return { files: 0, bytes: 0, dirs: 0, others: 0 };
-}
-function emptyHeldTally() {
-    return { truncatedFiles: 0, truncatedBytes: 0, heldUnlinkedFiles: 0, heldUnlinkedBytes: 0 };
-}
-/** Adds `t`'s counts to `into` (totals of a plan or an outcome). */
-function addTally(into, t) {
-    for (const k of ['files', 'bytes', 'dirs', 'others', 'truncatedFiles', 'truncatedBytes', 'heldUnlinkedFiles', 'heldUnlinkedBytes'])
-        into[k] += t[k];
-}
-/**
- * Who holds this entry open, when it is a regular file someone does: the run truncates it in place,
- * or (mapped, or with other names) unlinks it as any other file. The planner and the executor ask this.
- */
-function heldOpen(held, e) {
-    if (held === undefined || e.kind !== 'file')
-        return undefined;
-    return held.get(e.st);
-}
-/** Adds to a bounded list sorted by path, like `addKept` (call `finishByPath` when the walk is done). */
-function addByPath(list, entry) {
-    list.push(entry);
-    if (list.length >= 2 * KEPT_LIST_LIMIT)
-        finishByPath(list);
-}
-function finishByPath(list) {
-    list.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
-    if (list.length > KEPT_LIST_LIMIT)
-        list.length = KEPT_LIST_LIMIT;
-}
-/**
- * Adds a kept entry to a target's bounded list. The list names the first KEPT_LIST_LIMIT paths in
- * sorted order (call `finishKept` when the walk is done), so that a dry run and a real run, whose
- * directory visits may interleave differently, name the same entries.
- */
-function addKept(list, entry) {
-    addByPath(list, entry);
-}
-function finishKept(list) {
-    finishByPath(list);
-}
-/**
- * `count: false` only finds each target (kind, device+inode, mount): for a run nobody reviews
- * before it starts (forced), the purge itself counts, so the tree is walked once.
- */
-async function scanTargets(rootDir, root, targets, policy, count = true, signal, options = {}) {
-    const planned = [];
-    // A cancelled scan stops where it is: nothing was changed, and the run then reports the cancellation.
-    const pacer = new Pacer(signal);
-    for (const t of targets)
-        planned.push(await scanTarget(rootDir, t, policy, pacer, count, options));
-    const totals = { ...emptyTally(), ...emptyHeldTally(), kept: 0 };
-    for (const t of planned) {
-        addTally(totals, t);
-        totals.kept += t.keptTotal;
-    }
-    return { root, targets: planned, totals, removeTargetDirs: options.removeTargetDirs === true };
-}
-async function scanTarget(rootDir, rel, policy, pacer = new Pacer(), count = true, options = {}) {
-    const plan = {
-        path: rel, status: 'missing', counted: count, ...emptyTally(), ...emptyHeldTally(),
-        kept: [], keptTotal: 0, keptDirs: 0, keptTarget: false, truncated: [], heldUnlinked: [], unreadable: [], denied: [], deniedTotal: 0, deniedRootCan: 0
-    };
-    const found = lookupTarget(rootDir, rel);
-    if (!found.found) {
-        plan.status = found.missing ? 'missing' : 'refused';
-        plan.reason = found.reason;
-        return plan;
-    }
-    const { target } = found;
-    if (target.kind === 'dir' && isOtherMount(rootDir, target.parent, target.name, target.st)) {
-        target.parent.close();
-        plan.status = 'refused';
-        plan.reason = 'it is a mount point (another filesystem or a bind mount), and safe-purge never crosses mounts; unmount it or drop it from ephemeral';
-        return plan;
-    }
-    plan.status = 'present';
-    plan.kind = target.kind;
-    plan.dev = target.st.dev;
-    plan.ino = target.st.ino;
-    plan.keptTarget = target.kind === 'dir' && options.removeTargetDirs !== true;
-    if (!count) {
-        target.parent.close();
-        return plan;
-    }
-    const top = { parent: target.parent, name: target.name, rel, st: target.st, kind: target.kind };
-    // Would this process be refused the unlink of `e`? Recorded, and counted as removed all the same
-    // (the plan says what a run would do; the denial says what stands in its way).
-    const check = (e) => {
-        const d = options.access?.denied(e.parent, parentOf(e.rel), e.st);
-        if (!d)
-            return;
-        plan.deniedTotal++;
-        if (d.rootCan)
-            plan.deniedRootCan++;
-        addByPath(plan.denied, { path: e.rel, code: d.code, why: d.why, rootCan: d.rootCan, owner: d.owner });
-    };
-    const counter = {
-        keep(e, reason) {
-            plan.keptTotal++;
-            addKept(plan.kept, { path: e.rel, reason });
-        },
-        leaf(e) {
-            const held = heldOpen(options.held, e);
-            if (held !== undefined) {
-                const entry = { path: e.rel, bytes: e.st.size, holders: held.holders };
-                const reason = held.mapped ? 'mapped' : hasOtherNames(e) ? 'hard-links' : null;
-                if (reason === null) {
-                    plan.truncatedFiles++;
-                    plan.truncatedBytes += e.st.size;
-                    addByPath(plan.truncated, entry);
-                    return true;
-                }
-                plan.heldUnlinkedFiles++;
-                plan.heldUnlinkedBytes += e.st.size;
-                addByPath(plan.heldUnlinked, { ...entry, reason });
-            }
-            check(e);
-            if (e.kind === 'file') {
-                plan.files++;
-                plan.bytes += e.st.size;
-            }
-            else {
-                plan.others++;
-            }
-            return false;
-        },
-        leaveDir(e, stays) {
-            if (stays)
-                plan.keptDirs++;
-            else if (!(e === top && plan.keptTarget)) {
-                check(e);
-                plan.dirs++;
-            }
-            return stays;
-        },
-        error(path, err) {
-            const code = err?.code ?? 'UNKNOWN';
-            if (options.access && (code === 'EACCES' || code === 'EPERM'))
-                plan.deniedRootCan++;
-            if (plan.unreadable.length < KEPT_LIST_LIMIT)
-                plan.unreadable.push({ path, code, message: `cannot be read: ${(0,common_errors/* errorMessage */.gJ)(err).split(', ')[0]}` });
-        }
-    };
-    try {
-        await visit(top, rootDir, policy, counter, pacer);
-    }
-    finally {
-        target.parent.close();
-        finishKept(plan.kept);
-        finishByPath(plan.truncated);
-        finishByPath(plan.heldUnlinked);
-        finishByPath(plan.denied);
-    }
-    return plan;
-}
-function parentOf(rel) {
-    const i = rel.lastIndexOf('/');
-    return i === -1 ? '' : rel.slice(0, i);
-}
-/** A held file with other names is unlinked, never truncated (the executor re-checks on the open file). */
-function hasOtherNames(e) {
-    try {
-        return lstatAt(e.parent, e.name).nlink > 1;
-    }
-    catch {
-        return false; // gone or unreadable now: the executor finds out
-    }
-}
-function isOtherMount(root, parent, name, st) {
-    if (st.dev !== root.dev)
-        return true;
-    try {
-        const dir = openCheckedDir(parent, name, st);
-        const other = !root.sameMount(dir);
-        dir.close();
-        return other;
-    }
-    catch {
-        return false; // not openable now: the walk reports it
-    }
-}
-
-;// CONCATENATED MODULE: ./src/fs/unlink.ts
-/**
- * Removals on the thread pool, so that several unlinks wait on a cold disk at once: each stays
- * anchored to the opened directory (its fd, or /proc/self/fd/N), never to a path.
- */
-
-
-
-/**
- * Unlinks `name` in `dir` on the thread pool, so that several removals wait on a cold disk at
- * once. On Linux it goes through /proc/self/fd/N/name (the working directory cannot anchor
- * work done on other threads); the fallback unlinks synchronously, relative to the working
- * directory.
- */
-function unlinkAtAsync(dir, name) {
-    if (anchorMode() !== 'proc') {
-        try {
-            unlinkAt(dir, name);
-            return Promise.resolve();
-        }
-        catch (err) {
-            return Promise.reject(err);
-        }
-    }
-    const path = Buffer.concat([Buffer.from(`/proc/self/fd/${dir.fd}/`), nameBytes(name)]);
-    return new Promise((resolve, reject) => external_node_fs_default().unlink(path, (err) => (err ? reject(err) : resolve())));
-}
-/**
- * Unlinks `names` (none of them a directory) in `dir` as one unlinkat batch on the thread pool,
- * relative to the directory fd, which the caller keeps open until the promise settles. Resolves to
- * one error (or null) per name. Only with the native helper (the walk batches only then).
- */
-async function unlinkBatchAt(dir, names) {
-    const h = fastPath();
-    if (h === null)
-        throw new Error('internal error: unlink batches need the native helper');
-    const joined = names.every((n) => typeof n === 'string')
-        ? Buffer.from(`${names.join('\0')}\0`)
-        : Buffer.concat(names.flatMap((n) => [nameBytes(n), NUL]));
-    const errs = await h.unlinkBatch(dir.fd, joined, true);
-    return names.map((n, i) => (errs[i] === 0 ? null : errnoError(errs[i], 'unlink', n.toString('utf8'))));
-}
-const NUL = Buffer.alloc(1);
-
-;// CONCATENATED MODULE: ./src/fs/truncate.ts
-/**
- * Truncating a held-open file to zero in place, anchored like every other operation: the file is
- * found relative to the opened directory without following a link, checked, and only the
- * descriptor that was checked is truncated. Used for files a running process holds open
- * (holders.ts), whose space an unlink would not give back while that process lives.
- *
- * On Linux the name is first opened with O_PATH|O_NOFOLLOW through /proc/self/fd/<dirfd>/<name>
- * (the magic link lands in the directory the fd holds, whatever happened to its path): an O_PATH
- * descriptor does no I/O, so a FIFO or device node swapped in is never opened, and a link is held
- * as the link. Only once fstat proves it is the regular file the walk saw is it reopened for
- * writing through /proc/self/fd/<that fd>, which reaches that very inode, not a name. Node has no
- * O_PATH constant: it is 010000000 on Linux.
- *
- * The fallback (other platforms, 'recheck') opens the name through the working directory as
- * Anchor.child() does, after an lstat that narrows the moment a swap could make it open a special
- * file to the microseconds between the two calls. O_NOFOLLOW (a link is never opened), O_NONBLOCK
- * (a FIFO with no reader fails with ENXIO instead of blocking; a lease makes it EWOULDBLOCK instead
- * of a 45-second wait), O_NOCTTY (a terminal never becomes ours); libuv adds O_CLOEXEC to every open.
- *
- * Either way, only a regular file that is the node the walk saw (device+inode), on the opened
- * directory's mount, with no other name (st_nlink 1, checked on the descriptor about to be
- * truncated) is truncated. With another name it could be a protected file's content, so it is
- * refused and the caller unlinks this name. A file bind-mounted over the name is another name that
- * st_nlink does not count (`mount --bind models/w.bin logs/w.bin`): its mount ID (mnt_id in
- * /proc/self/fdinfo, where there is one) must be the directory's, or it is refused as a mount point.
- */
-
-
-const O_PATH = 0o10000000;
-const { O_WRONLY, O_NOFOLLOW, O_NONBLOCK, O_NOCTTY } = (external_node_fs_default()).constants;
-const O_WRITE = O_WRONLY | O_NONBLOCK | O_NOCTTY;
-const CHANGED = { truncated: false, reason: 'changed' };
-/** Errors that mean "the name now holds something that is not a regular file" (a swap): no change made. */
-const SWAPPED = new Set(['ELOOP', 'EISDIR', 'ENXIO', 'ENODEV', 'ENOTDIR']);
-/**
- * Truncates `name` in `dir` to zero if it is still the regular file `expected` with one name.
- * Throws what open/ftruncate throw (ENOENT: gone; EACCES, EPERM, ETXTBSY, EWOULDBLOCK, EROFS:
- * it cannot be truncated) apart from the errors a swap causes, which are `changed`.
- */
-function truncateHeldAt(dir, name, expected) {
-    if (anchorMode() !== 'proc') {
-        const seen = lstatAt(dir, name);
-        if (!seen.isFile() || !sameNode(seen, expected))
-            return CHANGED;
-        return truncateOpened(dir, () => external_node_fs_default().openSync(dir.child(name), O_WRITE | O_NOFOLLOW), expected);
-    }
-    const held = openOrChanged(() => external_node_fs_default().openSync(Buffer.concat([Buffer.from(`/proc/self/fd/${dir.fd}/`), nameBytes(name)]), O_PATH | O_NOFOLLOW));
-    if (held === null)
-        return CHANGED;
-    try {
-        const refused = refusal(dir, external_node_fs_default().fstatSync(held), expected) ?? otherMount(dir, held);
-        if (refused)
-            return refused;
-        return truncateOpened(dir, () => external_node_fs_default().openSync(`/proc/self/fd/${held}`, O_WRITE), expected);
-    }
-    finally {
-        external_node_fs_default().closeSync(held);
-    }
-}
-/** Why the node open as `st` must not be truncated, or null when it may. */
-function refusal(dir, st, expected) {
-    // nlink 0: unlinked since it was found, so the name no longer holds it.
-    if (!st.isFile() || !sameNode(st, expected) || st.nlink === 0)
-        return CHANGED;
-    // Another filesystem mounted over the name (the walk saw the mounted file's device).
-    if (st.dev !== dir.dev)
-        return { truncated: false, reason: 'mount-point' };
-    if (st.nlink > 1)
-        return { truncated: false, reason: 'linked', nlink: st.nlink };
-    return null;
-}
-/** A file on another mount than the directory holding its name is mounted over that name. */
-function otherMount(dir, fd) {
-    const mine = truncate_mountIdOf(fd);
-    const its = truncate_mountIdOf(dir.fd);
-    return mine !== null && its !== null && mine !== its ? { truncated: false, reason: 'mount-point' } : null;
-}
-function truncate_mountIdOf(fd) {
-    try {
-        const m = /^mnt_id:\s*(\d+)/m.exec(external_node_fs_default().readFileSync(`/proc/self/fdinfo/${fd}`, 'utf8'));
-        return m ? Number(m[1]) : null;
-    }
-    catch {
-        return null; // no /proc (other platforms): bind mounts cannot be told apart there
-    }
-}
-function openOrChanged(open) {
-    try {
-        return open();
-    }
-    catch (err) {
-        if (SWAPPED.has(err.code ?? ''))
-            return null;
-        throw err;
-    }
-}
-/** Opens for writing, checks the open file again, and truncates that descriptor. */
-function truncateOpened(dir, open, expected) {
-    const fd = openOrChanged(open);
-    if (fd === null)
-        return CHANGED;
-    try {
-        const st = external_node_fs_default().fstatSync(fd);
-        const refused = refusal(dir, st, expected) ?? otherMount(dir, fd);
-        if (refused)
-            return refused;
-        external_node_fs_default().ftruncateSync(fd, 0);
-        return { truncated: true, bytes: st.size };
-    }
-    finally {
-        external_node_fs_default().closeSync(fd);
-    }
-}
-
-;// CONCATENATED MODULE: ./src/fs/flags.ts
-/**
- * The Linux inode flags that stop an unlink whoever asks: an immutable or append-only entry
- * cannot be unlinked, nor can anything in an immutable or append-only directory, not even by
- * root. Only statx(2) reports them (in stx_attributes, without opening the file); Node has no
- * statx, so they come from the native helper, and are unknown (null) on the JavaScript path.
- * With the owner (which a sticky directory checks), a planner can tell before anything is
- * deleted which entries would stay.
- */
-
-
-
-/** STATX_ATTR_IMMUTABLE: no unlink, rename or write of the entry, nor of a directory's entries. */
-const FLAG_IMMUTABLE = 0x10;
-/** STATX_ATTR_APPEND: append-only; a directory's entries cannot be unlinked or renamed either. */
-const FLAG_APPEND = 0x20;
-/** The flags in `bits` (StatEntry.flags, or the helper's); null when they are unknown (-1). */
-function decodeFlags(bits) {
-    if (bits === -1)
-        return null;
-    return { immutable: (bits & FLAG_IMMUTABLE) !== 0, appendOnly: (bits & FLAG_APPEND) !== 0 };
-}
-/**
- * The owner, mode and flags of `name` in `dir` (not following a link), or of `dir` itself when
- * `name` is null. Through the native helper relative to the directory fd when it is in use;
- * otherwise an lstat the way anchor.ts does it (or an fstat of the fd), with flags null. Throws
- * the lstat's error (ENOENT and the like).
- */
-function flagsAt(dir, name) {
-    const h = fastPath();
-    if (h === null) {
-        const st = name === null ? external_node_fs_default().fstatSync(dir.fd) : lstatAt(dir, name);
-        return { uid: st.uid, mode: st.mode, flags: null };
-    }
-    const r = h.flags(dir.fd, name === null ? null : nameBytes(name));
-    if (typeof r === 'number') {
-        const what = name === null ? dir.path : Buffer.concat([dir.path, Buffer.from('/'), nameBytes(name)]);
-        throw errnoError(r, name === null ? 'fstat' : 'lstat', what.toString('utf8'));
-    }
-    return { uid: r[0], mode: r[1], flags: decodeFlags(r[2]) };
-}
-
-;// CONCATENATED MODULE: ./src/engine/execute.ts
-
-
-
-
-
-
-
-
-
-
-/** Bounded retries when a directory refills while it is being emptied (a live writer). */
-const NOT_EMPTY_RETRIES = 3;
-const PROGRESS_MS = 100;
-/**
- * Synchronous unlinks are cheapest while the filesystem answers from memory; when they start to
- * wait on the disk (a cold, synced tree), removals go to the thread pool, several at once.
- */
-class UnlinkPace {
-    static SAMPLE = 256;
-    static SLOW_MS = 0.05;
-    async = false;
-    n = 0;
-    total = 0;
-    observe(ms) {
-        this.total += ms;
-        if (++this.n < UnlinkPace.SAMPLE)
-            return;
-        if (this.total / this.n > UnlinkPace.SLOW_MS)
-            this.async = true;
-        this.n = 0;
-        this.total = 0;
-    }
-}
-function toDeleteError(path, err) {
-    const e = err;
-    const code = e?.code ?? 'UNKNOWN';
-    // Node's message ends with the /proc/self/fd/... path it used; the report names the real one.
-    const text = (0,common_errors/* errorMessage */.gJ)(err).split(', ')[0];
-    const message = text.startsWith(code) ? text : `${code}: ${text}`;
-    return { path, code, message: e?.syscall ? `${message} (${e.syscall})` : message, hint: (0,common_errors/* recoveryHint */.XS)(code, path) };
-}
-/**
- * A permission error says who owns the entry, and whether a flag (immutable, append-only) on the
- * entry or its directory stands in the way, which no privileged pass can get past. (The kernel
- * checks the directory's permissions first: a user meets EACCES where root would meet EPERM.)
- */
-function withCause(err, e) {
-    if (err.code !== 'EACCES' && err.code !== 'EPERM')
-        return err;
-    try {
-        const own = flagsAt(e.parent, e.name);
-        err.owner = own.uid;
-        const dir = flagsAt(e.parent, null).flags;
-        const f = own.flags?.immutable || dir?.immutable ? 'immutable' : own.flags?.appendOnly || dir?.appendOnly ? 'append-only' : undefined;
-        if (f)
-            err.flags = f;
-    }
-    catch {
-        // gone or unreadable now: the error stands as it is
-    }
-    return err;
-}
-/**
- * Removes what the plan lists. When `signal` aborts (the job was cancelled), it stops at the next
- * entry: what was not reached stays, and the outcome says `cancelled`.
- */
-async function executePlan(rootDir, plan, policy, opts = {}) {
-    const pacer = new Pacer(opts.signal);
-    const pace = new UnlinkPace();
-    pace.async = opts.hooks?.asyncUnlink === true;
-    const done = emptyTally();
-    let last = 0;
-    const progress = (t, force) => {
-        if (!opts.onProgress)
-            return;
-        const now = Date.now();
-        if (!force && now - last < PROGRESS_MS)
-            return;
-        last = now;
-        opts.onProgress({ target: t.path, files: done.files + t.files, bytes: done.bytes + t.bytes, plannedFiles: plan.totals.files, plannedBytes: plan.totals.bytes });
-    };
-    const targets = [];
-    const how = { policy, hooks: opts.hooks ?? {}, pacer, pace, held: opts.held, removeTargetDirs: plan.removeTargetDirs === true };
-    for (const t of plan.targets) {
-        const out = await executeTarget(rootDir, t, how, (o) => progress(o, false));
-        progress(out, true);
-        done.files += out.files;
-        done.bytes += out.bytes;
-        targets.push(out);
-    }
-    const totals = { ...emptyTally(), ...emptyHeldTally() };
-    for (const t of targets)
-        addTally(totals, t);
-    return { targets, totals, errors: targets.flatMap((t) => t.errors), cancelled: pacer.stopped };
-}
-async function executeTarget(rootDir, planned, how, tick) {
-    const { policy, hooks, pacer, pace } = how;
-    const out = {
-        path: planned.path, result: 'missing', ...emptyTally(), ...emptyHeldTally(),
-        kept: [], keptTotal: 0, keptDirs: 0, keptTarget: false, truncated: [], truncatedNodes: [], heldUnlinked: [], errors: []
-    };
-    if (planned.status === 'present' && pacer.stopped) {
-        out.result = 'cancelled';
-        return out;
-    }
-    if (planned.status !== 'present') {
-        out.result = planned.status;
-        out.reason = planned.reason;
-        return out;
-    }
-    hooks.beforeTarget?.(planned.path);
-    const found = lookupTarget(rootDir, planned.path);
-    if (!found.found) {
-        out.result = found.missing ? 'missing' : 'refused';
-        out.reason = found.reason;
-        return out;
-    }
-    const { target } = found;
-    try {
-        if (!sameNode(target.st, { dev: planned.dev ?? -1, ino: planned.ino ?? -1 }) || target.kind !== planned.kind) {
-            out.result = 'changed';
-            out.reason = 'replaced since it was planned; nothing under it was touched';
-            out.errors.push(toDeleteError(planned.path, Object.assign(new Error(out.reason), { code: 'ECHANGED' })));
-            return out;
-        }
-        const top = { parent: target.parent, name: target.name, rel: planned.path, st: target.st, kind: target.kind };
-        out.keptTarget = top.kind === 'dir' && !how.removeTargetDirs;
-        // Counted only once the unlink succeeded; an entry already gone was not ours to count.
-        const removed = (e) => {
-            if (e.kind === 'file') {
-                out.files++;
-                out.bytes += e.st.size;
-                if ((out.files & 255) === 0)
-                    tick(out);
-            }
-            else {
-                out.others++;
-            }
-            return false;
-        };
-        const failed = (e, err) => {
-            if (err.code === 'ENOENT')
-                return false;
-            out.errors.push(withCause(toDeleteError(e.rel, err), e));
-            return true;
-        };
-        const unlinkNow = (e) => {
-            const t0 = performance.now();
-            try {
-                unlinkAt(e.parent, e.name);
-            }
-            catch (err) {
-                return failed(e, err) ? 'failed' : 'gone';
-            }
-            pace.observe(performance.now() - t0);
-            removed(e);
-            return 'removed';
-        };
-        // A regular file a running process holds open: an unlink would free nothing while it runs, so
-        // it is truncated where it is (and stays), unless it must not be: then it is unlinked as before.
-        const heldFile = (e, h) => {
-            let why = { reason: 'mapped' };
-            if (!h.mapped) {
-                try {
-                    const r = truncateHeldAt(e.parent, e.name, e.st);
-                    if (r.truncated) {
-                        out.truncatedFiles++;
-                        out.truncatedBytes += r.bytes;
-                        out.truncatedNodes.push({ dev: e.st.dev, ino: e.st.ino });
-                        addByPath(out.truncated, { path: e.rel, bytes: r.bytes, holders: h.holders });
-                        return true;
-                    }
-                    // Replaced since its lstat: whatever the name holds now goes, as any entry of a target would.
-                    // Mounted over (a file bind mount): its unlink fails with EBUSY, reported as it always was.
-                    if (r.reason === 'changed' || r.reason === 'mount-point')
-                        return unlinkNow(e) === 'failed';
-                    why = { reason: 'hard-links' };
-                }
-                catch (err) {
-                    const code = err.code ?? 'UNKNOWN';
-                    if (code === 'ENOENT')
-                        return false;
-                    why = { reason: 'cannot-truncate', code };
-                }
-            }
-            const r = unlinkNow(e);
-            if (r === 'removed') {
-                out.heldUnlinkedFiles++;
-                out.heldUnlinkedBytes += e.st.size;
-                addByPath(out.heldUnlinked, { path: e.rel, bytes: e.st.size, holders: h.holders, ...why });
-            }
-            return r === 'failed';
-        };
-        const remover = {
-            keep(e, reason) {
-                out.keptTotal++;
-                addKept(out.kept, { path: e.rel, reason });
-            },
-            leaf(e) {
-                const h = heldOpen(how.held, e);
-                if (h !== undefined)
-                    return heldFile(e, h);
-                if (pace.async)
-                    return unlinkAtAsync(e.parent, e.name).then(() => removed(e), (err) => failed(e, err));
-                return unlinkNow(e) === 'failed';
-            },
-            async leaves(parent, entries) {
-                let stays = false;
-                // Held files are taken out of the batch: each is handled on its own, synchronously.
-                const batch = [];
-                for (const e of entries) {
-                    const h = heldOpen(how.held, e);
-                    if (h === undefined)
-                        batch.push(e);
-                    else if (heldFile(e, h))
-                        stays = true;
-                }
-                if (batch.length === 0)
-                    return stays;
-                const errs = await unlinkBatchAt(parent, batch.map((e) => e.name));
-                batch.forEach((e, i) => {
-                    const err = errs[i];
-                    if (err === null)
-                        removed(e);
-                    else if (failed(e, err))
-                        stays = true;
-                });
-                return stays;
-            },
-            async leaveDir(e, stays) {
-                if (stays)
-                    out.keptDirs++;
-                if (e === top && out.keptTarget)
-                    return stays || (await refilled(e));
-                return stays || !(await removeDir(e));
-            },
-            error(path, err, e) {
-                const d = toDeleteError(path, err);
-                out.errors.push(e ? withCause(d, e) : d);
-            },
-            afterLstat: hooks.afterLstat
-        };
-        const removeDir = async (e) => {
-            for (let attempt = 0;; attempt++) {
-                try {
-                    hooks.beforeRmdir?.(e.rel);
-                    rmdirAt(e.parent, e.name);
-                    out.dirs++;
-                    return true;
-                }
-                catch (err) {
-                    const code = err.code;
-                    if (code === 'ENOENT')
-                        return true;
-                    if (code === 'ENOTEMPTY' && attempt < NOT_EMPTY_RETRIES) {
-                        if ((await visitChildren(e, rootDir, policy, remover, pacer)) !== false)
-                            return false;
-                        continue;
-                    }
-                    out.errors.push(toDeleteError(e.rel, err));
-                    return false;
-                }
-            }
-        };
-        // The target directory that stays, once emptied: removeDir's retries without the rmdir. Found
-        // refilled (a live writer), it is emptied again at most NOT_EMPTY_RETRIES times, then reported
-        // (ENOTEMPTY). Returns true when something stays in it.
-        const refilled = async (e) => {
-            for (let attempt = 0;; attempt++) {
-                hooks.beforeEmptyCheck?.(e.rel);
-                let filled;
-                try {
-                    filled = hasEntries(e);
-                }
-                catch (err) {
-                    if (err.code === 'ENOENT')
-                        return false;
-                    out.errors.push(toDeleteError(e.rel, err));
-                    return true;
-                }
-                if (!filled)
-                    return false;
-                if (attempt >= NOT_EMPTY_RETRIES) {
-                    out.errors.push(toDeleteError(e.rel, Object.assign(new Error('directory not empty: it kept filling while it was emptied'), { code: 'ENOTEMPTY' })));
-                    return true;
-                }
-                if ((await visitChildren(e, rootDir, policy, remover, pacer)) !== false)
-                    return true;
-            }
-        };
-        const stays = await visit(top, rootDir, policy, remover, pacer);
-        out.result = out.errors.length > 0 ? 'failed' : pacer.stopped && stays ? 'cancelled' : out.keptTotal > 0 ? 'purged-kept' : 'purged';
-        return out;
-    }
-    finally {
-        target.parent.close();
-        finishKept(out.kept);
-        finishByPath(out.truncated);
-        finishByPath(out.heldUnlinked);
-    }
-}
-/** Whether directory `e` (opened and checked to be the node its lstat saw) holds any entry. */
-function hasEntries(e) {
-    const dir = openCheckedDir(e.parent, e.name, e.st);
-    const entries = typedEntries(dir);
-    try {
-        return entries.next().done !== true;
-    }
-    finally {
-        entries.return(undefined);
-        dir.close();
-    }
-}
-
+// EXTERNAL MODULE: ./src/engine/plan.ts
+var engine_plan = __nccwpck_require__(955);
+// EXTERNAL MODULE: ./src/engine/execute.ts + 2 modules
+var execute = __nccwpck_require__(3945);
+// EXTERNAL MODULE: ./src/fs/entries.ts
+var entries = __nccwpck_require__(4703);
+// EXTERNAL MODULE: ./src/fs/lookup.ts
+var lookup = __nccwpck_require__(7673);
 ;// CONCATENATED MODULE: ./src/engine/fingerprint.ts
 
 
@@ -32421,7 +31780,7 @@ function record(st, kind) {
 function descend(parent, name, rel, st, inProtected, policy, fp, root, skip) {
     let child;
     try {
-        child = st ? openCheckedDir(parent, name, st) : parent.openChild(name);
+        child = st ? (0,lookup/* openCheckedDir */.H)(parent, name, st) : parent.openChild(name);
     }
     catch {
         const e = fp.entries.get(rel);
@@ -32438,7 +31797,7 @@ function descend(parent, name, rel, st, inProtected, policy, fp, root, skip) {
 }
 function walkDir(dirA, dirRel, inProtected, policy, fp, root, skip) {
     try {
-        for (const d of typedEntries(dirA)) {
+        for (const d of (0,entries/* typedEntries */.vj)(dirA)) {
             const name = d.name;
             const text = name.toString('utf8');
             const rel = dirRel === '' ? text : `${dirRel}/${text}`;
@@ -32454,19 +31813,19 @@ function walkDir(dirA, dirRel, inProtected, policy, fp, root, skip) {
             }
             let st;
             try {
-                st = lstatAt(dirA, name);
+                st = (0,fs_anchor/* lstatAt */.ag)(dirA, name);
             }
             catch {
                 continue;
             }
-            const kind = kindOf(st);
+            const kind = (0,entries/* kindOf */.I)(st);
             const isProtected = inProtected || policy.isProtectedIn(dirRel, text, kind === 'dir');
             let myRoot = root;
             if (isProtected) {
                 const entry = record(st, kind);
                 if (kind === 'symlink') {
                     try {
-                        entry.link = readlinkAt(dirA, name);
+                        entry.link = (0,fs_anchor/* readlinkAt */.cN)(dirA, name);
                     }
                     catch {
                         entry.unreadable = true;
@@ -32725,8 +32084,9 @@ async function verifyProtected(rootDir, policy, before, plan, outcome, dryRun, s
                 continue;
             // Files the purge truncated are expected to stay (their writers keep appending): counted apart.
             const held = HeldFiles.of(outcome?.targets[i].truncatedNodes ?? []);
-            const again = await scanTarget(rootDir, t.path, policy, undefined, true, { removeTargetDirs: plan.removeTargetDirs, held });
-            const left = again.status === 'present' ? again.files + again.others + again.dirs : 0;
+            const again = await (0,engine_plan/* scanTarget */.rt)(rootDir, t.path, policy, undefined, true, { removeTargetDirs: plan.removeTargetDirs, held });
+            // What cannot even be read is not clean either (a directory of root's that a pass left).
+            const left = again.status === 'present' ? again.files + again.others + again.dirs + again.unreadable.length : 0;
             // The counts include the target itself when it would go (a file; a directory removeTargetDirs
             // removes once nothing in it stays): say what is inside.
             const itself = again.kind === 'dir' ? (again.keptTarget || again.keptDirs > 0 ? 0 : 1) : 1;
@@ -33025,6 +32385,8 @@ const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createReq
  */
 
 const MAX_OUTPUT = 4 * 1024 * 1024;
+/** The privileged pass's answer (its JSON report) is read whole up to this size. */
+const MAX_ANSWER = 256 * 1024 * 1024;
 const runCommand = (cmd, opts) => new Promise((resolve) => {
     let stdout = '';
     let stderr = '';
@@ -33112,20 +32474,26 @@ function failureText(cmd, r, timeoutMs, timeoutOption = 'docker-timeout') {
  */
 function runPassProcess(cmd, opts) {
     return new Promise((resolve) => {
-        let stdout = '';
+        const out = [];
+        let outBytes = 0;
         let stderr = '';
         let partial = '';
-        const child = (0,external_node_child_process_namespaceObject.spawn)(cmd.command, cmd.args, { env: opts.env ?? process.env, cwd: opts.cwd, stdio: ['pipe', 'pipe', 'pipe'] });
+        // Its own process group: a terminal's Ctrl-C reaches the outer run only, which forwards it
+        // once (a pass that got every keystroke twice would quit unverified at the second Ctrl-C).
+        const child = (0,external_node_child_process_namespaceObject.spawn)(cmd.command, cmd.args, { env: opts.env ?? process.env, cwd: opts.cwd, stdio: ['pipe', 'pipe', 'pipe'], detached: true });
         const interrupt = () => {
             child.kill('SIGINT');
         };
         if (opts.signal?.aborted)
             interrupt();
         opts.signal?.addEventListener('abort', interrupt, { once: true });
+        // Kept as bytes and decoded once: a character split between two reads stays whole.
         child.stdout.on('data', (d) => {
-            if (stdout.length < MAX_OUTPUT * 4)
-                stdout += d.toString('utf8');
+            outBytes += d.length;
+            if (outBytes <= MAX_ANSWER)
+                out.push(d);
         });
+        const stdout = () => (outBytes > MAX_ANSWER ? '' : Buffer.concat(out).toString('utf8'));
         child.stderr.on('data', (d) => {
             const text = d.toString('utf8');
             if (stderr.length < MAX_OUTPUT)
@@ -33148,8 +32516,8 @@ function runPassProcess(cmd, opts) {
                 opts.onStderrLine?.(partial);
             resolve(r);
         };
-        child.on('error', (err) => finish({ exitCode: null, signal: null, stdout, stderr, spawnError: err.code ?? err.message }));
-        child.on('close', (code, signal) => finish({ exitCode: code, signal, stdout, stderr }));
+        child.on('error', (err) => finish({ exitCode: null, signal: null, stdout: stdout(), stderr, spawnError: err.code ?? err.message }));
+        child.on('close', (code, signal) => finish({ exitCode: code, signal, stdout: stdout(), stderr, overflow: outBytes > MAX_ANSWER }));
     });
 }
 
@@ -33737,7 +33105,7 @@ async function composeProject(root, req, deps) {
  * Linux, so a path swapped since it was opened cannot point the measure elsewhere), or a path.
  */
 function freeBytes(where) {
-    const path = typeof where === 'string' ? where : anchorMode() === 'proc' ? `/proc/self/fd/${where.fd}` : where.path.toString('utf8');
+    const path = typeof where === 'string' ? where : (0,fs_anchor/* anchorMode */.NT)() === 'proc' ? `/proc/self/fd/${where.fd}` : where.path.toString('utf8');
     const st = external_node_fs_default().statfsSync(path, { bigint: true });
     return Number(st.bavail * st.bsize);
 }
@@ -33770,26 +33138,27 @@ function deniedEntries(plan) {
             else
                 firstBlocked ??= { path: d.path, why: d.why };
         }
-        for (const u of t.unreadable) {
+        // Another read error (a directory still filling, one replaced meanwhile) is no permission
+        // matter: the purge meets it, and reports it, as it always did.
+        for (const u of t.unreadable)
             if (u.code === 'EACCES' || u.code === 'EPERM')
                 first ??= { path: u.path, why: u.message };
-            else
-                firstBlocked ??= { path: u.path, why: u.message };
-        }
     }
     return { total, rootCan, first, firstBlocked };
 }
 /**
  * A real run whose plan shows entries this user cannot delete refuses before it stops the stack
- * or changes anything, when no privileged pass can finish them (or nobody can: a flag).
+ * or changes anything, when no privileged pass can finish them (or nobody can: a flag, a
+ * read-only filesystem). `planning`: before the confirmation, a missing image that a pull may
+ * bring is no reason to refuse yet (it is pulled once the run is confirmed, then checked again).
  */
-function refusePermissions(denied, availability, names) {
+function refusePermissions(denied, availability, names, planning) {
     const uid = process.geteuid?.() ?? -1;
     if (denied.firstBlocked !== null) {
         const b = denied.firstBlocked;
         throw (0,common_errors/* fail */.fJ)('ERR_PERMISSION', `refusing to purge: ${(0,common_text/* showPath */.P8)(b.path)} cannot be deleted (${b.why}), by this user or root; clear the flag (chattr -i -a) or make it writable, or drop it from ${names('ephemeral')}; nothing was changed`);
     }
-    if (denied.rootCan === 0 || availability?.use)
+    if (denied.rootCan === 0 || availability?.use || (planning && availability?.pullable))
         return;
     const f = denied.first;
     const tried = availability ? availability.tried.join('; ') : `${names('privileged')} is off`;
@@ -33817,7 +33186,7 @@ function entry(path, code, owner, why) {
     return { path, code, owner, ownerName: owner === null ? null : userName(owner), why };
 }
 /** The report's `privileged` section; null when nothing needed a privileged pass. */
-function privilegedSection(info, plan, mode, dryRun) {
+function privilegedSection(info, plan, mode, image, dryRun) {
     if (!info)
         return null;
     const entries = [];
@@ -33840,11 +33209,15 @@ function privilegedSection(info, plan, mode, dryRun) {
     }
     if (total === 0 && info.ran === null)
         return null;
-    const use = info.ran ?? info.availability?.use ?? null;
+    // A dry run never pulls: with only the image missing, a real run would pull it and use it.
+    const wouldPull = dryRun && info.availability?.use == null && info.availability?.pullable === true;
+    const use = info.ran ?? info.availability?.use ?? (wouldPull ? { via: 'container', image } : null);
     const passReport = info.ran?.report ?? null;
     const notes = [...info.notes];
     if (dryRun && info.availability && !use)
         notes.push(`no privileged pass is available: ${info.availability.tried.join('; ')}`);
+    if (wouldPull)
+        notes.push(`the image ${image} is not on this machine: a real run pulls it first, and refuses before changing anything if it cannot`);
     if (info.ran?.problem)
         notes.push(info.ran.problem);
     // What the pass removed: its own report's totals (merged into the outcome's, so also counted there).
@@ -33886,7 +33259,7 @@ function previewTargets(plan, dryRun) {
         // A real run that stopped before the purge removed nothing: its rows count nothing.
         const counts = dryRun
             ? { files: p.files, bytes: p.bytes, dirs: p.dirs, others: p.others, truncatedFiles: p.truncatedFiles, truncatedBytes: p.truncatedBytes, heldUnlinkedFiles: p.heldUnlinkedFiles, heldUnlinkedBytes: p.heldUnlinkedBytes }
-            : { files: 0, bytes: 0, dirs: 0, others: 0, ...emptyHeldTally() };
+            : { files: 0, bytes: 0, dirs: 0, others: 0, ...(0,engine_plan/* emptyHeldTally */.VW)() };
         const held = dryRun ? { truncated: p.truncated, heldUnlinked: p.heldUnlinked } : { truncated: [], heldUnlinked: [] };
         return { path: p.path, result, reason: p.reason, ...counts, ...held, kept: p.kept, keptTotal: p.keptTotal, keptDirs: dryRun ? p.keptDirs : 0, ...(p.counted ? {} : { counted: false }) };
     });
@@ -33908,7 +33281,7 @@ function buildReport(x) {
     if (dry) {
         // What the plan could not read, or could not unlink, a real run could not delete: the dry run
         // says so now, unless a privileged pass would finish it (then the privileged section lists it).
-        const passWould = x.privileged?.availability?.use != null;
+        const passWould = x.privileged?.availability?.use != null || x.privileged?.availability?.pullable === true;
         for (const t of x.plan.targets) {
             for (const u of t.unreadable) {
                 if (passWould && (u.code === 'EACCES' || u.code === 'EPERM'))
@@ -33944,9 +33317,9 @@ function buildReport(x) {
         failures.push(`docker: ${e}`);
     for (const p of x.docker.verification?.problems ?? [])
         failures.push(`docker verification failed: ${p}`);
-    const totals = { files: 0, bytes: 0, dirs: 0, others: 0, ...emptyHeldTally() };
+    const totals = { files: 0, bytes: 0, dirs: 0, others: 0, ...(0,engine_plan/* emptyHeldTally */.VW)() };
     for (const t of targets)
-        addTally(totals, t);
+        (0,engine_plan/* addTally */.c8)(totals, t);
     const freed = totals.bytes + totals.truncatedBytes;
     const reclaimed = x.reclaimed ?? null;
     const warnings = [...x.warnings];
@@ -33970,7 +33343,7 @@ function buildReport(x) {
         finishedAt: x.finished.toISOString(),
         durationMs: x.finished.getTime() - x.started.getTime(),
         timings: x.timings,
-        walker: walkerStatus(),
+        walker: (0,fs_anchor/* walkerStatus */.TP)(),
         targets,
         deleted: targets.filter((t) => done.includes(t.result)).map((t) => t.path),
         totals,
@@ -33979,7 +33352,7 @@ function buildReport(x) {
         errors,
         warnings,
         verification: { ok: verified, checked: v.checked, missing: v.missing, changed: v.changed, leftovers: v.leftovers },
-        privileged: privilegedSection(x.privileged, x.plan, x.settings.privileged, dry),
+        privileged: privilegedSection(x.privileged, x.plan, x.settings.privileged, x.settings.privilegedImage, dry),
         docker: {
             mode: x.docker.mode,
             used: x.docker.active,
@@ -34054,7 +33427,7 @@ function privilegedLines(r) {
     const out = [];
     const how = p.via === 'sudo' ? 'sudo' : `a container (${(0,common_text/* showPath */.P8)(p.image ?? '')})`;
     if (p.ran)
-        out.push(`privileged pass (${how}, as root) on ${p.targets.map(common_text/* showPath */.P8).join(', ')}: removed ${p.removedFiles} file(s), ${(0,common_text/* formatBytes */.z3)(p.removedBytes)}, that this user could not delete`);
+        out.push(`privileged pass (${how}, as root) on ${p.targets.map(common_text/* showPath */.P8).join(', ')}: removed ${p.removedFiles} file(s), ${(0,common_text/* formatBytes */.z3)(p.removedBytes)}, in the targets this user could not finish`);
     else if (r.dryRun && p.via)
         out.push(`${p.entriesTotal} entr(ies) cannot be deleted as this user: a real run would finish them as root through ${how}`);
     else if (r.dryRun)
@@ -34174,7 +33547,7 @@ function acquireLock(root, rootPath, warn) {
         const h = readHolder(root);
         if (typeof h === 'object' && h.token === me.token) {
             try {
-                unlinkAt(root, LOCK);
+                (0,fs_anchor/* unlinkAt */.H_)(root, LOCK);
             }
             catch {
                 // already gone: nothing to release
@@ -34213,7 +33586,7 @@ function acquireLock(root, rootPath, warn) {
             warn(`removing a stale lock ${shown} (pid ${holder.pid} is gone)`);
             try {
                 if (external_node_fs_default().lstatSync(root.child(LOCK)).ino === holder.ino)
-                    unlinkAt(root, LOCK);
+                    (0,fs_anchor/* unlinkAt */.H_)(root, LOCK);
             }
             catch {
                 // gone already
@@ -34225,7 +33598,7 @@ function acquireLock(root, rootPath, warn) {
     }
     finally {
         try {
-            unlinkAt(root, mine);
+            (0,fs_anchor/* unlinkAt */.H_)(root, mine);
         }
         catch {
             // renamed into the lock, or never created
@@ -34358,7 +33731,7 @@ function missingTargets(plan, root, settings, names) {
 function preflight(rootDir) {
     const out = [];
     for (const p of ['models', '.env']) {
-        const found = lookupTarget(rootDir, p);
+        const found = (0,lookup/* lookupTarget */.E)(rootDir, p);
         if (found.found)
             found.target.parent.close();
         else if (found.missing)
@@ -34367,6 +33740,8 @@ function preflight(rootDir) {
     return out;
 }
 
+// EXTERNAL MODULE: ./src/fs/flags.ts
+var fs_flags = __nccwpck_require__(7400);
 ;// CONCATENATED MODULE: ./src/fs/access.ts
 /**
  * Whether this process could unlink an entry, found out without trying, so that a dry run (and a
@@ -34399,7 +33774,7 @@ class UnlinkCheck {
         if (dir.flags?.immutable || dir.flags?.appendOnly) {
             return { code: 'EPERM', why: `${where} is ${dir.flags.immutable ? 'immutable' : 'append-only'} (chattr; nobody can unlink in it)`, rootCan: false, owner };
         }
-        const flags = entry.flags === undefined ? null : decodeFlags(entry.flags);
+        const flags = entry.flags === undefined ? null : (0,fs_flags/* decodeFlags */.Yy)(entry.flags);
         if (flags?.immutable || flags?.appendOnly) {
             return { code: 'EPERM', why: `it is ${flags.immutable ? 'immutable' : 'append-only'} (chattr; nobody can unlink it)`, rootCan: false, owner };
         }
@@ -34429,7 +33804,7 @@ class UnlinkCheck {
         let mode = 0;
         let flags = null;
         try {
-            const f = flagsAt(dir, null);
+            const f = (0,fs_flags/* flagsAt */.jZ)(dir, null);
             uid = f.uid;
             mode = f.mode;
             flags = f.flags;
@@ -34443,6 +33818,8 @@ class UnlinkCheck {
     }
 }
 
+// EXTERNAL MODULE: external "node:url"
+var external_node_url_ = __nccwpck_require__(3136);
 ;// CONCATENATED MODULE: ./src/docker/pass.ts
 /**
  * The container form of the privileged pass: the image check (present, or pulled), and the one
@@ -34536,6 +33913,15 @@ function dockerEnv(env, dockerHost) {
 
 /** Bumped whenever PassJob or PassAnswer change: an outer run and its pass come from one bundle. */
 const PASS_PROTOCOL = 1;
+/** This machine's boot id (one per running kernel), or null where /proc does not say. */
+function bootId() {
+    try {
+        return external_node_fs_default().readFileSync('/proc/sys/kernel/random/boot_id', 'utf8').trim() || null;
+    }
+    catch {
+        return null;
+    }
+}
 /** Effective uid 0: nothing to escalate. */
 function runningAsRoot() {
     return process.geteuid?.() === 0;
@@ -34583,15 +33969,16 @@ class Escalator {
     async find(pull) {
         const { ctx } = this;
         const tried = [];
+        let pullable = false;
         if (ctx.mode === 'off')
-            return { use: null, tried: [`${ctx.names('privileged')} is off`] };
+            return { use: null, tried: [`${ctx.names('privileged')} is off`], pullable };
         const bundle = ctx.bundleDir ?? findBundle();
         if (bundle === null)
-            return { use: null, tried: ['the bundled CLI (cli/index.js next to this bundle) is missing'] };
+            return { use: null, tried: ['the bundled CLI (cli/index.js next to this bundle) is missing'], pullable };
         if (ctx.mode === 'sudo' || ctx.mode === 'auto') {
             const why = await this.sudoProblem();
             if (why === null)
-                return { use: { via: 'sudo', image: null, pulled: false }, tried };
+                return { use: { via: 'sudo', image: null, pulled: false }, tried, pullable };
             tried.push(`sudo: ${why}`);
         }
         if (ctx.mode === 'container' || ctx.mode === 'auto') {
@@ -34601,11 +33988,12 @@ class Escalator {
             else {
                 const img = await checkImage({ ...ctx, timeoutOption: ctx.names('docker-timeout') }, pull);
                 if (img.ok)
-                    return { use: { via: 'container', image: ctx.image, pulled: img.pulled }, tried };
-                tried.push(`container: ${img.why}${img.absent && !pull ? ' (a real run would try to pull it)' : ''}`);
+                    return { use: { via: 'container', image: ctx.image, pulled: img.pulled }, tried, pullable };
+                pullable = img.absent && !pull;
+                tried.push(`container: ${img.why}${pullable ? ' (a real run pulls it before it changes anything)' : ''}`);
             }
         }
-        return { use: null, tried };
+        return { use: null, tried, pullable };
     }
     /** Null when `sudo -n true` succeeds (no password needed), else why not. */
     async sudoProblem() {
@@ -34643,6 +34031,8 @@ async function runPass(escalator, esc, job, opts) {
     const r = await runPassProcess(cmd, { input: JSON.stringify(full), env, cwd: '/', signal: opts.signal, onStderrLine: opts.onLine });
     if (r.spawnError)
         return { answer: null, problem: `${command} could not start (${r.spawnError})`, command };
+    if (r.overflow)
+        return { answer: null, problem: `${command} answered with more than 256 MiB`, command };
     let answer = null;
     try {
         const parsed = JSON.parse(r.stdout);
@@ -34658,10 +34048,32 @@ async function runPass(escalator, esc, job, opts) {
         return { answer: null, problem: `${command} ${how} without an answer${said ? `: ${said}` : ''}`, command };
     }
     if (answer.error)
-        return { answer, problem: `the privileged pass refused: ${answer.error.message}`, command };
-    if (!answer.report || !Array.isArray(answer.report.targets))
-        return { answer: null, problem: `${command} answered without a report`, command };
+        return { answer, problem: `the privileged pass refused: ${String(answer.error.message)}`, command };
+    if (!wellFormed(answer.report))
+        return { answer: null, problem: `${command} answered without a well-formed report`, command };
     return { answer, problem: null, command };
+}
+const isCount = (v) => typeof v === 'number' && Number.isFinite(v) && v >= 0;
+const isStr = (v) => typeof v === 'string';
+/** The parts of a pass's report the outer run reads, checked before they are merged. */
+function wellFormed(r) {
+    const rep = r;
+    if (!rep || typeof rep !== 'object' || !Array.isArray(rep.targets) || !Array.isArray(rep.errors) || !Array.isArray(rep.failures))
+        return false;
+    if (typeof rep.verification?.ok !== 'boolean' || !rep.totals || !isCount(rep.totals.files) || !isCount(rep.totals.bytes))
+        return false;
+    const tallies = ['files', 'bytes', 'dirs', 'others', 'truncatedFiles', 'truncatedBytes', 'heldUnlinkedFiles', 'heldUnlinkedBytes'];
+    return (rep.targets.every((t) => t && isStr(t.path) && isStr(t.result) && tallies.every((k) => isCount(t[k])) && Array.isArray(t.kept) && Array.isArray(t.truncated) && Array.isArray(t.heldUnlinked)) &&
+        rep.errors.every((e) => e && isStr(e.path) && isStr(e.code) && isStr(e.message)) &&
+        rep.failures.every(isStr));
+}
+/**
+ * The pass's failures the outer run reports itself: all of them but the count of deletion errors,
+ * whose errors are merged into the outcome (matched by the exact line the report writes).
+ */
+function passFailures(report) {
+    const merged = `${report.errors.length} deletion error(s); first: `;
+    return report.failures.filter((f) => !(report.errors.length > 0 && f.startsWith(merged)));
 }
 /**
  * Folds the pass's report into the outer outcome: each target it handled takes the pass's result,
@@ -34679,14 +34091,16 @@ function mergePass(outcome, answer) {
     }
     const totals = { files: 0, bytes: 0, dirs: 0, others: 0, truncatedFiles: 0, truncatedBytes: 0, heldUnlinkedFiles: 0, heldUnlinkedBytes: 0 };
     for (const t of outcome.targets)
-        addTally(totals, t);
+        (0,engine_plan/* addTally */.c8)(totals, t);
     outcome.totals = totals;
-    outcome.errors = outcome.targets.flatMap((t) => t.errors);
+    // An error of the pass under none of its targets is kept all the same: none may go unreported.
+    const placed = new Set([...errors.values()].flat());
+    outcome.errors = [...outcome.targets.flatMap((t) => t.errors), ...report.errors.filter((e) => !placed.has(e))];
     if (report.cancelled)
         outcome.cancelled = true;
 }
 function mergeTarget(o, p, errors, nodes) {
-    addTally(o, p);
+    (0,engine_plan/* addTally */.c8)(o, p);
     o.result = p.result;
     o.reason = p.reason;
     o.kept = p.kept;
@@ -34745,6 +34159,10 @@ const PHASE_PURGE = 'Purge';
 const PHASE_DOCKER_START = 'Docker: start the services again';
 const PHASE_PRIVILEGED = 'Privileged pass';
 const CHANGING_PHASES = new Set([PHASE_DOCKER_STOP, PHASE_PURGE, PHASE_DOCKER_START, PHASE_PRIVILEGED]);
+/** Whether a phase (a log group) changes something; the privileged pass's title names its mode. */
+function changesSomething(phase) {
+    return CHANGING_PHASES.has(phase) || phase.startsWith(`${PHASE_PRIVILEGED} (`);
+}
 /** The action's rule: `force`, or `confirm` equal to the root folder's name. */
 const confirmByName = async ({ settings, root }) => {
     if (settings.force || settings.confirm === root.name)
@@ -34754,14 +34172,17 @@ const confirmByName = async ({ settings, root }) => {
 };
 /** Validates everything; throws a coded error, and touches nothing, on any violation. */
 async function prepare(settings, deps) {
-    if (procRequiredButMissing()) {
+    if ((0,fs_anchor/* procRequiredButMissing */.RW)()) {
         throw (0,common_errors/* fail */.fJ)('ERR_PLATFORM', 'this Linux has no /proc/self/fd, which safe-purge needs to delete anchored to opened directories: mount /proc');
     }
     const names = deps.names ?? options/* ACTION_NAMES */.G;
     refuseContradictions(settings, names);
     const root = guardRoot(settings.root, deps.guardEnv ?? defaultGuardEnv(deps.env), names);
-    if (deps.pass && !sameNode(root, deps.pass.expect)) {
+    if (deps.pass && !(0,fs_anchor/* sameNode */.$Y)(root, deps.pass.expect)) {
         throw (0,common_errors/* fail */.fJ)('ERR_ROOT_CHANGED', `the privileged pass sees a root (device ${root.dev}, inode ${root.ino}) that is not the one the run guarded (device ${deps.pass.expect.dev}, inode ${deps.pass.expect.ino}): nothing was changed`);
+    }
+    if (deps.pass && deps.pass.expect.boot !== null && bootId() !== deps.pass.expect.boot) {
+        throw (0,common_errors/* fail */.fJ)('ERR_ROOT_CHANGED', `the privileged pass runs on another machine (boot id ${bootId() ?? 'unknown'}, not ${deps.pass.expect.boot}): a docker daemon elsewhere mounted a folder of its own; nothing was changed`);
     }
     const project = await composeProject(root.path, {
         mode: settings.docker, files: settings.composeFiles, name: settings.composeProject, full: settings.full,
@@ -34803,6 +34224,9 @@ async function run(settings, deps) {
         trace: (line) => log.info(line), bundleDir: deps.bundleDir
     });
     let availability = null;
+    // With privileged off, a run does what it always did: it fails on such entries as it meets them.
+    const checks = !asRoot && settings.privileged !== 'off';
+    let denied = null;
     const rootDir = openRoot(root);
     try {
         const warnings = [];
@@ -34810,31 +34234,28 @@ async function run(settings, deps) {
             warnings.push(...preflight(rootDir));
             for (const w of warnings)
                 log.warning(w);
-            // Counted up front only when someone reads the plan before anything happens (dry run, a prompt),
-            // or when this user may be unable to delete something that no privileged pass could finish:
-            // such a run must refuse before it stops the stack.
-            // With privileged off, a run does what it always did: it fails on them as it meets them.
-            const checks = !asRoot && settings.privileged !== 'off';
-            let count = settings.dryRun || deps.confirmReadsPlan === true;
-            if (!count && checks) {
-                availability = await escalator.resolve(false);
-                count = availability.use === null;
-            }
+            // Counted up front when someone reads the plan before anything happens (dry run, a prompt),
+            // and in every run as an ordinary user: what it could not delete must be known before the
+            // stack is stopped (a root run that nobody reviews walks the tree once, while it purges).
+            const count = settings.dryRun || deps.confirmReadsPlan === true || checks;
             // A dry run shows which files a real run would truncate: exactly, when nothing is stopped first.
             const stays = settings.docker === 'off' || settings.keepRunning;
             const held = settings.dryRun && stays ? HeldFiles.scan([rootDir.dev], mapsReliableAt(root.path)) : undefined;
-            const p = await scanTargets(rootDir, root.path, targets, policy, count, deps.signal, { removeTargetDirs: settings.removeTargetDirs, held, access: count ? new UnlinkCheck() : undefined });
+            const p = await (0,engine_plan/* scanTargets */.WB)(rootDir, root.path, targets, policy, count, deps.signal, { removeTargetDirs: settings.removeTargetDirs, held, access: count ? new UnlinkCheck() : undefined });
             for (const line of planLines(previewTargets(p, true)))
                 log.info(line);
             for (const w of missingTargets(p, root.path, settings, names)) {
                 log.warning(w);
                 warnings.push(w);
             }
-            const denied = deniedEntries(p);
-            if (denied.rootCan > 0 && checks)
-                availability = await escalator.resolve(!settings.dryRun);
-            if (!settings.dryRun && checks)
-                refusePermissions(denied, availability, names);
+            if (checks) {
+                denied = deniedEntries(p);
+                // sudo is asked (and an image looked for) only when something needs it; nothing is pulled yet.
+                if (denied.rootCan > 0)
+                    availability = await escalator.resolve(false);
+                if (!settings.dryRun)
+                    refusePermissions(denied, availability, names, true);
+            }
             return p;
         });
         const docker = await phase('Docker: discover', async () => compose.discover({ root, targets, keepRunning: settings.keepRunning, services: settings.services }));
@@ -34860,6 +34281,15 @@ async function run(settings, deps) {
             const refusal = await deps.confirm({ settings, root, plan, docker });
             if (refusal)
                 throw (0,common_errors/* fail */.fJ)('ERR_NOT_CONFIRMED', refusal);
+            // Confirmed: the container's image, if only it was missing, is pulled now, before anything
+            // changes; a run that still has no mode refuses here, the stack still running.
+            // (Both were set inside the Plan phase's callback, which TypeScript's narrowing does not follow.)
+            const found = denied;
+            const now = availability;
+            if (found !== null && found.rootCan > 0 && now?.use == null && now?.pullable) {
+                availability = await escalator.resolve(true);
+                refusePermissions(found, availability, names, false);
+            }
         }
         // The outer run holds the lock while its privileged pass runs.
         const release = settings.dryRun || deps.pass ? () => { } : acquireLock(rootDir, root.path, (w) => log.warning(w));
@@ -34898,7 +34328,7 @@ async function run(settings, deps) {
                         warnings.push(w);
                     }
                     free = freeBytes(rootDir);
-                    return executePlan(rootDir, plan, policy, { hooks: deps.executeHooks, signal: deps.signal, onProgress: deps.onProgress, held });
+                    return (0,execute/* executePlan */.vY)(rootDir, plan, policy, { hooks: deps.executeHooks, signal: deps.signal, onProgress: deps.onProgress, held });
                 });
             }
             const privileged = { availability, firstPass: [], ran: null, notes: [] };
@@ -34942,11 +34372,13 @@ async function run(settings, deps) {
             async function privilegedPass(first, info, failed) {
                 info.firstPass = first.errors.filter(escalatable);
                 const other = first.errors.filter((e) => !escalatable(e));
+                const refused = first.targets.find((t) => t.result === 'refused' || t.result === 'changed');
                 const why = settings.privileged === 'off' ? `${names('privileged')} is off`
                     : cancelled() ? 'the run was cancelled'
                         : failed.length > 0 ? `the run already failed (${failed[0]})`
-                            : other.length > 0 ? `the purge also failed for another reason (${(0,common_text/* showPath */.P8)(other[0].path)}: ${other[0].code}${other[0].flags ? `, ${other[0].flags}` : ''})`
-                                : null;
+                            : refused ? `the target ${(0,common_text/* showPath */.P8)(refused.path)} was ${refused.result} (${refused.reason ?? ''})`
+                                : other.length > 0 ? `the purge also failed for another reason (${(0,common_text/* showPath */.P8)(other[0].path)}: ${other[0].code}${other[0].flags ? `, ${other[0].flags}` : ''})`
+                                    : null;
                 if (why !== null) {
                     info.notes.push(`the privileged pass did not run: ${why}`);
                     return;
@@ -34968,7 +34400,7 @@ async function run(settings, deps) {
                 const title = `${PHASE_PRIVILEGED} (${esc.via === 'sudo' ? 'sudo' : `container ${esc.image}`})`;
                 await phase(title, async () => {
                     log.info(`${info.firstPass.length} entr(ies) this user could not delete, in ${passTargets.map(common_text/* showPath */.P8).join(', ')}: running the same engine as root`);
-                    const r = await runPass(escalator, esc, { expect: { dev: root.dev, ino: root.ino }, targets: passTargets, protected: [...settings.protected], exact: prep.exact, removeTargetDirs: settings.removeTargetDirs }, {
+                    const r = await runPass(escalator, esc, { expect: { dev: root.dev, ino: root.ino, boot: bootId() }, targets: passTargets, protected: [...settings.protected], exact: prep.exact, removeTargetDirs: settings.removeTargetDirs }, {
                         signal: deps.signal,
                         onLine: (line) => log.info(`  | ${line}`)
                     });
@@ -34977,10 +34409,16 @@ async function run(settings, deps) {
                         failed.push(`privileged pass: ${r.problem}`);
                         return;
                     }
-                    mergePass(first, r.answer);
-                    for (const f of r.answer.report?.failures ?? [])
-                        if (!/deletion error/.test(f))
-                            failed.push(`privileged pass: ${f}`);
+                    const report = r.answer.report;
+                    try {
+                        mergePass(first, r.answer);
+                    }
+                    catch (err) {
+                        failed.push(`privileged pass: its report could not be merged (${(0,common_errors/* errorMessage */.gJ)(err)})`);
+                        return;
+                    }
+                    for (const f of passFailures(report))
+                        failed.push(`privileged pass: ${f}`);
                 });
             }
         }
@@ -34990,7 +34428,7 @@ async function run(settings, deps) {
     }
     finally {
         rootDir.close();
-        leaveCwd();
+        (0,fs_anchor/* leaveCwd */.Mm)();
     }
 }
 
@@ -35010,7 +34448,7 @@ async function run(settings, deps) {
 /* harmony export */   q9: () => (/* binding */ DEFAULT_EPHEMERAL),
 /* harmony export */   vk: () => (/* binding */ parseDockerMode)
 /* harmony export */ });
-/* unused harmony exports DEFAULT_PRIVILEGED_IMAGE, DEFAULTS, parseBoolean, splitLines */
+/* unused harmony exports DEFAULT_PRIVILEGED_IMAGE, DEFAULTS, parseBoolean, parseImage, splitLines */
 /* harmony import */ var _common_errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1922);
 /**
  * The typed, read-only settings every entry point produces. Sources, highest first:
@@ -35098,6 +34536,17 @@ function parseSeconds(value, what) {
     }
     return n;
 }
+/**
+ * An image reference as docker takes it (name[:tag][@digest]): never a leading dash (docker would
+ * read it as a flag), no spaces or control characters.
+ */
+function parseImage(value, what) {
+    const v = value.trim();
+    if (!/^[A-Za-z0-9][A-Za-z0-9._\-/:@]{0,511}$/.test(v)) {
+        throw (0,_common_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .fail */ .fJ)('ERR_BAD_IMAGE', `${what} must be an image reference such as node:24-bookworm-slim (letters, digits, . _ - / : @; no leading dash), got ${JSON.stringify(value)}`);
+    }
+    return v;
+}
 /** Parses one raw string the way its key expects (multiline strings become lists). */
 function parseOption(key, raw, what) {
     const kind = OPTION_KINDS[key];
@@ -35106,7 +34555,8 @@ function parseOption(key, raw, what) {
             : kind === 'privileged' ? parsePrivilegedMode(raw.trim(), what)
                 : kind === 'seconds' ? parseSeconds(raw, what)
                     : kind === 'list' ? splitLines(raw)
-                        : raw.trim();
+                        : key === 'privileged-image' ? parseImage(raw, what)
+                            : raw.trim();
     return value;
 }
 /** One entry per line; blank lines only separate. Entries keep inner spaces. */
@@ -35149,6 +34599,849 @@ function buildSettings(root, configFile, ...sources) {
         privileged: pick('privileged'),
         privilegedImage: pick('privileged-image')
     };
+}
+
+
+/***/ }),
+
+/***/ 4721:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   L: () => (/* binding */ visitChildren),
+/* harmony export */   Y: () => (/* binding */ visit)
+/* harmony export */ });
+/* harmony import */ var _pace_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9987);
+/* harmony import */ var _fs_lookup_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7673);
+/* harmony import */ var _fs_entries_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(4703);
+
+
+
+/** Asynchronous leaf operations in flight per directory (a cold disk serves many at once). */
+const MAX_IN_FLIGHT = 16;
+/** Leaves handed to `Visitor.leaves` at once (one unlink batch on the thread pool). */
+const LEAF_BATCH = 64;
+/**
+ * Visits `e` (and, for a directory, everything below it). Returns true when something stays.
+ * `mount` is the directory whose mount the walk must stay on (the root). Once the pacer is
+ * stopped, nothing more is touched and every unvisited entry stays.
+ */
+async function visit(e, mount, policy, v, pacer) {
+    if (pacer.stopped)
+        return true;
+    if (policy.isProtectedChild(e.rel, e.kind === 'dir')) {
+        v.keep(e, 'protected');
+        return true;
+    }
+    if (e.kind !== 'dir')
+        return v.leaf(e);
+    const stays = await visitChildren(e, mount, policy, v, pacer);
+    if (stays === 'mount-point')
+        return true;
+    return await v.leaveDir(e, stays || pacer.stopped);
+}
+/**
+ * Visits the children of directory `e`, opened anchored and checked to be the node lstat saw.
+ * A directory on another mount (another filesystem, or a bind mount) is kept, never entered.
+ */
+async function visitChildren(e, mount, policy, v, pacer) {
+    if (e.st.dev !== mount.dev) {
+        v.keep(e, 'mount-point');
+        return 'mount-point';
+    }
+    let dirA;
+    try {
+        dirA = (0,_fs_lookup_js__WEBPACK_IMPORTED_MODULE_1__/* .openCheckedDir */ .H)(e.parent, e.name, e.st);
+    }
+    catch (err) {
+        // Removed by someone else since its lstat: already gone, which is what a purge wants.
+        if (err.code === 'ENOENT')
+            return false;
+        v.error(e.rel, err, e);
+        return true;
+    }
+    if (!mount.sameMount(dirA)) {
+        dirA.close();
+        v.keep(e, 'mount-point');
+        return 'mount-point';
+    }
+    let stays = false;
+    // Leaves a visitor handles asynchronously (the executor's unlinks), at most MAX_IN_FLIGHT at a
+    // time; all of them settle before this directory is left and its fd closed.
+    const inFlight = new Set();
+    const track = (p) => {
+        const q = p.then((s) => {
+            if (s)
+                stays = true;
+        }, (err) => {
+            v.error(e.rel, err);
+            stays = true;
+        });
+        inFlight.add(q);
+        void q.finally(() => inFlight.delete(q));
+    };
+    // Leaves waiting to be handed over as one batch (visitors with `leaves`, native helper only).
+    const batching = v.leaves !== undefined && pacer.concurrent;
+    let pending = [];
+    const flush = async () => {
+        if (pending.length === 0)
+            return;
+        track(v.leaves(dirA, pending));
+        pending = [];
+        if (inFlight.size >= MAX_IN_FLIGHT)
+            await Promise.race(inFlight);
+    };
+    // A directory a process keeps filling could keep one pass going for ever (a listing returns
+    // entries added after it began): a pass handles at most what the directory could hold when it
+    // was first seen, then the directory is reported (ENOTEMPTY) and stays.
+    const cap = (0,_pace_js__WEBPACK_IMPORTED_MODULE_0__/* .passCap */ .Mx)(e.st.size, (0,_pace_js__WEBPACK_IMPORTED_MODULE_0__/* .fsTypeOf */ .DW)(mount));
+    let handled = 0;
+    try {
+        walk: for await (const batch of (0,_fs_entries_js__WEBPACK_IMPORTED_MODULE_2__/* .statBatches */ .zj)(dirA, e.rel)) {
+            for (const child of batch) {
+                if (++handled > cap) {
+                    v.error(e.rel, Object.assign(new Error(`kept filling while it was walked (more than the ${cap} entries it could hold when first seen)`), { code: 'ENOTEMPTY' }));
+                    stays = true;
+                    break walk;
+                }
+                if (pacer.due())
+                    await pacer.yield();
+                if (pacer.stopped) {
+                    stays = true;
+                    break walk;
+                }
+                if (child.err !== null) {
+                    v.error(child.rel, child.err);
+                    stays = true;
+                    continue;
+                }
+                if (v.afterLstat)
+                    v.afterLstat(child.rel);
+                if (child.kind !== 'dir') {
+                    if (policy.isProtectedIn(child.dirRel, child.text, false)) {
+                        v.keep(child, 'protected');
+                        stays = true;
+                        continue;
+                    }
+                    if (batching) {
+                        pending.push(child);
+                        if (pending.length >= LEAF_BATCH)
+                            await flush();
+                        continue;
+                    }
+                    const r = v.leaf(child);
+                    if (r === true)
+                        stays = true;
+                    else if (r !== false) {
+                        track(r);
+                        if (inFlight.size >= MAX_IN_FLIGHT)
+                            await Promise.race(inFlight);
+                    }
+                }
+                else {
+                    // No free slot: wait for this directory's own work in flight (which always finishes,
+                    // so this never waits on an ancestor) and try again; with nothing in flight, go inline.
+                    let slot = pacer.takeSlot();
+                    while (!slot && pacer.concurrent && inFlight.size > 0) {
+                        await Promise.race(inFlight);
+                        slot = pacer.takeSlot();
+                    }
+                    if (slot) {
+                        track(visit(child, mount, policy, v, pacer).finally(() => pacer.releaseSlot()));
+                        if (inFlight.size >= MAX_IN_FLIGHT)
+                            await Promise.race(inFlight);
+                    }
+                    else if (await visit(child, mount, policy, v, pacer)) {
+                        stays = true;
+                    }
+                }
+            }
+            await flush();
+        }
+        // Cancelled: leaves not yet handed over stay (stays is already true).
+        pending = [];
+        // After descending: the directory must still be the one that was opened (fallback mode).
+        dirA.recheck();
+    }
+    catch (err) {
+        v.error(e.rel, err);
+        stays = true;
+    }
+    finally {
+        // Everything that uses this directory's fd settles before it is closed.
+        await Promise.allSettled([...inFlight]);
+        dirA.close();
+    }
+    return stays;
+}
+
+
+/***/ }),
+
+/***/ 1262:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   $Y: () => (/* binding */ sameNode),
+/* harmony export */   Gm: () => (/* binding */ fastPath),
+/* harmony export */   H_: () => (/* binding */ unlinkAt),
+/* harmony export */   Mm: () => (/* binding */ leaveCwd),
+/* harmony export */   Mz: () => (/* binding */ Anchor),
+/* harmony export */   NT: () => (/* binding */ anchorMode),
+/* harmony export */   RW: () => (/* binding */ procRequiredButMissing),
+/* harmony export */   TP: () => (/* binding */ walkerStatus),
+/* harmony export */   ag: () => (/* binding */ lstatAt),
+/* harmony export */   cN: () => (/* binding */ readlinkAt),
+/* harmony export */   dw: () => (/* binding */ nameBytes),
+/* harmony export */   kM: () => (/* binding */ rmdirAt)
+/* harmony export */ });
+/* unused harmony export setAnchorMode */
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3024);
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_0__);
+/* harmony import */ var _common_errors_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(1922);
+/* harmony import */ var _native_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(4379);
+/**
+ * Directory-anchored filesystem access.
+ *
+ * Node has no openat/unlinkat/fstatat/fchdir. What it has: the working directory. Operations use
+ * single-component names relative to the working directory, which is an inode reference, not a
+ * path: renaming or replacing the directory's path does not redirect them, and lstat/unlink/rmdir
+ * never follow the final component. Directories are opened with O_NOFOLLOW.
+ *
+ * Entering a directory: on Linux, chdir("/proc/self/fd/N") lands exactly in the directory fd N
+ * has open (a magic link, like fchdir), whatever happened to its path meanwhile. Elsewhere (the
+ * fallback) it is tmpwatch's way: chdir by path, and directories are re-checked after descending.
+ * Both then prove with stat('.') that the working directory is the device+inode that was opened.
+ * Relative lookups are also much cheaper than lookups through /proc/self/fd/N/name (measured here:
+ * 3.6 us against 8.6 us per lstat). See SECURITY.md for what remains in the fallback.
+ *
+ * Mounts: a bind mount of the same filesystem has the same st_dev, so directories are compared
+ * by mount ID (mnt_id in /proc/self/fdinfo) as well; the fallback can only compare st_dev.
+ * Names are Buffers so that file names that are not valid UTF-8 can still be removed.
+ */
+
+
+
+const O_DIR = (node_fs__WEBPACK_IMPORTED_MODULE_0___default().constants).O_RDONLY | (node_fs__WEBPACK_IMPORTED_MODULE_0___default().constants).O_DIRECTORY | (node_fs__WEBPACK_IMPORTED_MODULE_0___default().constants).O_NOFOLLOW;
+const SLASH = Buffer.from('/');
+const DOT = Buffer.from('.');
+function nameBytes(name) {
+    return typeof name === 'string' ? Buffer.from(name) : name;
+}
+const PROC_SUPER_MAGIC = 0x9fa0;
+/** /proc/self/fd on a real procfs: a directory of that name on another filesystem could redirect every unlink. */
+function procAvailable() {
+    try {
+        if (!node_fs__WEBPACK_IMPORTED_MODULE_0___default().statSync('/proc/self/fd').isDirectory())
+            return false;
+        return process.platform !== 'linux' || node_fs__WEBPACK_IMPORTED_MODULE_0___default().statfsSync('/proc/self/fd').type === PROC_SUPER_MAGIC;
+    }
+    catch {
+        return false;
+    }
+}
+// On Linux, /proc is required (a Linux without it is refused by the engine): the fallback is for
+// other platforms, and for tests that force it.
+let mode = procAvailable() || process.platform === 'linux' ? 'proc' : 'recheck';
+/** The native helper, used only with /proc anchoring (the fallback is what other platforms run). */
+function fastPath() {
+    return mode === 'proc' ? (0,_native_js__WEBPACK_IMPORTED_MODULE_1__/* .native */ .Yk)() : null;
+}
+/** How directories are walked, for the report: 'native', or why the JavaScript path is used. */
+function walkerStatus() {
+    return mode === 'proc' ? (0,_native_js__WEBPACK_IMPORTED_MODULE_1__/* .nativeStatus */ .c$)() : 'off (path-based fallback anchoring)';
+}
+function procRequiredButMissing() {
+    return mode === 'proc' && !procAvailable();
+}
+/** Which strategy is in use; `setAnchorMode('recheck')` forces the fallback (tests run it on Linux). */
+function anchorMode() {
+    return mode;
+}
+function setAnchorMode(m) {
+    if (m === 'proc' && !procAvailable())
+        throw fail('ERR_PLATFORM', '/proc/self/fd is not available on this system');
+    leaveCwd();
+    mode = m;
+}
+// ---- fallback: the working directory as the anchor -------------------------------------------
+let cwdAnchor = null;
+let originalCwd = null;
+function enter(dir) {
+    if (cwdAnchor === dir)
+        return;
+    originalCwd ??= process.cwd();
+    cwdAnchor = null;
+    // EACCES (no search permission) and the like are reported as they are.
+    process.chdir(mode === 'proc' ? `/proc/self/fd/${dir.fd}` : dir.path.toString('utf8'));
+    if (!sameNode(node_fs__WEBPACK_IMPORTED_MODULE_0___default().statSync('.'), dir))
+        throw changed(dir.path);
+    cwdAnchor = dir;
+}
+/** Goes back to the directory the process started in (after a walk). */
+function leaveCwd() {
+    cwdAnchor = null;
+    if (originalCwd !== null) {
+        process.chdir(originalCwd);
+        originalCwd = null;
+    }
+}
+function mountIdOf(fd) {
+    if (mode !== 'proc')
+        return null;
+    try {
+        const m = /^mnt_id:\s*(\d+)/m.exec(node_fs__WEBPACK_IMPORTED_MODULE_0___default().readFileSync(`/proc/self/fdinfo/${fd}`, 'utf8'));
+        return m ? Number(m[1]) : null;
+    }
+    catch {
+        return null;
+    }
+}
+function sameNode(a, b) {
+    return a.dev === b.dev && a.ino === b.ino;
+}
+function changed(path) {
+    return (0,_common_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .fail */ .fJ)('ECHANGED', `directory ${path.toString('utf8')} was replaced while it was being purged`);
+}
+/** An open directory: its fd, the path it was opened by, its device+inode and mount ID. */
+class Anchor {
+    fd;
+    path;
+    dev;
+    ino;
+    mountId;
+    size;
+    constructor(fd, path, dev, ino, 
+    /** Mount ID (Linux); null where it cannot be read. */
+    mountId, 
+    /** The directory's own st_size (how much there is to list). */
+    size) {
+        this.fd = fd;
+        this.path = path;
+        this.dev = dev;
+        this.ino = ino;
+        this.mountId = mountId;
+        this.size = size;
+    }
+    static fromFd(fd, path) {
+        const st = node_fs__WEBPACK_IMPORTED_MODULE_0___default().fstatSync(fd);
+        return new Anchor(fd, path, st.dev, st.ino, mountIdOf(fd), st.size);
+    }
+    /** True when `other` is on the same mount (a bind mount of the same filesystem is not). */
+    sameMount(other) {
+        return this.dev === other.dev && (this.mountId === null || other.mountId === null || this.mountId === other.mountId);
+    }
+    /** Opens an absolute directory path; its final component must not be a link. */
+    static open(path) {
+        return Anchor.fromFd(node_fs__WEBPACK_IMPORTED_MODULE_0___default().openSync(path, O_DIR), Buffer.from(path));
+    }
+    /** The path through which `name` in this directory is reached. */
+    child(name) {
+        enter(this);
+        return name;
+    }
+    /** The path to list this directory by. */
+    listPath() {
+        enter(this);
+        return DOT;
+    }
+    /** Opens directory `name` here; fails (ENOTDIR/ELOOP) when it is a link or not a directory. */
+    openChild(name) {
+        return Anchor.fromFd(node_fs__WEBPACK_IMPORTED_MODULE_0___default().openSync(this.child(name), O_DIR), Buffer.concat([this.path, SLASH, nameBytes(name)]));
+    }
+    /** Fallback mode: proves the path still names this directory (throws ECHANGED). No-op with /proc. */
+    recheck() {
+        if (mode === 'proc')
+            return;
+        let st;
+        try {
+            st = node_fs__WEBPACK_IMPORTED_MODULE_0___default().lstatSync(this.path);
+        }
+        catch {
+            throw changed(this.path);
+        }
+        if (!st.isDirectory() || !sameNode(st, this))
+            throw changed(this.path);
+    }
+    close() {
+        if (cwdAnchor === this)
+            cwdAnchor = null;
+        try {
+            node_fs__WEBPACK_IMPORTED_MODULE_0___default().closeSync(this.fd);
+        }
+        catch {
+            // already closed: nothing to release
+        }
+    }
+}
+function lstatAt(dir, name) {
+    return node_fs__WEBPACK_IMPORTED_MODULE_0___default().lstatSync(dir.child(name));
+}
+function unlinkAt(dir, name) {
+    node_fs__WEBPACK_IMPORTED_MODULE_0___default().unlinkSync(dir.child(name));
+}
+function rmdirAt(dir, name) {
+    node_fs__WEBPACK_IMPORTED_MODULE_0___default().rmdirSync(dir.child(name));
+}
+function readlinkAt(dir, name) {
+    return node_fs__WEBPACK_IMPORTED_MODULE_0___default().readlinkSync(dir.child(name), 'utf8');
+}
+
+
+/***/ }),
+
+/***/ 4703:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   I: () => (/* binding */ kindOf),
+/* harmony export */   vj: () => (/* binding */ typedEntries),
+/* harmony export */   zj: () => (/* binding */ statBatches)
+/* harmony export */ });
+/* unused harmony exports dirEntries, StatEntry, direntKind */
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3024);
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_0__);
+/* harmony import */ var node_buffer__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(4573);
+/* harmony import */ var node_buffer__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_buffer__WEBPACK_IMPORTED_MODULE_1__);
+/* harmony import */ var _native_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(4379);
+/* harmony import */ var _anchor_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(1262);
+/**
+ * Listing an opened directory: its entries with their type (d_type), or with their lstat made
+ * relative to the directory. The native helper does both in C against the directory fd; the
+ * JavaScript path lists through the working directory (see anchor.ts). A huge directory is
+ * streamed, so memory stays flat however many entries it holds.
+ */
+
+
+
+
+/** Directories smaller than this (st_size, which grows with the entry count) are listed in one call. */
+const BULK_LIST_MAX_BYTES = 1024 * 1024;
+/**
+ * A directory's entries, with their d_type. A small directory is read in one call (fastest); a
+ * huge one is streamed, so memory stays flat however many entries it holds.
+ */
+function dirEntries(dir) {
+    if (dir.size < BULK_LIST_MAX_BYTES)
+        return node_fs__WEBPACK_IMPORTED_MODULE_0___default().readdirSync(dir.listPath(), { encoding: 'buffer', withFileTypes: true });
+    return streamEntries(dir);
+}
+function* streamEntries(dir) {
+    const stream = node_fs__WEBPACK_IMPORTED_MODULE_0___default().opendirSync(dir.listPath(), { encoding: 'buffer', bufferSize: 256 });
+    try {
+        for (let d = stream.readSync(); d !== null; d = stream.readSync())
+            yield d;
+    }
+    finally {
+        stream.closeSync();
+    }
+}
+/**
+ * A directory entry with its lstat, as a walk sees it. One object per entry, no more: it is its
+ * own `st`, and its root-relative path is only built when someone asks (most entries never need
+ * it). `err` is set when the lstat failed (then kind is 'special', the numbers are 0 and flags
+ * is -1).
+ */
+class StatEntry {
+    parent;
+    name;
+    text;
+    dirRel;
+    kind;
+    size;
+    dev;
+    ino;
+    uid;
+    flags;
+    err;
+    constructor(
+    /** The open directory holding this entry. */
+    parent, name, 
+    /** The name as text (invalid UTF-8 shown with replacement characters). */
+    text, 
+    /** The parent's root-relative path. */
+    dirRel, kind, size, dev, ino, 
+    /** The owner: who may unlink it from a sticky directory. */
+    uid, 
+    /**
+     * Its immutable and append-only bits (FLAG_IMMUTABLE, FLAG_APPEND of flags.ts: such an entry,
+     * or anything in such a directory, cannot be unlinked, not even by root); -1 when unknown
+     * (the JavaScript path, which has no statx, or a filesystem that does not report them).
+     */
+    flags, err) {
+        this.parent = parent;
+        this.name = name;
+        this.text = text;
+        this.dirRel = dirRel;
+        this.kind = kind;
+        this.size = size;
+        this.dev = dev;
+        this.ino = ino;
+        this.uid = uid;
+        this.flags = flags;
+        this.err = err;
+    }
+    get rel() {
+        return `${this.dirRel}/${this.text}`;
+    }
+    get st() {
+        return this;
+    }
+}
+/** Entries per batch on the JavaScript path (the native helper batches by getdents64 buffer). */
+const JS_BATCH = 256;
+const ENOENT = 2;
+/**
+ * A directory's entries, each lstat'ed relative to the directory, in batches. Entries that
+ * vanished before their lstat are skipped. The native helper does the listing and the lstats in
+ * C against the directory fd; otherwise it is readdir plus one lstat per entry. `dirRel` is the
+ * directory's root-relative path.
+ */
+async function* statBatches(dir, dirRel) {
+    const h = (0,_anchor_js__WEBPACK_IMPORTED_MODULE_3__/* .fastPath */ .Gm)();
+    if (h === null) {
+        let batch = [];
+        for (const d of dirEntries(dir)) {
+            const text = d.name.toString('utf8');
+            let st;
+            try {
+                st = (0,_anchor_js__WEBPACK_IMPORTED_MODULE_3__/* .lstatAt */ .ag)(dir, d.name);
+            }
+            catch (err) {
+                if (err.code === 'ENOENT')
+                    continue;
+                batch.push(new StatEntry(dir, d.name, text, dirRel, 'special', 0, 0, 0, 0, -1, err));
+                continue;
+            }
+            batch.push(new StatEntry(dir, d.name, text, dirRel, kindOf(st), st.size, st.dev, st.ino, st.uid, -1, null));
+            if (batch.length >= JS_BATCH) {
+                yield batch;
+                batch = [];
+            }
+        }
+        if (batch.length > 0)
+            yield batch;
+        return;
+    }
+    for (let first = true, eof = false; !eof; first = false) {
+        const r = await h.scan(dir.fd, true, true, first);
+        if (r === null)
+            return;
+        if (typeof r === 'number')
+            throw (0,_native_js__WEBPACK_IMPORTED_MODULE_2__/* .errnoError */ .NB)(r, 'getdents64', dir.path.toString('utf8'));
+        const [names, meta] = r;
+        eof = r[2];
+        const strs = decodeNames(names);
+        const batch = [];
+        for (let i = 0, k = 0; i < meta.length; i += _native_js__WEBPACK_IMPORTED_MODULE_2__/* .META */ .Ge, k++) {
+            const name = strs ? strs[k] : names.subarray(meta[i], meta[i] + meta[i + 1]);
+            const text = strs ? strs[k] : name.toString('utf8');
+            const errno = meta[i + 2];
+            if (errno === ENOENT)
+                continue;
+            if (errno !== 0) {
+                batch.push(new StatEntry(dir, name, text, dirRel, 'special', 0, 0, 0, 0, -1, (0,_native_js__WEBPACK_IMPORTED_MODULE_2__/* .errnoError */ .NB)(errno, 'lstat', text)));
+                continue;
+            }
+            batch.push(new StatEntry(dir, name, text, dirRel, kindOfMode(meta[i + 3]), meta[i + 4], meta[i + 5], meta[i + 6], meta[i + 7], meta[i + 8], null));
+        }
+        if (batch.length > 0)
+            yield batch;
+    }
+}
+/** A directory's entries with their d_type, no lstat: through the native helper when loaded. */
+function* typedEntries(dir) {
+    const h = (0,_anchor_js__WEBPACK_IMPORTED_MODULE_3__/* .fastPath */ .Gm)();
+    if (h === null) {
+        for (const d of dirEntries(dir))
+            yield { name: d.name, kind: direntKind(d) };
+        return;
+    }
+    for (let first = true, eof = false; !eof; first = false) {
+        const r = h.scan(dir.fd, false, false, first);
+        if (r === null)
+            return;
+        if (typeof r === 'number')
+            throw (0,_native_js__WEBPACK_IMPORTED_MODULE_2__/* .errnoError */ .NB)(r, 'getdents64', dir.path.toString('utf8'));
+        const [names, meta] = r;
+        eof = r[2];
+        const strs = decodeNames(names);
+        for (let i = 0, k = 0; i < meta.length; i += _native_js__WEBPACK_IMPORTED_MODULE_2__/* .META */ .Ge, k++) {
+            yield { name: strs ? strs[k] : names.subarray(meta[i], meta[i] + meta[i + 1]), kind: meta[i + 3] === 0 ? null : kindOfMode(meta[i + 3]) };
+        }
+    }
+}
+/** A scan's NUL-terminated names as strings, decoded at once; null when any is not valid UTF-8. */
+function decodeNames(names) {
+    return (0,node_buffer__WEBPACK_IMPORTED_MODULE_1__.isUtf8)(names) ? names.toString('utf8').split('\0') : null;
+}
+const S_IFMT = 0o170000;
+function kindOfMode(mode) {
+    switch (mode & S_IFMT) {
+        case 0o100000:
+            return 'file';
+        case 0o040000:
+            return 'dir';
+        case 0o120000:
+            return 'symlink';
+        default:
+            return 'special';
+    }
+}
+/** The entry's type from the directory itself (d_type), or null when the filesystem does not say. */
+function direntKind(d) {
+    if (d.isDirectory())
+        return 'dir';
+    if (d.isSymbolicLink())
+        return 'symlink';
+    if (d.isFile())
+        return 'file';
+    if (d.isFIFO() || d.isSocket() || d.isBlockDevice() || d.isCharacterDevice())
+        return 'special';
+    return null;
+}
+function kindOf(st) {
+    if (st.isSymbolicLink())
+        return 'symlink';
+    if (st.isDirectory())
+        return 'dir';
+    if (st.isFile())
+        return 'file';
+    return 'special';
+}
+
+
+/***/ }),
+
+/***/ 7400:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Yy: () => (/* binding */ decodeFlags),
+/* harmony export */   jZ: () => (/* binding */ flagsAt)
+/* harmony export */ });
+/* unused harmony exports FLAG_IMMUTABLE, FLAG_APPEND */
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3024);
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_0__);
+/* harmony import */ var _native_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(4379);
+/* harmony import */ var _anchor_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(1262);
+/**
+ * The Linux inode flags that stop an unlink whoever asks: an immutable or append-only entry
+ * cannot be unlinked, nor can anything in an immutable or append-only directory, not even by
+ * root. Only statx(2) reports them (in stx_attributes, without opening the file); Node has no
+ * statx, so they come from the native helper, and are unknown (null) on the JavaScript path.
+ * With the owner (which a sticky directory checks), a planner can tell before anything is
+ * deleted which entries would stay.
+ */
+
+
+
+/** STATX_ATTR_IMMUTABLE: no unlink, rename or write of the entry, nor of a directory's entries. */
+const FLAG_IMMUTABLE = 0x10;
+/** STATX_ATTR_APPEND: append-only; a directory's entries cannot be unlinked or renamed either. */
+const FLAG_APPEND = 0x20;
+/** The flags in `bits` (StatEntry.flags, or the helper's); null when they are unknown (-1). */
+function decodeFlags(bits) {
+    if (bits === -1)
+        return null;
+    return { immutable: (bits & FLAG_IMMUTABLE) !== 0, appendOnly: (bits & FLAG_APPEND) !== 0 };
+}
+/**
+ * The owner, mode and flags of `name` in `dir` (not following a link), or of `dir` itself when
+ * `name` is null. Through the native helper relative to the directory fd when it is in use;
+ * otherwise an lstat the way anchor.ts does it (or an fstat of the fd), with flags null. Throws
+ * the lstat's error (ENOENT and the like).
+ */
+function flagsAt(dir, name) {
+    const h = (0,_anchor_js__WEBPACK_IMPORTED_MODULE_2__/* .fastPath */ .Gm)();
+    if (h === null) {
+        const st = name === null ? node_fs__WEBPACK_IMPORTED_MODULE_0___default().fstatSync(dir.fd) : (0,_anchor_js__WEBPACK_IMPORTED_MODULE_2__/* .lstatAt */ .ag)(dir, name);
+        return { uid: st.uid, mode: st.mode, flags: null };
+    }
+    const r = h.flags(dir.fd, name === null ? null : (0,_anchor_js__WEBPACK_IMPORTED_MODULE_2__/* .nameBytes */ .dw)(name));
+    if (typeof r === 'number') {
+        const what = name === null ? dir.path : Buffer.concat([dir.path, Buffer.from('/'), (0,_anchor_js__WEBPACK_IMPORTED_MODULE_2__/* .nameBytes */ .dw)(name)]);
+        throw (0,_native_js__WEBPACK_IMPORTED_MODULE_1__/* .errnoError */ .NB)(r, name === null ? 'fstat' : 'lstat', what.toString('utf8'));
+    }
+    return { uid: r[0], mode: r[1], flags: decodeFlags(r[2]) };
+}
+
+
+/***/ }),
+
+/***/ 7673:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   E: () => (/* binding */ lookupTarget),
+/* harmony export */   H: () => (/* binding */ openCheckedDir)
+/* harmony export */ });
+/* harmony import */ var _common_errors_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(1922);
+/* harmony import */ var _anchor_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1262);
+/* harmony import */ var _entries_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(4703);
+
+
+
+/**
+ * Opens the directory `name` in `parent` and proves it is the node `expected` describes
+ * (a swap between lstat and open is caught here). Throws ECHANGED when it is not.
+ */
+function openCheckedDir(parent, name, expected) {
+    const dir = parent.openChild(name);
+    if (!(0,_anchor_js__WEBPACK_IMPORTED_MODULE_0__/* .sameNode */ .$Y)(dir, expected)) {
+        dir.close();
+        throw (0,_common_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .fail */ .fJ)('ECHANGED', 'directory was replaced between check and open');
+    }
+    return dir;
+}
+/**
+ * Walks `rel` segment by segment from the root without following any link or crossing a mount, so
+ * a parent that is a symlink (e.g. `data -> /elsewhere` for `data/redis`) or a bind mount refuses
+ * the target instead of leaving root.
+ */
+function lookupTarget(root, rel) {
+    const segments = rel.split('/');
+    let dir = root;
+    const opened = [];
+    try {
+        for (let i = 0; i < segments.length - 1; i++) {
+            try {
+                dir = dir.openChild(Buffer.from(segments[i]));
+                opened.push(dir);
+            }
+            catch (err) {
+                const code = err.code;
+                if (code === 'ENOENT')
+                    return { found: false, missing: true, reason: 'does not exist' };
+                const parent = segments.slice(0, i + 1).join('/');
+                if (code === 'ENOTDIR' || code === 'ELOOP') {
+                    return { found: false, missing: false, reason: `parent ${JSON.stringify(parent)} is a link or not a directory; links are never followed` };
+                }
+                return { found: false, missing: false, reason: `cannot open parent ${JSON.stringify(parent)}: ${code ?? err}` };
+            }
+            // A parent on another mount (a bind mount of a folder outside the root) would put the target
+            // outside the root: refused, as a target that is itself a mount point is.
+            if (!root.sameMount(dir)) {
+                const parent = segments.slice(0, i + 1).join('/');
+                return { found: false, missing: false, reason: `parent ${JSON.stringify(parent)} is a mount point (another filesystem or a bind mount), and safe-purge never crosses mounts` };
+            }
+        }
+        const name = Buffer.from(segments[segments.length - 1]);
+        let st;
+        try {
+            st = (0,_anchor_js__WEBPACK_IMPORTED_MODULE_0__/* .lstatAt */ .ag)(dir, name);
+        }
+        catch (err) {
+            const code = err.code;
+            if (code === 'ENOENT')
+                return { found: false, missing: true, reason: 'does not exist' };
+            return { found: false, missing: false, reason: `cannot inspect it: ${code ?? err}` };
+        }
+        const parent = opened.length > 0 ? opened.pop() : root.openChild(Buffer.from('.'));
+        return { found: true, target: { parent, name, st, kind: (0,_entries_js__WEBPACK_IMPORTED_MODULE_1__/* .kindOf */ .I)(st) } };
+    }
+    finally {
+        for (const o of opened)
+            o.close();
+    }
+}
+
+
+/***/ }),
+
+/***/ 4379:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Ge: () => (/* binding */ META),
+/* harmony export */   NB: () => (/* binding */ errnoError),
+/* harmony export */   Yk: () => (/* binding */ native),
+/* harmony export */   c$: () => (/* binding */ nativeStatus)
+/* harmony export */ });
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3024);
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_0__);
+/* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8161);
+/* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_os__WEBPACK_IMPORTED_MODULE_1__);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(6760);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_2___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_2__);
+/* harmony import */ var node_util__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(7975);
+/* harmony import */ var node_util__WEBPACK_IMPORTED_MODULE_3___default = /*#__PURE__*/__nccwpck_require__.n(node_util__WEBPACK_IMPORTED_MODULE_3__);
+/* harmony import */ var node_url__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(3136);
+/* harmony import */ var node_url__WEBPACK_IMPORTED_MODULE_4___default = /*#__PURE__*/__nccwpck_require__.n(node_url__WEBPACK_IMPORTED_MODULE_4__);
+/**
+ * Loads the native helper (addon/fsat.c, built into dist/native/): a directory scan that lstat's
+ * each entry relative to the directory's fd, batched unlinkat(fd, name) on the thread pool, and
+ * one entry's owner and immutable/append-only flags (which only statx reports; Node has no statx).
+ * They work only on directory fds the engine opened with O_NOFOLLOW, so they keep every
+ * anchoring rule (see fsat.ts) without the working-directory detour, and cost a C loop instead of
+ * one JavaScript call per entry.
+ *
+ * It is optional: when the binary is missing or does not load (another platform or CPU, an old
+ * libc), or SAFE_PURGE_NATIVE=0 is set, the engine uses its JavaScript path, which is equally safe
+ * and slower. `nativeStatus()` says which is in use and why.
+ */
+
+
+
+
+
+/**
+ * Numbers per entry in scan's metadata: name offset, name length, errno, mode, size, dev, ino,
+ * uid, flags (immutable/append-only bits, -1 when unknown).
+ */
+const META = 9;
+const FILE = `fsat-${process.platform}-${process.arch}.node`;
+let helper = null;
+let status = 'not loaded';
+function candidates() {
+    // dist/index.js -> dist/native; dist/cli/index.js -> dist/native; src/fs/native.ts (tests) -> dist/native
+    const here = node_path__WEBPACK_IMPORTED_MODULE_2___default().dirname((0,node_url__WEBPACK_IMPORTED_MODULE_4__.fileURLToPath)(import.meta.url));
+    return [node_path__WEBPACK_IMPORTED_MODULE_2___default().join(here, 'native', FILE), node_path__WEBPACK_IMPORTED_MODULE_2___default().join(here, '..', 'native', FILE), node_path__WEBPACK_IMPORTED_MODULE_2___default().join(here, '..', '..', 'dist', 'native', FILE)];
+}
+function load() {
+    const setting = process.env.SAFE_PURGE_NATIVE;
+    if (setting === '0' || setting === 'false' || setting === 'off') {
+        status = `off (SAFE_PURGE_NATIVE=${setting})`;
+        return;
+    }
+    if (process.platform !== 'linux') {
+        status = `not used on ${process.platform}`;
+        return;
+    }
+    const file = candidates().find((f) => node_fs__WEBPACK_IMPORTED_MODULE_0___default().existsSync(f));
+    if (!file) {
+        status = `not found (${FILE})`;
+        return;
+    }
+    try {
+        const mod = { exports: {} };
+        process.dlopen(mod, file, (node_os__WEBPACK_IMPORTED_MODULE_1___default().constants).dlopen.RTLD_NOW);
+        const e = mod.exports;
+        if (e.abi !== 6 || typeof e.scan !== 'function' || typeof e.unlinkBatch !== 'function' || typeof e.flags !== 'function') {
+            status = `${FILE} is not this version's helper`;
+            return;
+        }
+        helper = mod.exports;
+        status = 'native';
+    }
+    catch (err) {
+        status = `${FILE} did not load: ${err.message.split('\n')[0]}`;
+    }
+}
+load();
+/** The helper, when it is loaded; null means: use the JavaScript path. */
+function native() {
+    return helper;
+}
+/** 'native', or why the JavaScript path is used. */
+function nativeStatus() {
+    return status;
+}
+const errnoNames = node_util__WEBPACK_IMPORTED_MODULE_3___default().getSystemErrorMap();
+/** An Error like Node's own for `errno` (code, errno, syscall), naming `what`. */
+function errnoError(errno, syscall, what) {
+    const [code, text] = errnoNames.get(-errno) ?? [`E${errno}`, 'unknown error'];
+    return Object.assign(new Error(`${code}: ${text}, ${syscall} '${what}'`), { code, errno: -errno, syscall });
 }
 
 

@@ -9,7 +9,7 @@ import { spawnSync } from 'node:child_process'
 import { Writable, Readable } from 'node:stream'
 import { MT5_TREE, exists, makeTree, removeDir, snapshot, tempDir } from '../helpers/tree.js'
 import { CLI, CliProcess, Tmux, fakeDocker, runCli } from '../helpers/cli.js'
-import { freezeMidPurge, thaw } from '../helpers/signals.js'
+import { stopAfter, stoppedMidPurge, thaw } from '../helpers/signals.js'
 import { REPO } from '../helpers/action.js'
 import { HELP } from '../../src/cli/args.js'
 import { cliMain } from '../../src/cli/command.js'
@@ -82,7 +82,7 @@ describe('without a terminal', () => {
     const r = runCli(['--help'])
     expect(r.status).toBe(0)
     expect(r.stdout).toBe(HELP)
-    const flags = ['--root', '--dry-run', '--no-dry-run', '--force', '-y', '--full', '--no-full', '--verbose', '--json', '--ephemeral', '--protect', '--config', '--docker', '--compose-file', '--project-name', '--protected-volume', '--docker-host', '--docker-timeout', '--help', '--version']
+    const flags = ['--root', '--dry-run', '--no-dry-run', '--force', '-y', '--full', '--no-full', '--verbose', '--json', '--ephemeral', '--protect', '--config', '--docker', '--compose-file', '--project-name', '--protected-volume', '--docker-host', '--docker-timeout', '--privileged', '--privileged-image', '--help', '--version']
     for (const flag of flags) {
       expect(r.stdout).toContain(flag)
     }
@@ -101,6 +101,8 @@ describe('without a terminal', () => {
     [['stray-positional'], /see safe-purge --help/],
     [['--docker', 'sometimes'], /--docker must be auto, required or off/],
     [['--docker-timeout', 'soon'], /--docker-timeout must be a number of seconds/],
+    [['--privileged', 'always'], /--privileged must be auto, sudo, container or off/],
+    [['--privileged-image', ' '], /--privileged-image is empty/],
     [['--root'], /see safe-purge --help/]
   ])('bad usage %j: exit 2, one line pointing at --help', (args, message) => {
     const r = runCli(args, { cwd: root })
@@ -399,11 +401,9 @@ describe('cancelled by signals (GitHub sends SIGINT, then SIGTERM)', () => {
   test('SIGINT then SIGTERM during the purge: stops at a safe point, verifies, reports, exit 1, lock released', async () => {
     const big = bigRoot(30000)
     const before = protectedOnly(big)
-    const p = new CliProcess(['--root', big, '-y', '--docker', 'off', '--json'])
-    // The Purge phase has begun; frozen before it finished the big logs/, the run gets both
-    // signals at once when it resumes.
-    await p.waitFor(/\] Purge\n/)
-    await freezeMidPurge(p.child.pid as number, path.join(big, 'logs/bulk'))
+    // The run stops itself mid-purge (a test seam); it gets both signals at once when it resumes.
+    const p = new CliProcess(['--root', big, '-y', '--docker', 'off', '--json'], { env: stopAfter(5000) })
+    await stoppedMidPurge(p.child.pid as number, path.join(big, 'logs/bulk'))
     p.kill('SIGINT')
     p.kill('SIGTERM')
     thaw(p.child.pid as number)
@@ -564,17 +564,17 @@ describe('in a real terminal (tmux)', () => {
   })
 
   // One Ctrl-C: two keystrokes may reach the process as one signal. SIGINT then SIGTERM is tested
-  // without a terminal. The CLI is frozen mid-purge, so the key's SIGINT cannot come after it is
-  // done (it would hit the pane's shell instead).
+  // without a terminal. The CLI stops itself (SIGSTOP) after the purge has looked at 5,000 entries
+  // (a test seam), so the key's SIGINT lands mid-purge: watching the screen for "purging" and
+  // freezing it from here raced a purge that can finish in a few hundred milliseconds.
   t('Ctrl-C during the purge: stops safely, verifies, says what was cancelled (exit 1)', async () => {
     const big = bigRoot(30000)
     const before = protectedOnly(big)
-    const s = tmux(['--root', big, '--docker', 'off'])
+    const s = tmux(['--root', big, '--docker', 'off'], stopAfter(5000))
     await s.waitFor(/\(y\/N\)/)
-    s.type('y')
-    await s.waitFor(/purging logs/, 30000, 5)
     const pid = s.pid()
-    await freezeMidPurge(pid, path.join(big, 'logs/bulk'))
+    s.type('y')
+    await stoppedMidPurge(pid, path.join(big, 'logs/bulk'))
     s.key('C-c')
     thaw(pid)
     expect(await s.exitCode()).toBe(1)

@@ -6,7 +6,7 @@ import { spawnSync } from 'node:child_process'
 import { MT5_TREE, exists, makeTree, removeDir, snapshot, tempDir } from '../helpers/tree.js'
 import { purge, quietLogger } from '../helpers/engine.js'
 import { expectProjectWalker, reportOf, startAction, type ActionRun, type StartedAction } from '../helpers/action.js'
-import { flood, freeze, freezeMidPurge, thaw } from '../helpers/signals.js'
+import { flood, freeze, stopAfter, stoppedMidPurge, thaw } from '../helpers/signals.js'
 import { LOCK_FILE } from '../../src/engine/lock.js'
 import { run, confirmByName } from '../../src/engine/run.js'
 import { buildSettings } from '../../src/engine/settings.js'
@@ -126,11 +126,10 @@ describe('cancellation', () => {
   test('SIGINT then SIGTERM mid-purge: stops at a safe point, verifies, writes the partial report and summary, fails', async () => {
     manyFiles(path.join(root, 'logs/bulk'), 40000)
     const before = protectedNow()
-    const run = startAction(forced())
-    await run.waitFor('::group::Purge')
-    // Frozen mid-purge, it gets both signals at once when it resumes: GitHub's SIGINT then SIGTERM,
-    // or Ctrl-C pressed twice, before the purge could finish.
-    await freezeMidPurge(run.pid, path.join(root, 'logs/bulk'))
+    // The run stops itself mid-purge (a test seam); it gets both signals at once when it resumes:
+    // GitHub's SIGINT then SIGTERM, or Ctrl-C pressed twice, before the purge could finish.
+    const run = startAction(forced(), { env: stopAfter(5000) })
+    await stoppedMidPurge(run.pid, path.join(root, 'logs/bulk'))
     run.child.kill('SIGINT')
     run.child.kill('SIGTERM')
     thaw(run.pid)

@@ -11,10 +11,11 @@ import { spawnSync } from 'node:child_process'
 import { CLI } from '../helpers/cli.js'
 import { systemNode } from '../helpers/action.js'
 import { makeEnv, makeTree, removeDir, snapshot, tempDir } from '../helpers/tree.js'
-import { PASS_PROTOCOL, mergePass, type PassAnswer, type PassJob } from '../../src/engine/privileged.js'
+import { PASS_PROTOCOL, bootId, mergePass, passFailures, type PassAnswer, type PassJob } from '../../src/engine/privileged.js'
 import { parseJob } from '../../src/cli/pass.js'
 import type { Outcome, TargetOutcome } from '../../src/engine/execute.js'
 import type { Report } from '../../src/engine/report.js'
+import { purge } from '../helpers/engine.js'
 
 function pass(job: unknown): { status: number | null; answer: PassAnswer; stderr: string } {
   const r = spawnSync(systemNode(), [CLI, '--privileged-pass'], { input: typeof job === 'string' ? job : JSON.stringify(job), encoding: 'utf8', timeout: 60000, env: { PATH: process.env.PATH ?? '', HOME: '/root' } })
@@ -23,7 +24,7 @@ function pass(job: unknown): { status: number | null; answer: PassAnswer; stderr
 
 function jobFor(root: string, over: Partial<PassJob> = {}): PassJob {
   const st = fs.statSync(root)
-  return { protocol: PASS_PROTOCOL, root, expect: { dev: st.dev, ino: st.ino }, targets: ['logs'], protected: [], exact: [], removeTargetDirs: false, ...over }
+  return { protocol: PASS_PROTOCOL, root, expect: { dev: st.dev, ino: st.ino, boot: bootId() }, targets: ['logs'], protected: [], exact: [], removeTargetDirs: false, ...over }
 }
 
 let base: string
@@ -71,10 +72,18 @@ describe('the privileged pass (--privileged-pass, as root)', () => {
   test('a root that is not the node the outer run guarded is refused before anything changes', () => {
     const before = snapshot(base)
     const other = fs.statSync(outside)
-    const r = pass(jobFor(root, { expect: { dev: other.dev, ino: other.ino } }))
+    const r = pass(jobFor(root, { expect: { dev: other.dev, ino: other.ino, boot: bootId() } }))
     expect(r.status).toBe(2)
     expect(r.answer.error?.code).toBe('ERR_ROOT_CHANGED')
     expect(r.answer.report).toBeUndefined()
+    expect(snapshot(base)).toEqual(before)
+  })
+
+  test('another machine (boot id) is refused before anything changes', () => {
+    const before = snapshot(base)
+    const r = pass(jobFor(root, { expect: { ...jobFor(root).expect, boot: '00000000-0000-0000-0000-000000000000' } }))
+    expect(r.status).toBe(2)
+    expect(r.answer.error?.message).toMatch(/runs on another machine/)
     expect(snapshot(base)).toEqual(before)
   })
 
@@ -101,6 +110,35 @@ describe('the privileged pass (--privileged-pass, as root)', () => {
   })
 })
 
+describe('as root', () => {
+  const rootOnly = process.geteuid?.() === 0 ? test : test.skip
+
+  rootOnly('nothing is escalated: a read-only directory of another user is purged by the run itself', async () => {
+    makeTree(root, { 'logs/locked/a.log': 'a' })
+    fs.chownSync(path.join(root, 'logs/locked'), 999, 999)
+    fs.chmodSync(path.join(root, 'logs/locked'), 0o555)
+    // An image that does not exist, and sudo: neither is ever tried.
+    const report = await purge(root, { privileged: 'container', 'privileged-image': 'safe-purge-absent:never' })
+    expect(report.ok).toBe(true)
+    expect(report.privileged).toBeNull()
+    expect(fs.existsSync(path.join(root, 'logs/locked'))).toBe(false)
+  })
+
+  rootOnly('a deletion error caused by a flag says so, and who owns the entry: no root pass could get past it', async () => {
+    makeTree(root, { 'logs/frozen.log': 'x' })
+    const file = path.join(root, 'logs/frozen.log')
+    fs.chownSync(file, 999, 999)
+    const chattr = spawnSync('chattr', ['+i', file], { encoding: 'utf8' })
+    if (chattr.status !== 0) throw new Error(`chattr +i failed here: ${chattr.stderr}`)
+    try {
+      const report = await purge(root, { privileged: 'off' })
+      expect(report.errors).toEqual([expect.objectContaining({ path: 'logs/frozen.log', code: 'EPERM', flags: 'immutable', owner: 999 })])
+    } finally {
+      spawnSync('chattr', ['-i', file])
+    }
+  })
+})
+
 describe('mergePass', () => {
   const target = (over: Partial<TargetOutcome>): TargetOutcome => ({
     path: 'logs', result: 'failed', files: 1, bytes: 10, dirs: 0, others: 0, truncatedFiles: 0, truncatedBytes: 0, heldUnlinkedFiles: 0, heldUnlinkedBytes: 0,
@@ -120,6 +158,24 @@ describe('mergePass', () => {
     expect(outcome.totals.files).toBe(5)
     expect(outcome.errors).toEqual([])
     expect(outcome.targets[1].result).toBe('purged')
+  })
+
+  test("the pass's failures are the outer run's, but for the deletion errors it merges; one whose path names that line stays", () => {
+    const errors = [{ path: 'logs/a', code: 'EIO', message: 'EIO', hint: '' }]
+    const report = {
+      errors,
+      failures: ['1 deletion error(s); first: logs/a: EIO', 'verification failed: 0 protected path(s) missing and 1 changed (first: models/1 deletion error(s); first: x)']
+    } as unknown as Report
+    expect(passFailures(report)).toEqual([report.failures[1]])
+    expect(passFailures({ errors: [], failures: ['0 deletion error(s); first: forged'] } as unknown as Report)).toEqual(['0 deletion error(s); first: forged'])
+  })
+
+  test("an error of the pass outside every target it was given is kept", () => {
+    const outcome: Outcome = { targets: [target({})], totals: { files: 1, bytes: 10, dirs: 0, others: 0, truncatedFiles: 0, truncatedBytes: 0, heldUnlinkedFiles: 0, heldUnlinkedBytes: 0 }, errors: [], cancelled: false }
+    const stray = { path: 'elsewhere/x', code: 'EIO', message: 'EIO', hint: '' }
+    const passTarget = { path: 'logs', result: 'purged', files: 0, bytes: 0, dirs: 0, others: 0, truncatedFiles: 0, truncatedBytes: 0, heldUnlinkedFiles: 0, heldUnlinkedBytes: 0, truncated: [], heldUnlinked: [], kept: [], keptTotal: 0, keptDirs: 0 }
+    mergePass(outcome, { protocol: PASS_PROTOCOL, report: { targets: [passTarget], errors: [stray], cancelled: null } as unknown as Report })
+    expect(outcome.errors).toEqual([stray])
   })
 
   test("an error the pass met stays with its target", () => {

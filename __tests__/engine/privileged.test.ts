@@ -204,9 +204,17 @@ gate.describe('privileged pass: a run as an ordinary user finishes what containe
     expect(j2.privileged?.entries.find((e) => e.path === 'data/redis/dump.rdb')?.owner).toBe(999)
     expect(j2.errors).toEqual([])
     expect(snapshot(root2)).toEqual(before2)
+
+    // The image only missing: a dry run pulls nothing, and says a real run would pull it first.
+    const r3 = withoutSudoRule(docker, () => runCliAs<Json>(docker, ['--root', root2, '--dry-run', '--docker', 'off', '--json', '--privileged-image', 'safe-purge-absent:never']))
+    expect(r3.status).toBe(0)
+    expect(r3.json?.privileged).toMatchObject({ ran: false, via: 'container', image: 'safe-purge-absent:never' })
+    expect(r3.json?.privileged?.notes.join(' ')).toMatch(/a real run pulls it first, and refuses before changing anything if it cannot/)
+    expect(must('docker', ['images', '-q', 'safe-purge-absent']).trim()).toBe('')
+    expect(snapshot(root2)).toEqual(before2)
   })
 
-  test('an immutable entry: the dry run names it; no root pass gets past it, and it stops the pass for the rest', () => {
+  test('an immutable entry: the dry run names it; a real run refuses before anything changes, even with sudo at hand', () => {
     const plain = ensureUser('plain')
     const sudo = ensureUser('sudo')
     const roots = [newRoot(plain), newRoot(sudo)]
@@ -216,24 +224,18 @@ gate.describe('privileged pass: a run as an ordinary user finishes what containe
       if (chattr.status !== 0) throw new Error(`chattr +i failed here: ${chattr.stderr}`)
     }
     try {
-      // No mode: the plan is checked first, and the run refuses before anything changes.
-      const before = snapshot(roots[0])
+      const before = roots.map((r) => snapshot(r))
       const dry = withoutSudoRule(plain, () => runCliAs<Json>(plain, ['--root', roots[0], '--dry-run', '--docker', 'off', '--json']))
       expect(dry.status).toBe(1)
       expect(dry.json?.errors.find((e) => e.path === 'logs/worker/w.log')?.message).toMatch(/it is immutable/)
       const refused = withoutSudoRule(plain, () => runCliAs<Json>(plain, ['--root', roots[0], '--force', '--docker', 'off', '--json']))
       expect(refused.status).toBe(2)
       expect(refused.json?.error?.message).toMatch(/logs\/worker\/w\.log cannot be deleted \(it is immutable.*by this user or root/)
-      expect(snapshot(roots[0])).toEqual(before)
-      // sudo would work, so a forced run purges first; the immutable file is no permission error,
-      // and the pass does not run for the others either.
+      // No root pass gets past a flag: with sudo at hand, the run refuses all the same.
       const real = withSudoRule(sudo, () => runCliAs<Json>(sudo, ['--root', roots[1], '--force', '--docker', 'off', '--json']))
-      expect(real.status).toBe(1)
-      // The kernel checks the directory first: this user meets EACCES, and the flag says why root would not do better.
-      expect(real.json?.errors.find((e) => e.path === 'logs/worker/w.log')).toMatchObject({ code: 'EACCES', flags: 'immutable' })
-      expect(real.json?.privileged?.ran).toBe(false)
-      expect(real.json?.privileged?.notes.join(' ')).toMatch(/did not run: the purge also failed for another reason \(logs\/worker\/w\.log: EACCES, immutable\)/)
-      expect(fs.existsSync(path.join(roots[1], 'data/redis/dump.rdb'))).toBe(true)
+      expect(real.status).toBe(2)
+      expect(real.json?.error?.code).toBe('ERR_PERMISSION')
+      expect(roots.map((r) => snapshot(r))).toEqual(before)
     } finally {
       for (const f of files) spawnSync('chattr', ['-i', f])
     }

@@ -19,6 +19,8 @@ describe('parseOption', () => {
   test('docker mode and timeout are validated', () => {
     expect(parseOption('docker', 'required', 'x')).toBe('required')
     expect(() => parseOption('docker', 'maybe', 'input docker')).toThrow(/auto, required or off/)
+    expect(parseOption('privileged', ' container ', 'x')).toBe('container')
+    expect(() => parseOption('privileged', 'root', 'input privileged')).toThrow(/input privileged must be auto, sudo, container or off/)
     expect(parseOption('docker-timeout', '30', 'x')).toBe(30)
     expect(() => parseOption('docker-timeout', '-1', 'input docker-timeout')).toThrow(/seconds/)
   })
@@ -66,6 +68,9 @@ describe('config file', () => {
     ['force: true\n', /force cannot be set in the config file/],
     ['force: false\n', /force cannot be set in the config file/],
     ['confirm: env\n', /confirm cannot be set in the config file/],
+    ['privileged-image: evil:latest\n', /privileged-image cannot be set in the config file \(the image runs as root/],
+    ['privileged: always\n', /privileged must be auto, sudo, container or off, got "always"/],
+    ['privileged: true\n', /privileged must be auto, sudo, container or off, got true/],
     ['compose-project: " "\n', /config \.safe-purge\.yml: compose-project is blank/],
     ['compose-file: "  "\n', /config \.safe-purge\.yml: compose-file is blank/],
     ['dry-run: "true"\n', /dry-run must be true or false/],

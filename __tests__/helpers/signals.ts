@@ -45,18 +45,30 @@ export function countEntries(dir: string): number {
   return n
 }
 
+/** The env that makes a run stop itself mid-purge, after `entries` entries (the engine's test seam). */
+export function stopAfter(entries: number): Record<string, string> {
+  return { SAFE_PURGE_TEST_STOP_AFTER_ENTRIES: String(entries) }
+}
+
 /**
- * Freezes a run whose purge phase has begun (the caller saw it say so) and proves the purge of
- * `dir` is not finished: entries are left in it. Fails, naming what it saw, when none are (the
- * test would then not test what it says). Returns how many are left.
+ * Waits until a run started with stopAfter() has stopped itself (every thread stopped), then
+ * proves the purge of `dir` is not finished: entries are left in it. Returns how many.
  */
-export async function freezeMidPurge(pid: number, dir: string): Promise<number> {
-  await freeze(pid)
-  const left = countEntries(dir)
-  if (left === 0) {
-    thaw(pid)
-    throw new Error(`the run was frozen after it had purged ${dir}, not in the middle`)
+export async function stoppedMidPurge(pid: number, dir: string, timeoutMs = 60000): Promise<number> {
+  const end = Date.now() + timeoutMs
+  for (;;) {
+    let stopped: boolean
+    try {
+      stopped = allStopped(pid)
+    } catch {
+      throw new Error(`process ${pid} ended before it stopped itself mid-purge`)
+    }
+    if (stopped) break
+    if (Date.now() > end) throw new Error(`process ${pid} did not stop itself within ${timeoutMs} ms`)
+    await new Promise((r) => setTimeout(r, 5))
   }
+  const left = countEntries(dir)
+  if (left === 0) throw new Error(`the run stopped after it had purged ${dir}, not in the middle`)
   return left
 }
 

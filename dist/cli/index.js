@@ -1802,6 +1802,17 @@ function parseSeconds(value, what) {
     }
     return n;
 }
+/**
+ * An image reference as docker takes it (name[:tag][@digest]): never a leading dash (docker would
+ * read it as a flag), no spaces or control characters.
+ */
+function parseImage(value, what) {
+    const v = value.trim();
+    if (!/^[A-Za-z0-9][A-Za-z0-9._\-/:@]{0,511}$/.test(v)) {
+        throw errors_fail('ERR_BAD_IMAGE', `${what} must be an image reference such as node:24-bookworm-slim (letters, digits, . _ - / : @; no leading dash), got ${JSON.stringify(value)}`);
+    }
+    return v;
+}
 /** Parses one raw string the way its key expects (multiline strings become lists). */
 function parseOption(key, raw, what) {
     const kind = OPTION_KINDS[key];
@@ -1810,7 +1821,8 @@ function parseOption(key, raw, what) {
             : kind === 'privileged' ? parsePrivilegedMode(raw.trim(), what)
                 : kind === 'seconds' ? parseSeconds(raw, what)
                     : kind === 'list' ? splitLines(raw)
-                        : raw.trim();
+                        : key === 'privileged-image' ? parseImage(raw, what)
+                            : raw.trim();
     return value;
 }
 /** One entry per line; blank lines only separate. Entries keep inner spaces. */
@@ -1906,8 +1918,8 @@ once without verifying (exit 130, or 143 for SIGTERM; the next run clears the lo
 
 Flags override the config file, which uses the action's input names (dry-run, full, ephemeral,
 protected, docker, compose-file, compose-project, protected-volumes, docker-host,
-docker-timeout, keep-running, services, remove-target-dirs, privileged, privileged-image);
-protected patterns and volumes from both add up.
+docker-timeout, keep-running, services, remove-target-dirs, privileged; not privileged-image,
+which runs as root); protected patterns and volumes from both add up.
 
 Entries this user cannot delete (files a container wrote as root) are finished by a second
 pass as root, on just those targets: --privileged auto (the default) tries sudo -n, then a
@@ -2002,7 +2014,7 @@ function parseCli(argv) {
     if (v['privileged-image'] !== undefined) {
         if (v['privileged-image'].trim() === '')
             throw errors_fail('ERR_USAGE', '--privileged-image is empty: name an image, or leave it out for the default');
-        options['privileged-image'] = v['privileged-image'].trim();
+        options['privileged-image'] = parseImage(v['privileged-image'], '--privileged-image');
     }
     return {
         root: v.root ?? '.',
@@ -3513,6 +3525,24 @@ function flagsAt(dir, name) {
 
 /** Bounded retries when a directory refills while it is being emptied (a live writer). */
 const NOT_EMPTY_RETRIES = 3;
+/**
+ * Test seam for the cancellation tests (the action, the CLI, in a terminal): with
+ * SAFE_PURGE_TEST_STOP_AFTER_ENTRIES=N the process stops itself (SIGSTOP, as Ctrl-Z would) once,
+ * after the purge has looked at N entries, so a test signals it at a known point of the purge
+ * instead of racing a purge that may finish in a few hundred milliseconds. Nothing else changes.
+ */
+function selfStopHooks(env) {
+    const n = Number(env.SAFE_PURGE_TEST_STOP_AFTER_ENTRIES ?? '');
+    if (!Number.isInteger(n) || n <= 0)
+        return undefined;
+    let seen = 0;
+    return {
+        afterLstat: () => {
+            if (++seen === n)
+                process.kill(process.pid, 'SIGSTOP');
+        }
+    };
+}
 const PROGRESS_MS = 100;
 /**
  * Synchronous unlinks are cheapest while the filesystem answers from memory; when they start to
@@ -4139,7 +4169,8 @@ async function verifyProtected(rootDir, policy, before, plan, outcome, dryRun, s
             // Files the purge truncated are expected to stay (their writers keep appending): counted apart.
             const held = HeldFiles.of(outcome?.targets[i].truncatedNodes ?? []);
             const again = await scanTarget(rootDir, t.path, policy, undefined, true, { removeTargetDirs: plan.removeTargetDirs, held });
-            const left = again.status === 'present' ? again.files + again.others + again.dirs : 0;
+            // What cannot even be read is not clean either (a directory of root's that a pass left).
+            const left = again.status === 'present' ? again.files + again.others + again.dirs + again.unreadable.length : 0;
             // The counts include the target itself when it would go (a file; a directory removeTargetDirs
             // removes once nothing in it stays): say what is inside.
             const itself = again.kind === 'dir' ? (again.keptTarget || again.keptDirs > 0 ? 0 : 1) : 1;
@@ -4448,6 +4479,8 @@ const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createReq
  */
 
 const MAX_OUTPUT = 4 * 1024 * 1024;
+/** The privileged pass's answer (its JSON report) is read whole up to this size. */
+const MAX_ANSWER = 256 * 1024 * 1024;
 const runCommand = (cmd, opts) => new Promise((resolve) => {
     let stdout = '';
     let stderr = '';
@@ -4535,20 +4568,26 @@ function failureText(cmd, r, timeoutMs, timeoutOption = 'docker-timeout') {
  */
 function runPassProcess(cmd, opts) {
     return new Promise((resolve) => {
-        let stdout = '';
+        const out = [];
+        let outBytes = 0;
         let stderr = '';
         let partial = '';
-        const child = (0,external_node_child_process_namespaceObject.spawn)(cmd.command, cmd.args, { env: opts.env ?? process.env, cwd: opts.cwd, stdio: ['pipe', 'pipe', 'pipe'] });
+        // Its own process group: a terminal's Ctrl-C reaches the outer run only, which forwards it
+        // once (a pass that got every keystroke twice would quit unverified at the second Ctrl-C).
+        const child = (0,external_node_child_process_namespaceObject.spawn)(cmd.command, cmd.args, { env: opts.env ?? process.env, cwd: opts.cwd, stdio: ['pipe', 'pipe', 'pipe'], detached: true });
         const interrupt = () => {
             child.kill('SIGINT');
         };
         if (opts.signal?.aborted)
             interrupt();
         opts.signal?.addEventListener('abort', interrupt, { once: true });
+        // Kept as bytes and decoded once: a character split between two reads stays whole.
         child.stdout.on('data', (d) => {
-            if (stdout.length < MAX_OUTPUT * 4)
-                stdout += d.toString('utf8');
+            outBytes += d.length;
+            if (outBytes <= MAX_ANSWER)
+                out.push(d);
         });
+        const stdout = () => (outBytes > MAX_ANSWER ? '' : Buffer.concat(out).toString('utf8'));
         child.stderr.on('data', (d) => {
             const text = d.toString('utf8');
             if (stderr.length < MAX_OUTPUT)
@@ -4571,8 +4610,8 @@ function runPassProcess(cmd, opts) {
                 opts.onStderrLine?.(partial);
             resolve(r);
         };
-        child.on('error', (err) => finish({ exitCode: null, signal: null, stdout, stderr, spawnError: err.code ?? err.message }));
-        child.on('close', (code, signal) => finish({ exitCode: code, signal, stdout, stderr }));
+        child.on('error', (err) => finish({ exitCode: null, signal: null, stdout: stdout(), stderr, spawnError: err.code ?? err.message }));
+        child.on('close', (code, signal) => finish({ exitCode: code, signal, stdout: stdout(), stderr, overflow: outBytes > MAX_ANSWER }));
     });
 }
 
@@ -5229,26 +5268,27 @@ function deniedEntries(plan) {
             else
                 firstBlocked ??= { path: d.path, why: d.why };
         }
-        for (const u of t.unreadable) {
+        // Another read error (a directory still filling, one replaced meanwhile) is no permission
+        // matter: the purge meets it, and reports it, as it always did.
+        for (const u of t.unreadable)
             if (u.code === 'EACCES' || u.code === 'EPERM')
                 first ??= { path: u.path, why: u.message };
-            else
-                firstBlocked ??= { path: u.path, why: u.message };
-        }
     }
     return { total, rootCan, first, firstBlocked };
 }
 /**
  * A real run whose plan shows entries this user cannot delete refuses before it stops the stack
- * or changes anything, when no privileged pass can finish them (or nobody can: a flag).
+ * or changes anything, when no privileged pass can finish them (or nobody can: a flag, a
+ * read-only filesystem). `planning`: before the confirmation, a missing image that a pull may
+ * bring is no reason to refuse yet (it is pulled once the run is confirmed, then checked again).
  */
-function refusePermissions(denied, availability, names) {
+function refusePermissions(denied, availability, names, planning) {
     const uid = process.geteuid?.() ?? -1;
     if (denied.firstBlocked !== null) {
         const b = denied.firstBlocked;
         throw errors_fail('ERR_PERMISSION', `refusing to purge: ${text_showPath(b.path)} cannot be deleted (${b.why}), by this user or root; clear the flag (chattr -i -a) or make it writable, or drop it from ${names('ephemeral')}; nothing was changed`);
     }
-    if (denied.rootCan === 0 || availability?.use)
+    if (denied.rootCan === 0 || availability?.use || (planning && availability?.pullable))
         return;
     const f = denied.first;
     const tried = availability ? availability.tried.join('; ') : `${names('privileged')} is off`;
@@ -5276,7 +5316,7 @@ function entry(path, code, owner, why) {
     return { path, code, owner, ownerName: owner === null ? null : userName(owner), why };
 }
 /** The report's `privileged` section; null when nothing needed a privileged pass. */
-function privilegedSection(info, plan, mode, dryRun) {
+function privilegedSection(info, plan, mode, image, dryRun) {
     if (!info)
         return null;
     const entries = [];
@@ -5299,11 +5339,15 @@ function privilegedSection(info, plan, mode, dryRun) {
     }
     if (total === 0 && info.ran === null)
         return null;
-    const use = info.ran ?? info.availability?.use ?? null;
+    // A dry run never pulls: with only the image missing, a real run would pull it and use it.
+    const wouldPull = dryRun && info.availability?.use == null && info.availability?.pullable === true;
+    const use = info.ran ?? info.availability?.use ?? (wouldPull ? { via: 'container', image } : null);
     const passReport = info.ran?.report ?? null;
     const notes = [...info.notes];
     if (dryRun && info.availability && !use)
         notes.push(`no privileged pass is available: ${info.availability.tried.join('; ')}`);
+    if (wouldPull)
+        notes.push(`the image ${image} is not on this machine: a real run pulls it first, and refuses before changing anything if it cannot`);
     if (info.ran?.problem)
         notes.push(info.ran.problem);
     // What the pass removed: its own report's totals (merged into the outcome's, so also counted there).
@@ -5367,7 +5411,7 @@ function buildReport(x) {
     if (dry) {
         // What the plan could not read, or could not unlink, a real run could not delete: the dry run
         // says so now, unless a privileged pass would finish it (then the privileged section lists it).
-        const passWould = x.privileged?.availability?.use != null;
+        const passWould = x.privileged?.availability?.use != null || x.privileged?.availability?.pullable === true;
         for (const t of x.plan.targets) {
             for (const u of t.unreadable) {
                 if (passWould && (u.code === 'EACCES' || u.code === 'EPERM'))
@@ -5438,7 +5482,7 @@ function buildReport(x) {
         errors,
         warnings,
         verification: { ok: verified, checked: v.checked, missing: v.missing, changed: v.changed, leftovers: v.leftovers },
-        privileged: privilegedSection(x.privileged, x.plan, x.settings.privileged, dry),
+        privileged: privilegedSection(x.privileged, x.plan, x.settings.privileged, x.settings.privilegedImage, dry),
         docker: {
             mode: x.docker.mode,
             used: x.docker.active,
@@ -5513,7 +5557,7 @@ function privilegedLines(r) {
     const out = [];
     const how = p.via === 'sudo' ? 'sudo' : `a container (${text_showPath(p.image ?? '')})`;
     if (p.ran)
-        out.push(`privileged pass (${how}, as root) on ${p.targets.map(text_showPath).join(', ')}: removed ${p.removedFiles} file(s), ${formatBytes(p.removedBytes)}, that this user could not delete`);
+        out.push(`privileged pass (${how}, as root) on ${p.targets.map(text_showPath).join(', ')}: removed ${p.removedFiles} file(s), ${formatBytes(p.removedBytes)}, in the targets this user could not finish`);
     else if (r.dryRun && p.via)
         out.push(`${p.entriesTotal} entr(ies) cannot be deleted as this user: a real run would finish them as root through ${how}`);
     else if (r.dryRun)
@@ -5993,6 +6037,15 @@ function dockerEnv(env, dockerHost) {
 
 /** Bumped whenever PassJob or PassAnswer change: an outer run and its pass come from one bundle. */
 const PASS_PROTOCOL = 1;
+/** This machine's boot id (one per running kernel), or null where /proc does not say. */
+function bootId() {
+    try {
+        return external_node_fs_default().readFileSync('/proc/sys/kernel/random/boot_id', 'utf8').trim() || null;
+    }
+    catch {
+        return null;
+    }
+}
 /** Effective uid 0: nothing to escalate. */
 function runningAsRoot() {
     return process.geteuid?.() === 0;
@@ -6040,15 +6093,16 @@ class Escalator {
     async find(pull) {
         const { ctx } = this;
         const tried = [];
+        let pullable = false;
         if (ctx.mode === 'off')
-            return { use: null, tried: [`${ctx.names('privileged')} is off`] };
+            return { use: null, tried: [`${ctx.names('privileged')} is off`], pullable };
         const bundle = ctx.bundleDir ?? findBundle();
         if (bundle === null)
-            return { use: null, tried: ['the bundled CLI (cli/index.js next to this bundle) is missing'] };
+            return { use: null, tried: ['the bundled CLI (cli/index.js next to this bundle) is missing'], pullable };
         if (ctx.mode === 'sudo' || ctx.mode === 'auto') {
             const why = await this.sudoProblem();
             if (why === null)
-                return { use: { via: 'sudo', image: null, pulled: false }, tried };
+                return { use: { via: 'sudo', image: null, pulled: false }, tried, pullable };
             tried.push(`sudo: ${why}`);
         }
         if (ctx.mode === 'container' || ctx.mode === 'auto') {
@@ -6058,11 +6112,12 @@ class Escalator {
             else {
                 const img = await checkImage({ ...ctx, timeoutOption: ctx.names('docker-timeout') }, pull);
                 if (img.ok)
-                    return { use: { via: 'container', image: ctx.image, pulled: img.pulled }, tried };
-                tried.push(`container: ${img.why}${img.absent && !pull ? ' (a real run would try to pull it)' : ''}`);
+                    return { use: { via: 'container', image: ctx.image, pulled: img.pulled }, tried, pullable };
+                pullable = img.absent && !pull;
+                tried.push(`container: ${img.why}${pullable ? ' (a real run pulls it before it changes anything)' : ''}`);
             }
         }
-        return { use: null, tried };
+        return { use: null, tried, pullable };
     }
     /** Null when `sudo -n true` succeeds (no password needed), else why not. */
     async sudoProblem() {
@@ -6100,6 +6155,8 @@ async function runPass(escalator, esc, job, opts) {
     const r = await runPassProcess(cmd, { input: JSON.stringify(full), env, cwd: '/', signal: opts.signal, onStderrLine: opts.onLine });
     if (r.spawnError)
         return { answer: null, problem: `${command} could not start (${r.spawnError})`, command };
+    if (r.overflow)
+        return { answer: null, problem: `${command} answered with more than 256 MiB`, command };
     let answer = null;
     try {
         const parsed = JSON.parse(r.stdout);
@@ -6115,10 +6172,32 @@ async function runPass(escalator, esc, job, opts) {
         return { answer: null, problem: `${command} ${how} without an answer${said ? `: ${said}` : ''}`, command };
     }
     if (answer.error)
-        return { answer, problem: `the privileged pass refused: ${answer.error.message}`, command };
-    if (!answer.report || !Array.isArray(answer.report.targets))
-        return { answer: null, problem: `${command} answered without a report`, command };
+        return { answer, problem: `the privileged pass refused: ${String(answer.error.message)}`, command };
+    if (!wellFormed(answer.report))
+        return { answer: null, problem: `${command} answered without a well-formed report`, command };
     return { answer, problem: null, command };
+}
+const isCount = (v) => typeof v === 'number' && Number.isFinite(v) && v >= 0;
+const isStr = (v) => typeof v === 'string';
+/** The parts of a pass's report the outer run reads, checked before they are merged. */
+function wellFormed(r) {
+    const rep = r;
+    if (!rep || typeof rep !== 'object' || !Array.isArray(rep.targets) || !Array.isArray(rep.errors) || !Array.isArray(rep.failures))
+        return false;
+    if (typeof rep.verification?.ok !== 'boolean' || !rep.totals || !isCount(rep.totals.files) || !isCount(rep.totals.bytes))
+        return false;
+    const tallies = ['files', 'bytes', 'dirs', 'others', 'truncatedFiles', 'truncatedBytes', 'heldUnlinkedFiles', 'heldUnlinkedBytes'];
+    return (rep.targets.every((t) => t && isStr(t.path) && isStr(t.result) && tallies.every((k) => isCount(t[k])) && Array.isArray(t.kept) && Array.isArray(t.truncated) && Array.isArray(t.heldUnlinked)) &&
+        rep.errors.every((e) => e && isStr(e.path) && isStr(e.code) && isStr(e.message)) &&
+        rep.failures.every(isStr));
+}
+/**
+ * The pass's failures the outer run reports itself: all of them but the count of deletion errors,
+ * whose errors are merged into the outcome (matched by the exact line the report writes).
+ */
+function passFailures(report) {
+    const merged = `${report.errors.length} deletion error(s); first: `;
+    return report.failures.filter((f) => !(report.errors.length > 0 && f.startsWith(merged)));
 }
 /**
  * Folds the pass's report into the outer outcome: each target it handled takes the pass's result,
@@ -6138,7 +6217,9 @@ function mergePass(outcome, answer) {
     for (const t of outcome.targets)
         addTally(totals, t);
     outcome.totals = totals;
-    outcome.errors = outcome.targets.flatMap((t) => t.errors);
+    // An error of the pass under none of its targets is kept all the same: none may go unreported.
+    const placed = new Set([...errors.values()].flat());
+    outcome.errors = [...outcome.targets.flatMap((t) => t.errors), ...report.errors.filter((e) => !placed.has(e))];
     if (report.cancelled)
         outcome.cancelled = true;
 }
@@ -6202,6 +6283,10 @@ const PHASE_PURGE = 'Purge';
 const PHASE_DOCKER_START = 'Docker: start the services again';
 const PHASE_PRIVILEGED = 'Privileged pass';
 const CHANGING_PHASES = new Set([PHASE_DOCKER_STOP, PHASE_PURGE, PHASE_DOCKER_START, PHASE_PRIVILEGED]);
+/** Whether a phase (a log group) changes something; the privileged pass's title names its mode. */
+function changesSomething(phase) {
+    return CHANGING_PHASES.has(phase) || phase.startsWith(`${PHASE_PRIVILEGED} (`);
+}
 /** The action's rule: `force`, or `confirm` equal to the root folder's name. */
 const confirmByName = async ({ settings, root }) => {
     if (settings.force || settings.confirm === root.name)
@@ -6219,6 +6304,9 @@ async function prepare(settings, deps) {
     const root = guardRoot(settings.root, deps.guardEnv ?? defaultGuardEnv(deps.env), names);
     if (deps.pass && !sameNode(root, deps.pass.expect)) {
         throw errors_fail('ERR_ROOT_CHANGED', `the privileged pass sees a root (device ${root.dev}, inode ${root.ino}) that is not the one the run guarded (device ${deps.pass.expect.dev}, inode ${deps.pass.expect.ino}): nothing was changed`);
+    }
+    if (deps.pass && deps.pass.expect.boot !== null && bootId() !== deps.pass.expect.boot) {
+        throw errors_fail('ERR_ROOT_CHANGED', `the privileged pass runs on another machine (boot id ${bootId() ?? 'unknown'}, not ${deps.pass.expect.boot}): a docker daemon elsewhere mounted a folder of its own; nothing was changed`);
     }
     const project = await composeProject(root.path, {
         mode: settings.docker, files: settings.composeFiles, name: settings.composeProject, full: settings.full,
@@ -6260,6 +6348,9 @@ async function run(settings, deps) {
         trace: (line) => log.info(line), bundleDir: deps.bundleDir
     });
     let availability = null;
+    // With privileged off, a run does what it always did: it fails on such entries as it meets them.
+    const checks = !asRoot && settings.privileged !== 'off';
+    let denied = null;
     const rootDir = openRoot(root);
     try {
         const warnings = [];
@@ -6267,16 +6358,10 @@ async function run(settings, deps) {
             warnings.push(...preflight(rootDir));
             for (const w of warnings)
                 log.warning(w);
-            // Counted up front only when someone reads the plan before anything happens (dry run, a prompt),
-            // or when this user may be unable to delete something that no privileged pass could finish:
-            // such a run must refuse before it stops the stack.
-            // With privileged off, a run does what it always did: it fails on them as it meets them.
-            const checks = !asRoot && settings.privileged !== 'off';
-            let count = settings.dryRun || deps.confirmReadsPlan === true;
-            if (!count && checks) {
-                availability = await escalator.resolve(false);
-                count = availability.use === null;
-            }
+            // Counted up front when someone reads the plan before anything happens (dry run, a prompt),
+            // and in every run as an ordinary user: what it could not delete must be known before the
+            // stack is stopped (a root run that nobody reviews walks the tree once, while it purges).
+            const count = settings.dryRun || deps.confirmReadsPlan === true || checks;
             // A dry run shows which files a real run would truncate: exactly, when nothing is stopped first.
             const stays = settings.docker === 'off' || settings.keepRunning;
             const held = settings.dryRun && stays ? HeldFiles.scan([rootDir.dev], mapsReliableAt(root.path)) : undefined;
@@ -6287,11 +6372,14 @@ async function run(settings, deps) {
                 log.warning(w);
                 warnings.push(w);
             }
-            const denied = deniedEntries(p);
-            if (denied.rootCan > 0 && checks)
-                availability = await escalator.resolve(!settings.dryRun);
-            if (!settings.dryRun && checks)
-                refusePermissions(denied, availability, names);
+            if (checks) {
+                denied = deniedEntries(p);
+                // sudo is asked (and an image looked for) only when something needs it; nothing is pulled yet.
+                if (denied.rootCan > 0)
+                    availability = await escalator.resolve(false);
+                if (!settings.dryRun)
+                    refusePermissions(denied, availability, names, true);
+            }
             return p;
         });
         const docker = await phase('Docker: discover', async () => compose.discover({ root, targets, keepRunning: settings.keepRunning, services: settings.services }));
@@ -6317,6 +6405,15 @@ async function run(settings, deps) {
             const refusal = await deps.confirm({ settings, root, plan, docker });
             if (refusal)
                 throw errors_fail('ERR_NOT_CONFIRMED', refusal);
+            // Confirmed: the container's image, if only it was missing, is pulled now, before anything
+            // changes; a run that still has no mode refuses here, the stack still running.
+            // (Both were set inside the Plan phase's callback, which TypeScript's narrowing does not follow.)
+            const found = denied;
+            const now = availability;
+            if (found !== null && found.rootCan > 0 && now?.use == null && now?.pullable) {
+                availability = await escalator.resolve(true);
+                refusePermissions(found, availability, names, false);
+            }
         }
         // The outer run holds the lock while its privileged pass runs.
         const release = settings.dryRun || deps.pass ? () => { } : acquireLock(rootDir, root.path, (w) => log.warning(w));
@@ -6399,11 +6496,13 @@ async function run(settings, deps) {
             async function privilegedPass(first, info, failed) {
                 info.firstPass = first.errors.filter(escalatable);
                 const other = first.errors.filter((e) => !escalatable(e));
+                const refused = first.targets.find((t) => t.result === 'refused' || t.result === 'changed');
                 const why = settings.privileged === 'off' ? `${names('privileged')} is off`
                     : cancelled() ? 'the run was cancelled'
                         : failed.length > 0 ? `the run already failed (${failed[0]})`
-                            : other.length > 0 ? `the purge also failed for another reason (${text_showPath(other[0].path)}: ${other[0].code}${other[0].flags ? `, ${other[0].flags}` : ''})`
-                                : null;
+                            : refused ? `the target ${text_showPath(refused.path)} was ${refused.result} (${refused.reason ?? ''})`
+                                : other.length > 0 ? `the purge also failed for another reason (${text_showPath(other[0].path)}: ${other[0].code}${other[0].flags ? `, ${other[0].flags}` : ''})`
+                                    : null;
                 if (why !== null) {
                     info.notes.push(`the privileged pass did not run: ${why}`);
                     return;
@@ -6425,7 +6524,7 @@ async function run(settings, deps) {
                 const title = `${PHASE_PRIVILEGED} (${esc.via === 'sudo' ? 'sudo' : `container ${esc.image}`})`;
                 await phase(title, async () => {
                     log.info(`${info.firstPass.length} entr(ies) this user could not delete, in ${passTargets.map(text_showPath).join(', ')}: running the same engine as root`);
-                    const r = await runPass(escalator, esc, { expect: { dev: root.dev, ino: root.ino }, targets: passTargets, protected: [...settings.protected], exact: prep.exact, removeTargetDirs: settings.removeTargetDirs }, {
+                    const r = await runPass(escalator, esc, { expect: { dev: root.dev, ino: root.ino, boot: bootId() }, targets: passTargets, protected: [...settings.protected], exact: prep.exact, removeTargetDirs: settings.removeTargetDirs }, {
                         signal: deps.signal,
                         onLine: (line) => log.info(`  | ${line}`)
                     });
@@ -6434,10 +6533,16 @@ async function run(settings, deps) {
                         failed.push(`privileged pass: ${r.problem}`);
                         return;
                     }
-                    mergePass(first, r.answer);
-                    for (const f of r.answer.report?.failures ?? [])
-                        if (!/deletion error/.test(f))
-                            failed.push(`privileged pass: ${f}`);
+                    const report = r.answer.report;
+                    try {
+                        mergePass(first, r.answer);
+                    }
+                    catch (err) {
+                        failed.push(`privileged pass: its report could not be merged (${errorMessage(err)})`);
+                        return;
+                    }
+                    for (const f of passFailures(report))
+                        failed.push(`privileged pass: ${f}`);
                 });
             }
         }
@@ -6693,7 +6798,8 @@ class TerminalUi {
  * `.safe-purge.yml` (or the file named by `config`) in the root -> partial options.
  * Same keys as the action's inputs. YAML 1.2 core schema, so `yes`/`on` are strings, not booleans.
  * Unknown keys and wrongly typed values are errors that name the key. `force` and `confirm` are
- * refused: confirmation comes from whoever starts the run, never from a file in the repository.
+ * refused: confirmation comes from whoever starts the run, never from a file in the repository;
+ * so is `privileged-image`, which runs as root.
  */
 
 
@@ -6740,6 +6846,11 @@ async function parseConfig(text, file) {
         if (key === 'force' || key === 'confirm') {
             // A file committed to the repository must not switch off the confirmation that guards a purge.
             throw errors_fail('ERR_CONFIG_KEY', `config file ${file}: ${key} cannot be set in the config file (a committed file must not skip confirmation); set it where the run starts (the action's ${key} input, or the CLI's --force)`);
+        }
+        if (key === 'privileged-image') {
+            // The image runs as root with the root mounted: a file in the repository must not pick it,
+            // or a commit could run code that ignores every protected pattern.
+            throw errors_fail('ERR_CONFIG_KEY', `config file ${file}: privileged-image cannot be set in the config file (the image runs as root on the root's files); set it where the run starts (the action's privileged-image input, or the CLI's --privileged-image)`);
         }
         if (!Object.hasOwn(OPTION_KINDS, key)) {
             const hint = key === 'root' || key === 'config' ? `${key} cannot be set in the config file (it locates the file)` : `known keys: ${Object.keys(OPTION_KINDS).join(', ')}`;
@@ -6819,7 +6930,8 @@ function parseJob(text) {
         throw errors_fail('ERR_PASS_JOB', `the privileged pass's job is not JSON: ${errorMessage(err)}`);
     }
     const ok = j !== null && typeof j === 'object' && j.protocol === PASS_PROTOCOL && typeof j.root === 'string' && j.root !== '' &&
-        typeof j.expect?.dev === 'number' && typeof j.expect?.ino === 'number' && isStrings(j.targets) && j.targets.length > 0 &&
+        typeof j.expect?.dev === 'number' && typeof j.expect?.ino === 'number' && (j.expect.boot === null || typeof j.expect.boot === 'string') &&
+        isStrings(j.targets) && j.targets.length > 0 &&
         isStrings(j.protected) && isStrings(j.exact) && typeof j.removeTargetDirs === 'boolean';
     if (!ok)
         throw errors_fail('ERR_PASS_JOB', `the privileged pass's job is malformed or of another protocol (this bundle speaks ${PASS_PROTOCOL})`);
@@ -6876,6 +6988,7 @@ async function passMain(io, signal) {
 
 
 
+
 const EXIT_OK = 0;
 const EXIT_FAILED = 1;
 const EXIT_REFUSED = 2;
@@ -6921,12 +7034,12 @@ async function cliMain(argv, io, signal, engine = run) {
             ...ui.logger,
             // An error thrown once a phase that changes something began is no refusal: the stack may be down, files gone.
             group: (name, fn) => {
-                if (CHANGING_PHASES.has(name))
+                if (changesSomething(name))
                     changing = true;
                 return ui.logger.group(name, fn);
             }
         };
-        const report = await engine(settings, { log, env: io.env, names: CLI_NAMES, confirm: ui.confirmer, confirmReadsPlan: !settings.force, signal, onProgress: ui.progress, rootImplicit: !args.rootGiven });
+        const report = await engine(settings, { log, env: io.env, names: CLI_NAMES, confirm: ui.confirmer, confirmReadsPlan: !settings.force, signal, onProgress: ui.progress, rootImplicit: !args.rootGiven, executeHooks: selfStopHooks(io.env) });
         const exitCode = exitStatus(report);
         if (args.json)
             io.stdout.write(`${JSON.stringify({ ...report, exitCode }, null, 2)}\n`);

@@ -3,6 +3,7 @@ import * as core from '@actions/core'
 import { readInputs } from './inputs.js'
 import { confirmByName, run, type Logger } from '../engine/run.js'
 import { publish } from './summary.js'
+import { selfStopHooks } from '../engine/execute.js'
 import { errorMessage } from '../common/errors.js'
 
 const log: Logger = {
@@ -28,7 +29,7 @@ for (const sig of ['SIGINT', 'SIGTERM'] as const) {
 }
 
 try {
-  const report = await run(await readInputs(), { log, env: process.env, confirm: confirmByName, signal: cancel.signal }).finally(() => (decided = true))
+  const report = await run(await readInputs(), { log, env: process.env, confirm: confirmByName, signal: cancel.signal, executeHooks: selfStopHooks(process.env) }).finally(() => (decided = true))
   await publish(report, process.env)
   if (!report.ok) core.setFailed(report.failures.join('; '))
 } catch (err) {

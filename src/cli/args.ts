@@ -1,7 +1,7 @@
 /** The CLI's argv -> what to run. Unknown flags and bad values throw ERR_USAGE (exit 2). */
 import { parseArgs } from 'node:util'
 import { fail, errorMessage } from '../common/errors.js'
-import { parseDockerMode, parsePrivilegedMode, parseSeconds, refuseBlank } from '../engine/settings.js'
+import { parseDockerMode, parseImage, parsePrivilegedMode, parseSeconds, refuseBlank } from '../engine/settings.js'
 import type { PartialOptions } from '../common/options.js'
 
 export interface CliArgs {
@@ -65,8 +65,8 @@ once without verifying (exit 130, or 143 for SIGTERM; the next run clears the lo
 
 Flags override the config file, which uses the action's input names (dry-run, full, ephemeral,
 protected, docker, compose-file, compose-project, protected-volumes, docker-host,
-docker-timeout, keep-running, services, remove-target-dirs, privileged, privileged-image);
-protected patterns and volumes from both add up.
+docker-timeout, keep-running, services, remove-target-dirs, privileged; not privileged-image,
+which runs as root); protected patterns and volumes from both add up.
 
 Entries this user cannot delete (files a container wrote as root) are finished by a second
 pass as root, on just those targets: --privileged auto (the default) tries sudo -n, then a
@@ -144,7 +144,7 @@ export function parseCli(argv: readonly string[]): CliArgs {
   if (v.privileged !== undefined) options.privileged = parsePrivilegedMode(v.privileged, '--privileged')
   if (v['privileged-image'] !== undefined) {
     if (v['privileged-image'].trim() === '') throw fail('ERR_USAGE', '--privileged-image is empty: name an image, or leave it out for the default')
-    options['privileged-image'] = v['privileged-image'].trim()
+    options['privileged-image'] = parseImage(v['privileged-image'], '--privileged-image')
   }
   return {
     root: v.root ?? '.',

@@ -3,7 +3,8 @@ import os from 'node:os'
 import { parseCli, wantsJson, HELP } from './args.js'
 import { TerminalUi, type TermIO } from './ui.js'
 import { loadConfig } from '../engine/config.js'
-import { CHANGING_PHASES, run, type Logger } from '../engine/run.js'
+import { changesSomething, run, type Logger } from '../engine/run.js'
+import { selfStopHooks } from '../engine/execute.js'
 import { CLI_NAMES } from '../common/options.js'
 import { buildSettings } from '../engine/settings.js'
 import { errorMessage } from '../common/errors.js'
@@ -68,11 +69,11 @@ export async function cliMain(argv: readonly string[], io: TermIO, signal?: Abor
       ...ui.logger,
       // An error thrown once a phase that changes something began is no refusal: the stack may be down, files gone.
       group: (name, fn) => {
-        if (CHANGING_PHASES.has(name)) changing = true
+        if (changesSomething(name)) changing = true
         return ui.logger.group(name, fn)
       }
     }
-    const report = await engine(settings, { log, env: io.env, names: CLI_NAMES, confirm: ui.confirmer, confirmReadsPlan: !settings.force, signal, onProgress: ui.progress, rootImplicit: !args.rootGiven })
+    const report = await engine(settings, { log, env: io.env, names: CLI_NAMES, confirm: ui.confirmer, confirmReadsPlan: !settings.force, signal, onProgress: ui.progress, rootImplicit: !args.rootGiven, executeHooks: selfStopHooks(io.env) })
     const exitCode = exitStatus(report)
     if (args.json) io.stdout.write(`${JSON.stringify({ ...report, exitCode }, null, 2)}\n`)
     for (const f of report.failures) io.stderr.write(`safe-purge: ${oneLine(f)}\n`)

@@ -34,7 +34,8 @@ export function parseJob(text: string): PassJob {
   }
   const ok =
     j !== null && typeof j === 'object' && j.protocol === PASS_PROTOCOL && typeof j.root === 'string' && j.root !== '' &&
-    typeof j.expect?.dev === 'number' && typeof j.expect?.ino === 'number' && isStrings(j.targets) && j.targets.length > 0 &&
+    typeof j.expect?.dev === 'number' && typeof j.expect?.ino === 'number' && (j.expect.boot === null || typeof j.expect.boot === 'string') &&
+    isStrings(j.targets) && j.targets.length > 0 &&
     isStrings(j.protected) && isStrings(j.exact) && typeof j.removeTargetDirs === 'boolean'
   if (!ok) throw fail('ERR_PASS_JOB', `the privileged pass's job is malformed or of another protocol (this bundle speaks ${PASS_PROTOCOL})`)
   return j as PassJob

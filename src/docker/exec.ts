@@ -32,6 +32,8 @@ export interface ExecOptions {
 export type Runner = (cmd: Command, opts: ExecOptions) => Promise<CommandResult>
 
 const MAX_OUTPUT = 4 * 1024 * 1024
+/** The privileged pass's answer (its JSON report) is read whole up to this size. */
+const MAX_ANSWER = 256 * 1024 * 1024
 
 export const runCommand: Runner = (cmd, opts) =>
   new Promise((resolve) => {
@@ -127,6 +129,8 @@ export interface PassProcessResult {
   stdout: string
   stderr: string
   spawnError?: string
+  /** Its stdout was longer than MAX_ANSWER bytes (then `stdout` is empty). */
+  overflow?: boolean
 }
 
 /**
@@ -137,18 +141,24 @@ export interface PassProcessResult {
  */
 export function runPassProcess(cmd: Command, opts: PassOptions): Promise<PassProcessResult> {
   return new Promise((resolve) => {
-    let stdout = ''
+    const out: Buffer[] = []
+    let outBytes = 0
     let stderr = ''
     let partial = ''
-    const child = spawn(cmd.command, cmd.args, { env: opts.env ?? process.env, cwd: opts.cwd, stdio: ['pipe', 'pipe', 'pipe'] })
+    // Its own process group: a terminal's Ctrl-C reaches the outer run only, which forwards it
+    // once (a pass that got every keystroke twice would quit unverified at the second Ctrl-C).
+    const child = spawn(cmd.command, cmd.args, { env: opts.env ?? process.env, cwd: opts.cwd, stdio: ['pipe', 'pipe', 'pipe'], detached: true })
     const interrupt = (): void => {
       child.kill('SIGINT')
     }
     if (opts.signal?.aborted) interrupt()
     opts.signal?.addEventListener('abort', interrupt, { once: true })
+    // Kept as bytes and decoded once: a character split between two reads stays whole.
     child.stdout.on('data', (d: Buffer) => {
-      if (stdout.length < MAX_OUTPUT * 4) stdout += d.toString('utf8')
+      outBytes += d.length
+      if (outBytes <= MAX_ANSWER) out.push(d)
     })
+    const stdout = (): string => (outBytes > MAX_ANSWER ? '' : Buffer.concat(out).toString('utf8'))
     child.stderr.on('data', (d: Buffer) => {
       const text = d.toString('utf8')
       if (stderr.length < MAX_OUTPUT) stderr += text
@@ -167,7 +177,7 @@ export function runPassProcess(cmd: Command, opts: PassOptions): Promise<PassPro
       if (partial !== '') opts.onStderrLine?.(partial)
       resolve(r)
     }
-    child.on('error', (err) => finish({ exitCode: null, signal: null, stdout, stderr, spawnError: (err as NodeJS.ErrnoException).code ?? err.message }))
-    child.on('close', (code, signal) => finish({ exitCode: code, signal, stdout, stderr }))
+    child.on('error', (err) => finish({ exitCode: null, signal: null, stdout: stdout(), stderr, spawnError: (err as NodeJS.ErrnoException).code ?? err.message }))
+    child.on('close', (code, signal) => finish({ exitCode: code, signal, stdout: stdout(), stderr, overflow: outBytes > MAX_ANSWER }))
   })
 }

@@ -2,7 +2,8 @@
  * `.safe-purge.yml` (or the file named by `config`) in the root -> partial options.
  * Same keys as the action's inputs. YAML 1.2 core schema, so `yes`/`on` are strings, not booleans.
  * Unknown keys and wrongly typed values are errors that name the key. `force` and `confirm` are
- * refused: confirmation comes from whoever starts the run, never from a file in the repository.
+ * refused: confirmation comes from whoever starts the run, never from a file in the repository;
+ * so is `privileged-image`, which runs as root.
  */
 import fs from 'node:fs'
 import path from 'node:path'
@@ -55,6 +56,11 @@ export async function parseConfig(text: string, file: string): Promise<PartialOp
     if (key === 'force' || key === 'confirm') {
       // A file committed to the repository must not switch off the confirmation that guards a purge.
       throw fail('ERR_CONFIG_KEY', `config file ${file}: ${key} cannot be set in the config file (a committed file must not skip confirmation); set it where the run starts (the action's ${key} input, or the CLI's --force)`)
+    }
+    if (key === 'privileged-image') {
+      // The image runs as root with the root mounted: a file in the repository must not pick it,
+      // or a commit could run code that ignores every protected pattern.
+      throw fail('ERR_CONFIG_KEY', `config file ${file}: privileged-image cannot be set in the config file (the image runs as root on the root's files); set it where the run starts (the action's privileged-image input, or the CLI's --privileged-image)`)
     }
     if (!Object.hasOwn(OPTION_KINDS, key)) {
       const hint = key === 'root' || key === 'config' ? `${key} cannot be set in the config file (it locates the file)` : `known keys: ${Object.keys(OPTION_KINDS).join(', ')}`

@@ -76,6 +76,23 @@ export interface ExecuteHooks {
   asyncUnlink?: boolean
 }
 
+/**
+ * Test seam for the cancellation tests (the action, the CLI, in a terminal): with
+ * SAFE_PURGE_TEST_STOP_AFTER_ENTRIES=N the process stops itself (SIGSTOP, as Ctrl-Z would) once,
+ * after the purge has looked at N entries, so a test signals it at a known point of the purge
+ * instead of racing a purge that may finish in a few hundred milliseconds. Nothing else changes.
+ */
+export function selfStopHooks(env: NodeJS.ProcessEnv): ExecuteHooks | undefined {
+  const n = Number(env.SAFE_PURGE_TEST_STOP_AFTER_ENTRIES ?? '')
+  if (!Number.isInteger(n) || n <= 0) return undefined
+  let seen = 0
+  return {
+    afterLstat: () => {
+      if (++seen === n) process.kill(process.pid, 'SIGSTOP')
+    }
+  }
+}
+
 /** Files and bytes removed so far, for a progress display. */
 export interface Progress {
   target: string

@@ -76,25 +76,26 @@ export function deniedEntries(plan: Plan): DeniedSummary {
       if (d.rootCan) first ??= { path: d.path, why: d.why }
       else firstBlocked ??= { path: d.path, why: d.why }
     }
-    for (const u of t.unreadable) {
-      if (u.code === 'EACCES' || u.code === 'EPERM') first ??= { path: u.path, why: u.message }
-      else firstBlocked ??= { path: u.path, why: u.message }
-    }
+    // Another read error (a directory still filling, one replaced meanwhile) is no permission
+    // matter: the purge meets it, and reports it, as it always did.
+    for (const u of t.unreadable) if (u.code === 'EACCES' || u.code === 'EPERM') first ??= { path: u.path, why: u.message }
   }
   return { total, rootCan, first, firstBlocked }
 }
 
 /**
  * A real run whose plan shows entries this user cannot delete refuses before it stops the stack
- * or changes anything, when no privileged pass can finish them (or nobody can: a flag).
+ * or changes anything, when no privileged pass can finish them (or nobody can: a flag, a
+ * read-only filesystem). `planning`: before the confirmation, a missing image that a pull may
+ * bring is no reason to refuse yet (it is pulled once the run is confirmed, then checked again).
  */
-export function refusePermissions(denied: DeniedSummary, availability: Availability | null, names: OptionNames): void {
+export function refusePermissions(denied: DeniedSummary, availability: Availability | null, names: OptionNames, planning: boolean): void {
   const uid = process.geteuid?.() ?? -1
   if (denied.firstBlocked !== null) {
     const b = denied.firstBlocked
     throw fail('ERR_PERMISSION', `refusing to purge: ${showPath(b.path)} cannot be deleted (${b.why}), by this user or root; clear the flag (chattr -i -a) or make it writable, or drop it from ${names('ephemeral')}; nothing was changed`)
   }
-  if (denied.rootCan === 0 || availability?.use) return
+  if (denied.rootCan === 0 || availability?.use || (planning && availability?.pullable)) return
   const f = denied.first as { path: string; why: string }
   const tried = availability ? availability.tried.join('; ') : `${names('privileged')} is off`
   throw fail(
@@ -126,7 +127,7 @@ function entry(path: string, code: string, owner: number | null, why: string): P
 }
 
 /** The report's `privileged` section; null when nothing needed a privileged pass. */
-export function privilegedSection(info: PrivilegedInfo | undefined, plan: Plan, mode: PrivilegedMode, dryRun: boolean): PrivilegedSection | null {
+export function privilegedSection(info: PrivilegedInfo | undefined, plan: Plan, mode: PrivilegedMode, image: string, dryRun: boolean): PrivilegedSection | null {
   if (!info) return null
   const entries: PrivilegedEntry[] = []
   let total = 0
@@ -141,10 +142,13 @@ export function privilegedSection(info: PrivilegedInfo | undefined, plan: Plan, 
     total = info.firstPass.length
   }
   if (total === 0 && info.ran === null) return null
-  const use = info.ran ?? info.availability?.use ?? null
+  // A dry run never pulls: with only the image missing, a real run would pull it and use it.
+  const wouldPull = dryRun && info.availability?.use == null && info.availability?.pullable === true
+  const use = info.ran ?? info.availability?.use ?? (wouldPull ? { via: 'container' as const, image } : null)
   const passReport = info.ran?.report ?? null
   const notes = [...info.notes]
   if (dryRun && info.availability && !use) notes.push(`no privileged pass is available: ${info.availability.tried.join('; ')}`)
+  if (wouldPull) notes.push(`the image ${image} is not on this machine: a real run pulls it first, and refuses before changing anything if it cannot`)
   if (info.ran?.problem) notes.push(info.ran.problem)
   // What the pass removed: its own report's totals (merged into the outcome's, so also counted there).
   return {

@@ -28,8 +28,11 @@ export interface PassJob {
   protocol: number
   /** The root as the pass sees it: the same path (sudo), or /env (container). */
   root: string
-  /** The device and inode the outer run guarded: the pass refuses any other directory. */
-  expect: NodeId
+  /**
+   * The device and inode the outer run guarded, and this machine's boot id (one kernel: a
+   * container's /proc shows the host's): the pass refuses any other directory, or machine.
+   */
+  expect: NodeId & { boot: string | null }
   /** Only the targets that had permission errors, root-relative. */
   targets: string[]
   /** The run's extra protected patterns (the built-in ones are in the engine). */
@@ -60,6 +63,17 @@ export interface Availability {
   use: Escalation | null
   /** Why each mode tried could not be used ("sudo: a password is required", ...). */
   tried: string[]
+  /** No mode now, but the container's image is only missing: a real run may pull it (a dry run never does). */
+  pullable: boolean
+}
+
+/** This machine's boot id (one per running kernel), or null where /proc does not say. */
+export function bootId(): string | null {
+  try {
+    return fs.readFileSync('/proc/sys/kernel/random/boot_id', 'utf8').trim() || null
+  } catch {
+    return null
+  }
 }
 
 export interface EscalationContext {
@@ -126,12 +140,13 @@ export class Escalator {
   private async find(pull: boolean): Promise<Availability> {
     const { ctx } = this
     const tried: string[] = []
-    if (ctx.mode === 'off') return { use: null, tried: [`${ctx.names('privileged')} is off`] }
+    let pullable = false
+    if (ctx.mode === 'off') return { use: null, tried: [`${ctx.names('privileged')} is off`], pullable }
     const bundle = ctx.bundleDir ?? findBundle()
-    if (bundle === null) return { use: null, tried: ['the bundled CLI (cli/index.js next to this bundle) is missing'] }
+    if (bundle === null) return { use: null, tried: ['the bundled CLI (cli/index.js next to this bundle) is missing'], pullable }
     if (ctx.mode === 'sudo' || ctx.mode === 'auto') {
       const why = await this.sudoProblem()
-      if (why === null) return { use: { via: 'sudo', image: null, pulled: false }, tried }
+      if (why === null) return { use: { via: 'sudo', image: null, pulled: false }, tried, pullable }
       tried.push(`sudo: ${why}`)
     }
     if (ctx.mode === 'container' || ctx.mode === 'auto') {
@@ -139,11 +154,12 @@ export class Escalator {
       if (why !== null) tried.push(`container: ${why}`)
       else {
         const img = await checkImage({ ...ctx, timeoutOption: ctx.names('docker-timeout') }, pull)
-        if (img.ok) return { use: { via: 'container', image: ctx.image, pulled: img.pulled }, tried }
-        tried.push(`container: ${img.why}${img.absent && !pull ? ' (a real run would try to pull it)' : ''}`)
+        if (img.ok) return { use: { via: 'container', image: ctx.image, pulled: img.pulled }, tried, pullable }
+        pullable = img.absent && !pull
+        tried.push(`container: ${img.why}${pullable ? ' (a real run pulls it before it changes anything)' : ''}`)
       }
     }
-    return { use: null, tried }
+    return { use: null, tried, pullable }
   }
 
   /** Null when `sudo -n true` succeeds (no password needed), else why not. */
@@ -191,6 +207,7 @@ export async function runPass(
   const command = describe(cmd)
   const r = await runPassProcess(cmd, { input: JSON.stringify(full), env, cwd: '/', signal: opts.signal, onStderrLine: opts.onLine })
   if (r.spawnError) return { answer: null, problem: `${command} could not start (${r.spawnError})`, command }
+  if (r.overflow) return { answer: null, problem: `${command} answered with more than 256 MiB`, command }
   let answer: PassAnswer | null = null
   try {
     const parsed = JSON.parse(r.stdout) as PassAnswer
@@ -203,9 +220,34 @@ export async function runPass(
     const how = r.signal ? `was killed by ${r.signal}` : `exited ${r.exitCode}`
     return { answer: null, problem: `${command} ${how} without an answer${said ? `: ${said}` : ''}`, command }
   }
-  if (answer.error) return { answer, problem: `the privileged pass refused: ${answer.error.message}`, command }
-  if (!answer.report || !Array.isArray(answer.report.targets)) return { answer: null, problem: `${command} answered without a report`, command }
+  if (answer.error) return { answer, problem: `the privileged pass refused: ${String(answer.error.message)}`, command }
+  if (!wellFormed(answer.report)) return { answer: null, problem: `${command} answered without a well-formed report`, command }
   return { answer, problem: null, command }
+}
+
+const isCount = (v: unknown): boolean => typeof v === 'number' && Number.isFinite(v) && v >= 0
+const isStr = (v: unknown): boolean => typeof v === 'string'
+
+/** The parts of a pass's report the outer run reads, checked before they are merged. */
+function wellFormed(r: unknown): r is Report {
+  const rep = r as Partial<Report> | undefined
+  if (!rep || typeof rep !== 'object' || !Array.isArray(rep.targets) || !Array.isArray(rep.errors) || !Array.isArray(rep.failures)) return false
+  if (typeof rep.verification?.ok !== 'boolean' || !rep.totals || !isCount(rep.totals.files) || !isCount(rep.totals.bytes)) return false
+  const tallies = ['files', 'bytes', 'dirs', 'others', 'truncatedFiles', 'truncatedBytes', 'heldUnlinkedFiles', 'heldUnlinkedBytes'] as const
+  return (
+    rep.targets.every((t) => t && isStr(t.path) && isStr(t.result) && tallies.every((k) => isCount(t[k])) && Array.isArray(t.kept) && Array.isArray(t.truncated) && Array.isArray(t.heldUnlinked)) &&
+    rep.errors.every((e) => e && isStr(e.path) && isStr(e.code) && isStr(e.message)) &&
+    rep.failures.every(isStr)
+  )
+}
+
+/**
+ * The pass's failures the outer run reports itself: all of them but the count of deletion errors,
+ * whose errors are merged into the outcome (matched by the exact line the report writes).
+ */
+export function passFailures(report: Report): string[] {
+  const merged = `${report.errors.length} deletion error(s); first: `
+  return report.failures.filter((f) => !(report.errors.length > 0 && f.startsWith(merged)))
 }
 
 /**
@@ -224,7 +266,9 @@ export function mergePass(outcome: Outcome, answer: PassAnswer): void {
   const totals = { files: 0, bytes: 0, dirs: 0, others: 0, truncatedFiles: 0, truncatedBytes: 0, heldUnlinkedFiles: 0, heldUnlinkedBytes: 0 }
   for (const t of outcome.targets) addTally(totals, t)
   outcome.totals = totals
-  outcome.errors = outcome.targets.flatMap((t) => t.errors)
+  // An error of the pass under none of its targets is kept all the same: none may go unreported.
+  const placed = new Set([...errors.values()].flat())
+  outcome.errors = [...outcome.targets.flatMap((t) => t.errors), ...report.errors.filter((e) => !placed.has(e))]
   if (report.cancelled) outcome.cancelled = true
 }
 

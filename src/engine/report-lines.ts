@@ -48,7 +48,7 @@ export function privilegedLines(r: Report): string[] {
   if (!p) return []
   const out: string[] = []
   const how = p.via === 'sudo' ? 'sudo' : `a container (${showPath(p.image ?? '')})`
-  if (p.ran) out.push(`privileged pass (${how}, as root) on ${p.targets.map(showPath).join(', ')}: removed ${p.removedFiles} file(s), ${formatBytes(p.removedBytes)}, that this user could not delete`)
+  if (p.ran) out.push(`privileged pass (${how}, as root) on ${p.targets.map(showPath).join(', ')}: removed ${p.removedFiles} file(s), ${formatBytes(p.removedBytes)}, in the targets this user could not finish`)
   else if (r.dryRun && p.via) out.push(`${p.entriesTotal} entr(ies) cannot be deleted as this user: a real run would finish them as root through ${how}`)
   else if (r.dryRun) out.push(`${p.entriesTotal} entr(ies) cannot be deleted as this user, and no privileged pass is available to finish them`)
   else out.push(`${p.entriesTotal} entr(ies) could not be deleted as this user, and no privileged pass finished them`)

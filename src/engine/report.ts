@@ -157,7 +157,7 @@ export function buildReport(x: ReportInput): Report {
   if (dry) {
     // What the plan could not read, or could not unlink, a real run could not delete: the dry run
     // says so now, unless a privileged pass would finish it (then the privileged section lists it).
-    const passWould = x.privileged?.availability?.use != null
+    const passWould = x.privileged?.availability?.use != null || x.privileged?.availability?.pullable === true
     for (const t of x.plan.targets) {
       for (const u of t.unreadable) {
         if (passWould && (u.code === 'EACCES' || u.code === 'EPERM')) continue
@@ -223,7 +223,7 @@ export function buildReport(x: ReportInput): Report {
     errors,
     warnings,
     verification: { ok: verified, checked: v.checked, missing: v.missing, changed: v.changed, leftovers: v.leftovers },
-    privileged: privilegedSection(x.privileged, x.plan, x.settings.privileged, dry),
+    privileged: privilegedSection(x.privileged, x.plan, x.settings.privileged, x.settings.privilegedImage, dry),
     docker: {
       mode: x.docker.mode,
       used: x.docker.active,

@@ -27,8 +27,8 @@ import { ACTION_NAMES, type OptionNames } from '../common/options.js'
 import { runCommand } from '../docker/exec.js'
 import { UnlinkCheck } from '../fs/access.js'
 import { diffFingerprints } from './fingerprint.js'
-import { Escalator, escalatable, mergePass, runPass, runningAsRoot, type Availability } from './privileged.js'
-import { deniedEntries, refusePermissions, type PrivilegedInfo } from './privileged-report.js'
+import { bootId, Escalator, escalatable, mergePass, passFailures, runPass, runningAsRoot, type Availability } from './privileged.js'
+import { deniedEntries, refusePermissions, type DeniedSummary, type PrivilegedInfo } from './privileged-report.js'
 import type { NodeId } from '../fs/anchor.js'
 
 export interface Logger {
@@ -67,7 +67,7 @@ export interface RunDeps {
    * Set in the privileged pass itself (cli/pass.ts): the root must be this node (the one the outer
    * run guarded), the outer run's exact-path protections apply, and the outer run holds the lock.
    */
-  pass?: { expect: NodeId; exact: string[] }
+  pass?: { expect: NodeId & { boot: string | null }; exact: string[] }
   /** The privileged pass reports the files it truncated (by device and inode) for the outer verification. */
   onOutcome?: (outcome: Outcome | null) => void
   /** Test seam: where the bundle (dist/) the privileged pass runs is. */
@@ -80,6 +80,11 @@ export const PHASE_PURGE = 'Purge'
 export const PHASE_DOCKER_START = 'Docker: start the services again'
 export const PHASE_PRIVILEGED = 'Privileged pass'
 export const CHANGING_PHASES: ReadonlySet<string> = new Set([PHASE_DOCKER_STOP, PHASE_PURGE, PHASE_DOCKER_START, PHASE_PRIVILEGED])
+
+/** Whether a phase (a log group) changes something; the privileged pass's title names its mode. */
+export function changesSomething(phase: string): boolean {
+  return CHANGING_PHASES.has(phase) || phase.startsWith(`${PHASE_PRIVILEGED} (`)
+}
 
 /** The action's rule: `force`, or `confirm` equal to the root folder's name. */
 export const confirmByName: Confirmer = async ({ settings, root }) => {
@@ -107,6 +112,9 @@ export async function prepare(settings: Settings, deps: RunDeps): Promise<Prepar
   const root = guardRoot(settings.root, deps.guardEnv ?? defaultGuardEnv(deps.env), names)
   if (deps.pass && !sameNode(root, deps.pass.expect)) {
     throw fail('ERR_ROOT_CHANGED', `the privileged pass sees a root (device ${root.dev}, inode ${root.ino}) that is not the one the run guarded (device ${deps.pass.expect.dev}, inode ${deps.pass.expect.ino}): nothing was changed`)
+  }
+  if (deps.pass && deps.pass.expect.boot !== null && bootId() !== deps.pass.expect.boot) {
+    throw fail('ERR_ROOT_CHANGED', `the privileged pass runs on another machine (boot id ${bootId() ?? 'unknown'}, not ${deps.pass.expect.boot}): a docker daemon elsewhere mounted a folder of its own; nothing was changed`)
   }
   const project = await composeProject(
     root.path,
@@ -152,6 +160,9 @@ export async function run(settings: Settings, deps: RunDeps): Promise<Report> {
     trace: (line) => log.info(line), bundleDir: deps.bundleDir
   })
   let availability: Availability | null = null
+  // With privileged off, a run does what it always did: it fails on such entries as it meets them.
+  const checks = !asRoot && settings.privileged !== 'off'
+  let denied: DeniedSummary | null = null
 
   const rootDir = openRoot(root)
   try {
@@ -159,16 +170,10 @@ export async function run(settings: Settings, deps: RunDeps): Promise<Report> {
     const plan = await phase('Plan', async () => {
       warnings.push(...preflight(rootDir))
       for (const w of warnings) log.warning(w)
-      // Counted up front only when someone reads the plan before anything happens (dry run, a prompt),
-      // or when this user may be unable to delete something that no privileged pass could finish:
-      // such a run must refuse before it stops the stack.
-      // With privileged off, a run does what it always did: it fails on them as it meets them.
-      const checks = !asRoot && settings.privileged !== 'off'
-      let count = settings.dryRun || deps.confirmReadsPlan === true
-      if (!count && checks) {
-        availability = await escalator.resolve(false)
-        count = availability.use === null
-      }
+      // Counted up front when someone reads the plan before anything happens (dry run, a prompt),
+      // and in every run as an ordinary user: what it could not delete must be known before the
+      // stack is stopped (a root run that nobody reviews walks the tree once, while it purges).
+      const count = settings.dryRun || deps.confirmReadsPlan === true || checks
       // A dry run shows which files a real run would truncate: exactly, when nothing is stopped first.
       const stays = settings.docker === 'off' || settings.keepRunning
       const held = settings.dryRun && stays ? HeldFiles.scan([rootDir.dev], mapsReliableAt(root.path)) : undefined
@@ -178,9 +183,12 @@ export async function run(settings: Settings, deps: RunDeps): Promise<Report> {
         log.warning(w)
         warnings.push(w)
       }
-      const denied = deniedEntries(p)
-      if (denied.rootCan > 0 && checks) availability = await escalator.resolve(!settings.dryRun)
-      if (!settings.dryRun && checks) refusePermissions(denied, availability, names)
+      if (checks) {
+        denied = deniedEntries(p)
+        // sudo is asked (and an image looked for) only when something needs it; nothing is pulled yet.
+        if (denied.rootCan > 0) availability = await escalator.resolve(false)
+        if (!settings.dryRun) refusePermissions(denied, availability, names, true)
+      }
       return p
     })
     const docker = await phase('Docker: discover', async () => compose.discover({ root, targets, keepRunning: settings.keepRunning, services: settings.services }))
@@ -205,6 +213,15 @@ export async function run(settings: Settings, deps: RunDeps): Promise<Report> {
     if (!settings.dryRun) {
       const refusal = await deps.confirm({ settings, root, plan, docker })
       if (refusal) throw fail('ERR_NOT_CONFIRMED', refusal)
+      // Confirmed: the container's image, if only it was missing, is pulled now, before anything
+      // changes; a run that still has no mode refuses here, the stack still running.
+      // (Both were set inside the Plan phase's callback, which TypeScript's narrowing does not follow.)
+      const found = denied as DeniedSummary | null
+      const now = availability as Availability | null
+      if (found !== null && found.rootCan > 0 && now?.use == null && now?.pullable) {
+        availability = await escalator.resolve(true)
+        refusePermissions(found, availability, names, false)
+      }
     }
 
     // The outer run holds the lock while its privileged pass runs.
@@ -284,10 +301,12 @@ export async function run(settings: Settings, deps: RunDeps): Promise<Report> {
       async function privilegedPass(first: Outcome, info: PrivilegedInfo, failed: string[]): Promise<void> {
         info.firstPass = first.errors.filter(escalatable)
         const other = first.errors.filter((e) => !escalatable(e))
+        const refused = first.targets.find((t) => t.result === 'refused' || t.result === 'changed')
         const why =
           settings.privileged === 'off' ? `${names('privileged')} is off`
           : cancelled() ? 'the run was cancelled'
           : failed.length > 0 ? `the run already failed (${failed[0]})`
+          : refused ? `the target ${showPath(refused.path)} was ${refused.result} (${refused.reason ?? ''})`
           : other.length > 0 ? `the purge also failed for another reason (${showPath(other[0].path)}: ${other[0].code}${other[0].flags ? `, ${other[0].flags}` : ''})`
           : null
         if (why !== null) {
@@ -311,7 +330,7 @@ export async function run(settings: Settings, deps: RunDeps): Promise<Report> {
         const title = `${PHASE_PRIVILEGED} (${esc.via === 'sudo' ? 'sudo' : `container ${esc.image}`})`
         await phase(title, async () => {
           log.info(`${info.firstPass.length} entr(ies) this user could not delete, in ${passTargets.map(showPath).join(', ')}: running the same engine as root`)
-          const r = await runPass(escalator, esc, { expect: { dev: root.dev, ino: root.ino }, targets: passTargets, protected: [...settings.protected], exact: prep.exact, removeTargetDirs: settings.removeTargetDirs }, {
+          const r = await runPass(escalator, esc, { expect: { dev: root.dev, ino: root.ino, boot: bootId() }, targets: passTargets, protected: [...settings.protected], exact: prep.exact, removeTargetDirs: settings.removeTargetDirs }, {
             signal: deps.signal,
             onLine: (line) => log.info(`  | ${line}`)
           })
@@ -320,8 +339,14 @@ export async function run(settings: Settings, deps: RunDeps): Promise<Report> {
             failed.push(`privileged pass: ${r.problem}`)
             return
           }
-          mergePass(first, r.answer)
-          for (const f of r.answer.report?.failures ?? []) if (!/deletion error/.test(f)) failed.push(`privileged pass: ${f}`)
+          const report = r.answer.report as Report
+          try {
+            mergePass(first, r.answer)
+          } catch (err) {
+            failed.push(`privileged pass: its report could not be merged (${errorMessage(err)})`)
+            return
+          }
+          for (const f of passFailures(report)) failed.push(`privileged pass: ${f}`)
         })
       }
     } finally {

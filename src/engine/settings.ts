@@ -134,6 +134,18 @@ export function parseSeconds(value: string, what: string): number {
   return n
 }
 
+/**
+ * An image reference as docker takes it (name[:tag][@digest]): never a leading dash (docker would
+ * read it as a flag), no spaces or control characters.
+ */
+export function parseImage(value: string, what: string): string {
+  const v = value.trim()
+  if (!/^[A-Za-z0-9][A-Za-z0-9._\-/:@]{0,511}$/.test(v)) {
+    throw fail('ERR_BAD_IMAGE', `${what} must be an image reference such as node:24-bookworm-slim (letters, digits, . _ - / : @; no leading dash), got ${JSON.stringify(value)}`)
+  }
+  return v
+}
+
 /** Parses one raw string the way its key expects (multiline strings become lists). */
 export function parseOption<K extends OptionKey>(key: K, raw: string, what: string): Options[K] {
   const kind = OPTION_KINDS[key]
@@ -143,6 +155,7 @@ export function parseOption<K extends OptionKey>(key: K, raw: string, what: stri
     : kind === 'privileged' ? parsePrivilegedMode(raw.trim(), what)
     : kind === 'seconds' ? parseSeconds(raw, what)
     : kind === 'list' ? splitLines(raw)
+    : key === 'privileged-image' ? parseImage(raw, what)
     : raw.trim()
   return value as Options[K]
 }

@@ -44,7 +44,8 @@ export async function verifyProtected(
       // Files the purge truncated are expected to stay (their writers keep appending): counted apart.
       const held = HeldFiles.of(outcome?.targets[i].truncatedNodes ?? [])
       const again = await scanTarget(rootDir, t.path, policy, undefined, true, { removeTargetDirs: plan.removeTargetDirs, held })
-      const left = again.status === 'present' ? again.files + again.others + again.dirs : 0
+      // What cannot even be read is not clean either (a directory of root's that a pass left).
+      const left = again.status === 'present' ? again.files + again.others + again.dirs + again.unreadable.length : 0
       // The counts include the target itself when it would go (a file; a directory removeTargetDirs
       // removes once nothing in it stays): say what is inside.
       const itself = again.kind === 'dir' ? (again.keptTarget || again.keptDirs > 0 ? 0 : 1) : 1
