@@ -154,6 +154,22 @@ gate.describe('privileged pass: a run as an ordinary user finishes what containe
     expect(fs.existsSync(path.join(root, 'logs/own.log'))).toBe(false)
   })
 
+  test('never after another failure: a refused target stops the pass, though sudo is at hand', () => {
+    const user = ensureUser('sudo')
+    const root = newRoot(user)
+    // cache-link/x: its parent is a link, so the target is refused (links are never followed).
+    fs.symlinkSync(outside, path.join(root, 'cache-link'))
+    fs.lchownSync(path.join(root, 'cache-link'), user.uid, user.primaryGid)
+    const r = withSudoRule(user, () => runCliAs<Json>(user, ['--root', root, '--force', '--docker', 'off', '--json', '--ephemeral', 'logs', '--ephemeral', 'cache-link/keep']))
+    expect(r.status).toBe(1)
+    const j = r.json as Json
+    expect(j.targets.find((t) => t.path === 'cache-link/keep')?.result).toBe('refused')
+    expect(j.privileged?.ran).toBe(false)
+    expect(j.privileged?.notes.join(' ')).toMatch(/did not run: the target cache-link\/keep was refused/)
+    expect(fs.existsSync(path.join(root, 'logs/worker/w.log'))).toBe(true)
+    expect(fs.readFileSync(path.join(outside, 'keep'), 'utf8')).toBe('keep')
+  })
+
   test('auto picks sudo when both would work, then a container, then refuses with what each lacked', () => {
     // sp-sudo spawned with the docker group: sudo and the container are both available.
     const both: TestUser = { ...ensureUser('sudo'), gid: dockerGid() }
