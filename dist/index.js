@@ -30177,7 +30177,7 @@ async function readInputs() {
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3218);
 /* harmony import */ var _inputs_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(5855);
-/* harmony import */ var _engine_run_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(6271);
+/* harmony import */ var _engine_run_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(1020);
 /* harmony import */ var _summary_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(443);
 /* harmony import */ var _engine_execute_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(3945);
 /* harmony import */ var _common_errors_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(1922);
@@ -31480,7 +31480,7 @@ function isOtherMount(root, parent, name, st) {
 
 /***/ }),
 
-/***/ 6271:
+/***/ 1020:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -34125,6 +34125,71 @@ function passErrorsByTarget(report) {
     return out;
 }
 
+;// CONCATENATED MODULE: ./src/engine/privileged-pass.ts
+
+
+
+
+/** The phase title: the mode is in it, for the log and the CLI's steps. */
+const privileged_pass_PHASE_PRIVILEGED = 'Privileged pass';
+/**
+ * Runs the second pass, as root, on the targets that had permission errors only, when it may;
+ * says in `info.notes` why not, and in `failed` what went wrong.
+ */
+async function privilegedPass(step, first, info, failed, cancelled) {
+    const { settings, names, escalator, log } = step;
+    info.firstPass = first.errors.filter(escalatable);
+    const other = first.errors.filter((e) => !escalatable(e));
+    const refused = first.targets.find((t) => t.result === 'refused' || t.result === 'changed');
+    const why = settings.privileged === 'off' ? `${names('privileged')} is off`
+        : cancelled ? 'the run was cancelled'
+            : failed.length > 0 ? `the run already failed (${failed[0]})`
+                : refused ? `the target ${(0,common_text/* showPath */.P8)(refused.path)} was ${refused.result} (${refused.reason ?? ''})`
+                    : other.length > 0 ? `the purge also failed for another reason (${(0,common_text/* showPath */.P8)(other[0].path)}: ${other[0].code}${other[0].flags ? `, ${other[0].flags}` : ''})`
+                        : null;
+    if (why !== null) {
+        info.notes.push(`the privileged pass did not run: ${why}`);
+        return;
+    }
+    const moved = diffFingerprints(step.before, takeFingerprint(step.rootDir, step.policy));
+    if (moved.missing.length + moved.changed.length > 0) {
+        info.notes.push('the privileged pass did not run: a protected entry changed during the purge');
+        return;
+    }
+    const availability = await escalator.resolve(true);
+    info.availability = availability;
+    const esc = availability.use;
+    if (esc === null) {
+        info.notes.push(`no privileged pass is available: ${availability.tried.join('; ')}`);
+        return;
+    }
+    const targets = first.targets.filter((t) => t.errors.some(escalatable)).map((t) => t.path);
+    const title = `${privileged_pass_PHASE_PRIVILEGED} (${esc.via === 'sudo' ? 'sudo' : `container ${esc.image}`})`;
+    await step.phase(title, async () => {
+        log.info(`${info.firstPass.length} entr(ies) this user could not delete, in ${targets.map(common_text/* showPath */.P8).join(', ')}: running the same engine as root`);
+        const job = {
+            expect: { dev: step.root.dev, ino: step.root.ino, boot: bootId() }, targets,
+            protected: [...settings.protected], exact: step.exact, removeTargetDirs: settings.removeTargetDirs
+        };
+        const r = await runPass(escalator, esc, job, { signal: step.signal, onLine: (line) => log.info(`  | ${line}`) });
+        info.ran = { ...esc, command: r.command, targets, report: r.answer?.report ?? null, problem: r.problem };
+        if (r.problem !== null || !r.answer) {
+            failed.push(`privileged pass: ${r.problem}`);
+            return;
+        }
+        const report = r.answer.report;
+        try {
+            mergePass(first, r.answer);
+        }
+        catch (err) {
+            failed.push(`privileged pass: its report could not be merged (${(0,common_errors/* errorMessage */.gJ)(err)})`);
+            return;
+        }
+        for (const f of passFailures(report))
+            failed.push(`privileged pass: ${f}`);
+    });
+}
+
 ;// CONCATENATED MODULE: ./src/engine/run.ts
 /**
  * The engine both entry points call: settings -> policy -> plan -> (confirm) -> fingerprint ->
@@ -34157,8 +34222,8 @@ function passErrorsByTarget(report) {
 const PHASE_DOCKER_STOP = 'Docker: stop the stack';
 const PHASE_PURGE = 'Purge';
 const PHASE_DOCKER_START = 'Docker: start the services again';
-const PHASE_PRIVILEGED = 'Privileged pass';
-const CHANGING_PHASES = new Set([PHASE_DOCKER_STOP, PHASE_PURGE, PHASE_DOCKER_START, PHASE_PRIVILEGED]);
+
+const CHANGING_PHASES = new Set([PHASE_DOCKER_STOP, PHASE_PURGE, PHASE_DOCKER_START, privileged_pass_PHASE_PRIVILEGED]);
 /** Whether a phase (a log group) changes something; the privileged pass's title names its mode. */
 function changesSomething(phase) {
     return CHANGING_PHASES.has(phase) || phase.startsWith(`${PHASE_PRIVILEGED} (`);
@@ -34333,7 +34398,8 @@ async function run(settings, deps) {
             }
             const privileged = { availability, firstPass: [], ran: null, notes: [] };
             if (outcome !== null && !asRoot && outcome.errors.some(escalatable)) {
-                await privilegedPass(outcome, privileged, failures);
+                const step = { settings, names, root, rootDir, policy, before, exact: prep.exact, escalator, phase, log, signal: deps.signal };
+                await privilegedPass(step, outcome, privileged, failures, cancelled());
             }
             if (outcome !== null)
                 reclaimed = freeBytes(rootDir) - free;
@@ -34364,63 +34430,6 @@ async function run(settings, deps) {
                     log.info(line);
             });
             return report;
-            /**
-             * The second pass, as root, on the targets that had permission errors only; never when the
-             * first pass failed for any other reason (another error, docker, a cancel, or a protected
-             * entry that changed meanwhile). The outer verification then judges both passes.
-             */
-            async function privilegedPass(first, info, failed) {
-                info.firstPass = first.errors.filter(escalatable);
-                const other = first.errors.filter((e) => !escalatable(e));
-                const refused = first.targets.find((t) => t.result === 'refused' || t.result === 'changed');
-                const why = settings.privileged === 'off' ? `${names('privileged')} is off`
-                    : cancelled() ? 'the run was cancelled'
-                        : failed.length > 0 ? `the run already failed (${failed[0]})`
-                            : refused ? `the target ${(0,common_text/* showPath */.P8)(refused.path)} was ${refused.result} (${refused.reason ?? ''})`
-                                : other.length > 0 ? `the purge also failed for another reason (${(0,common_text/* showPath */.P8)(other[0].path)}: ${other[0].code}${other[0].flags ? `, ${other[0].flags}` : ''})`
-                                    : null;
-                if (why !== null) {
-                    info.notes.push(`the privileged pass did not run: ${why}`);
-                    return;
-                }
-                const now = takeFingerprint(rootDir, policy);
-                const moved = diffFingerprints(before, now);
-                if (moved.missing.length + moved.changed.length > 0) {
-                    info.notes.push('the privileged pass did not run: a protected entry changed during the purge');
-                    return;
-                }
-                availability = await escalator.resolve(true);
-                info.availability = availability;
-                const esc = availability.use;
-                if (esc === null) {
-                    info.notes.push(`no privileged pass is available: ${availability.tried.join('; ')}`);
-                    return;
-                }
-                const passTargets = first.targets.filter((t) => t.errors.some(escalatable)).map((t) => t.path);
-                const title = `${PHASE_PRIVILEGED} (${esc.via === 'sudo' ? 'sudo' : `container ${esc.image}`})`;
-                await phase(title, async () => {
-                    log.info(`${info.firstPass.length} entr(ies) this user could not delete, in ${passTargets.map(common_text/* showPath */.P8).join(', ')}: running the same engine as root`);
-                    const r = await runPass(escalator, esc, { expect: { dev: root.dev, ino: root.ino, boot: bootId() }, targets: passTargets, protected: [...settings.protected], exact: prep.exact, removeTargetDirs: settings.removeTargetDirs }, {
-                        signal: deps.signal,
-                        onLine: (line) => log.info(`  | ${line}`)
-                    });
-                    info.ran = { via: esc.via, image: esc.image, pulled: esc.pulled, command: r.command, targets: passTargets, report: r.answer?.report ?? null, problem: r.problem };
-                    if (r.problem !== null || !r.answer) {
-                        failed.push(`privileged pass: ${r.problem}`);
-                        return;
-                    }
-                    const report = r.answer.report;
-                    try {
-                        mergePass(first, r.answer);
-                    }
-                    catch (err) {
-                        failed.push(`privileged pass: its report could not be merged (${(0,common_errors/* errorMessage */.gJ)(err)})`);
-                        return;
-                    }
-                    for (const f of passFailures(report))
-                        failed.push(`privileged pass: ${f}`);
-                });
-            }
         }
         finally {
             release();

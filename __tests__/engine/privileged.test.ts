@@ -74,6 +74,20 @@ function expectFinished(root: string, cachePurged = false): void {
   expect(fs.lstatSync(path.join(root, 'data/temp')).mode & 0o7777).toBe(0o1777)
 }
 
+/** A new list of dirs to remove, with `outside` (a canary and a file no link may reach) in it. */
+function freshDirs(): void {
+  dirs = []
+  outside = tempDir('sp-outside-')
+  fs.chmodSync(outside, 0o755)
+  fs.writeFileSync(path.join(outside, 'canary'), 'canary')
+  fs.writeFileSync(path.join(outside, 'keep'), 'keep')
+  dirs.push(outside)
+}
+
+function removeDirs(): void {
+  for (const d of dirs) removeTree(d)
+}
+
 function dockerGid(): number {
   const line = fs.readFileSync('/etc/group', 'utf8').split('\n').find((l) => l.startsWith('docker:'))
   if (!line) throw new Error('no docker group')
@@ -85,17 +99,8 @@ gate.describe('privileged pass: a run as an ordinary user finishes what containe
   beforeAll(() => {
     image = ensureNodeImage()
   })
-  beforeEach(() => {
-    dirs = []
-    outside = tempDir('sp-outside-')
-    fs.chmodSync(outside, 0o755)
-    fs.writeFileSync(path.join(outside, 'canary'), 'canary')
-    fs.writeFileSync(path.join(outside, 'keep'), 'keep')
-    dirs.push(outside)
-  })
-  afterEach(() => {
-    for (const d of dirs) removeTree(d)
-  })
+  beforeEach(freshDirs)
+  afterEach(removeDirs)
 
   test('through sudo: only the targets with permission errors, same protections, links not followed', () => {
     const user = ensureUser('sudo')
@@ -280,16 +285,11 @@ gate.describe('privileged pass with a running Compose stack', () => {
   })
   beforeEach(() => {
     janitor = new Janitor()
-    dirs = []
-    outside = tempDir('sp-outside-')
-    fs.chmodSync(outside, 0o755)
-    fs.writeFileSync(path.join(outside, 'canary'), 'canary')
-    fs.writeFileSync(path.join(outside, 'keep'), 'keep')
-    dirs.push(outside)
+    freshDirs()
   })
   afterEach(() => {
     janitor.cleanup()
-    for (const d of dirs) removeTree(d)
+    removeDirs()
   })
 
   /** A user's environment whose stack (started by root, as a deploy would) appends to logs/app/app.log as root. */

@@ -10,8 +10,22 @@ import { showPath } from '../common/text.js'
 import type { OptionNames, PrivilegedMode } from '../common/options.js'
 import type { DeleteError } from './execute.js'
 import type { Plan } from './plan.js'
-import type { Availability, Escalation } from './privileged.js'
-import type { Report } from './report.js'
+
+export interface Escalation {
+  via: 'sudo' | 'container'
+  /** The container's image; null for sudo. */
+  image: string | null
+  /** The image was pulled to make the pass possible. */
+  pulled: boolean
+}
+
+export interface Availability {
+  use: Escalation | null
+  /** Why each mode tried could not be used ("sudo: a password is required", ...). */
+  tried: string[]
+  /** No mode now, but the container's image is only missing: a real run may pull it (a dry run never does). */
+  pullable: boolean
+}
 
 /** How many entries the report names (all are counted). */
 export const PRIVILEGED_LIST_LIMIT = 50
@@ -23,7 +37,7 @@ export interface PrivilegedInfo {
   /** The first pass's permission errors (a real run). */
   firstPass: DeleteError[]
   /** The pass that ran, with its report, or why it did not answer. */
-  ran: (Omit<Escalation, 'via'> & { via: Escalation['via']; command: string; targets: string[]; report: Report | null; problem: string | null }) | null
+  ran: (Escalation & { command: string; targets: string[]; report: { totals: { files: number; bytes: number } } | null; problem: string | null }) | null
   /** Why it did not run, when it was needed. */
   notes: string[]
 }

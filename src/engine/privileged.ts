@@ -19,6 +19,9 @@ import type { OptionNames, PrivilegedMode } from '../common/options.js'
 import type { DeleteError, Outcome, TargetOutcome } from './execute.js'
 import type { Report, ReportTarget } from './report.js'
 import { addTally } from './plan.js'
+import type { Availability, Escalation } from './privileged-report.js'
+
+export type { Availability, Escalation }
 
 /** Bumped whenever PassJob or PassAnswer change: an outer run and its pass come from one bundle. */
 export const PASS_PROTOCOL = 1
@@ -49,22 +52,6 @@ export interface PassAnswer {
   /** Device and inode of each file the pass truncated in place, by target (verification expects them). */
   truncatedNodes?: Record<string, [number, number][]>
   error?: { code: string; message: string }
-}
-
-export interface Escalation {
-  via: 'sudo' | 'container'
-  /** The container's image; null for sudo. */
-  image: string | null
-  /** The image was pulled to make the pass possible. */
-  pulled: boolean
-}
-
-export interface Availability {
-  use: Escalation | null
-  /** Why each mode tried could not be used ("sudo: a password is required", ...). */
-  tried: string[]
-  /** No mode now, but the container's image is only missing: a real run may pull it (a dry run never does). */
-  pullable: boolean
 }
 
 /** This machine's boot id (one per running kernel), or null where /proc does not say. */

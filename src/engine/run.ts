@@ -26,8 +26,8 @@ import { missingTargets, preflight, refuseContradictions, refuseUnknownRoot } fr
 import { ACTION_NAMES, type OptionNames } from '../common/options.js'
 import { runCommand } from '../docker/exec.js'
 import { UnlinkCheck } from '../fs/access.js'
-import { diffFingerprints } from './fingerprint.js'
-import { bootId, Escalator, escalatable, mergePass, passFailures, runPass, runningAsRoot, type Availability } from './privileged.js'
+import { bootId, Escalator, escalatable, runningAsRoot, type Availability } from './privileged.js'
+import { PHASE_PRIVILEGED, privilegedPass } from './privileged-pass.js'
 import { deniedEntries, refusePermissions, type DeniedSummary, type PrivilegedInfo } from './privileged-report.js'
 import type { NodeId } from '../fs/anchor.js'
 
@@ -78,7 +78,7 @@ export interface RunDeps {
 export const PHASE_DOCKER_STOP = 'Docker: stop the stack'
 export const PHASE_PURGE = 'Purge'
 export const PHASE_DOCKER_START = 'Docker: start the services again'
-export const PHASE_PRIVILEGED = 'Privileged pass'
+export { PHASE_PRIVILEGED }
 export const CHANGING_PHASES: ReadonlySet<string> = new Set([PHASE_DOCKER_STOP, PHASE_PURGE, PHASE_DOCKER_START, PHASE_PRIVILEGED])
 
 /** Whether a phase (a log group) changes something; the privileged pass's title names its mode. */
@@ -265,7 +265,8 @@ export async function run(settings: Settings, deps: RunDeps): Promise<Report> {
       }
       const privileged: PrivilegedInfo = { availability, firstPass: [], ran: null, notes: [] }
       if (outcome !== null && !asRoot && outcome.errors.some(escalatable)) {
-        await privilegedPass(outcome, privileged, failures)
+        const step = { settings, names, root, rootDir, policy, before, exact: prep.exact, escalator, phase, log, signal: deps.signal }
+        await privilegedPass(step, outcome, privileged, failures, cancelled())
       }
       if (outcome !== null) reclaimed = freeBytes(rootDir) - free
       if (cancelled()) {
@@ -293,62 +294,6 @@ export async function run(settings: Settings, deps: RunDeps): Promise<Report> {
       })
       return report
 
-      /**
-       * The second pass, as root, on the targets that had permission errors only; never when the
-       * first pass failed for any other reason (another error, docker, a cancel, or a protected
-       * entry that changed meanwhile). The outer verification then judges both passes.
-       */
-      async function privilegedPass(first: Outcome, info: PrivilegedInfo, failed: string[]): Promise<void> {
-        info.firstPass = first.errors.filter(escalatable)
-        const other = first.errors.filter((e) => !escalatable(e))
-        const refused = first.targets.find((t) => t.result === 'refused' || t.result === 'changed')
-        const why =
-          settings.privileged === 'off' ? `${names('privileged')} is off`
-          : cancelled() ? 'the run was cancelled'
-          : failed.length > 0 ? `the run already failed (${failed[0]})`
-          : refused ? `the target ${showPath(refused.path)} was ${refused.result} (${refused.reason ?? ''})`
-          : other.length > 0 ? `the purge also failed for another reason (${showPath(other[0].path)}: ${other[0].code}${other[0].flags ? `, ${other[0].flags}` : ''})`
-          : null
-        if (why !== null) {
-          info.notes.push(`the privileged pass did not run: ${why}`)
-          return
-        }
-        const now = takeFingerprint(rootDir, policy)
-        const moved = diffFingerprints(before, now)
-        if (moved.missing.length + moved.changed.length > 0) {
-          info.notes.push('the privileged pass did not run: a protected entry changed during the purge')
-          return
-        }
-        availability = await escalator.resolve(true)
-        info.availability = availability
-        const esc = availability.use
-        if (esc === null) {
-          info.notes.push(`no privileged pass is available: ${availability.tried.join('; ')}`)
-          return
-        }
-        const passTargets = first.targets.filter((t) => t.errors.some(escalatable)).map((t) => t.path)
-        const title = `${PHASE_PRIVILEGED} (${esc.via === 'sudo' ? 'sudo' : `container ${esc.image}`})`
-        await phase(title, async () => {
-          log.info(`${info.firstPass.length} entr(ies) this user could not delete, in ${passTargets.map(showPath).join(', ')}: running the same engine as root`)
-          const r = await runPass(escalator, esc, { expect: { dev: root.dev, ino: root.ino, boot: bootId() }, targets: passTargets, protected: [...settings.protected], exact: prep.exact, removeTargetDirs: settings.removeTargetDirs }, {
-            signal: deps.signal,
-            onLine: (line) => log.info(`  | ${line}`)
-          })
-          info.ran = { via: esc.via, image: esc.image, pulled: esc.pulled, command: r.command, targets: passTargets, report: r.answer?.report ?? null, problem: r.problem }
-          if (r.problem !== null || !r.answer) {
-            failed.push(`privileged pass: ${r.problem}`)
-            return
-          }
-          const report = r.answer.report as Report
-          try {
-            mergePass(first, r.answer)
-          } catch (err) {
-            failed.push(`privileged pass: its report could not be merged (${errorMessage(err)})`)
-            return
-          }
-          for (const f of passFailures(report)) failed.push(`privileged pass: ${f}`)
-        })
-      }
     } finally {
       release()
     }
