@@ -31383,7 +31383,7 @@ async function scanTarget(rootDir, rel, policy, pacer = new _pace_js__WEBPACK_IM
     // Would this process be refused the unlink of `e`? Recorded, and counted as removed all the same
     // (the plan says what a run would do; the denial says what stands in its way).
     const check = (e) => {
-        const d = options.access?.denied(e.parent, parentOf(e.rel), e.st);
+        const d = options.access?.denied(e.parent, e.st, e);
         if (!d)
             return;
         plan.deniedTotal++;
@@ -31449,10 +31449,6 @@ async function scanTarget(rootDir, rel, policy, pacer = new _pace_js__WEBPACK_IM
         finishByPath(plan.denied);
     }
     return plan;
-}
-function parentOf(rel) {
-    const i = rel.lastIndexOf('/');
-    return i === -1 ? '' : rel.slice(0, i);
 }
 /** A held file with other names is unlinked, never truncated (the executor re-checks on the open file). */
 function hasOtherNames(e) {
@@ -33761,20 +33757,25 @@ class UnlinkCheck {
         this.uid = uid;
     }
     /**
-     * Why `entry` (in the open directory `parent`, whose root-relative path is `dirRel`) could not be
-     * unlinked by this process; null when nothing says so. `entry.uid`/`entry.flags` come from the
-     * walk's lstat (flags -1 or absent: unknown, then only the directory is checked).
+     * Why `entry` (in the open directory `parent`) could not be unlinked by this process; null when
+     * nothing says so. `entry.uid`/`entry.flags` come from the walk's lstat (flags -1 or absent:
+     * unknown, then only the directory is checked). `at.rel` is the entry's root-relative path,
+     * read only when there is something to say: most entries cost one cached lookup and no string.
      */
-    denied(parent, dirRel, entry) {
+    denied(parent, entry, at) {
         const dir = this.facts(parent);
-        const where = dirRel === '' ? 'the root' : dirRel;
+        const bits = entry.flags ?? -1;
+        if (dir.clear && bits <= 0 && (!dir.sticky || this.uid === 0 || dir.uid === this.uid || entry.uid === this.uid))
+            return null;
+        const i = at.rel.lastIndexOf('/');
+        const where = i === -1 ? 'the root' : at.rel.slice(0, i);
         const owner = entry.uid ?? null;
         if (dir.denied === 'EROFS')
             return { code: 'EROFS', why: `${where} is on a read-only filesystem`, rootCan: false, owner };
         if (dir.flags?.immutable || dir.flags?.appendOnly) {
             return { code: 'EPERM', why: `${where} is ${dir.flags.immutable ? 'immutable' : 'append-only'} (chattr; nobody can unlink in it)`, rootCan: false, owner };
         }
-        const flags = entry.flags === undefined ? null : (0,fs_flags/* decodeFlags */.Yy)(entry.flags);
+        const flags = (0,fs_flags/* decodeFlags */.Yy)(bits);
         if (flags?.immutable || flags?.appendOnly) {
             return { code: 'EPERM', why: `it is ${flags.immutable ? 'immutable' : 'append-only'} (chattr; nobody can unlink it)`, rootCan: false, owner };
         }
@@ -33812,7 +33813,8 @@ class UnlinkCheck {
         catch {
             // unknown: the access check above still stands
         }
-        const facts = { denied, uid, mode, sticky: (mode & S_ISVTX) !== 0, flags };
+        const clear = denied === null && !flags?.immutable && !flags?.appendOnly;
+        const facts = { clear, denied, uid, mode, sticky: (mode & S_ISVTX) !== 0, flags };
         this.dirs.set(dir, facts);
         return facts;
     }

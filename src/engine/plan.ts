@@ -234,7 +234,7 @@ export async function scanTarget(rootDir: Anchor, rel: string, policy: Policy, p
   // Would this process be refused the unlink of `e`? Recorded, and counted as removed all the same
   // (the plan says what a run would do; the denial says what stands in its way).
   const check = (e: WalkEntry): void => {
-    const d = options.access?.denied(e.parent, parentOf(e.rel), e.st)
+    const d = options.access?.denied(e.parent, e.st, e)
     if (!d) return
     plan.deniedTotal++
     if (d.rootCan) plan.deniedRootCan++
@@ -295,10 +295,6 @@ export async function scanTarget(rootDir: Anchor, rel: string, policy: Policy, p
   return plan
 }
 
-function parentOf(rel: string): string {
-  const i = rel.lastIndexOf('/')
-  return i === -1 ? '' : rel.slice(0, i)
-}
 
 /** A held file with other names is unlinked, never truncated (the executor re-checks on the open file). */
 function hasOtherNames(e: WalkEntry): boolean {

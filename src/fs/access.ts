@@ -20,6 +20,8 @@ export interface Denial {
 }
 
 interface DirFacts {
+  /** Nothing about the directory stands in the way (writable, no flag). */
+  clear: boolean
   /** access(W_OK | X_OK) failed with this code, or null. */
   denied: 'EACCES' | 'EROFS' | null
   uid: number
@@ -37,19 +39,23 @@ export class UnlinkCheck {
   constructor(private readonly uid: number = process.geteuid?.() ?? -1) {}
 
   /**
-   * Why `entry` (in the open directory `parent`, whose root-relative path is `dirRel`) could not be
-   * unlinked by this process; null when nothing says so. `entry.uid`/`entry.flags` come from the
-   * walk's lstat (flags -1 or absent: unknown, then only the directory is checked).
+   * Why `entry` (in the open directory `parent`) could not be unlinked by this process; null when
+   * nothing says so. `entry.uid`/`entry.flags` come from the walk's lstat (flags -1 or absent:
+   * unknown, then only the directory is checked). `at.rel` is the entry's root-relative path,
+   * read only when there is something to say: most entries cost one cached lookup and no string.
    */
-  denied(parent: Anchor, dirRel: string, entry: { uid?: number; flags?: number }): Denial | null {
+  denied(parent: Anchor, entry: { uid?: number; flags?: number }, at: { rel: string }): Denial | null {
     const dir = this.facts(parent)
-    const where = dirRel === '' ? 'the root' : dirRel
+    const bits = entry.flags ?? -1
+    if (dir.clear && bits <= 0 && (!dir.sticky || this.uid === 0 || dir.uid === this.uid || entry.uid === this.uid)) return null
+    const i = at.rel.lastIndexOf('/')
+    const where = i === -1 ? 'the root' : at.rel.slice(0, i)
     const owner = entry.uid ?? null
     if (dir.denied === 'EROFS') return { code: 'EROFS', why: `${where} is on a read-only filesystem`, rootCan: false, owner }
     if (dir.flags?.immutable || dir.flags?.appendOnly) {
       return { code: 'EPERM', why: `${where} is ${dir.flags.immutable ? 'immutable' : 'append-only'} (chattr; nobody can unlink in it)`, rootCan: false, owner }
     }
-    const flags = entry.flags === undefined ? null : decodeFlags(entry.flags)
+    const flags = decodeFlags(bits)
     if (flags?.immutable || flags?.appendOnly) {
       return { code: 'EPERM', why: `it is ${flags.immutable ? 'immutable' : 'append-only'} (chattr; nobody can unlink it)`, rootCan: false, owner }
     }
@@ -84,7 +90,8 @@ export class UnlinkCheck {
     } catch {
       // unknown: the access check above still stands
     }
-    const facts = { denied, uid, mode, sticky: (mode & S_ISVTX) !== 0, flags }
+    const clear = denied === null && !flags?.immutable && !flags?.appendOnly
+    const facts = { clear, denied, uid, mode, sticky: (mode & S_ISVTX) !== 0, flags }
     this.dirs.set(dir, facts)
     return facts
   }
