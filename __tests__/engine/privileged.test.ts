@@ -10,7 +10,7 @@
  */
 import fs from 'node:fs'
 import path from 'node:path'
-import { spawnSync } from 'node:child_process'
+import { spawn, spawnSync } from 'node:child_process'
 import { CONTAINER_USER, containerWrites, ensureNodeImage, ensureUser, privilegedGate, removeTree, runActionAs, runCliAs, treeFor, withSudoRule, withoutSudoRule, type TestUser } from '../helpers/privileged.js'
 import { COMPOSE_V1, Janitor, must, runningContainers, waitFor } from '../helpers/docker.js'
 import { snapshot, tempDir, type TreeSpec } from '../helpers/tree.js'
@@ -259,6 +259,32 @@ gate.describe('privileged pass: a run as an ordinary user finishes what containe
       expect(roots.map((r) => snapshot(r))).toEqual(before)
     } finally {
       for (const f of files) spawnSync('chattr', ['-i', f])
+    }
+  })
+
+  test('keep-running: a file a root process holds open is truncated in place by the sudo pass, which sees every process', () => {
+    const user = ensureUser('sudo')
+    const root = newRoot(user)
+    const held = path.join(root, 'logs/worker/held.log')
+    fs.writeFileSync(held, 'x'.repeat(1 << 20))
+    // A root process appends to it, as a container's logger would: this user cannot see it in /proc.
+    const writer = spawn('sh', ['-c', `exec 3>>'${held}'; while :; do echo tick >&3; sleep 0.05; done`], { stdio: 'ignore' })
+    try {
+      const ino = fs.statSync(held).ino
+      const r = withSudoRule(user, () => runCliAs<Json>(user, ['--root', root, '--force', '--docker', 'off', '--keep-running', '--json']))
+      expect(r.status).toBe(0)
+      const j = r.json as Json
+      expect(j.privileged?.ran).toBe(true)
+      expect(j.totals.truncatedFiles).toBe(1)
+      expect(j.targets.find((t) => t.path === 'logs')?.truncated.map((t) => t.path)).toEqual(['logs/worker/held.log'])
+      expect(j.verification.ok).toBe(true)
+      // The same file, emptied, still written to.
+      expect(fs.statSync(held).ino).toBe(ino)
+      expect(fs.statSync(held).size).toBeLessThan(1 << 20)
+      const size = fs.statSync(held).size
+      waitFor(() => fs.statSync(held).size > size, 'the writer to keep appending to the truncated file')
+    } finally {
+      writer.kill('SIGKILL')
     }
   })
 
