@@ -46,6 +46,26 @@ describe('the job summary of a real run', () => {
     for (const line of resultLines(report)) expect(line.split('\n').every((l) => !l.startsWith('::'))).toBe(true)
   })
 
+  test("the privileged section: hostile entry names, owners and the image escaped; the console line is one line", async () => {
+    const report = await purge(root)
+    const hostile = 'logs/<img src=x onerror=alert(1)>\n::error::forged'
+    report.privileged = {
+      mode: 'auto', via: 'container', image: 'img<b>:1', ran: true, targets: ['logs'],
+      entries: [{ path: hostile, code: 'EACCES', owner: 0, ownerName: '<root>', why: 'EACCES: permission denied (unlink)' }],
+      entriesTotal: 1, removedFiles: 3, removedBytes: 2048, notes: ['note <i>\n::warning::x']
+    }
+    const html = summaryHtml(report)
+    expect(html).toContain('<h3>Privileged pass (mode: auto)</h3>')
+    expect(html).toContain('ran as root through a container (<code>img&#60;b&#62;:1</code>)')
+    expect(html).toContain('&#60;img src=x onerror=alert(1)&#62;\\n::error::forged')
+    expect(html).toContain('<td>0 (&#60;root&#62;)</td>')
+    expect(html).not.toMatch(/<img|<b>|<i>|<root>/)
+    const lines = resultLines(report)
+    expect(lines).toContain('privileged pass (a container (img<b>:1), as root) on logs: removed 3 file(s), 2.0 KiB, in the targets this user could not finish')
+    for (const line of lines) expect(line.includes('\n')).toBe(false)
+    expect(outputsOf(report)['privileged-files']).toBe('3')
+  })
+
   test('thousands of kept entries are truncated; the summary stays small', async () => {
     const spec: Record<string, string> = {}
     for (let i = 0; i < 1500; i++) spec[`logs/d${i}/config/c.yaml`] = 'k'
