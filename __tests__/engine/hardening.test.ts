@@ -180,17 +180,22 @@ describe('a writer that keeps filling a directory', () => {
   })
 
   // A real process, not a hook, writes into logs/live for the whole run (a logger that was not
-  // stopped): each tick it appends to app.log and starts a new chunk file. The only hook waits,
-  // before each rmdir of logs/live, until the writer has put something there again, so the race
-  // is lost on every attempt, as it is in the field, without depending on timing.
+  // stopped): each tick a new chunk file appears there. The only hook waits, before each rmdir of
+  // logs/live, until the writer has put something there again, so the race is lost on every
+  // attempt, as it is in the field, without depending on timing. Each chunk is written beside the
+  // root and renamed in, so the writer never holds a file of the target open: the run's scan of
+  // held-open files must not catch one mid-write (it would be truncated and stay, and the
+  // directory with it, which is another test: held-open.test.ts).
   const LOGGER = `
     const fs = require('fs'), path = require('path')
     const [dir, ready] = process.argv.slice(1)
+    const staging = path.dirname(ready)
     let n = 0
     setInterval(() => {
       try {
-        fs.appendFileSync(path.join(dir, 'app.log'), 'line ' + n + '\\n')
-        fs.writeFileSync(path.join(dir, 'chunk-' + n++ + '.log'), 'data')
+        const tmp = path.join(staging, 'chunk-' + n + '.tmp')
+        fs.writeFileSync(tmp, 'line ' + n + '\\n')
+        fs.renameSync(tmp, path.join(dir, 'chunk-' + n++ + '.log'))
         if (n === 20) fs.writeFileSync(ready, '')
       } catch (e) {
         if (e.code !== 'ENOENT') throw e
