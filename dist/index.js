@@ -30460,6 +30460,7 @@ async function publish(report, env) {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   XS: () => (/* binding */ recoveryHint),
+/* harmony export */   bQ: () => (/* binding */ isPermissionCode),
 /* harmony export */   fJ: () => (/* binding */ fail),
 /* harmony export */   gJ: () => (/* binding */ errorMessage)
 /* harmony export */ });
@@ -30493,6 +30494,10 @@ function shellWord(path) {
         return n < 0x80 ? `\\x${n.toString(16).padStart(2, '0')}` : `\\u${n.toString(16).padStart(4, '0')}`;
     });
     return `$'${escaped}'`;
+}
+/** A permission error (EACCES, EPERM): what a root pass could get past, unless a flag caused it. */
+function isPermissionCode(code) {
+    return code === 'EACCES' || code === 'EPERM';
 }
 /** What an operator can do about a filesystem error code (the seed's "Error Recovery"); paths are root-relative. */
 function recoveryHint(code, path) {
@@ -31432,7 +31437,7 @@ async function scanTarget(rootDir, rel, policy, pacer = new _pace_js__WEBPACK_IM
         },
         error(path, err) {
             const code = err?.code ?? 'UNKNOWN';
-            if (options.access && (code === 'EACCES' || code === 'EPERM'))
+            if (options.access && (0,_common_errors_js__WEBPACK_IMPORTED_MODULE_4__/* .isPermissionCode */ .bQ)(code))
                 plan.deniedRootCan++;
             if (plan.unreadable.length < KEPT_LIST_LIMIT)
                 plan.unreadable.push({ path, code, message: `cannot be read: ${(0,_common_errors_js__WEBPACK_IMPORTED_MODULE_4__/* .errorMessage */ .gJ)(err).split(', ')[0]}` });
@@ -32528,6 +32533,10 @@ function runPassProcess(cmd, opts) {
 
 const TIMEOUT_GRACE_MS = 3000;
 const ok = (r) => r.exitCode === 0 && !r.timedOut;
+/** The environment docker runs with: `env`, with DOCKER_HOST when the run names one. */
+function dockerEnv(env, dockerHost) {
+    return dockerHost ? { ...env, DOCKER_HOST: dockerHost } : env;
+}
 class DockerCli {
     o;
     runner;
@@ -32539,8 +32548,7 @@ class DockerCli {
     }
     async run(cmd) {
         this.trace(`$ ${describe(cmd)}`);
-        const base = this.o.env ?? process.env;
-        const env = this.o.dockerHost ? { ...base, DOCKER_HOST: this.o.dockerHost } : base;
+        const env = dockerEnv(this.o.env ?? process.env, this.o.dockerHost);
         // What the command said so far, for the error when the deadline gives up on it.
         const said = { stdout: '', stderr: '' };
         const onOutput = (stream, text) => {
@@ -33118,15 +33126,22 @@ var common_text = __nccwpck_require__(2450);
 
 
 
+/**
+ * The mode that would finish what this user cannot delete: the one found, or (a dry run pulls
+ * nothing) the container when only its image is missing, which a real run pulls first.
+ */
+function wouldFinish(availability, image) {
+    if (availability?.use)
+        return availability.use;
+    return availability?.pullable ? { via: 'container', image, pulled: false } : null;
+}
 /** How many entries the report names (all are counted). */
 const PRIVILEGED_LIST_LIMIT = 50;
 function deniedEntries(plan) {
-    let total = 0;
     let rootCan = 0;
     let first = null;
     let firstBlocked = null;
     for (const t of plan.targets) {
-        total += t.deniedTotal + t.unreadable.length;
         rootCan += t.deniedRootCan;
         for (const d of t.denied) {
             if (d.rootCan)
@@ -33137,10 +33152,10 @@ function deniedEntries(plan) {
         // Another read error (a directory still filling, one replaced meanwhile) is no permission
         // matter: the purge meets it, and reports it, as it always did.
         for (const u of t.unreadable)
-            if (u.code === 'EACCES' || u.code === 'EPERM')
+            if ((0,common_errors/* isPermissionCode */.bQ)(u.code))
                 first ??= { path: u.path, why: u.message };
     }
-    return { total, rootCan, first, firstBlocked };
+    return { rootCan, first, firstBlocked };
 }
 /**
  * A real run whose plan shows entries this user cannot delete refuses before it stops the stack
@@ -33193,7 +33208,7 @@ function privilegedSection(info, plan, mode, image, dryRun) {
                 if (d.rootCan)
                     entries.push(entry(d.path, d.code, d.owner, d.why));
             for (const u of t.unreadable)
-                if (u.code === 'EACCES' || u.code === 'EPERM')
+                if ((0,common_errors/* isPermissionCode */.bQ)(u.code))
                     entries.push(entry(u.path, u.code, null, u.message));
             total += t.deniedRootCan;
         }
@@ -33205,9 +33220,8 @@ function privilegedSection(info, plan, mode, image, dryRun) {
     }
     if (total === 0 && info.ran === null)
         return null;
-    // A dry run never pulls: with only the image missing, a real run would pull it and use it.
-    const wouldPull = dryRun && info.availability?.use == null && info.availability?.pullable === true;
-    const use = info.ran ?? info.availability?.use ?? (wouldPull ? { via: 'container', image } : null);
+    const use = info.ran ?? (dryRun ? wouldFinish(info.availability, image) : info.availability?.use) ?? null;
+    const wouldPull = dryRun && !info.availability?.use && use !== null;
     const passReport = info.ran?.report ?? null;
     const notes = [...info.notes];
     if (dryRun && info.availability && !use)
@@ -33277,10 +33291,10 @@ function buildReport(x) {
     if (dry) {
         // What the plan could not read, or could not unlink, a real run could not delete: the dry run
         // says so now, unless a privileged pass would finish it (then the privileged section lists it).
-        const passWould = x.privileged?.availability?.use != null || x.privileged?.availability?.pullable === true;
+        const passWould = wouldFinish(x.privileged?.availability, x.settings.privilegedImage) !== null;
         for (const t of x.plan.targets) {
             for (const u of t.unreadable) {
-                if (passWould && (u.code === 'EACCES' || u.code === 'EPERM'))
+                if (passWould && (0,common_errors/* isPermissionCode */.bQ)(u.code))
                     continue;
                 errors.push({ path: u.path, code: u.code, message: u.message, hint: (0,common_errors/* recoveryHint */.XS)(u.code, u.path) });
             }
@@ -33890,10 +33904,6 @@ function containerPassCommand(image, root, bundleDir) {
 function unmountable(path) {
     return /[,"\n\r]/.test(path) ? `its path ${JSON.stringify(path)} holds a comma, a quote or a line break, which docker's --mount cannot take` : null;
 }
-/** The docker environment for the pass: DOCKER_HOST when set, like every other docker call. */
-function dockerEnv(env, dockerHost) {
-    return dockerHost ? { ...env, DOCKER_HOST: dockerHost } : env;
-}
 
 ;// CONCATENATED MODULE: ./src/engine/privileged.ts
 /**
@@ -33907,6 +33917,8 @@ function dockerEnv(env, dockerHost) {
  * `--privileged-pass` (cli/pass.ts): it reads a PassJob on stdin and checks that the root it sees
  * is the node (device + inode) the outer run guarded before it changes anything.
  */
+
+
 
 
 
@@ -33930,7 +33942,7 @@ function runningAsRoot() {
 }
 /** A deletion error a root pass can fix: a permission error, not an immutable or append-only entry. */
 function escalatable(e) {
-    return (e.code === 'EACCES' || e.code === 'EPERM') && e.flags === undefined;
+    return (0,common_errors/* isPermissionCode */.bQ)(e.code) && e.flags === undefined;
 }
 /**
  * The bundle holding `cli/index.js`: dist/ from dist/index.js (the action), from dist/cli/index.js
@@ -33951,30 +33963,27 @@ function findBundle() {
 class Escalator {
     ctx;
     cached = null;
+    bundle;
     constructor(ctx) {
         this.ctx = ctx;
+        this.bundle = ctx.bundleDir ?? findBundle();
     }
-    get mode() {
-        return this.ctx.mode;
-    }
-    get image() {
-        return this.ctx.image;
-    }
-    /** `pull`: a missing image may be pulled (a real run, once a pass is needed); a dry run never pulls. */
+    /**
+     * `pull`: a missing image may be pulled (a real run, once a pass is needed); a dry run never
+     * pulls. Found once; asked again only to pull an image that was found missing.
+     */
     async resolve(pull) {
-        if (this.cached && (this.cached.pull === pull || this.cached.result.use !== null || !pull))
-            return this.cached.result;
-        const result = await this.find(pull);
-        this.cached = { pull, result };
-        return result;
+        if (this.cached && !(pull && this.cached.pullable))
+            return this.cached;
+        this.cached = await this.find(pull);
+        return this.cached;
     }
     async find(pull) {
-        const { ctx } = this;
+        const { ctx, bundle } = this;
         const tried = [];
         let pullable = false;
         if (ctx.mode === 'off')
             return { use: null, tried: [`${ctx.names('privileged')} is off`], pullable };
-        const bundle = ctx.bundleDir ?? findBundle();
         if (bundle === null)
             return { use: null, tried: ['the bundled CLI (cli/index.js next to this bundle) is missing'], pullable };
         if (ctx.mode === 'sudo' || ctx.mode === 'auto') {
@@ -34015,7 +34024,7 @@ class Escalator {
     }
     /** The command that runs the pass, and the job's root as the pass sees it. */
     passCommand(esc) {
-        const bundle = this.ctx.bundleDir ?? findBundle();
+        const { bundle } = this;
         if (bundle === null)
             throw new Error('the bundled CLI is missing');
         if (esc.via === 'sudo') {

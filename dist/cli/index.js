@@ -1690,6 +1690,10 @@ function shellWord(path) {
     });
     return `$'${escaped}'`;
 }
+/** A permission error (EACCES, EPERM): what a root pass could get past, unless a flag caused it. */
+function isPermissionCode(code) {
+    return code === 'EACCES' || code === 'EPERM';
+}
 /** What an operator can do about a filesystem error code (the seed's "Error Recovery"); paths are root-relative. */
 function recoveryHint(code, path) {
     const p = shellWord(path);
@@ -3266,7 +3270,7 @@ async function scanTarget(rootDir, rel, policy, pacer = new Pacer(), count = tru
         },
         error(path, err) {
             const code = err?.code ?? 'UNKNOWN';
-            if (options.access && (code === 'EACCES' || code === 'EPERM'))
+            if (options.access && isPermissionCode(code))
                 plan.deniedRootCan++;
             if (plan.unreadable.length < KEPT_LIST_LIMIT)
                 plan.unreadable.push({ path, code, message: `cannot be read: ${errorMessage(err).split(', ')[0]}` });
@@ -4622,6 +4626,10 @@ function runPassProcess(cmd, opts) {
 
 const TIMEOUT_GRACE_MS = 3000;
 const ok = (r) => r.exitCode === 0 && !r.timedOut;
+/** The environment docker runs with: `env`, with DOCKER_HOST when the run names one. */
+function dockerEnv(env, dockerHost) {
+    return dockerHost ? { ...env, DOCKER_HOST: dockerHost } : env;
+}
 class DockerCli {
     o;
     runner;
@@ -4633,8 +4641,7 @@ class DockerCli {
     }
     async run(cmd) {
         this.trace(`$ ${describe(cmd)}`);
-        const base = this.o.env ?? process.env;
-        const env = this.o.dockerHost ? { ...base, DOCKER_HOST: this.o.dockerHost } : base;
+        const env = dockerEnv(this.o.env ?? process.env, this.o.dockerHost);
         // What the command said so far, for the error when the deadline gives up on it.
         const said = { stdout: '', stderr: '' };
         const onOutput = (stream, text) => {
@@ -5248,15 +5255,22 @@ function formatBytes(n) {
 
 
 
+/**
+ * The mode that would finish what this user cannot delete: the one found, or (a dry run pulls
+ * nothing) the container when only its image is missing, which a real run pulls first.
+ */
+function wouldFinish(availability, image) {
+    if (availability?.use)
+        return availability.use;
+    return availability?.pullable ? { via: 'container', image, pulled: false } : null;
+}
 /** How many entries the report names (all are counted). */
 const PRIVILEGED_LIST_LIMIT = 50;
 function deniedEntries(plan) {
-    let total = 0;
     let rootCan = 0;
     let first = null;
     let firstBlocked = null;
     for (const t of plan.targets) {
-        total += t.deniedTotal + t.unreadable.length;
         rootCan += t.deniedRootCan;
         for (const d of t.denied) {
             if (d.rootCan)
@@ -5267,10 +5281,10 @@ function deniedEntries(plan) {
         // Another read error (a directory still filling, one replaced meanwhile) is no permission
         // matter: the purge meets it, and reports it, as it always did.
         for (const u of t.unreadable)
-            if (u.code === 'EACCES' || u.code === 'EPERM')
+            if (isPermissionCode(u.code))
                 first ??= { path: u.path, why: u.message };
     }
-    return { total, rootCan, first, firstBlocked };
+    return { rootCan, first, firstBlocked };
 }
 /**
  * A real run whose plan shows entries this user cannot delete refuses before it stops the stack
@@ -5323,7 +5337,7 @@ function privilegedSection(info, plan, mode, image, dryRun) {
                 if (d.rootCan)
                     entries.push(entry(d.path, d.code, d.owner, d.why));
             for (const u of t.unreadable)
-                if (u.code === 'EACCES' || u.code === 'EPERM')
+                if (isPermissionCode(u.code))
                     entries.push(entry(u.path, u.code, null, u.message));
             total += t.deniedRootCan;
         }
@@ -5335,9 +5349,8 @@ function privilegedSection(info, plan, mode, image, dryRun) {
     }
     if (total === 0 && info.ran === null)
         return null;
-    // A dry run never pulls: with only the image missing, a real run would pull it and use it.
-    const wouldPull = dryRun && info.availability?.use == null && info.availability?.pullable === true;
-    const use = info.ran ?? info.availability?.use ?? (wouldPull ? { via: 'container', image } : null);
+    const use = info.ran ?? (dryRun ? wouldFinish(info.availability, image) : info.availability?.use) ?? null;
+    const wouldPull = dryRun && !info.availability?.use && use !== null;
     const passReport = info.ran?.report ?? null;
     const notes = [...info.notes];
     if (dryRun && info.availability && !use)
@@ -5407,10 +5420,10 @@ function buildReport(x) {
     if (dry) {
         // What the plan could not read, or could not unlink, a real run could not delete: the dry run
         // says so now, unless a privileged pass would finish it (then the privileged section lists it).
-        const passWould = x.privileged?.availability?.use != null || x.privileged?.availability?.pullable === true;
+        const passWould = wouldFinish(x.privileged?.availability, x.settings.privilegedImage) !== null;
         for (const t of x.plan.targets) {
             for (const u of t.unreadable) {
-                if (passWould && (u.code === 'EACCES' || u.code === 'EPERM'))
+                if (passWould && isPermissionCode(u.code))
                     continue;
                 errors.push({ path: u.path, code: u.code, message: u.message, hint: recoveryHint(u.code, u.path) });
             }
@@ -6014,10 +6027,6 @@ function containerPassCommand(image, root, bundleDir) {
 function unmountable(path) {
     return /[,"\n\r]/.test(path) ? `its path ${JSON.stringify(path)} holds a comma, a quote or a line break, which docker's --mount cannot take` : null;
 }
-/** The docker environment for the pass: DOCKER_HOST when set, like every other docker call. */
-function dockerEnv(env, dockerHost) {
-    return dockerHost ? { ...env, DOCKER_HOST: dockerHost } : env;
-}
 
 ;// CONCATENATED MODULE: ./src/engine/privileged.ts
 /**
@@ -6031,6 +6040,8 @@ function dockerEnv(env, dockerHost) {
  * `--privileged-pass` (cli/pass.ts): it reads a PassJob on stdin and checks that the root it sees
  * is the node (device + inode) the outer run guarded before it changes anything.
  */
+
+
 
 
 
@@ -6054,7 +6065,7 @@ function runningAsRoot() {
 }
 /** A deletion error a root pass can fix: a permission error, not an immutable or append-only entry. */
 function escalatable(e) {
-    return (e.code === 'EACCES' || e.code === 'EPERM') && e.flags === undefined;
+    return isPermissionCode(e.code) && e.flags === undefined;
 }
 /**
  * The bundle holding `cli/index.js`: dist/ from dist/index.js (the action), from dist/cli/index.js
@@ -6075,30 +6086,27 @@ function findBundle() {
 class Escalator {
     ctx;
     cached = null;
+    bundle;
     constructor(ctx) {
         this.ctx = ctx;
+        this.bundle = ctx.bundleDir ?? findBundle();
     }
-    get mode() {
-        return this.ctx.mode;
-    }
-    get image() {
-        return this.ctx.image;
-    }
-    /** `pull`: a missing image may be pulled (a real run, once a pass is needed); a dry run never pulls. */
+    /**
+     * `pull`: a missing image may be pulled (a real run, once a pass is needed); a dry run never
+     * pulls. Found once; asked again only to pull an image that was found missing.
+     */
     async resolve(pull) {
-        if (this.cached && (this.cached.pull === pull || this.cached.result.use !== null || !pull))
-            return this.cached.result;
-        const result = await this.find(pull);
-        this.cached = { pull, result };
-        return result;
+        if (this.cached && !(pull && this.cached.pullable))
+            return this.cached;
+        this.cached = await this.find(pull);
+        return this.cached;
     }
     async find(pull) {
-        const { ctx } = this;
+        const { ctx, bundle } = this;
         const tried = [];
         let pullable = false;
         if (ctx.mode === 'off')
             return { use: null, tried: [`${ctx.names('privileged')} is off`], pullable };
-        const bundle = ctx.bundleDir ?? findBundle();
         if (bundle === null)
             return { use: null, tried: ['the bundled CLI (cli/index.js next to this bundle) is missing'], pullable };
         if (ctx.mode === 'sudo' || ctx.mode === 'auto') {
@@ -6139,7 +6147,7 @@ class Escalator {
     }
     /** The command that runs the pass, and the job's root as the pass sees it. */
     passCommand(esc) {
-        const bundle = this.ctx.bundleDir ?? findBundle();
+        const { bundle } = this;
         if (bundle === null)
             throw new Error('the bundled CLI is missing');
         if (esc.via === 'sudo') {

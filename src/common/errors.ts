@@ -31,6 +31,11 @@ export function shellWord(path: string): string {
   return `$'${escaped}'`
 }
 
+/** A permission error (EACCES, EPERM): what a root pass could get past, unless a flag caused it. */
+export function isPermissionCode(code: string): boolean {
+  return code === 'EACCES' || code === 'EPERM'
+}
+
 /** What an operator can do about a filesystem error code (the seed's "Error Recovery"); paths are root-relative. */
 export function recoveryHint(code: string, path: string): string {
   const p = shellWord(path)

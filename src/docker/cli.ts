@@ -23,6 +23,11 @@ export interface CliOptions {
 
 export const ok = (r: CommandResult): boolean => r.exitCode === 0 && !r.timedOut
 
+/** The environment docker runs with: `env`, with DOCKER_HOST when the run names one. */
+export function dockerEnv(env: NodeJS.ProcessEnv, dockerHost: string): NodeJS.ProcessEnv {
+  return dockerHost ? { ...env, DOCKER_HOST: dockerHost } : env
+}
+
 export class DockerCli {
   constructor(
     private readonly o: CliOptions,
@@ -32,8 +37,7 @@ export class DockerCli {
 
   async run(cmd: Command): Promise<CommandResult> {
     this.trace(`$ ${describe(cmd)}`)
-    const base = this.o.env ?? process.env
-    const env = this.o.dockerHost ? { ...base, DOCKER_HOST: this.o.dockerHost } : base
+    const env = dockerEnv(this.o.env ?? process.env, this.o.dockerHost)
     // What the command said so far, for the error when the deadline gives up on it.
     const said = { stdout: '', stderr: '' }
     const onOutput = (stream: 'stdout' | 'stderr', text: string): void => {

@@ -79,8 +79,3 @@ export function containerPassCommand(image: string, root: string, bundleDir: str
 export function unmountable(path: string): string | null {
   return /[,"\n\r]/.test(path) ? `its path ${JSON.stringify(path)} holds a comma, a quote or a line break, which docker's --mount cannot take` : null
 }
-
-/** The docker environment for the pass: DOCKER_HOST when set, like every other docker call. */
-export function dockerEnv(env: NodeJS.ProcessEnv, dockerHost: string): NodeJS.ProcessEnv {
-  return dockerHost ? { ...env, DOCKER_HOST: dockerHost } : env
-}

@@ -16,7 +16,7 @@ import { type Kind } from '../fs/entries.js'
 import type { UnlinkCheck } from '../fs/access.js'
 import { visit, type KeepReason, type Visitor, type WalkEntry } from './walk.js'
 import { Pacer } from './pace.js'
-import { errorMessage } from '../common/errors.js'
+import { errorMessage, isPermissionCode } from '../common/errors.js'
 
 /** How many kept entries a target lists by name; the rest are only counted. */
 export const KEPT_LIST_LIMIT = 200
@@ -279,7 +279,7 @@ export async function scanTarget(rootDir: Anchor, rel: string, policy: Policy, p
     },
     error(path, err) {
       const code = (err as NodeJS.ErrnoException)?.code ?? 'UNKNOWN'
-      if (options.access && (code === 'EACCES' || code === 'EPERM')) plan.deniedRootCan++
+      if (options.access && isPermissionCode(code)) plan.deniedRootCan++
       if (plan.unreadable.length < KEPT_LIST_LIMIT) plan.unreadable.push({ path, code, message: `cannot be read: ${errorMessage(err).split(', ')[0]}` })
     }
   }

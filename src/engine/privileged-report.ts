@@ -5,7 +5,7 @@
  * in a dry run, which entries a real run could not delete and which mode would handle them.
  */
 import fs from 'node:fs'
-import { fail } from '../common/errors.js'
+import { fail, isPermissionCode } from '../common/errors.js'
 import { showPath } from '../common/text.js'
 import type { OptionNames, PrivilegedMode } from '../common/options.js'
 import type { DeleteError } from './execute.js'
@@ -25,6 +25,15 @@ export interface Availability {
   tried: string[]
   /** No mode now, but the container's image is only missing: a real run may pull it (a dry run never does). */
   pullable: boolean
+}
+
+/**
+ * The mode that would finish what this user cannot delete: the one found, or (a dry run pulls
+ * nothing) the container when only its image is missing, which a real run pulls first.
+ */
+export function wouldFinish(availability: Availability | null | undefined, image: string): Escalation | null {
+  if (availability?.use) return availability.use
+  return availability?.pullable ? { via: 'container', image, pulled: false } : null
 }
 
 /** How many entries the report names (all are counted). */
@@ -70,21 +79,18 @@ export interface PrivilegedSection {
   notes: string[]
 }
 
-/** Entries a plan says this user could not delete: all, and those a root pass could. */
+/** What a plan says this user could not delete: how many a root pass could, and the first of each kind. */
 export interface DeniedSummary {
-  total: number
   rootCan: number
   first: { path: string; why: string } | null
   firstBlocked: { path: string; why: string } | null
 }
 
 export function deniedEntries(plan: Plan): DeniedSummary {
-  let total = 0
   let rootCan = 0
   let first: DeniedSummary['first'] = null
   let firstBlocked: DeniedSummary['firstBlocked'] = null
   for (const t of plan.targets) {
-    total += t.deniedTotal + t.unreadable.length
     rootCan += t.deniedRootCan
     for (const d of t.denied) {
       if (d.rootCan) first ??= { path: d.path, why: d.why }
@@ -92,9 +98,9 @@ export function deniedEntries(plan: Plan): DeniedSummary {
     }
     // Another read error (a directory still filling, one replaced meanwhile) is no permission
     // matter: the purge meets it, and reports it, as it always did.
-    for (const u of t.unreadable) if (u.code === 'EACCES' || u.code === 'EPERM') first ??= { path: u.path, why: u.message }
+    for (const u of t.unreadable) if (isPermissionCode(u.code)) first ??= { path: u.path, why: u.message }
   }
-  return { total, rootCan, first, firstBlocked }
+  return { rootCan, first, firstBlocked }
 }
 
 /**
@@ -148,7 +154,7 @@ export function privilegedSection(info: PrivilegedInfo | undefined, plan: Plan, 
   if (dryRun) {
     for (const t of plan.targets) {
       for (const d of t.denied) if (d.rootCan) entries.push(entry(d.path, d.code, d.owner, d.why))
-      for (const u of t.unreadable) if (u.code === 'EACCES' || u.code === 'EPERM') entries.push(entry(u.path, u.code, null, u.message))
+      for (const u of t.unreadable) if (isPermissionCode(u.code)) entries.push(entry(u.path, u.code, null, u.message))
       total += t.deniedRootCan
     }
   } else {
@@ -156,9 +162,8 @@ export function privilegedSection(info: PrivilegedInfo | undefined, plan: Plan, 
     total = info.firstPass.length
   }
   if (total === 0 && info.ran === null) return null
-  // A dry run never pulls: with only the image missing, a real run would pull it and use it.
-  const wouldPull = dryRun && info.availability?.use == null && info.availability?.pullable === true
-  const use = info.ran ?? info.availability?.use ?? (wouldPull ? { via: 'container' as const, image } : null)
+  const use = info.ran ?? (dryRun ? wouldFinish(info.availability, image) : info.availability?.use) ?? null
+  const wouldPull = dryRun && !info.availability?.use && use !== null
   const passReport = info.ran?.report ?? null
   const notes = [...info.notes]
   if (dryRun && info.availability && !use) notes.push(`no privileged pass is available: ${info.availability.tried.join('; ')}`)

@@ -13,12 +13,14 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import type { NodeId } from '../fs/anchor.js'
-import { checkImage, containerPassCommand, dockerEnv, PASS_ROOT, unmountable } from '../docker/pass.js'
+import { checkImage, containerPassCommand, PASS_ROOT, unmountable } from '../docker/pass.js'
+import { dockerEnv } from '../docker/cli.js'
 import { describe, runPassProcess, type Command, type Runner } from '../docker/exec.js'
 import type { OptionNames, PrivilegedMode } from '../common/options.js'
 import type { DeleteError, Outcome, TargetOutcome } from './execute.js'
 import type { Report, ReportTarget } from './report.js'
 import { addTally } from './plan.js'
+import { isPermissionCode } from '../common/errors.js'
 import type { Availability, Escalation } from './privileged-report.js'
 
 export type { Availability, Escalation }
@@ -84,7 +86,7 @@ export function runningAsRoot(): boolean {
 
 /** A deletion error a root pass can fix: a permission error, not an immutable or append-only entry. */
 export function escalatable(e: Pick<DeleteError, 'code' | 'flags'>): boolean {
-  return (e.code === 'EACCES' || e.code === 'EPERM') && e.flags === undefined
+  return isPermissionCode(e.code) && e.flags === undefined
 }
 
 /**
@@ -104,32 +106,28 @@ export function findBundle(): string | null {
  * then a container; each mode that cannot be used says why, for the refusal or the report.
  */
 export class Escalator {
-  private cached: { pull: boolean; result: Availability } | null = null
+  private cached: Availability | null = null
+  private readonly bundle: string | null
 
-  constructor(private readonly ctx: EscalationContext) {}
-
-  get mode(): PrivilegedMode {
-    return this.ctx.mode
+  constructor(private readonly ctx: EscalationContext) {
+    this.bundle = ctx.bundleDir ?? findBundle()
   }
 
-  get image(): string {
-    return this.ctx.image
-  }
-
-  /** `pull`: a missing image may be pulled (a real run, once a pass is needed); a dry run never pulls. */
+  /**
+   * `pull`: a missing image may be pulled (a real run, once a pass is needed); a dry run never
+   * pulls. Found once; asked again only to pull an image that was found missing.
+   */
   async resolve(pull: boolean): Promise<Availability> {
-    if (this.cached && (this.cached.pull === pull || this.cached.result.use !== null || !pull)) return this.cached.result
-    const result = await this.find(pull)
-    this.cached = { pull, result }
-    return result
+    if (this.cached && !(pull && this.cached.pullable)) return this.cached
+    this.cached = await this.find(pull)
+    return this.cached
   }
 
   private async find(pull: boolean): Promise<Availability> {
-    const { ctx } = this
+    const { ctx, bundle } = this
     const tried: string[] = []
     let pullable = false
     if (ctx.mode === 'off') return { use: null, tried: [`${ctx.names('privileged')} is off`], pullable }
-    const bundle = ctx.bundleDir ?? findBundle()
     if (bundle === null) return { use: null, tried: ['the bundled CLI (cli/index.js next to this bundle) is missing'], pullable }
     if (ctx.mode === 'sudo' || ctx.mode === 'auto') {
       const why = await this.sudoProblem()
@@ -164,7 +162,7 @@ export class Escalator {
 
   /** The command that runs the pass, and the job's root as the pass sees it. */
   passCommand(esc: Escalation): { cmd: Command; root: string; env: NodeJS.ProcessEnv } {
-    const bundle = this.ctx.bundleDir ?? findBundle()
+    const { bundle } = this
     if (bundle === null) throw new Error('the bundled CLI is missing')
     if (esc.via === 'sudo') {
       // -n: never prompt. sudo resets the environment; node and the bundle are named by absolute path.

@@ -13,9 +13,9 @@ import type { Verification } from './verify.js'
 import type { DockerState } from '../docker/state.js'
 import type { ServiceRow } from '../docker/services.js'
 import { BUILTIN_PROTECTED } from './policy.js'
-import { recoveryHint } from '../common/errors.js'
+import { isPermissionCode, recoveryHint } from '../common/errors.js'
 import { formatBytes, showPath } from '../common/text.js'
-import { privilegedSection, type PrivilegedInfo, type PrivilegedSection } from './privileged-report.js'
+import { privilegedSection, wouldFinish, type PrivilegedInfo, type PrivilegedSection } from './privileged-report.js'
 
 export const VERSION = '0.1.0'
 
@@ -157,10 +157,10 @@ export function buildReport(x: ReportInput): Report {
   if (dry) {
     // What the plan could not read, or could not unlink, a real run could not delete: the dry run
     // says so now, unless a privileged pass would finish it (then the privileged section lists it).
-    const passWould = x.privileged?.availability?.use != null || x.privileged?.availability?.pullable === true
+    const passWould = wouldFinish(x.privileged?.availability, x.settings.privilegedImage) !== null
     for (const t of x.plan.targets) {
       for (const u of t.unreadable) {
-        if (passWould && (u.code === 'EACCES' || u.code === 'EPERM')) continue
+        if (passWould && isPermissionCode(u.code)) continue
         errors.push({ path: u.path, code: u.code, message: u.message, hint: recoveryHint(u.code, u.path) })
       }
       for (const d of t.denied) {
