@@ -180,27 +180,27 @@ describe('a writer that keeps filling a directory', () => {
   })
 
   // A real process, not a hook, writes into logs/live for the whole run (a logger that was not
-  // stopped): each tick a new chunk file appears there. The only hook waits, before each rmdir of
-  // logs/live, until the writer has put something there again, so the race is lost on every
-  // attempt, as it is in the field, without depending on timing. Each chunk is written beside the
-  // root and renamed in, so the writer never holds a file of the target open: the run's scan of
-  // held-open files must not catch one mid-write (it would be truncated and stay, and the
-  // directory with it, which is another test: held-open.test.ts).
+  // stopped): it starts with 20 chunk files, then adds one each time it is poked (SIGUSR1). The
+  // only hook, before each rmdir of logs/live, pokes it and waits until the chunk is there, so the
+  // race is lost on every attempt, as it is in the field, without depending on timing. (Writing
+  // on a timer instead, every millisecond, raced the purge: under load one pass over the directory
+  // met more entries than its cap allows, and the run reported that before any rmdir.) Each
+  // chunk is written beside the root and renamed in, so the writer never holds a file of the
+  // target open, which the run's held-open scan would catch (another test: held-open.test.ts).
   const LOGGER = `
     const fs = require('fs'), path = require('path')
     const [dir, ready] = process.argv.slice(1)
     const staging = path.dirname(ready)
     let n = 0
-    setInterval(() => {
-      try {
-        const tmp = path.join(staging, 'chunk-' + n + '.tmp')
-        fs.writeFileSync(tmp, 'line ' + n + '\\n')
-        fs.renameSync(tmp, path.join(dir, 'chunk-' + n++ + '.log'))
-        if (n === 20) fs.writeFileSync(ready, '')
-      } catch (e) {
-        if (e.code !== 'ENOENT') throw e
-      }
-    }, 1)`
+    const chunk = () => {
+      const tmp = path.join(staging, 'chunk-' + n + '.tmp')
+      fs.writeFileSync(tmp, 'line ' + n + '\\n')
+      fs.renameSync(tmp, path.join(dir, 'chunk-' + n++ + '.log'))
+    }
+    process.on('SIGUSR1', chunk)
+    while (n < 20) chunk()
+    fs.writeFileSync(ready, '')
+    setInterval(() => {}, 1000)`
 
   test('a live writer process: bounded retries, then the run fails naming what is left with a recovery hint; protected files survive', async () => {
     const live = path.join(root, 'logs/live')
@@ -218,6 +218,7 @@ describe('a writer that keeps filling a directory', () => {
           beforeRmdir(rel) {
             if (rel !== 'logs/live') return
             attempts++
+            writer.kill('SIGUSR1')
             for (const end = Date.now() + 10000; fs.readdirSync(live).length === 0; sleepSync(1)) {
               if (Date.now() > end) throw new Error('the writer stopped writing')
             }
