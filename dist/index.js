@@ -30030,14 +30030,17 @@ var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_nod
 var errors = __nccwpck_require__(1922);
 // EXTERNAL MODULE: ./src/common/options.ts
 var options = __nccwpck_require__(2043);
+// EXTERNAL MODULE: ./src/engine/suggest.ts
+var suggest = __nccwpck_require__(3708);
 // EXTERNAL MODULE: ./src/common/yaml.ts
 var yaml = __nccwpck_require__(7394);
 // EXTERNAL MODULE: ./src/engine/settings.ts
 var settings = __nccwpck_require__(4441);
 ;// CONCATENATED MODULE: ./src/engine/config.ts
 /**
- * `.safe-purge.yml` (or the file named by `config`) in the root -> partial options.
- * Same keys as the action's inputs. YAML 1.2 core schema, so `yes`/`on` are strings, not booleans.
+ * `.safe-purge.yml` in the root (or the file named by `config`, wherever it is) -> partial options.
+ * Same keys as the action's inputs. YAML 1.2 core schema, so `yes`/`on` are strings, not booleans;
+ * `"true"` and `"false"` (quoted) are read as booleans, like the action's own string inputs.
  * Unknown keys and wrongly typed values are errors that name the key. `force` and `confirm` are
  * refused: confirmation comes from whoever starts the run, never from a file in the repository;
  * so is `privileged-image`, which runs as root.
@@ -30048,25 +30051,52 @@ var settings = __nccwpck_require__(4441);
 
 
 
+
 const DEFAULT_CONFIG_FILE = '.safe-purge.yml';
-/** `requested` is the `config` input ('' for the default file, which may be absent). */
+/** The keys a config file may set: every option but those that confirm a run or pick what runs as root. */
+const CONFIG_KEYS = Object.keys(settings/* OPTION_KINDS */.WQ).filter((k) => k !== 'force' && k !== 'confirm' && k !== 'privileged-image');
+/**
+ * `requested` is the `config` input ('' for the default file, which may be absent). A relative
+ * path is relative to the root. A file named explicitly may live outside the root (one fleet.yml
+ * shared by many environments): the file is only read, it can neither skip confirmation nor pick
+ * what runs as root, and its protected patterns only add up; the default file is the root's own.
+ */
 async function loadConfig(root, requested, names = options/* ACTION_NAMES */.G) {
     const explicit = requested.trim() !== '';
-    const rel = explicit ? requested.trim() : DEFAULT_CONFIG_FILE;
-    if (external_node_path_default().isAbsolute(rel) || rel.split('/').includes('..')) {
-        throw (0,errors/* fail */.fJ)('ERR_CONFIG_PATH', `${names('config')} ${JSON.stringify(rel)} must be a path inside root, relative to it (e.g. ${DEFAULT_CONFIG_FILE})`);
-    }
+    const given = explicit ? requested.trim() : DEFAULT_CONFIG_FILE;
+    const file = external_node_path_default().resolve(root, given);
     let text;
     try {
-        text = external_node_fs_default().readFileSync(external_node_path_default().join(root, rel), 'utf8');
+        text = external_node_fs_default().readFileSync(file, 'utf8');
     }
     catch (err) {
         const code = err.code;
         if (code === 'ENOENT' && !explicit)
             return { file: null, options: {} };
-        throw (0,errors/* fail */.fJ)('ERR_CONFIG_READ', `config file ${JSON.stringify(rel)} cannot be read (${code ?? (0,errors/* errorMessage */.gJ)(err)}): fix ${names('config')} or create the file`);
+        const where = external_node_path_default().isAbsolute(given) ? '' : ` (relative to the root: ${file})`;
+        throw (0,errors/* fail */.fJ)('ERR_CONFIG_READ', `config file ${JSON.stringify(given)}${where} cannot be read (${code ?? (0,errors/* errorMessage */.gJ)(err)}): fix ${names('config')} or create the file`);
     }
-    return { file: external_node_path_default().posix.normalize(rel).replace(/^\.\//, ''), options: await parseConfig(text, rel) };
+    const shown = insideRoot(root, file) ?? file;
+    return { file: shown, options: await parseConfig(text, shown) };
+}
+/** `file`'s path relative to the root when it lies inside it (both resolved, links and all), else null. */
+function insideRoot(root, file) {
+    try {
+        const rel = external_node_path_default().relative(external_node_fs_default().realpathSync(root), external_node_fs_default().realpathSync(file));
+        return rel !== '' && !rel.startsWith('..') && !external_node_path_default().isAbsolute(rel) ? rel.split((external_node_path_default()).sep).join('/') : null;
+    }
+    catch {
+        return null;
+    }
+}
+/**
+ * Names an option for an error: the config file's key, with the file, when the value came from
+ * there (the side did not set it); else the side's own name (the input, or the CLI flag).
+ */
+function namesWithConfig(side, fromSide, config) {
+    return (key) => key !== 'root' && key !== 'config' && config.file !== null && fromSide[key] === undefined && config.options[key] !== undefined
+        ? `${key} (in config file ${config.file})`
+        : side(key);
 }
 async function parseConfig(text, file) {
     await (0,yaml/* loadYaml */.y)();
@@ -30094,7 +30124,9 @@ async function parseConfig(text, file) {
             throw (0,errors/* fail */.fJ)('ERR_CONFIG_KEY', `config file ${file}: privileged-image cannot be set in the config file (the image runs as root on the root's files); set it where the run starts (the action's privileged-image input, or the CLI's --privileged-image)`);
         }
         if (!Object.hasOwn(settings/* OPTION_KINDS */.WQ, key)) {
-            const hint = key === 'root' || key === 'config' ? `${key} cannot be set in the config file (it locates the file)` : `known keys: ${Object.keys(settings/* OPTION_KINDS */.WQ).join(', ')}`;
+            const near = (0,suggest/* closest */.kp)(key, CONFIG_KEYS);
+            const hint = key === 'root' || key === 'config' ? `${key} cannot be set in the config file (it locates the file)`
+                : `${near ? `did you mean ${near}? ` : ''}the file accepts: ${CONFIG_KEYS.join(', ')}`;
             throw (0,errors/* fail */.fJ)('ERR_CONFIG_KEY', `config file ${file}: unknown key ${JSON.stringify(key)}; ${hint}`);
         }
         out[key] = convert(key, value, `${file}: ${key}`);
@@ -30106,6 +30138,9 @@ function convert(key, value, what) {
     const wrong = (expected) => (0,errors/* fail */.fJ)('ERR_CONFIG_VALUE', `config ${what} must be ${expected}, got ${JSON.stringify(value)}`);
     switch (kind) {
         case 'boolean':
+            // Quoted "true" reads as the action's own inputs do (they are strings): the same spellings.
+            if (typeof value === 'string')
+                return (0,settings/* parseBoolean */.yG)(value.trim(), `config ${what}`);
             if (typeof value !== 'boolean')
                 throw wrong('true or false');
             return value;
@@ -30148,6 +30183,8 @@ function convert(key, value, what) {
 
 
 
+
+/** The settings, and how an error names each option: the input, or the config file's key when it came from there. */
 async function readInputs() {
     // The runner fills `root` with the workspace when the step does not set it; an empty value means
     // the step set it to something empty (an unset variable), which root-guard refuses.
@@ -30165,7 +30202,10 @@ async function readInputs() {
         fromInputs[key] = (0,settings/* parseOption */.ZY)(key, raw, `input ${key}`);
     }
     const config = root.trim() === '' ? { file: null, options: {} } : await loadConfig(root, core/* getInput */.V4('config'));
-    return (0,settings/* buildSettings */.E6)(root, config.file, fromInputs, config.options);
+    return {
+        settings: (0,settings/* buildSettings */.E6)(root, config.file, fromInputs, config.options),
+        names: namesWithConfig(options/* ACTION_NAMES */.G, fromInputs, config)
+    };
 }
 
 
@@ -30177,7 +30217,7 @@ async function readInputs() {
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3218);
 /* harmony import */ var _inputs_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(5855);
-/* harmony import */ var _engine_run_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(1020);
+/* harmony import */ var _engine_run_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(3542);
 /* harmony import */ var _summary_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(443);
 /* harmony import */ var _engine_execute_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(3945);
 /* harmony import */ var _common_errors_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(1922);
@@ -30212,7 +30252,8 @@ for (const sig of ['SIGINT', 'SIGTERM']) {
     });
 }
 try {
-    const report = await (0,_engine_run_js__WEBPACK_IMPORTED_MODULE_2__/* .run */ .eF)(await (0,_inputs_js__WEBPACK_IMPORTED_MODULE_1__/* .readInputs */ .K)(), { log, env: process.env, confirm: _engine_run_js__WEBPACK_IMPORTED_MODULE_2__/* .confirmByName */ .L1, signal: cancel.signal, executeHooks: (0,_engine_execute_js__WEBPACK_IMPORTED_MODULE_4__/* .selfStopHooks */ .H7)(process.env) }).finally(() => (decided = true));
+    const { settings, names } = await (0,_inputs_js__WEBPACK_IMPORTED_MODULE_1__/* .readInputs */ .K)();
+    const report = await (0,_engine_run_js__WEBPACK_IMPORTED_MODULE_2__/* .run */ .eF)(settings, { log, env: process.env, names, confirm: _engine_run_js__WEBPACK_IMPORTED_MODULE_2__/* .confirmByName */ .L1, signal: cancel.signal, executeHooks: (0,_engine_execute_js__WEBPACK_IMPORTED_MODULE_4__/* .selfStopHooks */ .H7)(process.env) }).finally(() => (decided = true));
     await (0,_summary_js__WEBPACK_IMPORTED_MODULE_3__/* .publish */ .mk)(report, process.env);
     if (!report.ok)
         _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setFailed */ .C1(report.failures.join('; '));
@@ -30378,6 +30419,61 @@ function privileged(r) {
     const rows = p.entries.map((e) => [`<code>${cell(e.path)}</code>`, owner(e), cell(e.code), cell(e.why)]);
     return `<h3>Privileged pass (mode: ${cell(p.mode)})</h3>\n${head}${notes}${table(['Entry', 'Owner (uid)', 'Error', 'Why'], rows, p.entriesTotal)}`;
 }
+const KEEP_REASON = {
+    protected: 'protected path',
+    'mount-point': 'mount point (another filesystem, not entered)'
+};
+/** The target `path` lies inside (the innermost one), or null. */
+function targetOf(r, path) {
+    let found = null;
+    for (const t of r.targets) {
+        if (path.startsWith(`${t.path}/`) && (found === null || t.path.length > found.length))
+            found = t.path;
+    }
+    return found;
+}
+/**
+ * What stayed, each path once. The protected paths the fingerprint covered (their entries add up to
+ * the verification's count), with the target a path lies in when the purge kept it inside one; then
+ * what else stayed inside targets: mount points, and the protected paths a dry run does not
+ * fingerprint (it never enters its targets).
+ */
+function keptSections(r) {
+    const parts = [];
+    const roots = r.protected.roots;
+    const inside = new Map(roots.map((p) => [p.path, targetOf(r, p.path)]));
+    const anyInside = [...inside.values()].some((t) => t !== null);
+    parts.push('<h3>Protected (fingerprinted before and after)</h3>\n');
+    if (roots.length === 0) {
+        parts.push('<p>No protected path exists under the root.</p>\n');
+    }
+    else {
+        const head = ['Path', 'Type', 'Entries', ...(anyInside ? ['Inside target'] : [])];
+        parts.push(table(head, roots.map((p) => {
+            const t = inside.get(p.path) ?? null;
+            return [`<code>${cell(p.path)}</code>`, cell(p.kind), String(p.entries), ...(anyInside ? [t === null ? '—' : `<code>${cell(t)}</code>`] : [])];
+        })));
+    }
+    const reason = (why) => why === 'protected' && r.dryRun ? 'protected path (a real run fingerprints it)' : cell(KEEP_REASON[why] ?? why);
+    const listed = new Set(roots.map((p) => p.path));
+    const rows = [];
+    let total = 0;
+    for (const t of r.targets) {
+        const rest = t.kept.filter((k) => !listed.has(k.path));
+        // Entries counted but not listed by name (beyond the plan's list limit): those that are
+        // protected paths fingerprinted inside this target are already in the table above.
+        const unlisted = Math.max(t.keptTotal, t.kept.length) - t.kept.length;
+        const rootsHere = roots.filter((p) => inside.get(p.path) === t.path).length - (t.kept.length - rest.length);
+        total += rest.length + Math.max(0, unlisted - Math.max(0, rootsHere));
+        for (const k of rest)
+            rows.push([`<code>${cell(k.path)}</code>`, `<code>${cell(t.path)}</code>`, reason(k.reason)]);
+    }
+    if (total > 0) {
+        parts.push(`<h3>${r.dryRun ? 'Would be kept' : 'Kept'} inside targets</h3>\n`);
+        parts.push(table(['Path', 'Target', 'Reason'], rows, total));
+    }
+    return parts.join('');
+}
 function summaryHtml(r) {
     const parts = [];
     const mode = r.dryRun ? ' (dry run: nothing was changed)' : '';
@@ -30397,11 +30493,7 @@ function summaryHtml(r) {
         `<code>${cell(t.path)}</code>`, String(t.files), escapeHtml((0,common_text/* formatBytes */.z3)(t.bytes)), String(t.dirs), String(t.others),
         String(t.keptTotal), `${cell(t.result)}${t.reason ? `: ${cell(t.reason)}` : ''}`
     ])));
-    const kept = r.targets.flatMap((t) => t.kept.map((k) => [`<code>${cell(k.path)}</code>`, cell(k.reason), `inside <code>${cell(t.path)}</code>`]));
-    const keptTotal = r.targets.reduce((n, t) => n + Math.max(t.keptTotal, t.kept.length), 0);
-    const roots = r.protected.roots.map((p) => [`<code>${cell(p.path)}</code>`, cell(p.kind), `${p.entries} entr${p.entries === 1 ? 'y' : 'ies'}`]);
-    parts.push('<h3>Kept (protected)</h3>\n');
-    parts.push(table(['Path', 'Why / type', 'Where / size'], [...roots, ...kept], roots.length + keptTotal));
+    parts.push(keptSections(r));
     if (r.errors.length > 0) {
         parts.push('<h3>Errors</h3>\n');
         parts.push(table(['Path', 'Error', 'Recovery'], r.errors.map((e) => [`<code>${cell(e.path)}</code>`, cell(e.message), escapeHtml((0,common_text/* oneLine */.TN)(e.hint))])));
@@ -30537,7 +30629,7 @@ function recoveryHint(code, path) {
 /**
  * The options a person sets, shared by the action's inputs, the CLI's flags and the config file:
  * their keys and parsed types, and how each side spells them, so that an error names the fix they
- * can type: the action's input (`root`, `compose-project`) or the CLI's flag (`--root`, `--project-name`).
+ * can type: the action's input (`root`, `compose-project`) or the CLI's flag (`--root`, `--compose-project`).
  */
 const ACTION_NAMES = (key) => key;
 const CLI_FLAGS = {
@@ -30549,15 +30641,15 @@ const CLI_FLAGS = {
     confirm: '--force',
     full: '--full',
     ephemeral: '--ephemeral',
-    protected: '--protect',
+    protected: '--protected',
     docker: '--docker',
     'compose-file': '--compose-file',
-    'compose-project': '--project-name',
-    'protected-volumes': '--protected-volume',
+    'compose-project': '--compose-project',
+    'protected-volumes': '--protected-volumes',
     'docker-host': '--docker-host',
     'docker-timeout': '--docker-timeout',
     'keep-running': '--keep-running',
-    services: '--service',
+    services: '--services',
     'remove-target-dirs': '--remove-target-dirs',
     privileged: '--privileged',
     'privileged-image': '--privileged-image'
@@ -30824,8 +30916,8 @@ var flags = __nccwpck_require__(7400);
 var walk = __nccwpck_require__(4721);
 // EXTERNAL MODULE: ./src/engine/pace.ts
 var engine_pace = __nccwpck_require__(9987);
-// EXTERNAL MODULE: ./src/engine/plan.ts
-var engine_plan = __nccwpck_require__(955);
+// EXTERNAL MODULE: ./src/engine/plan.ts + 1 modules
+var engine_plan = __nccwpck_require__(2878);
 // EXTERNAL MODULE: ./src/common/errors.ts
 var errors = __nccwpck_require__(1922);
 ;// CONCATENATED MODULE: ./src/engine/execute.ts
@@ -31270,27 +31362,137 @@ function passCap(size, fsType) {
 
 /***/ }),
 
-/***/ 955:
+/***/ 2878:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   CC: () => (/* binding */ finishByPath),
-/* harmony export */   CK: () => (/* binding */ emptyTally),
-/* harmony export */   QU: () => (/* binding */ addByPath),
-/* harmony export */   QW: () => (/* binding */ heldOpen),
-/* harmony export */   VW: () => (/* binding */ emptyHeldTally),
-/* harmony export */   WB: () => (/* binding */ scanTargets),
-/* harmony export */   c8: () => (/* binding */ addTally),
-/* harmony export */   eu: () => (/* binding */ addKept),
-/* harmony export */   rt: () => (/* binding */ scanTarget),
-/* harmony export */   ur: () => (/* binding */ finishKept)
-/* harmony export */ });
-/* unused harmony export KEPT_LIST_LIMIT */
-/* harmony import */ var _fs_lookup_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7673);
-/* harmony import */ var _fs_anchor_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(1262);
-/* harmony import */ var _walk_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(4721);
-/* harmony import */ var _pace_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(9987);
-/* harmony import */ var _common_errors_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(1922);
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  QU: () => (/* binding */ addByPath),
+  eu: () => (/* binding */ addKept),
+  c8: () => (/* binding */ addTally),
+  VW: () => (/* binding */ emptyHeldTally),
+  CK: () => (/* binding */ emptyTally),
+  CC: () => (/* binding */ finishByPath),
+  ur: () => (/* binding */ finishKept),
+  QW: () => (/* binding */ heldOpen),
+  rt: () => (/* binding */ scanTarget),
+  WB: () => (/* binding */ scanTargets)
+});
+
+// UNUSED EXPORTS: KEPT_LIST_LIMIT
+
+// EXTERNAL MODULE: ./src/fs/lookup.ts
+var lookup = __nccwpck_require__(7673);
+// EXTERNAL MODULE: ./src/fs/anchor.ts
+var fs_anchor = __nccwpck_require__(1262);
+// EXTERNAL MODULE: ./src/engine/walk.ts
+var walk = __nccwpck_require__(4721);
+// EXTERNAL MODULE: ./src/engine/pace.ts
+var pace = __nccwpck_require__(9987);
+// EXTERNAL MODULE: ./src/common/errors.ts
+var errors = __nccwpck_require__(1922);
+;// CONCATENATED MODULE: ./src/engine/listing.ts
+/** How many entries a target's listing names; the rest are counted. */
+const LIST_LIMIT = 200;
+class ListingBuilder {
+    byName = new Map();
+    /** Once the map was cut: no entry sorting after this one is named any more. */
+    cutoff = null;
+    more = { entries: 0, files: 0, bytes: 0 };
+    /** Named directories whose own visit ended (`dir` was called). */
+    closed = new Set();
+    prefix;
+    constructor(target) {
+        this.prefix = `${target}/`;
+    }
+    /** A non-directory entry that goes. */
+    leaf(rel, kind, size) {
+        const files = kind === 'file' ? 1 : 0;
+        const bytes = kind === 'file' ? size : 0;
+        const top = this.topOf(rel);
+        if (top === null)
+            return;
+        if (top === rel) {
+            this.add(top, kind, (x) => {
+                x.files += files;
+                x.bytes += bytes;
+            }, 1, files, bytes);
+        }
+        else {
+            this.add(top, 'dir', (x) => {
+                x.inside++;
+                x.files += files;
+                x.bytes += bytes;
+            }, 1, files, bytes);
+        }
+    }
+    /** A directory once its children were seen: `stays` when something inside it stays. */
+    dir(rel, stays) {
+        const top = this.topOf(rel);
+        if (top === null)
+            return;
+        if (top === rel) {
+            this.add(top, 'dir', (x) => (x.keeps = x.keeps || stays), stays ? 0 : 1, 0, 0);
+            if (this.byName.has(top))
+                this.closed.add(top);
+        }
+        else if (!stays)
+            this.add(top, 'dir', (x) => x.inside++, 1, 0, 0);
+    }
+    finish() {
+        const entries = [...this.byName.values()].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+        if (entries.length > LIST_LIMIT) {
+            for (const x of entries.slice(LIST_LIMIT))
+                this.spill(x);
+            entries.length = LIST_LIMIT;
+        }
+        return { entries, more: { ...this.more } };
+    }
+    /** The target's child that `rel` is or lies in; null for the target itself. */
+    topOf(rel) {
+        if (!rel.startsWith(this.prefix))
+            return null;
+        const slash = rel.indexOf('/', this.prefix.length);
+        return slash === -1 ? rel : rel.slice(0, slash);
+    }
+    add(top, kind, update, entries, files, bytes) {
+        if (this.cutoff !== null && top > this.cutoff) {
+            this.more.entries += entries;
+            this.more.files += files;
+            this.more.bytes += bytes;
+            return;
+        }
+        let x = this.byName.get(top);
+        if (x === undefined) {
+            x = { path: top, kind, files: 0, bytes: 0, inside: 0, keeps: false };
+            this.byName.set(top, x);
+        }
+        update(x);
+        if (this.byName.size >= 2 * LIST_LIMIT)
+            this.cut();
+    }
+    /** Keeps the first LIST_LIMIT names; what sorts after them is only counted from now on. */
+    cut() {
+        const names = [...this.byName.keys()].sort();
+        for (const name of names.slice(LIST_LIMIT)) {
+            this.spill(this.byName.get(name));
+            this.byName.delete(name);
+            this.closed.delete(name);
+        }
+        this.cutoff = names[LIST_LIMIT - 1];
+    }
+    /** Moves a named entry into the counts; a directory still open counts itself when it closes. */
+    spill(x) {
+        const itself = x.kind !== 'dir' ? 1 : this.closed.has(x.path) && !x.keeps ? 1 : 0;
+        this.more.entries += itself + x.inside;
+        this.more.files += x.files;
+        this.more.bytes += x.bytes;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/engine/plan.ts
+
 
 
 
@@ -31346,8 +31548,11 @@ function finishKept(list) {
  */
 async function scanTargets(rootDir, root, targets, policy, count = true, signal, options = {}) {
     const planned = [];
+    // A listing needs every entry seen: only a counted plan has it.
+    if (!count)
+        options = { ...options, list: false };
     // A cancelled scan stops where it is: nothing was changed, and the run then reports the cancellation.
-    const pacer = new _pace_js__WEBPACK_IMPORTED_MODULE_3__/* .Pacer */ ._E(signal);
+    const pacer = new pace/* Pacer */._E(signal);
     for (const t of targets)
         planned.push(await scanTarget(rootDir, t, policy, pacer, count, options));
     const totals = { ...emptyTally(), ...emptyHeldTally(), kept: 0 };
@@ -31357,12 +31562,12 @@ async function scanTargets(rootDir, root, targets, policy, count = true, signal,
     }
     return { root, targets: planned, totals, removeTargetDirs: options.removeTargetDirs === true };
 }
-async function scanTarget(rootDir, rel, policy, pacer = new _pace_js__WEBPACK_IMPORTED_MODULE_3__/* .Pacer */ ._E(), count = true, options = {}) {
+async function scanTarget(rootDir, rel, policy, pacer = new pace/* Pacer */._E(), count = true, options = {}) {
     const plan = {
         path: rel, status: 'missing', counted: count, ...emptyTally(), ...emptyHeldTally(),
         kept: [], keptTotal: 0, keptDirs: 0, keptTarget: false, truncated: [], heldUnlinked: [], unreadable: [], denied: [], deniedTotal: 0, deniedRootCan: 0
     };
-    const found = (0,_fs_lookup_js__WEBPACK_IMPORTED_MODULE_0__/* .lookupTarget */ .E)(rootDir, rel);
+    const found = (0,lookup/* lookupTarget */.E)(rootDir, rel);
     if (!found.found) {
         plan.status = found.missing ? 'missing' : 'refused';
         plan.reason = found.reason;
@@ -31385,6 +31590,7 @@ async function scanTarget(rootDir, rel, policy, pacer = new _pace_js__WEBPACK_IM
         return plan;
     }
     const top = { parent: target.parent, name: target.name, rel, st: target.st, kind: target.kind };
+    const listing = options.list ? new ListingBuilder(rel) : null;
     // Would this process be refused the unlink of `e`? Recorded, and counted as removed all the same
     // (the plan says what a run would do; the denial says what stands in its way).
     const check = (e) => {
@@ -31417,6 +31623,7 @@ async function scanTarget(rootDir, rel, policy, pacer = new _pace_js__WEBPACK_IM
                 addByPath(plan.heldUnlinked, { ...entry, reason });
             }
             check(e);
+            listing?.leaf(e.rel, e.kind, e.st.size);
             if (e.kind === 'file') {
                 plan.files++;
                 plan.bytes += e.st.size;
@@ -31427,6 +31634,7 @@ async function scanTarget(rootDir, rel, policy, pacer = new _pace_js__WEBPACK_IM
             return false;
         },
         leaveDir(e, stays) {
+            listing?.dir(e.rel, stays);
             if (stays)
                 plan.keptDirs++;
             else if (!(e === top && plan.keptTarget)) {
@@ -31437,14 +31645,14 @@ async function scanTarget(rootDir, rel, policy, pacer = new _pace_js__WEBPACK_IM
         },
         error(path, err) {
             const code = err?.code ?? 'UNKNOWN';
-            if (options.access && (0,_common_errors_js__WEBPACK_IMPORTED_MODULE_4__/* .isPermissionCode */ .bQ)(code))
+            if (options.access && (0,errors/* isPermissionCode */.bQ)(code))
                 plan.deniedRootCan++;
             if (plan.unreadable.length < KEPT_LIST_LIMIT)
-                plan.unreadable.push({ path, code, message: `cannot be read: ${(0,_common_errors_js__WEBPACK_IMPORTED_MODULE_4__/* .errorMessage */ .gJ)(err).split(', ')[0]}` });
+                plan.unreadable.push({ path, code, message: `cannot be read: ${(0,errors/* errorMessage */.gJ)(err).split(', ')[0]}` });
         }
     };
     try {
-        await (0,_walk_js__WEBPACK_IMPORTED_MODULE_2__/* .visit */ .Y)(top, rootDir, policy, counter, pacer);
+        await (0,walk/* visit */.Y)(top, rootDir, policy, counter, pacer);
     }
     finally {
         target.parent.close();
@@ -31452,13 +31660,15 @@ async function scanTarget(rootDir, rel, policy, pacer = new _pace_js__WEBPACK_IM
         finishByPath(plan.truncated);
         finishByPath(plan.heldUnlinked);
         finishByPath(plan.denied);
+        if (listing)
+            plan.listing = listing.finish();
     }
     return plan;
 }
 /** A held file with other names is unlinked, never truncated (the executor re-checks on the open file). */
 function hasOtherNames(e) {
     try {
-        return (0,_fs_anchor_js__WEBPACK_IMPORTED_MODULE_1__/* .lstatAt */ .ag)(e.parent, e.name).nlink > 1;
+        return (0,fs_anchor/* lstatAt */.ag)(e.parent, e.name).nlink > 1;
     }
     catch {
         return false; // gone or unreadable now: the executor finds out
@@ -31468,7 +31678,7 @@ function isOtherMount(root, parent, name, st) {
     if (st.dev !== root.dev)
         return true;
     try {
-        const dir = (0,_fs_lookup_js__WEBPACK_IMPORTED_MODULE_0__/* .openCheckedDir */ .H)(parent, name, st);
+        const dir = (0,lookup/* openCheckedDir */.H)(parent, name, st);
         const other = !root.sameMount(dir);
         dir.close();
         return other;
@@ -31481,7 +31691,7 @@ function isOtherMount(root, parent, name, st) {
 
 /***/ }),
 
-/***/ 1020:
+/***/ 3542:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -31493,15 +31703,15 @@ __nccwpck_require__.d(__webpack_exports__, {
 
 // UNUSED EXPORTS: CHANGING_PHASES, PHASE_DOCKER_START, PHASE_DOCKER_STOP, PHASE_PRIVILEGED, PHASE_PURGE, changesSomething, prepare
 
+// EXTERNAL MODULE: external "node:path"
+var external_node_path_ = __nccwpck_require__(6760);
+var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_node_path_);
 // EXTERNAL MODULE: external "node:fs"
 var external_node_fs_ = __nccwpck_require__(3024);
 var external_node_fs_default = /*#__PURE__*/__nccwpck_require__.n(external_node_fs_);
 // EXTERNAL MODULE: external "node:os"
 var external_node_os_ = __nccwpck_require__(8161);
 var external_node_os_default = /*#__PURE__*/__nccwpck_require__.n(external_node_os_);
-// EXTERNAL MODULE: external "node:path"
-var external_node_path_ = __nccwpck_require__(6760);
-var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_node_path_);
 // EXTERNAL MODULE: ./src/common/errors.ts
 var common_errors = __nccwpck_require__(1922);
 // EXTERNAL MODULE: ./src/common/options.ts
@@ -31754,8 +31964,8 @@ function normalizeTarget(entry, policy, opt) {
     return rel;
 }
 
-// EXTERNAL MODULE: ./src/engine/plan.ts
-var engine_plan = __nccwpck_require__(955);
+// EXTERNAL MODULE: ./src/engine/plan.ts + 1 modules
+var engine_plan = __nccwpck_require__(2878);
 // EXTERNAL MODULE: ./src/engine/execute.ts + 2 modules
 var execute = __nccwpck_require__(3945);
 // EXTERNAL MODULE: ./src/fs/entries.ts
@@ -33271,7 +33481,7 @@ function previewTargets(plan, dryRun) {
             ? { files: p.files, bytes: p.bytes, dirs: p.dirs, others: p.others, truncatedFiles: p.truncatedFiles, truncatedBytes: p.truncatedBytes, heldUnlinkedFiles: p.heldUnlinkedFiles, heldUnlinkedBytes: p.heldUnlinkedBytes }
             : { files: 0, bytes: 0, dirs: 0, others: 0, ...(0,engine_plan/* emptyHeldTally */.VW)() };
         const held = dryRun ? { truncated: p.truncated, heldUnlinked: p.heldUnlinked } : { truncated: [], heldUnlinked: [] };
-        return { path: p.path, result, reason: p.reason, ...counts, ...held, kept: p.kept, keptTotal: p.keptTotal, keptDirs: dryRun ? p.keptDirs : 0, ...(p.counted ? {} : { counted: false }) };
+        return { path: p.path, result, reason: p.reason, ...counts, ...held, kept: p.kept, keptTotal: p.keptTotal, keptDirs: dryRun ? p.keptDirs : 0, ...(p.counted ? {} : { counted: false }), ...(dryRun && p.listing ? { listing: p.listing } : {}) };
     });
 }
 function buildReport(x) {
@@ -33312,7 +33522,10 @@ function buildReport(x) {
     }
     const v = x.verification;
     const dockerOk = x.docker.errors.length === 0 && (x.docker.verification?.ok ?? true);
-    const verified = v.missing.length === 0 && v.changed.length === 0 && v.leftovers.length === 0 && dockerOk;
+    const checksPassed = v.missing.length === 0 && v.changed.length === 0 && v.leftovers.length === 0 && dockerOk;
+    // A dry run purged nothing, so it verified nothing: `verified` is false there. Its checks (the
+    // protected paths did not change while it ran) are in `verification`.
+    const verified = !dry && checksPassed;
     const failures = [...x.failures];
     if (v.missing.length + v.changed.length > 0) {
         failures.push(`verification failed: ${v.missing.length} protected path(s) missing and ${v.changed.length} changed (first: ${(0,common_text/* showPath */.P8)(v.missing[0] ?? v.changed[0]?.path ?? '')})`);
@@ -33361,7 +33574,7 @@ function buildReport(x) {
         protected: { builtin: BUILTIN_PROTECTED, extra: x.settings.protected, roots: v.protectedRoots, entries: x.before.entries.size },
         errors,
         warnings,
-        verification: { ok: verified, checked: v.checked, missing: v.missing, changed: v.changed, leftovers: v.leftovers },
+        verification: { ok: checksPassed, checked: v.checked, missing: v.missing, changed: v.changed, leftovers: v.leftovers },
         privileged: privilegedSection(x.privileged, x.plan, x.settings.privileged, x.settings.privilegedImage, dry),
         docker: {
             mode: x.docker.mode,
@@ -33402,6 +33615,36 @@ function countLine(t) {
     if (t.others)
         parts.push(`${t.others} link(s)/special`);
     return parts.join(', ');
+}
+/**
+ * The listing (--list): for each target, every entry directly inside it that goes (a directory
+ * with what it holds), then what stays inside it; bounded, with counts for the rest.
+ */
+function listingLines(targets, dryRun) {
+    const out = [];
+    const goes = dryRun ? 'would go' : 'goes';
+    for (const t of targets) {
+        if (!t.listing)
+            continue;
+        const { entries, more } = t.listing;
+        const empty = entries.length + more.entries === 0;
+        out.push(`listing ${(0,common_text/* showPath */.P8)(t.path)}: ${empty ? `nothing inside it ${goes}` : `- ${goes}, ~ emptied but stays, = stays`}`);
+        for (const e of entries) {
+            const size = e.kind === 'dir' ? `dir: ${e.files} file(s), ${(0,common_text/* formatBytes */.z3)(e.bytes)}, ${e.inside} entr${e.inside === 1 ? 'y' : 'ies'} inside` : e.kind === 'file' ? (0,common_text/* formatBytes */.z3)(e.bytes) : e.kind;
+            out.push(`  ${e.keeps ? '~' : '-'} ${(0,common_text/* showPath */.P8)(e.path)}${e.kind === 'dir' ? '/' : ''} (${size}${e.keeps ? '; emptied, it stays for what it holds that stays' : ''})`);
+        }
+        if (more.entries > 0)
+            out.push(`  - ... and ${more.entries} more entr${more.entries === 1 ? 'y' : 'ies'}: ${more.files} file(s), ${(0,common_text/* formatBytes */.z3)(more.bytes)} (the JSON report names the first ${entries.length})`);
+        for (const k of t.kept)
+            out.push(`  = ${(0,common_text/* showPath */.P8)(k.path)} (${k.reason === 'protected' ? 'protected' : 'a mount point, never crossed'})`);
+        if (t.keptTotal > t.kept.length)
+            out.push(`  = ... and ${t.keptTotal - t.kept.length} more kept`);
+        for (const h of t.truncated)
+            out.push(`  = ${(0,common_text/* showPath */.P8)(h.path)} (held open by a running process: truncated in place, ${(0,common_text/* formatBytes */.z3)(h.bytes)})`);
+        if (t.truncatedFiles > t.truncated.length)
+            out.push(`  = ... and ${t.truncatedFiles - t.truncated.length} more held-open file(s) truncated in place`);
+    }
+    return out;
 }
 /** The plan as a person reads it: what goes, what stays. Also the dry run's main output. */
 function planLines(targets) {
@@ -33464,6 +33707,8 @@ function resultLines(r) {
     }
     if (t.heldUnlinkedFiles > 0)
         out.push(`${t.heldUnlinkedFiles} held-open file(s) ${r.dryRun ? 'would be' : 'were'} unlinked, not truncated (hard links, or mapped into memory), ${(0,common_text/* formatBytes */.z3)(t.heldUnlinkedBytes)}: their space comes back only when their processes close them`);
+    if (r.dryRun)
+        out.push(...listingLines(r.targets, true));
     out.push(...privilegedLines(r));
     if (r.space.reclaimedBytes !== null)
         out.push(`freed ${(0,common_text/* formatBytes */.z3)(r.space.freedBytes)}; the filesystem gained ${(0,common_text/* formatBytes */.z3)(Math.max(0, r.space.reclaimedBytes))}`);
@@ -33487,9 +33732,14 @@ function resultLines(r) {
     const v = r.verification;
     const cancelled = r.targets.filter((t) => t.result === 'cancelled').length;
     const clean = r.dryRun ? '' : cancelled > 0 ? `; the purge was cancelled: ${cancelled} target(s) it did not finish still hold files` : ', every target clean';
-    out.push(v.ok
-        ? `verified: ${v.checked} protected entr${v.checked === 1 ? 'y' : 'ies'} unchanged${clean}`
-        : `NOT verified: ${v.missing.length} missing, ${v.changed.length} changed, ${v.leftovers.length} target(s) not clean`);
+    const entries = `${v.checked} protected entr${v.checked === 1 ? 'y' : 'ies'}`;
+    out.push(r.dryRun
+        ? v.ok
+            ? `dry run, nothing verified: ${entries} fingerprinted, none changed while it ran; a real run verifies them after its purge`
+            : `dry run: ${v.missing.length} protected path(s) vanished and ${v.changed.length} changed while it ran (something else is writing there)`
+        : v.ok
+            ? `verified: ${entries} unchanged${clean}`
+            : `NOT verified: ${v.missing.length} missing, ${v.changed.length} changed, ${v.leftovers.length} target(s) not clean`);
     for (const m of v.missing.slice(0, 50))
         out.push(`  missing: ${(0,common_text/* showPath */.P8)(m)}`);
     for (const c of v.changed.slice(0, 50))
@@ -33618,70 +33868,8 @@ function acquireLock(root, rootPath, warn) {
 
 // EXTERNAL MODULE: ./src/engine/settings.ts
 var engine_settings = __nccwpck_require__(4441);
-;// CONCATENATED MODULE: ./src/engine/suggest.ts
-/**
- * "Did you mean ...?" for what a person typed: the closest existing path for a target that does
- * not exist, the closest known word for an unknown one. Read-only: it lists directories, nothing more.
- */
-
-
-/** Edit distance counting an adjacent swap as one edit (optimal string alignment). */
-function editDistance(a, b) {
-    const d = Array.from({ length: a.length + 1 }, (_, i) => [i, ...Array(b.length).fill(0)]);
-    for (let j = 1; j <= b.length; j++)
-        d[0][j] = j;
-    for (let i = 1; i <= a.length; i++) {
-        for (let j = 1; j <= b.length; j++) {
-            const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-            d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost);
-            if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1])
-                d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
-        }
-    }
-    return d[a.length][b.length];
-}
-/** The candidate closest to `word`, when it is close enough to be a typo of it (or differs only in case). */
-function closest(word, candidates) {
-    const limit = Math.max(1, Math.floor(word.length / 3));
-    let best = null;
-    let bestDistance = Infinity;
-    for (const c of candidates) {
-        const dist = c.toLowerCase() === word.toLowerCase() ? 0.5 : editDistance(word, c);
-        if (dist <= limit && dist < bestDistance) {
-            best = c;
-            bestDistance = dist;
-        }
-    }
-    return best;
-}
-/**
- * For a root-relative path that does not exist: the existing path it most likely meant, segment
- * by segment from the root (`data/redsi` -> `data/redis`), or null.
- */
-function closestPath(root, rel) {
-    const out = [];
-    let changed = false;
-    for (const seg of rel.split('/')) {
-        let names;
-        try {
-            names = external_node_fs_default().readdirSync(external_node_path_default().join(root, ...out));
-        }
-        catch {
-            return null;
-        }
-        if (names.includes(seg)) {
-            out.push(seg);
-            continue;
-        }
-        const near = closest(seg, names);
-        if (near === null)
-            return null;
-        out.push(near);
-        changed = true;
-    }
-    return changed ? out.join('/') : null;
-}
-
+// EXTERNAL MODULE: ./src/engine/suggest.ts
+var suggest = __nccwpck_require__(3708);
 ;// CONCATENATED MODULE: ./src/engine/checks.ts
 /**
  * What a run checks before it changes anything, beyond validating each option: options that
@@ -33699,7 +33887,8 @@ function closestPath(root, rel) {
 /** What makes a directory recognizably an environment: a config or compose file, or what it protects. */
 const ENVIRONMENT_SIGNS = ['models', '.env', '.git', ...DEFAULT_COMPOSE_FILES, PROD_COMPOSE_FILE];
 function refuseUnknownRoot(root, settings, composeFiles, names) {
-    if (settings.configFile || composeFiles.length > 0)
+    // A config file outside the root (a shared fleet file) says nothing about this directory.
+    if ((settings.configFile !== null && !external_node_path_default().isAbsolute(settings.configFile)) || composeFiles.length > 0)
         return;
     if (ENVIRONMENT_SIGNS.some((n) => external_node_fs_default().existsSync(external_node_path_default().join(root.path, n))))
         return;
@@ -33729,7 +33918,7 @@ function missingTargets(plan, root, settings, names) {
     for (const t of plan.targets) {
         if (t.status !== 'missing' || !listed)
             continue;
-        const near = closestPath(root, t.path);
+        const near = (0,suggest/* closestPath */.Bz)(root, t.path);
         out.push(`${names('ephemeral')} entry ${JSON.stringify(t.path)} does not exist${near ? `: did you mean ${(0,common_text/* showPath */.P8)(near)}?` : ''}`);
     }
     if (plan.targets.every((t) => t.status === 'missing')) {
@@ -34229,6 +34418,7 @@ async function privilegedPass(step, first, info, failed, cancelled) {
 
 
 
+
 /** The phases that change something: an error thrown once one of them began is not a refusal. */
 const PHASE_DOCKER_STOP = 'Docker: stop the stack';
 const PHASE_PURGE = 'Purge';
@@ -34266,7 +34456,9 @@ async function prepare(settings, deps) {
     }, { env: deps.env, names, runner: deps.runner, trace: (line) => deps.log.info(line) });
     if (deps.rootImplicit)
         refuseUnknownRoot(root, settings, project.files, names);
-    const exact = [...project.files, ...(settings.configFile ? [settings.configFile] : []), ...(deps.pass?.exact ?? [])];
+    // A config file outside the root (named explicitly) is no path of this root to protect.
+    const inRootConfig = settings.configFile !== null && !external_node_path_default().isAbsolute(settings.configFile) ? [settings.configFile] : [];
+    const exact = [...project.files, ...inRootConfig, ...(deps.pass?.exact ?? [])];
     const policy = createPolicy(settings.protected, exact, names);
     const targets = validateTargets(settings.ephemeral, policy, names);
     const compose = project.compose;
@@ -34313,11 +34505,11 @@ async function run(settings, deps) {
             // Counted up front when someone reads the plan before anything happens (dry run, a prompt),
             // and in every run as an ordinary user: what it could not delete must be known before the
             // stack is stopped (a root run that nobody reviews walks the tree once, while it purges).
-            const count = settings.dryRun || deps.confirmReadsPlan === true || checks;
+            const count = settings.dryRun || deps.confirmReadsPlan === true || checks || deps.list === true;
             // A dry run shows which files a real run would truncate: exactly, when nothing is stopped first.
             const stays = settings.docker === 'off' || settings.keepRunning;
             const held = settings.dryRun && stays ? HeldFiles.scan([rootDir.dev], mapsReliableAt(root.path)) : undefined;
-            const p = await (0,engine_plan/* scanTargets */.WB)(rootDir, root.path, targets, policy, count, deps.signal, { removeTargetDirs: settings.removeTargetDirs, held, access: count ? new UnlinkCheck() : undefined });
+            const p = await (0,engine_plan/* scanTargets */.WB)(rootDir, root.path, targets, policy, count, deps.signal, { removeTargetDirs: settings.removeTargetDirs, held, access: count ? new UnlinkCheck() : undefined, list: deps.list });
             for (const line of planLines(previewTargets(p, true)))
                 log.info(line);
             for (const w of missingTargets(p, root.path, settings, names)) {
@@ -34466,9 +34658,10 @@ async function run(settings, deps) {
 /* harmony export */   ZY: () => (/* binding */ parseOption),
 /* harmony export */   fL: () => (/* binding */ parseSeconds),
 /* harmony export */   q9: () => (/* binding */ DEFAULT_EPHEMERAL),
-/* harmony export */   vk: () => (/* binding */ parseDockerMode)
+/* harmony export */   vk: () => (/* binding */ parseDockerMode),
+/* harmony export */   yG: () => (/* binding */ parseBoolean)
 /* harmony export */ });
-/* unused harmony exports DEFAULT_PRIVILEGED_IMAGE, DEFAULTS, parseBoolean, parseImage, splitLines */
+/* unused harmony exports DEFAULT_PRIVILEGED_IMAGE, DEFAULTS, parseImage, splitLines */
 /* harmony import */ var _common_errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1922);
 /**
  * The typed, read-only settings every entry point produces. Sources, highest first:
@@ -34552,7 +34745,7 @@ function parsePrivilegedMode(value, what) {
 function parseSeconds(value, what) {
     const n = Number(value);
     if (!/^\d+(\.\d+)?$/.test(value.trim()) || !(n > 0) || n > 86400) {
-        throw (0,_common_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .fail */ .fJ)('ERR_BAD_TIMEOUT', `${what} must be a number of seconds between 0 and 86400, got ${JSON.stringify(value)}`);
+        throw (0,_common_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .fail */ .fJ)('ERR_BAD_TIMEOUT', `${what} must be a number of seconds greater than 0 and at most 86400 (a day), got ${JSON.stringify(value)}`);
     }
     return n;
 }
@@ -34619,6 +34812,84 @@ function buildSettings(root, configFile, ...sources) {
         privileged: pick('privileged'),
         privilegedImage: pick('privileged-image')
     };
+}
+
+
+/***/ }),
+
+/***/ 3708:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Bz: () => (/* binding */ closestPath),
+/* harmony export */   kp: () => (/* binding */ closest)
+/* harmony export */ });
+/* unused harmony export editDistance */
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3024);
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_0__);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6760);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_1__);
+/**
+ * "Did you mean ...?" for what a person typed: the closest existing path for a target that does
+ * not exist, the closest known word for an unknown one. Read-only: it lists directories, nothing more.
+ */
+
+
+/** Edit distance counting an adjacent swap as one edit (optimal string alignment). */
+function editDistance(a, b) {
+    const d = Array.from({ length: a.length + 1 }, (_, i) => [i, ...Array(b.length).fill(0)]);
+    for (let j = 1; j <= b.length; j++)
+        d[0][j] = j;
+    for (let i = 1; i <= a.length; i++) {
+        for (let j = 1; j <= b.length; j++) {
+            const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+            d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost);
+            if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1])
+                d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
+        }
+    }
+    return d[a.length][b.length];
+}
+/** The candidate closest to `word`, when it is close enough to be a typo of it (or differs only in case). */
+function closest(word, candidates) {
+    const limit = Math.max(1, Math.floor(word.length / 3));
+    let best = null;
+    let bestDistance = Infinity;
+    for (const c of candidates) {
+        const dist = c.toLowerCase() === word.toLowerCase() ? 0.5 : editDistance(word, c);
+        if (dist <= limit && dist < bestDistance) {
+            best = c;
+            bestDistance = dist;
+        }
+    }
+    return best;
+}
+/**
+ * For a root-relative path that does not exist: the existing path it most likely meant, segment
+ * by segment from the root (`data/redsi` -> `data/redis`), or null.
+ */
+function closestPath(root, rel) {
+    const out = [];
+    let changed = false;
+    for (const seg of rel.split('/')) {
+        let names;
+        try {
+            names = node_fs__WEBPACK_IMPORTED_MODULE_0___default().readdirSync(node_path__WEBPACK_IMPORTED_MODULE_1___default().join(root, ...out));
+        }
+        catch {
+            return null;
+        }
+        if (names.includes(seg)) {
+            out.push(seg);
+            continue;
+        }
+        const near = closest(seg, names);
+        if (near === null)
+            return null;
+        out.push(near);
+        changed = true;
+    }
+    return changed ? out.join('/') : null;
 }
 
 

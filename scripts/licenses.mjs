@@ -24,8 +24,21 @@ function visit(name, from) {
   }
 }
 
-const root = JSON.parse(fs.readFileSync(path.join(repo, 'package.json'), 'utf8'))
-for (const dep of Object.keys(root.dependencies ?? {})) visit(dep, repo)
+// What ncc bundles: the packages src/ imports (bare specifiers other than node:, type-only
+// imports aside). They are devDependencies: the bundles need no node_modules at run time.
+function imported(dir, out = new Set()) {
+  for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+    const p = path.join(dir, e.name)
+    if (e.isDirectory()) imported(p, out)
+    else if (e.name.endsWith('.ts')) {
+      for (const m of fs.readFileSync(p, 'utf8').matchAll(/(?:^import(?! type)[^'"]*?from|\bimport\()\s*['"]([^'"./][^'"]*)['"]/gm)) {
+        if (!m[1].startsWith('node:')) out.add(m[1].split('/').slice(0, m[1].startsWith('@') ? 2 : 1).join('/'))
+      }
+    }
+  }
+  return out
+}
+for (const dep of [...imported(path.join(repo, 'src'))].sort()) visit(dep, repo)
 const out = [...seen.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([name, l]) => `${name}\n${l.license}\n${l.text}\n`)
 fs.writeFileSync(path.join(repo, 'dist', 'licenses.txt'), out.join('\n'))
 console.log(`licenses: ${seen.size} packages in dist/licenses.txt`)

@@ -104,6 +104,106 @@ describe('the job summary of a real run', () => {
   })
 })
 
+/** The table under the heading `h3` in `html`: its header cells and its rows' cells, tags stripped. */
+function tableUnder(html: string, h3: string): { head: string[]; rows: string[][]; more: string | null } | null {
+  const at = html.indexOf(`<h3>${h3}</h3>`)
+  if (at < 0) return null
+  const section = html.slice(at).split('<h3>')[1]
+  const t = /<table>([\s\S]*?)<\/table>/.exec(section)
+  if (!t) return null
+  const strip = (c: string): string => c.replace(/<[^>]+>/g, '')
+  const [head, ...rows] = [...t[1].matchAll(/<tr>([\s\S]*?)<\/tr>/g)].map((m) => [...m[1].matchAll(/<t[hd]>([\s\S]*?)<\/t[hd]>/g)].map((c) => strip(c[1])))
+  return { head, rows, more: /… (\d+) more not shown/.exec(section)?.[1] ?? null }
+}
+
+const PROTECTED = 'Protected (fingerprinted before and after)'
+
+describe('what stayed: protected paths, and what was kept inside targets', () => {
+  let root: string
+  beforeEach(() => {
+    root = path.join(tempDir(), 'env')
+    fs.mkdirSync(root)
+    makeTree(root, { ...MT5_TREE, 'logs/config/keep.yaml': 'kept' })
+  })
+  afterEach(() => removeDir(path.dirname(root)))
+
+  test('a real run: each protected path once, the one inside a target says which; no second table for it', async () => {
+    const report = await purge(root)
+    const html = summaryHtml(report)
+    expect(html).not.toContain('Kept (protected)')
+    const p = tableUnder(html, PROTECTED)
+    expect(p?.head).toEqual(['Path', 'Type', 'Entries', 'Inside target'])
+    const paths = p?.rows.map((r) => r[0]) ?? []
+    expect(new Set(paths).size).toBe(paths.length)
+    expect(paths).toEqual(report.protected.roots.map((r) => r.path))
+    expect(p?.rows.find((r) => r[0] === 'logs/config')).toEqual(['logs/config', 'dir', '2', 'logs'])
+    expect(p?.rows.find((r) => r[0] === 'models')).toEqual(['models', 'dir', '4', '—'])
+    // The entries add up to the verification's count.
+    expect(p?.rows.reduce((n, r) => n + Number(r[2]), 0)).toBe(report.verification.checked)
+    expect(report.targets.find((t) => t.path === 'logs')?.kept).toEqual([{ path: 'logs/config', reason: 'protected' }])
+    expect(html).not.toMatch(/inside targets<\/h3>/)
+    expect(html.match(/<code>logs\/config<\/code>/g)).toHaveLength(1)
+  })
+
+  test('no protected path inside a target: no "Inside target" column', async () => {
+    fs.rmSync(path.join(root, 'logs/config'), { recursive: true })
+    const html = summaryHtml(await purge(root))
+    expect(tableUnder(html, PROTECTED)?.head).toEqual(['Path', 'Type', 'Entries'])
+  })
+
+  test('a dry run does not fingerprint inside its targets: the protected path there is listed once, as kept inside its target', async () => {
+    const report = await purge(root, { 'dry-run': true })
+    const html = summaryHtml(report)
+    const p = tableUnder(html, PROTECTED)
+    expect(p?.head).toEqual(['Path', 'Type', 'Entries'])
+    expect(p?.rows.map((r) => r[0])).not.toContain('logs/config')
+    const k = tableUnder(html, 'Would be kept inside targets')
+    expect(k?.head).toEqual(['Path', 'Target', 'Reason'])
+    expect(k?.rows).toEqual([['logs/config', 'logs', 'protected path (a real run fingerprints it)']])
+    expect(html.match(/<code>logs\/config<\/code>/g)).toHaveLength(1)
+  })
+
+  test('mount points kept inside a target get their own table, next to the protected paths', async () => {
+    const report = await purge(root)
+    const logs = report.targets.find((t) => t.path === 'logs')
+    if (!logs) throw new Error('no logs target')
+    logs.kept = [...logs.kept, { path: 'logs/nfs', reason: 'mount-point' }]
+    logs.keptTotal = 2
+    const html = summaryHtml(report)
+    expect(tableUnder(html, 'Kept inside targets')?.rows).toEqual([['logs/nfs', 'logs', 'mount point (another filesystem, not entered)']])
+    expect(tableUnder(html, PROTECTED)?.rows.map((r) => r[0])).not.toContain('logs/nfs')
+    expect(html.match(/<code>logs\/config<\/code>/g)).toHaveLength(1)
+  })
+
+  test('hostile names in both tables are escaped and appear once', async () => {
+    makeTree(root, { 'logs/<b>x</b>/.env': 'kept', '.env.example': 'x', 'data/temp/"q"&/config/a': 'k' })
+    const report = await purge(root)
+    const logs = report.targets.find((t) => t.path === 'logs')
+    if (!logs) throw new Error('no logs target')
+    logs.kept = [...logs.kept, { path: 'logs/<i>m</i>\n::error::x', reason: 'mount-point' }]
+    logs.keptTotal += 1
+    const html = summaryHtml(report)
+    expect(html).not.toMatch(/<b>|<i>/)
+    expect(html.match(/&#60;b&#62;x&#60;\/b&#62;\/.env/g)).toHaveLength(1)
+    expect(html.match(/&#34;q&#34;&#38;\/config/g)).toHaveLength(1)
+    expect(tableUnder(html, 'Kept inside targets')?.rows).toEqual([['logs/&#60;i&#62;m&#60;/i&#62;\\n::error::x', 'logs', 'mount point (another filesystem, not entered)']])
+    expect(tableUnder(html, PROTECTED)?.rows.find((r) => r[0] === 'data/temp/&#34;q&#34;&#38;/config')?.[3]).toBe('data/temp')
+  })
+
+  test('thousands of protected paths inside a target in a real run: one cut table, counted once', async () => {
+    const spec: Record<string, string> = {}
+    for (let i = 0; i < 1500; i++) spec[`logs/d${i}/config/c.yaml`] = 'k'
+    makeTree(root, spec)
+    const report = await purge(root)
+    expect(report.targets.find((t) => t.path === 'logs')?.keptTotal).toBe(1501)
+    const html = summaryHtml(report)
+    const p = tableUnder(html, PROTECTED)
+    expect(p?.rows).toHaveLength(MAX_ROWS)
+    expect(Number(p?.more)).toBe(report.protected.roots.length - MAX_ROWS)
+    expect(html).not.toMatch(/inside targets<\/h3>/)
+  })
+})
+
 describe('step outputs', () => {
   let root: string
   beforeEach(() => ({ root } = makeEnv()))

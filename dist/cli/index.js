@@ -1641,7 +1641,7 @@ define(module.exports, Symbol.for('setupWindows'), setupWindows)
 
 /***/ }),
 
-/***/ 9034:
+/***/ 238:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -1802,7 +1802,7 @@ function parsePrivilegedMode(value, what) {
 function parseSeconds(value, what) {
     const n = Number(value);
     if (!/^\d+(\.\d+)?$/.test(value.trim()) || !(n > 0) || n > 86400) {
-        throw errors_fail('ERR_BAD_TIMEOUT', `${what} must be a number of seconds between 0 and 86400, got ${JSON.stringify(value)}`);
+        throw errors_fail('ERR_BAD_TIMEOUT', `${what} must be a number of seconds greater than 0 and at most 86400 (a day), got ${JSON.stringify(value)}`);
     }
     return n;
 }
@@ -1877,53 +1877,77 @@ function buildSettings(root, configFile, ...sources) {
 
 
 const FLAGS = [
-    ['--root DIR', 'environment root (default: the current directory)'],
-    ['--dry-run', 'show what would be deleted; change nothing'],
-    ['--no-dry-run', 'purge even though the config file says dry-run: true'],
-    ['-y, --force', 'do not ask for confirmation (needed when stdin is not a terminal)'],
-    ['--full', "also remove the compose project's volumes (asks for the project's name)"],
-    ['--no-full', 'keep the volumes even though the config file says full: true'],
-    ['--ephemeral PATH', 'a root-relative path to purge; repeat it; replaces the default list'],
-    ['--protect PATTERN', 'an extra protected pattern (gitignore syntax); repeat it'],
-    ['--config FILE', 'config file in the root (default: .safe-purge.yml if present)'],
-    ['--docker MODE', 'auto (default), required, or off'],
-    ['--compose-file FILE', "compose file relative to root; repeat it (default: Compose's own files)"],
-    ['--project-name NAME', 'compose project name (default: as Compose derives it)'],
-    ['--protected-volume NAME', 'a volume --full never removes (its compose key or name); repeat it'],
-    ['--docker-host URL', 'DOCKER_HOST for every docker call'],
-    ['--docker-timeout SECONDS', 'timeout of each docker command (default: 120)'],
-    ['--service NAME', 'reset only this compose service: stop, purge, start again; repeat it'],
-    ['--remove-target-dirs', 'remove each target directory too, not only what is inside it'],
-    ['--keep-running', 'leave every container running (reclaim disk space while it serves)'],
-    ['--privileged MODE', 'root pass for what this user cannot delete: auto, sudo, container, off'],
-    ['--privileged-image IMAGE', 'the container pass\'s image (default: node:24-bookworm-slim)'],
-    ['-v, --verbose', 'print each phase and each docker command'],
-    ['--json', 'print the JSON report (or the error) on stdout, all else on stderr'],
-    ['-h, --help', 'show this help'],
-    ['--version', 'show the version']
+    { flag: '--root DIR', help: 'environment root (default: the current directory)' },
+    { flag: '--dry-run', help: 'show what would be deleted; change nothing', usage: '[--dry-run|--no-dry-run]' },
+    { flag: '--no-dry-run', help: 'purge even though the config file says dry-run: true', usage: '' },
+    { flag: '--list', help: 'list every entry that would go and what stays (a dry run, or before the prompt)' },
+    { flag: '-y, --force', help: 'do not ask for confirmation (needed when stdin is not a terminal)', usage: '[--force|-y]' },
+    { flag: '--full', help: "also remove the compose project's volumes (asks for the project's name)", usage: '[--full|--no-full]' },
+    { flag: '--no-full', help: 'keep the volumes even though the config file says full: true', usage: '' },
+    { flag: '--ephemeral PATH', help: 'a root-relative path to purge; repeat it; replaces the default list', repeat: true },
+    { flag: '--protected PATTERN', help: 'an extra protected pattern (gitignore syntax); repeat it', repeat: true, aliases: ['--protect'] },
+    { flag: '--config FILE', help: 'config file (default: .safe-purge.yml in the root, if present)' },
+    { flag: '--docker MODE', help: 'auto (default), required, or off', usage: '[--docker auto|required|off]' },
+    { flag: '--compose-file FILE', help: "compose file relative to root; repeat it (default: Compose's own files)", repeat: true },
+    { flag: '--compose-project NAME', help: 'compose project name (default: as Compose derives it)', aliases: ['--project-name'] },
+    { flag: '--protected-volumes NAME', help: 'a volume --full never removes (its compose key or name); repeat it', repeat: true, aliases: ['--protected-volume'] },
+    { flag: '--docker-host URL', help: 'DOCKER_HOST for every docker call' },
+    { flag: '--docker-timeout SECONDS', help: 'timeout of each docker command (default: 120)' },
+    { flag: '--services NAME', help: 'reset only this compose service: stop, purge, start again; repeat it', repeat: true, aliases: ['--service'] },
+    { flag: '--keep-running', help: 'leave every container running (reclaim disk space while it serves)' },
+    { flag: '--remove-target-dirs', help: 'remove each target directory too, not only what is inside it' },
+    { flag: '--privileged MODE', help: 'root pass for what this user cannot delete: auto, sudo, container, off', usage: '[--privileged auto|sudo|container|off]' },
+    { flag: '--privileged-image IMAGE', help: "the container pass's image (default: node:24-bookworm-slim)" },
+    { flag: '-v, --verbose', help: 'print each phase and each docker command; in a dry run, the listing too', usage: '[--verbose]' },
+    { flag: '--json', help: 'print the JSON report (or the error) on stdout, all else on stderr' },
+    { flag: '-h, --help', help: 'show this help', usage: '[--help]' },
+    { flag: '--version', help: 'show the version' }
 ];
-const FLAG_WIDTH = Math.max(...FLAGS.map(([f]) => f.length)) + 2;
-const HELP = `Usage: safe-purge [options]
+const FLAG_WIDTH = Math.max(...FLAGS.map((f) => f.flag.length)) + 2;
+/** The older spellings of renamed flags, with the name each stands for now. */
+const FLAG_ALIASES = Object.fromEntries(FLAGS.flatMap((f) => (f.aliases ?? []).map((a) => [a, f.flag.split(' ')[0]])));
+/** `safe-purge [--root DIR] [--dry-run|--no-dry-run] ...`, wrapped under 100 columns: --help's first lines and the README's synopsis. */
+const SYNOPSIS = (() => {
+    const items = FLAGS.map((f) => f.usage ?? `[${f.flag}]${f.repeat ? '...' : ''}`).filter((u) => u !== '');
+    const lead = 'Usage: safe-purge ';
+    const lines = [];
+    let line = lead;
+    for (const item of items) {
+        if (line.length + item.length + 1 > 100 && line.trim() !== '') {
+            lines.push(line.trimEnd());
+            line = ' '.repeat(lead.length);
+        }
+        line += `${item} `;
+    }
+    lines.push(line.trimEnd());
+    return lines.join('\n');
+})();
+const HELP = `${SYNOPSIS}
 
 Reset an environment's runtime state: stop its Docker Compose stack, delete its ephemeral paths
 (logs/, data/redis/, data/temp/, .docker-compose-state by default), never touch protected ones
-(models/, config/, src/, .env, .git, ...), then prove that nothing protected changed.
+(models/, config/, src/, .env, .git, ...), then prove that nothing protected changed. Deletion
+cannot be undone: preview it with --dry-run --list.
 
 Options:
-${FLAGS.map(([f, d]) => `  ${f.padEnd(FLAG_WIDTH)}${d}`).join('\n')}
+${FLAGS.map((f) => `  ${f.flag.padEnd(FLAG_WIDTH)}${f.help}`).join('\n')}
+
+Older spellings still accepted: ${Object.entries(FLAG_ALIASES).map(([a, n]) => `${a} (${n})`).join(', ')}.
 
 Exit status: 0 purged and verified; 1 the purge ran but something failed (a deletion error, a
 failed verification, docker, a cancellation during the purge); 2 refused or cancelled before
-anything was deleted (bad flag or input, unsafe root, no confirmation).
+anything was deleted (bad flag or input, unsafe root, no confirmation). A dry run exits 0, or 1
+when it finds entries a real run could not delete.
 
 Ctrl-C (SIGINT) or SIGTERM stops at the next safe point, verifies the protected paths, reports
 and exits 1 (2 if nothing was deleted yet). A second signal changes nothing; a third quits at
 once without verifying (exit 130, or 143 for SIGTERM; the next run clears the lock it leaves).
 
-Flags override the config file, which uses the action's input names (dry-run, full, ephemeral,
-protected, docker, compose-file, compose-project, protected-volumes, docker-host,
-docker-timeout, keep-running, services, remove-target-dirs, privileged; not privileged-image,
-which runs as root); protected patterns and volumes from both add up.
+Flags override the config file, whose keys are the action's input names, the flags' names
+without the dashes (dry-run, full, ephemeral, protected, docker, compose-file, compose-project,
+protected-volumes, docker-host, docker-timeout, keep-running, services, remove-target-dirs,
+privileged; not privileged-image, which runs as root); protected patterns and volumes from both
+add up.
 
 Entries this user cannot delete (files a container wrote as root) are finished by a second
 pass as root, on just those targets: --privileged auto (the default) tries sudo -n, then a
@@ -1945,17 +1969,22 @@ function parseCli(argv) {
                 full: { type: 'boolean' },
                 'no-full': { type: 'boolean' },
                 verbose: { type: 'boolean', short: 'v' },
+                list: { type: 'boolean' },
                 json: { type: 'boolean' },
                 ephemeral: { type: 'string', multiple: true },
+                protected: { type: 'string', multiple: true },
                 protect: { type: 'string', multiple: true },
                 config: { type: 'string' },
                 docker: { type: 'string' },
                 'compose-file': { type: 'string', multiple: true },
+                'compose-project': { type: 'string' },
                 'project-name': { type: 'string' },
+                'protected-volumes': { type: 'string', multiple: true },
                 'protected-volume': { type: 'string', multiple: true },
                 'docker-host': { type: 'string' },
                 'docker-timeout': { type: 'string' },
                 'keep-running': { type: 'boolean' },
+                services: { type: 'string', multiple: true },
                 service: { type: 'string', multiple: true },
                 'remove-target-dirs': { type: 'boolean' },
                 privileged: { type: 'string' },
@@ -1990,27 +2019,37 @@ function parseCli(argv) {
         options.full = full;
     if (v.ephemeral)
         options.ephemeral = v.ephemeral;
-    if (v.protect)
-        options.protected = v.protect;
+    // A flag and its older spelling add up (repeatable) or the last one wins, in the order given.
+    const given = (...names) => parsed.tokens.flatMap((t) => (t.kind === 'option' && names.includes(t.name) && t.value !== undefined ? [{ name: `--${t.name}`, value: t.value }] : []));
+    const all = (name, alias) => {
+        const values = given(name, alias).map((x) => x.value);
+        return values.length > 0 ? values : undefined;
+    };
+    const protectedPatterns = all('protected', 'protect');
+    if (protectedPatterns)
+        options.protected = protectedPatterns;
     if (v.docker !== undefined)
         options.docker = parseDockerMode(v.docker, '--docker');
     if (v['compose-file'])
         options['compose-file'] = v['compose-file'];
-    if (v['project-name'] !== undefined) {
-        if (v['project-name'].trim() === '')
-            refuseBlank('compose-project', '--project-name');
-        options['compose-project'] = v['project-name'];
+    const project = given('compose-project', 'project-name').at(-1);
+    if (project !== undefined) {
+        if (project.value.trim() === '')
+            refuseBlank('compose-project', project.name);
+        options['compose-project'] = project.value;
     }
-    if (v['protected-volume'])
-        options['protected-volumes'] = v['protected-volume'];
+    const volumes = all('protected-volumes', 'protected-volume');
+    if (volumes)
+        options['protected-volumes'] = volumes;
     if (v['docker-host'] !== undefined)
         options['docker-host'] = v['docker-host'];
     if (v['docker-timeout'] !== undefined)
         options['docker-timeout'] = parseSeconds(v['docker-timeout'], '--docker-timeout');
     if (v['keep-running'])
         options['keep-running'] = true;
-    if (v.service)
-        options.services = v.service;
+    const services = all('services', 'service');
+    if (services)
+        options.services = services;
     if (v['remove-target-dirs'])
         options['remove-target-dirs'] = true;
     if (v.privileged !== undefined)
@@ -2026,6 +2065,7 @@ function parseCli(argv) {
         config: v.config ?? '',
         options,
         verbose: v.verbose === true,
+        list: v.list === true,
         json: v.json === true,
         help: v.help === true,
         version: v.version === true
@@ -2043,17 +2083,17 @@ function wantsJson(argv) {
 ;// CONCATENATED MODULE: external "node:readline"
 const external_node_readline_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:readline");
 var external_node_readline_default = /*#__PURE__*/__nccwpck_require__.n(external_node_readline_namespaceObject);
-;// CONCATENATED MODULE: external "node:fs"
-const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
-var external_node_fs_default = /*#__PURE__*/__nccwpck_require__.n(external_node_fs_namespaceObject);
 ;// CONCATENATED MODULE: external "node:path"
 const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
 var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_node_path_namespaceObject);
+;// CONCATENATED MODULE: external "node:fs"
+const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
+var external_node_fs_default = /*#__PURE__*/__nccwpck_require__.n(external_node_fs_namespaceObject);
 ;// CONCATENATED MODULE: ./src/common/options.ts
 /**
  * The options a person sets, shared by the action's inputs, the CLI's flags and the config file:
  * their keys and parsed types, and how each side spells them, so that an error names the fix they
- * can type: the action's input (`root`, `compose-project`) or the CLI's flag (`--root`, `--project-name`).
+ * can type: the action's input (`root`, `compose-project`) or the CLI's flag (`--root`, `--compose-project`).
  */
 const ACTION_NAMES = (key) => key;
 const CLI_FLAGS = {
@@ -2065,15 +2105,15 @@ const CLI_FLAGS = {
     confirm: '--force',
     full: '--full',
     ephemeral: '--ephemeral',
-    protected: '--protect',
+    protected: '--protected',
     docker: '--docker',
     'compose-file': '--compose-file',
-    'compose-project': '--project-name',
-    'protected-volumes': '--protected-volume',
+    'compose-project': '--compose-project',
+    'protected-volumes': '--protected-volumes',
     'docker-host': '--docker-host',
     'docker-timeout': '--docker-timeout',
     'keep-running': '--keep-running',
-    services: '--service',
+    services: '--services',
     'remove-target-dirs': '--remove-target-dirs',
     privileged: '--privileged',
     'privileged-image': '--privileged-image'
@@ -3123,7 +3163,107 @@ async function visitChildren(e, mount, policy, v, pacer) {
     return stays;
 }
 
+;// CONCATENATED MODULE: ./src/engine/listing.ts
+/** How many entries a target's listing names; the rest are counted. */
+const LIST_LIMIT = 200;
+class ListingBuilder {
+    byName = new Map();
+    /** Once the map was cut: no entry sorting after this one is named any more. */
+    cutoff = null;
+    more = { entries: 0, files: 0, bytes: 0 };
+    /** Named directories whose own visit ended (`dir` was called). */
+    closed = new Set();
+    prefix;
+    constructor(target) {
+        this.prefix = `${target}/`;
+    }
+    /** A non-directory entry that goes. */
+    leaf(rel, kind, size) {
+        const files = kind === 'file' ? 1 : 0;
+        const bytes = kind === 'file' ? size : 0;
+        const top = this.topOf(rel);
+        if (top === null)
+            return;
+        if (top === rel) {
+            this.add(top, kind, (x) => {
+                x.files += files;
+                x.bytes += bytes;
+            }, 1, files, bytes);
+        }
+        else {
+            this.add(top, 'dir', (x) => {
+                x.inside++;
+                x.files += files;
+                x.bytes += bytes;
+            }, 1, files, bytes);
+        }
+    }
+    /** A directory once its children were seen: `stays` when something inside it stays. */
+    dir(rel, stays) {
+        const top = this.topOf(rel);
+        if (top === null)
+            return;
+        if (top === rel) {
+            this.add(top, 'dir', (x) => (x.keeps = x.keeps || stays), stays ? 0 : 1, 0, 0);
+            if (this.byName.has(top))
+                this.closed.add(top);
+        }
+        else if (!stays)
+            this.add(top, 'dir', (x) => x.inside++, 1, 0, 0);
+    }
+    finish() {
+        const entries = [...this.byName.values()].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+        if (entries.length > LIST_LIMIT) {
+            for (const x of entries.slice(LIST_LIMIT))
+                this.spill(x);
+            entries.length = LIST_LIMIT;
+        }
+        return { entries, more: { ...this.more } };
+    }
+    /** The target's child that `rel` is or lies in; null for the target itself. */
+    topOf(rel) {
+        if (!rel.startsWith(this.prefix))
+            return null;
+        const slash = rel.indexOf('/', this.prefix.length);
+        return slash === -1 ? rel : rel.slice(0, slash);
+    }
+    add(top, kind, update, entries, files, bytes) {
+        if (this.cutoff !== null && top > this.cutoff) {
+            this.more.entries += entries;
+            this.more.files += files;
+            this.more.bytes += bytes;
+            return;
+        }
+        let x = this.byName.get(top);
+        if (x === undefined) {
+            x = { path: top, kind, files: 0, bytes: 0, inside: 0, keeps: false };
+            this.byName.set(top, x);
+        }
+        update(x);
+        if (this.byName.size >= 2 * LIST_LIMIT)
+            this.cut();
+    }
+    /** Keeps the first LIST_LIMIT names; what sorts after them is only counted from now on. */
+    cut() {
+        const names = [...this.byName.keys()].sort();
+        for (const name of names.slice(LIST_LIMIT)) {
+            this.spill(this.byName.get(name));
+            this.byName.delete(name);
+            this.closed.delete(name);
+        }
+        this.cutoff = names[LIST_LIMIT - 1];
+    }
+    /** Moves a named entry into the counts; a directory still open counts itself when it closes. */
+    spill(x) {
+        const itself = x.kind !== 'dir' ? 1 : this.closed.has(x.path) && !x.keeps ? 1 : 0;
+        this.more.entries += itself + x.inside;
+        this.more.files += x.files;
+        this.more.bytes += x.bytes;
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/engine/plan.ts
+
 
 
 
@@ -3179,6 +3319,9 @@ function finishKept(list) {
  */
 async function scanTargets(rootDir, root, targets, policy, count = true, signal, options = {}) {
     const planned = [];
+    // A listing needs every entry seen: only a counted plan has it.
+    if (!count)
+        options = { ...options, list: false };
     // A cancelled scan stops where it is: nothing was changed, and the run then reports the cancellation.
     const pacer = new Pacer(signal);
     for (const t of targets)
@@ -3218,6 +3361,7 @@ async function scanTarget(rootDir, rel, policy, pacer = new Pacer(), count = tru
         return plan;
     }
     const top = { parent: target.parent, name: target.name, rel, st: target.st, kind: target.kind };
+    const listing = options.list ? new ListingBuilder(rel) : null;
     // Would this process be refused the unlink of `e`? Recorded, and counted as removed all the same
     // (the plan says what a run would do; the denial says what stands in its way).
     const check = (e) => {
@@ -3250,6 +3394,7 @@ async function scanTarget(rootDir, rel, policy, pacer = new Pacer(), count = tru
                 addByPath(plan.heldUnlinked, { ...entry, reason });
             }
             check(e);
+            listing?.leaf(e.rel, e.kind, e.st.size);
             if (e.kind === 'file') {
                 plan.files++;
                 plan.bytes += e.st.size;
@@ -3260,6 +3405,7 @@ async function scanTarget(rootDir, rel, policy, pacer = new Pacer(), count = tru
             return false;
         },
         leaveDir(e, stays) {
+            listing?.dir(e.rel, stays);
             if (stays)
                 plan.keptDirs++;
             else if (!(e === top && plan.keptTarget)) {
@@ -3285,6 +3431,8 @@ async function scanTarget(rootDir, rel, policy, pacer = new Pacer(), count = tru
         finishByPath(plan.truncated);
         finishByPath(plan.heldUnlinked);
         finishByPath(plan.denied);
+        if (listing)
+            plan.listing = listing.finish();
     }
     return plan;
 }
@@ -5400,7 +5548,7 @@ function previewTargets(plan, dryRun) {
             ? { files: p.files, bytes: p.bytes, dirs: p.dirs, others: p.others, truncatedFiles: p.truncatedFiles, truncatedBytes: p.truncatedBytes, heldUnlinkedFiles: p.heldUnlinkedFiles, heldUnlinkedBytes: p.heldUnlinkedBytes }
             : { files: 0, bytes: 0, dirs: 0, others: 0, ...emptyHeldTally() };
         const held = dryRun ? { truncated: p.truncated, heldUnlinked: p.heldUnlinked } : { truncated: [], heldUnlinked: [] };
-        return { path: p.path, result, reason: p.reason, ...counts, ...held, kept: p.kept, keptTotal: p.keptTotal, keptDirs: dryRun ? p.keptDirs : 0, ...(p.counted ? {} : { counted: false }) };
+        return { path: p.path, result, reason: p.reason, ...counts, ...held, kept: p.kept, keptTotal: p.keptTotal, keptDirs: dryRun ? p.keptDirs : 0, ...(p.counted ? {} : { counted: false }), ...(dryRun && p.listing ? { listing: p.listing } : {}) };
     });
 }
 function buildReport(x) {
@@ -5441,7 +5589,10 @@ function buildReport(x) {
     }
     const v = x.verification;
     const dockerOk = x.docker.errors.length === 0 && (x.docker.verification?.ok ?? true);
-    const verified = v.missing.length === 0 && v.changed.length === 0 && v.leftovers.length === 0 && dockerOk;
+    const checksPassed = v.missing.length === 0 && v.changed.length === 0 && v.leftovers.length === 0 && dockerOk;
+    // A dry run purged nothing, so it verified nothing: `verified` is false there. Its checks (the
+    // protected paths did not change while it ran) are in `verification`.
+    const verified = !dry && checksPassed;
     const failures = [...x.failures];
     if (v.missing.length + v.changed.length > 0) {
         failures.push(`verification failed: ${v.missing.length} protected path(s) missing and ${v.changed.length} changed (first: ${text_showPath(v.missing[0] ?? v.changed[0]?.path ?? '')})`);
@@ -5490,7 +5641,7 @@ function buildReport(x) {
         protected: { builtin: BUILTIN_PROTECTED, extra: x.settings.protected, roots: v.protectedRoots, entries: x.before.entries.size },
         errors,
         warnings,
-        verification: { ok: verified, checked: v.checked, missing: v.missing, changed: v.changed, leftovers: v.leftovers },
+        verification: { ok: checksPassed, checked: v.checked, missing: v.missing, changed: v.changed, leftovers: v.leftovers },
         privileged: privilegedSection(x.privileged, x.plan, x.settings.privileged, x.settings.privilegedImage, dry),
         docker: {
             mode: x.docker.mode,
@@ -5531,6 +5682,36 @@ function countLine(t) {
     if (t.others)
         parts.push(`${t.others} link(s)/special`);
     return parts.join(', ');
+}
+/**
+ * The listing (--list): for each target, every entry directly inside it that goes (a directory
+ * with what it holds), then what stays inside it; bounded, with counts for the rest.
+ */
+function listingLines(targets, dryRun) {
+    const out = [];
+    const goes = dryRun ? 'would go' : 'goes';
+    for (const t of targets) {
+        if (!t.listing)
+            continue;
+        const { entries, more } = t.listing;
+        const empty = entries.length + more.entries === 0;
+        out.push(`listing ${text_showPath(t.path)}: ${empty ? `nothing inside it ${goes}` : `- ${goes}, ~ emptied but stays, = stays`}`);
+        for (const e of entries) {
+            const size = e.kind === 'dir' ? `dir: ${e.files} file(s), ${formatBytes(e.bytes)}, ${e.inside} entr${e.inside === 1 ? 'y' : 'ies'} inside` : e.kind === 'file' ? formatBytes(e.bytes) : e.kind;
+            out.push(`  ${e.keeps ? '~' : '-'} ${text_showPath(e.path)}${e.kind === 'dir' ? '/' : ''} (${size}${e.keeps ? '; emptied, it stays for what it holds that stays' : ''})`);
+        }
+        if (more.entries > 0)
+            out.push(`  - ... and ${more.entries} more entr${more.entries === 1 ? 'y' : 'ies'}: ${more.files} file(s), ${formatBytes(more.bytes)} (the JSON report names the first ${entries.length})`);
+        for (const k of t.kept)
+            out.push(`  = ${text_showPath(k.path)} (${k.reason === 'protected' ? 'protected' : 'a mount point, never crossed'})`);
+        if (t.keptTotal > t.kept.length)
+            out.push(`  = ... and ${t.keptTotal - t.kept.length} more kept`);
+        for (const h of t.truncated)
+            out.push(`  = ${text_showPath(h.path)} (held open by a running process: truncated in place, ${formatBytes(h.bytes)})`);
+        if (t.truncatedFiles > t.truncated.length)
+            out.push(`  = ... and ${t.truncatedFiles - t.truncated.length} more held-open file(s) truncated in place`);
+    }
+    return out;
 }
 /** The plan as a person reads it: what goes, what stays. Also the dry run's main output. */
 function planLines(targets) {
@@ -5593,6 +5774,8 @@ function resultLines(r) {
     }
     if (t.heldUnlinkedFiles > 0)
         out.push(`${t.heldUnlinkedFiles} held-open file(s) ${r.dryRun ? 'would be' : 'were'} unlinked, not truncated (hard links, or mapped into memory), ${formatBytes(t.heldUnlinkedBytes)}: their space comes back only when their processes close them`);
+    if (r.dryRun)
+        out.push(...listingLines(r.targets, true));
     out.push(...privilegedLines(r));
     if (r.space.reclaimedBytes !== null)
         out.push(`freed ${formatBytes(r.space.freedBytes)}; the filesystem gained ${formatBytes(Math.max(0, r.space.reclaimedBytes))}`);
@@ -5616,9 +5799,14 @@ function resultLines(r) {
     const v = r.verification;
     const cancelled = r.targets.filter((t) => t.result === 'cancelled').length;
     const clean = r.dryRun ? '' : cancelled > 0 ? `; the purge was cancelled: ${cancelled} target(s) it did not finish still hold files` : ', every target clean';
-    out.push(v.ok
-        ? `verified: ${v.checked} protected entr${v.checked === 1 ? 'y' : 'ies'} unchanged${clean}`
-        : `NOT verified: ${v.missing.length} missing, ${v.changed.length} changed, ${v.leftovers.length} target(s) not clean`);
+    const entries = `${v.checked} protected entr${v.checked === 1 ? 'y' : 'ies'}`;
+    out.push(r.dryRun
+        ? v.ok
+            ? `dry run, nothing verified: ${entries} fingerprinted, none changed while it ran; a real run verifies them after its purge`
+            : `dry run: ${v.missing.length} protected path(s) vanished and ${v.changed.length} changed while it ran (something else is writing there)`
+        : v.ok
+            ? `verified: ${entries} unchanged${clean}`
+            : `NOT verified: ${v.missing.length} missing, ${v.changed.length} changed, ${v.leftovers.length} target(s) not clean`);
     for (const m of v.missing.slice(0, 50))
         out.push(`  missing: ${text_showPath(m)}`);
     for (const c of v.changed.slice(0, 50))
@@ -5826,7 +6014,8 @@ function closestPath(root, rel) {
 /** What makes a directory recognizably an environment: a config or compose file, or what it protects. */
 const ENVIRONMENT_SIGNS = ['models', '.env', '.git', ...DEFAULT_COMPOSE_FILES, PROD_COMPOSE_FILE];
 function refuseUnknownRoot(root, settings, composeFiles, names) {
-    if (settings.configFile || composeFiles.length > 0)
+    // A config file outside the root (a shared fleet file) says nothing about this directory.
+    if ((settings.configFile !== null && !external_node_path_default().isAbsolute(settings.configFile)) || composeFiles.length > 0)
         return;
     if (ENVIRONMENT_SIGNS.some((n) => external_node_fs_default().existsSync(external_node_path_default().join(root.path, n))))
         return;
@@ -6352,6 +6541,7 @@ async function privilegedPass(step, first, info, failed, cancelled) {
 
 
 
+
 /** The phases that change something: an error thrown once one of them began is not a refusal. */
 const PHASE_DOCKER_STOP = 'Docker: stop the stack';
 const PHASE_PURGE = 'Purge';
@@ -6389,7 +6579,9 @@ async function prepare(settings, deps) {
     }, { env: deps.env, names, runner: deps.runner, trace: (line) => deps.log.info(line) });
     if (deps.rootImplicit)
         refuseUnknownRoot(root, settings, project.files, names);
-    const exact = [...project.files, ...(settings.configFile ? [settings.configFile] : []), ...(deps.pass?.exact ?? [])];
+    // A config file outside the root (named explicitly) is no path of this root to protect.
+    const inRootConfig = settings.configFile !== null && !external_node_path_default().isAbsolute(settings.configFile) ? [settings.configFile] : [];
+    const exact = [...project.files, ...inRootConfig, ...(deps.pass?.exact ?? [])];
     const policy = createPolicy(settings.protected, exact, names);
     const targets = validateTargets(settings.ephemeral, policy, names);
     const compose = project.compose;
@@ -6436,11 +6628,11 @@ async function run(settings, deps) {
             // Counted up front when someone reads the plan before anything happens (dry run, a prompt),
             // and in every run as an ordinary user: what it could not delete must be known before the
             // stack is stopped (a root run that nobody reviews walks the tree once, while it purges).
-            const count = settings.dryRun || deps.confirmReadsPlan === true || checks;
+            const count = settings.dryRun || deps.confirmReadsPlan === true || checks || deps.list === true;
             // A dry run shows which files a real run would truncate: exactly, when nothing is stopped first.
             const stays = settings.docker === 'off' || settings.keepRunning;
             const held = settings.dryRun && stays ? HeldFiles.scan([rootDir.dev], mapsReliableAt(root.path)) : undefined;
-            const p = await scanTargets(rootDir, root.path, targets, policy, count, deps.signal, { removeTargetDirs: settings.removeTargetDirs, held, access: count ? new UnlinkCheck() : undefined });
+            const p = await scanTargets(rootDir, root.path, targets, policy, count, deps.signal, { removeTargetDirs: settings.removeTargetDirs, held, access: count ? new UnlinkCheck() : undefined, list: deps.list });
             for (const line of planLines(previewTargets(p, true)))
                 log.info(line);
             for (const w of missingTargets(p, root.path, settings, names)) {
@@ -6587,6 +6779,7 @@ async function run(settings, deps) {
 
 
 
+
 function useColor(stream, env) {
     // FORCE_COLOR=0/false forces colours off, any other value on (Node's and chalk's reading).
     if (env.FORCE_COLOR !== undefined)
@@ -6659,6 +6852,8 @@ class TerminalUi {
             // A privileged pass is a step only the purge's errors call for.
             if (name.startsWith(PHASE_PRIVILEGED))
                 this.steps++;
+            // Never [9/8]: a phase nobody predicted (none should be) extends the count.
+            this.steps = Math.max(this.steps, this.step);
             if (this.opts.verbose || !this.live)
                 this.print(this.paint.bold(`[${this.step}/${this.steps}] ${name}`));
             else if (name === 'Result')
@@ -6752,9 +6947,15 @@ class TerminalUi {
     /** Shows what goes and what stays, then asks; --full also asks for the project's name. */
     confirmer = async ({ settings, root, plan, docker }) => {
         this.plan = plan;
-        // docker was skipped: its stop phase does not run, and its number is skipped with it.
-        if (!docker.active && !this.opts.dockerOff)
-            this.step++;
+        // docker was skipped: its stop phase does not run, so the run has one step fewer (the numbers
+        // stay consecutive: [3/7] then [4/7], never a jump).
+        if (!this.opts.dryRun) {
+            if ((!docker.active && !this.opts.dockerOff) || (docker.active && settings.keepRunning))
+                this.steps--;
+            // Reset services are started again after the verification: one step more.
+            if (docker.active && settings.services.length > 0)
+                this.steps++;
+        }
         if (this.cancelled)
             return 'cancelled by a signal before anything was changed';
         if (settings.force)
@@ -6773,11 +6974,14 @@ class TerminalUi {
             this.print(`  ${text_showPath(t.path).padEnd(28)} ${t.files} file(s), ${formatBytes(t.bytes)}${t.others ? `, ${t.others} link(s)/special` : ''}`);
         }
         if (docker.active) {
-            const exited = docker.exited.length ? `; exited, removed: ${docker.exited.join(', ')}` : '';
-            this.print(`  Docker: ${docker.compose?.command.join(' ')} down, project ${docker.project} (running, stopped: ${docker.containers.length ? docker.containers.join(', ') : 'none'}${exited})`);
+            const exited = docker.exited.length ? `; and removes the exited: ${docker.exited.join(', ')}` : '';
+            this.print(`  Docker: ${docker.compose?.command.join(' ')} down, project ${docker.project}: stops and removes the running ${docker.containers.length ? docker.containers.join(', ') : 'none'}${exited}`);
             for (const v of docker.volumes.filter((x) => x.action === 'remove'))
                 this.print(`  Docker volume ${text_showPath(v.name)}`);
         }
+        if (this.opts.list)
+            for (const l of listingLines(present, false))
+                this.print(`  ${l}`);
         this.print('This will NOT delete:');
         for (const t of plan.targets) {
             for (const k of t.kept.slice(0, KEPT_SHOWN))
@@ -6814,8 +7018,9 @@ class TerminalUi {
 
 ;// CONCATENATED MODULE: ./src/engine/config.ts
 /**
- * `.safe-purge.yml` (or the file named by `config`) in the root -> partial options.
- * Same keys as the action's inputs. YAML 1.2 core schema, so `yes`/`on` are strings, not booleans.
+ * `.safe-purge.yml` in the root (or the file named by `config`, wherever it is) -> partial options.
+ * Same keys as the action's inputs. YAML 1.2 core schema, so `yes`/`on` are strings, not booleans;
+ * `"true"` and `"false"` (quoted) are read as booleans, like the action's own string inputs.
  * Unknown keys and wrongly typed values are errors that name the key. `force` and `confirm` are
  * refused: confirmation comes from whoever starts the run, never from a file in the repository;
  * so is `privileged-image`, which runs as root.
@@ -6826,25 +7031,52 @@ class TerminalUi {
 
 
 
+
 const DEFAULT_CONFIG_FILE = '.safe-purge.yml';
-/** `requested` is the `config` input ('' for the default file, which may be absent). */
+/** The keys a config file may set: every option but those that confirm a run or pick what runs as root. */
+const CONFIG_KEYS = Object.keys(OPTION_KINDS).filter((k) => k !== 'force' && k !== 'confirm' && k !== 'privileged-image');
+/**
+ * `requested` is the `config` input ('' for the default file, which may be absent). A relative
+ * path is relative to the root. A file named explicitly may live outside the root (one fleet.yml
+ * shared by many environments): the file is only read, it can neither skip confirmation nor pick
+ * what runs as root, and its protected patterns only add up; the default file is the root's own.
+ */
 async function loadConfig(root, requested, names = ACTION_NAMES) {
     const explicit = requested.trim() !== '';
-    const rel = explicit ? requested.trim() : DEFAULT_CONFIG_FILE;
-    if (external_node_path_default().isAbsolute(rel) || rel.split('/').includes('..')) {
-        throw errors_fail('ERR_CONFIG_PATH', `${names('config')} ${JSON.stringify(rel)} must be a path inside root, relative to it (e.g. ${DEFAULT_CONFIG_FILE})`);
-    }
+    const given = explicit ? requested.trim() : DEFAULT_CONFIG_FILE;
+    const file = external_node_path_default().resolve(root, given);
     let text;
     try {
-        text = external_node_fs_default().readFileSync(external_node_path_default().join(root, rel), 'utf8');
+        text = external_node_fs_default().readFileSync(file, 'utf8');
     }
     catch (err) {
         const code = err.code;
         if (code === 'ENOENT' && !explicit)
             return { file: null, options: {} };
-        throw errors_fail('ERR_CONFIG_READ', `config file ${JSON.stringify(rel)} cannot be read (${code ?? errorMessage(err)}): fix ${names('config')} or create the file`);
+        const where = external_node_path_default().isAbsolute(given) ? '' : ` (relative to the root: ${file})`;
+        throw errors_fail('ERR_CONFIG_READ', `config file ${JSON.stringify(given)}${where} cannot be read (${code ?? errorMessage(err)}): fix ${names('config')} or create the file`);
     }
-    return { file: external_node_path_default().posix.normalize(rel).replace(/^\.\//, ''), options: await parseConfig(text, rel) };
+    const shown = insideRoot(root, file) ?? file;
+    return { file: shown, options: await parseConfig(text, shown) };
+}
+/** `file`'s path relative to the root when it lies inside it (both resolved, links and all), else null. */
+function insideRoot(root, file) {
+    try {
+        const rel = external_node_path_default().relative(external_node_fs_default().realpathSync(root), external_node_fs_default().realpathSync(file));
+        return rel !== '' && !rel.startsWith('..') && !external_node_path_default().isAbsolute(rel) ? rel.split((external_node_path_default()).sep).join('/') : null;
+    }
+    catch {
+        return null;
+    }
+}
+/**
+ * Names an option for an error: the config file's key, with the file, when the value came from
+ * there (the side did not set it); else the side's own name (the input, or the CLI flag).
+ */
+function namesWithConfig(side, fromSide, config) {
+    return (key) => key !== 'root' && key !== 'config' && config.file !== null && fromSide[key] === undefined && config.options[key] !== undefined
+        ? `${key} (in config file ${config.file})`
+        : side(key);
 }
 async function parseConfig(text, file) {
     await loadYaml();
@@ -6872,7 +7104,9 @@ async function parseConfig(text, file) {
             throw errors_fail('ERR_CONFIG_KEY', `config file ${file}: privileged-image cannot be set in the config file (the image runs as root on the root's files); set it where the run starts (the action's privileged-image input, or the CLI's --privileged-image)`);
         }
         if (!Object.hasOwn(OPTION_KINDS, key)) {
-            const hint = key === 'root' || key === 'config' ? `${key} cannot be set in the config file (it locates the file)` : `known keys: ${Object.keys(OPTION_KINDS).join(', ')}`;
+            const near = closest(key, CONFIG_KEYS);
+            const hint = key === 'root' || key === 'config' ? `${key} cannot be set in the config file (it locates the file)`
+                : `${near ? `did you mean ${near}? ` : ''}the file accepts: ${CONFIG_KEYS.join(', ')}`;
             throw errors_fail('ERR_CONFIG_KEY', `config file ${file}: unknown key ${JSON.stringify(key)}; ${hint}`);
         }
         out[key] = convert(key, value, `${file}: ${key}`);
@@ -6884,6 +7118,9 @@ function convert(key, value, what) {
     const wrong = (expected) => errors_fail('ERR_CONFIG_VALUE', `config ${what} must be ${expected}, got ${JSON.stringify(value)}`);
     switch (kind) {
         case 'boolean':
+            // Quoted "true" reads as the action's own inputs do (they are strings): the same spellings.
+            if (typeof value === 'string')
+                return parseBoolean(value.trim(), `config ${what}`);
             if (typeof value !== 'boolean')
                 throw wrong('true or false');
             return value;
@@ -7048,7 +7285,7 @@ async function cliMain(argv, io, signal, engine = run) {
     try {
         const config = await loadConfig(args.root, args.config, CLI_NAMES);
         const settings = buildSettings(args.root, config.file, args.options, config.options);
-        const ui = new TerminalUi(io, { verbose: args.verbose, json: args.json, dryRun: settings.dryRun, dockerOff: settings.docker === 'off', signal });
+        const ui = new TerminalUi(io, { verbose: args.verbose, json: args.json, dryRun: settings.dryRun, dockerOff: settings.docker === 'off', signal, list: args.list });
         const log = {
             ...ui.logger,
             // An error thrown once a phase that changes something began is no refusal: the stack may be down, files gone.
@@ -7058,7 +7295,8 @@ async function cliMain(argv, io, signal, engine = run) {
                 return ui.logger.group(name, fn);
             }
         };
-        const report = await engine(settings, { log, env: io.env, names: CLI_NAMES, confirm: ui.confirmer, confirmReadsPlan: !settings.force, signal, onProgress: ui.progress, rootImplicit: !args.rootGiven, executeHooks: selfStopHooks(io.env) });
+        const names = namesWithConfig(CLI_NAMES, args.options, config);
+        const report = await engine(settings, { log, env: io.env, names, list: args.list || (args.verbose && settings.dryRun), confirm: ui.confirmer, confirmReadsPlan: !settings.force, signal, onProgress: ui.progress, rootImplicit: !args.rootGiven, executeHooks: selfStopHooks(io.env) });
         const exitCode = exitStatus(report);
         if (args.json)
             io.stdout.write(`${JSON.stringify({ ...report, exitCode }, null, 2)}\n`);
@@ -7113,7 +7351,7 @@ function cancelOnSignals(proc, stderr) {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _command_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9034);
+/* harmony import */ var _command_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(238);
 /** The CLI's entry: argv -> cliMain -> exit status. The only process.exit. */
 
 const cancel = (0,_command_js__WEBPACK_IMPORTED_MODULE_0__/* .cancelOnSignals */ .dJ)(process, process.stderr);

@@ -4,11 +4,12 @@
  * defaults for keys the config file may set).
  */
 import * as core from '@actions/core'
-import { loadConfig } from '../engine/config.js'
+import { loadConfig, namesWithConfig } from '../engine/config.js'
 import { OPTION_KINDS, buildSettings, parseOption, refuseBlank, type Settings } from '../engine/settings.js'
-import type { OptionKey, PartialOptions } from '../common/options.js'
+import { ACTION_NAMES, type OptionKey, type OptionNames, type PartialOptions } from '../common/options.js'
 
-export async function readInputs(): Promise<Settings> {
+/** The settings, and how an error names each option: the input, or the config file's key when it came from there. */
+export async function readInputs(): Promise<{ settings: Settings; names: OptionNames }> {
   // The runner fills `root` with the workspace when the step does not set it; an empty value means
   // the step set it to something empty (an unset variable), which root-guard refuses.
   const root = core.getInput('root')
@@ -24,5 +25,8 @@ export async function readInputs(): Promise<Settings> {
     fromInputs[key] = parseOption(key, raw, `input ${key}`)
   }
   const config = root.trim() === '' ? { file: null, options: {} } : await loadConfig(root, core.getInput('config'))
-  return buildSettings(root, config.file, fromInputs as PartialOptions, config.options)
+  return {
+    settings: buildSettings(root, config.file, fromInputs as PartialOptions, config.options),
+    names: namesWithConfig(ACTION_NAMES, fromInputs as PartialOptions, config)
+  }
 }

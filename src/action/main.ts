@@ -29,7 +29,8 @@ for (const sig of ['SIGINT', 'SIGTERM'] as const) {
 }
 
 try {
-  const report = await run(await readInputs(), { log, env: process.env, confirm: confirmByName, signal: cancel.signal, executeHooks: selfStopHooks(process.env) }).finally(() => (decided = true))
+  const { settings, names } = await readInputs()
+  const report = await run(settings, { log, env: process.env, names, confirm: confirmByName, signal: cancel.signal, executeHooks: selfStopHooks(process.env) }).finally(() => (decided = true))
   await publish(report, process.env)
   if (!report.ok) core.setFailed(report.failures.join('; '))
 } catch (err) {

@@ -137,6 +137,63 @@ function privileged(r: Report): string {
   return `<h3>Privileged pass (mode: ${cell(p.mode)})</h3>\n${head}${notes}${table(['Entry', 'Owner (uid)', 'Error', 'Why'], rows, p.entriesTotal)}`
 }
 
+const KEEP_REASON: Record<string, string> = {
+  protected: 'protected path',
+  'mount-point': 'mount point (another filesystem, not entered)'
+}
+
+/** The target `path` lies inside (the innermost one), or null. */
+function targetOf(r: Report, path: string): string | null {
+  let found: string | null = null
+  for (const t of r.targets) {
+    if (path.startsWith(`${t.path}/`) && (found === null || t.path.length > found.length)) found = t.path
+  }
+  return found
+}
+
+/**
+ * What stayed, each path once. The protected paths the fingerprint covered (their entries add up to
+ * the verification's count), with the target a path lies in when the purge kept it inside one; then
+ * what else stayed inside targets: mount points, and the protected paths a dry run does not
+ * fingerprint (it never enters its targets).
+ */
+function keptSections(r: Report): string {
+  const parts: string[] = []
+  const roots = r.protected.roots
+  const inside = new Map(roots.map((p) => [p.path, targetOf(r, p.path)]))
+  const anyInside = [...inside.values()].some((t) => t !== null)
+  parts.push('<h3>Protected (fingerprinted before and after)</h3>\n')
+  if (roots.length === 0) {
+    parts.push('<p>No protected path exists under the root.</p>\n')
+  } else {
+    const head = ['Path', 'Type', 'Entries', ...(anyInside ? ['Inside target'] : [])]
+    parts.push(table(head, roots.map((p) => {
+      const t = inside.get(p.path) ?? null
+      return [`<code>${cell(p.path)}</code>`, cell(p.kind), String(p.entries), ...(anyInside ? [t === null ? '—' : `<code>${cell(t)}</code>`] : [])]
+    })))
+  }
+
+  const reason = (why: string): string =>
+    why === 'protected' && r.dryRun ? 'protected path (a real run fingerprints it)' : cell(KEEP_REASON[why] ?? why)
+  const listed = new Set(roots.map((p) => p.path))
+  const rows: string[][] = []
+  let total = 0
+  for (const t of r.targets) {
+    const rest = t.kept.filter((k) => !listed.has(k.path))
+    // Entries counted but not listed by name (beyond the plan's list limit): those that are
+    // protected paths fingerprinted inside this target are already in the table above.
+    const unlisted = Math.max(t.keptTotal, t.kept.length) - t.kept.length
+    const rootsHere = roots.filter((p) => inside.get(p.path) === t.path).length - (t.kept.length - rest.length)
+    total += rest.length + Math.max(0, unlisted - Math.max(0, rootsHere))
+    for (const k of rest) rows.push([`<code>${cell(k.path)}</code>`, `<code>${cell(t.path)}</code>`, reason(k.reason)])
+  }
+  if (total > 0) {
+    parts.push(`<h3>${r.dryRun ? 'Would be kept' : 'Kept'} inside targets</h3>\n`)
+    parts.push(table(['Path', 'Target', 'Reason'], rows, total))
+  }
+  return parts.join('')
+}
+
 export function summaryHtml(r: Report): string {
   const parts: string[] = []
   const mode = r.dryRun ? ' (dry run: nothing was changed)' : ''
@@ -160,11 +217,7 @@ export function summaryHtml(r: Report): string {
     ])
   ))
 
-  const kept = r.targets.flatMap((t) => t.kept.map((k) => [`<code>${cell(k.path)}</code>`, cell(k.reason), `inside <code>${cell(t.path)}</code>`]))
-  const keptTotal = r.targets.reduce((n, t) => n + Math.max(t.keptTotal, t.kept.length), 0)
-  const roots = r.protected.roots.map((p) => [`<code>${cell(p.path)}</code>`, cell(p.kind), `${p.entries} entr${p.entries === 1 ? 'y' : 'ies'}`])
-  parts.push('<h3>Kept (protected)</h3>\n')
-  parts.push(table(['Path', 'Why / type', 'Where / size'], [...roots, ...kept], roots.length + keptTotal))
+  parts.push(keptSections(r))
 
   if (r.errors.length > 0) {
     parts.push('<h3>Errors</h3>\n')

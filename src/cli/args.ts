@@ -13,60 +13,106 @@ export interface CliArgs {
   /** Only what the flags set, so the config file applies to the rest. */
   options: PartialOptions
   verbose: boolean
+  /** --list: list every entry that would go and what stays. */
+  list: boolean
   json: boolean
   help: boolean
   version: boolean
 }
 
-const FLAGS: readonly (readonly [string, string])[] = [
-  ['--root DIR', 'environment root (default: the current directory)'],
-  ['--dry-run', 'show what would be deleted; change nothing'],
-  ['--no-dry-run', 'purge even though the config file says dry-run: true'],
-  ['-y, --force', 'do not ask for confirmation (needed when stdin is not a terminal)'],
-  ['--full', "also remove the compose project's volumes (asks for the project's name)"],
-  ['--no-full', 'keep the volumes even though the config file says full: true'],
-  ['--ephemeral PATH', 'a root-relative path to purge; repeat it; replaces the default list'],
-  ['--protect PATTERN', 'an extra protected pattern (gitignore syntax); repeat it'],
-  ['--config FILE', 'config file in the root (default: .safe-purge.yml if present)'],
-  ['--docker MODE', 'auto (default), required, or off'],
-  ['--compose-file FILE', "compose file relative to root; repeat it (default: Compose's own files)"],
-  ['--project-name NAME', 'compose project name (default: as Compose derives it)'],
-  ['--protected-volume NAME', 'a volume --full never removes (its compose key or name); repeat it'],
-  ['--docker-host URL', 'DOCKER_HOST for every docker call'],
-  ['--docker-timeout SECONDS', 'timeout of each docker command (default: 120)'],
-  ['--service NAME', 'reset only this compose service: stop, purge, start again; repeat it'],
-  ['--remove-target-dirs', 'remove each target directory too, not only what is inside it'],
-  ['--keep-running', 'leave every container running (reclaim disk space while it serves)'],
-  ['--privileged MODE', 'root pass for what this user cannot delete: auto, sudo, container, off'],
-  ['--privileged-image IMAGE', 'the container pass\'s image (default: node:24-bookworm-slim)'],
-  ['-v, --verbose', 'print each phase and each docker command'],
-  ['--json', 'print the JSON report (or the error) on stdout, all else on stderr'],
-  ['-h, --help', 'show this help'],
-  ['--version', 'show the version']
-]
-const FLAG_WIDTH = Math.max(...FLAGS.map(([f]) => f.length)) + 2
+/**
+ * The flags, in --help's order: how they read in the synopsis and in the option list. Options
+ * shared with the action are spelled like its inputs (`--compose-project` for `compose-project`);
+ * `aliases` are the older spellings, still accepted.
+ */
+interface Flag {
+  /** As the option list shows it: `-y, --force`, `--root DIR`. */
+  flag: string
+  help: string
+  /** As the synopsis shows it, when not `[--flag ARG]`. */
+  usage?: string
+  /** It may be repeated (the synopsis adds `...`). */
+  repeat?: boolean
+  aliases?: string[]
+}
 
-export const HELP = `Usage: safe-purge [options]
+const FLAGS: readonly Flag[] = [
+  { flag: '--root DIR', help: 'environment root (default: the current directory)' },
+  { flag: '--dry-run', help: 'show what would be deleted; change nothing', usage: '[--dry-run|--no-dry-run]' },
+  { flag: '--no-dry-run', help: 'purge even though the config file says dry-run: true', usage: '' },
+  { flag: '--list', help: 'list every entry that would go and what stays (a dry run, or before the prompt)' },
+  { flag: '-y, --force', help: 'do not ask for confirmation (needed when stdin is not a terminal)', usage: '[--force|-y]' },
+  { flag: '--full', help: "also remove the compose project's volumes (asks for the project's name)", usage: '[--full|--no-full]' },
+  { flag: '--no-full', help: 'keep the volumes even though the config file says full: true', usage: '' },
+  { flag: '--ephemeral PATH', help: 'a root-relative path to purge; repeat it; replaces the default list', repeat: true },
+  { flag: '--protected PATTERN', help: 'an extra protected pattern (gitignore syntax); repeat it', repeat: true, aliases: ['--protect'] },
+  { flag: '--config FILE', help: 'config file (default: .safe-purge.yml in the root, if present)' },
+  { flag: '--docker MODE', help: 'auto (default), required, or off', usage: '[--docker auto|required|off]' },
+  { flag: '--compose-file FILE', help: "compose file relative to root; repeat it (default: Compose's own files)", repeat: true },
+  { flag: '--compose-project NAME', help: 'compose project name (default: as Compose derives it)', aliases: ['--project-name'] },
+  { flag: '--protected-volumes NAME', help: 'a volume --full never removes (its compose key or name); repeat it', repeat: true, aliases: ['--protected-volume'] },
+  { flag: '--docker-host URL', help: 'DOCKER_HOST for every docker call' },
+  { flag: '--docker-timeout SECONDS', help: 'timeout of each docker command (default: 120)' },
+  { flag: '--services NAME', help: 'reset only this compose service: stop, purge, start again; repeat it', repeat: true, aliases: ['--service'] },
+  { flag: '--keep-running', help: 'leave every container running (reclaim disk space while it serves)' },
+  { flag: '--remove-target-dirs', help: 'remove each target directory too, not only what is inside it' },
+  { flag: '--privileged MODE', help: 'root pass for what this user cannot delete: auto, sudo, container, off', usage: '[--privileged auto|sudo|container|off]' },
+  { flag: '--privileged-image IMAGE', help: "the container pass's image (default: node:24-bookworm-slim)" },
+  { flag: '-v, --verbose', help: 'print each phase and each docker command; in a dry run, the listing too', usage: '[--verbose]' },
+  { flag: '--json', help: 'print the JSON report (or the error) on stdout, all else on stderr' },
+  { flag: '-h, --help', help: 'show this help', usage: '[--help]' },
+  { flag: '--version', help: 'show the version' }
+]
+const FLAG_WIDTH = Math.max(...FLAGS.map((f) => f.flag.length)) + 2
+
+/** The older spellings of renamed flags, with the name each stands for now. */
+export const FLAG_ALIASES: Readonly<Record<string, string>> = Object.fromEntries(
+  FLAGS.flatMap((f) => (f.aliases ?? []).map((a) => [a, f.flag.split(' ')[0]]))
+)
+
+/** `safe-purge [--root DIR] [--dry-run|--no-dry-run] ...`, wrapped under 100 columns: --help's first lines and the README's synopsis. */
+export const SYNOPSIS: string = (() => {
+  const items = FLAGS.map((f) => f.usage ?? `[${f.flag}]${f.repeat ? '...' : ''}`).filter((u) => u !== '')
+  const lead = 'Usage: safe-purge '
+  const lines: string[] = []
+  let line = lead
+  for (const item of items) {
+    if (line.length + item.length + 1 > 100 && line.trim() !== '') {
+      lines.push(line.trimEnd())
+      line = ' '.repeat(lead.length)
+    }
+    line += `${item} `
+  }
+  lines.push(line.trimEnd())
+  return lines.join('\n')
+})()
+
+export const HELP = `${SYNOPSIS}
 
 Reset an environment's runtime state: stop its Docker Compose stack, delete its ephemeral paths
 (logs/, data/redis/, data/temp/, .docker-compose-state by default), never touch protected ones
-(models/, config/, src/, .env, .git, ...), then prove that nothing protected changed.
+(models/, config/, src/, .env, .git, ...), then prove that nothing protected changed. Deletion
+cannot be undone: preview it with --dry-run --list.
 
 Options:
-${FLAGS.map(([f, d]) => `  ${f.padEnd(FLAG_WIDTH)}${d}`).join('\n')}
+${FLAGS.map((f) => `  ${f.flag.padEnd(FLAG_WIDTH)}${f.help}`).join('\n')}
+
+Older spellings still accepted: ${Object.entries(FLAG_ALIASES).map(([a, n]) => `${a} (${n})`).join(', ')}.
 
 Exit status: 0 purged and verified; 1 the purge ran but something failed (a deletion error, a
 failed verification, docker, a cancellation during the purge); 2 refused or cancelled before
-anything was deleted (bad flag or input, unsafe root, no confirmation).
+anything was deleted (bad flag or input, unsafe root, no confirmation). A dry run exits 0, or 1
+when it finds entries a real run could not delete.
 
 Ctrl-C (SIGINT) or SIGTERM stops at the next safe point, verifies the protected paths, reports
 and exits 1 (2 if nothing was deleted yet). A second signal changes nothing; a third quits at
 once without verifying (exit 130, or 143 for SIGTERM; the next run clears the lock it leaves).
 
-Flags override the config file, which uses the action's input names (dry-run, full, ephemeral,
-protected, docker, compose-file, compose-project, protected-volumes, docker-host,
-docker-timeout, keep-running, services, remove-target-dirs, privileged; not privileged-image,
-which runs as root); protected patterns and volumes from both add up.
+Flags override the config file, whose keys are the action's input names, the flags' names
+without the dashes (dry-run, full, ephemeral, protected, docker, compose-file, compose-project,
+protected-volumes, docker-host, docker-timeout, keep-running, services, remove-target-dirs,
+privileged; not privileged-image, which runs as root); protected patterns and volumes from both
+add up.
 
 Entries this user cannot delete (files a container wrote as root) are finished by a second
 pass as root, on just those targets: --privileged auto (the default) tries sudo -n, then a
@@ -89,17 +135,22 @@ export function parseCli(argv: readonly string[]): CliArgs {
         full: { type: 'boolean' },
         'no-full': { type: 'boolean' },
         verbose: { type: 'boolean', short: 'v' },
+        list: { type: 'boolean' },
         json: { type: 'boolean' },
         ephemeral: { type: 'string', multiple: true },
+        protected: { type: 'string', multiple: true },
         protect: { type: 'string', multiple: true },
         config: { type: 'string' },
         docker: { type: 'string' },
         'compose-file': { type: 'string', multiple: true },
+        'compose-project': { type: 'string' },
         'project-name': { type: 'string' },
+        'protected-volumes': { type: 'string', multiple: true },
         'protected-volume': { type: 'string', multiple: true },
         'docker-host': { type: 'string' },
         'docker-timeout': { type: 'string' },
         'keep-running': { type: 'boolean' },
+        services: { type: 'string', multiple: true },
         service: { type: 'string', multiple: true },
         'remove-target-dirs': { type: 'boolean' },
         privileged: { type: 'string' },
@@ -128,18 +179,29 @@ export function parseCli(argv: readonly string[]): CliArgs {
   const full = lastOf('full', 'no-full')
   if (full !== undefined) options.full = full
   if (v.ephemeral) options.ephemeral = v.ephemeral
-  if (v.protect) options.protected = v.protect
+  // A flag and its older spelling add up (repeatable) or the last one wins, in the order given.
+  const given = (...names: string[]): { name: string; value: string }[] =>
+    parsed.tokens.flatMap((t) => (t.kind === 'option' && names.includes(t.name) && t.value !== undefined ? [{ name: `--${t.name}`, value: t.value }] : []))
+  const all = (name: string, alias: string): string[] | undefined => {
+    const values = given(name, alias).map((x) => x.value)
+    return values.length > 0 ? values : undefined
+  }
+  const protectedPatterns = all('protected', 'protect')
+  if (protectedPatterns) options.protected = protectedPatterns
   if (v.docker !== undefined) options.docker = parseDockerMode(v.docker, '--docker')
   if (v['compose-file']) options['compose-file'] = v['compose-file']
-  if (v['project-name'] !== undefined) {
-    if (v['project-name'].trim() === '') refuseBlank('compose-project', '--project-name')
-    options['compose-project'] = v['project-name']
+  const project = given('compose-project', 'project-name').at(-1)
+  if (project !== undefined) {
+    if (project.value.trim() === '') refuseBlank('compose-project', project.name)
+    options['compose-project'] = project.value
   }
-  if (v['protected-volume']) options['protected-volumes'] = v['protected-volume']
+  const volumes = all('protected-volumes', 'protected-volume')
+  if (volumes) options['protected-volumes'] = volumes
   if (v['docker-host'] !== undefined) options['docker-host'] = v['docker-host']
   if (v['docker-timeout'] !== undefined) options['docker-timeout'] = parseSeconds(v['docker-timeout'], '--docker-timeout')
   if (v['keep-running']) options['keep-running'] = true
-  if (v.service) options.services = v.service
+  const services = all('services', 'service')
+  if (services) options.services = services
   if (v['remove-target-dirs']) options['remove-target-dirs'] = true
   if (v.privileged !== undefined) options.privileged = parsePrivilegedMode(v.privileged, '--privileged')
   if (v['privileged-image'] !== undefined) {
@@ -152,6 +214,7 @@ export function parseCli(argv: readonly string[]): CliArgs {
     config: v.config ?? '',
     options,
     verbose: v.verbose === true,
+    list: v.list === true,
     json: v.json === true,
     help: v.help === true,
     version: v.version === true

@@ -2,7 +2,7 @@
 import os from 'node:os'
 import { parseCli, wantsJson, HELP } from './args.js'
 import { TerminalUi, type TermIO } from './ui.js'
-import { loadConfig } from '../engine/config.js'
+import { loadConfig, namesWithConfig } from '../engine/config.js'
 import { changesSomething, run, type Logger } from '../engine/run.js'
 import { selfStopHooks } from '../engine/execute.js'
 import { CLI_NAMES } from '../common/options.js'
@@ -64,7 +64,7 @@ export async function cliMain(argv: readonly string[], io: TermIO, signal?: Abor
   try {
     const config = await loadConfig(args.root, args.config, CLI_NAMES)
     const settings = buildSettings(args.root, config.file, args.options, config.options)
-    const ui = new TerminalUi(io, { verbose: args.verbose, json: args.json, dryRun: settings.dryRun, dockerOff: settings.docker === 'off', signal })
+    const ui = new TerminalUi(io, { verbose: args.verbose, json: args.json, dryRun: settings.dryRun, dockerOff: settings.docker === 'off', signal, list: args.list })
     const log: Logger = {
       ...ui.logger,
       // An error thrown once a phase that changes something began is no refusal: the stack may be down, files gone.
@@ -73,7 +73,8 @@ export async function cliMain(argv: readonly string[], io: TermIO, signal?: Abor
         return ui.logger.group(name, fn)
       }
     }
-    const report = await engine(settings, { log, env: io.env, names: CLI_NAMES, confirm: ui.confirmer, confirmReadsPlan: !settings.force, signal, onProgress: ui.progress, rootImplicit: !args.rootGiven, executeHooks: selfStopHooks(io.env) })
+    const names = namesWithConfig(CLI_NAMES, args.options, config)
+    const report = await engine(settings, { log, env: io.env, names, list: args.list || (args.verbose && settings.dryRun), confirm: ui.confirmer, confirmReadsPlan: !settings.force, signal, onProgress: ui.progress, rootImplicit: !args.rootGiven, executeHooks: selfStopHooks(io.env) })
     const exitCode = exitStatus(report)
     if (args.json) io.stdout.write(`${JSON.stringify({ ...report, exitCode }, null, 2)}\n`)
     for (const f of report.failures) io.stderr.write(`safe-purge: ${oneLine(f)}\n`)

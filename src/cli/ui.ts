@@ -11,6 +11,7 @@ import type { Progress } from '../engine/execute.js'
 import type { Plan } from '../engine/plan.js'
 import { BUILTIN_PROTECTED } from '../engine/policy.js'
 import { formatBytes, showPath } from '../common/text.js'
+import { listingLines } from '../engine/report-lines.js'
 
 export interface TermIO {
   stdin: NodeJS.ReadableStream & { isTTY?: boolean }
@@ -27,6 +28,8 @@ export interface UiOptions {
   dockerOff?: boolean
   /** Aborted on SIGINT/SIGTERM: a pending question counts as "no", the result says what was cancelled. */
   signal?: AbortSignal
+  /** --list: the prompt lists every entry that goes (a dry run lists them in its result). */
+  list?: boolean
 }
 
 type Paint = (s: string) => string
@@ -113,6 +116,8 @@ export class TerminalUi {
       this.step++
       // A privileged pass is a step only the purge's errors call for.
       if (name.startsWith(PHASE_PRIVILEGED)) this.steps++
+      // Never [9/8]: a phase nobody predicted (none should be) extends the count.
+      this.steps = Math.max(this.steps, this.step)
       if (this.opts.verbose || !this.live) this.print(this.paint.bold(`[${this.step}/${this.steps}] ${name}`))
       else if (name === 'Result') this.print()
       try {
@@ -200,8 +205,13 @@ export class TerminalUi {
   /** Shows what goes and what stays, then asks; --full also asks for the project's name. */
   readonly confirmer: Confirmer = async ({ settings, root, plan, docker }) => {
     this.plan = plan
-    // docker was skipped: its stop phase does not run, and its number is skipped with it.
-    if (!docker.active && !this.opts.dockerOff) this.step++
+    // docker was skipped: its stop phase does not run, so the run has one step fewer (the numbers
+    // stay consecutive: [3/7] then [4/7], never a jump).
+    if (!this.opts.dryRun) {
+      if ((!docker.active && !this.opts.dockerOff) || (docker.active && settings.keepRunning)) this.steps--
+      // Reset services are started again after the verification: one step more.
+      if (docker.active && settings.services.length > 0) this.steps++
+    }
     if (this.cancelled) return 'cancelled by a signal before anything was changed'
     if (settings.force) return null
     if (!this.io.stdin.isTTY) {
@@ -217,10 +227,11 @@ export class TerminalUi {
       this.print(`  ${showPath(t.path).padEnd(28)} ${t.files} file(s), ${formatBytes(t.bytes)}${t.others ? `, ${t.others} link(s)/special` : ''}`)
     }
     if (docker.active) {
-      const exited = docker.exited.length ? `; exited, removed: ${docker.exited.join(', ')}` : ''
-      this.print(`  Docker: ${docker.compose?.command.join(' ')} down, project ${docker.project} (running, stopped: ${docker.containers.length ? docker.containers.join(', ') : 'none'}${exited})`)
+      const exited = docker.exited.length ? `; and removes the exited: ${docker.exited.join(', ')}` : ''
+      this.print(`  Docker: ${docker.compose?.command.join(' ')} down, project ${docker.project}: stops and removes the running ${docker.containers.length ? docker.containers.join(', ') : 'none'}${exited}`)
       for (const v of docker.volumes.filter((x) => x.action === 'remove')) this.print(`  Docker volume ${showPath(v.name)}`)
     }
+    if (this.opts.list) for (const l of listingLines(present, false)) this.print(`  ${l}`)
     this.print('This will NOT delete:')
     for (const t of plan.targets) {
       for (const k of t.kept.slice(0, KEPT_SHOWN)) this.print(`  ${showPath(k.path)} (${k.reason}, inside ${showPath(t.path)})`)

@@ -1,7 +1,7 @@
 /**
  * The options a person sets, shared by the action's inputs, the CLI's flags and the config file:
  * their keys and parsed types, and how each side spells them, so that an error names the fix they
- * can type: the action's input (`root`, `compose-project`) or the CLI's flag (`--root`, `--project-name`).
+ * can type: the action's input (`root`, `compose-project`) or the CLI's flag (`--root`, `--compose-project`).
  */
 
 export type DockerMode = 'auto' | 'required' | 'off'
@@ -46,15 +46,15 @@ const CLI_FLAGS: Readonly<Record<OptionName, string>> = {
   confirm: '--force',
   full: '--full',
   ephemeral: '--ephemeral',
-  protected: '--protect',
+  protected: '--protected',
   docker: '--docker',
   'compose-file': '--compose-file',
-  'compose-project': '--project-name',
-  'protected-volumes': '--protected-volume',
+  'compose-project': '--compose-project',
+  'protected-volumes': '--protected-volumes',
   'docker-host': '--docker-host',
   'docker-timeout': '--docker-timeout',
   'keep-running': '--keep-running',
-  services: '--service',
+  services: '--services',
   'remove-target-dirs': '--remove-target-dirs',
   privileged: '--privileged',
   'privileged-image': '--privileged-image'

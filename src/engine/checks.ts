@@ -20,7 +20,8 @@ import { closestPath } from './suggest.js'
 const ENVIRONMENT_SIGNS = ['models', '.env', '.git', ...DEFAULT_COMPOSE_FILES, PROD_COMPOSE_FILE]
 
 export function refuseUnknownRoot(root: RootInfo, settings: Settings, composeFiles: readonly string[], names: OptionNames): void {
-  if (settings.configFile || composeFiles.length > 0) return
+  // A config file outside the root (a shared fleet file) says nothing about this directory.
+  if ((settings.configFile !== null && !path.isAbsolute(settings.configFile)) || composeFiles.length > 0) return
   if (ENVIRONMENT_SIGNS.some((n) => fs.existsSync(path.join(root.path, n)))) return
   throw fail(
     'ERR_NOT_AN_ENVIRONMENT',

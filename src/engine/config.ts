@@ -1,6 +1,7 @@
 /**
- * `.safe-purge.yml` (or the file named by `config`) in the root -> partial options.
- * Same keys as the action's inputs. YAML 1.2 core schema, so `yes`/`on` are strings, not booleans.
+ * `.safe-purge.yml` in the root (or the file named by `config`, wherever it is) -> partial options.
+ * Same keys as the action's inputs. YAML 1.2 core schema, so `yes`/`on` are strings, not booleans;
+ * `"true"` and `"false"` (quoted) are read as booleans, like the action's own string inputs.
  * Unknown keys and wrongly typed values are errors that name the key. `force` and `confirm` are
  * refused: confirmation comes from whoever starts the run, never from a file in the repository;
  * so is `privileged-image`, which runs as root.
@@ -8,35 +9,68 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import { fail, errorMessage } from '../common/errors.js'
-import { ACTION_NAMES, type OptionNames } from '../common/options.js'
+import { ACTION_NAMES, type OptionName, type OptionNames } from '../common/options.js'
+import { closest } from './suggest.js'
 import { loadYaml, parseYaml } from '../common/yaml.js'
-import { OPTION_KINDS, parseDockerMode, parseOption, parsePrivilegedMode, parseSeconds, refuseBlank } from './settings.js'
+import { OPTION_KINDS, parseBoolean, parseDockerMode, parseOption, parsePrivilegedMode, parseSeconds, refuseBlank } from './settings.js'
 import type { OptionKey, PartialOptions } from '../common/options.js'
 
 export const DEFAULT_CONFIG_FILE = '.safe-purge.yml'
 
+/** The keys a config file may set: every option but those that confirm a run or pick what runs as root. */
+export const CONFIG_KEYS: readonly string[] = Object.keys(OPTION_KINDS).filter((k) => k !== 'force' && k !== 'confirm' && k !== 'privileged-image')
+
 export interface LoadedConfig {
-  /** Root-relative path of the file read, or null when there was none. */
+  /**
+   * The file read: root-relative when it lies inside the root (it is then protected like the
+   * compose files), absolute when it lies elsewhere; null when there was none.
+   */
   file: string | null
   options: PartialOptions
 }
 
-/** `requested` is the `config` input ('' for the default file, which may be absent). */
+/**
+ * `requested` is the `config` input ('' for the default file, which may be absent). A relative
+ * path is relative to the root. A file named explicitly may live outside the root (one fleet.yml
+ * shared by many environments): the file is only read, it can neither skip confirmation nor pick
+ * what runs as root, and its protected patterns only add up; the default file is the root's own.
+ */
 export async function loadConfig(root: string, requested: string, names: OptionNames = ACTION_NAMES): Promise<LoadedConfig> {
   const explicit = requested.trim() !== ''
-  const rel = explicit ? requested.trim() : DEFAULT_CONFIG_FILE
-  if (path.isAbsolute(rel) || rel.split('/').includes('..')) {
-    throw fail('ERR_CONFIG_PATH', `${names('config')} ${JSON.stringify(rel)} must be a path inside root, relative to it (e.g. ${DEFAULT_CONFIG_FILE})`)
-  }
+  const given = explicit ? requested.trim() : DEFAULT_CONFIG_FILE
+  const file = path.resolve(root, given)
   let text: string
   try {
-    text = fs.readFileSync(path.join(root, rel), 'utf8')
+    text = fs.readFileSync(file, 'utf8')
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code
     if (code === 'ENOENT' && !explicit) return { file: null, options: {} }
-    throw fail('ERR_CONFIG_READ', `config file ${JSON.stringify(rel)} cannot be read (${code ?? errorMessage(err)}): fix ${names('config')} or create the file`)
+    const where = path.isAbsolute(given) ? '' : ` (relative to the root: ${file})`
+    throw fail('ERR_CONFIG_READ', `config file ${JSON.stringify(given)}${where} cannot be read (${code ?? errorMessage(err)}): fix ${names('config')} or create the file`)
   }
-  return { file: path.posix.normalize(rel).replace(/^\.\//, ''), options: await parseConfig(text, rel) }
+  const shown = insideRoot(root, file) ?? file
+  return { file: shown, options: await parseConfig(text, shown) }
+}
+
+/** `file`'s path relative to the root when it lies inside it (both resolved, links and all), else null. */
+function insideRoot(root: string, file: string): string | null {
+  try {
+    const rel = path.relative(fs.realpathSync(root), fs.realpathSync(file))
+    return rel !== '' && !rel.startsWith('..') && !path.isAbsolute(rel) ? rel.split(path.sep).join('/') : null
+  } catch {
+    return null
+  }
+}
+
+/**
+ * Names an option for an error: the config file's key, with the file, when the value came from
+ * there (the side did not set it); else the side's own name (the input, or the CLI flag).
+ */
+export function namesWithConfig(side: OptionNames, fromSide: PartialOptions, config: LoadedConfig): OptionNames {
+  return (key: OptionName) =>
+    key !== 'root' && key !== 'config' && config.file !== null && fromSide[key] === undefined && config.options[key] !== undefined
+      ? `${key} (in config file ${config.file})`
+      : side(key)
 }
 
 export async function parseConfig(text: string, file: string): Promise<PartialOptions> {
@@ -63,7 +97,10 @@ export async function parseConfig(text: string, file: string): Promise<PartialOp
       throw fail('ERR_CONFIG_KEY', `config file ${file}: privileged-image cannot be set in the config file (the image runs as root on the root's files); set it where the run starts (the action's privileged-image input, or the CLI's --privileged-image)`)
     }
     if (!Object.hasOwn(OPTION_KINDS, key)) {
-      const hint = key === 'root' || key === 'config' ? `${key} cannot be set in the config file (it locates the file)` : `known keys: ${Object.keys(OPTION_KINDS).join(', ')}`
+      const near = closest(key, CONFIG_KEYS)
+      const hint =
+        key === 'root' || key === 'config' ? `${key} cannot be set in the config file (it locates the file)`
+        : `${near ? `did you mean ${near}? ` : ''}the file accepts: ${CONFIG_KEYS.join(', ')}`
       throw fail('ERR_CONFIG_KEY', `config file ${file}: unknown key ${JSON.stringify(key)}; ${hint}`)
     }
     out[key] = convert(key as OptionKey, value, `${file}: ${key}`)
@@ -76,6 +113,8 @@ function convert(key: OptionKey, value: unknown, what: string): unknown {
   const wrong = (expected: string): Error => fail('ERR_CONFIG_VALUE', `config ${what} must be ${expected}, got ${JSON.stringify(value)}`)
   switch (kind) {
     case 'boolean':
+      // Quoted "true" reads as the action's own inputs do (they are strings): the same spellings.
+      if (typeof value === 'string') return parseBoolean(value.trim(), `config ${what}`)
       if (typeof value !== 'boolean') throw wrong('true or false')
       return value
     case 'seconds':

@@ -17,6 +17,7 @@ import type { UnlinkCheck } from '../fs/access.js'
 import { visit, type KeepReason, type Visitor, type WalkEntry } from './walk.js'
 import { Pacer } from './pace.js'
 import { errorMessage, isPermissionCode } from '../common/errors.js'
+import { ListingBuilder, type Listing } from './listing.js'
 
 /** How many kept entries a target lists by name; the rest are only counted. */
 export const KEPT_LIST_LIMIT = 200
@@ -112,6 +113,8 @@ export interface TargetPlan extends Tally, HeldTally {
   deniedTotal: number
   /** Of those (and of `unreadable`), how many a root pass could handle: permissions, not flags. */
   deniedRootCan: number
+  /** Every entry directly inside the target that would go, bounded (PlanOptions.list). */
+  listing?: Listing
 }
 
 export interface Plan {
@@ -130,6 +133,8 @@ export interface PlanOptions {
   held?: HeldFiles
   /** Check that each entry the run would remove can be unlinked by this process (fs/access.ts). */
   access?: UnlinkCheck
+  /** List the entries that would go (engine/listing.ts): a dry run's --list, the action's dry-run summary. */
+  list?: boolean
 }
 
 export function emptyTally(): Tally {
@@ -192,6 +197,8 @@ export async function scanTargets(
   options: PlanOptions = {}
 ): Promise<Plan> {
   const planned: TargetPlan[] = []
+  // A listing needs every entry seen: only a counted plan has it.
+  if (!count) options = { ...options, list: false }
   // A cancelled scan stops where it is: nothing was changed, and the run then reports the cancellation.
   const pacer = new Pacer(signal)
   for (const t of targets) planned.push(await scanTarget(rootDir, t, policy, pacer, count, options))
@@ -231,6 +238,7 @@ export async function scanTarget(rootDir: Anchor, rel: string, policy: Policy, p
     return plan
   }
   const top: WalkEntry = { parent: target.parent, name: target.name, rel, st: target.st, kind: target.kind }
+  const listing = options.list ? new ListingBuilder(rel) : null
   // Would this process be refused the unlink of `e`? Recorded, and counted as removed all the same
   // (the plan says what a run would do; the denial says what stands in its way).
   const check = (e: WalkEntry): void => {
@@ -261,6 +269,7 @@ export async function scanTarget(rootDir: Anchor, rel: string, policy: Policy, p
         addByPath(plan.heldUnlinked, { ...entry, reason })
       }
       check(e)
+      listing?.leaf(e.rel, e.kind, e.st.size)
       if (e.kind === 'file') {
         plan.files++
         plan.bytes += e.st.size
@@ -270,6 +279,7 @@ export async function scanTarget(rootDir: Anchor, rel: string, policy: Policy, p
       return false
     },
     leaveDir(e, stays) {
+      listing?.dir(e.rel, stays)
       if (stays) plan.keptDirs++
       else if (!(e === top && plan.keptTarget)) {
         check(e)
@@ -291,6 +301,7 @@ export async function scanTarget(rootDir: Anchor, rel: string, policy: Policy, p
     finishByPath(plan.truncated)
     finishByPath(plan.heldUnlinked)
     finishByPath(plan.denied)
+    if (listing) plan.listing = listing.finish()
   }
   return plan
 }

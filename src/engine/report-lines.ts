@@ -6,12 +6,49 @@ import path from 'node:path'
 import { formatBytes, oneLine, showPath } from '../common/text.js'
 import type { Tally } from './plan.js'
 import type { Report, ReportTarget } from './report.js'
+import type { KeptEntry, TruncatedEntry } from './plan.js'
+import type { Listing } from './listing.js'
 
 function countLine(t: Tally): string {
   const parts = [`${t.files} file(s)`, formatBytes(t.bytes)]
   if (t.dirs) parts.push(`${t.dirs} dir(s)`)
   if (t.others) parts.push(`${t.others} link(s)/special`)
   return parts.join(', ')
+}
+
+/** What a listed target shows: the listing, and what stays inside it. */
+export interface ListedTarget {
+  path: string
+  listing?: Listing
+  kept: KeptEntry[]
+  keptTotal: number
+  truncated: TruncatedEntry[]
+  truncatedFiles: number
+}
+
+/**
+ * The listing (--list): for each target, every entry directly inside it that goes (a directory
+ * with what it holds), then what stays inside it; bounded, with counts for the rest.
+ */
+export function listingLines(targets: readonly ListedTarget[], dryRun: boolean): string[] {
+  const listed = targets.filter((t) => t.listing)
+  if (listed.length === 0) return []
+  const goes = dryRun ? 'would go' : 'goes'
+  const out = [`listing (- ${goes}; ~ ${dryRun ? 'would be ' : 'is '}emptied, it stays for what stays inside; = stays):`]
+  for (const t of listed) {
+    const { entries, more } = t.listing as Listing
+    out.push(`  ${showPath(t.path)}:${entries.length + more.entries === 0 ? ` nothing inside it ${goes}` : ''}`)
+    for (const e of entries) {
+      const size = e.kind === 'dir' ? `${e.files} file(s), ${formatBytes(e.bytes)}, ${e.inside} entr${e.inside === 1 ? 'y' : 'ies'} inside` : e.kind === 'file' ? formatBytes(e.bytes) : e.kind
+      out.push(`    ${e.keeps ? '~' : '-'} ${showPath(e.path)}${e.kind === 'dir' ? '/' : ''} (${size})`)
+    }
+    if (more.entries > 0) out.push(`    - ... and ${more.entries} more entr${more.entries === 1 ? 'y' : 'ies'}: ${more.files} file(s), ${formatBytes(more.bytes)} (the JSON report names the first ${entries.length})`)
+    for (const k of t.kept) out.push(`    = ${showPath(k.path)} (${k.reason === 'protected' ? 'protected' : 'a mount point, never crossed'})`)
+    if (t.keptTotal > t.kept.length) out.push(`    = ... and ${t.keptTotal - t.kept.length} more kept`)
+    for (const h of t.truncated) out.push(`    = ${showPath(h.path)} (held open by a running process: truncated in place, ${formatBytes(h.bytes)})`)
+    if (t.truncatedFiles > t.truncated.length) out.push(`    = ... and ${t.truncatedFiles - t.truncated.length} more held-open file(s) truncated in place`)
+  }
+  return out
 }
 
 /** The plan as a person reads it: what goes, what stays. Also the dry run's main output. */
@@ -68,6 +105,7 @@ export function resultLines(r: Report): string[] {
     for (const e of r.targets.flatMap((x) => x.truncated).slice(0, 20)) out.push(`  truncated ${showPath(e.path)} (${formatBytes(e.bytes)}; held by ${e.holders.map((h) => `${h.pid} ${showPath(h.command)}`).join(', ') || 'a running process'})`)
   }
   if (t.heldUnlinkedFiles > 0) out.push(`${t.heldUnlinkedFiles} held-open file(s) ${r.dryRun ? 'would be' : 'were'} unlinked, not truncated (hard links, or mapped into memory), ${formatBytes(t.heldUnlinkedBytes)}: their space comes back only when their processes close them`)
+  if (r.dryRun) out.push(...listingLines(r.targets, true))
   out.push(...privilegedLines(r))
   if (r.space.reclaimedBytes !== null) out.push(`freed ${formatBytes(r.space.freedBytes)}; the filesystem gained ${formatBytes(Math.max(0, r.space.reclaimedBytes))}`)
   if (r.docker.used) {
@@ -85,10 +123,15 @@ export function resultLines(r: Report): string[] {
   const v = r.verification
   const cancelled = r.targets.filter((t) => t.result === 'cancelled').length
   const clean = r.dryRun ? '' : cancelled > 0 ? `; the purge was cancelled: ${cancelled} target(s) it did not finish still hold files` : ', every target clean'
+  const entries = `${v.checked} protected entr${v.checked === 1 ? 'y' : 'ies'}`
   out.push(
-    v.ok
-      ? `verified: ${v.checked} protected entr${v.checked === 1 ? 'y' : 'ies'} unchanged${clean}`
-      : `NOT verified: ${v.missing.length} missing, ${v.changed.length} changed, ${v.leftovers.length} target(s) not clean`
+    r.dryRun
+      ? v.ok
+        ? `dry run, nothing verified: ${entries} fingerprinted, none changed while it ran; a real run verifies them after its purge`
+        : `dry run: ${v.missing.length} protected path(s) vanished and ${v.changed.length} changed while it ran (something else is writing there)`
+      : v.ok
+        ? `verified: ${entries} unchanged${clean}`
+        : `NOT verified: ${v.missing.length} missing, ${v.changed.length} changed, ${v.leftovers.length} target(s) not clean`
   )
   for (const m of v.missing.slice(0, 50)) out.push(`  missing: ${showPath(m)}`)
   for (const c of v.changed.slice(0, 50)) out.push(`  changed: ${showPath(c.path)} (${c.what})`)

@@ -13,6 +13,7 @@ import type { Verification } from './verify.js'
 import type { DockerState } from '../docker/state.js'
 import type { ServiceRow } from '../docker/services.js'
 import { BUILTIN_PROTECTED } from './policy.js'
+import type { Listing } from './listing.js'
 import { isPermissionCode, recoveryHint } from '../common/errors.js'
 import { formatBytes, showPath } from '../common/text.js'
 import { privilegedSection, wouldFinish, type PrivilegedInfo, type PrivilegedSection } from './privileged-report.js'
@@ -34,6 +35,8 @@ export interface ReportTarget extends Tally, HeldTally {
   keptDirs: number
   /** False in a forced run's plan: the target was found, the purge counts it. */
   counted?: boolean
+  /** In a dry run that was asked for it: every entry directly inside the target that would go (bounded). */
+  listing?: Listing
 }
 
 export interface Report {
@@ -43,7 +46,7 @@ export interface Report {
   dryRun: boolean
   /** The run did all it should, and verification passed. */
   ok: boolean
-  /** Protected paths unchanged, targets clean, docker checks passed. */
+  /** Protected paths unchanged, targets clean, docker checks passed, after a purge: always false in a dry run (nothing was purged). */
   verified: boolean
   /** One-line reasons the run failed; empty when ok. */
   failures: string[]
@@ -137,7 +140,7 @@ export function previewTargets(plan: Plan, dryRun: boolean): ReportTarget[] {
       ? { files: p.files, bytes: p.bytes, dirs: p.dirs, others: p.others, truncatedFiles: p.truncatedFiles, truncatedBytes: p.truncatedBytes, heldUnlinkedFiles: p.heldUnlinkedFiles, heldUnlinkedBytes: p.heldUnlinkedBytes }
       : { files: 0, bytes: 0, dirs: 0, others: 0, ...emptyHeldTally() }
     const held = dryRun ? { truncated: p.truncated, heldUnlinked: p.heldUnlinked } : { truncated: [], heldUnlinked: [] }
-    return { path: p.path, result, reason: p.reason, ...counts, ...held, kept: p.kept, keptTotal: p.keptTotal, keptDirs: dryRun ? p.keptDirs : 0, ...(p.counted ? {} : { counted: false }) }
+    return { path: p.path, result, reason: p.reason, ...counts, ...held, kept: p.kept, keptTotal: p.keptTotal, keptDirs: dryRun ? p.keptDirs : 0, ...(p.counted ? {} : { counted: false }), ...(dryRun && p.listing ? { listing: p.listing } : {}) }
   })
 }
 
@@ -176,7 +179,10 @@ export function buildReport(x: ReportInput): Report {
   }
   const v = x.verification
   const dockerOk = x.docker.errors.length === 0 && (x.docker.verification?.ok ?? true)
-  const verified = v.missing.length === 0 && v.changed.length === 0 && v.leftovers.length === 0 && dockerOk
+  const checksPassed = v.missing.length === 0 && v.changed.length === 0 && v.leftovers.length === 0 && dockerOk
+  // A dry run purged nothing, so it verified nothing: `verified` is false there. Its checks (the
+  // protected paths did not change while it ran) are in `verification`.
+  const verified = !dry && checksPassed
   const failures: string[] = [...x.failures]
   if (v.missing.length + v.changed.length > 0) {
     failures.push(`verification failed: ${v.missing.length} protected path(s) missing and ${v.changed.length} changed (first: ${showPath(v.missing[0] ?? v.changed[0]?.path ?? '')})`)
@@ -222,7 +228,7 @@ export function buildReport(x: ReportInput): Report {
     protected: { builtin: BUILTIN_PROTECTED, extra: x.settings.protected, roots: v.protectedRoots, entries: x.before.entries.size },
     errors,
     warnings,
-    verification: { ok: verified, checked: v.checked, missing: v.missing, changed: v.changed, leftovers: v.leftovers },
+    verification: { ok: checksPassed, checked: v.checked, missing: v.missing, changed: v.changed, leftovers: v.leftovers },
     privileged: privilegedSection(x.privileged, x.plan, x.settings.privileged, x.settings.privilegedImage, dry),
     docker: {
       mode: x.docker.mode,

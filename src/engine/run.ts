@@ -3,6 +3,7 @@
  * docker down -> execute -> verify -> report. Refusals (bad input, unsafe root, no confirmation)
  * throw a coded error before anything is changed; problems after that are in the result.
  */
+import path from 'node:path'
 import { guardRoot, openRoot, defaultGuardEnv, type GuardEnv, type RootInfo } from '../fs/root-guard.js'
 import { createPolicy, validateTargets, type Policy } from './policy.js'
 import { scanTargets, type Plan } from './plan.js'
@@ -56,6 +57,8 @@ export interface RunDeps {
   confirmReadsPlan?: boolean
   /** How errors name the options (the action's inputs by default, the CLI's flags). */
   names?: OptionNames
+  /** List every entry that would go (the plan counts the tree then): the CLI's --list, the action's dry runs. */
+  list?: boolean
   /** Progress of the purge (files and bytes removed so far), throttled. */
   onProgress?: (p: Progress) => void
   /**
@@ -125,7 +128,9 @@ export async function prepare(settings: Settings, deps: RunDeps): Promise<Prepar
     { env: deps.env, names, runner: deps.runner, trace: (line) => deps.log.info(line) }
   )
   if (deps.rootImplicit) refuseUnknownRoot(root, settings, project.files, names)
-  const exact = [...project.files, ...(settings.configFile ? [settings.configFile] : []), ...(deps.pass?.exact ?? [])]
+  // A config file outside the root (named explicitly) is no path of this root to protect.
+  const inRootConfig = settings.configFile !== null && !path.isAbsolute(settings.configFile) ? [settings.configFile] : []
+  const exact = [...project.files, ...inRootConfig, ...(deps.pass?.exact ?? [])]
   const policy = createPolicy(settings.protected, exact, names)
   const targets = validateTargets(settings.ephemeral, policy, names)
   const compose = project.compose
@@ -173,11 +178,11 @@ export async function run(settings: Settings, deps: RunDeps): Promise<Report> {
       // Counted up front when someone reads the plan before anything happens (dry run, a prompt),
       // and in every run as an ordinary user: what it could not delete must be known before the
       // stack is stopped (a root run that nobody reviews walks the tree once, while it purges).
-      const count = settings.dryRun || deps.confirmReadsPlan === true || checks
+      const count = settings.dryRun || deps.confirmReadsPlan === true || checks || deps.list === true
       // A dry run shows which files a real run would truncate: exactly, when nothing is stopped first.
       const stays = settings.docker === 'off' || settings.keepRunning
       const held = settings.dryRun && stays ? HeldFiles.scan([rootDir.dev], mapsReliableAt(root.path)) : undefined
-      const p = await scanTargets(rootDir, root.path, targets, policy, count, deps.signal, { removeTargetDirs: settings.removeTargetDirs, held, access: count ? new UnlinkCheck() : undefined })
+      const p = await scanTargets(rootDir, root.path, targets, policy, count, deps.signal, { removeTargetDirs: settings.removeTargetDirs, held, access: count ? new UnlinkCheck() : undefined, list: deps.list })
       for (const line of planLines(previewTargets(p, true))) log.info(line)
       for (const w of missingTargets(p, root.path, settings, names)) {
         log.warning(w)

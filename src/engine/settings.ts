@@ -129,7 +129,7 @@ export function parsePrivilegedMode(value: string, what: string): PrivilegedMode
 export function parseSeconds(value: string, what: string): number {
   const n = Number(value)
   if (!/^\d+(\.\d+)?$/.test(value.trim()) || !(n > 0) || n > 86400) {
-    throw fail('ERR_BAD_TIMEOUT', `${what} must be a number of seconds between 0 and 86400, got ${JSON.stringify(value)}`)
+    throw fail('ERR_BAD_TIMEOUT', `${what} must be a number of seconds greater than 0 and at most 86400 (a day), got ${JSON.stringify(value)}`)
   }
   return n
 }
