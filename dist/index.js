@@ -30217,11 +30217,13 @@ async function readInputs() {
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3218);
 /* harmony import */ var _inputs_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(5855);
-/* harmony import */ var _engine_run_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(3542);
+/* harmony import */ var _engine_run_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(7358);
 /* harmony import */ var _summary_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(443);
-/* harmony import */ var _engine_execute_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(3945);
-/* harmony import */ var _common_errors_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(1922);
+/* harmony import */ var _engine_report_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(594);
+/* harmony import */ var _engine_execute_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(3945);
+/* harmony import */ var _common_errors_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(1922);
 /** The action's entry: inputs -> run -> outputs, summary, setFailed. */
+
 
 
 
@@ -30232,8 +30234,14 @@ const log = {
     info: (l) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .info */ .pq(l),
     warning: (l) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .warning */ .$e(l),
     error: (l) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .error */ .z3(l),
-    group: (name, fn) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .group */ .Os(name, fn)
+    group: (name, fn) => {
+        // An error thrown once a phase that changes something began is no refusal: the stack may be down, files gone.
+        if ((0,_engine_run_js__WEBPACK_IMPORTED_MODULE_2__/* .changesSomething */ .Qc)(name))
+            changing = true;
+        return _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .group */ .Os(name, fn);
+    }
 };
+let changing = false;
 // GitHub cancels a job with SIGINT and, 7.5 s later, SIGTERM; a person may press Ctrl-C twice.
 // The first signal stops the run at a safe point; it still verifies, reports and fails. A later
 // one changes nothing: verification is never cut short.
@@ -30253,13 +30261,22 @@ for (const sig of ['SIGINT', 'SIGTERM']) {
 }
 try {
     const { settings, names } = await (0,_inputs_js__WEBPACK_IMPORTED_MODULE_1__/* .readInputs */ .K)();
-    const report = await (0,_engine_run_js__WEBPACK_IMPORTED_MODULE_2__/* .run */ .eF)(settings, { log, env: process.env, names, confirm: _engine_run_js__WEBPACK_IMPORTED_MODULE_2__/* .confirmByName */ .L1, signal: cancel.signal, executeHooks: (0,_engine_execute_js__WEBPACK_IMPORTED_MODULE_4__/* .selfStopHooks */ .H7)(process.env) }).finally(() => (decided = true));
+    // A dry run lists every entry that would go in its summary.
+    const report = await (0,_engine_run_js__WEBPACK_IMPORTED_MODULE_2__/* .run */ .eF)(settings, { log, env: process.env, names, list: settings.dryRun, confirm: _engine_run_js__WEBPACK_IMPORTED_MODULE_2__/* .confirmByName */ .L1, signal: cancel.signal, executeHooks: (0,_engine_execute_js__WEBPACK_IMPORTED_MODULE_5__/* .selfStopHooks */ .H7)(process.env) }).finally(() => (decided = true));
     await (0,_summary_js__WEBPACK_IMPORTED_MODULE_3__/* .publish */ .mk)(report, process.env);
     if (!report.ok)
         _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setFailed */ .C1(report.failures.join('; '));
 }
 catch (err) {
-    _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setFailed */ .C1((0,_common_errors_js__WEBPACK_IMPORTED_MODULE_5__/* .errorMessage */ .gJ)(err));
+    const message = (0,_common_errors_js__WEBPACK_IMPORTED_MODULE_6__/* .errorMessage */ .gJ)(err);
+    // A refusal still leaves outputs (verified false), a report file and a summary saying why.
+    try {
+        await (0,_summary_js__WEBPACK_IMPORTED_MODULE_3__/* .publishRefusal */ .Id)((0,_engine_report_js__WEBPACK_IMPORTED_MODULE_4__/* .refusalOf */ .Of)(err, message, changing), process.env);
+    }
+    catch (e) {
+        _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .warning */ .$e(`the refusal's report or summary could not be written: ${(0,_common_errors_js__WEBPACK_IMPORTED_MODULE_6__/* .errorMessage */ .gJ)(e)}`);
+    }
+    _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setFailed */ .C1(message);
 }
 // Exit here, with the signal handlers still in place: left to drain, Node closes them first and a
 // signal that arrives in that moment would kill a run whose result is already written (exit by
@@ -30277,10 +30294,11 @@ __webpack_async_result__();
 
 // EXPORTS
 __nccwpck_require__.d(__webpack_exports__, {
-  mk: () => (/* binding */ publish)
+  mk: () => (/* binding */ publish),
+  Id: () => (/* binding */ publishRefusal)
 });
 
-// UNUSED EXPORTS: outputsOf, writeReportFile
+// UNUSED EXPORTS: outputsOf, refusalHtml, writeReportFile
 
 // EXTERNAL MODULE: external "node:fs"
 var external_node_fs_ = __nccwpck_require__(3024);
@@ -30334,10 +30352,17 @@ function list(items) {
 function verification(r) {
     const v = r.verification;
     const d = r.docker;
-    const parts = ['<h3>Verification</h3>\n'];
-    parts.push(v.ok
-        ? `<p>✅ ${v.checked} protected entr${v.checked === 1 ? 'y' : 'ies'} unchanged${r.dryRun ? '' : '; every target gone or holding only kept entries'}${d.verification ? '; no project container left, removed volumes gone' : ''}.</p>\n`
-        : `<p>❌ ${v.missing.length} missing, ${v.changed.length} changed, ${v.leftovers.length} target(s) not clean.</p>\n`);
+    const parts = [r.dryRun ? '<h3>Checks (dry run: nothing verified)</h3>\n' : '<h3>Verification</h3>\n'];
+    if (r.dryRun) {
+        // Nothing was purged, so nothing was verified; say what a dry run did check.
+        parts.push(v.ok
+            ? `<p>Nothing was purged, so nothing was verified (<code>verified</code> is false). ${v.checked} protected entr${v.checked === 1 ? 'y was' : 'ies were'} fingerprinted and none changed while the dry run ran; a real run verifies them after its purge.</p>\n`
+            : `<p>❌ ${v.missing.length} protected path(s) vanished and ${v.changed.length} changed while the dry run ran: something else writes there.</p>\n`);
+    }
+    else
+        parts.push(v.ok
+            ? `<p>✅ ${v.checked} protected entr${v.checked === 1 ? 'y' : 'ies'} unchanged${r.dryRun ? '' : '; every target gone or holding only kept entries'}${d.verification ? '; no project container left, removed volumes gone' : ''}.</p>\n`
+            : `<p>❌ ${v.missing.length} missing, ${v.changed.length} changed, ${v.leftovers.length} target(s) not clean.</p>\n`);
     const problems = [
         ...v.missing.map((m) => [`<code>${cell(m)}</code>`, 'missing']),
         ...v.changed.map((c) => [`<code>${cell(c.path)}</code>`, `changed: ${cell(c.what)}`]),
@@ -30474,6 +30499,25 @@ function keptSections(r) {
     }
     return parts.join('');
 }
+/** A dry run's listing, folded: every entry directly inside each target that would go, bounded. */
+function listing(r) {
+    const listed = r.targets.filter((t) => t.listing);
+    if (listed.length === 0)
+        return '';
+    const rows = [];
+    let total = 0;
+    for (const t of listed) {
+        const { entries, more } = t.listing;
+        for (const e of entries) {
+            const what = e.kind === 'dir' ? `dir (${e.inside} entr${e.inside === 1 ? 'y' : 'ies'} inside${e.keeps ? '; emptied, it stays for what it holds that stays' : ''})` : e.kind;
+            rows.push([`<code>${cell(e.path)}${e.kind === 'dir' ? '/' : ''}</code>`, escapeHtml(what), String(e.files), escapeHtml((0,common_text/* formatBytes */.z3)(e.bytes))]);
+        }
+        if (more.entries > 0)
+            rows.push([`… ${more.entries} more in <code>${cell(t.path)}</code>`, 'not named (the JSON report names the first ones)', String(more.files), escapeHtml((0,common_text/* formatBytes */.z3)(more.bytes))]);
+        total += entries.length + (more.entries > 0 ? 1 : 0);
+    }
+    return `<details><summary>Every entry that would go (${total} row(s) in ${listed.length} target(s))</summary>\n\n${table(['Entry', 'Type', 'Files', 'Size'], rows, total)}</details>\n`;
+}
 function summaryHtml(r) {
     const parts = [];
     const mode = r.dryRun ? ' (dry run: nothing was changed)' : '';
@@ -30493,6 +30537,7 @@ function summaryHtml(r) {
         `<code>${cell(t.path)}</code>`, String(t.files), escapeHtml((0,common_text/* formatBytes */.z3)(t.bytes)), String(t.dirs), String(t.others),
         String(t.keptTotal), `${cell(t.result)}${t.reason ? `: ${cell(t.reason)}` : ''}`
     ])));
+    parts.push(listing(r));
     parts.push(keptSections(r));
     if (r.errors.length > 0) {
         parts.push('<h3>Errors</h3>\n');
@@ -30515,7 +30560,7 @@ function summaryHtml(r) {
 function writeReportFile(report, dir) {
     const folder = external_node_path_default().join(dir, 'safe-purge');
     external_node_fs_default().mkdirSync(folder, { recursive: true });
-    const stamp = report.startedAt.replace(/[:.]/g, '-');
+    const stamp = ('startedAt' in report ? report.startedAt : new Date().toISOString()).replace(/[:.]/g, '-');
     const file = external_node_path_default().join(folder, `report-${stamp}-${process.pid}.json`);
     external_node_fs_default().writeFileSync(file, `${JSON.stringify(report, null, 2)}\n`);
     return file;
@@ -30542,6 +30587,31 @@ async function publish(report, env) {
     core/* info */.pq(`report: ${file}`);
     if (env.GITHUB_STEP_SUMMARY)
         await core/* summary */.z.addRaw(summaryHtml(report)).write();
+}
+/**
+ * A run that stopped without a report (a refusal, or an unexpected error): the outputs a workflow
+ * reads still exist (`verified` false, nothing deleted), the report file holds the refusal, and
+ * the summary says what was refused, why, and how to go on.
+ */
+async function publishRefusal(refusal, env) {
+    const file = writeReportFile(refusal, env.RUNNER_TEMP || external_node_os_default().tmpdir());
+    const outputs = {
+        verified: 'false', deleted: '[]', 'deleted-files': '0', 'freed-bytes': '0', 'reclaimed-bytes': '',
+        'removed-volumes': '[]', 'restarted-services': '[]', 'privileged-files': '0', report: file
+    };
+    for (const [name, value] of Object.entries(outputs))
+        core/* setOutput */.uH(name, value);
+    core/* info */.pq(`report: ${file}`);
+    if (env.GITHUB_STEP_SUMMARY)
+        await core/* summary */.z.addRaw(refusalHtml(refusal)).write();
+}
+function refusalHtml(r) {
+    const message = r.error.message;
+    const title = r.changed ? 'stopped with an error' : 'refused, nothing was changed';
+    const what = r.changed
+        ? '<p>The run had begun changing things (docker or files) when it stopped, without verification: check the environment, then run again.</p>\n'
+        : '<p>It stopped before it stopped any container or deleted any file. The message names the input that changes the outcome; a dry run (<code>dry-run: true</code>) shows what a run would delete.</p>\n';
+    return `<h2>safe-purge: ❌ ${title}</h2>\n<p><strong>${escapeHtml(r.error.code)}</strong>: ${escapeHtml(message)}</p>\n${what}`;
 }
 
 
@@ -31691,117 +31761,19 @@ function isOtherMount(root, parent, name, st) {
 
 /***/ }),
 
-/***/ 3542:
+/***/ 7542:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
-
-// EXPORTS
-__nccwpck_require__.d(__webpack_exports__, {
-  L1: () => (/* binding */ confirmByName),
-  eF: () => (/* binding */ run)
-});
-
-// UNUSED EXPORTS: CHANGING_PHASES, PHASE_DOCKER_START, PHASE_DOCKER_STOP, PHASE_PRIVILEGED, PHASE_PURGE, changesSomething, prepare
-
-// EXTERNAL MODULE: external "node:path"
-var external_node_path_ = __nccwpck_require__(6760);
-var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_node_path_);
-// EXTERNAL MODULE: external "node:fs"
-var external_node_fs_ = __nccwpck_require__(3024);
-var external_node_fs_default = /*#__PURE__*/__nccwpck_require__.n(external_node_fs_);
-// EXTERNAL MODULE: external "node:os"
-var external_node_os_ = __nccwpck_require__(8161);
-var external_node_os_default = /*#__PURE__*/__nccwpck_require__.n(external_node_os_);
-// EXTERNAL MODULE: ./src/common/errors.ts
-var common_errors = __nccwpck_require__(1922);
-// EXTERNAL MODULE: ./src/common/options.ts
-var options = __nccwpck_require__(2043);
-// EXTERNAL MODULE: ./src/fs/anchor.ts
-var fs_anchor = __nccwpck_require__(1262);
-;// CONCATENATED MODULE: ./src/fs/root-guard.ts
-/**
- * Refuses roots that no purge should ever run in: '/', the user's home (and any directory that
- * contains it), and system directories. Comparison is by device + inode after resolving links,
- * never by string, so '//', '/etc/..', a symlink to '/' or a bind mount of it are all caught.
- */
-
-
-
-
-
-
-const SYSTEM_DIRS = [
-    '/', '/bin', '/boot', '/dev', '/etc', '/home', '/lib', '/lib32', '/lib64', '/libx32', '/media', '/mnt',
-    '/opt', '/proc', '/root', '/run', '/sbin', '/snap', '/srv', '/sys', '/tmp', '/usr', '/usr/bin',
-    '/usr/lib', '/usr/local', '/usr/local/bin', '/usr/sbin', '/usr/share', '/var', '/var/lib', '/var/log',
-    '/var/tmp', '/var/run', '/private', '/Users', '/System', '/Library', '/Applications'
-];
-function defaultGuardEnv(env = process.env) {
-    const homes = [external_node_os_default().homedir(), env.HOME ?? ''].filter((h) => h !== '');
-    return { cwd: process.cwd(), homes };
-}
-function nodeOf(p) {
-    try {
-        const st = external_node_fs_default().statSync(p);
-        return { dev: st.dev, ino: st.ino };
-    }
-    catch {
-        return null;
-    }
-}
-function guardRoot(input, genv, names = options/* ACTION_NAMES */.G) {
-    const fix = `set ${names('root')} to the environment directory`;
-    if (input.includes('\0'))
-        throw (0,common_errors/* fail */.fJ)('ERR_ROOT_INVALID', `root contains a NUL byte: ${fix}`);
-    if (input.trim() === '') {
-        throw (0,common_errors/* fail */.fJ)('ERR_ROOT_EMPTY', `root is empty: ${fix} (it is never guessed from the current directory)`);
-    }
-    const abs = external_node_path_default().resolve(genv.cwd, input);
-    let real;
-    try {
-        real = external_node_fs_default().realpathSync(abs);
-    }
-    catch (err) {
-        const code = err.code;
-        throw (0,common_errors/* fail */.fJ)('ERR_ROOT_MISSING', `root ${JSON.stringify(input)} does not exist (${code}): set ${names('root')} to an existing directory`);
-    }
-    const st = external_node_fs_default().statSync(real);
-    if (!st.isDirectory())
-        throw (0,common_errors/* fail */.fJ)('ERR_ROOT_NOT_DIR', `root ${JSON.stringify(input)} is not a directory: ${fix}`);
-    const me = { dev: st.dev, ino: st.ino };
-    for (const sys of SYSTEM_DIRS) {
-        const n = nodeOf(sys);
-        if (n && (0,fs_anchor/* sameNode */.$Y)(n, me)) {
-            throw (0,common_errors/* fail */.fJ)('ERR_ROOT_IS_SYSTEM', `refusing root ${JSON.stringify(input)}: it is the system directory ${sys}; ${fix}`);
-        }
-    }
-    for (const home of genv.homes) {
-        // The home directory itself and every directory above it.
-        for (let p = external_node_path_default().resolve(home);; p = external_node_path_default().dirname(p)) {
-            const n = nodeOf(p);
-            if (n && (0,fs_anchor/* sameNode */.$Y)(n, me)) {
-                throw (0,common_errors/* fail */.fJ)('ERR_ROOT_IS_HOME', `refusing root ${JSON.stringify(input)}: it is or contains the home directory ${home}; ${fix}`);
-            }
-            if (p === external_node_path_default().dirname(p))
-                break;
-        }
-    }
-    return { path: real, name: external_node_path_default().basename(real), dev: me.dev, ino: me.ino };
-}
-/** Opens the guarded root and checks it is still the node that was guarded. */
-function openRoot(root) {
-    const dir = fs_anchor/* Anchor */.Mz.open(root.path);
-    if (!(0,fs_anchor/* sameNode */.$Y)(dir, root)) {
-        dir.close();
-        throw (0,common_errors/* fail */.fJ)('ERR_ROOT_CHANGED', `root ${root.path} changed while it was being checked: rerun`);
-    }
-    return dir;
-}
-
-// EXTERNAL MODULE: ./node_modules/ignore/index.js
-var ignore = __nccwpck_require__(298);
-var ignore_default = /*#__PURE__*/__nccwpck_require__.n(ignore);
-;// CONCATENATED MODULE: ./src/engine/policy.ts
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   BV: () => (/* binding */ createPolicy),
+/* harmony export */   FI: () => (/* binding */ LOCK_FILE),
+/* harmony export */   bU: () => (/* binding */ validateTargets),
+/* harmony export */   jz: () => (/* binding */ BUILTIN_PROTECTED)
+/* harmony export */ });
+/* harmony import */ var ignore__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(298);
+/* harmony import */ var ignore__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(ignore__WEBPACK_IMPORTED_MODULE_0__);
+/* harmony import */ var _common_errors_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(1922);
+/* harmony import */ var _common_options_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(2043);
 /**
  * What may be deleted. Protected patterns use gitignore semantics through `ignore`: a pattern
  * without a slash matches that whole segment at any depth (so `models` protects `a/models/x`
@@ -31839,7 +31811,7 @@ function isLiteralName(p) {
     return isNamePattern(p) && !/[*?[\]\\!#]/.test(p) && p.trim() === p;
 }
 /** `exact` are root-relative files in use by this run (compose files, the config file). */
-function createPolicy(extra, exact = [], names = options/* ACTION_NAMES */.G) {
+function createPolicy(extra, exact = [], names = _common_options_js__WEBPACK_IMPORTED_MODULE_1__/* .ACTION_NAMES */ .G) {
     const cleanExtra = extra.map((p, i) => checkPattern(p, i, names('protected')));
     const exactSet = new Set(exact);
     // Last segments of the exact paths: most entries are ruled out without hashing their whole path.
@@ -31852,14 +31824,14 @@ function createPolicy(extra, exact = [], names = options/* ACTION_NAMES */.G) {
     const anyNames = new Set([...BUILTIN_PROTECTED, ...cleanExtra].filter((p) => !p.endsWith('/')).map((p) => p.toLowerCase()));
     const dirNames = new Set(cleanExtra.filter((p) => p.endsWith('/')).map((p) => p.replace(/\/+$/, '').toLowerCase()));
     let calls = 0;
-    let builtinMatcher = ignore_default()().add([...BUILTIN_PROTECTED]);
-    let extraMatcher = ignore_default()().add(cleanExtra);
+    let builtinMatcher = ignore__WEBPACK_IMPORTED_MODULE_0___default()().add([...BUILTIN_PROTECTED]);
+    let extraMatcher = ignore__WEBPACK_IMPORTED_MODULE_0___default()().add(cleanExtra);
     // Memory stays flat on a million-file walk: the matchers' caches are dropped now and then.
     const matchers = () => {
         if (++calls > MATCHER_CACHE_LIMIT) {
             calls = 0;
-            builtinMatcher = ignore_default()().add([...BUILTIN_PROTECTED]);
-            extraMatcher = ignore_default()().add(cleanExtra);
+            builtinMatcher = ignore__WEBPACK_IMPORTED_MODULE_0___default()().add([...BUILTIN_PROTECTED]);
+            extraMatcher = ignore__WEBPACK_IMPORTED_MODULE_0___default()().add(cleanExtra);
         }
         return [builtinMatcher, extraMatcher];
     };
@@ -31906,11 +31878,11 @@ function joinRel(dirRel, name) {
 }
 function checkPattern(pattern, index, opt) {
     if (typeof pattern !== 'string' || pattern.includes('\0')) {
-        throw (0,common_errors/* fail */.fJ)('ERR_BAD_PATTERN', `${opt} pattern #${index + 1} is not a valid pattern: remove it from ${opt}`);
+        throw (0,_common_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .fail */ .fJ)('ERR_BAD_PATTERN', `${opt} pattern #${index + 1} is not a valid pattern: remove it from ${opt}`);
     }
     const p = pattern.trim();
     if (p === '')
-        throw (0,common_errors/* fail */.fJ)('ERR_BAD_PATTERN', `${opt} pattern #${index + 1} is empty: remove the blank entry from ${opt}`);
+        throw (0,_common_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .fail */ .fJ)('ERR_BAD_PATTERN', `${opt} pattern #${index + 1} is empty: remove the blank entry from ${opt}`);
     return p;
 }
 /**
@@ -31918,10 +31890,10 @@ function checkPattern(pattern, index, opt) {
  * root-relative path (a leading `./` and trailing `/` are tolerated), not protected, not the root.
  * Entries nested in another entry are dropped (the outer one covers them).
  */
-function validateTargets(entries, policy, names = options/* ACTION_NAMES */.G) {
+function validateTargets(entries, policy, names = _common_options_js__WEBPACK_IMPORTED_MODULE_1__/* .ACTION_NAMES */ .G) {
     const opt = names('ephemeral');
     if (entries.length === 0) {
-        throw (0,common_errors/* fail */.fJ)('ERR_NO_TARGETS', `${opt} is empty: list at least one root-relative path to purge (e.g. logs)`);
+        throw (0,_common_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .fail */ .fJ)('ERR_NO_TARGETS', `${opt} is empty: list at least one root-relative path to purge (e.g. logs)`);
     }
     const normalized = entries.map((e) => normalizeTarget(e, policy, opt));
     const unique = [...new Set(normalized)].sort();
@@ -31931,7 +31903,7 @@ function validateTargets(entries, policy, names = options/* ACTION_NAMES */.G) {
 }
 function normalizeTarget(entry, policy, opt) {
     const shown = JSON.stringify(entry);
-    const bad = (why) => (0,common_errors/* fail */.fJ)('ERR_BAD_TARGET', `${opt} entry ${shown} ${why}`);
+    const bad = (why) => (0,_common_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .fail */ .fJ)('ERR_BAD_TARGET', `${opt} entry ${shown} ${why}`);
     if (typeof entry !== 'string')
         throw bad('is not a string: list root-relative paths such as logs');
     if (entry.includes('\0'))
@@ -31959,11 +31931,439 @@ function normalizeTarget(entry, policy, opt) {
     if (rel === LOCK_FILE || rel.startsWith(`${LOCK_FILE}.`))
         throw bad(`is safe-purge's own lock file: remove it from ${opt}`);
     if (policy.isProtected(rel, true) || policy.isProtected(rel, false)) {
-        throw (0,common_errors/* fail */.fJ)('ERR_TARGET_PROTECTED', `${opt} entry ${shown} is protected: remove it from ${opt} (protected paths are never purged)`);
+        throw (0,_common_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .fail */ .fJ)('ERR_TARGET_PROTECTED', `${opt} entry ${shown} is protected: remove it from ${opt} (protected paths are never purged)`);
     }
     return rel;
 }
 
+
+/***/ }),
+
+/***/ 9992:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   dp: () => (/* binding */ privilegedSection),
+/* harmony export */   ns: () => (/* binding */ refusePermissions),
+/* harmony export */   to: () => (/* binding */ wouldFinish),
+/* harmony export */   wk: () => (/* binding */ deniedEntries)
+/* harmony export */ });
+/* unused harmony exports PRIVILEGED_LIST_LIMIT, userName */
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3024);
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_0__);
+/* harmony import */ var _common_errors_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(1922);
+/* harmony import */ var _common_text_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(2450);
+/**
+ * What a run says about entries this user cannot delete: the refusal of a real run that could not
+ * finish them (before anything changes), and the report's `privileged` section: what the second
+ * pass removed, how (sudo, or a container and its image), and why (the entries and their owners);
+ * in a dry run, which entries a real run could not delete and which mode would handle them.
+ */
+
+
+
+/**
+ * The mode that would finish what this user cannot delete: the one found, or (a dry run pulls
+ * nothing) the container when only its image is missing, which a real run pulls first.
+ */
+function wouldFinish(availability, image) {
+    if (availability?.use)
+        return availability.use;
+    return availability?.pullable ? { via: 'container', image, pulled: false } : null;
+}
+/** How many entries the report names (all are counted). */
+const PRIVILEGED_LIST_LIMIT = 50;
+function deniedEntries(plan) {
+    let rootCan = 0;
+    let first = null;
+    let firstBlocked = null;
+    for (const t of plan.targets) {
+        rootCan += t.deniedRootCan;
+        for (const d of t.denied) {
+            if (d.rootCan)
+                first ??= { path: d.path, why: d.why };
+            else
+                firstBlocked ??= { path: d.path, why: d.why };
+        }
+        // Another read error (a directory still filling, one replaced meanwhile) is no permission
+        // matter: the purge meets it, and reports it, as it always did.
+        for (const u of t.unreadable)
+            if ((0,_common_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .isPermissionCode */ .bQ)(u.code))
+                first ??= { path: u.path, why: u.message };
+    }
+    return { rootCan, first, firstBlocked };
+}
+/**
+ * A real run whose plan shows entries this user cannot delete refuses before it stops the stack
+ * or changes anything, when no privileged pass can finish them (or nobody can: a flag, a
+ * read-only filesystem). `planning`: before the confirmation, a missing image that a pull may
+ * bring is no reason to refuse yet (it is pulled once the run is confirmed, then checked again).
+ */
+function refusePermissions(denied, availability, names, planning) {
+    const uid = process.geteuid?.() ?? -1;
+    if (denied.firstBlocked !== null) {
+        const b = denied.firstBlocked;
+        throw (0,_common_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .fail */ .fJ)('ERR_PERMISSION', `refusing to purge: ${(0,_common_text_js__WEBPACK_IMPORTED_MODULE_2__/* .showPath */ .P8)(b.path)} cannot be deleted (${b.why}), by this user or root; clear the flag (chattr -i -a) or make it writable, or drop it from ${names('ephemeral')}; nothing was changed`);
+    }
+    if (denied.rootCan === 0 || availability?.use || (planning && availability?.pullable))
+        return;
+    const f = denied.first;
+    const tried = availability ? availability.tried.join('; ') : `${names('privileged')} is off`;
+    throw (0,_common_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .fail */ .fJ)('ERR_PERMISSION', `refusing to purge: ${denied.rootCan} entr(ies) cannot be deleted by uid ${uid} (first: ${(0,_common_text_js__WEBPACK_IMPORTED_MODULE_2__/* .showPath */ .P8)(f.path)}: ${f.why}) and no privileged pass can finish them (${tried}); set ${names('privileged')} to sudo (a NOPASSWD sudo rule for this user) or container (this user in the docker group, ${names('privileged-image')} present or pullable), or run as root; nothing was changed`);
+}
+let users = null;
+/** The user name of `uid` on this machine (/etc/passwd), or null. */
+function userName(uid) {
+    if (users === null) {
+        users = new Map();
+        try {
+            for (const line of node_fs__WEBPACK_IMPORTED_MODULE_0___default().readFileSync('/etc/passwd', 'utf8').split('\n')) {
+                const [name, , id] = line.split(':');
+                if (name && id && /^\d+$/.test(id) && !users.has(Number(id)))
+                    users.set(Number(id), name);
+            }
+        }
+        catch {
+            // no names: uids only
+        }
+    }
+    return users.get(uid) ?? null;
+}
+function entry(path, code, owner, why) {
+    return { path, code, owner, ownerName: owner === null ? null : userName(owner), why };
+}
+/** The report's `privileged` section; null when nothing needed a privileged pass. */
+function privilegedSection(info, plan, mode, image, dryRun) {
+    if (!info)
+        return null;
+    const entries = [];
+    let total = 0;
+    if (dryRun) {
+        for (const t of plan.targets) {
+            for (const d of t.denied)
+                if (d.rootCan)
+                    entries.push(entry(d.path, d.code, d.owner, d.why));
+            for (const u of t.unreadable)
+                if ((0,_common_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .isPermissionCode */ .bQ)(u.code))
+                    entries.push(entry(u.path, u.code, null, u.message));
+            total += t.deniedRootCan;
+        }
+    }
+    else {
+        for (const e of info.firstPass)
+            entries.push(entry(e.path, e.code, e.owner ?? null, e.message));
+        total = info.firstPass.length;
+    }
+    if (total === 0 && info.ran === null)
+        return null;
+    const use = info.ran ?? (dryRun ? wouldFinish(info.availability, image) : info.availability?.use) ?? null;
+    const wouldPull = dryRun && !info.availability?.use && use !== null;
+    const passReport = info.ran?.report ?? null;
+    const notes = [...info.notes];
+    if (dryRun && info.availability && !use)
+        notes.push(`no privileged pass is available: ${info.availability.tried.join('; ')}`);
+    if (wouldPull)
+        notes.push(`the image ${image} is not on this machine: a real run pulls it first, and refuses before changing anything if it cannot`);
+    if (info.ran?.problem)
+        notes.push(info.ran.problem);
+    // What the pass removed: its own report's totals (merged into the outcome's, so also counted there).
+    return {
+        mode,
+        via: use?.via ?? null,
+        image: use?.image ?? null,
+        ran: info.ran !== null,
+        targets: info.ran?.targets ?? [],
+        entries: entries.slice(0, PRIVILEGED_LIST_LIMIT),
+        entriesTotal: total,
+        removedFiles: passReport?.totals.files ?? 0,
+        removedBytes: passReport?.totals.bytes ?? 0,
+        notes
+    };
+}
+
+
+/***/ }),
+
+/***/ 594:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   FK: () => (/* binding */ buildReport),
+/* harmony export */   Fd: () => (/* binding */ previewTargets),
+/* harmony export */   Of: () => (/* binding */ refusalOf)
+/* harmony export */ });
+/* unused harmony export VERSION */
+/* harmony import */ var _fs_anchor_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1262);
+/* harmony import */ var _plan_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(2878);
+/* harmony import */ var _policy_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(7542);
+/* harmony import */ var _common_errors_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(1922);
+/* harmony import */ var _common_text_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(2450);
+/* harmony import */ var _privileged_report_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(9992);
+/**
+ * Pure: what happened -> the JSON report (the `report` output and the CLI's --json) and the
+ * console lines. Every path shown on a terminal goes through showPath (control characters
+ * escaped, so a file name cannot forge log lines or workflow commands).
+ */
+
+
+
+
+
+
+const VERSION = '0.1.0';
+function refusalOf(err, message, changed) {
+    const code = err?.code;
+    return {
+        tool: 'safe-purge', version: VERSION, ok: false, verified: false, changed,
+        failures: [message], error: { code: typeof code === 'string' ? code : 'ERR_UNEXPECTED', message }
+    };
+}
+/** The plan's targets as report rows: what a run would do (`not-run` when a real run stopped before). */
+function previewTargets(plan, dryRun) {
+    return plan.targets.map((p) => {
+        const result = p.status !== 'present' ? p.status
+            : !dryRun ? 'not-run'
+                : !p.counted ? 'to-purge'
+                    : p.keptTotal > 0 || p.unreadable.length > 0 ? 'would-purge-kept'
+                        : 'would-purge';
+        // A real run that stopped before the purge removed nothing: its rows count nothing.
+        const counts = dryRun
+            ? { files: p.files, bytes: p.bytes, dirs: p.dirs, others: p.others, truncatedFiles: p.truncatedFiles, truncatedBytes: p.truncatedBytes, heldUnlinkedFiles: p.heldUnlinkedFiles, heldUnlinkedBytes: p.heldUnlinkedBytes }
+            : { files: 0, bytes: 0, dirs: 0, others: 0, ...(0,_plan_js__WEBPACK_IMPORTED_MODULE_1__/* .emptyHeldTally */ .VW)() };
+        const held = dryRun ? { truncated: p.truncated, heldUnlinked: p.heldUnlinked } : { truncated: [], heldUnlinked: [] };
+        return { path: p.path, result, reason: p.reason, ...counts, ...held, kept: p.kept, keptTotal: p.keptTotal, keptDirs: dryRun ? p.keptDirs : 0, ...(p.counted ? {} : { counted: false }), ...(dryRun && p.listing ? { listing: p.listing } : {}) };
+    });
+}
+function buildReport(x) {
+    const dry = x.settings.dryRun;
+    const preview = previewTargets(x.plan, dry);
+    const targets = preview.map((p, i) => {
+        const o = x.outcome?.targets[i];
+        if (!o)
+            return p;
+        return {
+            path: o.path, result: o.result, reason: o.reason, files: o.files, bytes: o.bytes, dirs: o.dirs, others: o.others,
+            truncatedFiles: o.truncatedFiles, truncatedBytes: o.truncatedBytes, heldUnlinkedFiles: o.heldUnlinkedFiles, heldUnlinkedBytes: o.heldUnlinkedBytes,
+            truncated: o.truncated, heldUnlinked: o.heldUnlinked, kept: o.kept, keptTotal: o.keptTotal, keptDirs: o.keptDirs
+        };
+    });
+    const errors = [...(x.outcome?.errors ?? [])];
+    if (dry) {
+        // What the plan could not read, or could not unlink, a real run could not delete: the dry run
+        // says so now, unless a privileged pass would finish it (then the privileged section lists it).
+        const passWould = (0,_privileged_report_js__WEBPACK_IMPORTED_MODULE_3__/* .wouldFinish */ .to)(x.privileged?.availability, x.settings.privilegedImage) !== null;
+        for (const t of x.plan.targets) {
+            for (const u of t.unreadable) {
+                if (passWould && (0,_common_errors_js__WEBPACK_IMPORTED_MODULE_4__/* .isPermissionCode */ .bQ)(u.code))
+                    continue;
+                errors.push({ path: u.path, code: u.code, message: u.message, hint: (0,_common_errors_js__WEBPACK_IMPORTED_MODULE_4__/* .recoveryHint */ .XS)(u.code, u.path) });
+            }
+            for (const d of t.denied) {
+                if (passWould && d.rootCan)
+                    continue;
+                errors.push({ path: d.path, code: d.code, message: `cannot be deleted: ${d.why}`, hint: (0,_common_errors_js__WEBPACK_IMPORTED_MODULE_4__/* .recoveryHint */ .XS)(d.code, d.path), ...(d.owner !== null ? { owner: d.owner } : {}) });
+            }
+        }
+    }
+    for (const t of targets) {
+        if (t.result === 'refused' && !errors.some((e) => e.path === t.path)) {
+            errors.push({ path: t.path, code: 'EREFUSED', message: `refused: ${t.reason}`, hint: (0,_common_errors_js__WEBPACK_IMPORTED_MODULE_4__/* .recoveryHint */ .XS)('EREFUSED', t.path) });
+        }
+    }
+    const v = x.verification;
+    const dockerOk = x.docker.errors.length === 0 && (x.docker.verification?.ok ?? true);
+    const checksPassed = v.missing.length === 0 && v.changed.length === 0 && v.leftovers.length === 0 && dockerOk;
+    // A dry run purged nothing, so it verified nothing: `verified` is false there. Its checks (the
+    // protected paths did not change while it ran) are in `verification`.
+    const verified = !dry && checksPassed;
+    const failures = [...x.failures];
+    if (v.missing.length + v.changed.length > 0) {
+        failures.push(`verification failed: ${v.missing.length} protected path(s) missing and ${v.changed.length} changed (first: ${(0,_common_text_js__WEBPACK_IMPORTED_MODULE_5__/* .showPath */ .P8)(v.missing[0] ?? v.changed[0]?.path ?? '')})`);
+    }
+    if (errors.length > 0) {
+        const what = dry ? 'entr(ies) a real run could not delete' : 'deletion error(s)';
+        failures.push(`${errors.length} ${what}; first: ${(0,_common_text_js__WEBPACK_IMPORTED_MODULE_5__/* .showPath */ .P8)(errors[0].path)}: ${(0,_common_text_js__WEBPACK_IMPORTED_MODULE_5__/* .showPath */ .P8)(errors[0].message)}`);
+    }
+    if (v.leftovers.length > 0)
+        failures.push(`verification failed: ${v.leftovers.length} target(s) still hold deletable entries (first: ${(0,_common_text_js__WEBPACK_IMPORTED_MODULE_5__/* .showPath */ .P8)(v.leftovers[0].path)})`);
+    for (const e of x.docker.errors)
+        failures.push(`docker: ${e}`);
+    for (const p of x.docker.verification?.problems ?? [])
+        failures.push(`docker verification failed: ${p}`);
+    const totals = { files: 0, bytes: 0, dirs: 0, others: 0, ...(0,_plan_js__WEBPACK_IMPORTED_MODULE_1__/* .emptyHeldTally */ .VW)() };
+    for (const t of targets)
+        (0,_plan_js__WEBPACK_IMPORTED_MODULE_1__/* .addTally */ .c8)(totals, t);
+    const freed = totals.bytes + totals.truncatedBytes;
+    const reclaimed = x.reclaimed ?? null;
+    const warnings = [...x.warnings];
+    // Freed is what the purge counted; reclaimed is what the filesystem gained. Far apart, a process
+    // still holds unlinked files (one this user cannot see), or something else wrote meanwhile.
+    if (reclaimed !== null && freed >= 16 * 1024 * 1024 && reclaimed < freed / 2) {
+        const held = totals.heldUnlinkedFiles > 0 ? `; ${totals.heldUnlinkedFiles} held-open file(s) (${(0,_common_text_js__WEBPACK_IMPORTED_MODULE_5__/* .formatBytes */ .z3)(totals.heldUnlinkedBytes)}) had to be unlinked` : '';
+        warnings.push(`the filesystem gained ${(0,_common_text_js__WEBPACK_IMPORTED_MODULE_5__/* .formatBytes */ .z3)(Math.max(0, reclaimed))} of the ${(0,_common_text_js__WEBPACK_IMPORTED_MODULE_5__/* .formatBytes */ .z3)(freed)} freed: files are likely still held open by processes this user cannot see (other users' /proc without root) or that keep writing${held}`);
+    }
+    const done = dry ? ['would-purge', 'would-purge-kept'] : ['purged', 'purged-kept'];
+    return {
+        tool: 'safe-purge',
+        version: VERSION,
+        root: x.root.path,
+        dryRun: dry,
+        ok: failures.length === 0,
+        verified,
+        failures,
+        cancelled: !x.cancelled ? null : x.outcome ? 'during-purge' : 'before-purge',
+        startedAt: x.started.toISOString(),
+        finishedAt: x.finished.toISOString(),
+        durationMs: x.finished.getTime() - x.started.getTime(),
+        timings: x.timings,
+        walker: (0,_fs_anchor_js__WEBPACK_IMPORTED_MODULE_0__/* .walkerStatus */ .TP)(),
+        targets,
+        deleted: targets.filter((t) => done.includes(t.result)).map((t) => t.path),
+        totals,
+        space: { freedBytes: freed, reclaimedBytes: reclaimed },
+        protected: { builtin: _policy_js__WEBPACK_IMPORTED_MODULE_2__/* .BUILTIN_PROTECTED */ .jz, extra: x.settings.protected, roots: v.protectedRoots, entries: x.before.entries.size },
+        errors,
+        warnings,
+        verification: { ok: checksPassed, checked: v.checked, missing: v.missing, changed: v.changed, leftovers: v.leftovers },
+        privileged: (0,_privileged_report_js__WEBPACK_IMPORTED_MODULE_3__/* .privilegedSection */ .dp)(x.privileged, x.plan, x.settings.privileged, x.settings.privilegedImage, dry),
+        docker: {
+            mode: x.docker.mode,
+            used: x.docker.active,
+            skipped: x.docker.skipped ?? null,
+            compose: x.docker.compose ? `${x.docker.compose.command.join(' ')} (${x.docker.compose.version})` : null,
+            stacks: x.docker.stacks.map((s) => ({
+                project: s.project, files: s.files, workingDir: s.workingDir, foundBy: s.foundBy, stoppedBy: s.stoppedBy,
+                filesUnusable: s.filesUnusable, containers: s.containers, exited: s.exited
+            })),
+            writers: x.docker.writers,
+            keptRunning: x.settings.keepRunning && x.docker.active,
+            services: x.docker.services ?? null,
+            project: x.docker.project,
+            files: x.docker.files,
+            containers: x.docker.containers,
+            exited: x.docker.exited,
+            stopped: x.docker.stopped,
+            volumes: x.docker.volumes,
+            removedVolumes: x.docker.removedVolumes,
+            errors: x.docker.errors,
+            verification: x.docker.verification ?? null
+        }
+    };
+}
+
+
+/***/ }),
+
+/***/ 7358:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  Qc: () => (/* binding */ changesSomething),
+  L1: () => (/* binding */ confirmByName),
+  eF: () => (/* binding */ run)
+});
+
+// UNUSED EXPORTS: CHANGING_PHASES, PHASE_DOCKER_START, PHASE_DOCKER_STOP, PHASE_PRIVILEGED, PHASE_PURGE, prepare
+
+// EXTERNAL MODULE: external "node:path"
+var external_node_path_ = __nccwpck_require__(6760);
+var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_node_path_);
+// EXTERNAL MODULE: external "node:fs"
+var external_node_fs_ = __nccwpck_require__(3024);
+var external_node_fs_default = /*#__PURE__*/__nccwpck_require__.n(external_node_fs_);
+// EXTERNAL MODULE: external "node:os"
+var external_node_os_ = __nccwpck_require__(8161);
+var external_node_os_default = /*#__PURE__*/__nccwpck_require__.n(external_node_os_);
+// EXTERNAL MODULE: ./src/common/errors.ts
+var errors = __nccwpck_require__(1922);
+// EXTERNAL MODULE: ./src/common/options.ts
+var options = __nccwpck_require__(2043);
+// EXTERNAL MODULE: ./src/fs/anchor.ts
+var fs_anchor = __nccwpck_require__(1262);
+;// CONCATENATED MODULE: ./src/fs/root-guard.ts
+/**
+ * Refuses roots that no purge should ever run in: '/', the user's home (and any directory that
+ * contains it), and system directories. Comparison is by device + inode after resolving links,
+ * never by string, so '//', '/etc/..', a symlink to '/' or a bind mount of it are all caught.
+ */
+
+
+
+
+
+
+const SYSTEM_DIRS = [
+    '/', '/bin', '/boot', '/dev', '/etc', '/home', '/lib', '/lib32', '/lib64', '/libx32', '/media', '/mnt',
+    '/opt', '/proc', '/root', '/run', '/sbin', '/snap', '/srv', '/sys', '/tmp', '/usr', '/usr/bin',
+    '/usr/lib', '/usr/local', '/usr/local/bin', '/usr/sbin', '/usr/share', '/var', '/var/lib', '/var/log',
+    '/var/tmp', '/var/run', '/private', '/Users', '/System', '/Library', '/Applications'
+];
+function defaultGuardEnv(env = process.env) {
+    const homes = [external_node_os_default().homedir(), env.HOME ?? ''].filter((h) => h !== '');
+    return { cwd: process.cwd(), homes };
+}
+function nodeOf(p) {
+    try {
+        const st = external_node_fs_default().statSync(p);
+        return { dev: st.dev, ino: st.ino };
+    }
+    catch {
+        return null;
+    }
+}
+function guardRoot(input, genv, names = options/* ACTION_NAMES */.G) {
+    const fix = `set ${names('root')} to the environment directory`;
+    if (input.includes('\0'))
+        throw (0,errors/* fail */.fJ)('ERR_ROOT_INVALID', `root contains a NUL byte: ${fix}`);
+    if (input.trim() === '') {
+        throw (0,errors/* fail */.fJ)('ERR_ROOT_EMPTY', `root is empty: ${fix} (it is never guessed from the current directory)`);
+    }
+    const abs = external_node_path_default().resolve(genv.cwd, input);
+    let real;
+    try {
+        real = external_node_fs_default().realpathSync(abs);
+    }
+    catch (err) {
+        const code = err.code;
+        throw (0,errors/* fail */.fJ)('ERR_ROOT_MISSING', `root ${JSON.stringify(input)} does not exist (${code}): set ${names('root')} to an existing directory`);
+    }
+    const st = external_node_fs_default().statSync(real);
+    if (!st.isDirectory())
+        throw (0,errors/* fail */.fJ)('ERR_ROOT_NOT_DIR', `root ${JSON.stringify(input)} is not a directory: ${fix}`);
+    const me = { dev: st.dev, ino: st.ino };
+    for (const sys of SYSTEM_DIRS) {
+        const n = nodeOf(sys);
+        if (n && (0,fs_anchor/* sameNode */.$Y)(n, me)) {
+            throw (0,errors/* fail */.fJ)('ERR_ROOT_IS_SYSTEM', `refusing root ${JSON.stringify(input)}: it is the system directory ${sys}; ${fix}`);
+        }
+    }
+    for (const home of genv.homes) {
+        // The home directory itself and every directory above it.
+        for (let p = external_node_path_default().resolve(home);; p = external_node_path_default().dirname(p)) {
+            const n = nodeOf(p);
+            if (n && (0,fs_anchor/* sameNode */.$Y)(n, me)) {
+                throw (0,errors/* fail */.fJ)('ERR_ROOT_IS_HOME', `refusing root ${JSON.stringify(input)}: it is or contains the home directory ${home}; ${fix}`);
+            }
+            if (p === external_node_path_default().dirname(p))
+                break;
+        }
+    }
+    return { path: real, name: external_node_path_default().basename(real), dev: me.dev, ino: me.ino };
+}
+/** Opens the guarded root and checks it is still the node that was guarded. */
+function openRoot(root) {
+    const dir = fs_anchor/* Anchor */.Mz.open(root.path);
+    if (!(0,fs_anchor/* sameNode */.$Y)(dir, root)) {
+        dir.close();
+        throw (0,errors/* fail */.fJ)('ERR_ROOT_CHANGED', `root ${root.path} changed while it was being checked: rerun`);
+    }
+    return dir;
+}
+
+// EXTERNAL MODULE: ./src/engine/policy.ts
+var engine_policy = __nccwpck_require__(7542);
 // EXTERNAL MODULE: ./src/engine/plan.ts + 1 modules
 var engine_plan = __nccwpck_require__(2878);
 // EXTERNAL MODULE: ./src/engine/execute.ts + 2 modules
@@ -32347,10 +32747,10 @@ function findComposeFiles(root, given, names = options/* ACTION_NAMES */.G) {
             const rel = f.trim().replace(/^(\.\/)+/, '');
             // The path is protected by exact match, so it must be written the way the walker sees it.
             if (rel === '' || external_node_path_default().isAbsolute(rel) || rel.split('/').some((seg) => seg === '' || seg === '.' || seg === '..')) {
-                throw (0,common_errors/* fail */.fJ)('ERR_COMPOSE_FILE', `${names('compose-file')} ${JSON.stringify(f)} must be a plain path inside root, relative to it (e.g. deploy/compose.yaml)`);
+                throw (0,errors/* fail */.fJ)('ERR_COMPOSE_FILE', `${names('compose-file')} ${JSON.stringify(f)} must be a plain path inside root, relative to it (e.g. deploy/compose.yaml)`);
             }
             if (!isFile(external_node_path_default().join(root, rel))) {
-                throw (0,common_errors/* fail */.fJ)('ERR_COMPOSE_FILE', `${names('compose-file')} ${JSON.stringify(f)} does not exist in root: fix ${names('compose-file')} or leave it empty to use the default files`);
+                throw (0,errors/* fail */.fJ)('ERR_COMPOSE_FILE', `${names('compose-file')} ${JSON.stringify(f)} does not exist in root: fix ${names('compose-file')} or leave it empty to use the default files`);
             }
             return rel;
         });
@@ -32388,7 +32788,7 @@ function readDoc(root, file, names = options/* ACTION_NAMES */.G) {
         return doc && typeof doc === 'object' ? doc : {};
     }
     catch (err) {
-        throw (0,common_errors/* fail */.fJ)('ERR_COMPOSE_PARSE', `compose file ${file} cannot be parsed (${err.message.split('\n')[0]}): fix it or set ${names('docker')} to off`);
+        throw (0,errors/* fail */.fJ)('ERR_COMPOSE_PARSE', `compose file ${file} cannot be parsed (${err.message.split('\n')[0]}): fix it or set ${names('docker')} to off`);
     }
 }
 /**
@@ -32404,7 +32804,7 @@ function dotEnvProjectName(projectDir, names = options/* ACTION_NAMES */.G) {
         const code = err.code;
         if (code === 'ENOENT' || code === 'ENOTDIR' || code === 'EISDIR')
             return '';
-        throw (0,common_errors/* fail */.fJ)('ERR_COMPOSE_ENV', `cannot read ${external_node_path_default().join(projectDir, '.env')} (${code}), where Compose may set COMPOSE_PROJECT_NAME: make it readable or set ${names('compose-project')}`);
+        throw (0,errors/* fail */.fJ)('ERR_COMPOSE_ENV', `cannot read ${external_node_path_default().join(projectDir, '.env')} (${code}), where Compose may set COMPOSE_PROJECT_NAME: make it readable or set ${names('compose-project')}`);
     }
     let name = '';
     for (const line of text.split(/\r?\n/)) {
@@ -32431,7 +32831,7 @@ function projectName(root, files, given, env, names = options/* ACTION_NAMES */.
     if (explicit !== '') {
         if (VALID_PROJECT_NAME.test(explicit))
             return explicit;
-        throw (0,common_errors/* fail */.fJ)('ERR_COMPOSE_PROJECT', `${names('compose-project')} ${JSON.stringify(given)} is not a valid Compose project name (only a-z, 0-9, - and _, starting with a letter or digit): set ${names('compose-project')} to the exact name the stack runs under, as docker compose ls or the containers' com.docker.compose.project label show it`);
+        throw (0,errors/* fail */.fJ)('ERR_COMPOSE_PROJECT', `${names('compose-project')} ${JSON.stringify(given)} is not a valid Compose project name (only a-z, 0-9, - and _, starting with a letter or digit): set ${names('compose-project')} to the exact name the stack runs under, as docker compose ls or the containers' com.docker.compose.project label show it`);
     }
     const projectDir = files.length > 0 ? external_node_path_default().dirname(external_node_path_default().join(root, files[0])) : root;
     let raw = (env.COMPOSE_PROJECT_NAME ?? '').trim() || dotEnvProjectName(projectDir, names);
@@ -32446,7 +32846,7 @@ function projectName(root, files, given, env, names = options/* ACTION_NAMES */.
         raw = external_node_path_default().basename(projectDir);
     const name = normalizeProjectName(raw);
     if (name === '') {
-        throw (0,common_errors/* fail */.fJ)('ERR_COMPOSE_PROJECT', `compose project name ${JSON.stringify(raw)} has no usable characters: set ${names('compose-project')}`);
+        throw (0,errors/* fail */.fJ)('ERR_COMPOSE_PROJECT', `compose project name ${JSON.stringify(raw)} has no usable characters: set ${names('compose-project')}`);
     }
     return name;
 }
@@ -33000,7 +33400,7 @@ function chooseStack(stacks, names, known, option) {
         return match.s;
     const exist = all.map(({ s, services }) => `${s.project}: ${[...services].sort().join(', ') || 'none'}`).join('; ');
     const unknown = names.filter((n) => !all.some(({ services }) => services.has(n)));
-    throw (0,common_errors/* fail */.fJ)('ERR_UNKNOWN_SERVICE', `${option} ${unknown.length > 0 ? `names a service that does not exist (${unknown.join(', ')})` : 'names services of different stacks'}; the services are ${exist || 'none (no stack found)'}: fix ${option}`);
+    throw (0,errors/* fail */.fJ)('ERR_UNKNOWN_SERVICE', `${option} ${unknown.length > 0 ? `names a service that does not exist (${unknown.join(', ')})` : 'names services of different stacks'}; the services are ${exist || 'none (no stack found)'}: fix ${option}`);
 }
 const POLL_MS = 500;
 /**
@@ -33156,7 +33556,7 @@ class Compose {
     onlyServices(s, st, names) {
         const stack = s.stacks[0];
         if (stack.stoppedBy !== 'compose down') {
-            throw (0,common_errors/* fail */.fJ)('ERR_SERVICES', `${this.name('services')} cannot be reset in project ${stack.project}: ${stack.filesUnusable}, so they could not be started again; fix that, or drop ${this.name('services')} to stop the whole stack`);
+            throw (0,errors/* fail */.fJ)('ERR_SERVICES', `${this.name('services')} cannot be reset in project ${stack.project}: ${stack.filesUnusable}, so they could not be started again; fix that, or drop ${this.name('services')} to stop the whole stack`);
         }
         const mine = st.containers.filter((c) => c.service !== null && names.includes(c.service));
         stack.containers = mine.filter((c) => c.running).map((c) => c.name);
@@ -33166,7 +33566,7 @@ class Compose {
         const mounted = new Set(mine.flatMap((c) => c.volumes));
         s.volumes = s.volumes.map((v) => (v.action === 'remove' && !mounted.has(v.name) ? { ...v, action: 'keep', reason: `not mounted by ${names.join(', ')}` } : v));
         if (this.t.full && !s.volumes.some((v) => v.action === 'remove')) {
-            throw (0,common_errors/* fail */.fJ)('ERR_CONFLICT', `${this.name('full')} and ${this.name('services')} contradict each other: ${names.join(', ')} mount no volume that full could remove; drop one of them`);
+            throw (0,errors/* fail */.fJ)('ERR_CONFLICT', `${this.name('full')} and ${this.name('services')} contradict each other: ${names.join(', ')} mount no volume that full could remove; drop one of them`);
         }
         s.services = { project: stack.project, names: [...names], before: rowsOf(st.containers), after: [], restarted: [] };
     }
@@ -33180,7 +33580,7 @@ class Compose {
             s.errors.push(...(await restartServices(this.cli, call, s.services, this.t.timeoutMs)));
         }
         catch (err) {
-            s.errors.push(`${s.services.names.join(', ')} could not be started again: ${(0,common_errors/* errorMessage */.gJ)(err)}`);
+            s.errors.push(`${s.services.names.join(', ')} could not be started again: ${(0,errors/* errorMessage */.gJ)(err)}`);
         }
         s.services.after = await containersNow(this.cli, stack.project).catch(() => []);
     }
@@ -33324,283 +33724,10 @@ function freeBytes(where) {
     return Number(st.bavail * st.bsize);
 }
 
+// EXTERNAL MODULE: ./src/engine/report.ts
+var engine_report = __nccwpck_require__(594);
 // EXTERNAL MODULE: ./src/common/text.ts
 var common_text = __nccwpck_require__(2450);
-;// CONCATENATED MODULE: ./src/engine/privileged-report.ts
-/**
- * What a run says about entries this user cannot delete: the refusal of a real run that could not
- * finish them (before anything changes), and the report's `privileged` section: what the second
- * pass removed, how (sudo, or a container and its image), and why (the entries and their owners);
- * in a dry run, which entries a real run could not delete and which mode would handle them.
- */
-
-
-
-/**
- * The mode that would finish what this user cannot delete: the one found, or (a dry run pulls
- * nothing) the container when only its image is missing, which a real run pulls first.
- */
-function wouldFinish(availability, image) {
-    if (availability?.use)
-        return availability.use;
-    return availability?.pullable ? { via: 'container', image, pulled: false } : null;
-}
-/** How many entries the report names (all are counted). */
-const PRIVILEGED_LIST_LIMIT = 50;
-function deniedEntries(plan) {
-    let rootCan = 0;
-    let first = null;
-    let firstBlocked = null;
-    for (const t of plan.targets) {
-        rootCan += t.deniedRootCan;
-        for (const d of t.denied) {
-            if (d.rootCan)
-                first ??= { path: d.path, why: d.why };
-            else
-                firstBlocked ??= { path: d.path, why: d.why };
-        }
-        // Another read error (a directory still filling, one replaced meanwhile) is no permission
-        // matter: the purge meets it, and reports it, as it always did.
-        for (const u of t.unreadable)
-            if ((0,common_errors/* isPermissionCode */.bQ)(u.code))
-                first ??= { path: u.path, why: u.message };
-    }
-    return { rootCan, first, firstBlocked };
-}
-/**
- * A real run whose plan shows entries this user cannot delete refuses before it stops the stack
- * or changes anything, when no privileged pass can finish them (or nobody can: a flag, a
- * read-only filesystem). `planning`: before the confirmation, a missing image that a pull may
- * bring is no reason to refuse yet (it is pulled once the run is confirmed, then checked again).
- */
-function refusePermissions(denied, availability, names, planning) {
-    const uid = process.geteuid?.() ?? -1;
-    if (denied.firstBlocked !== null) {
-        const b = denied.firstBlocked;
-        throw (0,common_errors/* fail */.fJ)('ERR_PERMISSION', `refusing to purge: ${(0,common_text/* showPath */.P8)(b.path)} cannot be deleted (${b.why}), by this user or root; clear the flag (chattr -i -a) or make it writable, or drop it from ${names('ephemeral')}; nothing was changed`);
-    }
-    if (denied.rootCan === 0 || availability?.use || (planning && availability?.pullable))
-        return;
-    const f = denied.first;
-    const tried = availability ? availability.tried.join('; ') : `${names('privileged')} is off`;
-    throw (0,common_errors/* fail */.fJ)('ERR_PERMISSION', `refusing to purge: ${denied.rootCan} entr(ies) cannot be deleted by uid ${uid} (first: ${(0,common_text/* showPath */.P8)(f.path)}: ${f.why}) and no privileged pass can finish them (${tried}); set ${names('privileged')} to sudo (a NOPASSWD sudo rule for this user) or container (this user in the docker group, ${names('privileged-image')} present or pullable), or run as root; nothing was changed`);
-}
-let users = null;
-/** The user name of `uid` on this machine (/etc/passwd), or null. */
-function userName(uid) {
-    if (users === null) {
-        users = new Map();
-        try {
-            for (const line of external_node_fs_default().readFileSync('/etc/passwd', 'utf8').split('\n')) {
-                const [name, , id] = line.split(':');
-                if (name && id && /^\d+$/.test(id) && !users.has(Number(id)))
-                    users.set(Number(id), name);
-            }
-        }
-        catch {
-            // no names: uids only
-        }
-    }
-    return users.get(uid) ?? null;
-}
-function entry(path, code, owner, why) {
-    return { path, code, owner, ownerName: owner === null ? null : userName(owner), why };
-}
-/** The report's `privileged` section; null when nothing needed a privileged pass. */
-function privilegedSection(info, plan, mode, image, dryRun) {
-    if (!info)
-        return null;
-    const entries = [];
-    let total = 0;
-    if (dryRun) {
-        for (const t of plan.targets) {
-            for (const d of t.denied)
-                if (d.rootCan)
-                    entries.push(entry(d.path, d.code, d.owner, d.why));
-            for (const u of t.unreadable)
-                if ((0,common_errors/* isPermissionCode */.bQ)(u.code))
-                    entries.push(entry(u.path, u.code, null, u.message));
-            total += t.deniedRootCan;
-        }
-    }
-    else {
-        for (const e of info.firstPass)
-            entries.push(entry(e.path, e.code, e.owner ?? null, e.message));
-        total = info.firstPass.length;
-    }
-    if (total === 0 && info.ran === null)
-        return null;
-    const use = info.ran ?? (dryRun ? wouldFinish(info.availability, image) : info.availability?.use) ?? null;
-    const wouldPull = dryRun && !info.availability?.use && use !== null;
-    const passReport = info.ran?.report ?? null;
-    const notes = [...info.notes];
-    if (dryRun && info.availability && !use)
-        notes.push(`no privileged pass is available: ${info.availability.tried.join('; ')}`);
-    if (wouldPull)
-        notes.push(`the image ${image} is not on this machine: a real run pulls it first, and refuses before changing anything if it cannot`);
-    if (info.ran?.problem)
-        notes.push(info.ran.problem);
-    // What the pass removed: its own report's totals (merged into the outcome's, so also counted there).
-    return {
-        mode,
-        via: use?.via ?? null,
-        image: use?.image ?? null,
-        ran: info.ran !== null,
-        targets: info.ran?.targets ?? [],
-        entries: entries.slice(0, PRIVILEGED_LIST_LIMIT),
-        entriesTotal: total,
-        removedFiles: passReport?.totals.files ?? 0,
-        removedBytes: passReport?.totals.bytes ?? 0,
-        notes
-    };
-}
-
-;// CONCATENATED MODULE: ./src/engine/report.ts
-/**
- * Pure: what happened -> the JSON report (the `report` output and the CLI's --json) and the
- * console lines. Every path shown on a terminal goes through showPath (control characters
- * escaped, so a file name cannot forge log lines or workflow commands).
- */
-
-
-
-
-
-
-const VERSION = '0.1.0';
-/** The plan's targets as report rows: what a run would do (`not-run` when a real run stopped before). */
-function previewTargets(plan, dryRun) {
-    return plan.targets.map((p) => {
-        const result = p.status !== 'present' ? p.status
-            : !dryRun ? 'not-run'
-                : !p.counted ? 'to-purge'
-                    : p.keptTotal > 0 || p.unreadable.length > 0 ? 'would-purge-kept'
-                        : 'would-purge';
-        // A real run that stopped before the purge removed nothing: its rows count nothing.
-        const counts = dryRun
-            ? { files: p.files, bytes: p.bytes, dirs: p.dirs, others: p.others, truncatedFiles: p.truncatedFiles, truncatedBytes: p.truncatedBytes, heldUnlinkedFiles: p.heldUnlinkedFiles, heldUnlinkedBytes: p.heldUnlinkedBytes }
-            : { files: 0, bytes: 0, dirs: 0, others: 0, ...(0,engine_plan/* emptyHeldTally */.VW)() };
-        const held = dryRun ? { truncated: p.truncated, heldUnlinked: p.heldUnlinked } : { truncated: [], heldUnlinked: [] };
-        return { path: p.path, result, reason: p.reason, ...counts, ...held, kept: p.kept, keptTotal: p.keptTotal, keptDirs: dryRun ? p.keptDirs : 0, ...(p.counted ? {} : { counted: false }), ...(dryRun && p.listing ? { listing: p.listing } : {}) };
-    });
-}
-function buildReport(x) {
-    const dry = x.settings.dryRun;
-    const preview = previewTargets(x.plan, dry);
-    const targets = preview.map((p, i) => {
-        const o = x.outcome?.targets[i];
-        if (!o)
-            return p;
-        return {
-            path: o.path, result: o.result, reason: o.reason, files: o.files, bytes: o.bytes, dirs: o.dirs, others: o.others,
-            truncatedFiles: o.truncatedFiles, truncatedBytes: o.truncatedBytes, heldUnlinkedFiles: o.heldUnlinkedFiles, heldUnlinkedBytes: o.heldUnlinkedBytes,
-            truncated: o.truncated, heldUnlinked: o.heldUnlinked, kept: o.kept, keptTotal: o.keptTotal, keptDirs: o.keptDirs
-        };
-    });
-    const errors = [...(x.outcome?.errors ?? [])];
-    if (dry) {
-        // What the plan could not read, or could not unlink, a real run could not delete: the dry run
-        // says so now, unless a privileged pass would finish it (then the privileged section lists it).
-        const passWould = wouldFinish(x.privileged?.availability, x.settings.privilegedImage) !== null;
-        for (const t of x.plan.targets) {
-            for (const u of t.unreadable) {
-                if (passWould && (0,common_errors/* isPermissionCode */.bQ)(u.code))
-                    continue;
-                errors.push({ path: u.path, code: u.code, message: u.message, hint: (0,common_errors/* recoveryHint */.XS)(u.code, u.path) });
-            }
-            for (const d of t.denied) {
-                if (passWould && d.rootCan)
-                    continue;
-                errors.push({ path: d.path, code: d.code, message: `cannot be deleted: ${d.why}`, hint: (0,common_errors/* recoveryHint */.XS)(d.code, d.path), ...(d.owner !== null ? { owner: d.owner } : {}) });
-            }
-        }
-    }
-    for (const t of targets) {
-        if (t.result === 'refused' && !errors.some((e) => e.path === t.path)) {
-            errors.push({ path: t.path, code: 'EREFUSED', message: `refused: ${t.reason}`, hint: (0,common_errors/* recoveryHint */.XS)('EREFUSED', t.path) });
-        }
-    }
-    const v = x.verification;
-    const dockerOk = x.docker.errors.length === 0 && (x.docker.verification?.ok ?? true);
-    const checksPassed = v.missing.length === 0 && v.changed.length === 0 && v.leftovers.length === 0 && dockerOk;
-    // A dry run purged nothing, so it verified nothing: `verified` is false there. Its checks (the
-    // protected paths did not change while it ran) are in `verification`.
-    const verified = !dry && checksPassed;
-    const failures = [...x.failures];
-    if (v.missing.length + v.changed.length > 0) {
-        failures.push(`verification failed: ${v.missing.length} protected path(s) missing and ${v.changed.length} changed (first: ${(0,common_text/* showPath */.P8)(v.missing[0] ?? v.changed[0]?.path ?? '')})`);
-    }
-    if (errors.length > 0) {
-        const what = dry ? 'entr(ies) a real run could not delete' : 'deletion error(s)';
-        failures.push(`${errors.length} ${what}; first: ${(0,common_text/* showPath */.P8)(errors[0].path)}: ${(0,common_text/* showPath */.P8)(errors[0].message)}`);
-    }
-    if (v.leftovers.length > 0)
-        failures.push(`verification failed: ${v.leftovers.length} target(s) still hold deletable entries (first: ${(0,common_text/* showPath */.P8)(v.leftovers[0].path)})`);
-    for (const e of x.docker.errors)
-        failures.push(`docker: ${e}`);
-    for (const p of x.docker.verification?.problems ?? [])
-        failures.push(`docker verification failed: ${p}`);
-    const totals = { files: 0, bytes: 0, dirs: 0, others: 0, ...(0,engine_plan/* emptyHeldTally */.VW)() };
-    for (const t of targets)
-        (0,engine_plan/* addTally */.c8)(totals, t);
-    const freed = totals.bytes + totals.truncatedBytes;
-    const reclaimed = x.reclaimed ?? null;
-    const warnings = [...x.warnings];
-    // Freed is what the purge counted; reclaimed is what the filesystem gained. Far apart, a process
-    // still holds unlinked files (one this user cannot see), or something else wrote meanwhile.
-    if (reclaimed !== null && freed >= 16 * 1024 * 1024 && reclaimed < freed / 2) {
-        const held = totals.heldUnlinkedFiles > 0 ? `; ${totals.heldUnlinkedFiles} held-open file(s) (${(0,common_text/* formatBytes */.z3)(totals.heldUnlinkedBytes)}) had to be unlinked` : '';
-        warnings.push(`the filesystem gained ${(0,common_text/* formatBytes */.z3)(Math.max(0, reclaimed))} of the ${(0,common_text/* formatBytes */.z3)(freed)} freed: files are likely still held open by processes this user cannot see (other users' /proc without root) or that keep writing${held}`);
-    }
-    const done = dry ? ['would-purge', 'would-purge-kept'] : ['purged', 'purged-kept'];
-    return {
-        tool: 'safe-purge',
-        version: VERSION,
-        root: x.root.path,
-        dryRun: dry,
-        ok: failures.length === 0,
-        verified,
-        failures,
-        cancelled: !x.cancelled ? null : x.outcome ? 'during-purge' : 'before-purge',
-        startedAt: x.started.toISOString(),
-        finishedAt: x.finished.toISOString(),
-        durationMs: x.finished.getTime() - x.started.getTime(),
-        timings: x.timings,
-        walker: (0,fs_anchor/* walkerStatus */.TP)(),
-        targets,
-        deleted: targets.filter((t) => done.includes(t.result)).map((t) => t.path),
-        totals,
-        space: { freedBytes: freed, reclaimedBytes: reclaimed },
-        protected: { builtin: BUILTIN_PROTECTED, extra: x.settings.protected, roots: v.protectedRoots, entries: x.before.entries.size },
-        errors,
-        warnings,
-        verification: { ok: checksPassed, checked: v.checked, missing: v.missing, changed: v.changed, leftovers: v.leftovers },
-        privileged: privilegedSection(x.privileged, x.plan, x.settings.privileged, x.settings.privilegedImage, dry),
-        docker: {
-            mode: x.docker.mode,
-            used: x.docker.active,
-            skipped: x.docker.skipped ?? null,
-            compose: x.docker.compose ? `${x.docker.compose.command.join(' ')} (${x.docker.compose.version})` : null,
-            stacks: x.docker.stacks.map((s) => ({
-                project: s.project, files: s.files, workingDir: s.workingDir, foundBy: s.foundBy, stoppedBy: s.stoppedBy,
-                filesUnusable: s.filesUnusable, containers: s.containers, exited: s.exited
-            })),
-            writers: x.docker.writers,
-            keptRunning: x.settings.keepRunning && x.docker.active,
-            services: x.docker.services ?? null,
-            project: x.docker.project,
-            files: x.docker.files,
-            containers: x.docker.containers,
-            exited: x.docker.exited,
-            stopped: x.docker.stopped,
-            volumes: x.docker.volumes,
-            removedVolumes: x.docker.removedVolumes,
-            errors: x.docker.errors,
-            verification: x.docker.verification ?? null
-        }
-    };
-}
-
 ;// CONCATENATED MODULE: ./src/engine/report-lines.ts
 /**
  * The report as a person reads it on a console: the plan (what goes, what stays), the stacks,
@@ -33621,28 +33748,28 @@ function countLine(t) {
  * with what it holds), then what stays inside it; bounded, with counts for the rest.
  */
 function listingLines(targets, dryRun) {
-    const out = [];
+    const listed = targets.filter((t) => t.listing);
+    if (listed.length === 0)
+        return [];
     const goes = dryRun ? 'would go' : 'goes';
-    for (const t of targets) {
-        if (!t.listing)
-            continue;
+    const out = [`listing (- ${goes}; ~ ${dryRun ? 'would be ' : 'is '}emptied, it stays for what stays inside; = stays):`];
+    for (const t of listed) {
         const { entries, more } = t.listing;
-        const empty = entries.length + more.entries === 0;
-        out.push(`listing ${(0,common_text/* showPath */.P8)(t.path)}: ${empty ? `nothing inside it ${goes}` : `- ${goes}, ~ emptied but stays, = stays`}`);
+        out.push(`  ${(0,common_text/* showPath */.P8)(t.path)}:${entries.length + more.entries === 0 ? ` nothing inside it ${goes}` : ''}`);
         for (const e of entries) {
-            const size = e.kind === 'dir' ? `dir: ${e.files} file(s), ${(0,common_text/* formatBytes */.z3)(e.bytes)}, ${e.inside} entr${e.inside === 1 ? 'y' : 'ies'} inside` : e.kind === 'file' ? (0,common_text/* formatBytes */.z3)(e.bytes) : e.kind;
-            out.push(`  ${e.keeps ? '~' : '-'} ${(0,common_text/* showPath */.P8)(e.path)}${e.kind === 'dir' ? '/' : ''} (${size}${e.keeps ? '; emptied, it stays for what it holds that stays' : ''})`);
+            const size = e.kind === 'dir' ? `${e.files} file(s), ${(0,common_text/* formatBytes */.z3)(e.bytes)}, ${e.inside} entr${e.inside === 1 ? 'y' : 'ies'} inside` : e.kind === 'file' ? (0,common_text/* formatBytes */.z3)(e.bytes) : e.kind;
+            out.push(`    ${e.keeps ? '~' : '-'} ${(0,common_text/* showPath */.P8)(e.path)}${e.kind === 'dir' ? '/' : ''} (${size})`);
         }
         if (more.entries > 0)
-            out.push(`  - ... and ${more.entries} more entr${more.entries === 1 ? 'y' : 'ies'}: ${more.files} file(s), ${(0,common_text/* formatBytes */.z3)(more.bytes)} (the JSON report names the first ${entries.length})`);
+            out.push(`    - ... and ${more.entries} more entr${more.entries === 1 ? 'y' : 'ies'}: ${more.files} file(s), ${(0,common_text/* formatBytes */.z3)(more.bytes)} (the JSON report names the first ${entries.length})`);
         for (const k of t.kept)
-            out.push(`  = ${(0,common_text/* showPath */.P8)(k.path)} (${k.reason === 'protected' ? 'protected' : 'a mount point, never crossed'})`);
+            out.push(`    = ${(0,common_text/* showPath */.P8)(k.path)} (${k.reason === 'protected' ? 'protected' : 'a mount point, never crossed'})`);
         if (t.keptTotal > t.kept.length)
-            out.push(`  = ... and ${t.keptTotal - t.kept.length} more kept`);
+            out.push(`    = ... and ${t.keptTotal - t.kept.length} more kept`);
         for (const h of t.truncated)
-            out.push(`  = ${(0,common_text/* showPath */.P8)(h.path)} (held open by a running process: truncated in place, ${(0,common_text/* formatBytes */.z3)(h.bytes)})`);
+            out.push(`    = ${(0,common_text/* showPath */.P8)(h.path)} (held open by a running process: truncated in place, ${(0,common_text/* formatBytes */.z3)(h.bytes)})`);
         if (t.truncatedFiles > t.truncated.length)
-            out.push(`  = ... and ${t.truncatedFiles - t.truncated.length} more held-open file(s) truncated in place`);
+            out.push(`    = ... and ${t.truncatedFiles - t.truncated.length} more held-open file(s) truncated in place`);
     }
     return out;
 }
@@ -33769,7 +33896,7 @@ var external_node_crypto_default = /*#__PURE__*/__nccwpck_require__.n(external_n
 
 
 
-const LOCK = Buffer.from(LOCK_FILE);
+const LOCK = Buffer.from(engine_policy/* LOCK_FILE */.FI);
 function alive(pid) {
     try {
         process.kill(pid, 0);
@@ -33801,8 +33928,8 @@ function readHolder(root) {
 /** Takes the lock or throws ERR_LOCKED. Returns the release function; `warn` hears of stale locks. */
 function acquireLock(root, rootPath, warn) {
     const me = { pid: process.pid, host: external_node_os_default().hostname(), startedAt: new Date().toISOString(), token: external_node_crypto_default().randomUUID() };
-    const shown = `${(0,common_text/* showPath */.P8)(rootPath)}/${LOCK_FILE}`;
-    const mine = Buffer.from(`${LOCK_FILE}.${me.token}`);
+    const shown = `${(0,common_text/* showPath */.P8)(rootPath)}/${engine_policy/* LOCK_FILE */.FI}`;
+    const mine = Buffer.from(`${engine_policy/* LOCK_FILE */.FI}.${me.token}`);
     const release = () => {
         const h = readHolder(root);
         if (typeof h === 'object' && h.token === me.token) {
@@ -33837,10 +33964,10 @@ function acquireLock(root, rootPath, warn) {
             return release;
         const holder = readHolder(root);
         if (holder === 'unreadable') {
-            throw (0,common_errors/* fail */.fJ)('ERR_LOCKED', `the lock ${shown} exists but cannot be read: if no other safe-purge is running, delete it and rerun`);
+            throw (0,errors/* fail */.fJ)('ERR_LOCKED', `the lock ${shown} exists but cannot be read: if no other safe-purge is running, delete it and rerun`);
         }
         if (holder !== 'missing' && (holder.host !== me.host || alive(holder.pid))) {
-            throw (0,common_errors/* fail */.fJ)('ERR_LOCKED', `another safe-purge (pid ${(0,common_text/* oneLine */.TN)(String(holder.pid))} on ${(0,common_text/* oneLine */.TN)(String(holder.host))}, since ${(0,common_text/* oneLine */.TN)(String(holder.startedAt))}) is purging ${(0,common_text/* showPath */.P8)(rootPath)}: wait for it, or delete ${shown} if that process is gone`);
+            throw (0,errors/* fail */.fJ)('ERR_LOCKED', `another safe-purge (pid ${(0,common_text/* oneLine */.TN)(String(holder.pid))} on ${(0,common_text/* oneLine */.TN)(String(holder.host))}, since ${(0,common_text/* oneLine */.TN)(String(holder.startedAt))}) is purging ${(0,common_text/* showPath */.P8)(rootPath)}: wait for it, or delete ${shown} if that process is gone`);
         }
         if (holder !== 'missing') {
             warn(`removing a stale lock ${shown} (pid ${holder.pid} is gone)`);
@@ -33854,7 +33981,7 @@ function acquireLock(root, rootPath, warn) {
         }
         if (link())
             return release;
-        throw (0,common_errors/* fail */.fJ)('ERR_LOCKED', `another safe-purge took the lock ${shown} at the same moment: wait for it and rerun`);
+        throw (0,errors/* fail */.fJ)('ERR_LOCKED', `another safe-purge took the lock ${shown} at the same moment: wait for it and rerun`);
     }
     finally {
         try {
@@ -33892,12 +34019,12 @@ function refuseUnknownRoot(root, settings, composeFiles, names) {
         return;
     if (ENVIRONMENT_SIGNS.some((n) => external_node_fs_default().existsSync(external_node_path_default().join(root.path, n))))
         return;
-    throw (0,common_errors/* fail */.fJ)('ERR_NOT_AN_ENVIRONMENT', `refusing to purge ${(0,common_text/* showPath */.P8)(root.path)}: it shows no sign of being an environment (no config or compose file, no models/, .env or .git); run this from the environment's root, or name it with ${names('root')}`);
+    throw (0,errors/* fail */.fJ)('ERR_NOT_AN_ENVIRONMENT', `refusing to purge ${(0,common_text/* showPath */.P8)(root.path)}: it shows no sign of being an environment (no config or compose file, no models/, .env or .git); run this from the environment's root, or name it with ${names('root')}`);
 }
 /** Options that cannot both hold: refused before anything is looked at, naming both. */
 function refuseContradictions(settings, names) {
     const both = (a, b, why) => {
-        throw (0,common_errors/* fail */.fJ)('ERR_CONFLICT', `${names(a)} and ${b} contradict each other: ${why}; drop one of them`);
+        throw (0,errors/* fail */.fJ)('ERR_CONFLICT', `${names(a)} and ${b} contradict each other: ${why}; drop one of them`);
     };
     if (settings.full && settings.docker === 'off')
         both('full', `${names('docker')} off`, 'full removes the stack\'s volumes, which needs docker');
@@ -34131,7 +34258,7 @@ function runningAsRoot() {
 }
 /** A deletion error a root pass can fix: a permission error, not an immutable or append-only entry. */
 function escalatable(e) {
-    return (0,common_errors/* isPermissionCode */.bQ)(e.code) && e.flags === undefined;
+    return (0,errors/* isPermissionCode */.bQ)(e.code) && e.flags === undefined;
 }
 /**
  * The bundle holding `cli/index.js`: dist/ from dist/index.js (the action), from dist/cli/index.js
@@ -34331,7 +34458,7 @@ function passErrorsByTarget(report) {
 
 
 /** The phase title: the mode is in it, for the log and the CLI's steps. */
-const privileged_pass_PHASE_PRIVILEGED = 'Privileged pass';
+const PHASE_PRIVILEGED = 'Privileged pass';
 /**
  * Runs the second pass, as root, on the targets that had permission errors only, when it may;
  * says in `info.notes` why not, and in `failed` what went wrong.
@@ -34364,7 +34491,7 @@ async function privilegedPass(step, first, info, failed, cancelled) {
         return;
     }
     const targets = first.targets.filter((t) => t.errors.some(escalatable)).map((t) => t.path);
-    const title = `${privileged_pass_PHASE_PRIVILEGED} (${esc.via === 'sudo' ? 'sudo' : `container ${esc.image}`})`;
+    const title = `${PHASE_PRIVILEGED} (${esc.via === 'sudo' ? 'sudo' : `container ${esc.image}`})`;
     await step.phase(title, async () => {
         log.info(`${info.firstPass.length} entr(ies) this user could not delete, in ${targets.map(common_text/* showPath */.P8).join(', ')}: running the same engine as root`);
         const job = {
@@ -34382,7 +34509,7 @@ async function privilegedPass(step, first, info, failed, cancelled) {
             mergePass(first, r.answer);
         }
         catch (err) {
-            failed.push(`privileged pass: its report could not be merged (${(0,common_errors/* errorMessage */.gJ)(err)})`);
+            failed.push(`privileged pass: its report could not be merged (${(0,errors/* errorMessage */.gJ)(err)})`);
             return;
         }
         for (const f of passFailures(report))
@@ -34390,6 +34517,8 @@ async function privilegedPass(step, first, info, failed, cancelled) {
     });
 }
 
+// EXTERNAL MODULE: ./src/engine/privileged-report.ts
+var privileged_report = __nccwpck_require__(9992);
 ;// CONCATENATED MODULE: ./src/engine/run.ts
 /**
  * The engine both entry points call: settings -> policy -> plan -> (confirm) -> fingerprint ->
@@ -34424,7 +34553,7 @@ const PHASE_DOCKER_STOP = 'Docker: stop the stack';
 const PHASE_PURGE = 'Purge';
 const PHASE_DOCKER_START = 'Docker: start the services again';
 
-const CHANGING_PHASES = new Set([PHASE_DOCKER_STOP, PHASE_PURGE, PHASE_DOCKER_START, privileged_pass_PHASE_PRIVILEGED]);
+const CHANGING_PHASES = new Set([PHASE_DOCKER_STOP, PHASE_PURGE, PHASE_DOCKER_START, PHASE_PRIVILEGED]);
 /** Whether a phase (a log group) changes something; the privileged pass's title names its mode. */
 function changesSomething(phase) {
     return CHANGING_PHASES.has(phase) || phase.startsWith(`${PHASE_PRIVILEGED} (`);
@@ -34439,16 +34568,16 @@ const confirmByName = async ({ settings, root }) => {
 /** Validates everything; throws a coded error, and touches nothing, on any violation. */
 async function prepare(settings, deps) {
     if ((0,fs_anchor/* procRequiredButMissing */.RW)()) {
-        throw (0,common_errors/* fail */.fJ)('ERR_PLATFORM', 'this Linux has no /proc/self/fd, which safe-purge needs to delete anchored to opened directories: mount /proc');
+        throw (0,errors/* fail */.fJ)('ERR_PLATFORM', 'this Linux has no /proc/self/fd, which safe-purge needs to delete anchored to opened directories: mount /proc');
     }
     const names = deps.names ?? options/* ACTION_NAMES */.G;
     refuseContradictions(settings, names);
     const root = guardRoot(settings.root, deps.guardEnv ?? defaultGuardEnv(deps.env), names);
     if (deps.pass && !(0,fs_anchor/* sameNode */.$Y)(root, deps.pass.expect)) {
-        throw (0,common_errors/* fail */.fJ)('ERR_ROOT_CHANGED', `the privileged pass sees a root (device ${root.dev}, inode ${root.ino}) that is not the one the run guarded (device ${deps.pass.expect.dev}, inode ${deps.pass.expect.ino}): nothing was changed`);
+        throw (0,errors/* fail */.fJ)('ERR_ROOT_CHANGED', `the privileged pass sees a root (device ${root.dev}, inode ${root.ino}) that is not the one the run guarded (device ${deps.pass.expect.dev}, inode ${deps.pass.expect.ino}): nothing was changed`);
     }
     if (deps.pass && deps.pass.expect.boot !== null && bootId() !== deps.pass.expect.boot) {
-        throw (0,common_errors/* fail */.fJ)('ERR_ROOT_CHANGED', `the privileged pass runs on another machine (boot id ${bootId() ?? 'unknown'}, not ${deps.pass.expect.boot}): a docker daemon elsewhere mounted a folder of its own; nothing was changed`);
+        throw (0,errors/* fail */.fJ)('ERR_ROOT_CHANGED', `the privileged pass runs on another machine (boot id ${bootId() ?? 'unknown'}, not ${deps.pass.expect.boot}): a docker daemon elsewhere mounted a folder of its own; nothing was changed`);
     }
     const project = await composeProject(root.path, {
         mode: settings.docker, files: settings.composeFiles, name: settings.composeProject, full: settings.full,
@@ -34459,8 +34588,8 @@ async function prepare(settings, deps) {
     // A config file outside the root (named explicitly) is no path of this root to protect.
     const inRootConfig = settings.configFile !== null && !external_node_path_default().isAbsolute(settings.configFile) ? [settings.configFile] : [];
     const exact = [...project.files, ...inRootConfig, ...(deps.pass?.exact ?? [])];
-    const policy = createPolicy(settings.protected, exact, names);
-    const targets = validateTargets(settings.ephemeral, policy, names);
+    const policy = (0,engine_policy/* createPolicy */.BV)(settings.protected, exact, names);
+    const targets = (0,engine_policy/* validateTargets */.bU)(settings.ephemeral, policy, names);
     const compose = project.compose;
     return { root, policy, targets, compose, exact };
 }
@@ -34510,19 +34639,19 @@ async function run(settings, deps) {
             const stays = settings.docker === 'off' || settings.keepRunning;
             const held = settings.dryRun && stays ? HeldFiles.scan([rootDir.dev], mapsReliableAt(root.path)) : undefined;
             const p = await (0,engine_plan/* scanTargets */.WB)(rootDir, root.path, targets, policy, count, deps.signal, { removeTargetDirs: settings.removeTargetDirs, held, access: count ? new UnlinkCheck() : undefined, list: deps.list });
-            for (const line of planLines(previewTargets(p, true)))
+            for (const line of planLines((0,engine_report/* previewTargets */.Fd)(p, true)))
                 log.info(line);
             for (const w of missingTargets(p, root.path, settings, names)) {
                 log.warning(w);
                 warnings.push(w);
             }
             if (checks) {
-                denied = deniedEntries(p);
+                denied = (0,privileged_report/* deniedEntries */.wk)(p);
                 // sudo is asked (and an image looked for) only when something needs it; nothing is pulled yet.
                 if (denied.rootCan > 0)
                     availability = await escalator.resolve(false);
                 if (!settings.dryRun)
-                    refusePermissions(denied, availability, names, true);
+                    (0,privileged_report/* refusePermissions */.ns)(denied, availability, names, true);
             }
             return p;
         });
@@ -34548,7 +34677,7 @@ async function run(settings, deps) {
         if (!settings.dryRun) {
             const refusal = await deps.confirm({ settings, root, plan, docker });
             if (refusal)
-                throw (0,common_errors/* fail */.fJ)('ERR_NOT_CONFIRMED', refusal);
+                throw (0,errors/* fail */.fJ)('ERR_NOT_CONFIRMED', refusal);
             // Confirmed: the container's image, if only it was missing, is pulled now, before anything
             // changes; a run that still has no mode refuses here, the stack still running.
             // (Both were set inside the Plan phase's callback, which TypeScript's narrowing does not follow.)
@@ -34556,7 +34685,7 @@ async function run(settings, deps) {
             const now = availability;
             if (found !== null && found.rootCan > 0 && now?.use == null && now?.pullable) {
                 availability = await escalator.resolve(true);
-                refusePermissions(found, availability, names, false);
+                (0,privileged_report/* refusePermissions */.ns)(found, availability, names, false);
             }
         }
         // The outer run holds the lock while its privileged pass runs.
@@ -34574,7 +34703,7 @@ async function run(settings, deps) {
                     });
                 }
                 catch (err) {
-                    failures.push(`docker compose down failed, so no file was deleted (containers may still be writing): ${(0,common_errors/* errorMessage */.gJ)(err)}`);
+                    failures.push(`docker compose down failed, so no file was deleted (containers may still be writing): ${(0,errors/* errorMessage */.gJ)(err)}`);
                 }
             }
             // Taken after the stack is down: what a container does to protected files while it shuts
@@ -34625,7 +34754,7 @@ async function run(settings, deps) {
             // Also after a cancel: the services were running before, and a reset must not leave them down.
             if (docker.services && docker.stopped)
                 await phase(PHASE_DOCKER_START, async () => compose.restart(docker));
-            const report = buildReport({ settings, root, plan, outcome, before, verification, docker, warnings, failures, cancelled: cancelled(), timings, started, finished: now(), reclaimed, privileged });
+            const report = (0,engine_report/* buildReport */.FK)({ settings, root, plan, outcome, before, verification, docker, warnings, failures, cancelled: cancelled(), timings, started, finished: now(), reclaimed, privileged });
             await log.group('Result', async () => {
                 for (const line of planLines(report.targets))
                     log.info(line);

@@ -29,12 +29,13 @@ import { buildSample, runAction } from '../demo/sample.mjs'
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
 const SHOWN_ROOT = '/srv/mt5-crs'
 /** The page's width in CSS pixels, and the picture's width in pixels. */
-export const WIDTH = 940
+const WIDTH = 940
 const CONTENT = 900
 
+/** A reason to stop, said in one line; thrown so that the temp dir is removed on the way out. */
+class Fail extends Error {}
 function fail(message) {
-  console.error(`docs-screenshot: ${message}`)
-  process.exit(1)
+  throw new Fail(message)
 }
 
 function args(argv) {
@@ -208,7 +209,6 @@ function main() {
     if (consoleText.includes(base)) fail(`a temp path is left in the console sample: ${base}`)
 
     // Render: a first pass finds the page's height, the second takes the picture at that size.
-    fs.mkdirSync(o.out, { recursive: true })
     const html = path.join(base, 'summary.html')
     fs.writeFileSync(html, page(summary))
     const profile = path.join(base, 'chromium-profile')
@@ -216,6 +216,7 @@ function main() {
     const dom = chromium(browser, profile, [`--window-size=${WIDTH},800`, '--dump-dom'], url)
     const height = Number(/data-height="(\d+)"/.exec(dom)?.[1])
     if (!(height > 0)) fail(`could not read the page's height from ${browser} --dump-dom`)
+    fs.mkdirSync(o.out, { recursive: true })
     const png = path.join(o.out, 'summary.png')
     const shot = path.join(base, 'summary.png')
     chromium(browser, profile, [`--window-size=${WIDTH},${height}`, `--screenshot=${shot}`], url)
@@ -233,4 +234,10 @@ function main() {
   }
 }
 
-main()
+try {
+  main()
+} catch (e) {
+  if (!(e instanceof Fail)) throw e
+  console.error(`docs-screenshot: ${e.message}`)
+  process.exitCode = 1
+}

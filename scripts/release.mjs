@@ -33,10 +33,10 @@ function git(args, { allowFail = false, raw = false } = {}) {
   return raw ? r.stdout : r.stdout.trim()
 }
 
-/** The line of git's stderr that says what went wrong (fatal:/error:, else the last one). */
+/** The line of git's stderr that says what went wrong (a rejected ref, fatal:/error:, else the last one). */
 function gitError(stderr) {
   const lines = stderr.split('\n').map((l) => l.trim()).filter(Boolean)
-  return lines.find((l) => /^(fatal|error):/.test(l)) ?? lines.at(-1) ?? 'no message'
+  return lines.find((l) => l.startsWith('! ')) ?? lines.find((l) => /^(fatal|error):/.test(l)) ?? lines.at(-1) ?? 'no message'
 }
 
 const SEMVER = /^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)$/
@@ -147,15 +147,16 @@ function main() {
     throw err
   }
   const subject = git(['log', '-1', '--format=%s', head])
-  console.log(`release: tagged ${tag} at ${short(head)} (${subject})`)
-  console.log(
+  // Said once the tags stand: after the pushes with --push (a rejected push takes them back).
+  const done = [
+    `release: tagged ${tag} at ${short(head)} (${subject})`,
     oldMajor === null ? `release: created ${major} at ${short(head)}`
     : oldMajor === head ? `release: ${major} re-tagged at ${short(head)} (it was already on this commit)`
     : `release: moved ${major} from ${short(oldMajor)} to ${short(head)}`
-  )
+  ]
 
   if (!push) {
-    console.log(`release: not pushed; to publish: git push origin ${tag} && git push --force origin ${major}`)
+    console.log([...done, `release: not pushed; to publish: git push origin ${tag} && git push --force origin ${major}`].join('\n'))
     return
   }
   const pushed = spawnSync('git', ['push', 'origin', `refs/tags/${tag}`], { encoding: 'utf8' })
@@ -166,6 +167,7 @@ function main() {
     else git(['tag', '--delete', major], { allowFail: true })
     refuse(`git push origin ${tag} failed: ${gitError(pushed.stderr ?? '')}; the local tags are back as they were`)
   }
+  console.log(done.join('\n'))
   const moved = spawnSync('git', ['push', '--force', 'origin', `refs/tags/${major}`], { encoding: 'utf8' })
   if (moved.status !== 0) refuse(`pushed ${tag}, but git push --force origin ${major} failed: ${gitError(moved.stderr ?? '')}; run that command again`)
   console.log(`release: pushed ${tag} and ${major} (forced) to origin`)

@@ -60,7 +60,8 @@ describe.each(nodes)('dist/index.js under %s', (_label, node) => {
     ])
     expect(r.summary).toContain('<h3>Targets</h3>')
     expect(r.summary).toMatch(/<tr><td><code>logs<\/code><\/td><td>3<\/td>/)
-    expect(r.summary).toContain('<h3>Kept (protected)</h3>')
+    expect(r.summary).toContain('<h3>Protected (fingerprinted before and after)</h3>')
+    expect(r.summary).not.toContain('<details>') // a real run's summary has no listing
     expect(r.summary).toContain('<code>models</code>')
     expect(r.summary).toMatch(/✅ \d+ protected entries unchanged/)
     expect(r.stdout).toContain('::group::Plan')
@@ -73,12 +74,20 @@ describe.each(nodes)('dist/index.js under %s', (_label, node) => {
     expect(snapshot(root)).toEqual(before)
     expect(JSON.parse(r.outputs.deleted)).toEqual(['.docker-compose-state', 'data/redis', 'data/temp', 'logs'])
     expect(r.outputs['deleted-files']).toBe('6')
-    expect(r.outputs.verified).toBe('true')
+    // Nothing was purged, so nothing was verified (README, Outputs).
+    expect(r.outputs.verified).toBe('false')
     expect(Number(r.outputs['freed-bytes'])).toBeGreaterThan(0)
     expect(r.outputs['removed-volumes']).toBe('[]')
     const report = JSON.parse(fs.readFileSync(r.outputs.report, 'utf8'))
-    expect(report).toMatchObject({ ok: true, dryRun: true, totals: { files: 6, bytes: Number(r.outputs['freed-bytes']) } })
+    expect(report).toMatchObject({ ok: true, dryRun: true, verified: false, verification: { ok: true }, totals: { files: 6, bytes: Number(r.outputs['freed-bytes']) } })
     expect(r.summary).toContain('dry run: nothing was changed')
+    expect(r.summary).toContain('<h3>Checks (dry run: nothing verified)</h3>')
+    expect(r.summary).not.toMatch(/✅ \d+ protected entries unchanged/)
+    // The listing, folded: every entry directly inside each target that would go.
+    expect(r.summary).toMatch(/<details><summary>Every entry that would go \(\d+ row\(s\) in 4 target\(s\)\)<\/summary>/)
+    expect(r.summary).toContain('<tr><td><code>logs/trading.log</code></td><td>file</td><td>1</td>')
+    expect(r.summary).toContain('<tr><td><code>logs/archive/</code></td><td>dir (1 entry inside)</td><td>1</td>')
+    expect(report.targets.find((t: { path: string }) => t.path === 'logs').listing.entries.map((e: { path: string }) => e.path)).toEqual(['logs/archive', 'logs/errors.log', 'logs/trading.log'])
     expect(r.summary).toMatch(/<tr><td><code>logs<\/code><\/td><td>3<\/td>.*would-purge<\/td><\/tr>/)
   })
 
@@ -91,8 +100,10 @@ describe.each(nodes)('dist/index.js under %s', (_label, node) => {
     expect(exists(path.join(root, 'logs/run/out.log'))).toBe(false)
     expect(exists(path.join(root, 'logs/trading.log'))).toBe(false)
     expect(r.outputs.verified).toBe('true')
-    expect(r.summary).toContain('<tr><td><code>logs/models</code></td><td>protected</td>')
-    expect(r.summary).toContain('<tr><td><code>logs/run/.env</code></td><td>protected</td>')
+    // Listed once each, among the protected paths, with the target they lie in.
+    expect(r.summary).toContain('<tr><td><code>logs/models</code></td><td>dir</td><td>2</td><td><code>logs</code></td></tr>')
+    expect(r.summary).toContain('<tr><td><code>logs/run/.env</code></td><td>file</td><td>1</td><td><code>logs</code></td></tr>')
+    expect(r.summary.split('<code>logs/models</code>')).toHaveLength(2)
   })
 
   test('without force or confirm: refused in one line naming the fix, nothing touched', () => {
@@ -103,6 +114,14 @@ describe.each(nodes)('dist/index.js under %s', (_label, node) => {
     const errors = r.stdout.split('\n').filter((l) => l.startsWith('::error::'))
     expect(errors).toHaveLength(1)
     expect(errors[0]).toMatch(/confirm: "mt5-env".*force: true/)
+    // A refusal still leaves outputs, a report file and a short summary: what, why, how to go on.
+    expect(r.outputs).toMatchObject({ verified: 'false', deleted: '[]', 'deleted-files': '0', 'freed-bytes': '0', 'removed-volumes': '[]' })
+    expect(JSON.parse(fs.readFileSync(r.outputs.report, 'utf8'))).toMatchObject({
+      tool: 'safe-purge', ok: false, verified: false, changed: false, error: { code: 'ERR_NOT_CONFIRMED', message: expect.stringMatching(/no confirm was given; set confirm: "mt5-env"/) }
+    })
+    expect(r.summary).toContain('<h2>safe-purge: ❌ refused, nothing was changed</h2>')
+    expect(r.summary).toMatch(/<strong>ERR_NOT_CONFIRMED<\/strong>: refusing to purge .*set confirm: &#34;mt5-env&#34;/)
+    expect(r.summary).toContain('<code>dry-run: true</code>')
   })
 
   test('confirm equal to the root folder name purges', () => {

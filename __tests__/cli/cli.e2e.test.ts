@@ -82,13 +82,74 @@ describe('without a terminal', () => {
     const r = runCli(['--help'])
     expect(r.status).toBe(0)
     expect(r.stdout).toBe(HELP)
-    const flags = ['--root', '--dry-run', '--no-dry-run', '--force', '-y', '--full', '--no-full', '--verbose', '--json', '--ephemeral', '--protect', '--config', '--docker', '--compose-file', '--project-name', '--protected-volume', '--docker-host', '--docker-timeout', '--privileged', '--privileged-image', '--help', '--version']
+    const flags = [
+      '--root', '--dry-run', '--no-dry-run', '--list', '--force', '-y', '--full', '--no-full', '--verbose', '--json', '--ephemeral', '--protected', '--config', '--docker',
+      '--compose-file', '--compose-project', '--protected-volumes', '--docker-host', '--docker-timeout', '--services', '--keep-running', '--remove-target-dirs',
+      '--privileged', '--privileged-image', '--help', '--version'
+    ]
     for (const flag of flags) {
-      expect(r.stdout).toContain(flag)
+      expect(r.stdout).toMatch(new RegExp(`^  (-\\w, )?${flag}\\b`, 'm'))
     }
+    // The older spellings are still accepted, and --help says which name each stands for.
+    expect(r.stdout.replace(/\n/g, ' ')).toContain('Older spellings, still accepted: --protect for --protected, --project-name for --compose-project, --protected-volume for --protected-volumes, --service for --services.')
     expect(r.stdout).toMatch(/Exit status: 0 .* 1 .* 2 /s)
     expect(r.stdout).toMatch(/SIGTERM stops at the next safe point, verifies .* a third quits at\s+once/s)
     expect(r.stdout.split('\n').every((l) => l.length <= 100)).toBe(true)
+  })
+
+  test('a bad value in the config file names its key and the file, never a flag the person did not type', () => {
+    fs.writeFileSync(path.join(root, '.safe-purge.yml'), 'ephemeral:\n  - models\ndocker-timeout: 0\n')
+    const r = runCli(['-y', '--docker', 'off', '--docker-timeout', '5'], { cwd: root })
+    expect(r.status).toBe(2)
+    expect(r.stderr).toMatch(/^safe-purge: config \.safe-purge\.yml: docker-timeout must be a number of seconds greater than 0/)
+    fs.writeFileSync(path.join(root, '.safe-purge.yml'), 'ephemeral:\n  - models\n')
+    const before = snapshot(root)
+    const fromFile = runCli(['-y', '--docker', 'off'], { cwd: root })
+    expect(fromFile.status).toBe(2)
+    expect(fromFile.stderr).toMatch(/^safe-purge: ephemeral \(in config file \.safe-purge\.yml\) entry "models" is protected: remove it from ephemeral \(in config file \.safe-purge\.yml\)/)
+    expect(fromFile.stderr).not.toContain('--ephemeral')
+    // The flag overrides the file: then the flag is named.
+    const fromFlag = runCli(['-y', '--docker', 'off', '--ephemeral', 'config'], { cwd: root })
+    expect(fromFlag.stderr).toMatch(/^safe-purge: --ephemeral entry "config" is protected: remove it from --ephemeral /)
+    expect(snapshot(root)).toEqual(before)
+  })
+
+  test('--list on a dry run: every entry directly inside a target that would go, what stays, bounded with counts', () => {
+    const tree = tempDir('sp-list-')
+    try {
+      makeTree(tree, {
+        'models/w.json': 'w', 'logs/config/keep.yaml': 'k', 'logs/app/a.log': 'aaaa', 'logs/app/deep/b.log': 'bb',
+        ...Object.fromEntries(Array.from({ length: 250 }, (_, i) => [`logs/f${String(i).padStart(3, '0')}.log`, 'x'.repeat(i)]))
+      })
+      const before = snapshot(tree)
+      const text = runCli(['--root', tree, '--dry-run', '--list', '--docker', 'off'])
+      expect(text.status).toBe(0)
+      expect(text.stdout).toContain('listing (- would go; ~ would be emptied, it stays for what stays inside; = stays):\n  logs:\n    - logs/app/ (2 file(s), 6 B, 3 entries inside)\n    - logs/f000.log (0 B)\n')
+      expect(text.stdout).toContain('    - logs/f198.log (198 B)\n    - ... and 51 more entries: 51 file(s), ')
+      expect(text.stdout).toContain('    = logs/config (protected)\n')
+      expect(text.stdout).not.toContain('logs/f199.log')
+      // The JSON report holds the same listing; --verbose on a dry run lists too.
+      const json = JSON.parse(runCli(['--root', tree, '--dry-run', '--list', '--docker', 'off', '--json']).stdout)
+      const logs = json.targets.find((t: { path: string }) => t.path === 'logs')
+      expect(logs.listing.entries).toHaveLength(200)
+      expect(logs.listing.more).toEqual({ entries: 51, files: 51, bytes: Array.from({ length: 51 }, (_, i) => 199 + i).reduce((a, b) => a + b, 0) })
+      expect(runCli(['--root', tree, '--dry-run', '--verbose', '--docker', 'off']).stdout).toContain('    - logs/app/ (2 file(s), 6 B, 3 entries inside)')
+      // Without it, no listing (a dry run stays one screen).
+      expect(runCli(['--root', tree, '--dry-run', '--docker', 'off']).stdout).not.toContain('listing')
+      expect(snapshot(tree)).toEqual(before)
+    } finally {
+      removeDir(tree)
+    }
+  })
+
+  test('a dry run verifies nothing and says so: verified false, what it checked', () => {
+    const r = runCli(['--root', root, '--dry-run', '--docker', 'off', '--json'])
+    expect(r.status).toBe(0)
+    const report = JSON.parse(r.stdout)
+    expect(report).toMatchObject({ dryRun: true, ok: true, verified: false, verification: { ok: true } })
+    const text = runCli(['--root', root, '--dry-run', '--docker', 'off']).stdout
+    expect(text).toMatch(/^dry run, nothing verified: \d+ protected entries fingerprinted, none changed while it ran; a real run verifies them after its purge$/m)
+    expect(text).not.toMatch(/^verified/m)
   })
 
   test('--version is the package version', () => {
@@ -146,14 +207,19 @@ describe('without a terminal', () => {
     [['--root', 'no/such/dir', '-y'], /does not exist \(ENOENT\): set --root to an existing directory$/],
     [['-y', '--ephemeral', 'models'], /^safe-purge: --ephemeral entry "models" is protected: remove it from --ephemeral /],
     [['-y', '--ephemeral', '../x'], /^safe-purge: --ephemeral entry "..\/x" contains ".."/],
-    [['-y', '--protect', ' '], /--protect pattern #1 is empty: remove the blank entry from --protect$/],
+    [['-y', '--protect', ' '], /--protected pattern #1 is empty: remove the blank entry from --protected$/],
+    [['-y', '--protected', 'ok', '--protected', ' '], /--protected pattern #2 is empty: remove the blank entry from --protected$/],
     [['-y', '--compose-file', 'nope.yml', '--docker', 'auto'], /--compose-file "nope.yml" does not exist in root: fix --compose-file /],
-    [['-y', '--project-name', 'My.App', '--docker', 'auto'], /set --project-name to the exact name/],
+    [['-y', '--project-name', 'My.App', '--docker', 'auto'], /set --compose-project to the exact name/],
+    [['-y', '--compose-project', 'My.App', '--docker', 'auto'], /set --compose-project to the exact name/],
     [['--config', 'missing.yml', '-y'], /fix --config or create the file$/],
     [['-y', '--project-name', ' '], /--project-name is blank/],
+    [['-y', '--compose-project', ' '], /--compose-project is blank/],
+    [['-y', '--docker-timeout', '0'], /^safe-purge: --docker-timeout must be a number of seconds greater than 0 and at most 86400 \(a day\), got "0"$/],
     [['-y', '--full', '--docker', 'off'], /^safe-purge: --full and --docker off contradict each other: .*; drop one of them$/],
     [['-y', '--full', '--keep-running'], /^safe-purge: --full and --keep-running contradict each other: /],
-    [['-y', '--service', 'redis', '--docker', 'off'], /^safe-purge: --service and --docker off contradict each other: /],
+    [['-y', '--service', 'redis', '--docker', 'off'], /^safe-purge: --services and --docker off contradict each other: /],
+    [['-y', '--services', 'redis', '--docker', 'off'], /^safe-purge: --services and --docker off contradict each other: /],
     [['-y', '--docker', 'off', '--ephemeral', 'logs, data/redis'], /--ephemeral entry "logs, data\/redis" looks like several paths on one line: .*--ephemeral once per path\)$/]
   ])('refusal %j: one line naming the flag that fixes it, exit 2, nothing touched', (args, message) => {
     const before = snapshot(root)
@@ -304,10 +370,10 @@ describe('output without a terminal', () => {
     ])
   })
 
-  test('phase numbers: with docker skipped, the number of its stop phase is skipped too', () => {
+  test('phase numbers: consecutive, with docker skipped too (no number skipped, no total that changes on the way)', () => {
     const r = runCli(['--root', root, '-y'])
     expect(r.status).toBe(0)
-    expect([...r.stdout.matchAll(/^\[(\d+\/\d+)\] /gm)].map((m) => m[1])).toEqual(['1/8', '2/8', '3/8', '5/8', '6/8', '7/8', '8/8'])
+    expect([...r.stdout.matchAll(/^\[(\d+)\] /gm)].map((m) => m[1])).toEqual(['1', '2', '3', '4', '5', '6', '7'])
     expect(r.stderr).toMatch(/warning: docker skipped: no compose file/)
   })
 
@@ -316,11 +382,11 @@ describe('output without a terminal', () => {
     makeTree(root, { 'compose.yaml': COMPOSE })
     const r = runCli(['--root', root, '--dry-run', '--verbose', '--project-name', 'proj'], { env: { PATH: fake.path } })
     expect(r.status).toBe(0)
-    expect(r.stdout).toMatch(/^\[1\/6\] Validate\n {6}root: .*mt5-env \(dry run: nothing will be changed\)$/m)
-    expect(r.stdout).toMatch(/^\[2\/6\] Plan\n[\s\S]* {6}would-purge +logs: 3 file\(s\)/m)
-    expect(r.stdout).toMatch(/^\[3\/6\] Docker: discover\n {6}\$ docker version --format "\{\{\.Server\.Version\}\}"\n {6}\$ docker ps -aq --no-trunc\n {6}\$ docker compose version\n {6}\$ docker volume ls -q --filter label=com\.docker\.compose\.project=proj/m)
-    expect(r.stdout).toMatch(/^\[4\/6\] Fingerprint protected paths$/m)
-    expect(r.stdout).toMatch(/^\[6\/6\] Result$/m)
+    expect(r.stdout).toMatch(/^\[1\] Validate\n {6}root: .*mt5-env \(dry run: nothing will be changed\)$/m)
+    expect(r.stdout).toMatch(/^\[2\] Plan\n[\s\S]* {6}would-purge +logs: 3 file\(s\)/m)
+    expect(r.stdout).toMatch(/^\[3\] Docker: discover\n {6}\$ docker version --format "\{\{\.Server\.Version\}\}"\n {6}\$ docker ps -aq --no-trunc\n {6}\$ docker compose version\n {6}\$ docker volume ls -q --filter label=com\.docker\.compose\.project=proj/m)
+    expect(r.stdout).toMatch(/^\[4\] Fingerprint protected paths$/m)
+    expect(r.stdout).toMatch(/^\[6\] Result$/m)
   })
 
   test('repeated --compose-file: every file goes to compose down, in order', () => {
@@ -526,14 +592,14 @@ describe('in a real terminal (tmux)', () => {
     const errFile = path.join(base, 'stderr.txt')
     const outOnTty = tmux(['--root', root, '--dry-run'], {}, { stderrFile: errFile })
     expect(await outOnTty.exitCode()).toBe(0)
-    expect(outOnTty.screen()).toMatch(new RegExp(`${ESC.replace('[', '\\[')}32mverified`))
+    expect(outOnTty.screen()).toMatch(new RegExp(`${ESC.replace('[', '\\[')}32mwould-purge`))
     expect(fs.readFileSync(errFile, 'utf8')).toMatch(/^warning: docker skipped: no compose file/m)
     expect(fs.readFileSync(errFile, 'utf8')).not.toContain(ESC)
     const outFile = path.join(base, 'stdout.txt')
     const errOnTty = tmux(['--root', root, '--dry-run'], {}, { stdoutFile: outFile })
     expect(await errOnTty.exitCode()).toBe(0)
     expect(errOnTty.screen()).toMatch(new RegExp(`${ESC.replace('[', '\\[')}33mwarning: docker skipped`))
-    expect(fs.readFileSync(outFile, 'utf8')).toMatch(/^verified: /m)
+    expect(fs.readFileSync(outFile, 'utf8')).toMatch(/^dry run, nothing verified: /m)
     expect(fs.readFileSync(outFile, 'utf8')).not.toContain(ESC)
     // NO_COLOR and FORCE_COLOR still apply to both.
     const forced = tmux(['--root', root, '--dry-run'], { FORCE_COLOR: '1' }, { stdoutFile: outFile })

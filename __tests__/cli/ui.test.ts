@@ -19,7 +19,7 @@ const io = (tty: boolean | { stdout: boolean; stderr: boolean }, env: NodeJS.Pro
   const t = typeof tty === 'boolean' ? { stdout: tty, stderr: tty } : tty
   const stdout = new Capture(t.stdout)
   const stderr = new Capture(t.stderr)
-  return { stdout, stderr, ui: new TerminalUi({ stdin: Readable.from([]), stdout, stderr, env }, { verbose, json: false, dryRun: false, dockerOff: true }) }
+  return { stdout, stderr, ui: new TerminalUi({ stdin: Readable.from([]), stdout, stderr, env }, { verbose, json: false, dryRun: false }) }
 }
 
 const target = (path: string, status: 'present' | 'missing', files: number): TargetPlan =>
@@ -56,13 +56,45 @@ describe('progress', () => {
       ui.progress({ target: 'logs', files: 25, bytes: 250, plannedFiles: 50, plannedBytes: 500 })
       ui.progress({ target: 'logs', files: 50, bytes: 500, plannedFiles: 50, plannedBytes: 500 })
     })
-    expect(stdout.text).toBe('[1/7] Validate\n[2/7] Purge\n  data/temp: 10 file(s), 100 B removed\n  logs: 40 file(s), 400 B removed\n')
+    expect(stdout.text).toBe('[1] Validate\n[2] Purge\n  data/temp: 10 file(s), 100 B removed\n  logs: 40 file(s), 400 B removed\n')
   })
 
   test('target names with control characters are escaped', () => {
     const { stdout, ui } = io(true)
     ui.progress({ target: 'lo\ngs\x1b[2J', files: 1, bytes: 1, plannedFiles: 0, plannedBytes: 0 })
     expect(stdout.text).toContain('lo\\ngs\\x1b[2J')
+  })
+})
+
+describe('the prompt', () => {
+  const tty = (answer: string): Readable => Object.assign(Readable.from([answer]), { isTTY: true })
+  const settings = { force: false, full: false, protected: [], configFile: null, keepRunning: false, services: [] } as never
+
+  test('the stack line says what the run will do, not what already happened', async () => {
+    const stdout = new Capture(false)
+    const ui = new TerminalUi({ stdin: tty('n\n'), stdout, stderr: new Capture(false), env: {} }, { verbose: false, json: false, dryRun: false })
+    const docker = { active: true, compose: { command: ['docker', 'compose'] }, project: 'mt5', containers: ['mt5_api_1', 'mt5_redis_1'], exited: ['mt5_old_1'], volumes: [], files: ['compose.yaml'] } as never
+    const refusal = await ui.confirmer({ settings, root: { path: '/srv/mt5' } as never, plan, docker })
+    expect(refusal).toBe('cancelled: nothing was changed')
+    expect(stdout.text).toContain('  Docker: docker compose down, project mt5: will stop and remove the running mt5_api_1, mt5_redis_1; will remove the exited mt5_old_1\n')
+    expect(stdout.text).not.toMatch(/stopped/)
+  })
+
+  test('--list: the entries that go, before the question; with --force, printed all the same', async () => {
+    const listed = {
+      ...target('logs', 'present', 2), truncated: [], truncatedFiles: 0,
+      kept: [{ path: 'logs/config', reason: 'protected' }], keptTotal: 1,
+      listing: { entries: [{ path: 'logs/a.log', kind: 'file', files: 1, bytes: 10, inside: 0, keeps: false }, { path: 'logs/app', kind: 'dir', files: 1, bytes: 10, inside: 1, keeps: false }], more: { entries: 0, files: 0, bytes: 0 } }
+    } as unknown as TargetPlan
+    const withList: Plan = { ...plan, targets: [listed] }
+    const expected = ['  logs:', '    - logs/a.log (10 B)', '    - logs/app/ (1 file(s), 10 B, 1 entry inside)', '    = logs/config (protected)'].join('\n')
+    for (const force of [false, true]) {
+      const stdout = new Capture(false)
+      const ui = new TerminalUi({ stdin: tty('n\n'), stdout, stderr: new Capture(false), env: {} }, { verbose: false, json: false, dryRun: false, list: true })
+      await ui.confirmer({ settings: { ...(settings as object), force } as never, root: { path: '/srv/mt5' } as never, plan: withList, docker: { active: false, volumes: [], files: [] } as never })
+      expect(stdout.text).toContain(expected)
+      expect(stdout.text).toContain('listing (- goes; ~ is emptied, it stays for what stays inside; = stays):')
+    }
   })
 })
 

@@ -73,7 +73,7 @@ describe('config file', () => {
     ['privileged: true\n', /privileged must be auto, sudo, container or off, got true/],
     ['compose-project: " "\n', /config \.safe-purge\.yml: compose-project is blank/],
     ['compose-file: "  "\n', /config \.safe-purge\.yml: compose-file is blank/],
-    ['dry-run: "true"\n', /dry-run must be true or false/],
+    ['dry-run: "yes"\n', /config \.safe-purge\.yml: dry-run must be true or false \(YAML 1\.2 spelling\), got "yes"/],
     ['ephemeral: [1, 2]\n', /ephemeral must be a list of strings/],
     ['docker: sometimes\n', /auto, required or off/],
     ['- a\n- b\n', /must be a mapping/],
@@ -83,9 +83,43 @@ describe('config file', () => {
     await expect(parseConfig(text, '.safe-purge.yml')).rejects.toThrow(msg)
   })
 
-  test('config must live inside root', async () => {
-    await expect(loadConfig(root, '../x.yml')).rejects.toThrow(expect.objectContaining({ code: 'ERR_CONFIG_PATH' }))
-    await expect(loadConfig(root, '/etc/passwd')).rejects.toThrow(expect.objectContaining({ code: 'ERR_CONFIG_PATH' }))
+  test('quoted "true" and "false" read like the action\'s string inputs', async () => {
+    expect(await parseConfig('full: "true"\ndry-run: \'False\'\nkeep-running: " TRUE "\n', '.safe-purge.yml')).toEqual({ full: true, 'dry-run': false, 'keep-running': true })
+  })
+
+  test('an unknown key: did you mean the closest accepted key, and the list of accepted keys (not force, confirm, privileged-image)', async () => {
+    const err = await parseConfig('ephemerall:\n  - logs\n', 'fleet.yml').catch((e: Error) => e)
+    expect(err).toMatchObject({ code: 'ERR_CONFIG_KEY' })
+    const message = (err as Error).message
+    expect(message).toMatch(/^config file fleet\.yml: unknown key "ephemerall"; did you mean ephemeral\? the file accepts: dry-run, full, ephemeral, protected, docker, /)
+    const accepted = message.split('the file accepts: ')[1].split(', ')
+    expect(accepted).not.toEqual(expect.arrayContaining(['force']))
+    expect(accepted).not.toContain('confirm')
+    expect(accepted).not.toContain('privileged-image')
+    expect(accepted).toContain('privileged')
+    // Far from every key: no guess.
+    expect(await parseConfig('frobnicate: 1\n', 'x.yml').catch((e: Error) => e.message)).not.toMatch(/did you mean/)
+    expect(await parseConfig('protectd: x\n', 'x.yml').catch((e: Error) => e.message)).toMatch(/did you mean protected\?/)
+  })
+
+  test('a config file named explicitly may live outside the root: read, reported by its absolute path', async () => {
+    const shared = tempDir('sp-fleet-')
+    try {
+      fs.writeFileSync(path.join(shared, 'fleet.yml'), 'ephemeral:\n  - logs\nprotected:\n  - "*.ckpt"\n')
+      const abs = await loadConfig(root, path.join(shared, 'fleet.yml'))
+      expect(abs).toEqual({ file: fs.realpathSync(path.join(shared, 'fleet.yml')), options: { ephemeral: ['logs'], protected: ['*.ckpt'] } })
+      const rel = await loadConfig(root, path.relative(root, path.join(shared, 'fleet.yml')))
+      expect(rel.options).toEqual(abs.options)
+      expect(path.isAbsolute(rel.file as string)).toBe(true)
+      // A file inside the root, named through .., is the root's own: root-relative (and so protected).
+      fs.mkdirSync(path.join(root, 'deploy'), { recursive: true })
+      fs.writeFileSync(path.join(root, 'deploy', 'sp.yml'), 'full: false\n')
+      expect((await loadConfig(root, 'deploy/../deploy/sp.yml')).file).toBe('deploy/sp.yml')
+      // Named and missing: an error that says where it looked.
+      await expect(loadConfig(root, '../nope.yml')).rejects.toThrow(expect.objectContaining({ code: 'ERR_CONFIG_READ', message: expect.stringContaining('relative to the root') }))
+    } finally {
+      removeDir(shared)
+    }
   })
 
   test('an empty file sets nothing', async () => {

@@ -1932,7 +1932,7 @@ cannot be undone: preview it with --dry-run --list.
 Options:
 ${FLAGS.map((f) => `  ${f.flag.padEnd(FLAG_WIDTH)}${f.help}`).join('\n')}
 
-Older spellings still accepted: ${Object.entries(FLAG_ALIASES).map(([a, n]) => `${a} (${n})`).join(', ')}.
+Older spellings, still accepted: ${Object.entries(FLAG_ALIASES).map(([a, n]) => `${a} for ${n}`).join(', ').replace(/^(.{40,}?), /, '$1,\n')}.
 
 Exit status: 0 purged and verified; 1 the purge ran but something failed (a deletion error, a
 failed verification, docker, a cancellation during the purge); 2 refused or cancelled before
@@ -2083,12 +2083,9 @@ function wantsJson(argv) {
 ;// CONCATENATED MODULE: external "node:readline"
 const external_node_readline_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:readline");
 var external_node_readline_default = /*#__PURE__*/__nccwpck_require__.n(external_node_readline_namespaceObject);
-;// CONCATENATED MODULE: external "node:path"
-const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
-var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_node_path_namespaceObject);
-;// CONCATENATED MODULE: external "node:fs"
-const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
-var external_node_fs_default = /*#__PURE__*/__nccwpck_require__.n(external_node_fs_namespaceObject);
+// EXTERNAL MODULE: ./node_modules/ignore/index.js
+var ignore = __nccwpck_require__(298);
+var ignore_default = /*#__PURE__*/__nccwpck_require__.n(ignore);
 ;// CONCATENATED MODULE: ./src/common/options.ts
 /**
  * The options a person sets, shared by the action's inputs, the CLI's flags and the config file:
@@ -2119,6 +2116,816 @@ const CLI_FLAGS = {
     'privileged-image': '--privileged-image'
 };
 const CLI_NAMES = (key) => CLI_FLAGS[key];
+
+;// CONCATENATED MODULE: ./src/engine/policy.ts
+/**
+ * What may be deleted. Protected patterns use gitignore semantics through `ignore`: a pattern
+ * without a slash matches that whole segment at any depth (so `models` protects `a/models/x`
+ * but not `data/modelsx`), and a match on a directory covers everything beneath it.
+ * The built-in patterns live in their own matcher so a user's `!pattern` can never unprotect them.
+ */
+
+
+
+const BUILTIN_PROTECTED = [
+    'models',
+    'config',
+    'src',
+    'scripts',
+    'docs',
+    '.git',
+    '.gitignore',
+    '.env',
+    '.env.example',
+    'requirements.txt',
+    'Dockerfile.strategy',
+    'Dockerfile.api',
+    'docker-compose.prod.yml'
+];
+/** safe-purge's own lock file in the root (see lock.ts); never a target. */
+const LOCK_FILE = '.safe-purge.lock';
+/** How many paths a matcher may cache before it is rebuilt (`ignore` caches every path it sees). */
+const MATCHER_CACHE_LIMIT = 20000;
+/** A pattern that can only match a single path segment (no slash but a trailing one). */
+function isNamePattern(p) {
+    return !p.replace(/\/+$/, '').includes('/');
+}
+/** A name pattern with no wildcard, escape, negation or comment: it matches one literal name. */
+function isLiteralName(p) {
+    return isNamePattern(p) && !/[*?[\]\\!#]/.test(p) && p.trim() === p;
+}
+/** `exact` are root-relative files in use by this run (compose files, the config file). */
+function createPolicy(extra, exact = [], names = ACTION_NAMES) {
+    const cleanExtra = extra.map((p, i) => checkPattern(p, i, names('protected')));
+    const exactSet = new Set(exact);
+    // Last segments of the exact paths: most entries are ruled out without hashing their whole path.
+    const exactNames = new Set(exact.map((p) => p.slice(p.lastIndexOf('/') + 1)));
+    // With only positive name patterns, an entry under an unprotected parent is decided by its name.
+    const extraByName = cleanExtra.every((p) => !p.startsWith('!') && isNamePattern(p));
+    // Literal names (every built-in, usually the extras too) are a set lookup, not a pattern match.
+    // `ignore` matches case-insensitively by default; the sets do the same, so they never protect less.
+    const literal = extraByName && cleanExtra.every(isLiteralName);
+    const anyNames = new Set([...BUILTIN_PROTECTED, ...cleanExtra].filter((p) => !p.endsWith('/')).map((p) => p.toLowerCase()));
+    const dirNames = new Set(cleanExtra.filter((p) => p.endsWith('/')).map((p) => p.replace(/\/+$/, '').toLowerCase()));
+    let calls = 0;
+    let builtinMatcher = ignore_default()().add([...BUILTIN_PROTECTED]);
+    let extraMatcher = ignore_default()().add(cleanExtra);
+    // Memory stays flat on a million-file walk: the matchers' caches are dropped now and then.
+    const matchers = () => {
+        if (++calls > MATCHER_CACHE_LIMIT) {
+            calls = 0;
+            builtinMatcher = ignore_default()().add([...BUILTIN_PROTECTED]);
+            extraMatcher = ignore_default()().add(cleanExtra);
+        }
+        return [builtinMatcher, extraMatcher];
+    };
+    return {
+        builtin: BUILTIN_PROTECTED,
+        extra: cleanExtra,
+        exact: [...exactSet],
+        isProtected(rel, isDir) {
+            if (exactSet.has(rel))
+                return true;
+            const probe = isDir ? `${rel}/` : rel;
+            const [b, e] = matchers();
+            return b.ignores(probe) || e.ignores(probe);
+        },
+        isProtectedChild(rel, isDir) {
+            return childDecision(rel.slice(rel.lastIndexOf('/') + 1), isDir, rel, '');
+        },
+        isProtectedIn(dirRel, name, isDir) {
+            return childDecision(name, isDir, null, dirRel);
+        }
+    };
+    /** isProtectedChild's answer; the entry's path is `rel`, or built from `dirRel` only when needed. */
+    function childDecision(name, isDir, rel, dirRel) {
+        if (exactNames.has(name) && exactSet.has(rel ?? joinRel(dirRel, name)))
+            return true;
+        if (literal) {
+            const lower = name.toLowerCase();
+            return anyNames.has(lower) || (isDir && dirNames.has(lower));
+        }
+        const [b, e] = matchers();
+        // Every built-in is a name pattern, so the name alone decides.
+        if (b.ignores(isDir ? `${name}/` : name))
+            return true;
+        if (cleanExtra.length === 0)
+            return false;
+        if (extraByName)
+            return e.ignores(isDir ? `${name}/` : name);
+        const p = rel ?? joinRel(dirRel, name);
+        return e.ignores(isDir ? `${p}/` : p);
+    }
+}
+function joinRel(dirRel, name) {
+    return dirRel === '' ? name : `${dirRel}/${name}`;
+}
+function checkPattern(pattern, index, opt) {
+    if (typeof pattern !== 'string' || pattern.includes('\0')) {
+        throw errors_fail('ERR_BAD_PATTERN', `${opt} pattern #${index + 1} is not a valid pattern: remove it from ${opt}`);
+    }
+    const p = pattern.trim();
+    if (p === '')
+        throw errors_fail('ERR_BAD_PATTERN', `${opt} pattern #${index + 1} is empty: remove the blank entry from ${opt}`);
+    return p;
+}
+/**
+ * Validates and normalizes the ephemeral entries before anything is touched. Each must be a plain
+ * root-relative path (a leading `./` and trailing `/` are tolerated), not protected, not the root.
+ * Entries nested in another entry are dropped (the outer one covers them).
+ */
+function validateTargets(entries, policy, names = ACTION_NAMES) {
+    const opt = names('ephemeral');
+    if (entries.length === 0) {
+        throw errors_fail('ERR_NO_TARGETS', `${opt} is empty: list at least one root-relative path to purge (e.g. logs)`);
+    }
+    const normalized = entries.map((e) => normalizeTarget(e, policy, opt));
+    const unique = [...new Set(normalized)].sort();
+    // A protected path inside a target (`logs/keep/`, `data/temp/*.ckpt`, a compose file) is kept by
+    // the walk with the directories leading to it, like a name pattern's match, and verified after.
+    return unique.filter((t) => !unique.some((o) => o !== t && t.startsWith(`${o}/`)));
+}
+function normalizeTarget(entry, policy, opt) {
+    const shown = JSON.stringify(entry);
+    const bad = (why) => errors_fail('ERR_BAD_TARGET', `${opt} entry ${shown} ${why}`);
+    if (typeof entry !== 'string')
+        throw bad('is not a string: list root-relative paths such as logs');
+    if (entry.includes('\0'))
+        throw bad(`contains a NUL byte: remove it from ${opt}`);
+    const trimmed = entry.trim();
+    if (trimmed === '')
+        throw bad(`is empty: remove the blank entry from ${opt}`);
+    // `ephemeral: logs, data/redis` in YAML is one string: purging "a path named that" would find
+    // nothing and report success.
+    if (/,\s/.test(trimmed) || /^\[.*\]$/.test(trimmed)) {
+        throw bad(`looks like several paths on one line: give one path per line (one per line in the input, a YAML list in the config file, or ${opt} once per path)`);
+    }
+    if (trimmed.startsWith('/'))
+        throw bad('is absolute: give it relative to root (e.g. logs, not /app/logs)');
+    if (trimmed.startsWith('~'))
+        throw bad('starts with ~, which is not expanded: give it relative to root');
+    const rel = trimmed.replace(/^(\.\/)+/, '').replace(/\/+$/, '');
+    if (rel === '' || rel === '.')
+        throw bad('is the root itself: safe-purge never removes the root; name the subpaths to purge');
+    const segments = rel.split('/');
+    if (segments.includes('..'))
+        throw bad('contains "..": targets must stay inside root');
+    if (segments.some((s) => s === '' || s === '.'))
+        throw bad('is not a plain path (empty or "." segment): write it like data/redis');
+    if (rel === LOCK_FILE || rel.startsWith(`${LOCK_FILE}.`))
+        throw bad(`is safe-purge's own lock file: remove it from ${opt}`);
+    if (policy.isProtected(rel, true) || policy.isProtected(rel, false)) {
+        throw errors_fail('ERR_TARGET_PROTECTED', `${opt} entry ${shown} is protected: remove it from ${opt} (protected paths are never purged)`);
+    }
+    return rel;
+}
+
+;// CONCATENATED MODULE: ./src/common/text.ts
+/**
+ * Text that reaches a person: what a user controls (file names, messages that may quote them) is
+ * escaped before it reaches a terminal, and sizes are written the way people read them.
+ */
+function escapeChar(c) {
+    if (c === '\\')
+        return '\\\\';
+    if (c === '\n')
+        return '\\n';
+    if (c === '\t')
+        return '\\t';
+    return `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`;
+}
+/**
+ * A message on one line, control characters escaped and backslashes kept: an error that may quote
+ * a file's contents, or a recovery hint, whose paths are shell words (errors.ts' shellWord) to paste as they are.
+ */
+function oneLine(message) {
+    // eslint-disable-next-line no-control-regex
+    return message.replace(/[\x00-\x1f\x7f-\x9f]/g, escapeChar);
+}
+/** Escapes control characters (newlines, ESC, C1), and backslashes, so a name is one unambiguous line on a terminal. */
+function text_showPath(p) {
+    // eslint-disable-next-line no-control-regex
+    return p.replace(/[\x00-\x1f\x7f-\x9f\\]/g, escapeChar);
+}
+function formatBytes(n) {
+    const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
+    let v = n;
+    let i = 0;
+    while (v >= 1024 && i < units.length - 1) {
+        v /= 1024;
+        i++;
+    }
+    return i === 0 ? `${n} B` : `${v.toFixed(1)} ${units[i]}`;
+}
+
+;// CONCATENATED MODULE: external "node:path"
+const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
+var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_node_path_namespaceObject);
+;// CONCATENATED MODULE: ./src/engine/report-lines.ts
+/**
+ * The report as a person reads it on a console: the plan (what goes, what stays), the stacks,
+ * the result and the verification, one line each, user-controlled text escaped.
+ */
+
+
+function countLine(t) {
+    const parts = [`${t.files} file(s)`, formatBytes(t.bytes)];
+    if (t.dirs)
+        parts.push(`${t.dirs} dir(s)`);
+    if (t.others)
+        parts.push(`${t.others} link(s)/special`);
+    return parts.join(', ');
+}
+/**
+ * The listing (--list): for each target, every entry directly inside it that goes (a directory
+ * with what it holds), then what stays inside it; bounded, with counts for the rest.
+ */
+function listingLines(targets, dryRun) {
+    const listed = targets.filter((t) => t.listing);
+    if (listed.length === 0)
+        return [];
+    const goes = dryRun ? 'would go' : 'goes';
+    const out = [`listing (- ${goes}; ~ ${dryRun ? 'would be ' : 'is '}emptied, it stays for what stays inside; = stays):`];
+    for (const t of listed) {
+        const { entries, more } = t.listing;
+        out.push(`  ${text_showPath(t.path)}:${entries.length + more.entries === 0 ? ` nothing inside it ${goes}` : ''}`);
+        for (const e of entries) {
+            const size = e.kind === 'dir' ? `${e.files} file(s), ${formatBytes(e.bytes)}, ${e.inside} entr${e.inside === 1 ? 'y' : 'ies'} inside` : e.kind === 'file' ? formatBytes(e.bytes) : e.kind;
+            out.push(`    ${e.keeps ? '~' : '-'} ${text_showPath(e.path)}${e.kind === 'dir' ? '/' : ''} (${size})`);
+        }
+        if (more.entries > 0)
+            out.push(`    - ... and ${more.entries} more entr${more.entries === 1 ? 'y' : 'ies'}: ${more.files} file(s), ${formatBytes(more.bytes)} (the JSON report names the first ${entries.length})`);
+        for (const k of t.kept)
+            out.push(`    = ${text_showPath(k.path)} (${k.reason === 'protected' ? 'protected' : 'a mount point, never crossed'})`);
+        if (t.keptTotal > t.kept.length)
+            out.push(`    = ... and ${t.keptTotal - t.kept.length} more kept`);
+        for (const h of t.truncated)
+            out.push(`    = ${text_showPath(h.path)} (held open by a running process: truncated in place, ${formatBytes(h.bytes)})`);
+        if (t.truncatedFiles > t.truncated.length)
+            out.push(`    = ... and ${t.truncatedFiles - t.truncated.length} more held-open file(s) truncated in place`);
+    }
+    return out;
+}
+/** The plan as a person reads it: what goes, what stays. Also the dry run's main output. */
+function planLines(targets) {
+    const out = [];
+    for (const t of targets) {
+        const why = t.reason ? ` (${t.reason})` : '';
+        if (t.result === 'missing' || t.result === 'refused' || t.counted === false) {
+            out.push(`${t.result.padEnd(16)} ${text_showPath(t.path)}${why}`);
+            continue;
+        }
+        out.push(`${t.result.padEnd(16)} ${text_showPath(t.path)}: ${countLine(t)}${t.keptTotal ? `, keeps ${t.keptTotal} protected/mount entr${t.keptTotal === 1 ? 'y' : 'ies'} and the ${t.keptDirs} dir(s) leading to them` : ''}${why}`);
+        for (const k of t.kept.slice(0, 20))
+            out.push(`  keep ${text_showPath(k.path)} (${k.reason})`);
+        if (t.kept.length > 20 || t.keptTotal > t.kept.length)
+            out.push(`  ... and ${t.keptTotal - Math.min(t.kept.length, 20)} more kept`);
+    }
+    return out;
+}
+/** One stack as a person reads it: which project, from which files, found how, and what happens to it. */
+function stackLine(s, dryRun, stopped, keptRunning, compose) {
+    const list = (n) => (n.length ? n.join(', ') : 'none');
+    const stop = keptRunning ? 'left running (keep-running)' : dryRun ? 'would be stopped' : stopped ? 'stopped' : 'not stopped';
+    const gone = keptRunning ? 'left' : dryRun ? 'would be removed' : stopped ? 'removed' : 'not removed';
+    const how = s.stoppedBy === 'compose down' ? `${compose ?? 'compose'} down` : `docker stop and rm by label (${s.filesUnusable})`;
+    const files = s.files.length ? s.files.map(text_showPath).join(', ') : 'no files';
+    return `docker: project ${text_showPath(s.project)} (${files}; found by ${s.foundBy}; ${how}): running containers ${list(s.containers)} ${stop}${s.exited.length ? `; other containers ${list(s.exited)} ${gone}` : ''}`;
+}
+/** The privileged pass: what it removed, how, and why; or (a dry run) which mode would; or why none could. */
+function privilegedLines(r) {
+    const p = r.privileged;
+    if (!p)
+        return [];
+    const out = [];
+    const how = p.via === 'sudo' ? 'sudo' : `a container (${text_showPath(p.image ?? '')})`;
+    if (p.ran)
+        out.push(`privileged pass (${how}, as root) on ${p.targets.map(text_showPath).join(', ')}: removed ${p.removedFiles} file(s), ${formatBytes(p.removedBytes)}, in the targets this user could not finish`);
+    else if (r.dryRun && p.via)
+        out.push(`${p.entriesTotal} entr(ies) cannot be deleted as this user: a real run would finish them as root through ${how}`);
+    else if (r.dryRun)
+        out.push(`${p.entriesTotal} entr(ies) cannot be deleted as this user, and no privileged pass is available to finish them`);
+    else
+        out.push(`${p.entriesTotal} entr(ies) could not be deleted as this user, and no privileged pass finished them`);
+    for (const e of p.entries.slice(0, 10))
+        out.push(`  ${text_showPath(e.path)}: owner ${e.owner ?? '?'}${e.ownerName ? ` (${text_showPath(e.ownerName)})` : ''}: ${oneLine(e.why)}`);
+    if (p.entriesTotal > Math.min(p.entries.length, 10))
+        out.push(`  ... and ${p.entriesTotal - Math.min(p.entries.length, 10)} more (see the JSON report)`);
+    for (const n of p.notes)
+        out.push(`  ${oneLine(n)}`);
+    return out;
+}
+function resultLines(r) {
+    const out = [];
+    const verb = r.dryRun ? 'would remove' : 'removed';
+    out.push(`${verb} ${countLine(r.totals)} from ${r.deleted.length} target(s)`);
+    const t = r.totals;
+    if (t.truncatedFiles > 0) {
+        out.push(`${r.dryRun ? 'would truncate' : 'truncated'} ${t.truncatedFiles} file(s) held open by running processes, ${formatBytes(t.truncatedBytes)}: they stay, empty, and their writers go on`);
+        for (const e of r.targets.flatMap((x) => x.truncated).slice(0, 20))
+            out.push(`  truncated ${text_showPath(e.path)} (${formatBytes(e.bytes)}; held by ${e.holders.map((h) => `${h.pid} ${text_showPath(h.command)}`).join(', ') || 'a running process'})`);
+    }
+    if (t.heldUnlinkedFiles > 0)
+        out.push(`${t.heldUnlinkedFiles} held-open file(s) ${r.dryRun ? 'would be' : 'were'} unlinked, not truncated (hard links, or mapped into memory), ${formatBytes(t.heldUnlinkedBytes)}: their space comes back only when their processes close them`);
+    if (r.dryRun)
+        out.push(...listingLines(r.targets, true));
+    out.push(...privilegedLines(r));
+    if (r.space.reclaimedBytes !== null)
+        out.push(`freed ${formatBytes(r.space.freedBytes)}; the filesystem gained ${formatBytes(Math.max(0, r.space.reclaimedBytes))}`);
+    if (r.docker.used) {
+        const d = r.docker;
+        for (const s of d.stacks)
+            out.push(stackLine(s, r.dryRun, d.stopped, d.keptRunning, d.compose));
+        if (d.services) {
+            const back = r.dryRun ? 'would be started again' : `started again: ${d.services.restarted.join(', ') || 'none'}`;
+            out.push(`docker: services reset: ${d.services.names.join(', ')} (${back}); the others keep running`);
+            for (const row of d.services.after)
+                out.push(`  ${row.service} ${row.name} ${row.id} ${row.state}${row.health ? ` (${row.health})` : ''} since ${row.startedAt}`);
+        }
+        for (const w of d.writers)
+            out.push(`docker: container ${text_showPath(w.name)} (not Compose) writes into ${w.binds.map((b) => text_showPath(external_node_path_default().relative(r.root, b.target) || '.')).join(', ')}: left running (keep-running)`);
+        for (const v of r.docker.volumes)
+            out.push(`  volume ${v.name}: ${v.action === 'remove' ? (r.dryRun ? 'would be removed' : r.docker.removedVolumes.includes(v.name) ? 'removed' : 'NOT removed') : `kept (${v.reason})`}`);
+    }
+    for (const e of r.errors)
+        out.push(`error: ${text_showPath(e.path)}: ${text_showPath(e.message)}\n  recovery: ${oneLine(e.hint)}`);
+    const v = r.verification;
+    const cancelled = r.targets.filter((t) => t.result === 'cancelled').length;
+    const clean = r.dryRun ? '' : cancelled > 0 ? `; the purge was cancelled: ${cancelled} target(s) it did not finish still hold files` : ', every target clean';
+    const entries = `${v.checked} protected entr${v.checked === 1 ? 'y' : 'ies'}`;
+    out.push(r.dryRun
+        ? v.ok
+            ? `dry run, nothing verified: ${entries} fingerprinted, none changed while it ran; a real run verifies them after its purge`
+            : `dry run: ${v.missing.length} protected path(s) vanished and ${v.changed.length} changed while it ran (something else is writing there)`
+        : v.ok
+            ? `verified: ${entries} unchanged${clean}`
+            : `NOT verified: ${v.missing.length} missing, ${v.changed.length} changed, ${v.leftovers.length} target(s) not clean`);
+    for (const m of v.missing.slice(0, 50))
+        out.push(`  missing: ${text_showPath(m)}`);
+    for (const c of v.changed.slice(0, 50))
+        out.push(`  changed: ${text_showPath(c.path)} (${c.what})`);
+    for (const l of v.leftovers.slice(0, 50))
+        out.push(l.remaining === 0 ? `  still there: ${text_showPath(l.path)}` : `  left in ${text_showPath(l.path)}: ${l.remaining} entr${l.remaining === 1 ? 'y' : 'ies'}`);
+    return out;
+}
+
+;// CONCATENATED MODULE: ./src/cli/ui.ts
+/**
+ * The CLI's terminal side: the logger, the interactive confirmation, progress, colours.
+ * On a terminal it is quiet but for the prompt, one redrawn progress line and the result; in a
+ * pipe or a log file it prints a line per phase and per purged target (no redraws) so a person
+ * tailing the log sees it move; --verbose adds every plan line and docker command. Colours are
+ * decided per stream (NO_COLOR and FORCE_COLOR honoured). With --json, all of it goes to stderr.
+ */
+
+
+
+
+function useColor(stream, env) {
+    // FORCE_COLOR=0/false forces colours off, any other value on (Node's and chalk's reading).
+    if (env.FORCE_COLOR !== undefined)
+        return env.FORCE_COLOR !== '0' && env.FORCE_COLOR !== 'false';
+    if (env.NO_COLOR !== undefined && env.NO_COLOR !== '')
+        return false;
+    return stream.isTTY === true;
+}
+function palette(on) {
+    const sgr = (code) => (s) => (on ? `\x1b[${code}m${s}\x1b[0m` : s);
+    return { red: sgr('31'), green: sgr('32'), yellow: sgr('33'), bold: sgr('1') };
+}
+/** The first `max` items, then "and N more" when the list was cut. */
+function cutList(items, max) {
+    const shown = items.slice(0, max).join(', ');
+    return items.length > max ? `${shown}, and ${items.length - max} more` : shown;
+}
+const KEPT_SHOWN = 10;
+const PATTERNS_SHOWN = 20;
+class TerminalUi {
+    io;
+    opts;
+    out;
+    /** Colours for `out` and for stderr, each from its own stream. */
+    paint;
+    errPaint;
+    /** On a terminal: one redrawn progress line. Elsewhere: a line per phase and per target. */
+    live;
+    group = '';
+    step = 0;
+    progressShown = false;
+    plan = null;
+    /** The last progress report, and the totals when the previous target ended. */
+    last = null;
+    base = { files: 0, bytes: 0 };
+    constructor(io, opts) {
+        this.io = io;
+        this.opts = opts;
+        this.out = opts.json ? io.stderr : io.stdout;
+        this.live = this.out.isTTY === true;
+        this.paint = palette(useColor(this.out, io.env));
+        this.errPaint = palette(useColor(io.stderr, io.env));
+    }
+    print(line = '') {
+        this.clearProgress();
+        this.out.write(`${line}\n`);
+    }
+    err(line) {
+        this.clearProgress();
+        this.io.stderr.write(`${line}\n`);
+    }
+    get cancelled() {
+        return this.opts.signal?.aborted === true;
+    }
+    logger = {
+        info: (raw) => {
+            if (this.opts.verbose)
+                this.print(`      ${raw}`);
+            else if (this.group === 'Result')
+                this.print(this.paintResult(raw));
+        },
+        warning: (line) => this.err(this.errPaint.yellow(`warning: ${line}`)),
+        error: (line) => this.err(this.errPaint.red(`error: ${line}`)),
+        group: async (name, fn) => {
+            this.group = name;
+            this.step++;
+            // Numbered without a total: which phases run is known only as the run goes (whether a stack
+            // runs, whether a privileged pass or a service restart is needed), and a total that changed
+            // on the way, or a number skipped, would read as a step missed.
+            if (this.opts.verbose || !this.live)
+                this.print(this.paint.bold(`[${this.step}] ${name}`));
+            else if (name === 'Result')
+                this.print();
+            try {
+                return await fn();
+            }
+            finally {
+                if (name === 'Purge')
+                    this.endTarget();
+                this.clearProgress();
+                this.group = '';
+            }
+        }
+    };
+    paintResult(line) {
+        const p = this.paint;
+        if (/^verified: .*cancelled/.test(line))
+            return p.yellow(line);
+        if (/^(verified|purged|would-purge)/.test(line))
+            return p.green(line);
+        if (/^(NOT verified|error:|failed|refused|changed|cancelled)/.test(line))
+            return p.red(line);
+        return line;
+    }
+    presentTargets() {
+        return this.plan ? this.plan.targets.filter((t) => t.status === 'present').map((t) => t.path) : [];
+    }
+    /**
+     * The executor reports totals over all targets, after every finished target and in between;
+     * a change of target therefore closes the previous one (as does the end of the Purge phase).
+     */
+    progress = (p) => {
+        if (this.last && this.last.target !== p.target)
+            this.endTarget();
+        this.last = { ...p };
+        if (!this.live)
+            return;
+        const present = this.presentTargets();
+        const at = present.indexOf(p.target);
+        const position = at >= 0 && present.length > 1 ? ` (${at + 1} of ${present.length})` : '';
+        const of = p.plannedFiles > 0 ? ` of ${p.plannedFiles.toLocaleString('en-US')}` : '';
+        const pct = p.plannedFiles > 0 ? ` (${Math.min(100, Math.floor((100 * p.files) / p.plannedFiles))}%)` : '';
+        let line = `  purging ${text_showPath(p.target)}${position}; all targets so far: ${p.files.toLocaleString('en-US')}${of} files, ${formatBytes(p.bytes)} removed${pct}`;
+        // A line wider than the terminal wraps, and \r would then redraw only its last row.
+        const cols = this.out.columns ?? 0;
+        if (cols > 1 && line.length >= cols)
+            line = line.slice(0, cols - 1);
+        this.out.write(`\r\x1b[K${line}`);
+        this.progressShown = true;
+    };
+    /** Off a terminal, one line per purged target with what it alone removed. */
+    endTarget() {
+        const p = this.last;
+        if (!p)
+            return;
+        this.last = null;
+        const files = p.files - this.base.files;
+        const bytes = p.bytes - this.base.bytes;
+        this.base = { files: p.files, bytes: p.bytes };
+        if (this.live || (this.plan && !this.presentTargets().includes(p.target)))
+            return;
+        this.print(`  ${text_showPath(p.target)}: ${files.toLocaleString('en-US')} file(s), ${formatBytes(bytes)} removed`);
+    }
+    clearProgress() {
+        if (this.progressShown) {
+            this.out.write('\r\x1b[K');
+            this.progressShown = false;
+        }
+    }
+    ask(question) {
+        const rl = external_node_readline_default().createInterface({ input: this.io.stdin, output: this.out, terminal: true });
+        const signal = this.opts.signal;
+        return new Promise((resolve) => {
+            let answered = false;
+            // SIGTERM while the question waits: no answer, which is "no".
+            const onAbort = () => rl.close();
+            signal?.addEventListener('abort', onAbort, { once: true });
+            rl.question(question, (answer) => {
+                answered = true;
+                rl.close();
+                resolve(answer.trim());
+            });
+            rl.on('close', () => {
+                signal?.removeEventListener('abort', onAbort);
+                if (!answered)
+                    resolve('');
+            });
+        });
+    }
+    /** Shows what goes and what stays, then asks; --full also asks for the project's name. */
+    confirmer = async ({ settings, root, plan, docker }) => {
+        this.plan = plan;
+        if (this.cancelled)
+            return 'cancelled by a signal before anything was changed';
+        if (settings.force) {
+            // --list without a prompt: the listing still shows what goes, before it goes.
+            if (this.opts.list)
+                for (const l of listingLines(plan.targets.filter((t) => t.status === 'present'), false))
+                    this.print(l);
+            return null;
+        }
+        if (!this.io.stdin.isTTY) {
+            return `refusing to purge ${text_showPath(root.path)} without confirmation: stdin is not a terminal; pass --force (-y) to purge without asking, or --dry-run to preview`;
+        }
+        const p = this.paint;
+        this.print(p.bold(p.red(`ENVIRONMENT PURGE: ${text_showPath(root.path)}`)));
+        this.print();
+        this.print('This will DELETE:');
+        const present = plan.targets.filter((t) => t.status === 'present');
+        if (present.length === 0)
+            this.print('  no file: none of the targets exists');
+        for (const t of present) {
+            this.print(`  ${text_showPath(t.path).padEnd(28)} ${t.files} file(s), ${formatBytes(t.bytes)}${t.others ? `, ${t.others} link(s)/special` : ''}`);
+        }
+        if (docker.active) {
+            // What the run will do, in the future tense: nothing is stopped yet while the question waits.
+            const running = docker.containers.length ? `will stop and remove the running ${docker.containers.join(', ')}` : 'no container of it runs';
+            const exited = docker.exited.length ? `; will remove the exited ${docker.exited.join(', ')}` : '';
+            this.print(`  Docker: ${docker.compose?.command.join(' ')} down, project ${docker.project}: ${running}${exited}`);
+            for (const v of docker.volumes.filter((x) => x.action === 'remove'))
+                this.print(`  Docker volume ${text_showPath(v.name)}`);
+        }
+        if (this.opts.list)
+            for (const l of listingLines(present, false))
+                this.print(l);
+        this.print('This will NOT delete:');
+        for (const t of plan.targets) {
+            for (const k of t.kept.slice(0, KEPT_SHOWN))
+                this.print(`  ${text_showPath(k.path)} (${k.reason}, inside ${text_showPath(t.path)})`);
+            const more = t.keptTotal - Math.min(t.kept.length, KEPT_SHOWN);
+            if (more > 0)
+                this.print(`  ... and ${more} more protected/mount entr${more === 1 ? 'y' : 'ies'} inside ${text_showPath(t.path)}`);
+        }
+        for (const v of docker.volumes.filter((x) => x.action === 'keep'))
+            this.print(`  Docker volume ${text_showPath(v.name)} (${v.reason})`);
+        // What the policy of this run protects: the built-in patterns, the run's own, the files it reads.
+        const patterns = [...new Set([...BUILTIN_PROTECTED, ...settings.protected])].map(text_showPath);
+        this.print(`  anything matching: ${cutList(patterns, PATTERNS_SHOWN)}`);
+        const files = [...docker.files, ...(settings.configFile ? [settings.configFile] : [])].map(text_showPath);
+        if (files.length > 0)
+            this.print(`  the files this run reads: ${cutList(files, PATTERNS_SHOWN)}`);
+        this.print();
+        const yes = await this.ask(p.yellow('Are you sure you want to proceed? (y/N) '));
+        if (this.cancelled)
+            return 'cancelled by a signal: nothing was changed';
+        if (!/^(y|yes)$/i.test(yes))
+            return 'cancelled: nothing was changed';
+        const volumes = docker.volumes.filter((v) => v.action === 'remove');
+        if (settings.full && docker.active && volumes.length > 0) {
+            const name = await this.ask(p.yellow(`--full removes ${volumes.length} volume(s) of project ${docker.project}. Type the project name to confirm: `));
+            if (this.cancelled)
+                return 'cancelled by a signal: nothing was changed';
+            if (name !== docker.project)
+                return `cancelled: ${JSON.stringify(name)} is not the project name ${JSON.stringify(docker.project)}; nothing was changed`;
+        }
+        return null;
+    };
+}
+
+;// CONCATENATED MODULE: external "node:fs"
+const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
+var external_node_fs_default = /*#__PURE__*/__nccwpck_require__.n(external_node_fs_namespaceObject);
+;// CONCATENATED MODULE: ./src/engine/suggest.ts
+/**
+ * "Did you mean ...?" for what a person typed: the closest existing path for a target that does
+ * not exist, the closest known word for an unknown one. Read-only: it lists directories, nothing more.
+ */
+
+
+/** Edit distance counting an adjacent swap as one edit (optimal string alignment). */
+function editDistance(a, b) {
+    const d = Array.from({ length: a.length + 1 }, (_, i) => [i, ...Array(b.length).fill(0)]);
+    for (let j = 1; j <= b.length; j++)
+        d[0][j] = j;
+    for (let i = 1; i <= a.length; i++) {
+        for (let j = 1; j <= b.length; j++) {
+            const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+            d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost);
+            if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1])
+                d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
+        }
+    }
+    return d[a.length][b.length];
+}
+/** The candidate closest to `word`, when it is close enough to be a typo of it (or differs only in case). */
+function closest(word, candidates) {
+    const limit = Math.max(1, Math.floor(word.length / 3));
+    let best = null;
+    let bestDistance = Infinity;
+    for (const c of candidates) {
+        const dist = c.toLowerCase() === word.toLowerCase() ? 0.5 : editDistance(word, c);
+        if (dist <= limit && dist < bestDistance) {
+            best = c;
+            bestDistance = dist;
+        }
+    }
+    return best;
+}
+/**
+ * For a root-relative path that does not exist: the existing path it most likely meant, segment
+ * by segment from the root (`data/redsi` -> `data/redis`), or null.
+ */
+function closestPath(root, rel) {
+    const out = [];
+    let changed = false;
+    for (const seg of rel.split('/')) {
+        let names;
+        try {
+            names = external_node_fs_default().readdirSync(external_node_path_default().join(root, ...out));
+        }
+        catch {
+            return null;
+        }
+        if (names.includes(seg)) {
+            out.push(seg);
+            continue;
+        }
+        const near = closest(seg, names);
+        if (near === null)
+            return null;
+        out.push(near);
+        changed = true;
+    }
+    return changed ? out.join('/') : null;
+}
+
+;// CONCATENATED MODULE: ./src/common/yaml.ts
+let parser = null;
+async function loadYaml() {
+    parser ??= (await __nccwpck_require__.e(/* import() */ 815).then(__nccwpck_require__.t.bind(__nccwpck_require__, 8815, 19))).parse;
+}
+/** `yaml`'s parse(text, options); `loadYaml()` must have been awaited. */
+function parseYaml(text, options) {
+    if (parser === null)
+        throw new Error('internal error: parseYaml before loadYaml');
+    return parser(text, options);
+}
+
+;// CONCATENATED MODULE: ./src/engine/config.ts
+/**
+ * `.safe-purge.yml` in the root (or the file named by `config`, wherever it is) -> partial options.
+ * Same keys as the action's inputs. YAML 1.2 core schema, so `yes`/`on` are strings, not booleans;
+ * `"true"` and `"false"` (quoted) are read as booleans, like the action's own string inputs.
+ * Unknown keys and wrongly typed values are errors that name the key. `force` and `confirm` are
+ * refused: confirmation comes from whoever starts the run, never from a file in the repository;
+ * so is `privileged-image`, which runs as root.
+ */
+
+
+
+
+
+
+
+const DEFAULT_CONFIG_FILE = '.safe-purge.yml';
+/** The keys a config file may set: every option but those that confirm a run or pick what runs as root. */
+const CONFIG_KEYS = Object.keys(OPTION_KINDS).filter((k) => k !== 'force' && k !== 'confirm' && k !== 'privileged-image');
+/**
+ * `requested` is the `config` input ('' for the default file, which may be absent). A relative
+ * path is relative to the root. A file named explicitly may live outside the root (one fleet.yml
+ * shared by many environments): the file is only read, it can neither skip confirmation nor pick
+ * what runs as root, and its protected patterns only add up; the default file is the root's own.
+ */
+async function loadConfig(root, requested, names = ACTION_NAMES) {
+    const explicit = requested.trim() !== '';
+    const given = explicit ? requested.trim() : DEFAULT_CONFIG_FILE;
+    const file = external_node_path_default().resolve(root, given);
+    let text;
+    try {
+        text = external_node_fs_default().readFileSync(file, 'utf8');
+    }
+    catch (err) {
+        const code = err.code;
+        if (code === 'ENOENT' && !explicit)
+            return { file: null, options: {} };
+        const where = external_node_path_default().isAbsolute(given) ? '' : ` (relative to the root: ${file})`;
+        throw errors_fail('ERR_CONFIG_READ', `config file ${JSON.stringify(given)}${where} cannot be read (${code ?? errorMessage(err)}): fix ${names('config')} or create the file`);
+    }
+    const shown = insideRoot(root, file) ?? file;
+    return { file: shown, options: await parseConfig(text, shown) };
+}
+/** `file`'s path relative to the root when it lies inside it (both resolved, links and all), else null. */
+function insideRoot(root, file) {
+    try {
+        const rel = external_node_path_default().relative(external_node_fs_default().realpathSync(root), external_node_fs_default().realpathSync(file));
+        return rel !== '' && !rel.startsWith('..') && !external_node_path_default().isAbsolute(rel) ? rel.split((external_node_path_default()).sep).join('/') : null;
+    }
+    catch {
+        return null;
+    }
+}
+/**
+ * Names an option for an error: the config file's key, with the file, when the value came from
+ * there (the side did not set it); else the side's own name (the input, or the CLI flag).
+ */
+function namesWithConfig(side, fromSide, config) {
+    return (key) => key !== 'root' && key !== 'config' && config.file !== null && fromSide[key] === undefined && config.options[key] !== undefined
+        ? `${key} (in config file ${config.file})`
+        : side(key);
+}
+async function parseConfig(text, file) {
+    await loadYaml();
+    let doc;
+    try {
+        doc = parseYaml(text, { version: '1.2', schema: 'core', uniqueKeys: true });
+    }
+    catch (err) {
+        throw errors_fail('ERR_CONFIG_YAML', `config file ${file} is not valid YAML: ${errorMessage(err).split('\n')[0]}`);
+    }
+    if (doc === null || doc === undefined)
+        return {};
+    if (typeof doc !== 'object' || Array.isArray(doc)) {
+        throw errors_fail('ERR_CONFIG_SHAPE', `config file ${file} must be a mapping of option: value`);
+    }
+    const out = {};
+    for (const [key, value] of Object.entries(doc)) {
+        if (key === 'force' || key === 'confirm') {
+            // A file committed to the repository must not switch off the confirmation that guards a purge.
+            throw errors_fail('ERR_CONFIG_KEY', `config file ${file}: ${key} cannot be set in the config file (a committed file must not skip confirmation); set it where the run starts (the action's ${key} input, or the CLI's --force)`);
+        }
+        if (key === 'privileged-image') {
+            // The image runs as root with the root mounted: a file in the repository must not pick it,
+            // or a commit could run code that ignores every protected pattern.
+            throw errors_fail('ERR_CONFIG_KEY', `config file ${file}: privileged-image cannot be set in the config file (the image runs as root on the root's files); set it where the run starts (the action's privileged-image input, or the CLI's --privileged-image)`);
+        }
+        if (!Object.hasOwn(OPTION_KINDS, key)) {
+            const near = closest(key, CONFIG_KEYS);
+            const hint = key === 'root' || key === 'config' ? `${key} cannot be set in the config file (it locates the file)`
+                : `${near ? `did you mean ${near}? ` : ''}the file accepts: ${CONFIG_KEYS.join(', ')}`;
+            throw errors_fail('ERR_CONFIG_KEY', `config file ${file}: unknown key ${JSON.stringify(key)}; ${hint}`);
+        }
+        out[key] = convert(key, value, `${file}: ${key}`);
+    }
+    return out;
+}
+function convert(key, value, what) {
+    const kind = OPTION_KINDS[key];
+    const wrong = (expected) => errors_fail('ERR_CONFIG_VALUE', `config ${what} must be ${expected}, got ${JSON.stringify(value)}`);
+    switch (kind) {
+        case 'boolean':
+            // Quoted "true" reads as the action's own inputs do (they are strings): the same spellings.
+            if (typeof value === 'string')
+                return parseBoolean(value.trim(), `config ${what}`);
+            if (typeof value !== 'boolean')
+                throw wrong('true or false');
+            return value;
+        case 'seconds':
+            if (typeof value !== 'number' && typeof value !== 'string')
+                throw wrong('a number of seconds');
+            return parseSeconds(String(value), `config ${what}`);
+        case 'docker':
+            if (typeof value !== 'string')
+                throw wrong('auto, required or off');
+            return parseDockerMode(value, `config ${what}`);
+        case 'privileged':
+            if (typeof value !== 'string')
+                throw wrong('auto, sudo, container or off');
+            return parsePrivilegedMode(value, `config ${what}`);
+        case 'list':
+            if (typeof value === 'string') {
+                if (value.trim() === '')
+                    refuseBlank(key, `config ${what}`);
+                return parseOption(key, value, what);
+            }
+            if (!Array.isArray(value) || value.some((v) => typeof v !== 'string'))
+                throw wrong('a list of strings');
+            return value;
+        case 'string':
+            if (typeof value !== 'string' && typeof value !== 'number')
+                throw wrong('a string');
+            if (String(value).trim() === '')
+                refuseBlank(key, `config ${what}`);
+            return String(value).trim();
+    }
+}
 
 ;// CONCATENATED MODULE: external "node:url"
 const external_node_url_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:url");
@@ -2465,172 +3272,6 @@ function openRoot(root) {
         throw errors_fail('ERR_ROOT_CHANGED', `root ${root.path} changed while it was being checked: rerun`);
     }
     return dir;
-}
-
-// EXTERNAL MODULE: ./node_modules/ignore/index.js
-var ignore = __nccwpck_require__(298);
-var ignore_default = /*#__PURE__*/__nccwpck_require__.n(ignore);
-;// CONCATENATED MODULE: ./src/engine/policy.ts
-/**
- * What may be deleted. Protected patterns use gitignore semantics through `ignore`: a pattern
- * without a slash matches that whole segment at any depth (so `models` protects `a/models/x`
- * but not `data/modelsx`), and a match on a directory covers everything beneath it.
- * The built-in patterns live in their own matcher so a user's `!pattern` can never unprotect them.
- */
-
-
-
-const BUILTIN_PROTECTED = [
-    'models',
-    'config',
-    'src',
-    'scripts',
-    'docs',
-    '.git',
-    '.gitignore',
-    '.env',
-    '.env.example',
-    'requirements.txt',
-    'Dockerfile.strategy',
-    'Dockerfile.api',
-    'docker-compose.prod.yml'
-];
-/** safe-purge's own lock file in the root (see lock.ts); never a target. */
-const LOCK_FILE = '.safe-purge.lock';
-/** How many paths a matcher may cache before it is rebuilt (`ignore` caches every path it sees). */
-const MATCHER_CACHE_LIMIT = 20000;
-/** A pattern that can only match a single path segment (no slash but a trailing one). */
-function isNamePattern(p) {
-    return !p.replace(/\/+$/, '').includes('/');
-}
-/** A name pattern with no wildcard, escape, negation or comment: it matches one literal name. */
-function isLiteralName(p) {
-    return isNamePattern(p) && !/[*?[\]\\!#]/.test(p) && p.trim() === p;
-}
-/** `exact` are root-relative files in use by this run (compose files, the config file). */
-function createPolicy(extra, exact = [], names = ACTION_NAMES) {
-    const cleanExtra = extra.map((p, i) => checkPattern(p, i, names('protected')));
-    const exactSet = new Set(exact);
-    // Last segments of the exact paths: most entries are ruled out without hashing their whole path.
-    const exactNames = new Set(exact.map((p) => p.slice(p.lastIndexOf('/') + 1)));
-    // With only positive name patterns, an entry under an unprotected parent is decided by its name.
-    const extraByName = cleanExtra.every((p) => !p.startsWith('!') && isNamePattern(p));
-    // Literal names (every built-in, usually the extras too) are a set lookup, not a pattern match.
-    // `ignore` matches case-insensitively by default; the sets do the same, so they never protect less.
-    const literal = extraByName && cleanExtra.every(isLiteralName);
-    const anyNames = new Set([...BUILTIN_PROTECTED, ...cleanExtra].filter((p) => !p.endsWith('/')).map((p) => p.toLowerCase()));
-    const dirNames = new Set(cleanExtra.filter((p) => p.endsWith('/')).map((p) => p.replace(/\/+$/, '').toLowerCase()));
-    let calls = 0;
-    let builtinMatcher = ignore_default()().add([...BUILTIN_PROTECTED]);
-    let extraMatcher = ignore_default()().add(cleanExtra);
-    // Memory stays flat on a million-file walk: the matchers' caches are dropped now and then.
-    const matchers = () => {
-        if (++calls > MATCHER_CACHE_LIMIT) {
-            calls = 0;
-            builtinMatcher = ignore_default()().add([...BUILTIN_PROTECTED]);
-            extraMatcher = ignore_default()().add(cleanExtra);
-        }
-        return [builtinMatcher, extraMatcher];
-    };
-    return {
-        builtin: BUILTIN_PROTECTED,
-        extra: cleanExtra,
-        exact: [...exactSet],
-        isProtected(rel, isDir) {
-            if (exactSet.has(rel))
-                return true;
-            const probe = isDir ? `${rel}/` : rel;
-            const [b, e] = matchers();
-            return b.ignores(probe) || e.ignores(probe);
-        },
-        isProtectedChild(rel, isDir) {
-            return childDecision(rel.slice(rel.lastIndexOf('/') + 1), isDir, rel, '');
-        },
-        isProtectedIn(dirRel, name, isDir) {
-            return childDecision(name, isDir, null, dirRel);
-        }
-    };
-    /** isProtectedChild's answer; the entry's path is `rel`, or built from `dirRel` only when needed. */
-    function childDecision(name, isDir, rel, dirRel) {
-        if (exactNames.has(name) && exactSet.has(rel ?? joinRel(dirRel, name)))
-            return true;
-        if (literal) {
-            const lower = name.toLowerCase();
-            return anyNames.has(lower) || (isDir && dirNames.has(lower));
-        }
-        const [b, e] = matchers();
-        // Every built-in is a name pattern, so the name alone decides.
-        if (b.ignores(isDir ? `${name}/` : name))
-            return true;
-        if (cleanExtra.length === 0)
-            return false;
-        if (extraByName)
-            return e.ignores(isDir ? `${name}/` : name);
-        const p = rel ?? joinRel(dirRel, name);
-        return e.ignores(isDir ? `${p}/` : p);
-    }
-}
-function joinRel(dirRel, name) {
-    return dirRel === '' ? name : `${dirRel}/${name}`;
-}
-function checkPattern(pattern, index, opt) {
-    if (typeof pattern !== 'string' || pattern.includes('\0')) {
-        throw errors_fail('ERR_BAD_PATTERN', `${opt} pattern #${index + 1} is not a valid pattern: remove it from ${opt}`);
-    }
-    const p = pattern.trim();
-    if (p === '')
-        throw errors_fail('ERR_BAD_PATTERN', `${opt} pattern #${index + 1} is empty: remove the blank entry from ${opt}`);
-    return p;
-}
-/**
- * Validates and normalizes the ephemeral entries before anything is touched. Each must be a plain
- * root-relative path (a leading `./` and trailing `/` are tolerated), not protected, not the root.
- * Entries nested in another entry are dropped (the outer one covers them).
- */
-function validateTargets(entries, policy, names = ACTION_NAMES) {
-    const opt = names('ephemeral');
-    if (entries.length === 0) {
-        throw errors_fail('ERR_NO_TARGETS', `${opt} is empty: list at least one root-relative path to purge (e.g. logs)`);
-    }
-    const normalized = entries.map((e) => normalizeTarget(e, policy, opt));
-    const unique = [...new Set(normalized)].sort();
-    // A protected path inside a target (`logs/keep/`, `data/temp/*.ckpt`, a compose file) is kept by
-    // the walk with the directories leading to it, like a name pattern's match, and verified after.
-    return unique.filter((t) => !unique.some((o) => o !== t && t.startsWith(`${o}/`)));
-}
-function normalizeTarget(entry, policy, opt) {
-    const shown = JSON.stringify(entry);
-    const bad = (why) => errors_fail('ERR_BAD_TARGET', `${opt} entry ${shown} ${why}`);
-    if (typeof entry !== 'string')
-        throw bad('is not a string: list root-relative paths such as logs');
-    if (entry.includes('\0'))
-        throw bad(`contains a NUL byte: remove it from ${opt}`);
-    const trimmed = entry.trim();
-    if (trimmed === '')
-        throw bad(`is empty: remove the blank entry from ${opt}`);
-    // `ephemeral: logs, data/redis` in YAML is one string: purging "a path named that" would find
-    // nothing and report success.
-    if (/,\s/.test(trimmed) || /^\[.*\]$/.test(trimmed)) {
-        throw bad(`looks like several paths on one line: give one path per line (one per line in the input, a YAML list in the config file, or ${opt} once per path)`);
-    }
-    if (trimmed.startsWith('/'))
-        throw bad('is absolute: give it relative to root (e.g. logs, not /app/logs)');
-    if (trimmed.startsWith('~'))
-        throw bad('starts with ~, which is not expanded: give it relative to root');
-    const rel = trimmed.replace(/^(\.\/)+/, '').replace(/\/+$/, '');
-    if (rel === '' || rel === '.')
-        throw bad('is the root itself: safe-purge never removes the root; name the subpaths to purge');
-    const segments = rel.split('/');
-    if (segments.includes('..'))
-        throw bad('contains "..": targets must stay inside root');
-    if (segments.some((s) => s === '' || s === '.'))
-        throw bad('is not a plain path (empty or "." segment): write it like data/redis');
-    if (rel === LOCK_FILE || rel.startsWith(`${LOCK_FILE}.`))
-        throw bad(`is safe-purge's own lock file: remove it from ${opt}`);
-    if (policy.isProtected(rel, true) || policy.isProtected(rel, false)) {
-        throw errors_fail('ERR_TARGET_PROTECTED', `${opt} entry ${shown} is protected: remove it from ${opt} (protected paths are never purged)`);
-    }
-    return rel;
 }
 
 ;// CONCATENATED MODULE: external "node:buffer"
@@ -4329,18 +4970,6 @@ async function verifyProtected(rootDir, policy, before, plan, outcome, dryRun, s
     return { checked: before.entries.size, missing, changed, leftovers, protectedRoots: after.roots };
 }
 
-;// CONCATENATED MODULE: ./src/common/yaml.ts
-let parser = null;
-async function loadYaml() {
-    parser ??= (await __nccwpck_require__.e(/* import() */ 815).then(__nccwpck_require__.t.bind(__nccwpck_require__, 8815, 19))).parse;
-}
-/** `yaml`'s parse(text, options); `loadYaml()` must have been awaited. */
-function parseYaml(text, options) {
-    if (parser === null)
-        throw new Error('internal error: parseYaml before loadYaml');
-    return parser(text, options);
-}
-
 ;// CONCATENATED MODULE: ./src/docker/compose-files.ts
 /**
  * Finding the Compose stack of a root without running docker: which files, which project name,
@@ -5355,44 +5984,6 @@ function freeBytes(where) {
     return Number(st.bavail * st.bsize);
 }
 
-;// CONCATENATED MODULE: ./src/common/text.ts
-/**
- * Text that reaches a person: what a user controls (file names, messages that may quote them) is
- * escaped before it reaches a terminal, and sizes are written the way people read them.
- */
-function escapeChar(c) {
-    if (c === '\\')
-        return '\\\\';
-    if (c === '\n')
-        return '\\n';
-    if (c === '\t')
-        return '\\t';
-    return `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`;
-}
-/**
- * A message on one line, control characters escaped and backslashes kept: an error that may quote
- * a file's contents, or a recovery hint, whose paths are shell words (errors.ts' shellWord) to paste as they are.
- */
-function oneLine(message) {
-    // eslint-disable-next-line no-control-regex
-    return message.replace(/[\x00-\x1f\x7f-\x9f]/g, escapeChar);
-}
-/** Escapes control characters (newlines, ESC, C1), and backslashes, so a name is one unambiguous line on a terminal. */
-function text_showPath(p) {
-    // eslint-disable-next-line no-control-regex
-    return p.replace(/[\x00-\x1f\x7f-\x9f\\]/g, escapeChar);
-}
-function formatBytes(n) {
-    const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
-    let v = n;
-    let i = 0;
-    while (v >= 1024 && i < units.length - 1) {
-        v /= 1024;
-        i++;
-    }
-    return i === 0 ? `${n} B` : `${v.toFixed(1)} ${units[i]}`;
-}
-
 ;// CONCATENATED MODULE: ./src/engine/privileged-report.ts
 /**
  * What a run says about entries this user cannot delete: the refusal of a real run that could not
@@ -5535,6 +6126,13 @@ function privilegedSection(info, plan, mode, image, dryRun) {
 
 
 const VERSION = '0.1.0';
+function refusalOf(err, message, changed) {
+    const code = err?.code;
+    return {
+        tool: 'safe-purge', version: VERSION, ok: false, verified: false, changed,
+        failures: [message], error: { code: typeof code === 'string' ? code : 'ERR_UNEXPECTED', message }
+    };
+}
 /** The plan's targets as report rows: what a run would do (`not-run` when a real run stopped before). */
 function previewTargets(plan, dryRun) {
     return plan.targets.map((p) => {
@@ -5668,154 +6266,6 @@ function buildReport(x) {
     };
 }
 
-;// CONCATENATED MODULE: ./src/engine/report-lines.ts
-/**
- * The report as a person reads it on a console: the plan (what goes, what stays), the stacks,
- * the result and the verification, one line each, user-controlled text escaped.
- */
-
-
-function countLine(t) {
-    const parts = [`${t.files} file(s)`, formatBytes(t.bytes)];
-    if (t.dirs)
-        parts.push(`${t.dirs} dir(s)`);
-    if (t.others)
-        parts.push(`${t.others} link(s)/special`);
-    return parts.join(', ');
-}
-/**
- * The listing (--list): for each target, every entry directly inside it that goes (a directory
- * with what it holds), then what stays inside it; bounded, with counts for the rest.
- */
-function listingLines(targets, dryRun) {
-    const out = [];
-    const goes = dryRun ? 'would go' : 'goes';
-    for (const t of targets) {
-        if (!t.listing)
-            continue;
-        const { entries, more } = t.listing;
-        const empty = entries.length + more.entries === 0;
-        out.push(`listing ${text_showPath(t.path)}: ${empty ? `nothing inside it ${goes}` : `- ${goes}, ~ emptied but stays, = stays`}`);
-        for (const e of entries) {
-            const size = e.kind === 'dir' ? `dir: ${e.files} file(s), ${formatBytes(e.bytes)}, ${e.inside} entr${e.inside === 1 ? 'y' : 'ies'} inside` : e.kind === 'file' ? formatBytes(e.bytes) : e.kind;
-            out.push(`  ${e.keeps ? '~' : '-'} ${text_showPath(e.path)}${e.kind === 'dir' ? '/' : ''} (${size}${e.keeps ? '; emptied, it stays for what it holds that stays' : ''})`);
-        }
-        if (more.entries > 0)
-            out.push(`  - ... and ${more.entries} more entr${more.entries === 1 ? 'y' : 'ies'}: ${more.files} file(s), ${formatBytes(more.bytes)} (the JSON report names the first ${entries.length})`);
-        for (const k of t.kept)
-            out.push(`  = ${text_showPath(k.path)} (${k.reason === 'protected' ? 'protected' : 'a mount point, never crossed'})`);
-        if (t.keptTotal > t.kept.length)
-            out.push(`  = ... and ${t.keptTotal - t.kept.length} more kept`);
-        for (const h of t.truncated)
-            out.push(`  = ${text_showPath(h.path)} (held open by a running process: truncated in place, ${formatBytes(h.bytes)})`);
-        if (t.truncatedFiles > t.truncated.length)
-            out.push(`  = ... and ${t.truncatedFiles - t.truncated.length} more held-open file(s) truncated in place`);
-    }
-    return out;
-}
-/** The plan as a person reads it: what goes, what stays. Also the dry run's main output. */
-function planLines(targets) {
-    const out = [];
-    for (const t of targets) {
-        const why = t.reason ? ` (${t.reason})` : '';
-        if (t.result === 'missing' || t.result === 'refused' || t.counted === false) {
-            out.push(`${t.result.padEnd(16)} ${text_showPath(t.path)}${why}`);
-            continue;
-        }
-        out.push(`${t.result.padEnd(16)} ${text_showPath(t.path)}: ${countLine(t)}${t.keptTotal ? `, keeps ${t.keptTotal} protected/mount entr${t.keptTotal === 1 ? 'y' : 'ies'} and the ${t.keptDirs} dir(s) leading to them` : ''}${why}`);
-        for (const k of t.kept.slice(0, 20))
-            out.push(`  keep ${text_showPath(k.path)} (${k.reason})`);
-        if (t.kept.length > 20 || t.keptTotal > t.kept.length)
-            out.push(`  ... and ${t.keptTotal - Math.min(t.kept.length, 20)} more kept`);
-    }
-    return out;
-}
-/** One stack as a person reads it: which project, from which files, found how, and what happens to it. */
-function stackLine(s, dryRun, stopped, keptRunning, compose) {
-    const list = (n) => (n.length ? n.join(', ') : 'none');
-    const stop = keptRunning ? 'left running (keep-running)' : dryRun ? 'would be stopped' : stopped ? 'stopped' : 'not stopped';
-    const gone = keptRunning ? 'left' : dryRun ? 'would be removed' : stopped ? 'removed' : 'not removed';
-    const how = s.stoppedBy === 'compose down' ? `${compose ?? 'compose'} down` : `docker stop and rm by label (${s.filesUnusable})`;
-    const files = s.files.length ? s.files.map(text_showPath).join(', ') : 'no files';
-    return `docker: project ${text_showPath(s.project)} (${files}; found by ${s.foundBy}; ${how}): running containers ${list(s.containers)} ${stop}${s.exited.length ? `; other containers ${list(s.exited)} ${gone}` : ''}`;
-}
-/** The privileged pass: what it removed, how, and why; or (a dry run) which mode would; or why none could. */
-function privilegedLines(r) {
-    const p = r.privileged;
-    if (!p)
-        return [];
-    const out = [];
-    const how = p.via === 'sudo' ? 'sudo' : `a container (${text_showPath(p.image ?? '')})`;
-    if (p.ran)
-        out.push(`privileged pass (${how}, as root) on ${p.targets.map(text_showPath).join(', ')}: removed ${p.removedFiles} file(s), ${formatBytes(p.removedBytes)}, in the targets this user could not finish`);
-    else if (r.dryRun && p.via)
-        out.push(`${p.entriesTotal} entr(ies) cannot be deleted as this user: a real run would finish them as root through ${how}`);
-    else if (r.dryRun)
-        out.push(`${p.entriesTotal} entr(ies) cannot be deleted as this user, and no privileged pass is available to finish them`);
-    else
-        out.push(`${p.entriesTotal} entr(ies) could not be deleted as this user, and no privileged pass finished them`);
-    for (const e of p.entries.slice(0, 10))
-        out.push(`  ${text_showPath(e.path)}: owner ${e.owner ?? '?'}${e.ownerName ? ` (${text_showPath(e.ownerName)})` : ''}: ${oneLine(e.why)}`);
-    if (p.entriesTotal > Math.min(p.entries.length, 10))
-        out.push(`  ... and ${p.entriesTotal - Math.min(p.entries.length, 10)} more (see the JSON report)`);
-    for (const n of p.notes)
-        out.push(`  ${oneLine(n)}`);
-    return out;
-}
-function resultLines(r) {
-    const out = [];
-    const verb = r.dryRun ? 'would remove' : 'removed';
-    out.push(`${verb} ${countLine(r.totals)} from ${r.deleted.length} target(s)`);
-    const t = r.totals;
-    if (t.truncatedFiles > 0) {
-        out.push(`${r.dryRun ? 'would truncate' : 'truncated'} ${t.truncatedFiles} file(s) held open by running processes, ${formatBytes(t.truncatedBytes)}: they stay, empty, and their writers go on`);
-        for (const e of r.targets.flatMap((x) => x.truncated).slice(0, 20))
-            out.push(`  truncated ${text_showPath(e.path)} (${formatBytes(e.bytes)}; held by ${e.holders.map((h) => `${h.pid} ${text_showPath(h.command)}`).join(', ') || 'a running process'})`);
-    }
-    if (t.heldUnlinkedFiles > 0)
-        out.push(`${t.heldUnlinkedFiles} held-open file(s) ${r.dryRun ? 'would be' : 'were'} unlinked, not truncated (hard links, or mapped into memory), ${formatBytes(t.heldUnlinkedBytes)}: their space comes back only when their processes close them`);
-    if (r.dryRun)
-        out.push(...listingLines(r.targets, true));
-    out.push(...privilegedLines(r));
-    if (r.space.reclaimedBytes !== null)
-        out.push(`freed ${formatBytes(r.space.freedBytes)}; the filesystem gained ${formatBytes(Math.max(0, r.space.reclaimedBytes))}`);
-    if (r.docker.used) {
-        const d = r.docker;
-        for (const s of d.stacks)
-            out.push(stackLine(s, r.dryRun, d.stopped, d.keptRunning, d.compose));
-        if (d.services) {
-            const back = r.dryRun ? 'would be started again' : `started again: ${d.services.restarted.join(', ') || 'none'}`;
-            out.push(`docker: services reset: ${d.services.names.join(', ')} (${back}); the others keep running`);
-            for (const row of d.services.after)
-                out.push(`  ${row.service} ${row.name} ${row.id} ${row.state}${row.health ? ` (${row.health})` : ''} since ${row.startedAt}`);
-        }
-        for (const w of d.writers)
-            out.push(`docker: container ${text_showPath(w.name)} (not Compose) writes into ${w.binds.map((b) => text_showPath(external_node_path_default().relative(r.root, b.target) || '.')).join(', ')}: left running (keep-running)`);
-        for (const v of r.docker.volumes)
-            out.push(`  volume ${v.name}: ${v.action === 'remove' ? (r.dryRun ? 'would be removed' : r.docker.removedVolumes.includes(v.name) ? 'removed' : 'NOT removed') : `kept (${v.reason})`}`);
-    }
-    for (const e of r.errors)
-        out.push(`error: ${text_showPath(e.path)}: ${text_showPath(e.message)}\n  recovery: ${oneLine(e.hint)}`);
-    const v = r.verification;
-    const cancelled = r.targets.filter((t) => t.result === 'cancelled').length;
-    const clean = r.dryRun ? '' : cancelled > 0 ? `; the purge was cancelled: ${cancelled} target(s) it did not finish still hold files` : ', every target clean';
-    const entries = `${v.checked} protected entr${v.checked === 1 ? 'y' : 'ies'}`;
-    out.push(r.dryRun
-        ? v.ok
-            ? `dry run, nothing verified: ${entries} fingerprinted, none changed while it ran; a real run verifies them after its purge`
-            : `dry run: ${v.missing.length} protected path(s) vanished and ${v.changed.length} changed while it ran (something else is writing there)`
-        : v.ok
-            ? `verified: ${entries} unchanged${clean}`
-            : `NOT verified: ${v.missing.length} missing, ${v.changed.length} changed, ${v.leftovers.length} target(s) not clean`);
-    for (const m of v.missing.slice(0, 50))
-        out.push(`  missing: ${text_showPath(m)}`);
-    for (const c of v.changed.slice(0, 50))
-        out.push(`  changed: ${text_showPath(c.path)} (${c.what})`);
-    for (const l of v.leftovers.slice(0, 50))
-        out.push(l.remaining === 0 ? `  still there: ${text_showPath(l.path)}` : `  left in ${text_showPath(l.path)}: ${l.remaining} entr${l.remaining === 1 ? 'y' : 'ies'}`);
-    return out;
-}
-
 ;// CONCATENATED MODULE: external "node:crypto"
 const external_node_crypto_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:crypto");
 var external_node_crypto_default = /*#__PURE__*/__nccwpck_require__.n(external_node_crypto_namespaceObject);
@@ -5931,70 +6381,6 @@ function acquireLock(root, rootPath, warn) {
             // renamed into the lock, or never created
         }
     }
-}
-
-;// CONCATENATED MODULE: ./src/engine/suggest.ts
-/**
- * "Did you mean ...?" for what a person typed: the closest existing path for a target that does
- * not exist, the closest known word for an unknown one. Read-only: it lists directories, nothing more.
- */
-
-
-/** Edit distance counting an adjacent swap as one edit (optimal string alignment). */
-function editDistance(a, b) {
-    const d = Array.from({ length: a.length + 1 }, (_, i) => [i, ...Array(b.length).fill(0)]);
-    for (let j = 1; j <= b.length; j++)
-        d[0][j] = j;
-    for (let i = 1; i <= a.length; i++) {
-        for (let j = 1; j <= b.length; j++) {
-            const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-            d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost);
-            if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1])
-                d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
-        }
-    }
-    return d[a.length][b.length];
-}
-/** The candidate closest to `word`, when it is close enough to be a typo of it (or differs only in case). */
-function closest(word, candidates) {
-    const limit = Math.max(1, Math.floor(word.length / 3));
-    let best = null;
-    let bestDistance = Infinity;
-    for (const c of candidates) {
-        const dist = c.toLowerCase() === word.toLowerCase() ? 0.5 : editDistance(word, c);
-        if (dist <= limit && dist < bestDistance) {
-            best = c;
-            bestDistance = dist;
-        }
-    }
-    return best;
-}
-/**
- * For a root-relative path that does not exist: the existing path it most likely meant, segment
- * by segment from the root (`data/redsi` -> `data/redis`), or null.
- */
-function closestPath(root, rel) {
-    const out = [];
-    let changed = false;
-    for (const seg of rel.split('/')) {
-        let names;
-        try {
-            names = external_node_fs_default().readdirSync(external_node_path_default().join(root, ...out));
-        }
-        catch {
-            return null;
-        }
-        if (names.includes(seg)) {
-            out.push(seg);
-            continue;
-        }
-        const near = closest(seg, names);
-        if (near === null)
-            return null;
-        out.push(near);
-        changed = true;
-    }
-    return changed ? out.join('/') : null;
 }
 
 ;// CONCATENATED MODULE: ./src/engine/checks.ts
@@ -6767,393 +7153,6 @@ async function run(settings, deps) {
     }
 }
 
-;// CONCATENATED MODULE: ./src/cli/ui.ts
-/**
- * The CLI's terminal side: the logger, the interactive confirmation, progress, colours.
- * On a terminal it is quiet but for the prompt, one redrawn progress line and the result; in a
- * pipe or a log file it prints a line per phase and per purged target (no redraws) so a person
- * tailing the log sees it move; --verbose adds every plan line and docker command. Colours are
- * decided per stream (NO_COLOR and FORCE_COLOR honoured). With --json, all of it goes to stderr.
- */
-
-
-
-
-
-function useColor(stream, env) {
-    // FORCE_COLOR=0/false forces colours off, any other value on (Node's and chalk's reading).
-    if (env.FORCE_COLOR !== undefined)
-        return env.FORCE_COLOR !== '0' && env.FORCE_COLOR !== 'false';
-    if (env.NO_COLOR !== undefined && env.NO_COLOR !== '')
-        return false;
-    return stream.isTTY === true;
-}
-function palette(on) {
-    const sgr = (code) => (s) => (on ? `\x1b[${code}m${s}\x1b[0m` : s);
-    return { red: sgr('31'), green: sgr('32'), yellow: sgr('33'), bold: sgr('1') };
-}
-/** The first `max` items, then "and N more" when the list was cut. */
-function cutList(items, max) {
-    const shown = items.slice(0, max).join(', ');
-    return items.length > max ? `${shown}, and ${items.length - max} more` : shown;
-}
-const KEPT_SHOWN = 10;
-const PATTERNS_SHOWN = 20;
-class TerminalUi {
-    io;
-    opts;
-    out;
-    /** Colours for `out` and for stderr, each from its own stream. */
-    paint;
-    errPaint;
-    /** On a terminal: one redrawn progress line. Elsewhere: a line per phase and per target. */
-    live;
-    group = '';
-    step = 0;
-    /** Phases a run has: a dry run 6, a real one 8, or 7 with docker off (with docker skipped, one number is skipped too). */
-    steps;
-    progressShown = false;
-    plan = null;
-    /** The last progress report, and the totals when the previous target ended. */
-    last = null;
-    base = { files: 0, bytes: 0 };
-    constructor(io, opts) {
-        this.io = io;
-        this.opts = opts;
-        this.out = opts.json ? io.stderr : io.stdout;
-        this.live = this.out.isTTY === true;
-        this.steps = opts.dryRun ? 6 : opts.dockerOff ? 7 : 8;
-        this.paint = palette(useColor(this.out, io.env));
-        this.errPaint = palette(useColor(io.stderr, io.env));
-    }
-    print(line = '') {
-        this.clearProgress();
-        this.out.write(`${line}\n`);
-    }
-    err(line) {
-        this.clearProgress();
-        this.io.stderr.write(`${line}\n`);
-    }
-    get cancelled() {
-        return this.opts.signal?.aborted === true;
-    }
-    logger = {
-        info: (raw) => {
-            if (this.opts.verbose)
-                this.print(`      ${raw}`);
-            else if (this.group === 'Result')
-                this.print(this.paintResult(raw));
-        },
-        warning: (line) => this.err(this.errPaint.yellow(`warning: ${line}`)),
-        error: (line) => this.err(this.errPaint.red(`error: ${line}`)),
-        group: async (name, fn) => {
-            this.group = name;
-            this.step++;
-            // A privileged pass is a step only the purge's errors call for.
-            if (name.startsWith(PHASE_PRIVILEGED))
-                this.steps++;
-            // Never [9/8]: a phase nobody predicted (none should be) extends the count.
-            this.steps = Math.max(this.steps, this.step);
-            if (this.opts.verbose || !this.live)
-                this.print(this.paint.bold(`[${this.step}/${this.steps}] ${name}`));
-            else if (name === 'Result')
-                this.print();
-            try {
-                return await fn();
-            }
-            finally {
-                if (name === 'Purge')
-                    this.endTarget();
-                this.clearProgress();
-                this.group = '';
-            }
-        }
-    };
-    paintResult(line) {
-        const p = this.paint;
-        if (/^verified: .*cancelled/.test(line))
-            return p.yellow(line);
-        if (/^(verified|purged|would-purge)/.test(line))
-            return p.green(line);
-        if (/^(NOT verified|error:|failed|refused|changed|cancelled)/.test(line))
-            return p.red(line);
-        return line;
-    }
-    presentTargets() {
-        return this.plan ? this.plan.targets.filter((t) => t.status === 'present').map((t) => t.path) : [];
-    }
-    /**
-     * The executor reports totals over all targets, after every finished target and in between;
-     * a change of target therefore closes the previous one (as does the end of the Purge phase).
-     */
-    progress = (p) => {
-        if (this.last && this.last.target !== p.target)
-            this.endTarget();
-        this.last = { ...p };
-        if (!this.live)
-            return;
-        const present = this.presentTargets();
-        const at = present.indexOf(p.target);
-        const position = at >= 0 && present.length > 1 ? ` (${at + 1} of ${present.length})` : '';
-        const of = p.plannedFiles > 0 ? ` of ${p.plannedFiles.toLocaleString('en-US')}` : '';
-        const pct = p.plannedFiles > 0 ? ` (${Math.min(100, Math.floor((100 * p.files) / p.plannedFiles))}%)` : '';
-        let line = `  purging ${text_showPath(p.target)}${position}; all targets so far: ${p.files.toLocaleString('en-US')}${of} files, ${formatBytes(p.bytes)} removed${pct}`;
-        // A line wider than the terminal wraps, and \r would then redraw only its last row.
-        const cols = this.out.columns ?? 0;
-        if (cols > 1 && line.length >= cols)
-            line = line.slice(0, cols - 1);
-        this.out.write(`\r\x1b[K${line}`);
-        this.progressShown = true;
-    };
-    /** Off a terminal, one line per purged target with what it alone removed. */
-    endTarget() {
-        const p = this.last;
-        if (!p)
-            return;
-        this.last = null;
-        const files = p.files - this.base.files;
-        const bytes = p.bytes - this.base.bytes;
-        this.base = { files: p.files, bytes: p.bytes };
-        if (this.live || (this.plan && !this.presentTargets().includes(p.target)))
-            return;
-        this.print(`  ${text_showPath(p.target)}: ${files.toLocaleString('en-US')} file(s), ${formatBytes(bytes)} removed`);
-    }
-    clearProgress() {
-        if (this.progressShown) {
-            this.out.write('\r\x1b[K');
-            this.progressShown = false;
-        }
-    }
-    ask(question) {
-        const rl = external_node_readline_default().createInterface({ input: this.io.stdin, output: this.out, terminal: true });
-        const signal = this.opts.signal;
-        return new Promise((resolve) => {
-            let answered = false;
-            // SIGTERM while the question waits: no answer, which is "no".
-            const onAbort = () => rl.close();
-            signal?.addEventListener('abort', onAbort, { once: true });
-            rl.question(question, (answer) => {
-                answered = true;
-                rl.close();
-                resolve(answer.trim());
-            });
-            rl.on('close', () => {
-                signal?.removeEventListener('abort', onAbort);
-                if (!answered)
-                    resolve('');
-            });
-        });
-    }
-    /** Shows what goes and what stays, then asks; --full also asks for the project's name. */
-    confirmer = async ({ settings, root, plan, docker }) => {
-        this.plan = plan;
-        // docker was skipped: its stop phase does not run, so the run has one step fewer (the numbers
-        // stay consecutive: [3/7] then [4/7], never a jump).
-        if (!this.opts.dryRun) {
-            if ((!docker.active && !this.opts.dockerOff) || (docker.active && settings.keepRunning))
-                this.steps--;
-            // Reset services are started again after the verification: one step more.
-            if (docker.active && settings.services.length > 0)
-                this.steps++;
-        }
-        if (this.cancelled)
-            return 'cancelled by a signal before anything was changed';
-        if (settings.force)
-            return null;
-        if (!this.io.stdin.isTTY) {
-            return `refusing to purge ${text_showPath(root.path)} without confirmation: stdin is not a terminal; pass --force (-y) to purge without asking, or --dry-run to preview`;
-        }
-        const p = this.paint;
-        this.print(p.bold(p.red(`ENVIRONMENT PURGE: ${text_showPath(root.path)}`)));
-        this.print();
-        this.print('This will DELETE:');
-        const present = plan.targets.filter((t) => t.status === 'present');
-        if (present.length === 0)
-            this.print('  no file: none of the targets exists');
-        for (const t of present) {
-            this.print(`  ${text_showPath(t.path).padEnd(28)} ${t.files} file(s), ${formatBytes(t.bytes)}${t.others ? `, ${t.others} link(s)/special` : ''}`);
-        }
-        if (docker.active) {
-            const exited = docker.exited.length ? `; and removes the exited: ${docker.exited.join(', ')}` : '';
-            this.print(`  Docker: ${docker.compose?.command.join(' ')} down, project ${docker.project}: stops and removes the running ${docker.containers.length ? docker.containers.join(', ') : 'none'}${exited}`);
-            for (const v of docker.volumes.filter((x) => x.action === 'remove'))
-                this.print(`  Docker volume ${text_showPath(v.name)}`);
-        }
-        if (this.opts.list)
-            for (const l of listingLines(present, false))
-                this.print(`  ${l}`);
-        this.print('This will NOT delete:');
-        for (const t of plan.targets) {
-            for (const k of t.kept.slice(0, KEPT_SHOWN))
-                this.print(`  ${text_showPath(k.path)} (${k.reason}, inside ${text_showPath(t.path)})`);
-            const more = t.keptTotal - Math.min(t.kept.length, KEPT_SHOWN);
-            if (more > 0)
-                this.print(`  ... and ${more} more protected/mount entr${more === 1 ? 'y' : 'ies'} inside ${text_showPath(t.path)}`);
-        }
-        for (const v of docker.volumes.filter((x) => x.action === 'keep'))
-            this.print(`  Docker volume ${text_showPath(v.name)} (${v.reason})`);
-        // What the policy of this run protects: the built-in patterns, the run's own, the files it reads.
-        const patterns = [...new Set([...BUILTIN_PROTECTED, ...settings.protected])].map(text_showPath);
-        this.print(`  anything matching: ${cutList(patterns, PATTERNS_SHOWN)}`);
-        const files = [...docker.files, ...(settings.configFile ? [settings.configFile] : [])].map(text_showPath);
-        if (files.length > 0)
-            this.print(`  the files this run reads: ${cutList(files, PATTERNS_SHOWN)}`);
-        this.print();
-        const yes = await this.ask(p.yellow('Are you sure you want to proceed? (y/N) '));
-        if (this.cancelled)
-            return 'cancelled by a signal: nothing was changed';
-        if (!/^(y|yes)$/i.test(yes))
-            return 'cancelled: nothing was changed';
-        const volumes = docker.volumes.filter((v) => v.action === 'remove');
-        if (settings.full && docker.active && volumes.length > 0) {
-            const name = await this.ask(p.yellow(`--full removes ${volumes.length} volume(s) of project ${docker.project}. Type the project name to confirm: `));
-            if (this.cancelled)
-                return 'cancelled by a signal: nothing was changed';
-            if (name !== docker.project)
-                return `cancelled: ${JSON.stringify(name)} is not the project name ${JSON.stringify(docker.project)}; nothing was changed`;
-        }
-        return null;
-    };
-}
-
-;// CONCATENATED MODULE: ./src/engine/config.ts
-/**
- * `.safe-purge.yml` in the root (or the file named by `config`, wherever it is) -> partial options.
- * Same keys as the action's inputs. YAML 1.2 core schema, so `yes`/`on` are strings, not booleans;
- * `"true"` and `"false"` (quoted) are read as booleans, like the action's own string inputs.
- * Unknown keys and wrongly typed values are errors that name the key. `force` and `confirm` are
- * refused: confirmation comes from whoever starts the run, never from a file in the repository;
- * so is `privileged-image`, which runs as root.
- */
-
-
-
-
-
-
-
-const DEFAULT_CONFIG_FILE = '.safe-purge.yml';
-/** The keys a config file may set: every option but those that confirm a run or pick what runs as root. */
-const CONFIG_KEYS = Object.keys(OPTION_KINDS).filter((k) => k !== 'force' && k !== 'confirm' && k !== 'privileged-image');
-/**
- * `requested` is the `config` input ('' for the default file, which may be absent). A relative
- * path is relative to the root. A file named explicitly may live outside the root (one fleet.yml
- * shared by many environments): the file is only read, it can neither skip confirmation nor pick
- * what runs as root, and its protected patterns only add up; the default file is the root's own.
- */
-async function loadConfig(root, requested, names = ACTION_NAMES) {
-    const explicit = requested.trim() !== '';
-    const given = explicit ? requested.trim() : DEFAULT_CONFIG_FILE;
-    const file = external_node_path_default().resolve(root, given);
-    let text;
-    try {
-        text = external_node_fs_default().readFileSync(file, 'utf8');
-    }
-    catch (err) {
-        const code = err.code;
-        if (code === 'ENOENT' && !explicit)
-            return { file: null, options: {} };
-        const where = external_node_path_default().isAbsolute(given) ? '' : ` (relative to the root: ${file})`;
-        throw errors_fail('ERR_CONFIG_READ', `config file ${JSON.stringify(given)}${where} cannot be read (${code ?? errorMessage(err)}): fix ${names('config')} or create the file`);
-    }
-    const shown = insideRoot(root, file) ?? file;
-    return { file: shown, options: await parseConfig(text, shown) };
-}
-/** `file`'s path relative to the root when it lies inside it (both resolved, links and all), else null. */
-function insideRoot(root, file) {
-    try {
-        const rel = external_node_path_default().relative(external_node_fs_default().realpathSync(root), external_node_fs_default().realpathSync(file));
-        return rel !== '' && !rel.startsWith('..') && !external_node_path_default().isAbsolute(rel) ? rel.split((external_node_path_default()).sep).join('/') : null;
-    }
-    catch {
-        return null;
-    }
-}
-/**
- * Names an option for an error: the config file's key, with the file, when the value came from
- * there (the side did not set it); else the side's own name (the input, or the CLI flag).
- */
-function namesWithConfig(side, fromSide, config) {
-    return (key) => key !== 'root' && key !== 'config' && config.file !== null && fromSide[key] === undefined && config.options[key] !== undefined
-        ? `${key} (in config file ${config.file})`
-        : side(key);
-}
-async function parseConfig(text, file) {
-    await loadYaml();
-    let doc;
-    try {
-        doc = parseYaml(text, { version: '1.2', schema: 'core', uniqueKeys: true });
-    }
-    catch (err) {
-        throw errors_fail('ERR_CONFIG_YAML', `config file ${file} is not valid YAML: ${errorMessage(err).split('\n')[0]}`);
-    }
-    if (doc === null || doc === undefined)
-        return {};
-    if (typeof doc !== 'object' || Array.isArray(doc)) {
-        throw errors_fail('ERR_CONFIG_SHAPE', `config file ${file} must be a mapping of option: value`);
-    }
-    const out = {};
-    for (const [key, value] of Object.entries(doc)) {
-        if (key === 'force' || key === 'confirm') {
-            // A file committed to the repository must not switch off the confirmation that guards a purge.
-            throw errors_fail('ERR_CONFIG_KEY', `config file ${file}: ${key} cannot be set in the config file (a committed file must not skip confirmation); set it where the run starts (the action's ${key} input, or the CLI's --force)`);
-        }
-        if (key === 'privileged-image') {
-            // The image runs as root with the root mounted: a file in the repository must not pick it,
-            // or a commit could run code that ignores every protected pattern.
-            throw errors_fail('ERR_CONFIG_KEY', `config file ${file}: privileged-image cannot be set in the config file (the image runs as root on the root's files); set it where the run starts (the action's privileged-image input, or the CLI's --privileged-image)`);
-        }
-        if (!Object.hasOwn(OPTION_KINDS, key)) {
-            const near = closest(key, CONFIG_KEYS);
-            const hint = key === 'root' || key === 'config' ? `${key} cannot be set in the config file (it locates the file)`
-                : `${near ? `did you mean ${near}? ` : ''}the file accepts: ${CONFIG_KEYS.join(', ')}`;
-            throw errors_fail('ERR_CONFIG_KEY', `config file ${file}: unknown key ${JSON.stringify(key)}; ${hint}`);
-        }
-        out[key] = convert(key, value, `${file}: ${key}`);
-    }
-    return out;
-}
-function convert(key, value, what) {
-    const kind = OPTION_KINDS[key];
-    const wrong = (expected) => errors_fail('ERR_CONFIG_VALUE', `config ${what} must be ${expected}, got ${JSON.stringify(value)}`);
-    switch (kind) {
-        case 'boolean':
-            // Quoted "true" reads as the action's own inputs do (they are strings): the same spellings.
-            if (typeof value === 'string')
-                return parseBoolean(value.trim(), `config ${what}`);
-            if (typeof value !== 'boolean')
-                throw wrong('true or false');
-            return value;
-        case 'seconds':
-            if (typeof value !== 'number' && typeof value !== 'string')
-                throw wrong('a number of seconds');
-            return parseSeconds(String(value), `config ${what}`);
-        case 'docker':
-            if (typeof value !== 'string')
-                throw wrong('auto, required or off');
-            return parseDockerMode(value, `config ${what}`);
-        case 'privileged':
-            if (typeof value !== 'string')
-                throw wrong('auto, sudo, container or off');
-            return parsePrivilegedMode(value, `config ${what}`);
-        case 'list':
-            if (typeof value === 'string') {
-                if (value.trim() === '')
-                    refuseBlank(key, `config ${what}`);
-                return parseOption(key, value, what);
-            }
-            if (!Array.isArray(value) || value.some((v) => typeof v !== 'string'))
-                throw wrong('a list of strings');
-            return value;
-        case 'string':
-            if (typeof value !== 'string' && typeof value !== 'number')
-                throw wrong('a string');
-            if (String(value).trim() === '')
-                refuseBlank(key, `config ${what}`);
-            return String(value).trim();
-    }
-}
-
 ;// CONCATENATED MODULE: ./src/cli/pass.ts
 /**
  * The privileged pass's side of the CLI (`--privileged-pass`, internal, not in --help): reads a
@@ -7257,11 +7256,7 @@ async function cliMain(argv, io, signal, engine = run) {
         const message = `${prefix}${errorMessage(err)}`;
         io.stderr.write(`safe-purge: ${oneLine(message)}\n`);
         if (json) {
-            const code = err?.code;
-            const doc = {
-                tool: 'safe-purge', version: VERSION, ok: false, verified: false, exitCode,
-                failures: [message], error: { code: typeof code === 'string' ? code : 'ERR_UNEXPECTED', message }
-            };
+            const doc = { ...refusalOf(err, message, exitCode !== EXIT_REFUSED), exitCode };
             io.stdout.write(`${JSON.stringify(doc, null, 2)}\n`);
         }
         return exitCode;
@@ -7285,7 +7280,7 @@ async function cliMain(argv, io, signal, engine = run) {
     try {
         const config = await loadConfig(args.root, args.config, CLI_NAMES);
         const settings = buildSettings(args.root, config.file, args.options, config.options);
-        const ui = new TerminalUi(io, { verbose: args.verbose, json: args.json, dryRun: settings.dryRun, dockerOff: settings.docker === 'off', signal, list: args.list });
+        const ui = new TerminalUi(io, { verbose: args.verbose, json: args.json, dryRun: settings.dryRun, signal, list: args.list });
         const log = {
             ...ui.logger,
             // An error thrown once a phase that changes something began is no refusal: the stack may be down, files gone.

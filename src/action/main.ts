@@ -1,8 +1,9 @@
 /** The action's entry: inputs -> run -> outputs, summary, setFailed. */
 import * as core from '@actions/core'
 import { readInputs } from './inputs.js'
-import { confirmByName, run, type Logger } from '../engine/run.js'
-import { publish } from './summary.js'
+import { changesSomething, confirmByName, run, type Logger } from '../engine/run.js'
+import { publish, publishRefusal } from './summary.js'
+import { refusalOf } from '../engine/report.js'
 import { selfStopHooks } from '../engine/execute.js'
 import { errorMessage } from '../common/errors.js'
 
@@ -10,8 +11,13 @@ const log: Logger = {
   info: (l) => core.info(l),
   warning: (l) => core.warning(l),
   error: (l) => core.error(l),
-  group: (name, fn) => core.group(name, fn)
+  group: (name, fn) => {
+    // An error thrown once a phase that changes something began is no refusal: the stack may be down, files gone.
+    if (changesSomething(name)) changing = true
+    return core.group(name, fn)
+  }
 }
+let changing = false
 
 // GitHub cancels a job with SIGINT and, 7.5 s later, SIGTERM; a person may press Ctrl-C twice.
 // The first signal stops the run at a safe point; it still verifies, reports and fails. A later
@@ -30,11 +36,19 @@ for (const sig of ['SIGINT', 'SIGTERM'] as const) {
 
 try {
   const { settings, names } = await readInputs()
-  const report = await run(settings, { log, env: process.env, names, confirm: confirmByName, signal: cancel.signal, executeHooks: selfStopHooks(process.env) }).finally(() => (decided = true))
+  // A dry run lists every entry that would go in its summary.
+  const report = await run(settings, { log, env: process.env, names, list: settings.dryRun, confirm: confirmByName, signal: cancel.signal, executeHooks: selfStopHooks(process.env) }).finally(() => (decided = true))
   await publish(report, process.env)
   if (!report.ok) core.setFailed(report.failures.join('; '))
 } catch (err) {
-  core.setFailed(errorMessage(err))
+  const message = errorMessage(err)
+  // A refusal still leaves outputs (verified false), a report file and a summary saying why.
+  try {
+    await publishRefusal(refusalOf(err, message, changing), process.env)
+  } catch (e) {
+    core.warning(`the refusal's report or summary could not be written: ${errorMessage(e)}`)
+  }
+  core.setFailed(message)
 }
 // Exit here, with the signal handlers still in place: left to drain, Node closes them first and a
 // signal that arrives in that moment would kill a run whose result is already written (exit by

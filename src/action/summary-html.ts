@@ -49,8 +49,13 @@ function list(items: string[]): string {
 function verification(r: Report): string {
   const v = r.verification
   const d = r.docker
-  const parts = ['<h3>Verification</h3>\n']
-  parts.push(v.ok
+  const parts = [r.dryRun ? '<h3>Checks (dry run: nothing verified)</h3>\n' : '<h3>Verification</h3>\n']
+  if (r.dryRun) {
+    // Nothing was purged, so nothing was verified; say what a dry run did check.
+    parts.push(v.ok
+      ? `<p>Nothing was purged, so nothing was verified (<code>verified</code> is false). ${v.checked} protected entr${v.checked === 1 ? 'y was' : 'ies were'} fingerprinted and none changed while the dry run ran; a real run verifies them after its purge.</p>\n`
+      : `<p>❌ ${v.missing.length} protected path(s) vanished and ${v.changed.length} changed while the dry run ran: something else writes there.</p>\n`)
+  } else parts.push(v.ok
     ? `<p>✅ ${v.checked} protected entr${v.checked === 1 ? 'y' : 'ies'} unchanged${r.dryRun ? '' : '; every target gone or holding only kept entries'}${d.verification ? '; no project container left, removed volumes gone' : ''}.</p>\n`
     : `<p>❌ ${v.missing.length} missing, ${v.changed.length} changed, ${v.leftovers.length} target(s) not clean.</p>\n`)
   const problems = [
@@ -194,6 +199,24 @@ function keptSections(r: Report): string {
   return parts.join('')
 }
 
+/** A dry run's listing, folded: every entry directly inside each target that would go, bounded. */
+function listing(r: Report): string {
+  const listed = r.targets.filter((t) => t.listing)
+  if (listed.length === 0) return ''
+  const rows: string[][] = []
+  let total = 0
+  for (const t of listed) {
+    const { entries, more } = t.listing as NonNullable<typeof t.listing>
+    for (const e of entries) {
+      const what = e.kind === 'dir' ? `dir (${e.inside} entr${e.inside === 1 ? 'y' : 'ies'} inside${e.keeps ? '; emptied, it stays for what it holds that stays' : ''})` : e.kind
+      rows.push([`<code>${cell(e.path)}${e.kind === 'dir' ? '/' : ''}</code>`, escapeHtml(what), String(e.files), escapeHtml(formatBytes(e.bytes))])
+    }
+    if (more.entries > 0) rows.push([`… ${more.entries} more in <code>${cell(t.path)}</code>`, 'not named (the JSON report names the first ones)', String(more.files), escapeHtml(formatBytes(more.bytes))])
+    total += entries.length + (more.entries > 0 ? 1 : 0)
+  }
+  return `<details><summary>Every entry that would go (${total} row(s) in ${listed.length} target(s))</summary>\n\n${table(['Entry', 'Type', 'Files', 'Size'], rows, total)}</details>\n`
+}
+
 export function summaryHtml(r: Report): string {
   const parts: string[] = []
   const mode = r.dryRun ? ' (dry run: nothing was changed)' : ''
@@ -217,6 +240,7 @@ export function summaryHtml(r: Report): string {
     ])
   ))
 
+  parts.push(listing(r))
   parts.push(keptSections(r))
 
   if (r.errors.length > 0) {

@@ -6,13 +6,13 @@ import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import * as core from '@actions/core'
-import type { Report } from '../engine/report.js'
-import { summaryHtml } from './summary-html.js'
+import type { Refusal, Report } from '../engine/report.js'
+import { escapeHtml, summaryHtml } from './summary-html.js'
 
-export function writeReportFile(report: Report, dir: string): string {
+export function writeReportFile(report: Report | Refusal, dir: string): string {
   const folder = path.join(dir, 'safe-purge')
   fs.mkdirSync(folder, { recursive: true })
-  const stamp = report.startedAt.replace(/[:.]/g, '-')
+  const stamp = ('startedAt' in report ? report.startedAt : new Date().toISOString()).replace(/[:.]/g, '-')
   const file = path.join(folder, `report-${stamp}-${process.pid}.json`)
   fs.writeFileSync(file, `${JSON.stringify(report, null, 2)}\n`)
   return file
@@ -39,4 +39,29 @@ export async function publish(report: Report, env: NodeJS.ProcessEnv): Promise<v
   core.setOutput('report', file)
   core.info(`report: ${file}`)
   if (env.GITHUB_STEP_SUMMARY) await core.summary.addRaw(summaryHtml(report)).write()
+}
+
+/**
+ * A run that stopped without a report (a refusal, or an unexpected error): the outputs a workflow
+ * reads still exist (`verified` false, nothing deleted), the report file holds the refusal, and
+ * the summary says what was refused, why, and how to go on.
+ */
+export async function publishRefusal(refusal: Refusal, env: NodeJS.ProcessEnv): Promise<void> {
+  const file = writeReportFile(refusal, env.RUNNER_TEMP || os.tmpdir())
+  const outputs: Record<string, string> = {
+    verified: 'false', deleted: '[]', 'deleted-files': '0', 'freed-bytes': '0', 'reclaimed-bytes': '',
+    'removed-volumes': '[]', 'restarted-services': '[]', 'privileged-files': '0', report: file
+  }
+  for (const [name, value] of Object.entries(outputs)) core.setOutput(name, value)
+  core.info(`report: ${file}`)
+  if (env.GITHUB_STEP_SUMMARY) await core.summary.addRaw(refusalHtml(refusal)).write()
+}
+
+export function refusalHtml(r: Refusal): string {
+  const message = r.error.message
+  const title = r.changed ? 'stopped with an error' : 'refused, nothing was changed'
+  const what = r.changed
+    ? '<p>The run had begun changing things (docker or files) when it stopped, without verification: check the environment, then run again.</p>\n'
+    : '<p>It stopped before it stopped any container or deleted any file. The message names the input that changes the outcome; a dry run (<code>dry-run: true</code>) shows what a run would delete.</p>\n'
+  return `<h2>safe-purge: ❌ ${title}</h2>\n<p><strong>${escapeHtml(r.error.code)}</strong>: ${escapeHtml(message)}</p>\n${what}`
 }

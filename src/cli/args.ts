@@ -97,7 +97,7 @@ cannot be undone: preview it with --dry-run --list.
 Options:
 ${FLAGS.map((f) => `  ${f.flag.padEnd(FLAG_WIDTH)}${f.help}`).join('\n')}
 
-Older spellings still accepted: ${Object.entries(FLAG_ALIASES).map(([a, n]) => `${a} (${n})`).join(', ')}.
+Older spellings, still accepted: ${Object.entries(FLAG_ALIASES).map(([a, n]) => `${a} for ${n}`).join(', ').replace(/^(.{40,}?), /, '$1,\n')}.
 
 Exit status: 0 purged and verified; 1 the purge ran but something failed (a deletion error, a
 failed verification, docker, a cancellation during the purge); 2 refused or cancelled before

@@ -8,7 +8,7 @@ import { selfStopHooks } from '../engine/execute.js'
 import { CLI_NAMES } from '../common/options.js'
 import { buildSettings } from '../engine/settings.js'
 import { errorMessage } from '../common/errors.js'
-import { VERSION, type Report } from '../engine/report.js'
+import { VERSION, refusalOf, type Refusal, type Report } from '../engine/report.js'
 import { oneLine } from '../common/text.js'
 import { PASS_FLAG, passMain } from './pass.js'
 
@@ -19,14 +19,8 @@ export const EXIT_REFUSED = 2
 export type Engine = typeof run
 
 /** The single JSON document --json prints when the run refused or failed without a report. */
-export interface ErrorDocument {
-  tool: 'safe-purge'
-  version: string
-  ok: false
-  verified: false
+export interface ErrorDocument extends Refusal {
   exitCode: number
-  failures: string[]
-  error: { code: string; message: string }
 }
 
 export async function cliMain(argv: readonly string[], io: TermIO, signal?: AbortSignal, engine: Engine = run): Promise<number> {
@@ -37,11 +31,7 @@ export async function cliMain(argv: readonly string[], io: TermIO, signal?: Abor
     const message = `${prefix}${errorMessage(err)}`
     io.stderr.write(`safe-purge: ${oneLine(message)}\n`)
     if (json) {
-      const code = (err as { code?: unknown } | null)?.code
-      const doc: ErrorDocument = {
-        tool: 'safe-purge', version: VERSION, ok: false, verified: false, exitCode,
-        failures: [message], error: { code: typeof code === 'string' ? code : 'ERR_UNEXPECTED', message }
-      }
+      const doc: ErrorDocument = { ...refusalOf(err, message, exitCode !== EXIT_REFUSED), exitCode }
       io.stdout.write(`${JSON.stringify(doc, null, 2)}\n`)
     }
     return exitCode
@@ -64,7 +54,7 @@ export async function cliMain(argv: readonly string[], io: TermIO, signal?: Abor
   try {
     const config = await loadConfig(args.root, args.config, CLI_NAMES)
     const settings = buildSettings(args.root, config.file, args.options, config.options)
-    const ui = new TerminalUi(io, { verbose: args.verbose, json: args.json, dryRun: settings.dryRun, dockerOff: settings.docker === 'off', signal, list: args.list })
+    const ui = new TerminalUi(io, { verbose: args.verbose, json: args.json, dryRun: settings.dryRun, signal, list: args.list })
     const log: Logger = {
       ...ui.logger,
       // An error thrown once a phase that changes something began is no refusal: the stack may be down, files gone.

@@ -6,7 +6,7 @@
  * decided per stream (NO_COLOR and FORCE_COLOR honoured). With --json, all of it goes to stderr.
  */
 import readline from 'node:readline'
-import { PHASE_PRIVILEGED, type Confirmer, type Logger } from '../engine/run.js'
+import type { Confirmer, Logger } from '../engine/run.js'
 import type { Progress } from '../engine/execute.js'
 import type { Plan } from '../engine/plan.js'
 import { BUILTIN_PROTECTED } from '../engine/policy.js'
@@ -24,8 +24,6 @@ export interface UiOptions {
   verbose: boolean
   json: boolean
   dryRun: boolean
-  /** docker: off (a real run then has no "Docker: stop the stack" phase). */
-  dockerOff?: boolean
   /** Aborted on SIGINT/SIGTERM: a pending question counts as "no", the result says what was cancelled. */
   signal?: AbortSignal
   /** --list: the prompt lists every entry that goes (a dry run lists them in its result). */
@@ -71,8 +69,6 @@ export class TerminalUi {
   private readonly live: boolean
   private group = ''
   private step = 0
-  /** Phases a run has: a dry run 6, a real one 8, or 7 with docker off (with docker skipped, one number is skipped too). */
-  private steps: number
   private progressShown = false
   private plan: Plan | null = null
   /** The last progress report, and the totals when the previous target ended. */
@@ -85,7 +81,6 @@ export class TerminalUi {
   ) {
     this.out = opts.json ? io.stderr : io.stdout
     this.live = this.out.isTTY === true
-    this.steps = opts.dryRun ? 6 : opts.dockerOff ? 7 : 8
     this.paint = palette(useColor(this.out, io.env))
     this.errPaint = palette(useColor(io.stderr, io.env))
   }
@@ -114,11 +109,10 @@ export class TerminalUi {
     group: async (name, fn) => {
       this.group = name
       this.step++
-      // A privileged pass is a step only the purge's errors call for.
-      if (name.startsWith(PHASE_PRIVILEGED)) this.steps++
-      // Never [9/8]: a phase nobody predicted (none should be) extends the count.
-      this.steps = Math.max(this.steps, this.step)
-      if (this.opts.verbose || !this.live) this.print(this.paint.bold(`[${this.step}/${this.steps}] ${name}`))
+      // Numbered without a total: which phases run is known only as the run goes (whether a stack
+      // runs, whether a privileged pass or a service restart is needed), and a total that changed
+      // on the way, or a number skipped, would read as a step missed.
+      if (this.opts.verbose || !this.live) this.print(this.paint.bold(`[${this.step}] ${name}`))
       else if (name === 'Result') this.print()
       try {
         return await fn()
@@ -205,15 +199,12 @@ export class TerminalUi {
   /** Shows what goes and what stays, then asks; --full also asks for the project's name. */
   readonly confirmer: Confirmer = async ({ settings, root, plan, docker }) => {
     this.plan = plan
-    // docker was skipped: its stop phase does not run, so the run has one step fewer (the numbers
-    // stay consecutive: [3/7] then [4/7], never a jump).
-    if (!this.opts.dryRun) {
-      if ((!docker.active && !this.opts.dockerOff) || (docker.active && settings.keepRunning)) this.steps--
-      // Reset services are started again after the verification: one step more.
-      if (docker.active && settings.services.length > 0) this.steps++
-    }
     if (this.cancelled) return 'cancelled by a signal before anything was changed'
-    if (settings.force) return null
+    if (settings.force) {
+      // --list without a prompt: the listing still shows what goes, before it goes.
+      if (this.opts.list) for (const l of listingLines(plan.targets.filter((t) => t.status === 'present'), false)) this.print(l)
+      return null
+    }
     if (!this.io.stdin.isTTY) {
       return `refusing to purge ${showPath(root.path)} without confirmation: stdin is not a terminal; pass --force (-y) to purge without asking, or --dry-run to preview`
     }
@@ -227,11 +218,13 @@ export class TerminalUi {
       this.print(`  ${showPath(t.path).padEnd(28)} ${t.files} file(s), ${formatBytes(t.bytes)}${t.others ? `, ${t.others} link(s)/special` : ''}`)
     }
     if (docker.active) {
-      const exited = docker.exited.length ? `; and removes the exited: ${docker.exited.join(', ')}` : ''
-      this.print(`  Docker: ${docker.compose?.command.join(' ')} down, project ${docker.project}: stops and removes the running ${docker.containers.length ? docker.containers.join(', ') : 'none'}${exited}`)
+      // What the run will do, in the future tense: nothing is stopped yet while the question waits.
+      const running = docker.containers.length ? `will stop and remove the running ${docker.containers.join(', ')}` : 'no container of it runs'
+      const exited = docker.exited.length ? `; will remove the exited ${docker.exited.join(', ')}` : ''
+      this.print(`  Docker: ${docker.compose?.command.join(' ')} down, project ${docker.project}: ${running}${exited}`)
       for (const v of docker.volumes.filter((x) => x.action === 'remove')) this.print(`  Docker volume ${showPath(v.name)}`)
     }
-    if (this.opts.list) for (const l of listingLines(present, false)) this.print(`  ${l}`)
+    if (this.opts.list) for (const l of listingLines(present, false)) this.print(l)
     this.print('This will NOT delete:')
     for (const t of plan.targets) {
       for (const k of t.kept.slice(0, KEPT_SHOWN)) this.print(`  ${showPath(k.path)} (${k.reason}, inside ${showPath(t.path)})`)

@@ -105,6 +105,29 @@ export interface Report {
   }
 }
 
+/**
+ * What a run that stopped without a report leaves (a refusal: a bad input, no confirmation, an
+ * unsafe root; or an unexpected error): the action's `report` file, the CLI's --json.
+ */
+export interface Refusal {
+  tool: 'safe-purge'
+  version: string
+  ok: false
+  verified: false
+  /** False for a refusal: the run stopped before it changed anything (docker or files). */
+  changed: boolean
+  failures: string[]
+  error: { code: string; message: string }
+}
+
+export function refusalOf(err: unknown, message: string, changed: boolean): Refusal {
+  const code = (err as { code?: unknown } | null)?.code
+  return {
+    tool: 'safe-purge', version: VERSION, ok: false, verified: false, changed,
+    failures: [message], error: { code: typeof code === 'string' ? code : 'ERR_UNEXPECTED', message }
+  }
+}
+
 export interface ReportInput {
   settings: Settings
   root: RootInfo
