@@ -2,7 +2,7 @@
 // The README's pictures of a run: builds the demo's sample environment in a temp dir, runs the built
 // action on it through the GitHub runner's contract (a real run, force: true, like demo/run-demo.mjs),
 // renders the job summary it wrote with headless Chromium, styled like GitHub's job summary, to
-// docs/summary.png; and writes docs/console-sample.txt, the CLI's output (a dry run, then a real
+// docs/summary.png; and writes docs/console-sample.txt, the CLI's output (a dry run with its listing, then a real
 // run) on a fresh copy of the sample.
 //
 //   node scripts/docs-screenshot.mjs [--bundle dist/index.js] [--out docs/]
@@ -15,10 +15,8 @@
 //   summary HTML and the console text (replaced in both before they are written or rendered);
 // - docker is off (input docker: off, --docker off): what a machine's docker daemon answers
 //   would otherwise change the text;
-// - "the filesystem gained X" (statfs free space after minus before) counts whatever else wrote to
-//   the filesystem meanwhile; it is shown as the blocks the removed files held (their st_blocks,
-//   measured before the run), which is what an idle filesystem gains. The script says so when the
-//   measured value differed.
+// Every number is the run's own: "the filesystem gained X" (statfs free space after minus before)
+// counts whatever else wrote to the filesystem meanwhile, so it may differ from one run to the next.
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
@@ -70,40 +68,6 @@ function findBrowser() {
     for (const d of dirs) if (exe(path.join(d, name))) return path.join(d, name)
   }
   return null
-}
-
-const formatBytes = (n) => {
-  // As src/common/text.ts formats sizes.
-  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB']
-  let v = n
-  let i = 0
-  while (v >= 1024 && i < units.length - 1) {
-    v /= 1024
-    i++
-  }
-  return i === 0 ? `${n} B` : `${v.toFixed(1)} ${units[i]}`
-}
-
-/** Every regular file under `dir`: root-relative path -> allocated bytes (st_blocks). */
-function allocated(dir) {
-  const out = new Map()
-  const walk = (rel) => {
-    for (const e of fs.readdirSync(path.join(dir, rel), { withFileTypes: true })) {
-      const r = rel ? `${rel}/${e.name}` : e.name
-      if (e.isDirectory()) walk(r)
-      else if (e.isFile()) out.set(r, fs.lstatSync(path.join(dir, r)).blocks * 512)
-    }
-  }
-  walk('')
-  return out
-}
-
-/** The blocks the files gone since `before` held. */
-function goneBytes(dir, before) {
-  const now = allocated(dir)
-  let n = 0
-  for (const [rel, bytes] of before) if (!now.has(rel)) n += bytes
-  return n
 }
 
 /** The sample's temp paths, as the runs show them (the root resolved too), shown as SHOWN_ROOT. */
@@ -171,41 +135,30 @@ function main() {
   try {
     const root = path.join(base, 'srv', 'mt5-crs')
     fs.mkdirSync(path.dirname(root), { recursive: true })
-    const notes = []
-    const steady = (measured, removed) => {
-      if (measured !== formatBytes(removed)) notes.push(`the filesystem gained ${measured} during a run (other writers); shown as ${formatBytes(removed)}, the blocks the removed files held`)
-      return formatBytes(removed)
-    }
 
     // The job summary of a real run of the action.
     buildSample(root)
-    let before = allocated(root)
     const work = path.join(base, 'runner')
     const run = runAction({ bundle: o.bundle, root, work, inputs: { force: 'true', docker: 'off' } })
     if (run.status !== 0 || !run.summary.trim()) fail(`the action failed (exit ${run.status}):\n${run.stdout}${run.stderr}`)
-    let removed = goneBytes(root, before)
     const summary = stablePaths(run.summary, root)
-      .replace(/(the filesystem gained <strong>)([^<]+)(<\/strong>)/, (_, a, v, b) => `${a}${steady(v, removed)}${b}`)
     if (summary.includes(base)) fail(`a temp path is left in the summary: ${base}`)
 
     // The CLI's console on a fresh copy: a dry run, then the real run. stdout and stderr share one
     // file, so warnings stay where they were printed.
     fs.rmSync(root, { recursive: true, force: true })
     buildSample(root)
-    before = allocated(root)
     const console_ = []
-    for (const flag of ['--dry-run', '--force']) {
-      const log = path.join(base, `cli${flag}.txt`)
+    for (const flags of [['--dry-run', '--list'], ['--force']]) {
+      const log = path.join(base, `cli${flags[0]}.txt`)
       const fd = fs.openSync(log, 'w')
-      const r = spawnSync(process.execPath, [cli, '--root', root, '--docker', 'off', flag], { stdio: ['ignore', fd, fd], cwd: base, env: { ...process.env, NO_COLOR: '1' } })
+      const r = spawnSync(process.execPath, [cli, '--root', root, '--docker', 'off', ...flags], { stdio: ['ignore', fd, fd], cwd: base, env: { ...process.env, NO_COLOR: '1' } })
       fs.closeSync(fd)
       const text = fs.readFileSync(log, 'utf8')
       if (r.error || r.status !== 0) fail(`the CLI failed (${r.error?.message ?? `exit ${r.status}`}):\n${text}`)
-      console_.push(`$ safe-purge --root ${SHOWN_ROOT} --docker off ${flag}\n${text.replace(/\n*$/, '\n')}`)
+      console_.push(`$ safe-purge --root ${SHOWN_ROOT} --docker off ${flags.join(' ')}\n${text.replace(/\n*$/, '\n')}`)
     }
-    removed = goneBytes(root, before)
     const consoleText = stablePaths(console_.join('\n'), root)
-      .replace(/(the filesystem gained )(\d+(?:\.\d)? [KMGT]?i?B)/, (_, a, v) => `${a}${steady(v, removed)}`)
     if (consoleText.includes(base)) fail(`a temp path is left in the console sample: ${base}`)
 
     // Render: a first pass finds the page's height, the second takes the picture at that size.
@@ -226,7 +179,6 @@ function main() {
     fs.writeFileSync(txt, consoleText)
 
     const shown = (f) => (path.relative(process.cwd(), f).startsWith('..') ? f : path.relative(process.cwd(), f))
-    for (const n of notes) console.log(`note: ${n}`)
     console.log(`wrote ${shown(png)} (${WIDTH}x${height}, ${(fs.statSync(png).size / 1024).toFixed(1)} KiB): the job summary of a real run on the sample at ${SHOWN_ROOT}`)
     console.log(`wrote ${shown(txt)} (${consoleText.split('\n').length - 1} lines): the CLI's console, a dry run then a real run`)
   } finally {

@@ -124,6 +124,17 @@ describe.each(nodes)('dist/index.js under %s', (_label, node) => {
     expect(r.summary).toContain('<code>dry-run: true</code>')
   })
 
+  test('a bad value from the config file is blamed on its key and the file, and the refusal still reports', () => {
+    fs.writeFileSync(path.join(root, '.safe-purge.yml'), 'ephemeral:\n  - models\n')
+    const before = snapshot(root)
+    const r = runAction({ root, force: 'true', docker: 'off' }, { node })
+    expect(r.status).toBe(1)
+    expect(r.stdout).toMatch(/::error::ephemeral \(in config file \.safe-purge\.yml\) entry "models" is protected/)
+    expect(r.outputs.verified).toBe('false')
+    expect(r.summary).toContain('refused, nothing was changed')
+    expect(snapshot(root)).toEqual(before)
+  })
+
   test('confirm equal to the root folder name purges', () => {
     const r = runAction({ root, confirm: 'mt5-env', docker: 'off' }, { node })
     expect(r.status).toBe(0)

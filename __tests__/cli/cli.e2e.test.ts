@@ -142,6 +142,20 @@ describe('without a terminal', () => {
     }
   })
 
+  test('--config outside the root (one file for a fleet): read and applied; not protected, not a sign of an environment', () => {
+    const fleet = path.join(base, 'fleet.yml')
+    fs.writeFileSync(fleet, 'ephemeral:\n  - logs\ndocker: off\n')
+    const r = runCli(['--root', root, '-y', '--config', '../fleet.yml', '--json'])
+    expect(r.status).toBe(0)
+    const report = JSON.parse(r.stdout)
+    expect(report.deleted).toEqual(['logs'])
+    expect(exists(path.join(root, 'data/redis/dump.rdb'))).toBe(true) // not in the fleet file's list
+    expect(fs.readFileSync(fleet, 'utf8')).toContain('ephemeral')
+    // An absolute path works the same; a missing one says where it looked.
+    expect(runCli(['--root', root, '--dry-run', '--config', fleet]).status).toBe(0)
+    expect(runCli(['--root', root, '-y', '--config', '../nope.yml']).stderr).toMatch(/^safe-purge: config file "\.\.\/nope\.yml" \(relative to the root: .*nope\.yml\) cannot be read \(ENOENT\)/)
+  })
+
   test('a dry run verifies nothing and says so: verified false, what it checked', () => {
     const r = runCli(['--root', root, '--dry-run', '--docker', 'off', '--json'])
     expect(r.status).toBe(0)
@@ -358,7 +372,7 @@ describe('output without a terminal', () => {
     expect(r.status).toBe(0)
     // eslint-disable-next-line no-control-regex
     expect(r.stdout).not.toMatch(/[\r\x1b]/)
-    const phases = [...r.stdout.matchAll(/^\[\d+\/\d+\] (.+)$/gm)].map((m) => m[1])
+    const phases = [...r.stdout.matchAll(/^\[\d+\] (.+)$/gm)].map((m) => m[1])
     expect(phases).toEqual(['Validate', 'Plan', 'Docker: discover', 'Fingerprint protected paths', 'Purge', 'Verify', 'Result'])
     const purge = r.stdout.slice(r.stdout.indexOf('] Purge\n'), r.stdout.indexOf('] Verify\n'))
     // Per target, not running totals; missing targets have no line.

@@ -124,7 +124,7 @@ describe('the installed safe-purge command', () => {
     const r = run(bin, ['--root', tree, '--dry-run', '--json'])
     expect(r.status).toBe(0)
     const report = JSON.parse(r.stdout)
-    expect(report).toMatchObject({ tool: 'safe-purge', version: PKG.version, root: tree, dryRun: true, ok: true, verified: true, exitCode: 0, errors: [] })
+    expect(report).toMatchObject({ tool: 'safe-purge', version: PKG.version, root: tree, dryRun: true, ok: true, verified: false, verification: { ok: true }, exitCode: 0, errors: [] })
     expect(report.totals).toMatchObject({ files: 2, bytes: 1100 })
     expect(report.deleted).toEqual(['data/redis', 'logs'])
     // The config file it read is protected too.
