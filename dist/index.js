@@ -30079,11 +30079,18 @@ async function loadConfig(root, requested, names = options/* ACTION_NAMES */.G) 
     const shown = insideRoot(root, file) ?? file;
     return { file: shown, options: await parseConfig(text, shown) };
 }
-/** `file`'s path relative to the root when it lies inside it (both resolved, links and all), else null. */
+/**
+ * `file`'s path relative to the root when it lies inside it, else null: as named first (a link
+ * inside the root is protected under the name given), else resolved (the root named through a
+ * link, the file by its real path).
+ */
 function insideRoot(root, file) {
+    const inside = (rel) => (rel !== '' && rel !== '..' && !rel.startsWith(`..${(external_node_path_default()).sep}`) && !external_node_path_default().isAbsolute(rel) ? rel.split((external_node_path_default()).sep).join('/') : null);
+    const named = inside(external_node_path_default().relative(external_node_path_default().resolve(root), file));
+    if (named !== null)
+        return named;
     try {
-        const rel = external_node_path_default().relative(external_node_fs_default().realpathSync(root), external_node_fs_default().realpathSync(file));
-        return rel !== '' && !rel.startsWith('..') && !external_node_path_default().isAbsolute(rel) ? rel.split((external_node_path_default()).sep).join('/') : null;
+        return inside(external_node_path_default().relative(external_node_fs_default().realpathSync(root), external_node_fs_default().realpathSync(file)));
     }
     catch {
         return null;
@@ -30164,6 +30171,11 @@ function convert(key, value, what) {
             }
             if (!Array.isArray(value) || value.some((v) => typeof v !== 'string'))
                 throw wrong('a list of strings');
+            // Protection adds up from the file and the side: a bad entry is named here, where it was written.
+            value.forEach((v, i) => {
+                if (v.trim() === '' || v.includes('\0'))
+                    throw (0,errors/* fail */.fJ)('ERR_BAD_PATTERN', `config ${what} entry #${i + 1} is ${v.trim() === '' ? 'empty' : 'not valid'}: remove it`);
+            });
             return value;
         case 'string':
             if (typeof value !== 'string' && typeof value !== 'number')
@@ -30259,13 +30271,11 @@ for (const sig of ['SIGINT', 'SIGTERM']) {
         cancel.abort();
     });
 }
+let report = null;
 try {
     const { settings, names } = await (0,_inputs_js__WEBPACK_IMPORTED_MODULE_1__/* .readInputs */ .K)();
     // A dry run lists every entry that would go in its summary.
-    const report = await (0,_engine_run_js__WEBPACK_IMPORTED_MODULE_2__/* .run */ .eF)(settings, { log, env: process.env, names, list: settings.dryRun, confirm: _engine_run_js__WEBPACK_IMPORTED_MODULE_2__/* .confirmByName */ .L1, signal: cancel.signal, executeHooks: (0,_engine_execute_js__WEBPACK_IMPORTED_MODULE_5__/* .selfStopHooks */ .H7)(process.env) }).finally(() => (decided = true));
-    await (0,_summary_js__WEBPACK_IMPORTED_MODULE_3__/* .publish */ .mk)(report, process.env);
-    if (!report.ok)
-        _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setFailed */ .C1(report.failures.join('; '));
+    report = await (0,_engine_run_js__WEBPACK_IMPORTED_MODULE_2__/* .run */ .eF)(settings, { log, env: process.env, names, list: settings.dryRun, confirm: _engine_run_js__WEBPACK_IMPORTED_MODULE_2__/* .confirmByName */ .L1, signal: cancel.signal, executeHooks: (0,_engine_execute_js__WEBPACK_IMPORTED_MODULE_5__/* .selfStopHooks */ .H7)(process.env) }).finally(() => (decided = true));
 }
 catch (err) {
     const message = (0,_common_errors_js__WEBPACK_IMPORTED_MODULE_6__/* .errorMessage */ .gJ)(err);
@@ -30278,10 +30288,28 @@ catch (err) {
     }
     _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setFailed */ .C1(message);
 }
+if (report !== null) {
+    // The run has its result: a failure to write the summary or the report file is said as such,
+    // never taken for the run's own failure (its outputs stay what the run found).
+    try {
+        await (0,_summary_js__WEBPACK_IMPORTED_MODULE_3__/* .publish */ .mk)(report, process.env);
+    }
+    catch (e) {
+        _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setFailed */ .C1(`the run ${report.ok ? 'succeeded' : 'failed'}, but its report or summary could not be written: ${(0,_common_errors_js__WEBPACK_IMPORTED_MODULE_6__/* .errorMessage */ .gJ)(e)}`);
+    }
+    if (!report.ok)
+        _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setFailed */ .C1(report.failures.join('; '));
+}
 // Exit here, with the signal handlers still in place: left to drain, Node closes them first and a
 // signal that arrives in that moment would kill a run whose result is already written (exit by
-// signal, no status). Outputs, summary and stdout (a pipe or file: synchronous on Linux) are done.
+// signal, no status). Outputs and the summary are files, written; stdout and stderr may be a pipe
+// or a socket, which is non-blocking: wait until what is queued there reached the kernel.
+await Promise.all([flushed(process.stdout), flushed(process.stderr)]);
 process.exit();
+function flushed(stream) {
+    // An empty write's callback runs once every write queued before it is written.
+    return new Promise((resolve) => stream.write('', () => resolve()));
+}
 
 __webpack_async_result__();
 } catch(e) { __webpack_async_result__(e); } }, 1);
@@ -30507,7 +30535,11 @@ function listing(r) {
     const rows = [];
     let total = 0;
     for (const t of listed) {
-        const { entries, more } = t.listing;
+        const { entries, more, itselfGoes } = t.listing;
+        if (itselfGoes && !(entries.length === 1 && entries[0].path === t.path)) {
+            rows.push([`<code>${cell(t.path)}/</code>`, 'dir (the target itself, once emptied)', '0', '0 B']);
+            total++;
+        }
         for (const e of entries) {
             const what = e.kind === 'dir' ? `dir (${e.inside} entr${e.inside === 1 ? 'y' : 'ies'} inside${e.keeps ? '; emptied, it stays for what it holds that stays' : ''})` : e.kind;
             rows.push([`<code>${cell(e.path)}${e.kind === 'dir' ? '/' : ''}</code>`, escapeHtml(what), String(e.files), escapeHtml((0,common_text/* formatBytes */.z3)(e.bytes))]);
@@ -30590,17 +30622,19 @@ async function publish(report, env) {
 }
 /**
  * A run that stopped without a report (a refusal, or an unexpected error): the outputs a workflow
- * reads still exist (`verified` false, nothing deleted), the report file holds the refusal, and
- * the summary says what was refused, why, and how to go on.
+ * reads still exist (`verified` false; for a refusal, nothing deleted), the report file holds the
+ * error, and the summary says what was refused, why, and how to go on.
  */
 async function publishRefusal(refusal, env) {
-    const file = writeReportFile(refusal, env.RUNNER_TEMP || external_node_os_default().tmpdir());
-    const outputs = {
-        verified: 'false', deleted: '[]', 'deleted-files': '0', 'freed-bytes': '0', 'reclaimed-bytes': '',
-        'removed-volumes': '[]', 'restarted-services': '[]', 'privileged-files': '0', report: file
-    };
+    // Outputs first: they must exist even when the report file cannot be written. After a run that
+    // had begun changing things, what it deleted is not known: those counts stay unset.
+    const outputs = refusal.changed
+        ? { verified: 'false' }
+        : { verified: 'false', deleted: '[]', 'deleted-files': '0', 'freed-bytes': '0', 'reclaimed-bytes': '', 'removed-volumes': '[]', 'restarted-services': '[]', 'privileged-files': '0' };
     for (const [name, value] of Object.entries(outputs))
         core/* setOutput */.uH(name, value);
+    const file = writeReportFile(refusal, env.RUNNER_TEMP || external_node_os_default().tmpdir());
+    core/* setOutput */.uH('report', file);
     core/* info */.pq(`report: ${file}`);
     if (env.GITHUB_STEP_SUMMARY)
         await core/* summary */.z.addRaw(refusalHtml(refusal)).write();
@@ -31466,6 +31500,7 @@ var errors = __nccwpck_require__(1922);
 /** How many entries a target's listing names; the rest are counted. */
 const LIST_LIMIT = 200;
 class ListingBuilder {
+    target;
     byName = new Map();
     /** Once the map was cut: no entry sorting after this one is named any more. */
     cutoff = null;
@@ -31473,13 +31508,24 @@ class ListingBuilder {
     /** Named directories whose own visit ended (`dir` was called). */
     closed = new Set();
     prefix;
+    itselfGoes = false;
     constructor(target) {
+        this.target = target;
         this.prefix = `${target}/`;
     }
     /** A non-directory entry that goes. */
     leaf(rel, kind, size) {
         const files = kind === 'file' ? 1 : 0;
         const bytes = kind === 'file' ? size : 0;
+        if (rel === this.target) {
+            // A file or link target: the entry that goes is the target itself.
+            this.itselfGoes = true;
+            this.add(rel, kind, (x) => {
+                x.files += files;
+                x.bytes += bytes;
+            }, 1, files, bytes);
+            return;
+        }
         const top = this.topOf(rel);
         if (top === null)
             return;
@@ -31497,15 +31543,24 @@ class ListingBuilder {
             }, 1, files, bytes);
         }
     }
-    /** A directory once its children were seen: `stays` when something inside it stays. */
+    /**
+     * A directory once its children were seen: `stays` when something inside it stays (for the
+     * target itself: also when it is emptied and kept).
+     */
     dir(rel, stays) {
+        if (rel === this.target) {
+            this.itselfGoes = !stays;
+            return;
+        }
         const top = this.topOf(rel);
         if (top === null)
             return;
         if (top === rel) {
+            // Closed before it is added: adding it may cut the list, and a cut counts a closed entry whole.
+            this.closed.add(top);
             this.add(top, 'dir', (x) => (x.keeps = x.keeps || stays), stays ? 0 : 1, 0, 0);
-            if (this.byName.has(top))
-                this.closed.add(top);
+            if (!this.byName.has(top))
+                this.closed.delete(top);
         }
         else if (!stays)
             this.add(top, 'dir', (x) => x.inside++, 1, 0, 0);
@@ -31517,9 +31572,9 @@ class ListingBuilder {
                 this.spill(x);
             entries.length = LIST_LIMIT;
         }
-        return { entries, more: { ...this.more } };
+        return { itselfGoes: this.itselfGoes, entries, more: { ...this.more } };
     }
-    /** The target's child that `rel` is or lies in; null for the target itself. */
+    /** The target's child that `rel` is or lies in; null for anything else. */
     topOf(rel) {
         if (!rel.startsWith(this.prefix))
             return null;
@@ -31704,7 +31759,8 @@ async function scanTarget(rootDir, rel, policy, pacer = new pace/* Pacer */._E()
             return false;
         },
         leaveDir(e, stays) {
-            listing?.dir(e.rel, stays);
+            // The target directory itself stays, emptied, unless remove-target-dirs.
+            listing?.dir(e.rel, stays || (e === top && plan.keptTarget));
             if (stays)
                 plan.keptDirs++;
             else if (!(e === top && plan.keptTarget)) {
@@ -33754,8 +33810,13 @@ function listingLines(targets, dryRun) {
     const goes = dryRun ? 'would go' : 'goes';
     const out = [`listing (- ${goes}; ~ ${dryRun ? 'would be ' : 'is '}emptied, it stays for what stays inside; = stays):`];
     for (const t of listed) {
-        const { entries, more } = t.listing;
-        out.push(`  ${(0,common_text/* showPath */.P8)(t.path)}:${entries.length + more.entries === 0 ? ` nothing inside it ${goes}` : ''}`);
+        const { entries, more, itselfGoes } = t.listing;
+        // A file or link target is its own one entry.
+        const itself = entries.length === 1 && entries[0].path === t.path;
+        out.push(`  ${(0,common_text/* showPath */.P8)(t.path)}:${entries.length + more.entries === 0 && !itselfGoes ? ` nothing inside it ${goes}` : ''}`);
+        // A directory target removed once emptied (remove-target-dirs) goes too.
+        if (itselfGoes && !itself)
+            out.push(`    - ${(0,common_text/* showPath */.P8)(t.path)}/ (the directory itself, once emptied)`);
         for (const e of entries) {
             const size = e.kind === 'dir' ? `${e.files} file(s), ${(0,common_text/* formatBytes */.z3)(e.bytes)}, ${e.inside} entr${e.inside === 1 ? 'y' : 'ies'} inside` : e.kind === 'file' ? (0,common_text/* formatBytes */.z3)(e.bytes) : e.kind;
             out.push(`    ${e.keeps ? '~' : '-'} ${(0,common_text/* showPath */.P8)(e.path)}${e.kind === 'dir' ? '/' : ''} (${size})`);

@@ -118,8 +118,9 @@ ${summary.replace(/✅|❌/g, (e) => EMOJI[e])}
 function chromium(browser, profile, extra, url) {
   const r = spawnSync(browser, [
     '--headless', '--no-sandbox', '--disable-gpu', '--hide-scrollbars', '--no-first-run', '--no-default-browser-check',
-    '--disable-extensions', '--mute-audio', '--force-device-scale-factor=1', `--user-data-dir=${profile}`, ...extra, url
-  ], { encoding: 'utf8', timeout: 60_000 })
+    // A container's /dev/shm is often 64 MB, too small for Chromium: it then crashes mid-render.
+    '--disable-extensions', '--disable-dev-shm-usage', '--mute-audio', '--force-device-scale-factor=1', `--user-data-dir=${profile}`, ...extra, url
+  ], { encoding: 'utf8', timeout: 30_000 })
   if (r.error || r.status !== 0) fail(`${browser} failed (${r.error?.message ?? `exit ${r.status}`}): ${(r.stderr ?? '').trim().split('\n').slice(-5).join(' | ')}`)
   return r.stdout
 }

@@ -9,7 +9,8 @@
 // Before any tag is made it checks that X.Y.Z is a plain semantic version, that package.json has
 // that version, that CHANGELOG.md has a non-empty `## [X.Y.Z]` section, that the working tree is
 // clean, that tag vX.Y.Z does not exist (nor, with --push, on origin), that no newer vX.*.* release
-// exists (vX would move back to older code), and with --push that HEAD is on a branch of origin.
+// exists (vX would move back to older code), and with --push that HEAD is on origin's release
+// branch ($RELEASE_BRANCH, else origin's default branch, else main).
 // A refusal is one line on stderr and exit status 1, with no tag changed.
 import fs from 'node:fs'
 import path from 'node:path'
@@ -31,6 +32,13 @@ function git(args, { allowFail = false, raw = false } = {}) {
     refuse(`git ${args.join(' ')} failed: ${gitError(r.stderr)}`)
   }
   return raw ? r.stdout : r.stdout.trim()
+}
+
+/** The branch releases come from: $RELEASE_BRANCH, else origin's default branch, else main. */
+function releaseBranch() {
+  if (process.env.RELEASE_BRANCH) return process.env.RELEASE_BRANCH
+  const head = git(['symbolic-ref', '--quiet', 'refs/remotes/origin/HEAD'], { allowFail: true })
+  return head ? head.replace(/^refs\/remotes\/origin\//, '') : 'main'
 }
 
 /** The line of git's stderr that says what went wrong (a rejected ref, fatal:/error:, else the last one). */
@@ -132,8 +140,11 @@ function main() {
     if (git(['remote', 'get-url', 'origin'], { allowFail: true }) === null) refuse('--push needs a remote named origin')
     const remote = git(['ls-remote', '--tags', 'origin', `refs/tags/${tag}`])
     if (remote !== '') refuse(`tag ${tag} already exists on origin (at ${short(remote.split(/\s/)[0])}): a released version is never re-tagged; fetch the tags, then release a new version`)
-    const branches = git(['branch', '--remotes', '--contains', head]).split('\n').map((b) => b.trim()).filter((b) => b.startsWith('origin/'))
-    if (branches.length === 0) refuse(`HEAD ${short(head)} is on no branch of origin: push it to a branch first (and fetch), so the tag points at code others can see`)
+    // Only what reached the release branch is released: @vX must never point at unmerged code.
+    const branch = releaseBranch()
+    if (git(['merge-base', '--is-ancestor', head, `refs/remotes/origin/${branch}`], { allowFail: true }) === null) {
+      refuse(`HEAD ${short(head)} is not on origin/${branch}: merge it there first (and fetch), so that @${major} only ever points at released code`)
+    }
   }
 
   // Tag: vX.Y.Z first, then vX; if vX cannot be made, vX.Y.Z is taken back.

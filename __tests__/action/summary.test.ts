@@ -28,7 +28,7 @@ describe('escaping', () => {
   })
 })
 
-describe('the job summary of a real run', () => {
+describe('the job summary of a run (and of a dry run, and a refusal)', () => {
   let root: string
   beforeEach(() => {
     root = path.join(tempDir(), 'env')
@@ -104,6 +104,34 @@ describe('the job summary of a real run', () => {
     const more = [...html.matchAll(/… (\d+) more not shown \(see the JSON report\)/g)].map((m) => Number(m[1]))
     expect(more.length).toBe(5)
     expect(Math.max(...more)).toBeGreaterThan(1200 - MAX_ROWS)
+  })
+
+  test('a dry run says it verified nothing; its listing is folded, escaped and bounded', async () => {
+    makeTree(root, { 'logs/<b>&"x.log': 'x', ...Object.fromEntries(Array.from({ length: 230 }, (_, i) => [`logs/n${String(i).padStart(3, '0')}.log`, 'y'])) })
+    const report = await purge(root, { 'dry-run': true }, { list: true })
+    expect(report.verified).toBe(false)
+    expect(outputsOf(report).verified).toBe('false')
+    const html = summaryHtml(report)
+    expect(html).toContain('<h3>Checks (dry run: nothing verified)</h3>')
+    expect(html).not.toContain('<h3>Verification</h3>')
+    expect(html).toMatch(/<details><summary>Every entry that would go \(\d+ row\(s\) in 4 target\(s\)\)<\/summary>/)
+    expect(html).toContain('<tr><td><code>logs/&#60;b&#62;&#38;&#34;x.log</code></td><td>file</td><td>1</td><td>1 B</td></tr>')
+    // 200 named in the report, of which the summary's table shows its first rows, then says how many it left out.
+    expect(html).toMatch(/<\/table>\n<p>… \d+ more not shown \(see the JSON report\)<\/p>\n<\/details>/)
+    expect((html.match(/<details>/g) ?? []).length).toBe((html.match(/<\/details>/g) ?? []).length)
+    // Without a listing asked for (a real run, or the engine used without it): no section.
+    expect(summaryHtml(await purge(root, { 'dry-run': true }))).not.toContain('<details>')
+  })
+
+  test('a refusal: what, why and how to go on, escaped', () => {
+    const refusal = refusalOf(Object.assign(new Error('x'), { code: 'ERR_NOT_CONFIRMED' }), 'refusing to purge /srv/<b>: no confirm was given; set confirm: "b"', false)
+    const html = refusalHtml(refusal)
+    expect(html).toBe(
+      '<h2>safe-purge: ❌ refused, nothing was changed</h2>\n<p><strong>ERR_NOT_CONFIRMED</strong>: refusing to purge /srv/&#60;b&#62;: no confirm was given; set confirm: &#34;b&#34;</p>\n' +
+      '<p>It stopped before it stopped any container or deleted any file. The message names the input that changes the outcome; a dry run (<code>dry-run: true</code>) shows what a run would delete.</p>\n'
+    )
+    expect(refusalHtml({ ...refusal, changed: true })).toContain('without verification')
+    expect(refusalOf(new Error('boom'), 'boom', true).error.code).toBe('ERR_UNEXPECTED')
   })
 })
 
@@ -233,43 +261,5 @@ describe('step outputs', () => {
     expect(out['removed-volumes']).toBe('[]')
     expect(out.verified).toBe('true')
     expect(outputsOf({ ...report, docker: { ...report.docker, used: true, volumes, removedVolumes: ['env_redis_data'] } })['removed-volumes']).toBe('["env_redis_data"]')
-  })
-})
-
-describe('a dry run\'s summary and a refusal\'s', () => {
-  let root: string
-  beforeEach(() => {
-    root = path.join(tempDir(), 'env')
-    fs.mkdirSync(root)
-    makeTree(root, MT5_TREE)
-  })
-  afterEach(() => removeDir(path.dirname(root)))
-
-  test('a dry run says it verified nothing; its listing is folded, escaped and bounded', async () => {
-    makeTree(root, { 'logs/<b>&"x.log': 'x', ...Object.fromEntries(Array.from({ length: 230 }, (_, i) => [`logs/n${String(i).padStart(3, '0')}.log`, 'y'])) })
-    const report = await purge(root, { 'dry-run': true }, { list: true })
-    expect(report.verified).toBe(false)
-    expect(outputsOf(report).verified).toBe('false')
-    const html = summaryHtml(report)
-    expect(html).toContain('<h3>Checks (dry run: nothing verified)</h3>')
-    expect(html).not.toContain('<h3>Verification</h3>')
-    expect(html).toMatch(/<details><summary>Every entry that would go \(\d+ row\(s\) in 4 target\(s\)\)<\/summary>/)
-    expect(html).toContain('<tr><td><code>logs/&#60;b&#62;&#38;&#34;x.log</code></td><td>file</td><td>1</td><td>1 B</td></tr>')
-    // 200 named in the report, of which the summary's table shows its first rows, then says how many it left out.
-    expect(html).toMatch(/<\/table>\n<p>… \d+ more not shown \(see the JSON report\)<\/p>\n<\/details>/)
-    expect((html.match(/<details>/g) ?? []).length).toBe((html.match(/<\/details>/g) ?? []).length)
-    // Without a listing asked for (a real run, or the engine used without it): no section.
-    expect(summaryHtml(await purge(root, { 'dry-run': true }))).not.toContain('<details>')
-  })
-
-  test('a refusal: what, why and how to go on, escaped', () => {
-    const refusal = refusalOf(Object.assign(new Error('x'), { code: 'ERR_NOT_CONFIRMED' }), 'refusing to purge /srv/<b>: no confirm was given; set confirm: "b"', false)
-    const html = refusalHtml(refusal)
-    expect(html).toBe(
-      '<h2>safe-purge: ❌ refused, nothing was changed</h2>\n<p><strong>ERR_NOT_CONFIRMED</strong>: refusing to purge /srv/&#60;b&#62;: no confirm was given; set confirm: &#34;b&#34;</p>\n' +
-      '<p>It stopped before it stopped any container or deleted any file. The message names the input that changes the outcome; a dry run (<code>dry-run: true</code>) shows what a run would delete.</p>\n'
-    )
-    expect(refusalHtml({ ...refusal, changed: true })).toContain('without verification')
-    expect(refusalOf(new Error('boom'), 'boom', true).error.code).toBe('ERR_UNEXPECTED')
   })
 })

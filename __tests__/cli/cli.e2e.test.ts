@@ -118,15 +118,23 @@ describe('without a terminal', () => {
     const tree = tempDir('sp-list-')
     try {
       makeTree(tree, {
-        'models/w.json': 'w', 'logs/config/keep.yaml': 'k', 'logs/app/a.log': 'aaaa', 'logs/app/deep/b.log': 'bb',
+        'models/w.json': 'w', '.docker-compose-state': 'st', 'data/redis/dump.rdb': 'r', 'logs/config/keep.yaml': 'k', 'logs/app/a.log': 'aaaa', 'logs/app/deep/b.log': 'bb',
         ...Object.fromEntries(Array.from({ length: 250 }, (_, i) => [`logs/f${String(i).padStart(3, '0')}.log`, 'x'.repeat(i)]))
       })
       const before = snapshot(tree)
       const text = runCli(['--root', tree, '--dry-run', '--list', '--docker', 'off'])
       expect(text.status).toBe(0)
-      expect(text.stdout).toContain('listing (- would go; ~ would be emptied, it stays for what stays inside; = stays):\n  logs:\n    - logs/app/ (2 file(s), 6 B, 3 entries inside)\n    - logs/f000.log (0 B)\n')
+      expect(text.stdout).toContain('listing (- would go; ~ would be emptied, it stays for what stays inside; = stays):\n  .docker-compose-state:\n')
+      expect(text.stdout).toContain('\n  logs:\n    - logs/app/ (2 file(s), 6 B, 3 entries inside)\n    - logs/f000.log (0 B)\n')
       expect(text.stdout).toContain('    - logs/f198.log (198 B)\n    - ... and 51 more entries: 51 file(s), ')
       expect(text.stdout).toContain('    = logs/config (protected)\n')
+      // A file target is its own entry.
+      expect(text.stdout).toContain('  .docker-compose-state:\n    - .docker-compose-state (2 B)\n')
+      // With remove-target-dirs, the target directory itself goes too.
+      const removing = runCli(['--root', tree, '--dry-run', '--list', '--docker', 'off', '--remove-target-dirs']).stdout
+      expect(removing).toContain('  data/redis:\n    - data/redis/ (the directory itself, once emptied)\n    - data/redis/dump.rdb (1 B)\n')
+      // ... but not one that holds a kept entry: logs/ stays for logs/config.
+      expect(removing).not.toContain('- logs/ (the directory itself')
       expect(text.stdout).not.toContain('logs/f199.log')
       // The JSON report holds the same listing; --verbose on a dry run lists too.
       const json = JSON.parse(runCli(['--root', tree, '--dry-run', '--list', '--docker', 'off', '--json']).stdout)
@@ -154,6 +162,29 @@ describe('without a terminal', () => {
     // An absolute path works the same; a missing one says where it looked.
     expect(runCli(['--root', root, '--dry-run', '--config', fleet]).status).toBe(0)
     expect(runCli(['--root', root, '-y', '--config', '../nope.yml']).stderr).toMatch(/^safe-purge: config file "\.\.\/nope\.yml" \(relative to the root: .*nope\.yml\) cannot be read \(ENOENT\)/)
+  })
+
+  test('a long output to a reader that is slow to read is written whole before the process exits', async () => {
+    // stdout is a socket here, as under spawnSync and most supervisors: non-blocking, so what the
+    // reader has not taken waits in the process, and exiting without waiting would drop it.
+    const tree = tempDir('sp-slow-reader-')
+    try {
+      const targets = ['a', 'b', 'c', 'd']
+      // About 170 KB of listing: more than the reader's buffer and the kernel's together.
+      const long = 'n'.repeat(200)
+      makeTree(tree, { 'models/w.json': 'w', ...Object.fromEntries(targets.flatMap((t) => Array.from({ length: 200 }, (_, i) => [`${t}/f${String(i).padStart(3, '0')}${long}.log`, 'x']))) })
+      const child = new CliProcess(['--root', tree, '--dry-run', '--list', '--docker', 'off', ...targets.flatMap((t) => ['--ephemeral', t])])
+      child.child.stdout.pause()
+      await new Promise((r) => setTimeout(r, 1500))
+      child.child.stdout.resume()
+      const { code } = await child.exited
+      expect(code).toBe(0)
+      const lines = child.stdout.split('\n')
+      expect(lines.filter((l) => /^ {4}- [a-d]\/f\d{3}n{200}\.log \(1 B\)$/.test(l))).toHaveLength(800)
+      expect(child.stdout).toMatch(/\ndry run, nothing verified: [^\n]+\n$/)
+    } finally {
+      removeDir(tree)
+    }
   })
 
   test('a dry run verifies nothing and says so: verified false, what it checked', () => {

@@ -181,9 +181,9 @@ describe('projectName: the compose-project input is used as given, or refused', 
 })
 
 describe('errors name the option as the CLI user sets it', () => {
-  test('--project-name and --compose-file', () => {
+  test('--compose-project and --compose-file', () => {
     const r = root({ 'compose.yaml': SERVICE }, 'env')
-    expect(() => projectName(r, ['compose.yaml'], 'My.App', {}, CLI_NAMES)).toThrow(/^--project-name "My\.App" is not a valid Compose project name.*: set --project-name to /)
+    expect(() => projectName(r, ['compose.yaml'], 'My.App', {}, CLI_NAMES)).toThrow(/^--compose-project "My\.App" is not a valid Compose project name.*: set --compose-project to /)
     expect(() => findComposeFiles(r, ['nope.yml'], CLI_NAMES)).toThrow(/^--compose-file "nope\.yml" does not exist in root: fix --compose-file /)
   })
 })

@@ -92,8 +92,9 @@ describe('the lock', () => {
     }
     expect(second.status).toBe(1)
     expect(second.stdout).toMatch(new RegExp(`::error::another safe-purge \\(pid ${first.pid} on ${os.hostname()}, since [^)]+\\) is purging .*: wait for it, or delete .*${LOCK_FILE.replace(/\./g, '\\.')} if that process is gone`))
-    // Refused before the purge: no report, no counts.
-    expect(second.outputs).toEqual({})
+    // Refused before the purge: its own outputs say so (nothing deleted, not verified), never the first run's counts.
+    expect(second.outputs).toMatchObject({ verified: 'false', deleted: '[]', 'deleted-files': '0', 'freed-bytes': '0' })
+    expect(JSON.parse(fs.readFileSync(second.outputs.report, 'utf8'))).toMatchObject({ ok: false, changed: false, error: { code: 'ERR_LOCKED' } })
     const r = await first.done
     expect(r.status).toBe(0)
     expect(r.outputs['deleted-files']).toBe(String(20000 + 6))

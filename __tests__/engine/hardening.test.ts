@@ -481,7 +481,8 @@ describe('unsafe roots are refused by device+inode, not by their path', () => {
     const r = runAction({ root: rootFor(home), force: 'true', docker: 'off' }, { env: { HOME: home } })
     expect(r.status).toBe(1)
     expect(r.stdout).toMatch(/::error::refusing root .*: it is or contains the home directory /)
-    expect(r.outputs).toEqual({})
+    // A refusal still sets the outputs: nothing deleted, not verified.
+    expect(r.outputs).toMatchObject({ verified: 'false', deleted: '[]', 'deleted-files': '0' })
     expect(snapshot(home)).toEqual(before)
   })
 })

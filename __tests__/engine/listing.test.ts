@@ -13,7 +13,10 @@ function tree(n: number, seed: number): Event[] {
   const events: Event[] = []
   for (let i = 0; i < n; i++) {
     const name = `t/c${String((i * 7919 + seed) % n).padStart(5, '0')}`
-    if (i % 3 === 0) {
+    if (i % 7 === 1) {
+      // An empty directory: its only event is its own end.
+      events.push({ kind: 'dir', rel: name, stays: false })
+    } else if (i % 3 === 0) {
       for (let j = 0; j < (i % 4) + 1; j++) events.push({ kind: 'leaf', rel: `${name}/f${j}`, size: j + 1 })
       events.push({ kind: 'dir', rel: `${name}/sub`, stays: false })
       events.push({ kind: 'dir', rel: name, stays: i % 5 === 0 })
@@ -70,6 +73,7 @@ describe('ListingBuilder', () => {
         const going = events.filter((e) => e.kind === 'leaf' || !e.stays).length
         const listedGoing = sequential.entries.reduce((s, e) => s + (e.keeps ? 0 : 1) + e.inside, 0)
         expect(listedGoing + sequential.more.entries).toBe(going)
+        expect(sequential.itselfGoes).toBe(false)
       }),
       { numRuns: 60 }
     )
@@ -85,6 +89,7 @@ describe('ListingBuilder', () => {
     b.dir('logs/keep', true)
     b.dir('logs', true) // the target itself is not an entry of its listing
     expect(b.finish()).toEqual({
+      itselfGoes: false,
       entries: [
         { path: 'logs/app', kind: 'dir', files: 2, bytes: 6, inside: 3, keeps: false },
         { path: 'logs/keep', kind: 'dir', files: 0, bytes: 0, inside: 0, keeps: true },
@@ -92,5 +97,18 @@ describe('ListingBuilder', () => {
       ],
       more: { entries: 0, files: 0, bytes: 0 }
     })
+  })
+
+  test('a file target is its own entry; a directory target removed once emptied says so', () => {
+    const file = new ListingBuilder('.docker-compose-state')
+    file.leaf('.docker-compose-state', 'file', 5)
+    expect(file.finish()).toEqual({ itselfGoes: true, entries: [{ path: '.docker-compose-state', kind: 'file', files: 1, bytes: 5, inside: 0, keeps: false }], more: { entries: 0, files: 0, bytes: 0 } })
+    const removed = new ListingBuilder('logs')
+    removed.leaf('logs/a', 'file', 1)
+    removed.dir('logs', false)
+    expect(removed.finish()).toMatchObject({ itselfGoes: true, entries: [{ path: 'logs/a' }] })
+    const kept = new ListingBuilder('logs')
+    kept.dir('logs', true)
+    expect(kept.finish()).toEqual({ itselfGoes: false, entries: [], more: { entries: 0, files: 0, bytes: 0 } })
   })
 })

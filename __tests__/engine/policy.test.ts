@@ -149,7 +149,7 @@ describe('errors name the option the way the person sets it', () => {
     const policy = createPolicy([])
     expect(() => validateTargets(['models'], policy)).toThrow(/^ephemeral entry "models" is protected: remove it from ephemeral /)
     expect(() => validateTargets(['models'], policy, CLI_NAMES)).toThrow(/^--ephemeral entry "models" is protected: remove it from --ephemeral /)
-    expect(() => createPolicy([' '], [], CLI_NAMES)).toThrow(/^--protect pattern #1 is empty: remove the blank entry from --protect$/)
+    expect(() => createPolicy([' '], [], CLI_NAMES)).toThrow(/^--protected pattern #1 is empty: remove the blank entry from --protected$/)
     expect(() => createPolicy([' '])).toThrow(/^protected pattern #1 is empty: remove the blank entry from protected$/)
   })
 })

@@ -107,7 +107,7 @@ describe('config file', () => {
     try {
       fs.writeFileSync(path.join(shared, 'fleet.yml'), 'ephemeral:\n  - logs\nprotected:\n  - "*.ckpt"\n')
       const abs = await loadConfig(root, path.join(shared, 'fleet.yml'))
-      expect(abs).toEqual({ file: fs.realpathSync(path.join(shared, 'fleet.yml')), options: { ephemeral: ['logs'], protected: ['*.ckpt'] } })
+      expect(abs).toEqual({ file: path.join(shared, 'fleet.yml'), options: { ephemeral: ['logs'], protected: ['*.ckpt'] } })
       const rel = await loadConfig(root, path.relative(root, path.join(shared, 'fleet.yml')))
       expect(rel.options).toEqual(abs.options)
       expect(path.isAbsolute(rel.file as string)).toBe(true)
@@ -115,6 +115,19 @@ describe('config file', () => {
       fs.mkdirSync(path.join(root, 'deploy'), { recursive: true })
       fs.writeFileSync(path.join(root, 'deploy', 'sp.yml'), 'full: false\n')
       expect((await loadConfig(root, 'deploy/../deploy/sp.yml')).file).toBe('deploy/sp.yml')
+      // A name that only starts with two dots is inside the root (and so protected).
+      fs.writeFileSync(path.join(root, '..cfg.yml'), 'full: false\n')
+      expect((await loadConfig(root, '..cfg.yml')).file).toBe('..cfg.yml')
+      // A link inside the root is protected under the name given; a root named through a link still
+      // finds its own file inside it.
+      fs.symlinkSync('deploy/sp.yml', path.join(root, 'linked.yml'))
+      expect((await loadConfig(root, 'linked.yml')).file).toBe('linked.yml')
+      const viaLink = path.join(shared, 'root-link')
+      fs.symlinkSync(root, viaLink)
+      expect((await loadConfig(viaLink, path.join(fs.realpathSync(root), 'deploy', 'sp.yml'))).file).toBe('deploy/sp.yml')
+      // Blank entries in a list are named with the key and the file, where they were written.
+      fs.writeFileSync(path.join(root, 'bad.yml'), 'protected:\n  - ok\n  - "  "\n')
+      await expect(loadConfig(root, 'bad.yml')).rejects.toThrow('config bad.yml: protected entry #2 is empty: remove it')
       // Named and missing: an error that says where it looked.
       await expect(loadConfig(root, '../nope.yml')).rejects.toThrow(expect.objectContaining({ code: 'ERR_CONFIG_READ', message: expect.stringContaining('relative to the root') }))
     } finally {

@@ -229,7 +229,7 @@ describe('--push to a bare origin', () => {
   test('refuses a commit that is on no branch of origin', () => {
     const { repo, origin } = withOrigin()
     commitVersion(repo, '1.2.4', ['1.2.4'])
-    expectRefusal(release(repo, '1.2.4', '--push'), /HEAD [0-9a-f]{12} is on no branch of origin/)
+    expectRefusal(release(repo, '1.2.4', '--push'), /HEAD [0-9a-f]{12} is not on origin\/main: merge it there first/)
     expect(tags(repo)).toEqual({})
     expect(tags(origin)).toEqual({})
   })

@@ -37,7 +37,8 @@ describe('npm run docs:screenshot', () => {
   afterEach(() => removeDir(out))
 
   maybe('writes the summary picture, whole, and the console sample with a stable root', () => {
-    const r = spawnSync(systemNode(), [SCRIPT, '--out', out], { cwd: REPO, encoding: 'utf8', timeout: 55000 })
+    // Above the script's own limits (two Chromium passes of 30 s at most, the action and the CLI).
+    const r = spawnSync(systemNode(), [SCRIPT, '--out', out], { cwd: REPO, encoding: 'utf8', timeout: 110_000 })
     expect({ status: r.status, stderr: r.stderr, error: r.error?.message }).toEqual({ status: 0, stderr: '', error: undefined })
     const said = /summary\.png \((\d+)x(\d+), /.exec(r.stdout)
     expect(said).not.toBeNull()
@@ -62,5 +63,15 @@ describe('npm run docs:screenshot', () => {
     expect(text).toMatch(/^verified: \d+ protected entries unchanged, every target clean$/m)
     for (const tmp of new Set([os.tmpdir(), fs.realpathSync(os.tmpdir())])) expect(text).not.toContain(tmp)
     expect(text).not.toContain('safe-purge-shot-')
-  })
+    // The committed sample is what the script writes now (but the filesystem's gain, which other
+    // writers move), and the README's excerpt is taken from it.
+    const steady = (t: string): string => t.replace(/the filesystem gained \S+ \S+/g, 'the filesystem gained N')
+    const committed = fs.readFileSync(path.join(REPO, 'docs', 'console-sample.txt'), 'utf8')
+    expect(steady(committed)).toBe(steady(text))
+    const readme = fs.readFileSync(path.join(REPO, 'README.md'), 'utf8')
+    const excerpt = /The same sample in a terminal[\s\S]*?```text\n([\s\S]*?)```/.exec(readme)?.[1] ?? ''
+    const lines = excerpt.split('\n').filter((l) => l !== '' && l !== '...')
+    expect(lines.length).toBeGreaterThan(10)
+    for (const line of lines) expect([line, committed.split('\n').includes(line)]).toEqual([line, true])
+  }, 120_000)
 })

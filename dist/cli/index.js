@@ -1880,7 +1880,7 @@ const FLAGS = [
     { flag: '--root DIR', help: 'environment root (default: the current directory)' },
     { flag: '--dry-run', help: 'show what would be deleted; change nothing', usage: '[--dry-run|--no-dry-run]' },
     { flag: '--no-dry-run', help: 'purge even though the config file says dry-run: true', usage: '' },
-    { flag: '--list', help: 'list every entry that would go, and what stays (dry run, or before the prompt)' },
+    { flag: '--list', help: 'list each entry that would go, and what stays (dry run, or the prompt)' },
     { flag: '-y, --force', help: 'do not ask for confirmation (needed when stdin is not a terminal)', usage: '[--force|-y]' },
     { flag: '--full', help: "also remove the compose project's volumes (asks for the project's name)", usage: '[--full|--no-full]' },
     { flag: '--no-full', help: 'keep the volumes even though the config file says full: true', usage: '' },
@@ -2347,8 +2347,13 @@ function listingLines(targets, dryRun) {
     const goes = dryRun ? 'would go' : 'goes';
     const out = [`listing (- ${goes}; ~ ${dryRun ? 'would be ' : 'is '}emptied, it stays for what stays inside; = stays):`];
     for (const t of listed) {
-        const { entries, more } = t.listing;
-        out.push(`  ${text_showPath(t.path)}:${entries.length + more.entries === 0 ? ` nothing inside it ${goes}` : ''}`);
+        const { entries, more, itselfGoes } = t.listing;
+        // A file or link target is its own one entry.
+        const itself = entries.length === 1 && entries[0].path === t.path;
+        out.push(`  ${text_showPath(t.path)}:${entries.length + more.entries === 0 && !itselfGoes ? ` nothing inside it ${goes}` : ''}`);
+        // A directory target removed once emptied (remove-target-dirs) goes too.
+        if (itselfGoes && !itself)
+            out.push(`    - ${text_showPath(t.path)}/ (the directory itself, once emptied)`);
         for (const e of entries) {
             const size = e.kind === 'dir' ? `${e.files} file(s), ${formatBytes(e.bytes)}, ${e.inside} entr${e.inside === 1 ? 'y' : 'ies'} inside` : e.kind === 'file' ? formatBytes(e.bytes) : e.kind;
             out.push(`    ${e.keeps ? '~' : '-'} ${text_showPath(e.path)}${e.kind === 'dir' ? '/' : ''} (${size})`);
@@ -2571,7 +2576,7 @@ class TerminalUi {
             return p.yellow(line);
         if (/^(verified|purged|would-purge)/.test(line))
             return p.green(line);
-        if (/^(NOT verified|error:|failed|refused|changed|cancelled)/.test(line))
+        if (/^(NOT verified|error:|failed|refused|changed|cancelled|dry run: \d+ protected)/.test(line))
             return p.red(line);
         return line;
     }
@@ -2832,11 +2837,18 @@ async function loadConfig(root, requested, names = ACTION_NAMES) {
     const shown = insideRoot(root, file) ?? file;
     return { file: shown, options: await parseConfig(text, shown) };
 }
-/** `file`'s path relative to the root when it lies inside it (both resolved, links and all), else null. */
+/**
+ * `file`'s path relative to the root when it lies inside it, else null: as named first (a link
+ * inside the root is protected under the name given), else resolved (the root named through a
+ * link, the file by its real path).
+ */
 function insideRoot(root, file) {
+    const inside = (rel) => (rel !== '' && rel !== '..' && !rel.startsWith(`..${(external_node_path_default()).sep}`) && !external_node_path_default().isAbsolute(rel) ? rel.split((external_node_path_default()).sep).join('/') : null);
+    const named = inside(external_node_path_default().relative(external_node_path_default().resolve(root), file));
+    if (named !== null)
+        return named;
     try {
-        const rel = external_node_path_default().relative(external_node_fs_default().realpathSync(root), external_node_fs_default().realpathSync(file));
-        return rel !== '' && !rel.startsWith('..') && !external_node_path_default().isAbsolute(rel) ? rel.split((external_node_path_default()).sep).join('/') : null;
+        return inside(external_node_path_default().relative(external_node_fs_default().realpathSync(root), external_node_fs_default().realpathSync(file)));
     }
     catch {
         return null;
@@ -2917,6 +2929,11 @@ function convert(key, value, what) {
             }
             if (!Array.isArray(value) || value.some((v) => typeof v !== 'string'))
                 throw wrong('a list of strings');
+            // Protection adds up from the file and the side: a bad entry is named here, where it was written.
+            value.forEach((v, i) => {
+                if (v.trim() === '' || v.includes('\0'))
+                    throw errors_fail('ERR_BAD_PATTERN', `config ${what} entry #${i + 1} is ${v.trim() === '' ? 'empty' : 'not valid'}: remove it`);
+            });
             return value;
         case 'string':
             if (typeof value !== 'string' && typeof value !== 'number')
@@ -3808,6 +3825,7 @@ async function visitChildren(e, mount, policy, v, pacer) {
 /** How many entries a target's listing names; the rest are counted. */
 const LIST_LIMIT = 200;
 class ListingBuilder {
+    target;
     byName = new Map();
     /** Once the map was cut: no entry sorting after this one is named any more. */
     cutoff = null;
@@ -3815,13 +3833,24 @@ class ListingBuilder {
     /** Named directories whose own visit ended (`dir` was called). */
     closed = new Set();
     prefix;
+    itselfGoes = false;
     constructor(target) {
+        this.target = target;
         this.prefix = `${target}/`;
     }
     /** A non-directory entry that goes. */
     leaf(rel, kind, size) {
         const files = kind === 'file' ? 1 : 0;
         const bytes = kind === 'file' ? size : 0;
+        if (rel === this.target) {
+            // A file or link target: the entry that goes is the target itself.
+            this.itselfGoes = true;
+            this.add(rel, kind, (x) => {
+                x.files += files;
+                x.bytes += bytes;
+            }, 1, files, bytes);
+            return;
+        }
         const top = this.topOf(rel);
         if (top === null)
             return;
@@ -3839,15 +3868,24 @@ class ListingBuilder {
             }, 1, files, bytes);
         }
     }
-    /** A directory once its children were seen: `stays` when something inside it stays. */
+    /**
+     * A directory once its children were seen: `stays` when something inside it stays (for the
+     * target itself: also when it is emptied and kept).
+     */
     dir(rel, stays) {
+        if (rel === this.target) {
+            this.itselfGoes = !stays;
+            return;
+        }
         const top = this.topOf(rel);
         if (top === null)
             return;
         if (top === rel) {
+            // Closed before it is added: adding it may cut the list, and a cut counts a closed entry whole.
+            this.closed.add(top);
             this.add(top, 'dir', (x) => (x.keeps = x.keeps || stays), stays ? 0 : 1, 0, 0);
-            if (this.byName.has(top))
-                this.closed.add(top);
+            if (!this.byName.has(top))
+                this.closed.delete(top);
         }
         else if (!stays)
             this.add(top, 'dir', (x) => x.inside++, 1, 0, 0);
@@ -3859,9 +3897,9 @@ class ListingBuilder {
                 this.spill(x);
             entries.length = LIST_LIMIT;
         }
-        return { entries, more: { ...this.more } };
+        return { itselfGoes: this.itselfGoes, entries, more: { ...this.more } };
     }
-    /** The target's child that `rel` is or lies in; null for the target itself. */
+    /** The target's child that `rel` is or lies in; null for anything else. */
     topOf(rel) {
         if (!rel.startsWith(this.prefix))
             return null;
@@ -4046,7 +4084,8 @@ async function scanTarget(rootDir, rel, policy, pacer = new Pacer(), count = tru
             return false;
         },
         leaveDir(e, stays) {
-            listing?.dir(e.rel, stays);
+            // The target directory itself stays, emptied, unless remove-target-dirs.
+            listing?.dir(e.rel, stays || (e === top && plan.keptTarget));
             if (stays)
                 plan.keptDirs++;
             else if (!(e === top && plan.keptTarget)) {
@@ -7352,7 +7391,16 @@ __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __we
 const cancel = (0,_command_js__WEBPACK_IMPORTED_MODULE_0__/* .cancelOnSignals */ .dJ)(process, process.stderr);
 const io = { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr, env: process.env };
 const code = await Promise.race([(0,_command_js__WEBPACK_IMPORTED_MODULE_0__/* .cliMain */ .m0)(process.argv.slice(2), io, cancel.signal), cancel.forced]);
+// A pipe or socket on stdout is non-blocking: what the reader has not taken yet waits in Node's
+// queue, and process.exit would drop it (a long --list cut short, with exit 0). Wait until both
+// streams have handed everything to the kernel, unless a third signal asked to quit now.
+if (code < 128)
+    await Promise.all([flushed(process.stdout), flushed(process.stderr)]);
 process.exit(code);
+function flushed(stream) {
+    // An empty write's callback runs once every write queued before it is written.
+    return new Promise((resolve) => stream.write('', () => resolve()));
+}
 
 __webpack_async_result__();
 } catch(e) { __webpack_async_result__(e); } }, 1);

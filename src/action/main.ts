@@ -3,7 +3,7 @@ import * as core from '@actions/core'
 import { readInputs } from './inputs.js'
 import { changesSomething, confirmByName, run, type Logger } from '../engine/run.js'
 import { publish, publishRefusal } from './summary.js'
-import { refusalOf } from '../engine/report.js'
+import { refusalOf, type Report } from '../engine/report.js'
 import { selfStopHooks } from '../engine/execute.js'
 import { errorMessage } from '../common/errors.js'
 
@@ -34,12 +34,11 @@ for (const sig of ['SIGINT', 'SIGTERM'] as const) {
   })
 }
 
+let report: Report | null = null
 try {
   const { settings, names } = await readInputs()
   // A dry run lists every entry that would go in its summary.
-  const report = await run(settings, { log, env: process.env, names, list: settings.dryRun, confirm: confirmByName, signal: cancel.signal, executeHooks: selfStopHooks(process.env) }).finally(() => (decided = true))
-  await publish(report, process.env)
-  if (!report.ok) core.setFailed(report.failures.join('; '))
+  report = await run(settings, { log, env: process.env, names, list: settings.dryRun, confirm: confirmByName, signal: cancel.signal, executeHooks: selfStopHooks(process.env) }).finally(() => (decided = true))
 } catch (err) {
   const message = errorMessage(err)
   // A refusal still leaves outputs (verified false), a report file and a summary saying why.
@@ -50,7 +49,24 @@ try {
   }
   core.setFailed(message)
 }
+if (report !== null) {
+  // The run has its result: a failure to write the summary or the report file is said as such,
+  // never taken for the run's own failure (its outputs stay what the run found).
+  try {
+    await publish(report, process.env)
+  } catch (e) {
+    core.setFailed(`the run ${report.ok ? 'succeeded' : 'failed'}, but its report or summary could not be written: ${errorMessage(e)}`)
+  }
+  if (!report.ok) core.setFailed(report.failures.join('; '))
+}
 // Exit here, with the signal handlers still in place: left to drain, Node closes them first and a
 // signal that arrives in that moment would kill a run whose result is already written (exit by
-// signal, no status). Outputs, summary and stdout (a pipe or file: synchronous on Linux) are done.
+// signal, no status). Outputs and the summary are files, written; stdout and stderr may be a pipe
+// or a socket, which is non-blocking: wait until what is queued there reached the kernel.
+await Promise.all([flushed(process.stdout), flushed(process.stderr)])
 process.exit()
+
+function flushed(stream: NodeJS.WriteStream): Promise<void> {
+  // An empty write's callback runs once every write queued before it is written.
+  return new Promise((resolve) => stream.write('', () => resolve()))
+}

@@ -206,7 +206,11 @@ function listing(r: Report): string {
   const rows: string[][] = []
   let total = 0
   for (const t of listed) {
-    const { entries, more } = t.listing as NonNullable<typeof t.listing>
+    const { entries, more, itselfGoes } = t.listing as NonNullable<typeof t.listing>
+    if (itselfGoes && !(entries.length === 1 && entries[0].path === t.path)) {
+      rows.push([`<code>${cell(t.path)}/</code>`, 'dir (the target itself, once emptied)', '0', '0 B'])
+      total++
+    }
     for (const e of entries) {
       const what = e.kind === 'dir' ? `dir (${e.inside} entr${e.inside === 1 ? 'y' : 'ies'} inside${e.keeps ? '; emptied, it stays for what it holds that stays' : ''})` : e.kind
       rows.push([`<code>${cell(e.path)}${e.kind === 'dir' ? '/' : ''}</code>`, escapeHtml(what), String(e.files), escapeHtml(formatBytes(e.bytes))])

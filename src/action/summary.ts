@@ -43,16 +43,18 @@ export async function publish(report: Report, env: NodeJS.ProcessEnv): Promise<v
 
 /**
  * A run that stopped without a report (a refusal, or an unexpected error): the outputs a workflow
- * reads still exist (`verified` false, nothing deleted), the report file holds the refusal, and
- * the summary says what was refused, why, and how to go on.
+ * reads still exist (`verified` false; for a refusal, nothing deleted), the report file holds the
+ * error, and the summary says what was refused, why, and how to go on.
  */
 export async function publishRefusal(refusal: Refusal, env: NodeJS.ProcessEnv): Promise<void> {
-  const file = writeReportFile(refusal, env.RUNNER_TEMP || os.tmpdir())
-  const outputs: Record<string, string> = {
-    verified: 'false', deleted: '[]', 'deleted-files': '0', 'freed-bytes': '0', 'reclaimed-bytes': '',
-    'removed-volumes': '[]', 'restarted-services': '[]', 'privileged-files': '0', report: file
-  }
+  // Outputs first: they must exist even when the report file cannot be written. After a run that
+  // had begun changing things, what it deleted is not known: those counts stay unset.
+  const outputs: Record<string, string> = refusal.changed
+    ? { verified: 'false' }
+    : { verified: 'false', deleted: '[]', 'deleted-files': '0', 'freed-bytes': '0', 'reclaimed-bytes': '', 'removed-volumes': '[]', 'restarted-services': '[]', 'privileged-files': '0' }
   for (const [name, value] of Object.entries(outputs)) core.setOutput(name, value)
+  const file = writeReportFile(refusal, env.RUNNER_TEMP || os.tmpdir())
+  core.setOutput('report', file)
   core.info(`report: ${file}`)
   if (env.GITHUB_STEP_SUMMARY) await core.summary.addRaw(refusalHtml(refusal)).write()
 }

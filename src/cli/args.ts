@@ -40,7 +40,7 @@ const FLAGS: readonly Flag[] = [
   { flag: '--root DIR', help: 'environment root (default: the current directory)' },
   { flag: '--dry-run', help: 'show what would be deleted; change nothing', usage: '[--dry-run|--no-dry-run]' },
   { flag: '--no-dry-run', help: 'purge even though the config file says dry-run: true', usage: '' },
-  { flag: '--list', help: 'list every entry that would go, and what stays (dry run, or before the prompt)' },
+  { flag: '--list', help: 'list each entry that would go, and what stays (dry run, or the prompt)' },
   { flag: '-y, --force', help: 'do not ask for confirmation (needed when stdin is not a terminal)', usage: '[--force|-y]' },
   { flag: '--full', help: "also remove the compose project's volumes (asks for the project's name)", usage: '[--full|--no-full]' },
   { flag: '--no-full', help: 'keep the volumes even though the config file says full: true', usage: '' },

@@ -128,7 +128,7 @@ export class TerminalUi {
     const p = this.paint
     if (/^verified: .*cancelled/.test(line)) return p.yellow(line)
     if (/^(verified|purged|would-purge)/.test(line)) return p.green(line)
-    if (/^(NOT verified|error:|failed|refused|changed|cancelled)/.test(line)) return p.red(line)
+    if (/^(NOT verified|error:|failed|refused|changed|cancelled|dry run: \d+ protected)/.test(line)) return p.red(line)
     return line
   }
 

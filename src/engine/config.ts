@@ -52,11 +52,17 @@ export async function loadConfig(root: string, requested: string, names: OptionN
   return { file: shown, options: await parseConfig(text, shown) }
 }
 
-/** `file`'s path relative to the root when it lies inside it (both resolved, links and all), else null. */
+/**
+ * `file`'s path relative to the root when it lies inside it, else null: as named first (a link
+ * inside the root is protected under the name given), else resolved (the root named through a
+ * link, the file by its real path).
+ */
 function insideRoot(root: string, file: string): string | null {
+  const inside = (rel: string): string | null => (rel !== '' && rel !== '..' && !rel.startsWith(`..${path.sep}`) && !path.isAbsolute(rel) ? rel.split(path.sep).join('/') : null)
+  const named = inside(path.relative(path.resolve(root), file))
+  if (named !== null) return named
   try {
-    const rel = path.relative(fs.realpathSync(root), fs.realpathSync(file))
-    return rel !== '' && !rel.startsWith('..') && !path.isAbsolute(rel) ? rel.split(path.sep).join('/') : null
+    return inside(path.relative(fs.realpathSync(root), fs.realpathSync(file)))
   } catch {
     return null
   }
@@ -132,6 +138,10 @@ function convert(key: OptionKey, value: unknown, what: string): unknown {
         return parseOption(key, value, what)
       }
       if (!Array.isArray(value) || value.some((v) => typeof v !== 'string')) throw wrong('a list of strings')
+      // Protection adds up from the file and the side: a bad entry is named here, where it was written.
+      value.forEach((v: string, i) => {
+        if (v.trim() === '' || v.includes('\0')) throw fail('ERR_BAD_PATTERN', `config ${what} entry #${i + 1} is ${v.trim() === '' ? 'empty' : 'not valid'}: remove it`)
+      })
       return value
     case 'string':
       if (typeof value !== 'string' && typeof value !== 'number') throw wrong('a string')

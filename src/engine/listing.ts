@@ -23,6 +23,8 @@ export interface ListedEntry {
 }
 
 export interface Listing {
+  /** The target itself goes: a file or link target, or a directory removed once emptied (remove-target-dirs). */
+  itselfGoes: boolean
   entries: ListedEntry[]
   /** What the entries past LIST_LIMIT hold: how many entries (at any depth), files and bytes. */
   more: { entries: number; files: number; bytes: number }
@@ -36,8 +38,9 @@ export class ListingBuilder {
   /** Named directories whose own visit ended (`dir` was called). */
   private readonly closed = new Set<string>()
   private readonly prefix: string
+  private itselfGoes = false
 
-  constructor(target: string) {
+  constructor(private readonly target: string) {
     this.prefix = `${target}/`
   }
 
@@ -45,6 +48,15 @@ export class ListingBuilder {
   leaf(rel: string, kind: Kind, size: number): void {
     const files = kind === 'file' ? 1 : 0
     const bytes = kind === 'file' ? size : 0
+    if (rel === this.target) {
+      // A file or link target: the entry that goes is the target itself.
+      this.itselfGoes = true
+      this.add(rel, kind, (x) => {
+        x.files += files
+        x.bytes += bytes
+      }, 1, files, bytes)
+      return
+    }
     const top = this.topOf(rel)
     if (top === null) return
     if (top === rel) {
@@ -61,13 +73,22 @@ export class ListingBuilder {
     }
   }
 
-  /** A directory once its children were seen: `stays` when something inside it stays. */
+  /**
+   * A directory once its children were seen: `stays` when something inside it stays (for the
+   * target itself: also when it is emptied and kept).
+   */
   dir(rel: string, stays: boolean): void {
+    if (rel === this.target) {
+      this.itselfGoes = !stays
+      return
+    }
     const top = this.topOf(rel)
     if (top === null) return
     if (top === rel) {
+      // Closed before it is added: adding it may cut the list, and a cut counts a closed entry whole.
+      this.closed.add(top)
       this.add(top, 'dir', (x) => (x.keeps = x.keeps || stays), stays ? 0 : 1, 0, 0)
-      if (this.byName.has(top)) this.closed.add(top)
+      if (!this.byName.has(top)) this.closed.delete(top)
     }
     else if (!stays) this.add(top, 'dir', (x) => x.inside++, 1, 0, 0)
   }
@@ -78,10 +99,10 @@ export class ListingBuilder {
       for (const x of entries.slice(LIST_LIMIT)) this.spill(x)
       entries.length = LIST_LIMIT
     }
-    return { entries, more: { ...this.more } }
+    return { itselfGoes: this.itselfGoes, entries, more: { ...this.more } }
   }
 
-  /** The target's child that `rel` is or lies in; null for the target itself. */
+  /** The target's child that `rel` is or lies in; null for anything else. */
   private topOf(rel: string): string | null {
     if (!rel.startsWith(this.prefix)) return null
     const slash = rel.indexOf('/', this.prefix.length)

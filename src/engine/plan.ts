@@ -279,7 +279,8 @@ export async function scanTarget(rootDir: Anchor, rel: string, policy: Policy, p
       return false
     },
     leaveDir(e, stays) {
-      listing?.dir(e.rel, stays)
+      // The target directory itself stays, emptied, unless remove-target-dirs.
+      listing?.dir(e.rel, stays || (e === top && plan.keptTarget))
       if (stays) plan.keptDirs++
       else if (!(e === top && plan.keptTarget)) {
         check(e)

@@ -36,8 +36,12 @@ export function listingLines(targets: readonly ListedTarget[], dryRun: boolean):
   const goes = dryRun ? 'would go' : 'goes'
   const out = [`listing (- ${goes}; ~ ${dryRun ? 'would be ' : 'is '}emptied, it stays for what stays inside; = stays):`]
   for (const t of listed) {
-    const { entries, more } = t.listing as Listing
-    out.push(`  ${showPath(t.path)}:${entries.length + more.entries === 0 ? ` nothing inside it ${goes}` : ''}`)
+    const { entries, more, itselfGoes } = t.listing as Listing
+    // A file or link target is its own one entry.
+    const itself = entries.length === 1 && entries[0].path === t.path
+    out.push(`  ${showPath(t.path)}:${entries.length + more.entries === 0 && !itselfGoes ? ` nothing inside it ${goes}` : ''}`)
+    // A directory target removed once emptied (remove-target-dirs) goes too.
+    if (itselfGoes && !itself) out.push(`    - ${showPath(t.path)}/ (the directory itself, once emptied)`)
     for (const e of entries) {
       const size = e.kind === 'dir' ? `${e.files} file(s), ${formatBytes(e.bytes)}, ${e.inside} entr${e.inside === 1 ? 'y' : 'ies'} inside` : e.kind === 'file' ? formatBytes(e.bytes) : e.kind
       out.push(`    ${e.keeps ? '~' : '-'} ${showPath(e.path)}${e.kind === 'dir' ? '/' : ''} (${size})`)
