@@ -30032,6 +30032,8 @@ var errors = __nccwpck_require__(1922);
 var options = __nccwpck_require__(2043);
 // EXTERNAL MODULE: ./src/engine/suggest.ts
 var suggest = __nccwpck_require__(3708);
+// EXTERNAL MODULE: ./src/engine/policy.ts
+var policy = __nccwpck_require__(7542);
 // EXTERNAL MODULE: ./src/common/yaml.ts
 var yaml = __nccwpck_require__(7394);
 // EXTERNAL MODULE: ./src/engine/settings.ts
@@ -30045,6 +30047,7 @@ var settings = __nccwpck_require__(4441);
  * refused: confirmation comes from whoever starts the run, never from a file in the repository;
  * so is `privileged-image`, which runs as root.
  */
+
 
 
 
@@ -30163,20 +30166,24 @@ function convert(key, value, what) {
             if (typeof value !== 'string')
                 throw wrong('auto, sudo, container or off');
             return (0,settings/* parsePrivilegedMode */.Wp)(value, `config ${what}`);
-        case 'list':
+        case 'list': {
+            let list;
             if (typeof value === 'string') {
                 if (value.trim() === '')
                     (0,settings/* refuseBlank */.F_)(key, `config ${what}`);
-                return (0,settings/* parseOption */.ZY)(key, value, what);
+                list = (0,settings/* parseOption */.ZY)(key, value, what);
             }
-            if (!Array.isArray(value) || value.some((v) => typeof v !== 'string'))
-                throw wrong('a list of strings');
-            // Protection adds up from the file and the side: a bad entry is named here, where it was written.
-            value.forEach((v, i) => {
-                if (v.trim() === '' || v.includes('\0'))
-                    throw (0,errors/* fail */.fJ)('ERR_BAD_PATTERN', `config ${what} entry #${i + 1} is ${v.trim() === '' ? 'empty' : 'not valid'}: remove it`);
-            });
-            return value;
+            else {
+                if (!Array.isArray(value) || value.some((v) => typeof v !== 'string'))
+                    throw wrong('a list of strings');
+                list = value;
+            }
+            // Protected patterns add up from the file and the side: the policy's own check runs here too,
+            // so that a bad pattern is named where it was written, not after the merge.
+            if (key === 'protected')
+                list.forEach((p, i) => (0,policy/* checkPattern */.rg)(p, i, `config ${what}`));
+            return list;
+        }
         case 'string':
             if (typeof value !== 'string' && typeof value !== 'number')
                 throw wrong('a string');
@@ -30234,7 +30241,9 @@ __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __we
 /* harmony import */ var _engine_report_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(594);
 /* harmony import */ var _engine_execute_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(3945);
 /* harmony import */ var _common_errors_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(1922);
+/* harmony import */ var _common_stdio_js__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(496);
 /** The action's entry: inputs -> run -> outputs, summary, setFailed. */
+
 
 
 
@@ -30302,14 +30311,9 @@ if (report !== null) {
 }
 // Exit here, with the signal handlers still in place: left to drain, Node closes them first and a
 // signal that arrives in that moment would kill a run whose result is already written (exit by
-// signal, no status). Outputs and the summary are files, written; stdout and stderr may be a pipe
-// or a socket, which is non-blocking: wait until what is queued there reached the kernel.
-await Promise.all([flushed(process.stdout), flushed(process.stderr)]);
+// signal, no status). Outputs and the summary are files, written; the log reaches the runner first.
+await (0,_common_stdio_js__WEBPACK_IMPORTED_MODULE_7__/* .drained */ .o)();
 process.exit();
-function flushed(stream) {
-    // An empty write's callback runs once every write queued before it is written.
-    return new Promise((resolve) => stream.write('', () => resolve()));
-}
 
 __webpack_async_result__();
 } catch(e) { __webpack_async_result__(e); } }, 1);
@@ -30389,7 +30393,7 @@ function verification(r) {
     }
     else
         parts.push(v.ok
-            ? `<p>✅ ${v.checked} protected entr${v.checked === 1 ? 'y' : 'ies'} unchanged${r.dryRun ? '' : '; every target gone or holding only kept entries'}${d.verification ? '; no project container left, removed volumes gone' : ''}.</p>\n`
+            ? `<p>✅ ${v.checked} protected entr${v.checked === 1 ? 'y' : 'ies'} unchanged; every target gone or holding only kept entries${d.verification ? '; no project container left, removed volumes gone' : ''}.</p>\n`
             : `<p>❌ ${v.missing.length} missing, ${v.changed.length} changed, ${v.leftovers.length} target(s) not clean.</p>\n`);
     const problems = [
         ...v.missing.map((m) => [`<code>${cell(m)}</code>`, 'missing']),
@@ -30536,7 +30540,7 @@ function listing(r) {
     let total = 0;
     for (const t of listed) {
         const { entries, more, itselfGoes } = t.listing;
-        if (itselfGoes && !(entries.length === 1 && entries[0].path === t.path)) {
+        if (itselfGoes) {
             rows.push([`<code>${cell(t.path)}/</code>`, 'dir (the target itself, once emptied)', '0', '0 B']);
             total++;
         }
@@ -30759,6 +30763,27 @@ const CLI_FLAGS = {
     'privileged-image': '--privileged-image'
 };
 const CLI_NAMES = (key) => CLI_FLAGS[key];
+
+
+/***/ }),
+
+/***/ 496:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   o: () => (/* binding */ drained)
+/* harmony export */ });
+/**
+ * Before process.exit: stdout and stderr may be a pipe or a socket, which Node writes without
+ * blocking, so what the reader has not taken yet still waits in the process and exiting would drop
+ * it (a long --list cut short, with exit 0). This resolves once both have handed everything to the
+ * kernel.
+ */
+function drained() {
+    // An empty write's callback runs once every write queued before it is written.
+    const flushed = (stream) => new Promise((resolve) => stream.write('', () => resolve()));
+    return Promise.all([flushed(process.stdout), flushed(process.stderr)]);
+}
 
 
 /***/ }),
@@ -31095,8 +31120,7 @@ function withCause(err, e) {
     try {
         const own = (0,flags/* flagsAt */.jZ)(e.parent, e.name);
         err.owner = own.uid;
-        const dir = (0,flags/* flagsAt */.jZ)(e.parent, null).flags;
-        const f = own.flags?.immutable || dir?.immutable ? 'immutable' : own.flags?.appendOnly || dir?.appendOnly ? 'append-only' : undefined;
+        const f = (0,flags/* blockingFlag */.qy)(own.flags) ?? (0,flags/* blockingFlag */.qy)((0,flags/* flagsAt */.jZ)(e.parent, null).flags);
         if (f)
             err.flags = f;
     }
@@ -31519,7 +31543,6 @@ class ListingBuilder {
         const bytes = kind === 'file' ? size : 0;
         if (rel === this.target) {
             // A file or link target: the entry that goes is the target itself.
-            this.itselfGoes = true;
             this.add(rel, kind, (x) => {
                 x.files += files;
                 x.bytes += bytes;
@@ -31824,7 +31847,8 @@ function isOtherMount(root, parent, name, st) {
 /* harmony export */   BV: () => (/* binding */ createPolicy),
 /* harmony export */   FI: () => (/* binding */ LOCK_FILE),
 /* harmony export */   bU: () => (/* binding */ validateTargets),
-/* harmony export */   jz: () => (/* binding */ BUILTIN_PROTECTED)
+/* harmony export */   jz: () => (/* binding */ BUILTIN_PROTECTED),
+/* harmony export */   rg: () => (/* binding */ checkPattern)
 /* harmony export */ });
 /* harmony import */ var ignore__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(298);
 /* harmony import */ var ignore__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(ignore__WEBPACK_IMPORTED_MODULE_0__);
@@ -31932,6 +31956,7 @@ function createPolicy(extra, exact = [], names = _common_options_js__WEBPACK_IMP
 function joinRel(dirRel, name) {
     return dirRel === '' ? name : `${dirRel}/${name}`;
 }
+/** A protected pattern as given: not empty, no NUL (`opt` names where it was written). */
 function checkPattern(pattern, index, opt) {
     if (typeof pattern !== 'string' || pattern.includes('\0')) {
         throw (0,_common_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .fail */ .fJ)('ERR_BAD_PATTERN', `${opt} pattern #${index + 1} is not a valid pattern: remove it from ${opt}`);
@@ -32323,15 +32348,15 @@ __nccwpck_require__.d(__webpack_exports__, {
 
 // UNUSED EXPORTS: CHANGING_PHASES, PHASE_DOCKER_START, PHASE_DOCKER_STOP, PHASE_PRIVILEGED, PHASE_PURGE, prepare
 
-// EXTERNAL MODULE: external "node:path"
-var external_node_path_ = __nccwpck_require__(6760);
-var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_node_path_);
 // EXTERNAL MODULE: external "node:fs"
 var external_node_fs_ = __nccwpck_require__(3024);
 var external_node_fs_default = /*#__PURE__*/__nccwpck_require__.n(external_node_fs_);
 // EXTERNAL MODULE: external "node:os"
 var external_node_os_ = __nccwpck_require__(8161);
 var external_node_os_default = /*#__PURE__*/__nccwpck_require__.n(external_node_os_);
+// EXTERNAL MODULE: external "node:path"
+var external_node_path_ = __nccwpck_require__(6760);
+var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_node_path_);
 // EXTERNAL MODULE: ./src/common/errors.ts
 var errors = __nccwpck_require__(1922);
 // EXTERNAL MODULE: ./src/common/options.ts
@@ -33811,11 +33836,9 @@ function listingLines(targets, dryRun) {
     const out = [`listing (- ${goes}; ~ ${dryRun ? 'would be ' : 'is '}emptied, it stays for what stays inside; = stays):`];
     for (const t of listed) {
         const { entries, more, itselfGoes } = t.listing;
-        // A file or link target is its own one entry.
-        const itself = entries.length === 1 && entries[0].path === t.path;
         out.push(`  ${(0,common_text/* showPath */.P8)(t.path)}:${entries.length + more.entries === 0 && !itselfGoes ? ` nothing inside it ${goes}` : ''}`);
         // A directory target removed once emptied (remove-target-dirs) goes too.
-        if (itselfGoes && !itself)
+        if (itselfGoes)
             out.push(`    - ${(0,common_text/* showPath */.P8)(t.path)}/ (the directory itself, once emptied)`);
         for (const e of entries) {
             const size = e.kind === 'dir' ? `${e.files} file(s), ${(0,common_text/* formatBytes */.z3)(e.bytes)}, ${e.inside} entr${e.inside === 1 ? 'y' : 'ies'} inside` : e.kind === 'file' ? (0,common_text/* formatBytes */.z3)(e.bytes) : e.kind;
@@ -33919,7 +33942,7 @@ function resultLines(r) {
         out.push(`error: ${(0,common_text/* showPath */.P8)(e.path)}: ${(0,common_text/* showPath */.P8)(e.message)}\n  recovery: ${(0,common_text/* oneLine */.TN)(e.hint)}`);
     const v = r.verification;
     const cancelled = r.targets.filter((t) => t.result === 'cancelled').length;
-    const clean = r.dryRun ? '' : cancelled > 0 ? `; the purge was cancelled: ${cancelled} target(s) it did not finish still hold files` : ', every target clean';
+    const clean = cancelled > 0 ? `; the purge was cancelled: ${cancelled} target(s) it did not finish still hold files` : ', every target clean';
     const entries = `${v.checked} protected entr${v.checked === 1 ? 'y' : 'ies'}`;
     out.push(r.dryRun
         ? v.ok
@@ -34076,7 +34099,7 @@ var suggest = __nccwpck_require__(3708);
 const ENVIRONMENT_SIGNS = ['models', '.env', '.git', ...DEFAULT_COMPOSE_FILES, PROD_COMPOSE_FILE];
 function refuseUnknownRoot(root, settings, composeFiles, names) {
     // A config file outside the root (a shared fleet file) says nothing about this directory.
-    if ((settings.configFile !== null && !external_node_path_default().isAbsolute(settings.configFile)) || composeFiles.length > 0)
+    if ((0,engine_settings/* rootConfigFile */.B4)(settings) !== null || composeFiles.length > 0)
         return;
     if (ENVIRONMENT_SIGNS.some((n) => external_node_fs_default().existsSync(external_node_path_default().join(root.path, n))))
         return;
@@ -34163,13 +34186,12 @@ class UnlinkCheck {
         const owner = entry.uid ?? null;
         if (dir.denied === 'EROFS')
             return { code: 'EROFS', why: `${where} is on a read-only filesystem`, rootCan: false, owner };
-        if (dir.flags?.immutable || dir.flags?.appendOnly) {
-            return { code: 'EPERM', why: `${where} is ${dir.flags.immutable ? 'immutable' : 'append-only'} (chattr; nobody can unlink in it)`, rootCan: false, owner };
-        }
-        const flags = (0,fs_flags/* decodeFlags */.Yy)(bits);
-        if (flags?.immutable || flags?.appendOnly) {
-            return { code: 'EPERM', why: `it is ${flags.immutable ? 'immutable' : 'append-only'} (chattr; nobody can unlink it)`, rootCan: false, owner };
-        }
+        const dirFlag = (0,fs_flags/* blockingFlag */.qy)(dir.flags);
+        if (dirFlag)
+            return { code: 'EPERM', why: `${where} is ${dirFlag} (chattr; nobody can unlink in it)`, rootCan: false, owner };
+        const flag = (0,fs_flags/* blockingFlag */.qy)((0,fs_flags/* decodeFlags */.Yy)(bits));
+        if (flag)
+            return { code: 'EPERM', why: `it is ${flag} (chattr; nobody can unlink it)`, rootCan: false, owner };
         if (this.uid === 0)
             return null;
         if (dir.denied === 'EACCES') {
@@ -34204,7 +34226,7 @@ class UnlinkCheck {
         catch {
             // unknown: the access check above still stands
         }
-        const clear = denied === null && !flags?.immutable && !flags?.appendOnly;
+        const clear = denied === null && (0,fs_flags/* blockingFlag */.qy)(flags) === null;
         const facts = { clear, denied, uid, mode, sticky: (mode & S_ISVTX) !== 0, flags };
         this.dirs.set(dir, facts);
         return facts;
@@ -34647,8 +34669,8 @@ async function prepare(settings, deps) {
     if (deps.rootImplicit)
         refuseUnknownRoot(root, settings, project.files, names);
     // A config file outside the root (named explicitly) is no path of this root to protect.
-    const inRootConfig = settings.configFile !== null && !external_node_path_default().isAbsolute(settings.configFile) ? [settings.configFile] : [];
-    const exact = [...project.files, ...inRootConfig, ...(deps.pass?.exact ?? [])];
+    const config = (0,engine_settings/* rootConfigFile */.B4)(settings);
+    const exact = [...project.files, ...(config !== null ? [config] : []), ...(deps.pass?.exact ?? [])];
     const policy = (0,engine_policy/* createPolicy */.BV)(settings.protected, exact, names);
     const targets = (0,engine_policy/* validateTargets */.bU)(settings.ephemeral, policy, names);
     const compose = project.compose;
@@ -34841,6 +34863,7 @@ async function run(settings, deps) {
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   B4: () => (/* binding */ rootConfigFile),
 /* harmony export */   E6: () => (/* binding */ buildSettings),
 /* harmony export */   F_: () => (/* binding */ refuseBlank),
 /* harmony export */   WQ: () => (/* binding */ OPTION_KINDS),
@@ -34852,11 +34875,14 @@ async function run(settings, deps) {
 /* harmony export */   yG: () => (/* binding */ parseBoolean)
 /* harmony export */ });
 /* unused harmony exports DEFAULT_PRIVILEGED_IMAGE, DEFAULTS, parseImage, splitLines */
-/* harmony import */ var _common_errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1922);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6760);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_0__);
+/* harmony import */ var _common_errors_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(1922);
 /**
  * The typed, read-only settings every entry point produces. Sources, highest first:
  * the action's inputs (or CLI flags), the config file (`.safe-purge.yml`), the defaults below.
  */
+
 
 const OPTION_KINDS = {
     'dry-run': 'boolean',
@@ -34911,7 +34937,7 @@ const WIDENED_WHEN_BLANK = new Set(['ephemeral', 'compose-file', 'compose-projec
 /** A value that is only whitespace (an unset variable, most often) is refused for those options. */
 function refuseBlank(key, what) {
     if (WIDENED_WHEN_BLANK.has(key)) {
-        throw (0,_common_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .fail */ .fJ)('ERR_BLANK_INPUT', `${what} is blank (only whitespace, often an unset variable): give a value, or leave it out to use the default`);
+        throw (0,_common_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .fail */ .fJ)('ERR_BLANK_INPUT', `${what} is blank (only whitespace, often an unset variable): give a value, or leave it out to use the default`);
     }
 }
 /** YAML 1.2 core-schema booleans only: anything else is an error naming `what`. */
@@ -34920,22 +34946,22 @@ function parseBoolean(value, what) {
         return true;
     if (/^(false|False|FALSE)$/.test(value))
         return false;
-    throw (0,_common_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .fail */ .fJ)('ERR_BAD_BOOLEAN', `${what} must be true or false (YAML 1.2 spelling), got ${JSON.stringify(value)}`);
+    throw (0,_common_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .fail */ .fJ)('ERR_BAD_BOOLEAN', `${what} must be true or false (YAML 1.2 spelling), got ${JSON.stringify(value)}`);
 }
 function parseDockerMode(value, what) {
     if (value === 'auto' || value === 'required' || value === 'off')
         return value;
-    throw (0,_common_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .fail */ .fJ)('ERR_BAD_DOCKER_MODE', `${what} must be auto, required or off, got ${JSON.stringify(value)}`);
+    throw (0,_common_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .fail */ .fJ)('ERR_BAD_DOCKER_MODE', `${what} must be auto, required or off, got ${JSON.stringify(value)}`);
 }
 function parsePrivilegedMode(value, what) {
     if (value === 'auto' || value === 'sudo' || value === 'container' || value === 'off')
         return value;
-    throw (0,_common_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .fail */ .fJ)('ERR_BAD_PRIVILEGED_MODE', `${what} must be auto, sudo, container or off, got ${JSON.stringify(value)}`);
+    throw (0,_common_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .fail */ .fJ)('ERR_BAD_PRIVILEGED_MODE', `${what} must be auto, sudo, container or off, got ${JSON.stringify(value)}`);
 }
 function parseSeconds(value, what) {
     const n = Number(value);
     if (!/^\d+(\.\d+)?$/.test(value.trim()) || !(n > 0) || n > 86400) {
-        throw (0,_common_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .fail */ .fJ)('ERR_BAD_TIMEOUT', `${what} must be a number of seconds greater than 0 and at most 86400 (a day), got ${JSON.stringify(value)}`);
+        throw (0,_common_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .fail */ .fJ)('ERR_BAD_TIMEOUT', `${what} must be a number of seconds greater than 0 and at most 86400 (a day), got ${JSON.stringify(value)}`);
     }
     return n;
 }
@@ -34946,7 +34972,7 @@ function parseSeconds(value, what) {
 function parseImage(value, what) {
     const v = value.trim();
     if (!/^[A-Za-z0-9][A-Za-z0-9._\-/:@]{0,511}$/.test(v)) {
-        throw (0,_common_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .fail */ .fJ)('ERR_BAD_IMAGE', `${what} must be an image reference such as node:24-bookworm-slim (letters, digits, . _ - / : @; no leading dash), got ${JSON.stringify(value)}`);
+        throw (0,_common_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .fail */ .fJ)('ERR_BAD_IMAGE', `${what} must be an image reference such as node:24-bookworm-slim (letters, digits, . _ - / : @; no leading dash), got ${JSON.stringify(value)}`);
     }
     return v;
 }
@@ -34968,6 +34994,10 @@ function splitLines(raw) {
         .split(/\r?\n/)
         .map((l) => l.trim())
         .filter((l) => l !== '');
+}
+/** The config file when it is one of this root's files (protected, a sign of an environment); null when none, or named outside. */
+function rootConfigFile(settings) {
+    return settings.configFile !== null && !node_path__WEBPACK_IMPORTED_MODULE_0___default().isAbsolute(settings.configFile) ? settings.configFile : null;
 }
 /** Merges sources (first wins) over the defaults into Settings. */
 function buildSettings(root, configFile, ...sources) {
@@ -35699,7 +35729,8 @@ function kindOf(st) {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   Yy: () => (/* binding */ decodeFlags),
-/* harmony export */   jZ: () => (/* binding */ flagsAt)
+/* harmony export */   jZ: () => (/* binding */ flagsAt),
+/* harmony export */   qy: () => (/* binding */ blockingFlag)
 /* harmony export */ });
 /* unused harmony exports FLAG_IMMUTABLE, FLAG_APPEND */
 /* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3024);
@@ -35726,6 +35757,10 @@ function decodeFlags(bits) {
     if (bits === -1)
         return null;
     return { immutable: (bits & FLAG_IMMUTABLE) !== 0, appendOnly: (bits & FLAG_APPEND) !== 0 };
+}
+/** The flag that stops an unlink, if any: the entry's own, or (for a directory) its entries'. */
+function blockingFlag(f) {
+    return f?.immutable ? 'immutable' : f?.appendOnly ? 'append-only' : null;
 }
 /**
  * The owner, mode and flags of `name` in `dir` (not following a link), or of `dir` itself when

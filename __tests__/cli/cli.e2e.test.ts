@@ -153,12 +153,14 @@ describe('without a terminal', () => {
   test('--config outside the root (one file for a fleet): read and applied; not protected, not a sign of an environment', () => {
     const fleet = path.join(base, 'fleet.yml')
     fs.writeFileSync(fleet, 'ephemeral:\n  - logs\ndocker: off\n')
+    const before = protectedOnly()
     const r = runCli(['--root', root, '-y', '--config', '../fleet.yml', '--json'])
     expect(r.status).toBe(0)
     const report = JSON.parse(r.stdout)
     expect(report.deleted).toEqual(['logs'])
     expect(exists(path.join(root, 'data/redis/dump.rdb'))).toBe(true) // not in the fleet file's list
     expect(fs.readFileSync(fleet, 'utf8')).toContain('ephemeral')
+    expect(protectedOnly()).toEqual(before)
     // An absolute path works the same; a missing one says where it looked.
     expect(runCli(['--root', root, '--dry-run', '--config', fleet]).status).toBe(0)
     expect(runCli(['--root', root, '-y', '--config', '../nope.yml']).stderr).toMatch(/^safe-purge: config file "\.\.\/nope\.yml" \(relative to the root: .*nope\.yml\) cannot be read \(ENOENT\)/)

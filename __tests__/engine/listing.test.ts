@@ -99,10 +99,10 @@ describe('ListingBuilder', () => {
     })
   })
 
-  test('a file target is its own entry; a directory target removed once emptied says so', () => {
+  test('a file target is its own entry; a directory target removed once emptied says it goes itself', () => {
     const file = new ListingBuilder('.docker-compose-state')
     file.leaf('.docker-compose-state', 'file', 5)
-    expect(file.finish()).toEqual({ itselfGoes: true, entries: [{ path: '.docker-compose-state', kind: 'file', files: 1, bytes: 5, inside: 0, keeps: false }], more: { entries: 0, files: 0, bytes: 0 } })
+    expect(file.finish()).toEqual({ itselfGoes: false, entries: [{ path: '.docker-compose-state', kind: 'file', files: 1, bytes: 5, inside: 0, keeps: false }], more: { entries: 0, files: 0, bytes: 0 } })
     const removed = new ListingBuilder('logs')
     removed.leaf('logs/a', 'file', 1)
     removed.dir('logs', false)

@@ -127,7 +127,7 @@ describe('config file', () => {
       expect((await loadConfig(viaLink, path.join(fs.realpathSync(root), 'deploy', 'sp.yml'))).file).toBe('deploy/sp.yml')
       // Blank entries in a list are named with the key and the file, where they were written.
       fs.writeFileSync(path.join(root, 'bad.yml'), 'protected:\n  - ok\n  - "  "\n')
-      await expect(loadConfig(root, 'bad.yml')).rejects.toThrow('config bad.yml: protected entry #2 is empty: remove it')
+      await expect(loadConfig(root, 'bad.yml')).rejects.toThrow('config bad.yml: protected pattern #2 is empty: remove the blank entry from config bad.yml: protected')
       // Named and missing: an error that says where it looked.
       await expect(loadConfig(root, '../nope.yml')).rejects.toThrow(expect.objectContaining({ code: 'ERR_CONFIG_READ', message: expect.stringContaining('relative to the root') }))
     } finally {

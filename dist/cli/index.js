@@ -1719,11 +1719,15 @@ function recoveryHint(code, path) {
     }
 }
 
+;// CONCATENATED MODULE: external "node:path"
+const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
+var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_node_path_namespaceObject);
 ;// CONCATENATED MODULE: ./src/engine/settings.ts
 /**
  * The typed, read-only settings every entry point produces. Sources, highest first:
  * the action's inputs (or CLI flags), the config file (`.safe-purge.yml`), the defaults below.
  */
+
 
 const OPTION_KINDS = {
     'dry-run': 'boolean',
@@ -1835,6 +1839,10 @@ function splitLines(raw) {
         .split(/\r?\n/)
         .map((l) => l.trim())
         .filter((l) => l !== '');
+}
+/** The config file when it is one of this root's files (protected, a sign of an environment); null when none, or named outside. */
+function rootConfigFile(settings) {
+    return settings.configFile !== null && !external_node_path_default().isAbsolute(settings.configFile) ? settings.configFile : null;
 }
 /** Merges sources (first wins) over the defaults into Settings. */
 function buildSettings(root, configFile, ...sources) {
@@ -2220,6 +2228,7 @@ function createPolicy(extra, exact = [], names = ACTION_NAMES) {
 function joinRel(dirRel, name) {
     return dirRel === '' ? name : `${dirRel}/${name}`;
 }
+/** A protected pattern as given: not empty, no NUL (`opt` names where it was written). */
 function checkPattern(pattern, index, opt) {
     if (typeof pattern !== 'string' || pattern.includes('\0')) {
         throw errors_fail('ERR_BAD_PATTERN', `${opt} pattern #${index + 1} is not a valid pattern: remove it from ${opt}`);
@@ -2318,9 +2327,6 @@ function formatBytes(n) {
     return i === 0 ? `${n} B` : `${v.toFixed(1)} ${units[i]}`;
 }
 
-;// CONCATENATED MODULE: external "node:path"
-const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
-var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_node_path_namespaceObject);
 ;// CONCATENATED MODULE: ./src/engine/report-lines.ts
 /**
  * The report as a person reads it on a console: the plan (what goes, what stays), the stacks,
@@ -2348,11 +2354,9 @@ function listingLines(targets, dryRun) {
     const out = [`listing (- ${goes}; ~ ${dryRun ? 'would be ' : 'is '}emptied, it stays for what stays inside; = stays):`];
     for (const t of listed) {
         const { entries, more, itselfGoes } = t.listing;
-        // A file or link target is its own one entry.
-        const itself = entries.length === 1 && entries[0].path === t.path;
         out.push(`  ${text_showPath(t.path)}:${entries.length + more.entries === 0 && !itselfGoes ? ` nothing inside it ${goes}` : ''}`);
         // A directory target removed once emptied (remove-target-dirs) goes too.
-        if (itselfGoes && !itself)
+        if (itselfGoes)
             out.push(`    - ${text_showPath(t.path)}/ (the directory itself, once emptied)`);
         for (const e of entries) {
             const size = e.kind === 'dir' ? `${e.files} file(s), ${formatBytes(e.bytes)}, ${e.inside} entr${e.inside === 1 ? 'y' : 'ies'} inside` : e.kind === 'file' ? formatBytes(e.bytes) : e.kind;
@@ -2456,7 +2460,7 @@ function resultLines(r) {
         out.push(`error: ${text_showPath(e.path)}: ${text_showPath(e.message)}\n  recovery: ${oneLine(e.hint)}`);
     const v = r.verification;
     const cancelled = r.targets.filter((t) => t.result === 'cancelled').length;
-    const clean = r.dryRun ? '' : cancelled > 0 ? `; the purge was cancelled: ${cancelled} target(s) it did not finish still hold files` : ', every target clean';
+    const clean = cancelled > 0 ? `; the purge was cancelled: ${cancelled} target(s) it did not finish still hold files` : ', every target clean';
     const entries = `${v.checked} protected entr${v.checked === 1 ? 'y' : 'ies'}`;
     out.push(r.dryRun
         ? v.ok
@@ -2650,10 +2654,11 @@ class TerminalUi {
         this.plan = plan;
         if (this.cancelled)
             return 'cancelled by a signal before anything was changed';
+        const present = plan.targets.filter((t) => t.status === 'present');
         if (settings.force) {
             // --list without a prompt: the listing still shows what goes, before it goes.
             if (this.opts.list)
-                for (const l of listingLines(plan.targets.filter((t) => t.status === 'present'), false))
+                for (const l of listingLines(present, false))
                     this.print(l);
             return null;
         }
@@ -2664,7 +2669,6 @@ class TerminalUi {
         this.print(p.bold(p.red(`ENVIRONMENT PURGE: ${text_showPath(root.path)}`)));
         this.print();
         this.print('This will DELETE:');
-        const present = plan.targets.filter((t) => t.status === 'present');
         if (present.length === 0)
             this.print('  no file: none of the targets exists');
         for (const t of present) {
@@ -2810,6 +2814,7 @@ function parseYaml(text, options) {
 
 
 
+
 const DEFAULT_CONFIG_FILE = '.safe-purge.yml';
 /** The keys a config file may set: every option but those that confirm a run or pick what runs as root. */
 const CONFIG_KEYS = Object.keys(OPTION_KINDS).filter((k) => k !== 'force' && k !== 'confirm' && k !== 'privileged-image');
@@ -2921,20 +2926,24 @@ function convert(key, value, what) {
             if (typeof value !== 'string')
                 throw wrong('auto, sudo, container or off');
             return parsePrivilegedMode(value, `config ${what}`);
-        case 'list':
+        case 'list': {
+            let list;
             if (typeof value === 'string') {
                 if (value.trim() === '')
                     refuseBlank(key, `config ${what}`);
-                return parseOption(key, value, what);
+                list = parseOption(key, value, what);
             }
-            if (!Array.isArray(value) || value.some((v) => typeof v !== 'string'))
-                throw wrong('a list of strings');
-            // Protection adds up from the file and the side: a bad entry is named here, where it was written.
-            value.forEach((v, i) => {
-                if (v.trim() === '' || v.includes('\0'))
-                    throw errors_fail('ERR_BAD_PATTERN', `config ${what} entry #${i + 1} is ${v.trim() === '' ? 'empty' : 'not valid'}: remove it`);
-            });
-            return value;
+            else {
+                if (!Array.isArray(value) || value.some((v) => typeof v !== 'string'))
+                    throw wrong('a list of strings');
+                list = value;
+            }
+            // Protected patterns add up from the file and the side: the policy's own check runs here too,
+            // so that a bad pattern is named where it was written, not after the merge.
+            if (key === 'protected')
+                list.forEach((p, i) => checkPattern(p, i, `config ${what}`));
+            return list;
+        }
         case 'string':
             if (typeof value !== 'string' && typeof value !== 'number')
                 throw wrong('a string');
@@ -3844,7 +3853,6 @@ class ListingBuilder {
         const bytes = kind === 'file' ? size : 0;
         if (rel === this.target) {
             // A file or link target: the entry that goes is the target itself.
-            this.itselfGoes = true;
             this.add(rel, kind, (x) => {
                 x.files += files;
                 x.bytes += bytes;
@@ -4320,6 +4328,10 @@ function decodeFlags(bits) {
         return null;
     return { immutable: (bits & FLAG_IMMUTABLE) !== 0, appendOnly: (bits & FLAG_APPEND) !== 0 };
 }
+/** The flag that stops an unlink, if any: the entry's own, or (for a directory) its entries'. */
+function blockingFlag(f) {
+    return f?.immutable ? 'immutable' : f?.appendOnly ? 'append-only' : null;
+}
 /**
  * The owner, mode and flags of `name` in `dir` (not following a link), or of `dir` itself when
  * `name` is null. Through the native helper relative to the directory fd when it is in use;
@@ -4411,8 +4423,7 @@ function withCause(err, e) {
     try {
         const own = flagsAt(e.parent, e.name);
         err.owner = own.uid;
-        const dir = flagsAt(e.parent, null).flags;
-        const f = own.flags?.immutable || dir?.immutable ? 'immutable' : own.flags?.appendOnly || dir?.appendOnly ? 'append-only' : undefined;
+        const f = blockingFlag(own.flags) ?? blockingFlag(flagsAt(e.parent, null).flags);
         if (f)
             err.flags = f;
     }
@@ -6440,7 +6451,7 @@ function acquireLock(root, rootPath, warn) {
 const ENVIRONMENT_SIGNS = ['models', '.env', '.git', ...DEFAULT_COMPOSE_FILES, PROD_COMPOSE_FILE];
 function refuseUnknownRoot(root, settings, composeFiles, names) {
     // A config file outside the root (a shared fleet file) says nothing about this directory.
-    if ((settings.configFile !== null && !external_node_path_default().isAbsolute(settings.configFile)) || composeFiles.length > 0)
+    if (rootConfigFile(settings) !== null || composeFiles.length > 0)
         return;
     if (ENVIRONMENT_SIGNS.some((n) => external_node_fs_default().existsSync(external_node_path_default().join(root.path, n))))
         return;
@@ -6525,13 +6536,12 @@ class UnlinkCheck {
         const owner = entry.uid ?? null;
         if (dir.denied === 'EROFS')
             return { code: 'EROFS', why: `${where} is on a read-only filesystem`, rootCan: false, owner };
-        if (dir.flags?.immutable || dir.flags?.appendOnly) {
-            return { code: 'EPERM', why: `${where} is ${dir.flags.immutable ? 'immutable' : 'append-only'} (chattr; nobody can unlink in it)`, rootCan: false, owner };
-        }
-        const flags = decodeFlags(bits);
-        if (flags?.immutable || flags?.appendOnly) {
-            return { code: 'EPERM', why: `it is ${flags.immutable ? 'immutable' : 'append-only'} (chattr; nobody can unlink it)`, rootCan: false, owner };
-        }
+        const dirFlag = blockingFlag(dir.flags);
+        if (dirFlag)
+            return { code: 'EPERM', why: `${where} is ${dirFlag} (chattr; nobody can unlink in it)`, rootCan: false, owner };
+        const flag = blockingFlag(decodeFlags(bits));
+        if (flag)
+            return { code: 'EPERM', why: `it is ${flag} (chattr; nobody can unlink it)`, rootCan: false, owner };
         if (this.uid === 0)
             return null;
         if (dir.denied === 'EACCES') {
@@ -6566,7 +6576,7 @@ class UnlinkCheck {
         catch {
             // unknown: the access check above still stands
         }
-        const clear = denied === null && !flags?.immutable && !flags?.appendOnly;
+        const clear = denied === null && blockingFlag(flags) === null;
         const facts = { clear, denied, uid, mode, sticky: (mode & S_ISVTX) !== 0, flags };
         this.dirs.set(dir, facts);
         return facts;
@@ -7005,8 +7015,8 @@ async function prepare(settings, deps) {
     if (deps.rootImplicit)
         refuseUnknownRoot(root, settings, project.files, names);
     // A config file outside the root (named explicitly) is no path of this root to protect.
-    const inRootConfig = settings.configFile !== null && !external_node_path_default().isAbsolute(settings.configFile) ? [settings.configFile] : [];
-    const exact = [...project.files, ...inRootConfig, ...(deps.pass?.exact ?? [])];
+    const config = rootConfigFile(settings);
+    const exact = [...project.files, ...(config !== null ? [config] : []), ...(deps.pass?.exact ?? [])];
     const policy = createPolicy(settings.protected, exact, names);
     const targets = validateTargets(settings.ephemeral, policy, names);
     const compose = project.compose;
@@ -7386,24 +7396,41 @@ function cancelOnSignals(proc, stderr) {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _command_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(238);
+/* harmony import */ var _common_stdio_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(496);
 /** The CLI's entry: argv -> cliMain -> exit status. The only process.exit. */
+
 
 const cancel = (0,_command_js__WEBPACK_IMPORTED_MODULE_0__/* .cancelOnSignals */ .dJ)(process, process.stderr);
 const io = { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr, env: process.env };
 const code = await Promise.race([(0,_command_js__WEBPACK_IMPORTED_MODULE_0__/* .cliMain */ .m0)(process.argv.slice(2), io, cancel.signal), cancel.forced]);
-// A pipe or socket on stdout is non-blocking: what the reader has not taken yet waits in Node's
-// queue, and process.exit would drop it (a long --list cut short, with exit 0). Wait until both
-// streams have handed everything to the kernel, unless a third signal asked to quit now.
+// Everything written reaches the reader, unless a third signal asked to quit now.
 if (code < 128)
-    await Promise.all([flushed(process.stdout), flushed(process.stderr)]);
+    await (0,_common_stdio_js__WEBPACK_IMPORTED_MODULE_1__/* .drained */ .o)();
 process.exit(code);
-function flushed(stream) {
-    // An empty write's callback runs once every write queued before it is written.
-    return new Promise((resolve) => stream.write('', () => resolve()));
-}
 
 __webpack_async_result__();
 } catch(e) { __webpack_async_result__(e); } }, 1);
+
+/***/ }),
+
+/***/ 496:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   o: () => (/* binding */ drained)
+/* harmony export */ });
+/**
+ * Before process.exit: stdout and stderr may be a pipe or a socket, which Node writes without
+ * blocking, so what the reader has not taken yet still waits in the process and exiting would drop
+ * it (a long --list cut short, with exit 0). This resolves once both have handed everything to the
+ * kernel.
+ */
+function drained() {
+    // An empty write's callback runs once every write queued before it is written.
+    const flushed = (stream) => new Promise((resolve) => stream.write('', () => resolve()));
+    return Promise.all([flushed(process.stdout), flushed(process.stderr)]);
+}
+
 
 /***/ }),
 

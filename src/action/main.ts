@@ -6,6 +6,7 @@ import { publish, publishRefusal } from './summary.js'
 import { refusalOf, type Report } from '../engine/report.js'
 import { selfStopHooks } from '../engine/execute.js'
 import { errorMessage } from '../common/errors.js'
+import { drained } from '../common/stdio.js'
 
 const log: Logger = {
   info: (l) => core.info(l),
@@ -61,12 +62,6 @@ if (report !== null) {
 }
 // Exit here, with the signal handlers still in place: left to drain, Node closes them first and a
 // signal that arrives in that moment would kill a run whose result is already written (exit by
-// signal, no status). Outputs and the summary are files, written; stdout and stderr may be a pipe
-// or a socket, which is non-blocking: wait until what is queued there reached the kernel.
-await Promise.all([flushed(process.stdout), flushed(process.stderr)])
+// signal, no status). Outputs and the summary are files, written; the log reaches the runner first.
+await drained()
 process.exit()
-
-function flushed(stream: NodeJS.WriteStream): Promise<void> {
-  // An empty write's callback runs once every write queued before it is written.
-  return new Promise((resolve) => stream.write('', () => resolve()))
-}

@@ -56,7 +56,7 @@ function verification(r: Report): string {
       ? `<p>Nothing was purged, so nothing was verified (<code>verified</code> is false). ${v.checked} protected entr${v.checked === 1 ? 'y was' : 'ies were'} fingerprinted and none changed while the dry run ran; a real run verifies them after its purge.</p>\n`
       : `<p>❌ ${v.missing.length} protected path(s) vanished and ${v.changed.length} changed while the dry run ran: something else writes there.</p>\n`)
   } else parts.push(v.ok
-    ? `<p>✅ ${v.checked} protected entr${v.checked === 1 ? 'y' : 'ies'} unchanged${r.dryRun ? '' : '; every target gone or holding only kept entries'}${d.verification ? '; no project container left, removed volumes gone' : ''}.</p>\n`
+    ? `<p>✅ ${v.checked} protected entr${v.checked === 1 ? 'y' : 'ies'} unchanged; every target gone or holding only kept entries${d.verification ? '; no project container left, removed volumes gone' : ''}.</p>\n`
     : `<p>❌ ${v.missing.length} missing, ${v.changed.length} changed, ${v.leftovers.length} target(s) not clean.</p>\n`)
   const problems = [
     ...v.missing.map((m) => [`<code>${cell(m)}</code>`, 'missing']),
@@ -207,7 +207,7 @@ function listing(r: Report): string {
   let total = 0
   for (const t of listed) {
     const { entries, more, itselfGoes } = t.listing as NonNullable<typeof t.listing>
-    if (itselfGoes && !(entries.length === 1 && entries[0].path === t.path)) {
+    if (itselfGoes) {
       rows.push([`<code>${cell(t.path)}/</code>`, 'dir (the target itself, once emptied)', '0', '0 B'])
       total++
     }

@@ -200,9 +200,10 @@ export class TerminalUi {
   readonly confirmer: Confirmer = async ({ settings, root, plan, docker }) => {
     this.plan = plan
     if (this.cancelled) return 'cancelled by a signal before anything was changed'
+    const present = plan.targets.filter((t) => t.status === 'present')
     if (settings.force) {
       // --list without a prompt: the listing still shows what goes, before it goes.
-      if (this.opts.list) for (const l of listingLines(plan.targets.filter((t) => t.status === 'present'), false)) this.print(l)
+      if (this.opts.list) for (const l of listingLines(present, false)) this.print(l)
       return null
     }
     if (!this.io.stdin.isTTY) {
@@ -212,7 +213,6 @@ export class TerminalUi {
     this.print(p.bold(p.red(`ENVIRONMENT PURGE: ${showPath(root.path)}`)))
     this.print()
     this.print('This will DELETE:')
-    const present = plan.targets.filter((t) => t.status === 'present')
     if (present.length === 0) this.print('  no file: none of the targets exists')
     for (const t of present) {
       this.print(`  ${showPath(t.path).padEnd(28)} ${t.files} file(s), ${formatBytes(t.bytes)}${t.others ? `, ${t.others} link(s)/special` : ''}`)

@@ -13,7 +13,7 @@ import { fail } from '../common/errors.js'
 import { showPath } from '../common/text.js'
 import type { OptionName, OptionNames } from '../common/options.js'
 import type { Plan } from './plan.js'
-import { DEFAULT_EPHEMERAL, type Settings } from './settings.js'
+import { DEFAULT_EPHEMERAL, rootConfigFile, type Settings } from './settings.js'
 import { closestPath } from './suggest.js'
 
 /** What makes a directory recognizably an environment: a config or compose file, or what it protects. */
@@ -21,7 +21,7 @@ const ENVIRONMENT_SIGNS = ['models', '.env', '.git', ...DEFAULT_COMPOSE_FILES, P
 
 export function refuseUnknownRoot(root: RootInfo, settings: Settings, composeFiles: readonly string[], names: OptionNames): void {
   // A config file outside the root (a shared fleet file) says nothing about this directory.
-  if ((settings.configFile !== null && !path.isAbsolute(settings.configFile)) || composeFiles.length > 0) return
+  if (rootConfigFile(settings) !== null || composeFiles.length > 0) return
   if (ENVIRONMENT_SIGNS.some((n) => fs.existsSync(path.join(root.path, n)))) return
   throw fail(
     'ERR_NOT_AN_ENVIRONMENT',

@@ -11,6 +11,7 @@ import path from 'node:path'
 import { fail, errorMessage } from '../common/errors.js'
 import { ACTION_NAMES, type OptionName, type OptionNames } from '../common/options.js'
 import { closest } from './suggest.js'
+import { checkPattern } from './policy.js'
 import { loadYaml, parseYaml } from '../common/yaml.js'
 import { OPTION_KINDS, parseBoolean, parseDockerMode, parseOption, parsePrivilegedMode, parseSeconds, refuseBlank } from './settings.js'
 import type { OptionKey, PartialOptions } from '../common/options.js'
@@ -132,17 +133,20 @@ function convert(key: OptionKey, value: unknown, what: string): unknown {
     case 'privileged':
       if (typeof value !== 'string') throw wrong('auto, sudo, container or off')
       return parsePrivilegedMode(value, `config ${what}`)
-    case 'list':
+    case 'list': {
+      let list: string[]
       if (typeof value === 'string') {
         if (value.trim() === '') refuseBlank(key, `config ${what}`)
-        return parseOption(key, value, what)
+        list = parseOption(key, value, what) as string[]
+      } else {
+        if (!Array.isArray(value) || value.some((v) => typeof v !== 'string')) throw wrong('a list of strings')
+        list = value
       }
-      if (!Array.isArray(value) || value.some((v) => typeof v !== 'string')) throw wrong('a list of strings')
-      // Protection adds up from the file and the side: a bad entry is named here, where it was written.
-      value.forEach((v: string, i) => {
-        if (v.trim() === '' || v.includes('\0')) throw fail('ERR_BAD_PATTERN', `config ${what} entry #${i + 1} is ${v.trim() === '' ? 'empty' : 'not valid'}: remove it`)
-      })
-      return value
+      // Protected patterns add up from the file and the side: the policy's own check runs here too,
+      // so that a bad pattern is named where it was written, not after the merge.
+      if (key === 'protected') list.forEach((p, i) => checkPattern(p, i, `config ${what}`))
+      return list
+    }
     case 'string':
       if (typeof value !== 'string' && typeof value !== 'number') throw wrong('a string')
       if (String(value).trim() === '') refuseBlank(key, `config ${what}`)

@@ -17,7 +17,7 @@ import { rmdirAt, sameNode, unlinkAt, type Anchor, type NodeId } from '../fs/anc
 import { unlinkAtAsync, unlinkBatchAt } from '../fs/unlink.js'
 import { typedEntries } from '../fs/entries.js'
 import { truncateHeldAt } from '../fs/truncate.js'
-import { flagsAt } from '../fs/flags.js'
+import { blockingFlag, flagsAt } from '../fs/flags.js'
 import type { HeldFile, HeldFiles } from '../fs/holders.js'
 import { visit, visitChildren, type Visitor, type WalkEntry } from './walk.js'
 import { Pacer } from './pace.js'
@@ -165,8 +165,7 @@ function withCause(err: DeleteError, e: WalkEntry): DeleteError {
   try {
     const own = flagsAt(e.parent, e.name)
     err.owner = own.uid
-    const dir = flagsAt(e.parent, null).flags
-    const f = own.flags?.immutable || dir?.immutable ? 'immutable' : own.flags?.appendOnly || dir?.appendOnly ? 'append-only' : undefined
+    const f = blockingFlag(own.flags) ?? blockingFlag(flagsAt(e.parent, null).flags)
     if (f) err.flags = f
   } catch {
     // gone or unreadable now: the error stands as it is

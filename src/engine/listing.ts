@@ -23,7 +23,10 @@ export interface ListedEntry {
 }
 
 export interface Listing {
-  /** The target itself goes: a file or link target, or a directory removed once emptied (remove-target-dirs). */
+  /**
+   * The target directory itself goes, once emptied (remove-target-dirs). A file or link target is
+   * not a directory: it is its own one entry in `entries`.
+   */
   itselfGoes: boolean
   entries: ListedEntry[]
   /** What the entries past LIST_LIMIT hold: how many entries (at any depth), files and bytes. */
@@ -50,7 +53,6 @@ export class ListingBuilder {
     const bytes = kind === 'file' ? size : 0
     if (rel === this.target) {
       // A file or link target: the entry that goes is the target itself.
-      this.itselfGoes = true
       this.add(rel, kind, (x) => {
         x.files += files
         x.bytes += bytes

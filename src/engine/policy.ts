@@ -120,7 +120,8 @@ function joinRel(dirRel: string, name: string): string {
   return dirRel === '' ? name : `${dirRel}/${name}`
 }
 
-function checkPattern(pattern: string, index: number, opt: string): string {
+/** A protected pattern as given: not empty, no NUL (`opt` names where it was written). */
+export function checkPattern(pattern: string, index: number, opt: string): string {
   if (typeof pattern !== 'string' || pattern.includes('\0')) {
     throw fail('ERR_BAD_PATTERN', `${opt} pattern #${index + 1} is not a valid pattern: remove it from ${opt}`)
   }

@@ -37,11 +37,9 @@ export function listingLines(targets: readonly ListedTarget[], dryRun: boolean):
   const out = [`listing (- ${goes}; ~ ${dryRun ? 'would be ' : 'is '}emptied, it stays for what stays inside; = stays):`]
   for (const t of listed) {
     const { entries, more, itselfGoes } = t.listing as Listing
-    // A file or link target is its own one entry.
-    const itself = entries.length === 1 && entries[0].path === t.path
     out.push(`  ${showPath(t.path)}:${entries.length + more.entries === 0 && !itselfGoes ? ` nothing inside it ${goes}` : ''}`)
     // A directory target removed once emptied (remove-target-dirs) goes too.
-    if (itselfGoes && !itself) out.push(`    - ${showPath(t.path)}/ (the directory itself, once emptied)`)
+    if (itselfGoes) out.push(`    - ${showPath(t.path)}/ (the directory itself, once emptied)`)
     for (const e of entries) {
       const size = e.kind === 'dir' ? `${e.files} file(s), ${formatBytes(e.bytes)}, ${e.inside} entr${e.inside === 1 ? 'y' : 'ies'} inside` : e.kind === 'file' ? formatBytes(e.bytes) : e.kind
       out.push(`    ${e.keeps ? '~' : '-'} ${showPath(e.path)}${e.kind === 'dir' ? '/' : ''} (${size})`)
@@ -126,7 +124,7 @@ export function resultLines(r: Report): string[] {
   for (const e of r.errors) out.push(`error: ${showPath(e.path)}: ${showPath(e.message)}\n  recovery: ${oneLine(e.hint)}`)
   const v = r.verification
   const cancelled = r.targets.filter((t) => t.result === 'cancelled').length
-  const clean = r.dryRun ? '' : cancelled > 0 ? `; the purge was cancelled: ${cancelled} target(s) it did not finish still hold files` : ', every target clean'
+  const clean = cancelled > 0 ? `; the purge was cancelled: ${cancelled} target(s) it did not finish still hold files` : ', every target clean'
   const entries = `${v.checked} protected entr${v.checked === 1 ? 'y' : 'ies'}`
   out.push(
     r.dryRun

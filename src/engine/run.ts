@@ -3,7 +3,6 @@
  * docker down -> execute -> verify -> report. Refusals (bad input, unsafe root, no confirmation)
  * throw a coded error before anything is changed; problems after that are in the result.
  */
-import path from 'node:path'
 import { guardRoot, openRoot, defaultGuardEnv, type GuardEnv, type RootInfo } from '../fs/root-guard.js'
 import { createPolicy, validateTargets, type Policy } from './policy.js'
 import { scanTargets, type Plan } from './plan.js'
@@ -22,7 +21,7 @@ import { showPath } from '../common/text.js'
 import { fail, errorMessage } from '../common/errors.js'
 import type { Runner } from '../docker/exec.js'
 import { acquireLock } from './lock.js'
-import type { Settings } from './settings.js'
+import { rootConfigFile, type Settings } from './settings.js'
 import { missingTargets, preflight, refuseContradictions, refuseUnknownRoot } from './checks.js'
 import { ACTION_NAMES, type OptionNames } from '../common/options.js'
 import { runCommand } from '../docker/exec.js'
@@ -129,8 +128,8 @@ export async function prepare(settings: Settings, deps: RunDeps): Promise<Prepar
   )
   if (deps.rootImplicit) refuseUnknownRoot(root, settings, project.files, names)
   // A config file outside the root (named explicitly) is no path of this root to protect.
-  const inRootConfig = settings.configFile !== null && !path.isAbsolute(settings.configFile) ? [settings.configFile] : []
-  const exact = [...project.files, ...inRootConfig, ...(deps.pass?.exact ?? [])]
+  const config = rootConfigFile(settings)
+  const exact = [...project.files, ...(config !== null ? [config] : []), ...(deps.pass?.exact ?? [])]
   const policy = createPolicy(settings.protected, exact, names)
   const targets = validateTargets(settings.ephemeral, policy, names)
   const compose = project.compose

@@ -2,6 +2,7 @@
  * The typed, read-only settings every entry point produces. Sources, highest first:
  * the action's inputs (or CLI flags), the config file (`.safe-purge.yml`), the defaults below.
  */
+import path from 'node:path'
 import { fail } from '../common/errors.js'
 import type { DockerMode, OptionKey, Options, PartialOptions, PrivilegedMode } from '../common/options.js'
 
@@ -20,7 +21,10 @@ export interface Settings {
   readonly ephemeral: readonly string[]
   /** Extra protected patterns (gitignore syntax), added to the built-in ones. */
   readonly protected: readonly string[]
-  /** Root-relative path of the config file that was read, or null when none was. */
+  /**
+   * The config file that was read: root-relative when it lies inside the root, absolute when it
+   * was named elsewhere (engine/config.ts); null when none was. `rootConfigFile` says which.
+   */
   readonly configFile: string | null
   /** How to treat Docker: stop the stack when possible (auto), insist (required), or never (off). */
   readonly docker: DockerMode
@@ -166,6 +170,11 @@ export function splitLines(raw: string): string[] {
     .split(/\r?\n/)
     .map((l) => l.trim())
     .filter((l) => l !== '')
+}
+
+/** The config file when it is one of this root's files (protected, a sign of an environment); null when none, or named outside. */
+export function rootConfigFile(settings: Settings): string | null {
+  return settings.configFile !== null && !path.isAbsolute(settings.configFile) ? settings.configFile : null
 }
 
 /** Merges sources (first wins) over the defaults into Settings. */

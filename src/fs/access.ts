@@ -7,7 +7,7 @@
  */
 import fs from 'node:fs'
 import type { Anchor } from './anchor.js'
-import { decodeFlags, flagsAt, type FileFlags } from './flags.js'
+import { blockingFlag, decodeFlags, flagsAt, type FileFlags } from './flags.js'
 
 export interface Denial {
   code: 'EACCES' | 'EPERM' | 'EROFS'
@@ -52,13 +52,10 @@ export class UnlinkCheck {
     const where = i === -1 ? 'the root' : at.rel.slice(0, i)
     const owner = entry.uid ?? null
     if (dir.denied === 'EROFS') return { code: 'EROFS', why: `${where} is on a read-only filesystem`, rootCan: false, owner }
-    if (dir.flags?.immutable || dir.flags?.appendOnly) {
-      return { code: 'EPERM', why: `${where} is ${dir.flags.immutable ? 'immutable' : 'append-only'} (chattr; nobody can unlink in it)`, rootCan: false, owner }
-    }
-    const flags = decodeFlags(bits)
-    if (flags?.immutable || flags?.appendOnly) {
-      return { code: 'EPERM', why: `it is ${flags.immutable ? 'immutable' : 'append-only'} (chattr; nobody can unlink it)`, rootCan: false, owner }
-    }
+    const dirFlag = blockingFlag(dir.flags)
+    if (dirFlag) return { code: 'EPERM', why: `${where} is ${dirFlag} (chattr; nobody can unlink in it)`, rootCan: false, owner }
+    const flag = blockingFlag(decodeFlags(bits))
+    if (flag) return { code: 'EPERM', why: `it is ${flag} (chattr; nobody can unlink it)`, rootCan: false, owner }
     if (this.uid === 0) return null
     if (dir.denied === 'EACCES') {
       return { code: 'EACCES', why: `${where} is not writable by uid ${this.uid} (owner ${dir.uid}, mode ${(dir.mode & 0o7777).toString(8)})`, rootCan: true, owner }
@@ -90,7 +87,7 @@ export class UnlinkCheck {
     } catch {
       // unknown: the access check above still stands
     }
-    const clear = denied === null && !flags?.immutable && !flags?.appendOnly
+    const clear = denied === null && blockingFlag(flags) === null
     const facts = { clear, denied, uid, mode, sticky: (mode & S_ISVTX) !== 0, flags }
     this.dirs.set(dir, facts)
     return facts

@@ -26,6 +26,11 @@ export function decodeFlags(bits: number): FileFlags | null {
   return { immutable: (bits & FLAG_IMMUTABLE) !== 0, appendOnly: (bits & FLAG_APPEND) !== 0 }
 }
 
+/** The flag that stops an unlink, if any: the entry's own, or (for a directory) its entries'. */
+export function blockingFlag(f: FileFlags | null): 'immutable' | 'append-only' | null {
+  return f?.immutable ? 'immutable' : f?.appendOnly ? 'append-only' : null
+}
+
 /**
  * The owner, mode and flags of `name` in `dir` (not following a link), or of `dir` itself when
  * `name` is null. Through the native helper relative to the directory fd when it is in use;
