@@ -7,6 +7,7 @@ import { refusalOf, type Report } from '../engine/report.js'
 import { selfStopHooks } from '../engine/execute.js'
 import { errorMessage } from '../common/errors.js'
 import { drained } from '../common/stdio.js'
+import { post, TRASH_STATE } from './post.js'
 
 const log: Logger = {
   info: (l) => core.info(l),
@@ -35,20 +36,27 @@ for (const sig of ['SIGINT', 'SIGTERM'] as const) {
   })
 }
 
+// The runner runs this same file again as the post step, with the state the main step saved.
+const isPost = core.getState('isPost') === 'true'
+if (!isPost) core.saveState('isPost', 'true')
 let report: Report | null = null
-try {
-  const { settings, names } = await readInputs()
-  // A dry run lists every entry that would go in its summary.
-  report = await run(settings, { log, env: process.env, names, list: settings.dryRun, confirm: confirmByName, signal: cancel.signal, executeHooks: selfStopHooks(process.env) }).finally(() => (decided = true))
-} catch (err) {
-  const message = errorMessage(err)
-  // A refusal still leaves outputs (verified false), a report file and a summary saying why.
+if (isPost) {
+  await post(cancel.signal).finally(() => (decided = true))
+} else {
   try {
-    await publishRefusal(refusalOf(err, message, changing), process.env)
-  } catch (e) {
-    core.warning(`the refusal's report or summary could not be written: ${errorMessage(e)}`)
+    const { settings, names } = await readInputs()
+    // A dry run lists every entry that would go in its summary.
+    report = await run(settings, { log, env: process.env, names, list: settings.dryRun, confirm: confirmByName, signal: cancel.signal, executeHooks: selfStopHooks(process.env) }).finally(() => (decided = true))
+  } catch (err) {
+    const message = errorMessage(err)
+    // A refusal still leaves outputs (verified false), a report file and a summary saying why.
+    try {
+      await publishRefusal(refusalOf(err, message, changing), process.env)
+    } catch (e) {
+      core.warning(`the refusal's report or summary could not be written: ${errorMessage(e)}`)
+    }
+    core.setFailed(message)
   }
-  core.setFailed(message)
 }
 if (report !== null) {
   // The run has its result: a failure to write the summary or the report file is said as such,
@@ -59,6 +67,8 @@ if (report !== null) {
     core.setFailed(`the run ${report.ok ? 'succeeded' : 'failed'}, but its report or summary could not be written: ${errorMessage(e)}`)
   }
   if (!report.ok) core.setFailed(report.failures.join('; '))
+  // What was moved aside is deleted by the post step, after the job's later steps.
+  if (report.trash?.pending && report.trash.run !== null) core.saveState(TRASH_STATE, JSON.stringify({ root: report.root, run: report.trash.run }))
 }
 // Exit here, with the signal handlers still in place: left to drain, Node closes them first and a
 // signal that arrives in that moment would kill a run whose result is already written (exit by

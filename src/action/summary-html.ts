@@ -35,7 +35,7 @@ function fit(items: string[], total: number): { body: string; more: string } {
   return { body: kept.join('\n'), more: left > 0 ? `<p>… ${left} more not shown (see the JSON report)</p>\n` : '' }
 }
 
-function table(head: string[], rows: string[][], total = rows.length): string {
+export function table(head: string[], rows: string[][], total = rows.length): string {
   const th = head.map((h) => `<th>${h}</th>`).join('')
   const { body, more } = fit(rows.map((r) => `<tr>${r.map((c) => `<td>${c}</td>`).join('')}</tr>`), total)
   return `<table><tr>${th}</tr>\n${body}</table>\n${more}`
@@ -227,6 +227,7 @@ export function summaryHtml(r: Report): string {
   parts.push(`<h2>safe-purge: ${r.ok ? '✅' : '❌'} ${cell(r.root)}${mode}</h2>\n`)
   if (r.failures.length > 0) parts.push(`<p><strong>Failed:</strong></p>${list(r.failures.map(cell))}`)
   const verb = r.dryRun ? 'Would remove' : 'Removed'
+  if (r.trash?.pending) parts.push(`<p>Moved ${r.trash.moved.length} target(s) aside: their files are counted by the post step, at the end of the job.</p>\n`)
   parts.push(`<p>${verb} <strong>${r.totals.files}</strong> file(s), <strong>${escapeHtml(formatBytes(r.totals.bytes))}</strong>, from ${r.deleted.length} target(s).</p>\n`)
   if (r.space.reclaimedBytes !== null) {
     parts.push(`<p>Freed ${escapeHtml(formatBytes(r.space.freedBytes))}; the filesystem gained <strong>${escapeHtml(formatBytes(Math.max(0, r.space.reclaimedBytes)))}</strong>.</p>\n`)

@@ -8,6 +8,8 @@ import path from 'node:path'
 import * as core from '@actions/core'
 import type { Refusal, Report } from '../engine/report.js'
 import { escapeHtml, summaryHtml } from './summary-html.js'
+import { trashHtml, trashSection } from './summary-trash.js'
+import type { TrashReport } from '../engine/trash.js'
 
 export function writeReportFile(report: Report | Refusal, dir: string): string {
   const folder = path.join(dir, 'safe-purge')
@@ -29,7 +31,8 @@ export function outputsOf(report: Report): Record<string, string> {
     'reclaimed-bytes': report.space.reclaimedBytes === null ? '' : String(report.space.reclaimedBytes),
     'removed-volumes': JSON.stringify(volumes),
     'restarted-services': JSON.stringify(report.docker.services?.restarted ?? []),
-    'privileged-files': String(report.privileged?.removedFiles ?? 0)
+    'privileged-files': String(report.privileged?.removedFiles ?? 0),
+    moved: JSON.stringify(report.trash?.moved ?? [])
   }
 }
 
@@ -38,7 +41,23 @@ export async function publish(report: Report, env: NodeJS.ProcessEnv): Promise<v
   for (const [name, value] of Object.entries(outputsOf(report))) core.setOutput(name, value)
   core.setOutput('report', file)
   core.info(`report: ${file}`)
-  if (env.GITHUB_STEP_SUMMARY) await core.summary.addRaw(summaryHtml(report)).write()
+  if (env.GITHUB_STEP_SUMMARY) await core.summary.addRaw(summaryHtml(report) + trashSection(report)).write()
+}
+
+/**
+ * The post step's outputs and summary: what deleting the trash freed. (Outputs set in a post step
+ * reach no later step of the job; they are set for the record, and the report file holds it all.)
+ */
+export async function publishTrash(report: TrashReport, root: string, env: NodeJS.ProcessEnv): Promise<void> {
+  core.setOutput('deleted-files', String(report.totals.files))
+  core.setOutput('freed-bytes', String(report.space.freedBytes))
+  core.setOutput('reclaimed-bytes', report.space.reclaimedBytes === null ? '' : String(report.space.reclaimedBytes))
+  const file = path.join(env.RUNNER_TEMP || os.tmpdir(), 'safe-purge', `trash-${report.run}.json`)
+  fs.mkdirSync(path.dirname(file), { recursive: true })
+  fs.writeFileSync(file, `${JSON.stringify(report, null, 2)}\n`)
+  core.setOutput('report', file)
+  core.info(`deleted ${report.totals.files} file(s), ${report.totals.bytes} byte(s) from the trash in ${report.durationMs} ms; report: ${file}`)
+  if (env.GITHUB_STEP_SUMMARY) await core.summary.addRaw(trashHtml(report, root)).write()
 }
 
 /**
@@ -51,7 +70,7 @@ export async function publishRefusal(refusal: Refusal, env: NodeJS.ProcessEnv): 
   // had begun changing things, what it deleted is not known: those counts stay unset.
   const outputs: Record<string, string> = refusal.changed
     ? { verified: 'false' }
-    : { verified: 'false', deleted: '[]', 'deleted-files': '0', 'freed-bytes': '0', 'reclaimed-bytes': '', 'removed-volumes': '[]', 'restarted-services': '[]', 'privileged-files': '0' }
+    : { verified: 'false', deleted: '[]', 'deleted-files': '0', 'freed-bytes': '0', 'reclaimed-bytes': '', 'removed-volumes': '[]', 'restarted-services': '[]', 'privileged-files': '0', moved: '[]' }
   for (const [name, value] of Object.entries(outputs)) core.setOutput(name, value)
   const file = writeReportFile(refusal, env.RUNNER_TEMP || os.tmpdir())
   core.setOutput('report', file)

@@ -1,7 +1,7 @@
 /** The CLI's argv -> what to run. Unknown flags and bad values throw ERR_USAGE (exit 2). */
 import { parseArgs } from 'node:util'
 import { fail, errorMessage } from '../common/errors.js'
-import { parseDockerMode, parseImage, parsePrivilegedMode, parseSeconds, refuseBlank } from '../engine/settings.js'
+import { parseDockerMode, parseImage, parsePrivilegedMode, parseSeconds, parseStrategy, parseTrashTiming, refuseBlank } from '../engine/settings.js'
 import type { PartialOptions } from '../common/options.js'
 
 export interface CliArgs {
@@ -18,6 +18,10 @@ export interface CliArgs {
   json: boolean
   help: boolean
   version: boolean
+  /** --status: report the background deletion of the trash (running, last result) and exit. */
+  status: boolean
+  /** --trash-worker RUN: internal, the detached process that deletes one run's trash (not in --help). */
+  trashWorker: string | null
 }
 
 /**
@@ -58,6 +62,9 @@ const FLAGS: readonly Flag[] = [
   { flag: '--remove-target-dirs', help: 'remove each target directory too, not only what is inside it' },
   { flag: '--privileged MODE', help: 'root pass for what this user cannot delete: auto, sudo, container, off', usage: '[--privileged auto|sudo|container|off]' },
   { flag: '--privileged-image IMAGE', help: "the container pass's image (default: node:24-bookworm-slim)" },
+  { flag: '--strategy MODE', help: 'purge (default): delete in place; move: rename targets aside at once, delete them after', usage: '[--strategy purge|move]' },
+  { flag: '--trash WHEN', help: 'with --strategy move: delete the trash later (in the background, default) or now', usage: '[--trash later|now]' },
+  { flag: '--status', help: 'say whether a background deletion of the trash is running, and how the last one ended' },
   { flag: '-v, --verbose', help: 'print each phase and each docker command; in a dry run, the listing too', usage: '[--verbose]' },
   { flag: '--json', help: 'print the JSON report (or the error) on stdout, all else on stderr' },
   { flag: '-h, --help', help: 'show this help', usage: '[--help]' },
@@ -155,6 +162,10 @@ export function parseCli(argv: readonly string[]): CliArgs {
         'remove-target-dirs': { type: 'boolean' },
         privileged: { type: 'string' },
         'privileged-image': { type: 'string' },
+        strategy: { type: 'string' },
+        trash: { type: 'string' },
+        status: { type: 'boolean' },
+        'trash-worker': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
         version: { type: 'boolean' }
       }
@@ -208,6 +219,8 @@ export function parseCli(argv: readonly string[]): CliArgs {
     if (v['privileged-image'].trim() === '') throw fail('ERR_USAGE', '--privileged-image is empty: name an image, or leave it out for the default')
     options['privileged-image'] = parseImage(v['privileged-image'], '--privileged-image')
   }
+  if (v.strategy !== undefined) options.strategy = parseStrategy(v.strategy, '--strategy')
+  if (v.trash !== undefined) options.trash = parseTrashTiming(v.trash, '--trash')
   return {
     root: v.root ?? '.',
     rootGiven: v.root !== undefined,
@@ -217,7 +230,9 @@ export function parseCli(argv: readonly string[]): CliArgs {
     list: v.list === true,
     json: v.json === true,
     help: v.help === true,
-    version: v.version === true
+    version: v.version === true,
+    status: v.status === true,
+    trashWorker: v['trash-worker'] ?? null
   }
 }
 

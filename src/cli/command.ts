@@ -11,6 +11,7 @@ import { errorMessage } from '../common/errors.js'
 import { VERSION, refusalOf, type Refusal, type Report } from '../engine/report.js'
 import { oneLine } from '../common/text.js'
 import { PASS_FLAG, passMain } from './pass.js'
+import { startTrashWorker, statusMain, trashWorkerMain } from './trash.js'
 
 export const EXIT_OK = 0
 export const EXIT_FAILED = 1
@@ -50,6 +51,14 @@ export async function cliMain(argv: readonly string[], io: TermIO, signal?: Abor
     io.stdout.write(`safe-purge ${VERSION}\n`)
     return EXIT_OK
   }
+  if (args.trashWorker !== null) return trashWorkerMain(args.trashWorker, args.root, io, signal)
+  if (args.status) {
+    try {
+      return statusMain(args.root, args.json, io)
+    } catch (err) {
+      return failed(err, EXIT_REFUSED)
+    }
+  }
   let changing = false
   try {
     const config = await loadConfig(args.root, args.config, CLI_NAMES)
@@ -66,7 +75,14 @@ export async function cliMain(argv: readonly string[], io: TermIO, signal?: Abor
     const names = namesWithConfig(CLI_NAMES, args.options, config)
     const report = await engine(settings, { log, env: io.env, names, list: args.list || (args.verbose && settings.dryRun), confirm: ui.confirmer, confirmReadsPlan: !settings.force, signal, onProgress: ui.progress, rootImplicit: !args.rootGiven, executeHooks: selfStopHooks(io.env) })
     const exitCode = exitStatus(report)
-    if (args.json) io.stdout.write(`${JSON.stringify({ ...report, exitCode }, null, 2)}\n`)
+    // Strategy move: the targets are clean; what they held is deleted in the background.
+    const pid = report.trash?.pending ? startTrashWorker(report, io.env) : null
+    if (report.trash?.pending) {
+      io.stderr.write(pid !== null
+        ? `safe-purge: deleting the trash in the background (pid ${pid}, lowest priority); see safe-purge --status --root ${oneLine(report.root)}\n`
+        : 'safe-purge: the background deletion of the trash could not start: the next run deletes it first\n')
+    }
+    if (args.json) io.stdout.write(`${JSON.stringify({ ...report, exitCode, ...(report.trash?.pending ? { background: { pid } } : {}) }, null, 2)}\n`)
     for (const f of report.failures) io.stderr.write(`safe-purge: ${oneLine(f)}\n`)
     return exitCode
   } catch (err) {

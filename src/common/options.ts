@@ -9,6 +9,12 @@ export type DockerMode = 'auto' | 'required' | 'off'
 /** How entries this user cannot delete are finished: a root pass through sudo or a container, or not at all. */
 export type PrivilegedMode = 'auto' | 'sudo' | 'container' | 'off'
 
+/** How targets go: deleted entry by entry where they are (purge), or moved aside in one rename, then deleted (move). */
+export type Strategy = 'purge' | 'move'
+
+/** With `move`, when the trash is deleted: after the job's later steps (the action's post step, the CLI's background process), or now. */
+export type TrashTiming = 'later' | 'now'
+
 /** The keys shared by action inputs, CLI flags and the config file, with their parsed values. */
 export interface Options {
   'dry-run': boolean
@@ -28,6 +34,8 @@ export interface Options {
   'remove-target-dirs': boolean
   privileged: PrivilegedMode
   'privileged-image': string
+  strategy: Strategy
+  trash: TrashTiming
 }
 export type OptionKey = keyof Options
 export type PartialOptions = Partial<Options>
@@ -57,7 +65,9 @@ const CLI_FLAGS: Readonly<Record<OptionName, string>> = {
   services: '--services',
   'remove-target-dirs': '--remove-target-dirs',
   privileged: '--privileged',
-  'privileged-image': '--privileged-image'
+  'privileged-image': '--privileged-image',
+  strategy: '--strategy',
+  trash: '--trash'
 }
 
 export const CLI_NAMES: OptionNames = (key) => CLI_FLAGS[key]

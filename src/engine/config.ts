@@ -13,7 +13,7 @@ import { ACTION_NAMES, type OptionName, type OptionNames } from '../common/optio
 import { closest } from './suggest.js'
 import { checkPattern } from './policy.js'
 import { loadYaml, parseYaml } from '../common/yaml.js'
-import { OPTION_KINDS, parseBoolean, parseDockerMode, parseOption, parsePrivilegedMode, parseSeconds, refuseBlank } from './settings.js'
+import { OPTION_KINDS, parseBoolean, parseDockerMode, parseOption, parsePrivilegedMode, parseSeconds, parseStrategy, parseTrashTiming, refuseBlank } from './settings.js'
 import type { OptionKey, PartialOptions } from '../common/options.js'
 
 export const DEFAULT_CONFIG_FILE = '.safe-purge.yml'
@@ -133,6 +133,12 @@ function convert(key: OptionKey, value: unknown, what: string): unknown {
     case 'privileged':
       if (typeof value !== 'string') throw wrong('auto, sudo, container or off')
       return parsePrivilegedMode(value, `config ${what}`)
+    case 'strategy':
+      if (typeof value !== 'string') throw wrong('purge or move')
+      return parseStrategy(value.trim(), `config ${what}`)
+    case 'trash':
+      if (typeof value !== 'string') throw wrong('later or now')
+      return parseTrashTiming(value.trim(), `config ${what}`)
     case 'list': {
       let list: string[]
       if (typeof value === 'string') {

@@ -41,7 +41,7 @@ export interface DeleteError {
   owner?: number
 }
 
-export type TargetResult = 'purged' | 'purged-kept' | 'missing' | 'refused' | 'changed' | 'failed' | 'cancelled'
+export type TargetResult = 'purged' | 'purged-kept' | 'moved' | 'missing' | 'refused' | 'changed' | 'failed' | 'cancelled'
 
 export interface TargetOutcome extends Tally, HeldTally {
   path: string
@@ -114,6 +114,9 @@ export interface ExecuteOptions {
    * file in a target is truncated in place instead of unlinked. Without it, every file is unlinked.
    */
   held?: HeldFiles
+  /** Strategy move: these targets are renamed into the trash by `mover` (execute-trash.ts) instead of purged in place. */
+  movable?: ReadonlySet<string>
+  mover?: (top: WalkEntry, out: TargetOutcome) => boolean
 }
 
 export const PROGRESS_MS = 100
@@ -146,7 +149,7 @@ export interface Outcome {
   cancelled: boolean
 }
 
-function toDeleteError(path: string, err: unknown): DeleteError {
+export function toDeleteError(path: string, err: unknown): DeleteError {
   const e = err as NodeJS.ErrnoException
   const code = e?.code ?? 'UNKNOWN'
   // Node's message ends with the /proc/self/fd/... path it used; the report names the real one.
@@ -191,7 +194,7 @@ export async function executePlan(rootDir: Anchor, plan: Plan, policy: Policy, o
     opts.onProgress({ target: t.path, files: done.files + t.files, bytes: done.bytes + t.bytes, plannedFiles: plan.totals.files, plannedBytes: plan.totals.bytes })
   }
   const targets: TargetOutcome[] = []
-  const how: How = { policy, hooks: opts.hooks ?? {}, pacer, pace, held: opts.held, removeTargetDirs: plan.removeTargetDirs === true }
+  const how: How = { policy, hooks: opts.hooks ?? {}, pacer, pace, held: opts.held, removeTargetDirs: plan.removeTargetDirs === true, movable: opts.movable ?? new Set(), mover: opts.mover }
   for (const t of plan.targets) {
     const out = await executeTarget(rootDir, t, how, (o) => progress(o, false))
     progress(out, true)
@@ -205,24 +208,31 @@ export async function executePlan(rootDir: Anchor, plan: Plan, policy: Policy, o
 }
 
 /** What the purge of every target shares. */
-interface How {
+export interface How {
   policy: Policy
   hooks: ExecuteHooks
   pacer: Pacer
   pace: UnlinkPace
   held: HeldFiles | undefined
   removeTargetDirs: boolean
+  /** Targets to move into the trash instead (strategy move), and who moves them (execute-trash.ts): true when it did. */
+  movable: ReadonlySet<string>
+  mover?: (top: WalkEntry, out: TargetOutcome) => boolean
+}
+
+/** What a purge shares, for callers other than executePlan (the trash purge). */
+export function purgeHow(policy: Policy, opts: ExecuteOptions, removeTargetDirs: boolean): How {
+  const pace = new UnlinkPace()
+  pace.async = opts.hooks?.asyncUnlink === true
+  return { policy, hooks: opts.hooks ?? {}, pacer: new Pacer(opts.signal), pace, held: opts.held, removeTargetDirs, movable: new Set() }
 }
 
 /** How an unlink ended: counted, already gone (not ours to count), or failed (recorded; it stays). */
 type Unlinked = 'removed' | 'gone' | 'failed'
 
 async function executeTarget(rootDir: Anchor, planned: TargetPlan, how: How, tick: (o: TargetOutcome) => void): Promise<TargetOutcome> {
-  const { policy, hooks, pacer, pace } = how
-  const out: TargetOutcome = {
-    path: planned.path, result: 'missing', ...emptyTally(), ...emptyHeldTally(),
-    kept: [], keptTotal: 0, keptDirs: 0, keptTarget: false, truncated: [], truncatedNodes: [], heldUnlinked: [], errors: []
-  }
+  const { hooks, pacer } = how
+  const out = emptyOutcome(planned.path)
   if (planned.status === 'present' && pacer.stopped) {
     out.result = 'cancelled'
     return out
@@ -248,149 +258,11 @@ async function executeTarget(rootDir: Anchor, planned: TargetPlan, how: How, tic
       return out
     }
     const top: WalkEntry = { parent: target.parent, name: target.name, rel: planned.path, st: target.st, kind: target.kind }
-    out.keptTarget = top.kind === 'dir' && !how.removeTargetDirs
-    // Counted only once the unlink succeeded; an entry already gone was not ours to count.
-    const removed = (e: WalkEntry): false => {
-      if (e.kind === 'file') {
-        out.files++
-        out.bytes += e.st.size
-        if ((out.files & 255) === 0) tick(out)
-      } else {
-        out.others++
-      }
-      return false
+    if (how.mover !== undefined && how.movable.has(planned.path)) {
+      const moved = how.mover(top, out)
+      if (moved) return out
     }
-    const failed = (e: WalkEntry, err: NodeJS.ErrnoException): boolean => {
-      if (err.code === 'ENOENT') return false
-      out.errors.push(withCause(toDeleteError(e.rel, err), e))
-      return true
-    }
-    const unlinkNow = (e: WalkEntry): Unlinked => {
-      const t0 = performance.now()
-      try {
-        unlinkAt(e.parent, e.name)
-      } catch (err) {
-        return failed(e, err as NodeJS.ErrnoException) ? 'failed' : 'gone'
-      }
-      pace.observe(performance.now() - t0)
-      removed(e)
-      return 'removed'
-    }
-    // A regular file a running process holds open: an unlink would free nothing while it runs, so
-    // it is truncated where it is (and stays), unless it must not be: then it is unlinked as before.
-    const heldFile = (e: WalkEntry, h: HeldFile): boolean => {
-      let why: Pick<HeldUnlinkedEntry, 'reason' | 'code'> = { reason: 'mapped' }
-      if (!h.mapped) {
-        try {
-          const r = truncateHeldAt(e.parent, e.name, e.st)
-          if (r.truncated) {
-            out.truncatedFiles++
-            out.truncatedBytes += r.bytes
-            out.truncatedNodes.push({ dev: e.st.dev, ino: e.st.ino })
-            addByPath(out.truncated, { path: e.rel, bytes: r.bytes, holders: h.holders })
-            return true
-          }
-          // Replaced since its lstat: whatever the name holds now goes, as any entry of a target would.
-          // Mounted over (a file bind mount): its unlink fails with EBUSY, reported as it always was.
-          if (r.reason === 'changed' || r.reason === 'mount-point') return unlinkNow(e) === 'failed'
-          why = { reason: 'hard-links' }
-        } catch (err) {
-          const code = (err as NodeJS.ErrnoException).code ?? 'UNKNOWN'
-          if (code === 'ENOENT') return false
-          why = { reason: 'cannot-truncate', code }
-        }
-      }
-      const r = unlinkNow(e)
-      if (r === 'removed') {
-        out.heldUnlinkedFiles++
-        out.heldUnlinkedBytes += e.st.size
-        addByPath(out.heldUnlinked, { path: e.rel, bytes: e.st.size, holders: h.holders, ...why })
-      }
-      return r === 'failed'
-    }
-    const remover: Visitor = {
-      keep(e, reason) {
-        out.keptTotal++
-        addKept(out.kept, { path: e.rel, reason })
-      },
-      leaf(e) {
-        const h = heldOpen(how.held, e)
-        if (h !== undefined) return heldFile(e, h)
-        if (pace.async) return unlinkAtAsync(e.parent, e.name).then(() => removed(e), (err: NodeJS.ErrnoException) => failed(e, err))
-        return unlinkNow(e) === 'failed'
-      },
-      async leaves(parent, entries) {
-        let stays = false
-        // Held files are taken out of the batch: each is handled on its own, synchronously.
-        const batch: WalkEntry[] = []
-        for (const e of entries) {
-          const h = heldOpen(how.held, e)
-          if (h === undefined) batch.push(e)
-          else if (heldFile(e, h)) stays = true
-        }
-        if (batch.length === 0) return stays
-        const errs = await unlinkBatchAt(parent, batch.map((e) => e.name))
-        batch.forEach((e, i) => {
-          const err = errs[i]
-          if (err === null) removed(e)
-          else if (failed(e, err)) stays = true
-        })
-        return stays
-      },
-      async leaveDir(e, stays) {
-        if (stays) out.keptDirs++
-        if (e === top && out.keptTarget) return stays || (await refilled(e))
-        return stays || !(await removeDir(e))
-      },
-      error(path, err, e) {
-        const d = toDeleteError(path, err)
-        out.errors.push(e ? withCause(d, e) : d)
-      },
-      afterLstat: hooks.afterLstat
-    }
-    const removeDir = async (e: WalkEntry): Promise<boolean> => {
-      for (let attempt = 0; ; attempt++) {
-        try {
-          hooks.beforeRmdir?.(e.rel)
-          rmdirAt(e.parent, e.name)
-          out.dirs++
-          return true
-        } catch (err) {
-          const code = (err as NodeJS.ErrnoException).code
-          if (code === 'ENOENT') return true
-          if (code === 'ENOTEMPTY' && attempt < NOT_EMPTY_RETRIES) {
-            if ((await visitChildren(e, rootDir, policy, remover, pacer)) !== false) return false
-            continue
-          }
-          out.errors.push(toDeleteError(e.rel, err))
-          return false
-        }
-      }
-    }
-    // The target directory that stays, once emptied: removeDir's retries without the rmdir. Found
-    // refilled (a live writer), it is emptied again at most NOT_EMPTY_RETRIES times, then reported
-    // (ENOTEMPTY). Returns true when something stays in it.
-    const refilled = async (e: WalkEntry): Promise<boolean> => {
-      for (let attempt = 0; ; attempt++) {
-        hooks.beforeEmptyCheck?.(e.rel)
-        let filled: boolean
-        try {
-          filled = hasEntries(e)
-        } catch (err) {
-          if ((err as NodeJS.ErrnoException).code === 'ENOENT') return false
-          out.errors.push(toDeleteError(e.rel, err))
-          return true
-        }
-        if (!filled) return false
-        if (attempt >= NOT_EMPTY_RETRIES) {
-          out.errors.push(toDeleteError(e.rel, Object.assign(new Error('directory not empty: it kept filling while it was emptied'), { code: 'ENOTEMPTY' })))
-          return true
-        }
-        if ((await visitChildren(e, rootDir, policy, remover, pacer)) !== false) return true
-      }
-    }
-    const stays = await visit(top, rootDir, policy, remover, pacer)
-    out.result = out.errors.length > 0 ? 'failed' : pacer.stopped && stays ? 'cancelled' : out.keptTotal > 0 ? 'purged-kept' : 'purged'
+    await purgeTree(rootDir, top, out, how, tick)
     return out
   } finally {
     target.parent.close()
@@ -398,6 +270,167 @@ async function executeTarget(rootDir: Anchor, planned: TargetPlan, how: How, tic
     finishByPath(out.truncated)
     finishByPath(out.heldUnlinked)
   }
+}
+
+/** A fresh outcome for `path`, nothing done yet. */
+export function emptyOutcome(path: string): TargetOutcome {
+  return {
+    path, result: 'missing', ...emptyTally(), ...emptyHeldTally(),
+    kept: [], keptTotal: 0, keptDirs: 0, keptTarget: false, truncated: [], truncatedNodes: [], heldUnlinked: [], errors: []
+  }
+}
+
+/**
+ * Purges `top` (found and checked by the caller) into `out`: everything below it but what stays
+ * (protected entries, mount points, their parents), and `top` itself unless it is a target
+ * directory that stays (`keepTop`). The trash purge calls it with `top.rel` set to the entry's
+ * original path, so the policy judges every entry under the name it had in its target.
+ */
+export async function purgeTree(rootDir: Anchor, top: WalkEntry, out: TargetOutcome, how: How, tick: (o: TargetOutcome) => void, keepTop = true): Promise<void> {
+  const { policy, hooks, pacer, pace } = how
+  out.keptTarget = keepTop && top.kind === 'dir' && !how.removeTargetDirs
+  // Counted only once the unlink succeeded; an entry already gone was not ours to count.
+  const removed = (e: WalkEntry): false => {
+    if (e.kind === 'file') {
+      out.files++
+      out.bytes += e.st.size
+      if ((out.files & 255) === 0) tick(out)
+    } else {
+      out.others++
+    }
+    return false
+  }
+  const failed = (e: WalkEntry, err: NodeJS.ErrnoException): boolean => {
+    if (err.code === 'ENOENT') return false
+    out.errors.push(withCause(toDeleteError(e.rel, err), e))
+    return true
+  }
+  const unlinkNow = (e: WalkEntry): Unlinked => {
+    const t0 = performance.now()
+    try {
+      unlinkAt(e.parent, e.name)
+    } catch (err) {
+      return failed(e, err as NodeJS.ErrnoException) ? 'failed' : 'gone'
+    }
+    pace.observe(performance.now() - t0)
+    removed(e)
+    return 'removed'
+  }
+  // A regular file a running process holds open: an unlink would free nothing while it runs, so
+  // it is truncated where it is (and stays), unless it must not be: then it is unlinked as before.
+  const heldFile = (e: WalkEntry, h: HeldFile): boolean => {
+    let why: Pick<HeldUnlinkedEntry, 'reason' | 'code'> = { reason: 'mapped' }
+    if (!h.mapped) {
+      try {
+        const r = truncateHeldAt(e.parent, e.name, e.st)
+        if (r.truncated) {
+          out.truncatedFiles++
+          out.truncatedBytes += r.bytes
+          out.truncatedNodes.push({ dev: e.st.dev, ino: e.st.ino })
+          addByPath(out.truncated, { path: e.rel, bytes: r.bytes, holders: h.holders })
+          return true
+        }
+        // Replaced since its lstat: whatever the name holds now goes, as any entry of a target would.
+        // Mounted over (a file bind mount): its unlink fails with EBUSY, reported as it always was.
+        if (r.reason === 'changed' || r.reason === 'mount-point') return unlinkNow(e) === 'failed'
+        why = { reason: 'hard-links' }
+      } catch (err) {
+        const code = (err as NodeJS.ErrnoException).code ?? 'UNKNOWN'
+        if (code === 'ENOENT') return false
+        why = { reason: 'cannot-truncate', code }
+      }
+    }
+    const r = unlinkNow(e)
+    if (r === 'removed') {
+      out.heldUnlinkedFiles++
+      out.heldUnlinkedBytes += e.st.size
+      addByPath(out.heldUnlinked, { path: e.rel, bytes: e.st.size, holders: h.holders, ...why })
+    }
+    return r === 'failed'
+  }
+  const remover: Visitor = {
+    keep(e, reason) {
+      out.keptTotal++
+      addKept(out.kept, { path: e.rel, reason })
+    },
+    leaf(e) {
+      const h = heldOpen(how.held, e)
+      if (h !== undefined) return heldFile(e, h)
+      if (pace.async) return unlinkAtAsync(e.parent, e.name).then(() => removed(e), (err: NodeJS.ErrnoException) => failed(e, err))
+      return unlinkNow(e) === 'failed'
+    },
+    async leaves(parent, entries) {
+      let stays = false
+      // Held files are taken out of the batch: each is handled on its own, synchronously.
+      const batch: WalkEntry[] = []
+      for (const e of entries) {
+        const h = heldOpen(how.held, e)
+        if (h === undefined) batch.push(e)
+        else if (heldFile(e, h)) stays = true
+      }
+      if (batch.length === 0) return stays
+      const errs = await unlinkBatchAt(parent, batch.map((e) => e.name))
+      batch.forEach((e, i) => {
+        const err = errs[i]
+        if (err === null) removed(e)
+        else if (failed(e, err)) stays = true
+      })
+      return stays
+    },
+    async leaveDir(e, stays) {
+      if (stays) out.keptDirs++
+      if (e === top && out.keptTarget) return stays || (await refilled(e))
+      return stays || !(await removeDir(e))
+    },
+    error(path, err, e) {
+      const d = toDeleteError(path, err)
+      out.errors.push(e ? withCause(d, e) : d)
+    },
+    afterLstat: hooks.afterLstat
+  }
+  const removeDir = async (e: WalkEntry): Promise<boolean> => {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        hooks.beforeRmdir?.(e.rel)
+        rmdirAt(e.parent, e.name)
+        out.dirs++
+        return true
+      } catch (err) {
+        const code = (err as NodeJS.ErrnoException).code
+        if (code === 'ENOENT') return true
+        if (code === 'ENOTEMPTY' && attempt < NOT_EMPTY_RETRIES) {
+          if ((await visitChildren(e, rootDir, policy, remover, pacer)) !== false) return false
+          continue
+        }
+        out.errors.push(toDeleteError(e.rel, err))
+        return false
+      }
+    }
+  }
+  // The target directory that stays, once emptied: removeDir's retries without the rmdir. Found
+  // refilled (a live writer), it is emptied again at most NOT_EMPTY_RETRIES times, then reported
+  // (ENOTEMPTY). Returns true when something stays in it.
+  const refilled = async (e: WalkEntry): Promise<boolean> => {
+    for (let attempt = 0; ; attempt++) {
+      hooks.beforeEmptyCheck?.(e.rel)
+      let filled: boolean
+      try {
+        filled = hasEntries(e)
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code === 'ENOENT') return false
+        out.errors.push(toDeleteError(e.rel, err))
+        return true
+      }
+      if (!filled) return false
+      if (attempt >= NOT_EMPTY_RETRIES) {
+        out.errors.push(toDeleteError(e.rel, Object.assign(new Error('directory not empty: it kept filling while it was emptied'), { code: 'ENOTEMPTY' })))
+        return true
+      }
+      if ((await visitChildren(e, rootDir, policy, remover, pacer)) !== false) return true
+    }
+  }
+  const stays = await visit(top, rootDir, policy, remover, pacer)
+  out.result = out.errors.length > 0 ? 'failed' : pacer.stopped && stays ? 'cancelled' : out.keptTotal > 0 ? 'purged-kept' : 'purged'
 }
 
 /** Whether directory `e` (opened and checked to be the node its lstat saw) holds any entry. */

@@ -6,7 +6,7 @@
  * compared one by one; a link also by where it points.
  */
 import fs from 'node:fs'
-import type { Policy } from './policy.js'
+import { TRASH_DIR, type Policy } from './policy.js'
 import { kindOf, typedEntries, type Kind } from '../fs/entries.js'
 import { lstatAt, readlinkAt, type Anchor, type Name } from '../fs/anchor.js'
 import { openCheckedDir } from '../fs/lookup.js'
@@ -84,7 +84,7 @@ function walkDir(dirA: Anchor, dirRel: string, inProtected: boolean, policy: Pol
       const name = d.name
       const text = name.toString('utf8')
       const rel = dirRel === '' ? text : `${dirRel}/${text}`
-      if (skip?.has(rel)) continue
+      if (skip?.has(rel) || (dirRel === '' && text === TRASH_DIR)) continue
       // The directory entry's own type (d_type) decides most entries without a stat: an
       // unprotected file costs nothing but the policy check; a directory is opened directly.
       const typed = d.kind

@@ -27,6 +27,9 @@ export const BUILTIN_PROTECTED: readonly string[] = [
 /** safe-purge's own lock file in the root (see lock.ts); never a target. */
 export const LOCK_FILE = '.safe-purge.lock'
 
+/** safe-purge's trash in the root (strategy move, see trash.ts); never a target, never protected or fingerprinted. */
+export const TRASH_DIR = '.safe-purge-trash'
+
 export interface Policy {
   /** Built-in and extra patterns, and the exact root-relative files protected for this run. */
   readonly builtin: readonly string[]
@@ -41,6 +44,12 @@ export interface Policy {
   isProtectedChild(rel: string, isDir: boolean): boolean
   /** isProtectedChild for entry `name` of directory `dirRel` (root-relative; '' for the root itself). */
   isProtectedIn(dirRel: string, name: string, isDir: boolean): boolean
+  /**
+   * When every pattern matches one literal name at any depth (the built-ins, plain extra names):
+   * those names, lowercased (`dirNames` match directories only). Null otherwise: only a walk
+   * through this policy can then tell what a tree holds.
+   */
+  readonly literalNames: { names: string[]; dirNames: string[] } | null
 }
 
 /** How many paths a matcher may cache before it is rebuilt (`ignore` caches every path it sees). */
@@ -85,6 +94,7 @@ export function createPolicy(extra: readonly string[], exact: readonly string[] 
     builtin: BUILTIN_PROTECTED,
     extra: cleanExtra,
     exact: [...exactSet],
+    literalNames: literal ? { names: [...anyNames], dirNames: [...dirNames] } : null,
     isProtected(rel: string, isDir: boolean): boolean {
       if (exactSet.has(rel)) return true
       const probe = isDir ? `${rel}/` : rel
@@ -167,6 +177,7 @@ function normalizeTarget(entry: string, policy: Policy, opt: string): string {
   if (segments.includes('..')) throw bad('contains "..": targets must stay inside root')
   if (segments.some((s) => s === '' || s === '.')) throw bad('is not a plain path (empty or "." segment): write it like data/redis')
   if (rel === LOCK_FILE || rel.startsWith(`${LOCK_FILE}.`)) throw bad(`is safe-purge's own lock file: remove it from ${opt}`)
+  if (rel === TRASH_DIR || rel.startsWith(`${TRASH_DIR}/`)) throw bad(`is safe-purge's own trash, which runs delete themselves: remove it from ${opt}`)
   if (policy.isProtected(rel, true) || policy.isProtected(rel, false)) {
     throw fail('ERR_TARGET_PROTECTED', `${opt} entry ${shown} is protected: remove it from ${opt} (protected paths are never purged)`)
   }

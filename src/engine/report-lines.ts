@@ -97,6 +97,23 @@ export function privilegedLines(r: Report): string[] {
   return out
 }
 
+/** Strategy move and the trash: what moved whole, what was purged in place and why, leftovers. */
+export function trashLines(r: Report): string[] {
+  const t = r.trash
+  if (t === null) return []
+  const out: string[] = []
+  if (t.moved.length > 0) {
+    const then = r.dryRun ? 'would move' : 'moved'
+    const when = r.dryRun ? '' : t.pending ? `; its deletion comes later (trash ${t.run})` : ''
+    out.push(`${then} into the trash in one rename each: ${t.moved.map(showPath).join(', ')}${when}`)
+  }
+  for (const p of t.inPlace) out.push(`purged in place, not moved: ${showPath(p.path)}: ${oneLine(p.why)}`)
+  if (t.purge !== null) out.push(`trash deleted: ${countLine(t.purge.totals)} in ${(t.purge.durationMs / 1000).toFixed(1)} s${t.purge.ok ? '' : ` (failed: ${oneLine(t.purge.failures[0] ?? '')})`}`)
+  if (r.dryRun && t.leftoverRuns.length > 0) out.push(`${t.leftoverRuns.length} trash(es) left by earlier runs: a real run deletes them first`)
+  for (const l of t.leftovers) out.push(`trash ${l.run} left by an earlier run: deleted ${countLine(l.totals)}${l.ok ? '' : ` (failed: ${oneLine(l.failures[0] ?? '')})`}`)
+  return out
+}
+
 export function resultLines(r: Report): string[] {
   const out: string[] = []
   const verb = r.dryRun ? 'would remove' : 'removed'
@@ -109,6 +126,7 @@ export function resultLines(r: Report): string[] {
   if (t.heldUnlinkedFiles > 0) out.push(`${t.heldUnlinkedFiles} held-open file(s) ${r.dryRun ? 'would be' : 'were'} unlinked, not truncated (hard links, or mapped into memory), ${formatBytes(t.heldUnlinkedBytes)}: their space comes back only when their processes close them`)
   if (r.dryRun) out.push(...listingLines(r.targets, true))
   out.push(...privilegedLines(r))
+  out.push(...trashLines(r))
   if (r.space.reclaimedBytes !== null) out.push(`freed ${formatBytes(r.space.freedBytes)}; the filesystem gained ${formatBytes(Math.max(0, r.space.reclaimedBytes))}`)
   if (r.docker.used) {
     const d = r.docker

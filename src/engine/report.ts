@@ -17,6 +17,8 @@ import type { Listing } from './listing.js'
 import { isPermissionCode, recoveryHint } from '../common/errors.js'
 import { formatBytes, showPath } from '../common/text.js'
 import { privilegedSection, wouldFinish, type PrivilegedInfo, type PrivilegedSection } from './privileged-report.js'
+import type { TrashInfo, TrashReport } from './trash.js'
+import { TRASH_DIR } from './policy.js'
 
 export const VERSION = '0.1.0'
 
@@ -26,7 +28,7 @@ export interface ReportTarget extends Tally, HeldTally {
   truncated: TruncatedEntry[]
   /** Held-open files unlinked anyway (hard links, mapped, or not truncatable): their space may not come back. */
   heldUnlinked: HeldUnlinkedEntry[]
-  /** purged | purged-kept | would-purge | would-purge-kept | missing | refused | changed | failed | not-run */
+  /** purged | purged-kept | moved | would-purge | would-purge-kept | would-move | missing | refused | changed | failed | not-run */
   result: string
   reason?: string
   kept: KeptEntry[]
@@ -79,6 +81,25 @@ export interface Report {
    * when nothing needed it.
    */
   privileged: PrivilegedSection | null
+  /** `purge` deletes targets in place; `move` renames them into the trash first (the `trash` section). */
+  strategy: 'purge' | 'move'
+  /**
+   * Strategy move, and trashes earlier runs left (deleted first, whatever the strategy): which
+   * targets moved whole (`moved`; in a dry run, would), which were purged in place and why, this
+   * run's trash (`run`), whether its deletion is still to come (`pending`: the action's post step,
+   * the CLI's background process) or its report (`purge`, with trash: now). Null when none of it applies.
+   */
+  trash: {
+    dir: string
+    timing: 'later' | 'now'
+    run: string | null
+    moved: string[]
+    inPlace: { path: string; why: string }[]
+    pending: boolean
+    purge: TrashReport | null
+    leftovers: TrashReport[]
+    leftoverRuns: string[]
+  } | null
   docker: {
     mode: string
     used: boolean
@@ -140,6 +161,8 @@ export interface ReportInput {
   /** Reasons the run already failed (docker, cancellation). */
   failures: string[]
   cancelled: boolean
+  /** Strategy move and the trash (run.ts). */
+  trash?: TrashInfo
   timings: Record<string, number>
   started: Date
   finished: Date
@@ -170,9 +193,16 @@ export function previewTargets(plan: Plan, dryRun: boolean): ReportTarget[] {
 export function buildReport(x: ReportInput): Report {
   const dry = x.settings.dryRun
   const preview = previewTargets(x.plan, dry)
+  const trash = x.trash
+  const purged = new Map((trash?.purge?.targets ?? []).map((t) => [t.path, t]))
   const targets: ReportTarget[] = preview.map((p, i) => {
     const o = x.outcome?.targets[i]
-    if (!o) return p
+    if (!o) return dry && trash?.moved.includes(p.path) ? { ...p, result: 'would-move' } : p
+    // A moved target counts what its trash deletion removed, once that ran (trash: now).
+    const t = purged.get(o.path)
+    if (o.result === 'moved' && t !== undefined) {
+      return { ...p, result: 'moved', files: t.files, bytes: t.bytes, dirs: t.dirs, others: t.others, truncated: [], heldUnlinked: [], kept: [], keptTotal: 0, keptDirs: 0 }
+    }
     return {
       path: o.path, result: o.result, reason: o.reason, files: o.files, bytes: o.bytes, dirs: o.dirs, others: o.others,
       truncatedFiles: o.truncatedFiles, truncatedBytes: o.truncatedBytes, heldUnlinkedFiles: o.heldUnlinkedFiles, heldUnlinkedBytes: o.heldUnlinkedBytes,
@@ -229,7 +259,7 @@ export function buildReport(x: ReportInput): Report {
     const held = totals.heldUnlinkedFiles > 0 ? `; ${totals.heldUnlinkedFiles} held-open file(s) (${formatBytes(totals.heldUnlinkedBytes)}) had to be unlinked` : ''
     warnings.push(`the filesystem gained ${formatBytes(Math.max(0, reclaimed))} of the ${formatBytes(freed)} freed: files are likely still held open by processes this user cannot see (other users' /proc without root) or that keep writing${held}`)
   }
-  const done = dry ? ['would-purge', 'would-purge-kept'] : ['purged', 'purged-kept']
+  const done = dry ? ['would-purge', 'would-purge-kept', 'would-move'] : ['purged', 'purged-kept', 'moved']
   return {
     tool: 'safe-purge',
     version: VERSION,
@@ -253,6 +283,13 @@ export function buildReport(x: ReportInput): Report {
     warnings,
     verification: { ok: checksPassed, checked: v.checked, missing: v.missing, changed: v.changed, leftovers: v.leftovers },
     privileged: privilegedSection(x.privileged, x.plan, x.settings.privileged, x.settings.privilegedImage, dry),
+    strategy: x.settings.strategy,
+    trash: trash === undefined || (trash.strategy === 'purge' && trash.leftoverRuns.length === 0)
+      ? null
+      : {
+          dir: `${x.root.path}/${TRASH_DIR}`, timing: trash.timing, run: trash.run, moved: trash.moved, inPlace: trash.inPlace,
+          pending: !dry && trash.run !== null && trash.purge === null, purge: trash.purge, leftovers: trash.leftovers, leftoverRuns: trash.leftoverRuns
+        },
     docker: {
       mode: x.docker.mode,
       used: x.docker.active,

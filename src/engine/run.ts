@@ -3,6 +3,7 @@
  * docker down -> execute -> verify -> report. Refusals (bad input, unsafe root, no confirmation)
  * throw a coded error before anything is changed; problems after that are in the result.
  */
+import os from 'node:os'
 import { guardRoot, openRoot, defaultGuardEnv, type GuardEnv, type RootInfo } from '../fs/root-guard.js'
 import { createPolicy, validateTargets, type Policy } from './policy.js'
 import { scanTargets, type Plan } from './plan.js'
@@ -30,6 +31,10 @@ import { bootId, Escalator, escalatable, runningAsRoot, type Availability } from
 import { PHASE_PRIVILEGED, privilegedPass } from './privileged-pass.js'
 import { deniedEntries, refusePermissions, type DeniedSummary, type PrivilegedInfo } from './privileged-report.js'
 import type { NodeId } from '../fs/anchor.js'
+import { decideMoves, type MoveDecision } from './move-plan.js'
+import { discardEmptyRun, moveToTrash, type MoveInto } from './execute-trash.js'
+import { createRun, newRunId, openTrash, type TrashInfo, type TrashManifest } from './trash.js'
+import { deleteTrash, leftoverRuns, purgeLeftovers } from './trash-purge.js'
 
 export interface Logger {
   info(line: string): void
@@ -74,14 +79,18 @@ export interface RunDeps {
   onOutcome?: (outcome: Outcome | null) => void
   /** Test seam: where the bundle (dist/) the privileged pass runs is. */
   bundleDir?: string
+  /** Test seam (strategy move): called just before a target is renamed into the trash. */
+  beforeMove?: (rel: string) => void
 }
 
 /** The phases that change something: an error thrown once one of them began is not a refusal. */
 export const PHASE_DOCKER_STOP = 'Docker: stop the stack'
 export const PHASE_PURGE = 'Purge'
 export const PHASE_DOCKER_START = 'Docker: start the services again'
+export const PHASE_LEFTOVERS = 'Trash: delete what earlier runs left'
+export const PHASE_TRASH = 'Trash: delete'
 export { PHASE_PRIVILEGED }
-export const CHANGING_PHASES: ReadonlySet<string> = new Set([PHASE_DOCKER_STOP, PHASE_PURGE, PHASE_DOCKER_START, PHASE_PRIVILEGED])
+export const CHANGING_PHASES: ReadonlySet<string> = new Set([PHASE_DOCKER_STOP, PHASE_PURGE, PHASE_DOCKER_START, PHASE_PRIVILEGED, PHASE_LEFTOVERS, PHASE_TRASH])
 
 /** Whether a phase (a log group) changes something; the privileged pass's title names its mode. */
 export function changesSomething(phase: string): boolean {
@@ -234,6 +243,19 @@ export async function run(settings: Settings, deps: RunDeps): Promise<Report> {
       const failures: string[] = []
       const cancelled = (): boolean => deps.signal?.aborted === true
       let dockerActed = false
+      // A trash an earlier run left (killed, cancelled, its post step never ran) goes first.
+      const trash: TrashInfo = { strategy: settings.strategy, timing: settings.trash, run: null, moved: [], inPlace: [], leftovers: [], leftoverRuns: [], purge: null }
+      if (!deps.pass) {
+        trash.leftoverRuns = leftoverRuns(rootDir)
+        if (!settings.dryRun && trash.leftoverRuns.length > 0 && !cancelled()) {
+          trash.leftovers = await phase(PHASE_LEFTOVERS, async () => {
+            const done = await purgeLeftovers(rootDir, policy, { signal: deps.signal })
+            for (const r of done) log.info(`trash ${r.run} (left by an earlier run): ${r.totals.files} file(s), ${r.totals.bytes} byte(s) deleted${r.ok ? '' : `; ${r.failures[0]}`}`)
+            return done
+          })
+          for (const r of trash.leftovers) failures.push(...r.failures.map((f) => `trash left by an earlier run: ${f}`))
+        }
+      }
       if (!settings.dryRun && docker.active && !settings.keepRunning && !cancelled()) {
         try {
           await phase(PHASE_DOCKER_STOP, async () => {
@@ -249,7 +271,20 @@ export async function run(settings: Settings, deps: RunDeps): Promise<Report> {
       // down (a database's pid file, a checkpoint) is not the purge's doing.
       // A dry run changes nothing, so it need not read inside its targets a second time; a real run
       // fingerprints everything, inside targets too (by d_type, so unprotected files cost no stat).
-      const skip = settings.dryRun ? new Set(targets) : undefined
+      let decisions: MoveDecision[] = []
+      if (settings.strategy === 'move' && !deps.pass && failures.length === 0 && !cancelled()) {
+        decisions = await phase('Move: which targets go whole', async () => {
+          const d = decideMoves(rootDir, root.path, plan, policy, { keepRunning: settings.keepRunning, services: settings.services, removeTargetDirs: settings.removeTargetDirs })
+          for (const m of d) log.info(m.move ? `${m.path}: ${settings.dryRun ? 'would move' : 'moves'} into the trash in one rename` : `${m.path}: purged in place: ${m.why}`)
+          return d
+        })
+      }
+      const movable = new Set(decisions.filter((d) => d.move).map((d) => d.path))
+      if (settings.dryRun) trash.moved = [...movable]
+      trash.inPlace = decisions.filter((d) => !d.move).map((d) => ({ path: d.path, why: d.why ?? '' }))
+      // What moves whole is not read again: its protected entries were looked for just now, and
+      // one that appears later is found by the trash purge.
+      const skip = settings.dryRun ? new Set(targets) : movable.size > 0 ? movable : undefined
       const before = await phase('Fingerprint protected paths', async () => takeFingerprint(rootDir, policy, skip))
       let outcome: Outcome | null = null
       let reclaimed: number | null = null
@@ -264,8 +299,27 @@ export async function run(settings: Settings, deps: RunDeps): Promise<Report> {
             warnings.push(w)
           }
           free = freeBytes(rootDir)
-          return executePlan(rootDir, plan, policy, { hooks: deps.executeHooks, signal: deps.signal, onProgress: deps.onProgress, held })
+          const into = movable.size > 0 ? startTrash(rootDir, root, plan, policy, movable, deps.beforeMove) : null
+          if (into !== null) trash.run = into.manifest.run
+          try {
+            const mover = into !== null ? (top: Parameters<typeof moveToTrash>[1], out: Parameters<typeof moveToTrash>[2]) => moveToTrash(into, top, out, !settings.removeTargetDirs) : undefined
+            return await executePlan(rootDir, plan, policy, { hooks: deps.executeHooks, signal: deps.signal, onProgress: deps.onProgress, held, movable, mover })
+          } finally {
+            if (into !== null) {
+              into.runDir.close()
+              for (const n of into.notes) {
+                log.warning(n)
+                warnings.push(n)
+              }
+            }
+          }
         })
+        trash.moved = outcome.targets.filter((t) => t.result === 'moved').map((t) => t.path)
+        if (trash.run !== null && trash.moved.length === 0) {
+          discardEmptyRun(rootDir, trash.run)
+          trash.run = null
+        }
+        for (const t of outcome.targets) if (movable.has(t.path) && t.result !== 'moved') trash.inPlace.push({ path: t.path, why: 'the move failed (see warnings)' })
       }
       const privileged: PrivilegedInfo = { availability, firstPass: [], ran: null, notes: [] }
       if (outcome !== null && !asRoot && outcome.errors.some(escalatable)) {
@@ -291,7 +345,14 @@ export async function run(settings: Settings, deps: RunDeps): Promise<Report> {
       // After the proof: a service that starts writes into its targets and protected paths again.
       // Also after a cancel: the services were running before, and a reset must not leave them down.
       if (docker.services && docker.stopped) await phase(PHASE_DOCKER_START, async () => compose.restart(docker))
-      const report = buildReport({ settings, root, plan, outcome, before, verification, docker, warnings, failures, cancelled: cancelled(), timings, started, finished: now(), reclaimed, privileged })
+      // The targets are clean and proved so; what they held is deleted now, or after the job's
+      // later steps (the action's post step, the CLI's background process).
+      if (trash.run !== null && settings.trash === 'now' && !cancelled()) {
+        const run = trash.run
+        trash.purge = await phase(PHASE_TRASH, async () => deleteTrash(rootDir, run, 'now', policy, { signal: deps.signal, onProgress: deps.onProgress }))
+        if (trash.purge !== null) failures.push(...trash.purge.failures)
+      }
+      const report = buildReport({ settings, root, plan, outcome, before, verification, docker, warnings, failures, cancelled: cancelled(), timings, started, finished: now(), reclaimed, privileged, trash })
       await log.group('Result', async () => {
         for (const line of planLines(report.targets)) log.info(line)
         for (const line of resultLines(report)) log.info(line)
@@ -307,4 +368,20 @@ export async function run(settings: Settings, deps: RunDeps): Promise<Report> {
   }
 }
 
-export type { DeleteError }
+export type { DeleteError, TrashInfo }
+
+/** Creates this run's trash directory and manifest (every movable target named before any moves). */
+function startTrash(rootDir: Parameters<typeof openTrash>[0], root: RootInfo, plan: Plan, policy: Policy, movable: ReadonlySet<string>, beforeRename?: (rel: string) => void): MoveInto {
+  const trashDir = openTrash(rootDir, true) as NonNullable<ReturnType<typeof openTrash>>
+  try {
+    const manifest: TrashManifest = {
+      tool: 'safe-purge-trash', version: 1, run: newRunId(), createdAt: new Date().toISOString(), host: os.hostname(),
+      root: { dev: root.dev, ino: root.ino },
+      targets: plan.targets.filter((t) => movable.has(t.path)).map((t, i) => ({ name: String(i), path: t.path })),
+      protected: [...policy.extra], exact: [...policy.exact]
+    }
+    return { runDir: createRun(trashDir, manifest), manifest, notes: [], beforeRename }
+  } finally {
+    trashDir.close()
+  }
+}

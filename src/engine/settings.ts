@@ -4,7 +4,7 @@
  */
 import path from 'node:path'
 import { fail } from '../common/errors.js'
-import type { DockerMode, OptionKey, Options, PartialOptions, PrivilegedMode } from '../common/options.js'
+import type { DockerMode, OptionKey, Options, PartialOptions, PrivilegedMode, Strategy, TrashTiming } from '../common/options.js'
 
 export interface Settings {
   /** Environment root as given (absolute, or relative to the working directory); root-guard resolves it. */
@@ -48,10 +48,14 @@ export interface Settings {
   readonly privileged: PrivilegedMode
   /** The image of the container pass. */
   readonly privilegedImage: string
+  /** `move`: targets holding nothing to keep are renamed into the root's trash in one step, then deleted (trash.ts). */
+  readonly strategy: Strategy
+  /** With `move`: the trash is deleted later (the action's post step, the CLI's background process) or now. */
+  readonly trash: TrashTiming
 }
 
 
-export const OPTION_KINDS: Readonly<Record<OptionKey, 'boolean' | 'string' | 'list' | 'docker' | 'seconds' | 'privileged'>> = {
+export const OPTION_KINDS: Readonly<Record<OptionKey, 'boolean' | 'string' | 'list' | 'docker' | 'seconds' | 'privileged' | 'strategy' | 'trash'>> = {
   'dry-run': 'boolean',
   force: 'boolean',
   confirm: 'string',
@@ -68,7 +72,9 @@ export const OPTION_KINDS: Readonly<Record<OptionKey, 'boolean' | 'string' | 'li
   services: 'list',
   'remove-target-dirs': 'boolean',
   privileged: 'privileged',
-  'privileged-image': 'string'
+  'privileged-image': 'string',
+  strategy: 'strategy',
+  trash: 'trash'
 }
 
 /**
@@ -97,7 +103,9 @@ export const DEFAULTS: Readonly<Options> = {
   services: [],
   'remove-target-dirs': false,
   privileged: 'auto',
-  'privileged-image': DEFAULT_PRIVILEGED_IMAGE
+  'privileged-image': DEFAULT_PRIVILEGED_IMAGE,
+  strategy: 'purge',
+  trash: 'later'
 }
 
 /**
@@ -130,6 +138,16 @@ export function parsePrivilegedMode(value: string, what: string): PrivilegedMode
   throw fail('ERR_BAD_PRIVILEGED_MODE', `${what} must be auto, sudo, container or off, got ${JSON.stringify(value)}`)
 }
 
+export function parseStrategy(value: string, what: string): Strategy {
+  if (value === 'purge' || value === 'move') return value
+  throw fail('ERR_BAD_STRATEGY', `${what} must be purge or move, got ${JSON.stringify(value)}`)
+}
+
+export function parseTrashTiming(value: string, what: string): TrashTiming {
+  if (value === 'later' || value === 'now') return value
+  throw fail('ERR_BAD_TRASH', `${what} must be later or now, got ${JSON.stringify(value)}`)
+}
+
 export function parseSeconds(value: string, what: string): number {
   const n = Number(value)
   if (!/^\d+(\.\d+)?$/.test(value.trim()) || !(n > 0) || n > 86400) {
@@ -157,6 +175,8 @@ export function parseOption<K extends OptionKey>(key: K, raw: string, what: stri
     kind === 'boolean' ? parseBoolean(raw.trim(), what)
     : kind === 'docker' ? parseDockerMode(raw.trim(), what)
     : kind === 'privileged' ? parsePrivilegedMode(raw.trim(), what)
+    : kind === 'strategy' ? parseStrategy(raw.trim(), what)
+    : kind === 'trash' ? parseTrashTiming(raw.trim(), what)
     : kind === 'seconds' ? parseSeconds(raw, what)
     : kind === 'list' ? splitLines(raw)
     : key === 'privileged-image' ? parseImage(raw, what)
@@ -207,6 +227,8 @@ export function buildSettings(root: string, configFile: string | null, ...source
     services: pick('services'),
     removeTargetDirs: pick('remove-target-dirs'),
     privileged: pick('privileged'),
-    privilegedImage: pick('privileged-image')
+    privilegedImage: pick('privileged-image'),
+    strategy: pick('strategy'),
+    trash: pick('trash')
   }
 }

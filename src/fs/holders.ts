@@ -199,3 +199,53 @@ export function mapsReliableAt(path: string): boolean {
     return false
   }
 }
+
+/**
+ * Processes using something under one of `dirs` (absolute paths): an open file, their working
+ * directory or root, by the path /proc shows for it. Strategy move asks this before renaming a
+ * target aside: such a process would keep writing into the trash, so that target is purged in
+ * place (its held files truncated) instead. Processes that cannot be inspected are counted.
+ */
+export function usersUnder(dirs: readonly string[]): { users: Map<string, Holder[]>; uninspected: number } {
+  const users = new Map<string, Holder[]>()
+  let uninspected = 0
+  if (dirs.length === 0) return { users, uninspected }
+  const within = (p: string): string | undefined => dirs.find((d) => p === d || p.startsWith(`${d}/`))
+  let pids: string[]
+  try {
+    pids = fs.readdirSync('/proc').filter((n) => /^[1-9]\d*$/.test(n))
+  } catch {
+    return { users, uninspected }
+  }
+  for (const name of pids) {
+    const pid = Number(name)
+    if (pid === process.pid) continue
+    const base = `/proc/${name}`
+    const hits = new Set<string>()
+    const look = (link: string): void => {
+      try {
+        const d = within(fs.readlinkSync(link).replace(/ \(deleted\)$/, ''))
+        if (d !== undefined) hits.add(d)
+      } catch {
+        // closed, or not ours to read
+      }
+    }
+    look(`${base}/cwd`)
+    look(`${base}/root`)
+    let fds: string[]
+    try {
+      fds = fs.readdirSync(`${base}/fd`)
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code
+      if (code !== 'ENOENT' && code !== 'ESRCH' && !isKernelThread(base)) uninspected++
+      fds = []
+    }
+    for (const fd of fds) look(`${base}/fd/${fd}`)
+    for (const d of hits) {
+      const list = users.get(d) ?? []
+      list.push({ pid, command: commandOf(base) })
+      users.set(d, list)
+    }
+  }
+  return { users, uninspected }
+}

@@ -1,0 +1,281 @@
+/**
+ * Strategy move on real trees: targets holding nothing to keep are renamed into the root's trash
+ * whole and their paths are clean at once; the trash is then deleted (now, by the post step, by
+ * the next run when a run was stopped), every entry judged under its original path. Both jest
+ * projects run this file: the native helper and the JavaScript path.
+ */
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import { spawn } from 'node:child_process'
+import { makeEnv, makeTree, removeDir, snapshot, survivors, exists, bindMount, unmountAndRemove, type Snap } from '../helpers/tree.js'
+import { purge, withAnchor } from '../helpers/engine.js'
+import { deleteTrash, leftoverRuns } from '../../src/engine/trash-purge.js'
+import { TRASH_DIR } from '../../src/engine/trash.js'
+import { native } from '../../src/fs/native.js'
+import type { PartialOptions } from '../../src/common/options.js'
+
+const TARGETS = ['logs', 'data/redis', 'data/temp', '.docker-compose-state']
+const isTarget = (rel: string): boolean => TARGETS.some((t) => rel === t || rel.startsWith(`${t}/`))
+const inTrash = (rel: string): boolean => rel === TRASH_DIR || rel.startsWith(`${TRASH_DIR}/`)
+const isRoot = process.getuid?.() === 0
+// Without the native helper a target directory is not replaced (its ACLs could not be copied):
+// there, the tests move with remove-target-dirs, and one test checks the fallback itself.
+const NATIVE = native() !== null
+const MOVE: PartialOptions = NATIVE ? { strategy: 'move' } : { strategy: 'move', 'remove-target-dirs': true }
+const nativeOnly = NATIVE ? test : test.skip
+const jsOnly = NATIVE ? test.skip : test
+
+let base: string
+let root: string
+let before: Map<string, Snap>
+beforeEach(() => {
+  ;({ base, root } = makeEnv())
+  fs.chmodSync(path.join(root, 'logs'), 0o750)
+  before = snapshot(root)
+})
+afterEach(() => removeDir(base))
+
+/** Everything outside the targets and the trash is byte for byte as it was. */
+function expectUntouched(): void {
+  const lost = survivors(before, snapshot(root), (rel) => !isTarget(rel) && !inTrash(rel))
+  expect(lost).toEqual([])
+}
+
+function trashRuns(): string[] {
+  const dir = path.join(root, TRASH_DIR)
+  return exists(dir) ? fs.readdirSync(dir).filter((n) => !n.endsWith('.json')) : []
+}
+
+nativeOnly('move: every target is renamed aside at once, a target directory is replaced by an empty one with its mode, protected paths are untouched', async () => {
+  const logsIno = fs.statSync(path.join(root, 'logs')).ino
+  const r = await purge(root, { strategy: 'move' })
+  expect(r.failures).toEqual([])
+  expect(r.verified).toBe(true)
+  expect(r.strategy).toBe('move')
+  expect(r.trash?.moved.sort()).toEqual([...TARGETS].sort())
+  expect(r.trash?.pending).toBe(true)
+  expect(r.targets.map((t) => t.result)).toEqual(['moved', 'moved', 'moved', 'moved'])
+  // Clean at once: the directories are empty, new, with the same mode; the file target is gone.
+  for (const d of ['logs', 'data/redis', 'data/temp']) expect(fs.readdirSync(path.join(root, d))).toEqual([])
+  const logs = fs.statSync(path.join(root, 'logs'))
+  expect(logs.mode & 0o7777).toBe(0o750)
+  expect(logs.ino).not.toBe(logsIno)
+  expect(exists(path.join(root, '.docker-compose-state'))).toBe(false)
+  // What they held is in the run's trash, whole.
+  const run = r.trash?.run as string
+  expect(trashRuns()).toEqual([run])
+  const moved = path.join(root, TRASH_DIR, run)
+  expect(fs.readFileSync(path.join(moved, String(r.trash?.moved.indexOf('logs')), 'trading.log'), 'utf8')).toBe('tick\n'.repeat(100))
+  expectUntouched()
+
+  // The post step's deletion: everything goes, counted, the run's directory too.
+  const t = await withAnchor(root, (dir) => deleteTrash(dir, run, 'post', null))
+  expect(t?.ok).toBe(true)
+  expect(t?.done).toBe(true)
+  expect(t?.totals.files).toBe(6)
+  expect(t?.targets.map((x) => x.path).sort()).toEqual([...TARGETS].sort())
+  expect(trashRuns()).toEqual([])
+  expect(fs.readdirSync(path.join(root, TRASH_DIR))).toEqual([`${run}.json`])
+  expectUntouched()
+})
+
+test('move with trash now: deleted before the run returns, the counts are the files', async () => {
+  const r = await purge(root, { ...MOVE, trash: 'now' })
+  expect(r.failures).toEqual([])
+  expect(r.verified).toBe(true)
+  expect(r.trash?.pending).toBe(false)
+  expect(r.trash?.purge?.ok).toBe(true)
+  expect(r.totals.files).toBe(6)
+  expect(r.deleted.sort()).toEqual([...TARGETS].sort())
+  expect(trashRuns()).toEqual([])
+  expectUntouched()
+})
+
+test('a target holding a protected entry is purged in place around it; the others move', async () => {
+  makeTree(root, { 'logs/config/app.yaml': 'keep: me\n', 'logs/deep/a/b/.env': 'SECRET=1\n' })
+  before = snapshot(root)
+  const r = await purge(root, { ...MOVE, trash: 'now' })
+  expect(r.failures).toEqual([])
+  expect(r.verified).toBe(true)
+  expect(r.trash?.moved.sort()).toEqual(['.docker-compose-state', 'data/redis', 'data/temp'])
+  expect(r.trash?.inPlace.map((p) => p.path)).toEqual(['logs'])
+  expect(r.trash?.inPlace[0].why).toMatch(/protected/)
+  expect(r.targets.find((t) => t.path === 'logs')?.result).toBe('purged-kept')
+  expect(fs.readFileSync(path.join(root, 'logs/config/app.yaml'), 'utf8')).toBe('keep: me\n')
+  expect(fs.readFileSync(path.join(root, 'logs/deep/a/b/.env'), 'utf8')).toBe('SECRET=1\n')
+  expect(exists(path.join(root, 'logs/trading.log'))).toBe(false)
+  expectUntouched()
+})
+
+jsOnly('without the native helper, a target directory that stays is purged in place (its ACLs could not be copied); a file target moves', async () => {
+  const r = await purge(root, { strategy: 'move', trash: 'now' })
+  expect(r.failures).toEqual([])
+  expect(r.verified).toBe(true)
+  expect(r.trash?.moved).toEqual(['.docker-compose-state'])
+  expect(r.trash?.inPlace.map((p) => p.path).sort()).toEqual(['data/redis', 'data/temp', 'logs'])
+  expect(r.trash?.inPlace[0].why).toMatch(/ACLs/)
+  expect(fs.readdirSync(path.join(root, 'logs'))).toEqual([])
+  expectUntouched()
+})
+
+test('remove-target-dirs with move: the target paths are gone, nothing replaces them', async () => {
+  const r = await purge(root, { strategy: 'move', 'remove-target-dirs': true, trash: 'now' })
+  expect(r.failures).toEqual([])
+  expect(r.verified).toBe(true)
+  for (const t of TARGETS) expect(exists(path.join(root, t))).toBe(false)
+  expect(exists(path.join(root, 'data/resources/prices.csv'))).toBe(true)
+  expectUntouched()
+})
+
+test('a dry run with move says which targets would move and changes nothing', async () => {
+  makeTree(root, { 'data/temp/models/m.bin': 'weights' })
+  before = snapshot(root)
+  const r = await purge(root, { ...MOVE, 'dry-run': true })
+  expect(r.failures).toEqual([])
+  expect(r.trash?.moved.sort()).toEqual(['.docker-compose-state', 'data/redis', 'logs'])
+  expect(r.targets.find((t) => t.path === 'logs')?.result).toBe('would-move')
+  expect(r.targets.find((t) => t.path === 'data/temp')?.result).toBe('would-purge-kept')
+  expect(snapshot(root)).toEqual(before)
+  expect(exists(path.join(root, TRASH_DIR))).toBe(false)
+})
+
+test('a protected directory created in a target between the plan and the rename is put back, and the run fails', async () => {
+  const r = await purge(root, { ...MOVE, trash: 'now' }, {
+    beforeMove: (rel) => {
+      if (rel === 'logs') makeTree(root, { 'logs/models/weights.bin': 'precious', 'logs/models/v2/w.bin': 'v2' })
+    }
+  })
+  expect(r.ok).toBe(false)
+  expect(r.failures.join('\n')).toMatch(/protected logs\/models was found in the trash .* put back/)
+  expect(fs.readFileSync(path.join(root, 'logs/models/weights.bin'), 'utf8')).toBe('precious')
+  expect(fs.readFileSync(path.join(root, 'logs/models/v2/w.bin'), 'utf8')).toBe('v2')
+  expect(exists(path.join(root, 'logs/trading.log'))).toBe(false)
+  expect(trashRuns()).toEqual([])
+  expectUntouched()
+})
+
+test('the same, found by the post step: the main step verified, the post step puts it back and fails', async () => {
+  const r = await purge(root, MOVE, {
+    beforeMove: (rel) => {
+      if (rel === 'data/redis') makeTree(root, { 'data/redis/config/redis.conf': 'maxmemory 1gb\n' })
+    }
+  })
+  expect(r.verified).toBe(true)
+  const t = await withAnchor(root, (dir) => deleteTrash(dir, r.trash?.run as string, 'post', null))
+  expect(t?.ok).toBe(false)
+  expect(t?.restored.map((x) => x.path)).toEqual(['data/redis/config'])
+  expect(fs.readFileSync(path.join(root, 'data/redis/config/redis.conf'), 'utf8')).toBe('maxmemory 1gb\n')
+  expect(exists(path.join(root, 'data/redis/dump.rdb'))).toBe(false)
+  expectUntouched()
+})
+
+test('a protected entry whose original place is taken stays in the trash, reported', async () => {
+  const r = await purge(root, MOVE, {
+    beforeMove: (rel) => {
+      if (rel === 'logs') makeTree(root, { 'logs/.env': 'OLD=1\n' })
+    }
+  })
+  // The service wrote a new logs/.env after the move.
+  makeTree(root, { 'logs/.env': 'NEW=1\n' })
+  const run = r.trash?.run as string
+  const t = await withAnchor(root, (dir) => deleteTrash(dir, run, 'post', null))
+  expect(t?.ok).toBe(false)
+  expect(t?.left.map((x) => x.path)).toEqual(['logs/.env'])
+  expect(t?.left[0].reason).toMatch(/taken/)
+  expect(fs.readFileSync(path.join(root, 'logs/.env'), 'utf8')).toBe('NEW=1\n')
+  expect(fs.readFileSync(path.join(root, TRASH_DIR, run, String(r.trash?.moved.indexOf('logs')), '.env'), 'utf8')).toBe('OLD=1\n')
+  expect(trashRuns()).toEqual([run])
+})
+
+test('a trash left by a run that never deleted it is deleted by the next run first, and reported', async () => {
+  const first = await purge(root, MOVE)
+  const run = first.trash?.run as string
+  // Its deleter was killed: a claim by a process that is gone.
+  fs.writeFileSync(path.join(root, TRASH_DIR, run, 'worker.json'), JSON.stringify({ pid: 2 ** 22 + 1, start: '1', boot: null, host: os.hostname(), since: '2026-01-01T00:00:00Z', role: 'background' }))
+  await withAnchor(root, async (dir) => expect(leftoverRuns(dir)).toEqual([run]))
+  makeTree(root, { 'logs/new.log': 'after the redeploy\n' })
+  const next = await purge(root, {})
+  expect(next.failures).toEqual([])
+  expect(next.trash?.leftovers.map((l) => l.run)).toEqual([run])
+  expect(next.trash?.leftovers[0].totals.files).toBe(6)
+  expect(trashRuns()).toEqual([])
+  expect(exists(path.join(root, 'logs/new.log'))).toBe(false)
+  expectUntouched()
+})
+
+test('a deletion another live process holds is left to it', async () => {
+  const first = await purge(root, MOVE)
+  const run = first.trash?.run as string
+  const other = spawn('sleep', ['30'])
+  try {
+    const start = fs.readFileSync(`/proc/${other.pid}/stat`, 'utf8').split(') ')[1].split(' ')[19]
+    fs.writeFileSync(path.join(root, TRASH_DIR, run, 'worker.json'), JSON.stringify({ pid: other.pid, start, boot: null, host: os.hostname(), since: new Date().toISOString(), role: 'background' }))
+    await withAnchor(root, async (dir) => {
+      expect(leftoverRuns(dir)).toEqual([])
+      expect(await deleteTrash(dir, run, 'post', null)).toBeNull()
+    })
+    expect(trashRuns()).toEqual([run])
+  } finally {
+    other.kill()
+  }
+})
+
+test('a cancel between two moves leaves whole targets: one moved, the other untouched, the trash for later', async () => {
+  const cancel = new AbortController()
+  const r = await purge(root, MOVE, {
+    signal: cancel.signal,
+    beforeMove: (rel) => {
+      if (rel === 'data/redis') cancel.abort()
+    }
+  })
+  expect(r.cancelled).toBe('during-purge')
+  expect(r.ok).toBe(false)
+  const moved = r.targets.filter((t) => t.result === 'moved').map((t) => t.path)
+  expect(moved).toContain('data/redis')
+  for (const t of r.targets.filter((x) => x.result === 'cancelled')) {
+    // Not reached: exactly as it was.
+    expect(survivors(before, snapshot(root), (rel) => rel === t.path || rel.startsWith(`${t.path}/`))).toEqual([])
+  }
+  const run = r.trash?.run as string
+  expect(fs.readFileSync(path.join(root, TRASH_DIR, run, String(r.trash?.moved.indexOf('data/redis') ?? 0), 'dump.rdb'), 'utf8')).toBe('REDIS0009')
+  await withAnchor(root, async (dir) => expect(leftoverRuns(dir)).toEqual([run]))
+  expectUntouched()
+})
+
+test('a target a process works in is purged in place (it would keep writing into the trash)', async () => {
+  const p = spawn('sleep', ['30'], { cwd: path.join(root, 'data/temp') })
+  try {
+    await new Promise((r) => setTimeout(r, 50))
+    const rep = await purge(root, { ...MOVE, trash: 'now' })
+    expect(rep.failures).toEqual([])
+    expect(rep.trash?.inPlace.find((x) => x.path === 'data/temp')?.why).toMatch(/process \d+ \(sleep\)/)
+    expect(exists(path.join(root, 'data/temp')) ? fs.readdirSync(path.join(root, 'data/temp')) : []).toEqual([])
+  } finally {
+    p.kill()
+  }
+})
+
+test('the trash is never fingerprinted nor a target', async () => {
+  makeTree(root, { [`${TRASH_DIR}/junk/models/x`]: 'x' })
+  const r = await purge(root, { ...MOVE, trash: 'now' })
+  expect(r.protected.roots.map((p) => p.path).some(inTrash)).toBe(false)
+  await expect(purge(root, { ephemeral: [TRASH_DIR] })).rejects.toThrow(/own trash/)
+})
+
+const rootOnly = isRoot ? test : test.skip
+rootOnly('a mount point inside a target keeps it in place', async () => {
+  const mnt = path.join(root, 'logs', 'mnt')
+  fs.mkdirSync(mnt)
+  const src = path.join(base, 'elsewhere')
+  fs.mkdirSync(src)
+  fs.writeFileSync(path.join(src, 'outside.txt'), 'outside')
+  bindMount(src, mnt)
+  try {
+    const r = await purge(root, { ...MOVE, trash: 'now' })
+    expect(r.trash?.inPlace.find((x) => x.path === 'logs')?.why).toMatch(/mount point/)
+    expect(fs.readFileSync(path.join(src, 'outside.txt'), 'utf8')).toBe('outside')
+  } finally {
+    unmountAndRemove(mnt)
+  }
+})

@@ -1,0 +1,91 @@
+/**
+ * The CLI's trash (strategy move): a run returns once its targets are moved and verified, and a
+ * detached process of its own (`--trash-worker RUN`, internal, not in --help) deletes the trash at
+ * the lowest CPU and I/O priority, leaving its report in the trash; `--status` says whether one is
+ * still running and how the last ones ended.
+ */
+import { spawn, spawnSync } from 'node:child_process'
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { deleteRootTrash, rootTrashStatus, type TrashStatus } from '../engine/trash-purge.js'
+import type { Report } from '../engine/report.js'
+import { CLI_NAMES } from '../common/options.js'
+import { formatBytes, oneLine, showPath } from '../common/text.js'
+import type { TermIO } from './ui.js'
+
+/** Exit status of --status while a deletion is still running. */
+export const EXIT_RUNNING = 3
+
+/** The CLI bundle this process runs from (dist/cli/index.js), also when the tests run the sources. */
+function cliEntry(): string {
+  const here = fileURLToPath(import.meta.url)
+  return here.endsWith('.ts') ? path.resolve(path.dirname(here), '..', '..', 'dist', 'cli', 'index.js') : here
+}
+
+/** Starts the background deletion of the run's trash; returns its pid (null when it could not start). */
+export function startTrashWorker(report: Report, env: NodeJS.ProcessEnv): number | null {
+  if (report.trash?.run == null) return null
+  try {
+    const child = spawn(process.execPath, [cliEntry(), '--trash-worker', report.trash.run, '--root', report.root], {
+      detached: true, stdio: 'ignore', env, cwd: '/'
+    })
+    child.on('error', () => {})
+    child.unref()
+    return child.pid ?? null
+  } catch {
+    return null
+  }
+}
+
+/** Lowest CPU priority (nice 19) and, where ionice exists, the idle I/O class. */
+function lowerPriority(): void {
+  try {
+    os.setPriority(19)
+  } catch {
+    // not allowed: it runs at the priority it has
+  }
+  for (const bin of ['/usr/bin/ionice', '/bin/ionice']) {
+    if (fs.existsSync(bin)) {
+      spawnSync(bin, ['-c', '3', '-p', String(process.pid)], { stdio: 'ignore' })
+      break
+    }
+  }
+}
+
+/** The detached worker: deletes one run's trash; its report stays in the trash for --status. */
+export async function trashWorkerMain(run: string, root: string, io: TermIO, signal?: AbortSignal): Promise<number> {
+  lowerPriority()
+  try {
+    const report = await deleteRootTrash(root, run, 'background', io.env, { signal })
+    return report === null || report.ok ? 0 : 1
+  } catch (err) {
+    io.stderr.write(`safe-purge: trash ${oneLine(run)}: ${oneLine((err as Error).message)}\n`)
+    return 1
+  }
+}
+
+/** --status: prints what the trash holds and how its deletions went. 0 idle and clean, 3 running, 1 a failure or leftover. */
+export function statusMain(root: string, json: boolean, io: TermIO): number {
+  const status = rootTrashStatus(root, io.env, CLI_NAMES)
+  const last = status.finished.at(-1)
+  const code = status.running.length > 0 ? EXIT_RUNNING : status.leftover.length > 0 || (last !== undefined && !last.ok) ? 1 : 0
+  if (json) {
+    io.stdout.write(`${JSON.stringify({ ...status, exitCode: code }, null, 2)}\n`)
+    return code
+  }
+  for (const line of statusLines(status)) io.stdout.write(`${line}\n`)
+  return code
+}
+
+export function statusLines(s: TrashStatus): string[] {
+  const out: string[] = []
+  for (const r of s.running) out.push(`running: deleting trash ${r.run} (pid ${r.pid}, ${r.role}) since ${r.since}`)
+  for (const r of s.leftover) out.push(`left: trash ${r} is not being deleted (its run or deletion was stopped): the next run deletes it first`)
+  for (const f of s.finished.slice(-3)) {
+    out.push(`${f.ok ? 'done' : 'FAILED'}: trash ${f.run} (${f.role}), finished ${f.finishedAt}: ${f.totals.files} file(s), ${formatBytes(f.totals.bytes)} in ${(f.durationMs / 1000).toFixed(1)} s${f.ok ? '' : `: ${oneLine(f.failures[0] ?? '')}`}`)
+  }
+  if (out.length === 0) out.push(`the trash is empty: no deletion running, none recorded (${showPath(s.trash)})`)
+  return out
+}

@@ -1,0 +1,151 @@
+/**
+ * Strategy move, the planner's half: which targets can be renamed into the trash whole, read-only.
+ * A target moves only when it holds nothing to keep: no protected entry (at any depth, by the
+ * policy), no mount point, no file a process holds open, no entry this user could not delete,
+ * and nothing a running container or process would keep writing into (keep-running, services).
+ * Every other target is purged in place, as with strategy purge, and the report says why.
+ *
+ * Finding protected entries means reading every directory entry once (names only, no stat): in C
+ * with the native helper when every pattern is a literal name, else through the policy in
+ * JavaScript. That is the one cost of a move that grows with the tree; a protected entry that
+ * appears after this look is found by the trash purge, which puts it back (execute-trash.ts).
+ */
+import fs from 'node:fs'
+import path from 'node:path'
+import type { Policy } from './policy.js'
+import type { Plan, TargetPlan } from './plan.js'
+import { lookupTarget, openCheckedDir } from '../fs/lookup.js'
+import { fastPath, lstatAt, type Anchor } from '../fs/anchor.js'
+import { kindOf, typedEntries } from '../fs/entries.js'
+import { probeKept } from '../fs/move.js'
+import { usersUnder } from '../fs/holders.js'
+
+export interface MoveDecision {
+  path: string
+  move: boolean
+  /** Why it is purged in place instead (one line). */
+  why?: string
+}
+
+export interface MoveContext {
+  keepRunning: boolean
+  services: readonly string[]
+  /** Target directories go too (no empty replacement is needed). */
+  removeTargetDirs: boolean
+}
+
+/** Deeper than this, the JavaScript look gives up and the target is purged in place. */
+const MAX_DEPTH = 1024
+
+export function decideMoves(rootDir: Anchor, rootPath: string, plan: Plan, policy: Policy, ctx: MoveContext): MoveDecision[] {
+  const present = plan.targets.filter((t) => t.status === 'present')
+  const stay = (t: TargetPlan, why: string): MoveDecision => ({ path: t.path, move: false, why })
+  if (ctx.keepRunning) return present.map((t) => stay(t, 'keep-running: its writers keep running and would write into the moved directory'))
+  if (ctx.services.length > 0) return present.map((t) => stay(t, 'services: the services left running may write into it'))
+  const mounts = mountPoints()
+  const abs = (t: TargetPlan): string => path.join(rootPath, t.path)
+  const { users } = usersUnder(present.map(abs))
+  return present.map((t) => {
+    if (t.keptTotal > 0) return stay(t, `it holds ${t.keptTotal} protected entr(ies) or mount point(s) (first: ${t.kept[0]?.path ?? '?'})`)
+    if (t.deniedTotal > 0 || t.unreadable.length > 0) return stay(t, `${t.deniedTotal + t.unreadable.length} entr(ies) in it cannot be deleted by this user`)
+    if (t.truncatedFiles + t.heldUnlinkedFiles > 0) return stay(t, `${t.truncatedFiles + t.heldUnlinkedFiles} file(s) in it are held open by running processes`)
+    const exact = policy.exact.find((e) => e.startsWith(`${t.path}/`))
+    if (exact !== undefined) return stay(t, `it holds ${exact}, protected as a file this run uses`)
+    const mount = mounts.find((m) => m.startsWith(`${abs(t)}/`))
+    if (mount !== undefined) return stay(t, `it holds a mount point (${mount})`)
+    if (t.kind === 'dir' && !ctx.removeTargetDirs && fastPath() === null) {
+      return stay(t, 'without the native helper, the ACLs of the empty directory that replaces it cannot be copied (remove-target-dirs needs no replacement)')
+    }
+    const user = users.get(abs(t))?.[0]
+    if (user !== undefined) return stay(t, `process ${user.pid} (${user.command}) has something in it open`)
+    const found = look(rootDir, t, policy)
+    if (found !== null) return stay(t, found)
+    return { path: t.path, move: true }
+  })
+}
+
+/** Why the target must be purged in place (a protected entry, a mount point, a read error), or null. */
+function look(rootDir: Anchor, t: TargetPlan, policy: Policy): string | null {
+  const found = lookupTarget(rootDir, t.path)
+  if (!found.found) return `it could not be looked at again: ${found.reason}`
+  const { target } = found
+  try {
+    if (target.kind !== 'dir') return null
+    let dir: Anchor
+    try {
+      dir = openCheckedDir(target.parent, target.name, target.st)
+    } catch (err) {
+      return `it cannot be opened (${(err as NodeJS.ErrnoException).code ?? 'error'})`
+    }
+    try {
+      const lit = policy.literalNames
+      const r = lit !== null ? probeKept(dir, lit.names, lit.dirNames) : 'unsupported'
+      if (r === null) return null
+      if (r !== 'unsupported') return stays(`${t.path}/${r.path}`, r.reason, r.code)
+      return lookJs(rootDir, dir, t.path, policy, 0)
+    } finally {
+      dir.close()
+    }
+  } finally {
+    target.parent.close()
+  }
+}
+
+function stays(rel: string, reason: 'protected' | 'mount-point' | 'unreadable', code?: string): string {
+  if (reason === 'protected') return `it holds ${rel}, which is protected`
+  if (reason === 'mount-point') return `it holds a mount point (${rel})`
+  return `${rel} could not be read (${code ?? 'error'})`
+}
+
+/** The policy's own walk, names only (d_type), stopping at the first entry that must stay. */
+function lookJs(rootDir: Anchor, dir: Anchor, dirRel: string, policy: Policy, depth: number): string | null {
+  if (depth > MAX_DEPTH) return `it is deeper than ${MAX_DEPTH} levels`
+  try {
+    for (const d of typedEntries(dir)) {
+      const text = d.name.toString('utf8')
+      const rel = `${dirRel}/${text}`
+      let kind = d.kind
+      if (kind === null) {
+        try {
+          kind = kindOf(lstatAt(dir, d.name))
+        } catch (err) {
+          if ((err as NodeJS.ErrnoException).code === 'ENOENT') continue
+          return stays(rel, 'unreadable', (err as NodeJS.ErrnoException).code)
+        }
+      }
+      if (policy.isProtectedIn(dirRel, text, kind === 'dir')) return stays(rel, 'protected')
+      if (kind !== 'dir') continue
+      let child: Anchor
+      try {
+        child = dir.openChild(d.name)
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code === 'ENOENT') continue
+        return stays(rel, 'unreadable', (err as NodeJS.ErrnoException).code)
+      }
+      try {
+        if (!rootDir.sameMount(child)) return stays(rel, 'mount-point')
+        const r = lookJs(rootDir, child, rel, policy, depth + 1)
+        if (r !== null) return r
+      } finally {
+        child.close()
+      }
+    }
+  } catch (err) {
+    return stays(dirRel, 'unreadable', (err as NodeJS.ErrnoException).code)
+  }
+  return null
+}
+
+/** Every mount point of this process's view (/proc/self/mountinfo, octal escapes decoded). */
+function mountPoints(): string[] {
+  try {
+    return fs
+      .readFileSync('/proc/self/mountinfo', 'utf8')
+      .split('\n')
+      .map((l) => l.split(' ')[4])
+      .filter((m): m is string => m !== undefined)
+      .map((m) => m.replace(/\\([0-7]{3})/g, (_, o: string) => String.fromCharCode(parseInt(o, 8))))
+  } catch {
+    return []
+  }
+}
