@@ -20,7 +20,7 @@ export default {
       ...base,
       displayName: 'js-path',
       setupFiles: ['<rootDir>/__tests__/helpers/js-path.ts'],
-      testMatch: ['run', 'hardening', 'policy.property', 'concurrency', 'held-open', 'target-dirs', 'move'].map((n) => `<rootDir>/__tests__/engine/${n}.test.ts`)
+      testMatch: ['engine/run', 'engine/hardening', 'engine/policy.property', 'engine/concurrency', 'engine/held-open', 'engine/target-dirs', 'engine/move', 'fs/move'].map((n) => `<rootDir>/__tests__/${n}.test.ts`)
     }
   ]
 }

@@ -21,7 +21,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 patterns=("$@")
-[ "${#patterns[@]}" -gt 0 ] || patterns=('fs/(native|flags)' 'engine/(pace|execute|run|plan|fingerprint)\.test')
+[ "${#patterns[@]}" -gt 0 ] || patterns=('fs/(native|flags|move)' 'engine/(pace|execute|run|plan|fingerprint|move)\.test')
 
 dist=dist/native/fsat-linux-x64.node
 [ -f "$dist" ] || { echo "native-asan: $dist is missing: run node scripts/build-native.mjs first" >&2; exit 2; }
@@ -60,7 +60,7 @@ sanitized=(env "LD_PRELOAD=$libasan${LD_PRELOAD:+ $LD_PRELOAD}"
   const m = { exports: {} }
   process.dlopen(m, process.argv[1])
   const maps = require("fs").readFileSync("/proc/self/maps", "utf8")
-  if (m.exports.abi !== 6 || !/libasan/.test(maps) || !/libubsan/.test(maps)) {
+  if (m.exports.abi !== 7 || !/libasan/.test(maps) || !/libubsan/.test(maps)) {
     console.error("native-asan: the sanitized helper or the sanitizer runtimes did not load")
     process.exit(1)
   }' "$PWD/$dist"

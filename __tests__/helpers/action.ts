@@ -38,6 +38,8 @@ export interface ActionRun {
   outputs: Record<string, string>
   summary: string
   runnerTemp: string
+  /** What the step saved for its post step (GITHUB_STATE), as the runner would pass it: STATE_<name>. */
+  state: Record<string, string>
 }
 
 /** Parses GITHUB_OUTPUT's `name<<delimiter ... delimiter` records. */
@@ -133,6 +135,7 @@ interface Runner {
   env: Record<string, string>
   outputFile: string
   summaryFile: string
+  stateFile: string
   runnerTemp: string
 }
 
@@ -142,15 +145,18 @@ function prepareRunner(inputs: Record<string, string>, opts: ActionOptions): Run
   scratchDirs.add(scratch)
   const outputFile = path.join(scratch, 'output')
   const summaryFile = path.join(scratch, 'summary')
+  const stateFile = path.join(scratch, 'state')
   const runnerTemp = path.join(scratch, 'temp')
   fs.mkdirSync(runnerTemp)
   fs.writeFileSync(outputFile, '')
   fs.writeFileSync(summaryFile, '')
+  fs.writeFileSync(stateFile, '')
   const env: Record<string, string> = {
     PATH: process.env.PATH ?? '/usr/bin:/bin',
     HOME: process.env.HOME ?? '/root',
     GITHUB_OUTPUT: outputFile,
     GITHUB_STEP_SUMMARY: summaryFile,
+    GITHUB_STATE: stateFile,
     RUNNER_TEMP: runnerTemp,
     GITHUB_WORKSPACE: opts.workspace ?? scratch,
     ...walkerEnv(),
@@ -159,9 +165,9 @@ function prepareRunner(inputs: Record<string, string>, opts: ActionOptions): Run
   for (const [k, v] of Object.entries(inputs)) env[`INPUT_${k.toUpperCase()}`] = v
   if (opts.asUser) {
     fs.chmodSync(scratch, 0o755)
-    for (const f of [scratch, outputFile, summaryFile, runnerTemp]) fs.chownSync(f, opts.asUser.uid, opts.asUser.gid)
+    for (const f of [scratch, outputFile, summaryFile, stateFile, runnerTemp]) fs.chownSync(f, opts.asUser.uid, opts.asUser.gid)
   }
-  return { env, outputFile, summaryFile, runnerTemp }
+  return { env, outputFile, summaryFile, stateFile, runnerTemp }
 }
 
 function finish(r: Runner, status: number | null, signal: NodeJS.Signals | null, stdout: string, stderr: string): ActionRun {
@@ -172,7 +178,8 @@ function finish(r: Runner, status: number | null, signal: NodeJS.Signals | null,
     stderr,
     outputs: parseOutputs(fs.readFileSync(r.outputFile, 'utf8')),
     summary: fs.readFileSync(r.summaryFile, 'utf8'),
-    runnerTemp: r.runnerTemp
+    runnerTemp: r.runnerTemp,
+    state: Object.fromEntries(Object.entries(parseOutputs(fs.readFileSync(r.stateFile, 'utf8'))).map(([k, v]) => [`STATE_${k}`, v]))
   }
 }
 

@@ -14,7 +14,7 @@ import { makeTree, removeDir, snapshot, tempDir } from '../helpers/tree.js'
 const PKG = JSON.parse(fs.readFileSync(path.join(REPO, 'package.json'), 'utf8')) as { name: string; version: string; dependencies?: Record<string, string>; bin: Record<string, string> }
 
 /** Packages ncc bundles into dist/ (src/ imports them); dist/licenses.txt must name each. */
-const BUNDLED = ['@actions/core', 'ignore', 'yaml']
+const BUNDLED = ['ignore', 'yaml']
 
 let work: string
 let prefix: string

@@ -3,7 +3,7 @@
  * left out so the config file, then the defaults, apply (action.yml therefore declares no
  * defaults for keys the config file may set).
  */
-import * as core from '@actions/core'
+import * as core from './runner.js'
 import { loadConfig, namesWithConfig } from '../engine/config.js'
 import { OPTION_KINDS, buildSettings, parseOption, refuseBlank, type Settings } from '../engine/settings.js'
 import { ACTION_NAMES, type OptionKey, type OptionNames, type PartialOptions } from '../common/options.js'

@@ -1,5 +1,5 @@
 /** The action's entry: inputs -> run -> outputs, summary, setFailed. */
-import * as core from '@actions/core'
+import * as core from './runner.js'
 import { readInputs } from './inputs.js'
 import { changesSomething, confirmByName, run, type Logger } from '../engine/run.js'
 import { publish, publishRefusal } from './summary.js'

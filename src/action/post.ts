@@ -4,8 +4,9 @@
  * anchored engine, and adds its own table to the job summary. The main step passes the root and
  * the trash's run id as state (GITHUB_STATE -> STATE_trash). No trash, nothing to do.
  */
-import * as core from '@actions/core'
+import * as core from './runner.js'
 import { deleteRootTrash } from '../engine/trash-purge.js'
+import { selfStopHooks } from '../engine/execute.js'
 import { errorMessage } from '../common/errors.js'
 import { publishTrash } from './summary.js'
 
@@ -28,7 +29,7 @@ export async function post(signal: AbortSignal): Promise<void> {
   }
   core.info(`deleting the trash ${state.run} of ${state.root} (moved aside by the main step)`)
   try {
-    const report = await deleteRootTrash(state.root, state.run, 'post', process.env, { signal })
+    const report = await deleteRootTrash(state.root, state.run, 'post', process.env, { signal, hooks: selfStopHooks(process.env) })
     if (report === null) {
       core.info('nothing to delete: a later run already deleted this trash, or is deleting it')
       return

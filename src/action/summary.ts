@@ -5,7 +5,7 @@
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import * as core from '@actions/core'
+import * as core from './runner.js'
 import type { Refusal, Report } from '../engine/report.js'
 import { escapeHtml, summaryHtml } from './summary-html.js'
 import { trashHtml, trashSection } from './summary-trash.js'
@@ -41,7 +41,7 @@ export async function publish(report: Report, env: NodeJS.ProcessEnv): Promise<v
   for (const [name, value] of Object.entries(outputsOf(report))) core.setOutput(name, value)
   core.setOutput('report', file)
   core.info(`report: ${file}`)
-  if (env.GITHUB_STEP_SUMMARY) await core.summary.addRaw(summaryHtml(report) + trashSection(report)).write()
+  if (env.GITHUB_STEP_SUMMARY) core.appendSummary(summaryHtml(report) + trashSection(report))
 }
 
 /**
@@ -57,7 +57,7 @@ export async function publishTrash(report: TrashReport, root: string, env: NodeJ
   fs.writeFileSync(file, `${JSON.stringify(report, null, 2)}\n`)
   core.setOutput('report', file)
   core.info(`deleted ${report.totals.files} file(s), ${report.totals.bytes} byte(s) from the trash in ${report.durationMs} ms; report: ${file}`)
-  if (env.GITHUB_STEP_SUMMARY) await core.summary.addRaw(trashHtml(report, root)).write()
+  if (env.GITHUB_STEP_SUMMARY) core.appendSummary(trashHtml(report, root))
 }
 
 /**
@@ -75,7 +75,7 @@ export async function publishRefusal(refusal: Refusal, env: NodeJS.ProcessEnv): 
   const file = writeReportFile(refusal, env.RUNNER_TEMP || os.tmpdir())
   core.setOutput('report', file)
   core.info(`report: ${file}`)
-  if (env.GITHUB_STEP_SUMMARY) await core.summary.addRaw(refusalHtml(refusal)).write()
+  if (env.GITHUB_STEP_SUMMARY) core.appendSummary(refusalHtml(refusal))
 }
 
 export function refusalHtml(r: Refusal): string {

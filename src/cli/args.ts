@@ -62,9 +62,9 @@ const FLAGS: readonly Flag[] = [
   { flag: '--remove-target-dirs', help: 'remove each target directory too, not only what is inside it' },
   { flag: '--privileged MODE', help: 'root pass for what this user cannot delete: auto, sudo, container, off', usage: '[--privileged auto|sudo|container|off]' },
   { flag: '--privileged-image IMAGE', help: "the container pass's image (default: node:24-bookworm-slim)" },
-  { flag: '--strategy MODE', help: 'purge (default): delete in place; move: rename targets aside at once, delete them after', usage: '[--strategy purge|move]' },
-  { flag: '--trash WHEN', help: 'with --strategy move: delete the trash later (in the background, default) or now', usage: '[--trash later|now]' },
-  { flag: '--status', help: 'say whether a background deletion of the trash is running, and how the last one ended' },
+  { flag: '--strategy MODE', help: 'purge (default) deletes in place; move renames targets aside at once', usage: '[--strategy purge|move]' },
+  { flag: '--trash WHEN', help: 'with move: delete the trash later (in the background, default) or now', usage: '[--trash later|now]' },
+  { flag: '--status', help: 'whether a background trash deletion runs; how the last ones ended' },
   { flag: '-v, --verbose', help: 'print each phase and each docker command; in a dry run, the listing too', usage: '[--verbose]' },
   { flag: '--json', help: 'print the JSON report (or the error) on stdout, all else on stderr' },
   { flag: '-h, --help', help: 'show this help', usage: '[--help]' },
@@ -118,8 +118,13 @@ once without verifying (exit 130, or 143 for SIGTERM; the next run clears the lo
 Flags override the config file, whose keys are the action's input names, the flags' names
 without the dashes (dry-run, full, ephemeral, protected, docker, compose-file, compose-project,
 protected-volumes, docker-host, docker-timeout, keep-running, services, remove-target-dirs,
-privileged; not privileged-image, which runs as root); protected patterns and volumes from both
-add up.
+privileged, strategy, trash; not privileged-image, which runs as root); protected patterns and
+volumes from both add up.
+
+--strategy move renames each target that holds nothing to keep into .safe-purge-trash/ in the
+root and returns once the targets are clean and verified; a process of its own then deletes the
+trash at the lowest priority. --status exits 0 when none runs and the last one ended well, 3
+while one runs, 1 when one failed or a trash was left (the next run deletes it first).
 
 Entries this user cannot delete (files a container wrote as root) are finished by a second
 pass as root, on just those targets: --privileged auto (the default) tries sudo -n, then a

@@ -1,4 +1,3 @@
-#!/usr/bin/env node
 /** The CLI's entry: argv -> cliMain -> exit status. The only process.exit. */
 import { cancelOnSignals, cliMain } from './command.js'
 import { drained } from '../common/stdio.js'

@@ -11,6 +11,7 @@ import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { deleteRootTrash, rootTrashStatus, type TrashStatus } from '../engine/trash-purge.js'
 import type { Report } from '../engine/report.js'
+import { selfStopHooks } from '../engine/execute.js'
 import { CLI_NAMES } from '../common/options.js'
 import { formatBytes, oneLine, showPath } from '../common/text.js'
 import type { TermIO } from './ui.js'
@@ -18,10 +19,10 @@ import type { TermIO } from './ui.js'
 /** Exit status of --status while a deletion is still running. */
 export const EXIT_RUNNING = 3
 
-/** The CLI bundle this process runs from (dist/cli/index.js), also when the tests run the sources. */
+/** The CLI's entry (dist/cli/index.js; this code is in a chunk next to it), also when the tests run the sources. */
 function cliEntry(): string {
   const here = fileURLToPath(import.meta.url)
-  return here.endsWith('.ts') ? path.resolve(path.dirname(here), '..', '..', 'dist', 'cli', 'index.js') : here
+  return here.endsWith('.ts') ? path.resolve(path.dirname(here), '..', '..', 'dist', 'cli', 'index.js') : path.join(path.dirname(here), 'index.js')
 }
 
 /** Starts the background deletion of the run's trash; returns its pid (null when it could not start). */
@@ -58,7 +59,7 @@ function lowerPriority(): void {
 export async function trashWorkerMain(run: string, root: string, io: TermIO, signal?: AbortSignal): Promise<number> {
   lowerPriority()
   try {
-    const report = await deleteRootTrash(root, run, 'background', io.env, { signal })
+    const report = await deleteRootTrash(root, run, 'background', io.env, { signal, hooks: selfStopHooks(io.env) })
     return report === null || report.ok ? 0 : 1
   } catch (err) {
     io.stderr.write(`safe-purge: trash ${oneLine(run)}: ${oneLine((err as Error).message)}\n`)

@@ -165,10 +165,12 @@ export function listRuns(trash: Anchor): string[] {
   return names.sort()
 }
 
+/** A process's start time (clock ticks after boot), or null when it is gone or a zombie (it runs no more). */
 function processStart(pid: number): string | null {
   try {
     const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8')
-    return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19] ?? null
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+    return fields[0] === 'Z' || fields[0] === 'X' ? null : (fields[19] ?? null)
   } catch {
     return null
   }
@@ -188,7 +190,8 @@ export function workerAlive(w: TrashWorker): boolean {
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== 'EPERM') return false
   }
-  return w.start === null || processStart(w.pid) === w.start
+  const start = processStart(w.pid)
+  return start !== null && (w.start === null || start === w.start)
 }
 
 /**

@@ -1,7 +1,9 @@
 /**
  * Loads the native helper (addon/fsat.c, built into dist/native/): a directory scan that lstat's
- * each entry relative to the directory's fd, batched unlinkat(fd, name) on the thread pool, and
- * one entry's owner and immutable/append-only flags (which only statx reports; Node has no statx).
+ * each entry relative to the directory's fd, batched unlinkat(fd, name) on the thread pool, one
+ * entry's owner and immutable/append-only flags (which only statx reports; Node has no statx),
+ * renameat2 between two directory fds, a names-only look through a whole tree for what must stay,
+ * and a directory's owner, mode and ACLs copied onto another (Node has no renameat or xattrs).
  * They work only on directory fds the engine opened with O_NOFOLLOW, so they keep every
  * anchoring rule (see fsat.ts) without the working-directory detour, and cost a C loop instead of
  * one JavaScript call per entry.
@@ -33,6 +35,25 @@ export interface NativeHelper {
    * unknown), or errno.
    */
   flags(fd: number, name: Buffer | null): [uid: number, mode: number, flags: number] | number
+  /**
+   * renameat2(oldfd, oldname, newfd, newname, flags) between two directory fds; names as for
+   * flags(); flags 0, 1 (RENAME_NOREPLACE) or 2 (RENAME_EXCHANGE). 0 or errno: EINVAL or ENOSYS
+   * with a flag means the kernel or filesystem does not have it.
+   */
+  rename(oldfd: number, oldname: Buffer, newfd: number, newname: Buffer, flags: 0 | 1 | 2): number
+  /**
+   * The first entry below directory fd (never fd itself, never through a link) that must stay:
+   * reason 1, its name is in `names` (any type) or in `dirNames` (a directory), compared
+   * ASCII-case-insensitively; 2, a directory on another mount; 3, it cannot be opened, listed or
+   * stat'ed (errno; ELOOP: 4096 levels down). Its path is relative to fd, raw bytes (empty: fd
+   * itself could not be read). null: none. Both lists are lowercase names separated by NULs.
+   */
+  probe(fd: number, names: Buffer, dirNames: Buffer): [path: Buffer, reason: 1 | 2 | 3, errno: number] | null
+  /**
+   * Directory dstfd gets directory srcfd's owner, group, mode & 0o7777 and POSIX ACLs (one src
+   * has not is removed from dst): 0, or the first errno (the caller undoes what was done).
+   */
+  cloneDirMeta(srcfd: number, dstfd: number): number
 }
 
 /** null: no more entries; a number: errno; else names, metadata and whether the directory ended. */
@@ -74,7 +95,8 @@ function load(): void {
     const mod = { exports: {} as Record<string, unknown> }
     process.dlopen(mod, file, os.constants.dlopen.RTLD_NOW)
     const e = mod.exports
-    if (e.abi !== 6 || typeof e.scan !== 'function' || typeof e.unlinkBatch !== 'function' || typeof e.flags !== 'function') {
+    const functions = ['scan', 'unlinkBatch', 'flags', 'rename', 'probe', 'cloneDirMeta']
+    if (e.abi !== 7 || functions.some((f) => typeof e[f] !== 'function')) {
       status = `${FILE} is not this version's helper`
       return
     }
