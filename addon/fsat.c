@@ -76,7 +76,7 @@
 #ifndef AT_NO_AUTOMOUNT
 #define AT_NO_AUTOMOUNT 0x800
 #endif
-#ifndef SYS_renameat2
+#if !defined(SYS_renameat2) && defined(__x86_64__)
 #define SYS_renameat2 316 /* x86_64: headers older than the call (Linux 3.15) */
 #endif
 #define FSAT_STATX_TYPE 0x1u
@@ -733,7 +733,8 @@ static napi_value flags(napi_env env, napi_callback_info info) {
  * newname exists, decided by the kernel, so no race) or 2 (RENAME_EXCHANGE: the two swap places
  * at once; both must exist). Names as in flags(). A kernel or filesystem without the flag says
  * EINVAL (or ENOSYS: no renameat2 at all, Linux < 3.15, or a seccomp filter): that errno is
- * returned, and JavaScript decides what to do instead. Plain renames then use renameat.
+ * returned, and JavaScript decides what to do instead. Plain renames then use renameat (where
+ * the architecture has one).
  */
 static napi_value rename_at(napi_env env, napi_callback_info info) {
   size_t argc = 5;
@@ -758,13 +759,21 @@ static napi_value rename_at(napi_env env, napi_callback_info info) {
     free(oldname);
     return NULL;
   }
-  long r;
-  RETRY(r, syscall(SYS_renameat2, oldfd, oldname, newfd, newname, (unsigned)how));
-  int err = r == 0 ? 0 : errno;
+  int err = ENOSYS; /* headers with no number for renameat2 (not x86_64, older than the call) */
+#ifdef SYS_renameat2
+  {
+    long r;
+    RETRY(r, syscall(SYS_renameat2, oldfd, oldname, newfd, newname, (unsigned)how));
+    err = r == 0 ? 0 : errno;
+  }
+#endif
+#ifdef SYS_renameat /* none on arm64, riscv and the other generic-table architectures: renameat2 only */
   if (err == ENOSYS && how == 0) {
+    long r;
     RETRY(r, syscall(SYS_renameat, oldfd, oldname, newfd, newname));
     err = r == 0 ? 0 : errno;
   }
+#endif
   free(oldname);
   free(newname);
   napi_value v;
@@ -1145,7 +1154,8 @@ static int copy_xattr(int src, int dst, const char *name) {
       free(value);
       return e;
     }
-    if (r < 0) {
+    if (r < 0) { /* none, or gone since it was measured */
+      free(value);
       RETRY(r, syscall(SYS_fremovexattr, dst, name));
       return r == 0 || errno == ENODATA || errno == EOPNOTSUPP ? 0 : errno;
     }

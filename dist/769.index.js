@@ -238,14 +238,16 @@ __webpack_require__.a(module, async (__webpack_handle_async_dependencies__, __we
 __webpack_require__.r(__webpack_exports__);
 /* harmony import */ var _runner_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(5242);
 /* harmony import */ var _inputs_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(5855);
-/* harmony import */ var _engine_run_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(7616);
+/* harmony import */ var _engine_run_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(492);
 /* harmony import */ var _summary_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(4167);
 /* harmony import */ var _engine_report_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(594);
 /* harmony import */ var _engine_execute_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(3945);
-/* harmony import */ var _common_errors_js__WEBPACK_IMPORTED_MODULE_7__ = __webpack_require__(1922);
-/* harmony import */ var _common_stdio_js__WEBPACK_IMPORTED_MODULE_8__ = __webpack_require__(496);
+/* harmony import */ var _common_errors_js__WEBPACK_IMPORTED_MODULE_8__ = __webpack_require__(1922);
+/* harmony import */ var _common_stdio_js__WEBPACK_IMPORTED_MODULE_9__ = __webpack_require__(496);
 /* harmony import */ var _post_js__WEBPACK_IMPORTED_MODULE_6__ = __webpack_require__(7718);
+/* harmony import */ var _engine_trash_js__WEBPACK_IMPORTED_MODULE_7__ = __webpack_require__(6924);
 /** The action's entry: inputs -> run -> outputs, summary, setFailed. */
+
 
 
 
@@ -296,16 +298,21 @@ else {
     try {
         const { settings, names } = await (0,_inputs_js__WEBPACK_IMPORTED_MODULE_1__/* .readInputs */ .K)();
         // A dry run lists every entry that would go in its summary.
-        report = await (0,_engine_run_js__WEBPACK_IMPORTED_MODULE_2__/* .run */ .eF)(settings, { log, env: process.env, names, list: settings.dryRun, confirm: _engine_run_js__WEBPACK_IMPORTED_MODULE_2__/* .confirmByName */ .L1, signal: cancel.signal, executeHooks: (0,_engine_execute_js__WEBPACK_IMPORTED_MODULE_5__/* .selfStopHooks */ .H7)(process.env) }).finally(() => (decided = true));
+        // Strategy move: the post step deletes the trash at the end of the job; saved as soon as it exists.
+        const handOff = (trash, root) => {
+            _runner_js__WEBPACK_IMPORTED_MODULE_0__/* .saveState */ .LZ(_post_js__WEBPACK_IMPORTED_MODULE_6__/* .TRASH_STATE */ .r, JSON.stringify({ root, run: trash }));
+            return (0,_engine_trash_js__WEBPACK_IMPORTED_MODULE_7__/* .claimFor */ .sI)('post', process.env);
+        };
+        report = await (0,_engine_run_js__WEBPACK_IMPORTED_MODULE_2__/* .run */ .eF)(settings, { log, env: process.env, names, list: settings.dryRun, confirm: _engine_run_js__WEBPACK_IMPORTED_MODULE_2__/* .confirmByName */ .L1, signal: cancel.signal, executeHooks: (0,_engine_execute_js__WEBPACK_IMPORTED_MODULE_5__/* .selfStopHooks */ .H7)(process.env), handOff }).finally(() => (decided = true));
     }
     catch (err) {
-        const message = (0,_common_errors_js__WEBPACK_IMPORTED_MODULE_7__/* .errorMessage */ .gJ)(err);
+        const message = (0,_common_errors_js__WEBPACK_IMPORTED_MODULE_8__/* .errorMessage */ .gJ)(err);
         // A refusal still leaves outputs (verified false), a report file and a summary saying why.
         try {
             await (0,_summary_js__WEBPACK_IMPORTED_MODULE_3__/* .publishRefusal */ .Id)((0,_engine_report_js__WEBPACK_IMPORTED_MODULE_4__/* .refusalOf */ .Of)(err, message, changing), process.env);
         }
         catch (e) {
-            _runner_js__WEBPACK_IMPORTED_MODULE_0__/* .warning */ .$e(`the refusal's report or summary could not be written: ${(0,_common_errors_js__WEBPACK_IMPORTED_MODULE_7__/* .errorMessage */ .gJ)(e)}`);
+            _runner_js__WEBPACK_IMPORTED_MODULE_0__/* .warning */ .$e(`the refusal's report or summary could not be written: ${(0,_common_errors_js__WEBPACK_IMPORTED_MODULE_8__/* .errorMessage */ .gJ)(e)}`);
         }
         _runner_js__WEBPACK_IMPORTED_MODULE_0__/* .setFailed */ .C1(message);
     }
@@ -317,18 +324,15 @@ if (report !== null) {
         await (0,_summary_js__WEBPACK_IMPORTED_MODULE_3__/* .publish */ .mk)(report, process.env);
     }
     catch (e) {
-        _runner_js__WEBPACK_IMPORTED_MODULE_0__/* .setFailed */ .C1(`the run ${report.ok ? 'succeeded' : 'failed'}, but its report or summary could not be written: ${(0,_common_errors_js__WEBPACK_IMPORTED_MODULE_7__/* .errorMessage */ .gJ)(e)}`);
+        _runner_js__WEBPACK_IMPORTED_MODULE_0__/* .setFailed */ .C1(`the run ${report.ok ? 'succeeded' : 'failed'}, but its report or summary could not be written: ${(0,_common_errors_js__WEBPACK_IMPORTED_MODULE_8__/* .errorMessage */ .gJ)(e)}`);
     }
     if (!report.ok)
         _runner_js__WEBPACK_IMPORTED_MODULE_0__/* .setFailed */ .C1(report.failures.join('; '));
-    // What was moved aside is deleted by the post step, after the job's later steps.
-    if (report.trash?.pending && report.trash.run !== null)
-        _runner_js__WEBPACK_IMPORTED_MODULE_0__/* .saveState */ .LZ(_post_js__WEBPACK_IMPORTED_MODULE_6__/* .TRASH_STATE */ .r, JSON.stringify({ root: report.root, run: report.trash.run }));
 }
 // Exit here, with the signal handlers still in place: left to drain, Node closes them first and a
 // signal that arrives in that moment would kill a run whose result is already written (exit by
 // signal, no status). Outputs and the summary are files, written; the log reaches the runner first.
-await (0,_common_stdio_js__WEBPACK_IMPORTED_MODULE_8__/* .drained */ .o)();
+await (0,_common_stdio_js__WEBPACK_IMPORTED_MODULE_9__/* .drained */ .o)();
 process.exit();
 
 __webpack_async_result__();
@@ -345,15 +349,17 @@ __webpack_async_result__();
 /* harmony export */ });
 /* harmony import */ var _runner_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(5242);
 /* harmony import */ var _engine_trash_purge_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(6462);
-/* harmony import */ var _engine_execute_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(3945);
-/* harmony import */ var _common_errors_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(1922);
-/* harmony import */ var _summary_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(4167);
+/* harmony import */ var _engine_trash_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(6924);
+/* harmony import */ var _engine_execute_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(3945);
+/* harmony import */ var _common_errors_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(1922);
+/* harmony import */ var _summary_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(4167);
 /**
  * The action's post step (action.yml `post:`), run by the runner at the end of the job, after the
  * steps that redeploy: it deletes the trash the main step moved the targets into, with the same
  * anchored engine, and adds its own table to the job summary. The main step passes the root and
  * the trash's run id as state (GITHUB_STATE -> STATE_trash). No trash, nothing to do.
  */
+
 
 
 
@@ -374,17 +380,17 @@ async function post(signal) {
     }
     _runner_js__WEBPACK_IMPORTED_MODULE_0__/* .info */ .pq(`deleting the trash ${state.run} of ${state.root} (moved aside by the main step)`);
     try {
-        const report = await (0,_engine_trash_purge_js__WEBPACK_IMPORTED_MODULE_1__/* .deleteRootTrash */ .sp)(state.root, state.run, 'post', process.env, { signal, hooks: (0,_engine_execute_js__WEBPACK_IMPORTED_MODULE_2__/* .selfStopHooks */ .H7)(process.env) });
+        const report = await (0,_engine_trash_purge_js__WEBPACK_IMPORTED_MODULE_1__/* .deleteRootTrash */ .sp)(state.root, state.run, (0,_engine_trash_js__WEBPACK_IMPORTED_MODULE_2__/* .claimFor */ .sI)('post', process.env), process.env, { signal, hooks: (0,_engine_execute_js__WEBPACK_IMPORTED_MODULE_3__/* .selfStopHooks */ .H7)(process.env) });
         if (report === null) {
             _runner_js__WEBPACK_IMPORTED_MODULE_0__/* .info */ .pq('nothing to delete: a later run already deleted this trash, or is deleting it');
             return;
         }
-        await (0,_summary_js__WEBPACK_IMPORTED_MODULE_3__/* .publishTrash */ ._R)(report, state.root, process.env);
+        await (0,_summary_js__WEBPACK_IMPORTED_MODULE_4__/* .publishTrash */ ._R)(report, state.root, process.env);
         if (!report.ok)
             _runner_js__WEBPACK_IMPORTED_MODULE_0__/* .setFailed */ .C1(report.failures.join('; '));
     }
     catch (err) {
-        _runner_js__WEBPACK_IMPORTED_MODULE_0__/* .setFailed */ .C1(`safe-purge post step: ${(0,_common_errors_js__WEBPACK_IMPORTED_MODULE_4__/* .errorMessage */ .gJ)(err)}; the trash stays for the next run`);
+        _runner_js__WEBPACK_IMPORTED_MODULE_0__/* .setFailed */ .C1(`safe-purge post step: ${(0,_common_errors_js__WEBPACK_IMPORTED_MODULE_5__/* .errorMessage */ .gJ)(err)}; the trash stays for the next run`);
     }
 }
 
@@ -1050,6 +1056,7 @@ function drained() {
 /* harmony export */   TN: () => (/* binding */ oneLine),
 /* harmony export */   z3: () => (/* binding */ formatBytes)
 /* harmony export */ });
+/* unused harmony export groupDigits */
 /**
  * Text that reaches a person: what a user controls (file names, messages that may quote them) is
  * escaped before it reaches a terminal, and sizes are written the way people read them.
@@ -1075,6 +1082,13 @@ function oneLine(message) {
 function showPath(p) {
     // eslint-disable-next-line no-control-regex
     return p.replace(/[\x00-\x1f\x7f-\x9f\\]/g, escapeChar);
+}
+/**
+ * A whole number with a comma between thousands (12,345), as toLocaleString('en-US') writes it,
+ * without its cost: the first Intl call loads ICU's locale data (over 100 ms at start-up).
+ */
+function groupDigits(n) {
+    return String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
 }
 function formatBytes(n) {
     const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
@@ -1535,20 +1549,19 @@ function decideVolumes(inspected, t, declared = new Map()) {
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
 /* harmony export */   F0: () => (/* binding */ moveToTrash),
 /* harmony export */   pr: () => (/* binding */ purgeTrashRun),
+/* harmony export */   tW: () => (/* binding */ quarantine),
 /* harmony export */   x$: () => (/* binding */ discardEmptyRun)
 /* harmony export */ });
-/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(7598);
-/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__webpack_require__.n(node_crypto__WEBPACK_IMPORTED_MODULE_0__);
-/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(3024);
-/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__webpack_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_1__);
-/* harmony import */ var _fs_anchor_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(1262);
-/* harmony import */ var _fs_lookup_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(7673);
-/* harmony import */ var _fs_entries_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(4703);
-/* harmony import */ var _fs_move_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(10);
-/* harmony import */ var _plan_js__WEBPACK_IMPORTED_MODULE_6__ = __webpack_require__(2878);
-/* harmony import */ var _execute_js__WEBPACK_IMPORTED_MODULE_7__ = __webpack_require__(3945);
-/* harmony import */ var _trash_js__WEBPACK_IMPORTED_MODULE_8__ = __webpack_require__(6924);
-/* harmony import */ var _common_errors_js__WEBPACK_IMPORTED_MODULE_10__ = __webpack_require__(1922);
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(3024);
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__webpack_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_0__);
+/* harmony import */ var _fs_anchor_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(1262);
+/* harmony import */ var _fs_lookup_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(7673);
+/* harmony import */ var _fs_entries_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(4703);
+/* harmony import */ var _fs_move_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(10);
+/* harmony import */ var _plan_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(2878);
+/* harmony import */ var _execute_js__WEBPACK_IMPORTED_MODULE_6__ = __webpack_require__(3945);
+/* harmony import */ var _trash_js__WEBPACK_IMPORTED_MODULE_7__ = __webpack_require__(6924);
+/* harmony import */ var _common_errors_js__WEBPACK_IMPORTED_MODULE_8__ = __webpack_require__(1922);
 /* harmony import */ var _common_text_js__WEBPACK_IMPORTED_MODULE_9__ = __webpack_require__(2450);
 /**
  * Strategy move, the executor's half: renaming targets into the run's trash, deleting a trash
@@ -1575,11 +1588,12 @@ function decideVolumes(inspected, t, declared = new Map()) {
 
 
 
-
 const codeOf = (err) => err?.code ?? 'UNKNOWN';
 /**
  * Moves target `top` (found and checked to be the planned node) into the trash. Returns false
- * (nothing changed) when it cannot: the caller purges it in place.
+ * (nothing changed) when it cannot: the caller purges it in place. A target directory that stays
+ * (`keepDir`) is swapped, in one RENAME_EXCHANGE, with an empty directory made in the trash with
+ * its owner, mode and ACLs: its path never lacks a directory, and nothing is left half done.
  */
 function moveToTrash(into, top, out, keepDir) {
     const entry = into.manifest.targets.find((t) => t.path === top.rel);
@@ -1587,42 +1601,32 @@ function moveToTrash(into, top, out, keepDir) {
         return false;
     const dest = Buffer.from(entry.name);
     const note = (why) => {
-        into.notes.push(`${top.rel}: not moved (${why}); purged in place`);
+        into.notes.set(top.rel, why);
         return false;
     };
     into.beforeRename?.(top.rel);
     if (!(keepDir && top.kind === 'dir')) {
         try {
-            (0,_fs_move_js__WEBPACK_IMPORTED_MODULE_5__/* .renameAt */ .wc)(top.parent, top.name, into.runDir, dest, 'noreplace');
+            (0,_fs_move_js__WEBPACK_IMPORTED_MODULE_4__/* .renameAt */ .wc)(top.parent, top.name, into.runDir, dest, 'noreplace');
         }
         catch (err) {
-            return note(`rename: ${codeOf(err)}`);
+            return note(`its rename into the trash failed (${codeOf(err)})`);
         }
         out.result = 'moved';
         return true;
     }
-    // The empty directory that takes the target's place, built aside first.
-    const temp = Buffer.from(`.${top.name.toString()}.safe-purge-new-${node_crypto__WEBPACK_IMPORTED_MODULE_0___default().randomBytes(3).toString('hex')}`);
     try {
-        node_fs__WEBPACK_IMPORTED_MODULE_1___default().mkdirSync(top.parent.child(temp), 0o700);
+        node_fs__WEBPACK_IMPORTED_MODULE_0___default().mkdirSync(into.runDir.child(dest), 0o700);
     }
     catch (err) {
-        return note(`cannot create its empty replacement: ${codeOf(err)}`);
+        return note(`its empty replacement could not be made (${codeOf(err)})`);
     }
-    const dropTemp = () => {
-        try {
-            (0,_fs_anchor_js__WEBPACK_IMPORTED_MODULE_2__/* .rmdirAt */ .kM)(top.parent, temp);
-        }
-        catch {
-            // already gone
-        }
-    };
     try {
-        const src = (0,_fs_lookup_js__WEBPACK_IMPORTED_MODULE_3__/* .openCheckedDir */ .H)(top.parent, top.name, top.st);
+        const src = (0,_fs_lookup_js__WEBPACK_IMPORTED_MODULE_2__/* .openCheckedDir */ .H)(top.parent, top.name, top.st);
         try {
-            const dst = top.parent.openChild(temp);
+            const dst = into.runDir.openChild(dest);
             try {
-                (0,_fs_move_js__WEBPACK_IMPORTED_MODULE_5__/* .cloneDirMeta */ .KK)(src, dst);
+                (0,_fs_move_js__WEBPACK_IMPORTED_MODULE_4__/* .cloneDirMeta */ .KK)(src, dst);
             }
             finally {
                 dst.close();
@@ -1631,55 +1635,16 @@ function moveToTrash(into, top, out, keepDir) {
         finally {
             src.close();
         }
+        (0,_fs_move_js__WEBPACK_IMPORTED_MODULE_4__/* .renameAt */ .wc)(top.parent, top.name, into.runDir, dest, 'exchange');
     }
     catch (err) {
-        dropTemp();
-        return note(`its owner, mode or ACLs cannot be given to a new directory: ${codeOf(err)}`);
-    }
-    let exchanged = false;
-    try {
-        (0,_fs_move_js__WEBPACK_IMPORTED_MODULE_5__/* .renameAt */ .wc)(top.parent, top.name, top.parent, temp, 'exchange');
-        exchanged = true;
-    }
-    catch (err) {
-        if (codeOf(err) !== 'ENOTSUP' && codeOf(err) !== 'EINVAL' && codeOf(err) !== 'ENOSYS') {
-            dropTemp();
-            return note(`rename: ${codeOf(err)}`);
-        }
-    }
-    if (exchanged) {
-        // The target's name now holds the empty directory; the full one is under the temporary name.
         try {
-            (0,_fs_move_js__WEBPACK_IMPORTED_MODULE_5__/* .renameAt */ .wc)(top.parent, temp, into.runDir, dest, 'noreplace');
-        }
-        catch (err) {
-            try {
-                (0,_fs_move_js__WEBPACK_IMPORTED_MODULE_5__/* .renameAt */ .wc)(top.parent, top.name, top.parent, temp, 'exchange');
-                dropTemp();
-                return note(`rename into the trash: ${codeOf(err)}`);
-            }
-            catch (undo) {
-                out.errors.push((0,_execute_js__WEBPACK_IMPORTED_MODULE_7__/* .toDeleteError */ .L0)(top.rel, Object.assign(new Error(`moved aside but not into the trash (${codeOf(err)}), and could not be swapped back (${codeOf(undo)}): its content is in ${(0,_common_text_js__WEBPACK_IMPORTED_MODULE_9__/* .showPath */ .P8)(temp.toString())} next to it`), { code: 'EMOVE' })));
-                out.result = 'failed';
-                return true;
-            }
-        }
-    }
-    else {
-        try {
-            (0,_fs_move_js__WEBPACK_IMPORTED_MODULE_5__/* .renameAt */ .wc)(top.parent, top.name, into.runDir, dest, 'noreplace');
-        }
-        catch (err) {
-            dropTemp();
-            return note(`rename: ${codeOf(err)}`);
-        }
-        try {
-            (0,_fs_move_js__WEBPACK_IMPORTED_MODULE_5__/* .renameAt */ .wc)(top.parent, temp, top.parent, top.name, 'noreplace');
+            (0,_fs_anchor_js__WEBPACK_IMPORTED_MODULE_1__/* .rmdirAt */ .kM)(into.runDir, dest);
         }
         catch {
-            // Something took the name meanwhile (a writer recreated it): that stays; the empty one goes.
-            dropTemp();
+            // not made, or not empty: the trash purge finds it
         }
+        return note(`it could not be swapped with an empty directory carrying its owner, mode and ACLs (${codeOf(err)})`);
     }
     out.keptTarget = true;
     out.result = 'moved';
@@ -1690,7 +1655,7 @@ function moveToTrash(into, top, out, keepDir) {
  * its original path by `policyFor(manifest)` (the caller's patterns with the manifest's).
  */
 async function purgeTrashRun(rootDir, trash, run, policyFor, opts = {}) {
-    const result = { run, targets: [], totals: { ...(0,_plan_js__WEBPACK_IMPORTED_MODULE_6__/* .emptyTally */ .CK)(), ...(0,_plan_js__WEBPACK_IMPORTED_MODULE_6__/* .emptyHeldTally */ .VW)() }, restored: [], left: [], errors: [], failures: [], done: false, cancelled: false };
+    const result = { run, targets: [], totals: { ...(0,_plan_js__WEBPACK_IMPORTED_MODULE_5__/* .emptyTally */ .CK)(), ...(0,_plan_js__WEBPACK_IMPORTED_MODULE_5__/* .emptyHeldTally */ .VW)() }, restored: [], left: [], errors: [], failures: [], done: false, cancelled: false };
     let runDir;
     try {
         runDir = trash.openChild(Buffer.from(run));
@@ -1700,12 +1665,12 @@ async function purgeTrashRun(rootDir, trash, run, policyFor, opts = {}) {
             result.done = true;
             return result;
         }
-        result.failures.push(`trash ${run}: cannot be opened: ${(0,_common_errors_js__WEBPACK_IMPORTED_MODULE_10__/* .errorMessage */ .gJ)(err)}`);
+        result.failures.push(`trash ${run}: cannot be opened: ${(0,_common_errors_js__WEBPACK_IMPORTED_MODULE_8__/* .errorMessage */ .gJ)(err)}`);
         return result;
     }
     try {
-        const manifest = (0,_trash_js__WEBPACK_IMPORTED_MODULE_8__/* .readManifest */ .WI)(runDir);
-        if (manifest === null || !(0,_fs_anchor_js__WEBPACK_IMPORTED_MODULE_2__/* .sameNode */ .$Y)(manifest.root, rootDir)) {
+        const manifest = (0,_trash_js__WEBPACK_IMPORTED_MODULE_7__/* .readManifest */ .WI)(runDir);
+        if (manifest === null || !(0,_fs_anchor_js__WEBPACK_IMPORTED_MODULE_1__/* .sameNode */ .$Y)(manifest.root, rootDir)) {
             result.failures.push(`trash ${run}: its manifest is missing, unreadable or names another root, so nothing in it can be judged by its original path; left as it is (delete ${(0,_common_text_js__WEBPACK_IMPORTED_MODULE_9__/* .showPath */ .P8)(`.safe-purge-trash/${run}`)} by hand after checking it)`);
             return result;
         }
@@ -1714,24 +1679,24 @@ async function purgeTrashRun(rootDir, trash, run, policyFor, opts = {}) {
             policy = policyFor(manifest);
         }
         catch (err) {
-            result.failures.push(`trash ${run}: its manifest's protected patterns are not valid (${(0,_common_errors_js__WEBPACK_IMPORTED_MODULE_10__/* .errorMessage */ .gJ)(err)}); left as it is`);
+            result.failures.push(`trash ${run}: its manifest's protected patterns are not valid (${(0,_common_errors_js__WEBPACK_IMPORTED_MODULE_8__/* .errorMessage */ .gJ)(err)}); left as it is`);
             return result;
         }
-        const how = (0,_execute_js__WEBPACK_IMPORTED_MODULE_7__/* .purgeHow */ .o0)(policy, opts, true);
-        const known = new Set([_trash_js__WEBPACK_IMPORTED_MODULE_8__/* .TRASH_FILES */ .N6.MANIFEST, _trash_js__WEBPACK_IMPORTED_MODULE_8__/* .TRASH_FILES */ .N6.WORKER, ...manifest.targets.map((t) => t.name)]);
+        const how = (0,_execute_js__WEBPACK_IMPORTED_MODULE_6__/* .purgeHow */ .o0)(policy, opts, true);
+        const known = new Set([_trash_js__WEBPACK_IMPORTED_MODULE_7__/* .TRASH_FILES */ .N6.MANIFEST, _trash_js__WEBPACK_IMPORTED_MODULE_7__/* .TRASH_FILES */ .N6.WORKER, ...manifest.targets.map((t) => t.name)]);
         for (const t of manifest.targets) {
             let st;
             try {
-                st = (0,_fs_anchor_js__WEBPACK_IMPORTED_MODULE_2__/* .lstatAt */ .ag)(runDir, t.name);
+                st = (0,_fs_anchor_js__WEBPACK_IMPORTED_MODULE_1__/* .lstatAt */ .ag)(runDir, t.name);
             }
             catch (err) {
                 if (codeOf(err) !== 'ENOENT')
-                    result.failures.push(`trash ${run}/${t.name} (${(0,_common_text_js__WEBPACK_IMPORTED_MODULE_9__/* .showPath */ .P8)(t.path)}): ${(0,_common_errors_js__WEBPACK_IMPORTED_MODULE_10__/* .errorMessage */ .gJ)(err)}`);
+                    result.failures.push(`trash ${run}/${t.name} (${(0,_common_text_js__WEBPACK_IMPORTED_MODULE_9__/* .showPath */ .P8)(t.path)}): ${(0,_common_errors_js__WEBPACK_IMPORTED_MODULE_8__/* .errorMessage */ .gJ)(err)}`);
                 continue;
             }
-            const out = (0,_execute_js__WEBPACK_IMPORTED_MODULE_7__/* .emptyOutcome */ .we)(t.path);
-            const top = { parent: runDir, name: t.name, rel: t.path, st, kind: (0,_fs_entries_js__WEBPACK_IMPORTED_MODULE_4__/* .kindOf */ .I)(st) };
-            await (0,_execute_js__WEBPACK_IMPORTED_MODULE_7__/* .purgeTree */ .Qt)(rootDir, top, out, how, () => { }, false);
+            const out = (0,_execute_js__WEBPACK_IMPORTED_MODULE_6__/* .emptyOutcome */ .we)(t.path);
+            const top = { parent: runDir, name: t.name, rel: t.path, st, kind: (0,_fs_entries_js__WEBPACK_IMPORTED_MODULE_3__/* .kindOf */ .I)(st) };
+            await (0,_execute_js__WEBPACK_IMPORTED_MODULE_6__/* .purgeTree */ .Qt)(rootDir, top, out, how, () => { }, false);
             let restored = 0;
             for (const k of out.kept) {
                 const back = restore(rootDir, runDir, t, k.path, k.reason);
@@ -1741,26 +1706,26 @@ async function purgeTrashRun(rootDir, trash, run, policyFor, opts = {}) {
             }
             if (restored > 0 && !how.pacer.stopped) {
                 // What led to the entries put back is empty now: it goes too.
-                const again = (0,_execute_js__WEBPACK_IMPORTED_MODULE_7__/* .emptyOutcome */ .we)(t.path);
+                const again = (0,_execute_js__WEBPACK_IMPORTED_MODULE_6__/* .emptyOutcome */ .we)(t.path);
                 try {
-                    const st2 = (0,_fs_anchor_js__WEBPACK_IMPORTED_MODULE_2__/* .lstatAt */ .ag)(runDir, t.name);
-                    await (0,_execute_js__WEBPACK_IMPORTED_MODULE_7__/* .purgeTree */ .Qt)(rootDir, { ...top, st: st2, kind: (0,_fs_entries_js__WEBPACK_IMPORTED_MODULE_4__/* .kindOf */ .I)(st2) }, again, how, () => { }, false);
+                    const st2 = (0,_fs_anchor_js__WEBPACK_IMPORTED_MODULE_1__/* .lstatAt */ .ag)(runDir, t.name);
+                    await (0,_execute_js__WEBPACK_IMPORTED_MODULE_6__/* .purgeTree */ .Qt)(rootDir, { ...top, st: st2, kind: (0,_fs_entries_js__WEBPACK_IMPORTED_MODULE_3__/* .kindOf */ .I)(st2) }, again, how, () => { }, false);
                     out.dirs += again.dirs;
                     out.errors.push(...again.errors);
                 }
                 catch (err) {
                     if (codeOf(err) !== 'ENOENT')
-                        out.errors.push((0,_execute_js__WEBPACK_IMPORTED_MODULE_7__/* .toDeleteError */ .L0)(t.path, err));
+                        out.errors.push((0,_execute_js__WEBPACK_IMPORTED_MODULE_6__/* .toDeleteError */ .L0)(t.path, err));
                 }
             }
             if (out.keptTotal > out.kept.length)
                 result.left.push({ path: t.path, reason: `${out.keptTotal - out.kept.length} more protected entr(ies) were kept in the trash` });
             result.targets.push(out);
-            (0,_plan_js__WEBPACK_IMPORTED_MODULE_6__/* .addTally */ .c8)(result.totals, out);
+            (0,_plan_js__WEBPACK_IMPORTED_MODULE_5__/* .addTally */ .c8)(result.totals, out);
             result.errors.push(...out.errors);
         }
         result.cancelled = how.pacer.stopped;
-        for (const name of node_fs__WEBPACK_IMPORTED_MODULE_1___default().readdirSync(runDir.listPath())) {
+        for (const name of node_fs__WEBPACK_IMPORTED_MODULE_0___default().readdirSync(runDir.listPath())) {
             if (!known.has(name))
                 result.left.push({ path: `.safe-purge-trash/${run}/${name}`, reason: 'not a moved target (no original path): left as it is' });
         }
@@ -1781,7 +1746,7 @@ async function purgeTrashRun(rootDir, trash, run, policyFor, opts = {}) {
 }
 /** Removes the trash directory of a run that moved nothing after all (every move fell back). */
 function discardEmptyRun(rootDir, run) {
-    const trash = (0,_trash_js__WEBPACK_IMPORTED_MODULE_8__/* .openTrash */ .X$)(rootDir, false);
+    const trash = (0,_trash_js__WEBPACK_IMPORTED_MODULE_7__/* .openTrash */ .X$)(rootDir, false);
     if (trash === null)
         return;
     try {
@@ -1800,21 +1765,31 @@ function discardEmptyRun(rootDir, run) {
         trash.close();
     }
 }
+/** Sets a run's trash aside as `<run>.kept` (what its deletion could not remove or put back). */
+function quarantine(trash, run) {
+    try {
+        (0,_fs_move_js__WEBPACK_IMPORTED_MODULE_4__/* .renameAt */ .wc)(trash, Buffer.from(run), trash, Buffer.from(`${run}.kept`), 'noreplace');
+        return true;
+    }
+    catch {
+        return false;
+    }
+}
 /** Removes the run's own files and directory once nothing else is in it. True when it is gone. */
 function finish(trash, runDir, run) {
-    const names = node_fs__WEBPACK_IMPORTED_MODULE_1___default().readdirSync(runDir.listPath());
-    if (names.some((n) => n !== _trash_js__WEBPACK_IMPORTED_MODULE_8__/* .TRASH_FILES */ .N6.MANIFEST && n !== _trash_js__WEBPACK_IMPORTED_MODULE_8__/* .TRASH_FILES */ .N6.WORKER))
+    const names = node_fs__WEBPACK_IMPORTED_MODULE_0___default().readdirSync(runDir.listPath());
+    if (names.some((n) => n !== _trash_js__WEBPACK_IMPORTED_MODULE_7__/* .TRASH_FILES */ .N6.MANIFEST && n !== _trash_js__WEBPACK_IMPORTED_MODULE_7__/* .TRASH_FILES */ .N6.WORKER))
         return false;
-    for (const n of [_trash_js__WEBPACK_IMPORTED_MODULE_8__/* .TRASH_FILES */ .N6.MANIFEST, _trash_js__WEBPACK_IMPORTED_MODULE_8__/* .TRASH_FILES */ .N6.WORKER]) {
+    for (const n of [_trash_js__WEBPACK_IMPORTED_MODULE_7__/* .TRASH_FILES */ .N6.MANIFEST, _trash_js__WEBPACK_IMPORTED_MODULE_7__/* .TRASH_FILES */ .N6.WORKER]) {
         try {
-            (0,_fs_anchor_js__WEBPACK_IMPORTED_MODULE_2__/* .unlinkAt */ .H_)(runDir, n);
+            (0,_fs_anchor_js__WEBPACK_IMPORTED_MODULE_1__/* .unlinkAt */ .H_)(runDir, n);
         }
         catch {
             // not there
         }
     }
     try {
-        (0,_fs_anchor_js__WEBPACK_IMPORTED_MODULE_2__/* .rmdirAt */ .kM)(trash, Buffer.from(run));
+        (0,_fs_anchor_js__WEBPACK_IMPORTED_MODULE_1__/* .rmdirAt */ .kM)(trash, Buffer.from(run));
         return true;
     }
     catch {
@@ -1854,14 +1829,14 @@ function restore(rootDir, runDir, t, rel, reason) {
                     throw err;
                 // Made again with its counterpart's mode in the trash (above the target: 0755).
                 const counterpart = src[j - (targetSegs.length - 1)];
-                node_fs__WEBPACK_IMPORTED_MODULE_1___default().mkdirSync(to.child(name), counterpart ? node_fs__WEBPACK_IMPORTED_MODULE_1___default().fstatSync(counterpart.fd).mode & 0o7777 : 0o755);
+                node_fs__WEBPACK_IMPORTED_MODULE_0___default().mkdirSync(to.child(name), counterpart ? node_fs__WEBPACK_IMPORTED_MODULE_0___default().fstatSync(counterpart.fd).mode & 0o7777 : 0o755);
                 to = to.openChild(name);
             }
             opened.push(to);
             if (!rootDir.sameMount(to))
                 return { ok: false, why: `${(0,_common_text_js__WEBPACK_IMPORTED_MODULE_9__/* .showPath */ .P8)(dstSegs.slice(0, j + 1).join('/'))} is now a mount point` };
         }
-        (0,_fs_move_js__WEBPACK_IMPORTED_MODULE_5__/* .renameAt */ .wc)(from, Buffer.from(srcSegs[srcSegs.length - 1]), to, Buffer.from(dstSegs[dstSegs.length - 1]), 'noreplace');
+        (0,_fs_move_js__WEBPACK_IMPORTED_MODULE_4__/* .renameAt */ .wc)(from, Buffer.from(srcSegs[srcSegs.length - 1]), to, Buffer.from(dstSegs[dstSegs.length - 1]), 'noreplace');
         return { ok: true, why: `renamed back to ${(0,_common_text_js__WEBPACK_IMPORTED_MODULE_9__/* .showPath */ .P8)(rel)}` };
     }
     catch (err) {
@@ -2172,14 +2147,17 @@ async function executePlan(rootDir, plan, policy, opts = {}) {
         last = now;
         opts.onProgress({ target: t.path, files: done.files + t.files, bytes: done.bytes + t.bytes, plannedFiles: plan.totals.files, plannedBytes: plan.totals.bytes });
     };
-    const targets = [];
+    const targets = new Array(plan.targets.length);
     const how = { policy, hooks: opts.hooks ?? {}, pacer, pace, held: opts.held, removeTargetDirs: plan.removeTargetDirs === true, movable: opts.movable ?? new Set(), mover: opts.mover };
-    for (const t of plan.targets) {
-        const out = await executeTarget(rootDir, t, how, (o) => progress(o, false));
+    // Targets that move go first: the less time between the look inside them and their rename, the
+    // fewer protected entries can appear there meanwhile. The outcome keeps the plan's order.
+    const order = [...plan.targets.keys()].sort((a, b) => Number(how.movable.has(plan.targets[b].path)) - Number(how.movable.has(plan.targets[a].path)));
+    for (const i of order) {
+        const out = await executeTarget(rootDir, plan.targets[i], how, (o) => progress(o, false));
         progress(out, true);
         done.files += out.files;
         done.bytes += out.bytes;
-        targets.push(out);
+        targets[i] = out;
     }
     const totals = { ...(0,engine_plan/* emptyTally */.CK)(), ...(0,engine_plan/* emptyHeldTally */.VW)() };
     for (const t of targets)
@@ -2427,6 +2405,79 @@ function hasEntries(e) {
     finally {
         entries.return(undefined);
         dir.close();
+    }
+}
+
+
+/***/ }),
+
+/***/ 2182:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   Lc: () => (/* binding */ unlinkIfSame),
+/* harmony export */   iJ: () => (/* binding */ readHeld),
+/* harmony export */   md: () => (/* binding */ createComplete)
+/* harmony export */ });
+/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(7598);
+/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__webpack_require__.n(node_crypto__WEBPACK_IMPORTED_MODULE_0__);
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(3024);
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__webpack_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_1__);
+/* harmony import */ var _fs_anchor_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(1262);
+/**
+ * Files that say which process holds something (the root's lock, a trash's claim): created
+ * complete and atomically (written to a private file, then hard-linked to the name, which fails
+ * when the name exists), so nobody reads a half-written one; read with their inode; and removed
+ * as stale only while the name is still the very file that was read.
+ */
+
+
+
+/** Creates `name` in `dir` holding `text`: false when it exists. Other errors are thrown. */
+function createComplete(dir, name, text) {
+    const mine = Buffer.from(`${name}.${node_crypto__WEBPACK_IMPORTED_MODULE_0___default().randomUUID()}`);
+    node_fs__WEBPACK_IMPORTED_MODULE_1___default().writeFileSync(dir.child(mine), text, { flag: 'wx', mode: 0o644 });
+    try {
+        node_fs__WEBPACK_IMPORTED_MODULE_1___default().linkSync(dir.child(mine), dir.child(Buffer.from(name)));
+        return true;
+    }
+    catch (err) {
+        if (err.code !== 'EEXIST')
+            throw err;
+        return false;
+    }
+    finally {
+        try {
+            (0,_fs_anchor_js__WEBPACK_IMPORTED_MODULE_2__/* .unlinkAt */ .H_)(dir, mine);
+        }
+        catch {
+            // gone already
+        }
+    }
+}
+/** `name`'s text and inode (never read through a link), 'missing', or 'unreadable'. */
+function readHeld(dir, name) {
+    try {
+        const fd = node_fs__WEBPACK_IMPORTED_MODULE_1___default().openSync(dir.child(Buffer.from(name)), (node_fs__WEBPACK_IMPORTED_MODULE_1___default().constants).O_RDONLY | (node_fs__WEBPACK_IMPORTED_MODULE_1___default().constants).O_NOFOLLOW);
+        try {
+            return { ino: node_fs__WEBPACK_IMPORTED_MODULE_1___default().fstatSync(fd).ino, text: node_fs__WEBPACK_IMPORTED_MODULE_1___default().readFileSync(fd, 'utf8') };
+        }
+        finally {
+            node_fs__WEBPACK_IMPORTED_MODULE_1___default().closeSync(fd);
+        }
+    }
+    catch (err) {
+        return err.code === 'ENOENT' ? 'missing' : 'unreadable';
+    }
+}
+/** Unlinks `name` only while it is still the file with inode `ino` (a stale holder's). */
+function unlinkIfSame(dir, name, ino) {
+    try {
+        if (node_fs__WEBPACK_IMPORTED_MODULE_1___default().lstatSync(dir.child(Buffer.from(name))).ino === ino)
+            (0,_fs_anchor_js__WEBPACK_IMPORTED_MODULE_2__/* .unlinkAt */ .H_)(dir, Buffer.from(name));
+    }
+    catch {
+        // gone already
     }
 }
 
@@ -3741,7 +3792,7 @@ function buildReport(x) {
 
 /***/ }),
 
-/***/ 7616:
+/***/ 492:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 
@@ -3752,7 +3803,7 @@ __webpack_require__.d(__webpack_exports__, {
   eF: () => (/* binding */ run)
 });
 
-// UNUSED EXPORTS: CHANGING_PHASES, PHASE_DOCKER_START, PHASE_DOCKER_STOP, PHASE_LEFTOVERS, PHASE_PRIVILEGED, PHASE_PURGE, PHASE_TRASH, prepare
+// UNUSED EXPORTS: CHANGING_PHASES, PHASE_DOCKER_START, PHASE_DOCKER_STOP, PHASE_PRIVILEGED, PHASE_PURGE, PHASE_TRASH, prepare
 
 // EXTERNAL MODULE: external "node:os"
 var external_node_os_ = __webpack_require__(8161);
@@ -5012,6 +5063,8 @@ function resultLines(r) {
 // EXTERNAL MODULE: external "node:crypto"
 var external_node_crypto_ = __webpack_require__(7598);
 var external_node_crypto_default = /*#__PURE__*/__webpack_require__.n(external_node_crypto_);
+// EXTERNAL MODULE: ./src/engine/held-file.ts
+var held_file = __webpack_require__(2182);
 ;// CONCATENATED MODULE: ./src/engine/lock.ts
 /**
  * One purge per root at a time: a lock file in the root, reached through the root's open
@@ -5021,6 +5074,7 @@ var external_node_crypto_default = /*#__PURE__*/__webpack_require__.n(external_n
  * file that was read (same inode), and the lock is then taken by link again, so of two takers at
  * most one gets it, unless both pass the inode check in the same instant (see SECURITY.md).
  */
+
 
 
 
@@ -5040,22 +5094,15 @@ function alive(pid) {
     }
 }
 function readHolder(root) {
+    const held = (0,held_file/* readHeld */.iJ)(root, engine_policy/* LOCK_FILE */.FI);
+    if (typeof held === 'string')
+        return held;
     try {
-        const fd = external_node_fs_default().openSync(root.child(LOCK), (external_node_fs_default()).constants.O_RDONLY | (external_node_fs_default()).constants.O_NOFOLLOW);
-        let text;
-        let ino;
-        try {
-            ino = external_node_fs_default().fstatSync(fd).ino;
-            text = external_node_fs_default().readFileSync(fd, 'utf8');
-        }
-        finally {
-            external_node_fs_default().closeSync(fd);
-        }
-        const h = JSON.parse(text);
-        return typeof h.pid === 'number' && typeof h.token === 'string' ? { ...h, ino } : 'unreadable';
+        const h = JSON.parse(held.text);
+        return typeof h.pid === 'number' && typeof h.token === 'string' ? { ...h, ino: held.ino } : 'unreadable';
     }
-    catch (err) {
-        return err.code === 'ENOENT' ? 'missing' : 'unreadable';
+    catch {
+        return 'unreadable';
     }
 }
 /** Takes the lock or throws ERR_LOCKED. Returns the release function; `warn` hears of stale locks. */
@@ -5104,13 +5151,8 @@ function acquireLock(root, rootPath, warn) {
         }
         if (holder !== 'missing') {
             warn(`removing a stale lock ${shown} (pid ${holder.pid} is gone)`);
-            try {
-                if (external_node_fs_default().lstatSync(root.child(LOCK)).ino === holder.ino)
-                    (0,fs_anchor/* unlinkAt */.H_)(root, LOCK);
-            }
-            catch {
-                // gone already
-            }
+            if (holder.ino !== undefined)
+                (0,held_file/* unlinkIfSame */.Lc)(root, engine_policy/* LOCK_FILE */.FI, holder.ino);
         }
         if (link())
             return release;
@@ -5379,19 +5421,16 @@ function decideMoves(rootDir, rootPath, plan, policy, ctx) {
     const present = plan.targets.filter((t) => t.status === 'present');
     const stay = (t, why) => ({ path: t.path, move: false, why });
     if (ctx.keepRunning)
-        return present.map((t) => stay(t, 'keep-running: its writers keep running and would write into the moved directory'));
+        return { decisions: present.map((t) => stay(t, 'keep-running: its writers keep running and would write into the moved directory')), warnings: [] };
     if (ctx.services.length > 0)
-        return present.map((t) => stay(t, 'services: the services left running may write into it'));
+        return { decisions: present.map((t) => stay(t, 'services: the services left running may write into it')), warnings: [] };
     const mounts = mountPoints();
     const abs = (t) => external_node_path_default().join(rootPath, t.path);
-    const { users } = usersUnder(present.map(abs));
-    return present.map((t) => {
-        if (t.keptTotal > 0)
-            return stay(t, `it holds ${t.keptTotal} protected entr(ies) or mount point(s) (first: ${t.kept[0]?.path ?? '?'})`);
-        if (t.deniedTotal > 0 || t.unreadable.length > 0)
-            return stay(t, `${t.deniedTotal + t.unreadable.length} entr(ies) in it cannot be deleted by this user`);
-        if (t.truncatedFiles + t.heldUnlinkedFiles > 0)
-            return stay(t, `${t.truncatedFiles + t.heldUnlinkedFiles} file(s) in it are held open by running processes`);
+    const { users, uninspected } = usersUnder(present.map(abs));
+    const warnings = uninspected > 0 ? [`${uninspected} process(es) of other users could not be inspected (run as root to see them): a file one of them holds open in a moved target is deleted with the trash, and its space comes back only when it closes it`] : [];
+    const decisions = present.map((t) => {
+        if (ctx.checks && (t.deniedTotal > 0 || t.unreadable.length > 0))
+            return stay(t, `${t.deniedTotal + t.unreadable.length} entr(ies) in it cannot be deleted by this user (the privileged pass finishes them in place)`);
         const exact = policy.exact.find((e) => e.startsWith(`${t.path}/`));
         if (exact !== undefined)
             return stay(t, `it holds ${exact}, protected as a file this run uses`);
@@ -5404,15 +5443,37 @@ function decideMoves(rootDir, rootPath, plan, policy, ctx) {
         const user = users.get(abs(t))?.[0];
         if (user !== undefined)
             return stay(t, `process ${user.pid} (${user.command}) has something in it open`);
-        const found = look(rootDir, t, policy);
+        const found = look(rootDir, t.path, policy, true);
         if (found !== null)
             return stay(t, found);
         return { path: t.path, move: true };
     });
+    return { decisions, warnings };
 }
-/** Why the target must be purged in place (a protected entry, a mount point, a read error), or null. */
-function look(rootDir, t, policy) {
-    const found = (0,lookup/* lookupTarget */.E)(rootDir, t.path);
+/**
+ * Targets whose insides the fingerprint need not read: the native helper's look found no protected
+ * entry, mount point or unreadable directory in them, and no exact protected path lies under them.
+ * Without the helper (or with patterns it cannot match), none: the fingerprint's own walk is then
+ * as fast as a look in JavaScript would be.
+ */
+function nothingToFingerprintIn(rootDir, plan, policy) {
+    const clean = new Set();
+    if ((0,fs_anchor/* fastPath */.Gm)() === null || policy.literalNames === null)
+        return clean;
+    for (const t of plan.targets) {
+        if (t.status !== 'present' || policy.exact.some((e) => e.startsWith(`${t.path}/`)))
+            continue;
+        if (look(rootDir, t.path, policy, false) === null)
+            clean.add(t.path);
+    }
+    return clean;
+}
+/**
+ * Why the target must be purged in place (a protected entry, a mount point, a read error), or
+ * null. `jsToo`: walk in JavaScript where the native helper cannot look (else that is a reason).
+ */
+function look(rootDir, rel, policy, jsToo) {
+    const found = (0,lookup/* lookupTarget */.E)(rootDir, rel);
     if (!found.found)
         return `it could not be looked at again: ${found.reason}`;
     const { target } = found;
@@ -5432,8 +5493,8 @@ function look(rootDir, t, policy) {
             if (r === null)
                 return null;
             if (r !== 'unsupported')
-                return stays(`${t.path}/${r.path}`, r.reason, r.code);
-            return lookJs(rootDir, dir, t.path, policy, 0);
+                return stays(`${rel}/${r.path}`, r.reason, r.code);
+            return jsToo ? lookJs(rootDir, dir, rel, policy, 0) : 'the native helper cannot look';
         }
         finally {
             dir.close();
@@ -5516,9 +5577,64 @@ function mountPoints() {
 // EXTERNAL MODULE: ./src/engine/execute-trash.ts
 var execute_trash = __webpack_require__(418);
 // EXTERNAL MODULE: ./src/engine/trash.ts
-var trash = __webpack_require__(6924);
+var engine_trash = __webpack_require__(6924);
 // EXTERNAL MODULE: ./src/engine/trash-purge.ts
 var trash_purge = __webpack_require__(6462);
+;// CONCATENATED MODULE: ./src/engine/trash-steps.ts
+
+
+
+
+const PHASE_LEFTOVERS = 'Trash: delete what earlier runs left';
+/**
+ * Finds the trashes no standing claim holds and, in a real run, deletes them. A trash this run
+ * cannot use (another user's, a link) is warned of and left alone: it stops no purge.
+ */
+async function leftoverStep(rootDir, policy, dryRun, ctx) {
+    const out = { info: { leftoverRuns: [], leftovers: [], kept: [] }, warnings: [], failures: [] };
+    const warn = (w) => {
+        ctx.log.warning(w);
+        out.warnings.push(w);
+    };
+    try {
+        out.info.leftoverRuns = (0,trash_purge/* leftoverRuns */.q8)(rootDir);
+        const trash = (0,engine_trash/* openTrash */.X$)(rootDir, false);
+        if (trash !== null) {
+            out.info.kept = (0,engine_trash/* keptRuns */.rk)(trash);
+            trash.close();
+        }
+    }
+    catch (err) {
+        warn(`the trash cannot be used, so what earlier runs left in it stays: ${(0,errors/* errorMessage */.gJ)(err)}`);
+        return out;
+    }
+    if (out.info.kept.length > 0)
+        warn(`${out.info.kept.length} trash(es) hold what their deletion could not remove or put back (${out.info.kept.join(', ')} in .safe-purge-trash/): check them, then delete them by hand`);
+    if (dryRun || out.info.leftoverRuns.length === 0 || ctx.signal?.aborted)
+        return out;
+    out.info.leftovers = await ctx.phase(PHASE_LEFTOVERS, async () => {
+        const done = await (0,trash_purge/* purgeLeftovers */.kZ)(rootDir, out.info.leftoverRuns, (0,engine_trash/* claimFor */.sI)('leftover', ctx.env), policy, { signal: ctx.signal });
+        for (const r of done)
+            ctx.log.info(`trash ${r.run} (left by an earlier run): ${r.totals.files} file(s), ${(0,common_text/* formatBytes */.z3)(r.totals.bytes)} deleted${r.ok ? '' : `; ${r.failures[0]}`}`);
+        return done;
+    });
+    for (const r of out.info.leftovers)
+        out.failures.push(...r.failures.map((f) => `trash left by an earlier run: ${f}`));
+    return out;
+}
+/** Writes the claim of whoever deletes this run's trash later (nobody named: it is a leftover for the next run). */
+function handTrashOff(rootDir, rootPath, run, to, warn) {
+    const who = to?.(run, rootPath) ?? null;
+    if (who === null)
+        return;
+    try {
+        (0,engine_trash/* handOff */.VW)(rootDir, run, who);
+    }
+    catch (err) {
+        warn(`the trash ${run} could not be handed to its ${who.role} deletion (${(0,errors/* errorMessage */.gJ)(err)}): the next run deletes it first`);
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/engine/run.ts
 /**
  * The engine both entry points call: settings -> policy -> plan -> (confirm) -> fingerprint ->
@@ -5553,11 +5669,11 @@ var trash_purge = __webpack_require__(6462);
 
 
 
+
 /** The phases that change something: an error thrown once one of them began is not a refusal. */
 const PHASE_DOCKER_STOP = 'Docker: stop the stack';
 const PHASE_PURGE = 'Purge';
 const PHASE_DOCKER_START = 'Docker: start the services again';
-const PHASE_LEFTOVERS = 'Trash: delete what earlier runs left';
 const PHASE_TRASH = 'Trash: delete';
 
 const CHANGING_PHASES = new Set([PHASE_DOCKER_STOP, PHASE_PURGE, PHASE_DOCKER_START, PHASE_PRIVILEGED, PHASE_LEFTOVERS, PHASE_TRASH]);
@@ -5652,6 +5768,9 @@ async function run(settings, deps) {
                 log.warning(w);
                 warnings.push(w);
             }
+            // A trash this run could not trust or use refuses the run before anything changes.
+            if (settings.strategy === 'move' && !deps.pass)
+                (0,engine_trash/* openTrash */.X$)(rootDir, false)?.close();
             if (checks) {
                 denied = (0,privileged_report/* deniedEntries */.wk)(p);
                 // sudo is asked (and an image looked for) only when something needs it; nothing is pulled yet.
@@ -5701,20 +5820,15 @@ async function run(settings, deps) {
             const failures = [];
             const cancelled = () => deps.signal?.aborted === true;
             let dockerActed = false;
-            // A trash an earlier run left (killed, cancelled, its post step never ran) goes first.
-            const trash = { strategy: settings.strategy, timing: settings.trash, run: null, moved: [], inPlace: [], leftovers: [], leftoverRuns: [], purge: null };
+            // A trash an earlier run left (killed, cancelled, its post step never ran) goes first. What
+            // its deletion could not do fails this run too, but never stops this run's own purge.
+            const trash = { strategy: settings.strategy, timing: settings.trash, run: null, moved: [], inPlace: [], leftovers: [], leftoverRuns: [], kept: [], purge: null };
+            const late = [];
             if (!deps.pass) {
-                trash.leftoverRuns = (0,trash_purge/* leftoverRuns */.q8)(rootDir);
-                if (!settings.dryRun && trash.leftoverRuns.length > 0 && !cancelled()) {
-                    trash.leftovers = await phase(PHASE_LEFTOVERS, async () => {
-                        const done = await (0,trash_purge/* purgeLeftovers */.kZ)(rootDir, policy, { signal: deps.signal });
-                        for (const r of done)
-                            log.info(`trash ${r.run} (left by an earlier run): ${r.totals.files} file(s), ${r.totals.bytes} byte(s) deleted${r.ok ? '' : `; ${r.failures[0]}`}`);
-                        return done;
-                    });
-                    for (const r of trash.leftovers)
-                        failures.push(...r.failures.map((f) => `trash left by an earlier run: ${f}`));
-                }
+                const left = await leftoverStep(rootDir, policy, settings.dryRun, { log, phase, env: deps.env, signal: deps.signal });
+                Object.assign(trash, left.info);
+                warnings.push(...left.warnings);
+                late.push(...left.failures);
             }
             if (!settings.dryRun && docker.active && !settings.keepRunning && !cancelled()) {
                 try {
@@ -5735,10 +5849,14 @@ async function run(settings, deps) {
             let decisions = [];
             if (settings.strategy === 'move' && !deps.pass && failures.length === 0 && !cancelled()) {
                 decisions = await phase('Move: which targets go whole', async () => {
-                    const d = decideMoves(rootDir, root.path, plan, policy, { keepRunning: settings.keepRunning, services: settings.services, removeTargetDirs: settings.removeTargetDirs });
-                    for (const m of d)
+                    const d = decideMoves(rootDir, root.path, plan, policy, { keepRunning: settings.keepRunning, services: settings.services, removeTargetDirs: settings.removeTargetDirs, checks });
+                    for (const m of d.decisions)
                         log.info(m.move ? `${m.path}: ${settings.dryRun ? 'would move' : 'moves'} into the trash in one rename` : `${m.path}: purged in place: ${m.why}`);
-                    return d;
+                    for (const w of d.warnings) {
+                        log.warning(w);
+                        warnings.push(w);
+                    }
+                    return d.decisions;
                 });
             }
             const movable = new Set(decisions.filter((d) => d.move).map((d) => d.path));
@@ -5747,7 +5865,8 @@ async function run(settings, deps) {
             trash.inPlace = decisions.filter((d) => !d.move).map((d) => ({ path: d.path, why: d.why ?? '' }));
             // What moves whole is not read again: its protected entries were looked for just now, and
             // one that appears later is found by the trash purge.
-            const skip = settings.dryRun ? new Set(targets) : movable.size > 0 ? movable : undefined;
+            // A target the native helper's look found nothing to keep in is not read again either.
+            const skip = settings.dryRun ? new Set(targets) : new Set([...movable, ...(deps.pass ? [] : nothingToFingerprintIn(rootDir, plan, policy))]);
             const before = await phase('Fingerprint protected paths', async () => takeFingerprint(rootDir, policy, skip));
             let outcome = null;
             let reclaimed = null;
@@ -5762,21 +5881,27 @@ async function run(settings, deps) {
                         warnings.push(w);
                     }
                     free = (0,space/* freeBytes */.g)(rootDir);
-                    const into = movable.size > 0 ? startTrash(rootDir, root, plan, policy, movable, deps.beforeMove) : null;
-                    if (into !== null)
-                        trash.run = into.manifest.run;
+                    let into = null;
+                    if (movable.size > 0) {
+                        try {
+                            into = startTrash(rootDir, root, plan, policy, movable, deps.beforeMove);
+                            trash.run = into.manifest.run;
+                        }
+                        catch (err) {
+                            // No trash, no move: those targets are purged in place (still judged entry by entry).
+                            const w = `the trash could not be made (${(0,errors/* errorMessage */.gJ)(err)}): every target is purged in place`;
+                            log.warning(w);
+                            warnings.push(w);
+                        }
+                    }
                     try {
                         const mover = into !== null ? (top, out) => (0,execute_trash/* moveToTrash */.F0)(into, top, out, !settings.removeTargetDirs) : undefined;
-                        return await (0,execute/* executePlan */.vY)(rootDir, plan, policy, { hooks: deps.executeHooks, signal: deps.signal, onProgress: deps.onProgress, held, movable, mover });
+                        return await (0,execute/* executePlan */.vY)(rootDir, plan, policy, { hooks: deps.executeHooks, signal: deps.signal, onProgress: deps.onProgress, held, movable: into !== null ? movable : new Set(), mover });
                     }
                     finally {
-                        if (into !== null) {
-                            into.runDir.close();
-                            for (const n of into.notes) {
-                                log.warning(n);
-                                warnings.push(n);
-                            }
-                        }
+                        into?.runDir.close();
+                        for (const [path, why] of into?.notes ?? [])
+                            trash.inPlace.push({ path, why: `not moved: ${why}` });
                     }
                 });
                 trash.moved = outcome.targets.filter((t) => t.result === 'moved').map((t) => t.path);
@@ -5784,9 +5909,12 @@ async function run(settings, deps) {
                     (0,execute_trash/* discardEmptyRun */.x$)(rootDir, trash.run);
                     trash.run = null;
                 }
-                for (const t of outcome.targets)
-                    if (movable.has(t.path) && t.result !== 'moved')
-                        trash.inPlace.push({ path: t.path, why: 'the move failed (see warnings)' });
+                // Handed over at once: a failure after this point must not leave the trash unclaimed.
+                if (trash.run !== null && settings.trash === 'later' && !cancelled())
+                    handTrashOff(rootDir, root.path, trash.run, deps.handOff, (w) => {
+                        log.warning(w);
+                        warnings.push(w);
+                    });
             }
             const privileged = { availability, firstPass: [], ran: null, notes: [] };
             if (outcome !== null && !asRoot && outcome.errors.some(engine_privileged/* escalatable */.ep)) {
@@ -5818,11 +5946,15 @@ async function run(settings, deps) {
             // later steps (the action's post step, the CLI's background process).
             if (trash.run !== null && settings.trash === 'now' && !cancelled()) {
                 const run = trash.run;
-                trash.purge = await phase(PHASE_TRASH, async () => (0,trash_purge/* deleteTrash */.EZ)(rootDir, run, 'now', policy, { signal: deps.signal, onProgress: deps.onProgress }));
-                if (trash.purge !== null)
-                    failures.push(...trash.purge.failures);
+                trash.purge = await phase(PHASE_TRASH, async () => (0,trash_purge/* deleteTrash */.EZ)(rootDir, run, (0,engine_trash/* claimFor */.sI)('now', deps.env), policy, { signal: deps.signal, onProgress: deps.onProgress }));
+                if (trash.purge !== null) {
+                    late.push(...trash.purge.failures);
+                    // What the filesystem gained counts the trash's deletion too.
+                    if (reclaimed !== null && trash.purge.space.reclaimedBytes !== null)
+                        reclaimed += trash.purge.space.reclaimedBytes;
+                }
             }
-            const report = (0,engine_report/* buildReport */.FK)({ settings, root, plan, outcome, before, verification, docker, warnings, failures, cancelled: cancelled(), timings, started, finished: now(), reclaimed, privileged, trash });
+            const report = (0,engine_report/* buildReport */.FK)({ settings, root, plan, outcome, before, verification, docker, warnings, failures: [...failures, ...late], cancelled: cancelled(), timings, started, finished: now(), reclaimed, privileged, trash });
             await log.group('Result', async () => {
                 for (const line of planLines(report.targets))
                     log.info(line);
@@ -5842,15 +5974,15 @@ async function run(settings, deps) {
 }
 /** Creates this run's trash directory and manifest (every movable target named before any moves). */
 function startTrash(rootDir, root, plan, policy, movable, beforeRename) {
-    const trashDir = (0,trash/* openTrash */.X$)(rootDir, true);
+    const trashDir = (0,engine_trash/* openTrash */.X$)(rootDir, true);
     try {
         const manifest = {
-            tool: 'safe-purge-trash', version: 1, run: (0,trash/* newRunId */.F$)(), createdAt: new Date().toISOString(), host: external_node_os_default().hostname(),
+            tool: 'safe-purge-trash', version: 1, run: (0,engine_trash/* newRunId */.F$)(), createdAt: new Date().toISOString(), host: external_node_os_default().hostname(),
             root: { dev: root.dev, ino: root.ino },
             targets: plan.targets.filter((t) => movable.has(t.path)).map((t, i) => ({ name: String(i), path: t.path })),
             protected: [...policy.extra], exact: [...policy.exact]
         };
-        return { runDir: (0,trash/* createRun */.ut)(trashDir, manifest), manifest, notes: [], beforeRename };
+        return { runDir: (0,engine_trash/* createRun */.ut)(trashDir, manifest), manifest, notes: new Map(), beforeRename };
     }
     finally {
         trashDir.close();
@@ -6145,22 +6277,27 @@ function closestPath(root, rel) {
 /* harmony export */   q8: () => (/* binding */ leftoverRuns),
 /* harmony export */   sp: () => (/* binding */ deleteRootTrash)
 /* harmony export */ });
-/* unused harmony exports unionPolicy, trashStatus, rootTrashStatus */
+/* unused harmony exports unionPolicy, rootTrashStatus */
 /* harmony import */ var _fs_anchor_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(1262);
 /* harmony import */ var _fs_space_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(4001);
-/* harmony import */ var _policy_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(7542);
-/* harmony import */ var _execute_trash_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(418);
-/* harmony import */ var _trash_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(6924);
-/* harmony import */ var _report_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(594);
-/* harmony import */ var _common_errors_js__WEBPACK_IMPORTED_MODULE_7__ = __webpack_require__(1922);
-/* harmony import */ var _fs_root_guard_js__WEBPACK_IMPORTED_MODULE_6__ = __webpack_require__(9599);
+/* harmony import */ var _fs_root_guard_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(9599);
+/* harmony import */ var _policy_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(7542);
+/* harmony import */ var _execute_trash_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(418);
+/* harmony import */ var _execute_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(3945);
+/* harmony import */ var _plan_js__WEBPACK_IMPORTED_MODULE_6__ = __webpack_require__(2878);
+/* harmony import */ var _trash_js__WEBPACK_IMPORTED_MODULE_7__ = __webpack_require__(6924);
+/* harmony import */ var _report_js__WEBPACK_IMPORTED_MODULE_8__ = __webpack_require__(594);
+/* harmony import */ var _common_errors_js__WEBPACK_IMPORTED_MODULE_9__ = __webpack_require__(1922);
 /**
  * Deleting the trash, as the engine's callers need it: one run's trash (the action's post step,
  * the CLI's background process, `trash: now`), the trashes earlier runs left behind (killed,
- * cancelled: the next run purges them before anything else), and what `--status` shows. Each
+ * cancelled: the next run deletes them before anything else), and what `--status` shows. Each
  * deletion claims its run first (trash.ts), is measured (files, bytes, what the filesystem
- * gained) and leaves a report next to the run directories.
+ * gained) and leaves a report next to the run directories. A deletion that could not remove or
+ * put back everything renames the run `<run>.kept`, for a person to check: later runs warn of it
+ * instead of failing on it again and again.
  */
+
 
 
 
@@ -6172,126 +6309,150 @@ function closestPath(root, rel) {
 
 /** The caller's policy with the patterns and exact files of the run that made the trash: both protect. */
 function unionPolicy(policy) {
-    return (m) => (0,_policy_js__WEBPACK_IMPORTED_MODULE_2__/* .createPolicy */ .BV)([...(policy?.extra ?? []), ...m.protected], [...(policy?.exact ?? []), ...m.exact]);
+    return (m) => (0,_policy_js__WEBPACK_IMPORTED_MODULE_3__/* .createPolicy */ .BV)([...(policy?.extra ?? []), ...m.protected], [...(policy?.exact ?? []), ...m.exact]);
 }
 /**
- * Claims and deletes run `run` of the root's trash; null when another live process holds it (or
- * there is nothing to delete). Writes the report into the trash.
+ * Claims (for `me`) and deletes run `run` of the root's trash; null when a standing claim holds
+ * it, or it is gone (a later run deleted it). Writes the report into the trash.
  */
-async function deleteTrash(rootDir, run, role, policy, opts = {}) {
-    const trash = (0,_trash_js__WEBPACK_IMPORTED_MODULE_4__/* .openTrash */ .X$)(rootDir, false);
+async function deleteTrash(rootDir, run, me, policy, opts = {}) {
+    const started = new Date();
+    const failed = (why) => reportOf(run, me.role, started, emptyPurge(run, [`trash ${run}: ${why}`]), null);
+    let trash;
+    try {
+        trash = (0,_trash_js__WEBPACK_IMPORTED_MODULE_7__/* .openTrash */ .X$)(rootDir, false);
+    }
+    catch (err) {
+        return failed((0,_common_errors_js__WEBPACK_IMPORTED_MODULE_9__/* .errorMessage */ .gJ)(err));
+    }
     if (trash === null)
         return null;
     try {
-        return await deleteIn(rootDir, trash, run, role, policy, opts);
+        let runDir;
+        try {
+            runDir = trash.openChild(Buffer.from(run));
+        }
+        catch (err) {
+            if (err.code === 'ENOENT')
+                return null;
+            return failed(`cannot be opened: ${(0,_common_errors_js__WEBPACK_IMPORTED_MODULE_9__/* .errorMessage */ .gJ)(err)}`);
+        }
+        try {
+            (0,_trash_js__WEBPACK_IMPORTED_MODULE_7__/* .refuseForeign */ .re)(runDir, `${_trash_js__WEBPACK_IMPORTED_MODULE_7__/* .TRASH_DIR */ .dI}/${run}`);
+            if ((0,_trash_js__WEBPACK_IMPORTED_MODULE_7__/* .claimRun */ .S6)(runDir, me) === 'busy')
+                return null;
+        }
+        catch (err) {
+            return failed((0,_common_errors_js__WEBPACK_IMPORTED_MODULE_9__/* .errorMessage */ .gJ)(err));
+        }
+        finally {
+            runDir.close();
+        }
+        const free = (0,_fs_space_js__WEBPACK_IMPORTED_MODULE_1__/* .freeBytes */ .g)(rootDir);
+        let purge;
+        try {
+            purge = await (0,_execute_trash_js__WEBPACK_IMPORTED_MODULE_4__/* .purgeTrashRun */ .pr)(rootDir, trash, run, unionPolicy(policy), opts);
+        }
+        catch (err) {
+            purge = emptyPurge(run, [`trash ${run}: ${(0,_common_errors_js__WEBPACK_IMPORTED_MODULE_9__/* .errorMessage */ .gJ)(err)}`]);
+        }
+        if (!purge.done && !purge.cancelled) {
+            const kept = (0,_execute_trash_js__WEBPACK_IMPORTED_MODULE_4__/* .quarantine */ .tW)(trash, run);
+            purge.failures.push(kept ? `what could not be deleted or put back stays in ${_trash_js__WEBPACK_IMPORTED_MODULE_7__/* .TRASH_DIR */ .dI}/${run}.kept: check it, then delete it by hand` : `${_trash_js__WEBPACK_IMPORTED_MODULE_7__/* .TRASH_DIR */ .dI}/${run} could not be set aside as ${run}.kept`);
+        }
+        const report = reportOf(run, me.role, started, purge, (0,_fs_space_js__WEBPACK_IMPORTED_MODULE_1__/* .freeBytes */ .g)(rootDir) - free);
+        try {
+            (0,_trash_js__WEBPACK_IMPORTED_MODULE_7__/* .writeResult */ .Zk)(trash, run, report);
+            for (const old of (0,_trash_js__WEBPACK_IMPORTED_MODULE_7__/* .oldResults */ .YF)(trash))
+                (0,_fs_anchor_js__WEBPACK_IMPORTED_MODULE_0__/* .unlinkAt */ .H_)(trash, old);
+        }
+        catch {
+            // The report is also the caller's to show: a trash it cannot write into is no failure of the purge.
+        }
+        return report;
     }
     finally {
         trash.close();
     }
 }
-async function deleteIn(rootDir, trash, run, role, policy, opts) {
-    let runDir;
-    try {
-        runDir = trash.openChild(Buffer.from(run));
-    }
-    catch {
-        return null;
-    }
-    try {
-        if ((0,_trash_js__WEBPACK_IMPORTED_MODULE_4__/* .claimRun */ .S6)(runDir, role) === 'busy')
-            return null;
-    }
-    finally {
-        runDir.close();
-    }
-    const started = new Date();
-    const free = (0,_fs_space_js__WEBPACK_IMPORTED_MODULE_1__/* .freeBytes */ .g)(rootDir);
-    let purge;
-    try {
-        purge = await (0,_execute_trash_js__WEBPACK_IMPORTED_MODULE_3__/* .purgeTrashRun */ .pr)(rootDir, trash, run, unionPolicy(policy), opts);
-    }
-    catch (err) {
-        purge = { run, targets: [], totals: { files: 0, bytes: 0, dirs: 0, others: 0, truncatedFiles: 0, truncatedBytes: 0, heldUnlinkedFiles: 0, heldUnlinkedBytes: 0 }, restored: [], left: [], errors: [], failures: [`trash ${run}: ${(0,_common_errors_js__WEBPACK_IMPORTED_MODULE_7__/* .errorMessage */ .gJ)(err)}`], done: false, cancelled: false };
-    }
+function emptyPurge(run, failures) {
+    return { run, targets: [], totals: { ...(0,_plan_js__WEBPACK_IMPORTED_MODULE_6__/* .emptyTally */ .CK)(), ...(0,_plan_js__WEBPACK_IMPORTED_MODULE_6__/* .emptyHeldTally */ .VW)() }, restored: [], left: [], errors: [], failures, done: false, cancelled: false };
+}
+function reportOf(run, role, started, purge, reclaimed) {
     const finished = new Date();
-    const report = {
-        tool: 'safe-purge', version: _report_js__WEBPACK_IMPORTED_MODULE_5__/* .VERSION */ .xv, kind: 'trash', run, role, ok: purge.failures.length === 0 && purge.done, done: purge.done,
+    const totals = { ...(0,_plan_js__WEBPACK_IMPORTED_MODULE_6__/* .emptyTally */ .CK)(), ...(0,_plan_js__WEBPACK_IMPORTED_MODULE_6__/* .emptyHeldTally */ .VW)() };
+    for (const t of purge.targets.length > 0 ? purge.targets : [(0,_execute_js__WEBPACK_IMPORTED_MODULE_5__/* .emptyOutcome */ .we)('')])
+        (0,_plan_js__WEBPACK_IMPORTED_MODULE_6__/* .addTally */ .c8)(totals, t);
+    return {
+        tool: 'safe-purge', version: _report_js__WEBPACK_IMPORTED_MODULE_8__/* .VERSION */ .xv, kind: 'trash', run, role, ok: purge.failures.length === 0 && purge.done, done: purge.done,
         startedAt: started.toISOString(), finishedAt: finished.toISOString(), durationMs: finished.getTime() - started.getTime(),
         targets: purge.targets.map((t) => ({ path: t.path, files: t.files, bytes: t.bytes, dirs: t.dirs, others: t.others, errors: t.errors.length })),
-        totals: { files: purge.totals.files, bytes: purge.totals.bytes, dirs: purge.totals.dirs, others: purge.totals.others },
-        space: { freedBytes: purge.totals.bytes, reclaimedBytes: (0,_fs_space_js__WEBPACK_IMPORTED_MODULE_1__/* .freeBytes */ .g)(rootDir) - free },
+        totals: { files: totals.files, bytes: totals.bytes, dirs: totals.dirs, others: totals.others },
+        space: { freedBytes: totals.bytes, reclaimedBytes: reclaimed },
         restored: purge.restored, left: purge.left,
         errors: purge.errors.slice(0, 200).map((e) => ({ path: e.path, code: e.code, message: e.message })),
-        failures: purge.failures.length === 0 && !purge.done ? [`trash ${run}: not everything in it could be deleted`] : purge.failures,
+        failures: purge.failures.length === 0 && !purge.done && !purge.cancelled ? [`trash ${run}: not everything in it could be deleted`] : purge.failures,
         cancelled: purge.cancelled
     };
-    try {
-        (0,_trash_js__WEBPACK_IMPORTED_MODULE_4__/* .writeResult */ .Zk)(trash, run, report);
-        for (const old of (0,_trash_js__WEBPACK_IMPORTED_MODULE_4__/* .oldResults */ .YF)(trash))
-            (0,_fs_anchor_js__WEBPACK_IMPORTED_MODULE_0__/* .unlinkAt */ .H_)(trash, old);
-    }
-    catch {
-        // The report is also the caller's to show: a trash it cannot write into is no failure of the purge.
-    }
-    return report;
 }
-/** Trash runs that no live process is deleting: left by a run that was killed or cancelled, or whose post step never ran. */
+/** Each run directory of the trash: whether a standing claim holds it (a deletion running, or a post step to come). */
+function runStates(trash) {
+    const out = [];
+    for (const run of (0,_trash_js__WEBPACK_IMPORTED_MODULE_7__/* .listRuns */ .v)(trash)) {
+        let dir;
+        try {
+            dir = trash.openChild(Buffer.from(run));
+        }
+        catch {
+            continue;
+        }
+        try {
+            const worker = (0,_trash_js__WEBPACK_IMPORTED_MODULE_7__/* .workerOf */ .IY)(dir);
+            out.push({ run, worker, held: worker !== null && (0,_trash_js__WEBPACK_IMPORTED_MODULE_7__/* .workerAlive */ .qK)(worker) });
+        }
+        finally {
+            dir.close();
+        }
+    }
+    return out;
+}
+/** Trash runs that no standing claim holds: left by a run that was killed or cancelled, or whose post step never ran. */
 function leftoverRuns(rootDir) {
-    const trash = (0,_trash_js__WEBPACK_IMPORTED_MODULE_4__/* .openTrash */ .X$)(rootDir, false);
+    const trash = (0,_trash_js__WEBPACK_IMPORTED_MODULE_7__/* .openTrash */ .X$)(rootDir, false);
     if (trash === null)
         return [];
     try {
-        return (0,_trash_js__WEBPACK_IMPORTED_MODULE_4__/* .listRuns */ .v)(trash).filter((run) => {
-            try {
-                const dir = trash.openChild(Buffer.from(run));
-                try {
-                    const w = (0,_trash_js__WEBPACK_IMPORTED_MODULE_4__/* .workerOf */ .IY)(dir);
-                    return w === null || !(0,_trash_js__WEBPACK_IMPORTED_MODULE_4__/* .workerAlive */ .qK)(w);
-                }
-                finally {
-                    dir.close();
-                }
-            }
-            catch {
-                return false;
-            }
-        });
+        return runStates(trash).filter((s) => !s.held).map((s) => s.run);
     }
     finally {
         trash.close();
     }
 }
-/** Deletes every leftover trash (what `leftoverRuns` lists), oldest first. */
-async function purgeLeftovers(rootDir, policy, opts = {}) {
+/** Deletes every leftover trash (what `leftoverRuns` lists), oldest first, as `me`. */
+async function purgeLeftovers(rootDir, runs, me, policy, opts = {}) {
     const out = [];
-    for (const run of leftoverRuns(rootDir)) {
+    for (const run of runs) {
         if (opts.signal?.aborted)
             break;
-        const r = await deleteTrash(rootDir, run, 'leftover', policy, opts);
+        const r = await deleteTrash(rootDir, run, me, policy, opts);
         if (r !== null)
             out.push(r);
     }
     return out;
 }
 function trashStatus(rootDir, root) {
-    const status = { trash: `${root.path}/${TRASH_DIR}`, running: [], leftover: [], finished: [] };
+    const status = { trash: `${root.path}/${TRASH_DIR}`, running: [], leftover: [], kept: [], finished: [] };
     const trash = openTrash(rootDir, false);
     if (trash === null)
         return status;
     try {
-        for (const run of listRuns(trash)) {
-            const dir = trash.openChild(Buffer.from(run));
-            try {
-                const w = workerOf(dir);
-                if (w !== null && workerAlive(w))
-                    status.running.push({ run, pid: w.pid, since: w.since, role: w.role });
-                else
-                    status.leftover.push(run);
-            }
-            finally {
-                dir.close();
-            }
+        for (const s of runStates(trash)) {
+            if (s.held && s.worker !== null)
+                status.running.push({ run: s.run, pid: s.worker.pid, since: s.worker.since, role: s.worker.role });
+            else
+                status.leftover.push(s.run);
         }
+        status.kept = keptRuns(trash);
         status.finished = readResults(trash).map((r) => r.result);
     }
     finally {
@@ -6299,18 +6460,30 @@ function trashStatus(rootDir, root) {
     }
     return status;
 }
-/**
- * Deletes run `run` of the trash under `rootPath` (guarded as any root), with only the built-in
- * patterns and those the manifest recorded: the action's post step, the CLI's background process.
- * Null when there is nothing left to delete (a later run already did) or another process is at it.
- */
-async function deleteRootTrash(rootPath, run, role, env, opts = {}) {
-    if (!(0,_trash_js__WEBPACK_IMPORTED_MODULE_4__/* .isRunId */ .Pk)(run))
-        throw (0,_common_errors_js__WEBPACK_IMPORTED_MODULE_7__/* .fail */ .fJ)('ERR_TRASH', `${JSON.stringify(run)} is not a trash run id`);
-    const root = (0,_fs_root_guard_js__WEBPACK_IMPORTED_MODULE_6__/* .guardRoot */ .aT)(rootPath, (0,_fs_root_guard_js__WEBPACK_IMPORTED_MODULE_6__/* .defaultGuardEnv */ .A_)(env));
-    const dir = (0,_fs_root_guard_js__WEBPACK_IMPORTED_MODULE_6__/* .openRoot */ .R8)(root);
+/** Runs `fn` on the root at `rootPath`, guarded and opened as any run's root. */
+function atRoot(rootPath, env, names, fn) {
+    const root = guardRoot(rootPath, defaultGuardEnv(env), names);
+    const dir = openRoot(root);
     try {
-        return await deleteTrash(dir, run, role, null, opts);
+        return fn(dir, root);
+    }
+    finally {
+        dir.close();
+        leaveCwd();
+    }
+}
+/**
+ * Deletes run `run` of the trash under `rootPath`, as `me`, with only the built-in patterns and
+ * those the manifest recorded: the action's post step, the CLI's background process. Null when
+ * there is nothing left to delete (a later run did) or a standing claim holds it.
+ */
+async function deleteRootTrash(rootPath, run, me, env, opts = {}) {
+    if (!(0,_trash_js__WEBPACK_IMPORTED_MODULE_7__/* .isRunId */ .Pk)(run))
+        throw (0,_common_errors_js__WEBPACK_IMPORTED_MODULE_9__/* .fail */ .fJ)('ERR_TRASH', `${JSON.stringify(run)} is not a trash run id`);
+    const root = (0,_fs_root_guard_js__WEBPACK_IMPORTED_MODULE_2__/* .guardRoot */ .aT)(rootPath, (0,_fs_root_guard_js__WEBPACK_IMPORTED_MODULE_2__/* .defaultGuardEnv */ .A_)(env));
+    const dir = (0,_fs_root_guard_js__WEBPACK_IMPORTED_MODULE_2__/* .openRoot */ .R8)(root);
+    try {
+        return await deleteTrash(dir, run, me, null, opts);
     }
     finally {
         dir.close();
@@ -6319,15 +6492,7 @@ async function deleteRootTrash(rootPath, run, role, env, opts = {}) {
 }
 /** --status: the root's trash, guarded as any root. */
 function rootTrashStatus(rootPath, env, names) {
-    const root = guardRoot(rootPath, defaultGuardEnv(env), names);
-    const dir = openRoot(root);
-    try {
-        return trashStatus(dir, root);
-    }
-    finally {
-        dir.close();
-        leaveCwd();
-    }
+    return atRoot(rootPath, env, names, (dir, root) => trashStatus(dir, root));
 }
 
 
@@ -6342,24 +6507,30 @@ function rootTrashStatus(rootPath, env, names) {
 /* harmony export */   N6: () => (/* binding */ TRASH_FILES),
 /* harmony export */   Pk: () => (/* binding */ isRunId),
 /* harmony export */   S6: () => (/* binding */ claimRun),
+/* harmony export */   VW: () => (/* binding */ handOff),
 /* harmony export */   WI: () => (/* binding */ readManifest),
 /* harmony export */   X$: () => (/* binding */ openTrash),
 /* harmony export */   YF: () => (/* binding */ oldResults),
 /* harmony export */   Zk: () => (/* binding */ writeResult),
+/* harmony export */   dI: () => (/* reexport safe */ _policy_js__WEBPACK_IMPORTED_MODULE_4__.dI),
 /* harmony export */   qK: () => (/* binding */ workerAlive),
+/* harmony export */   re: () => (/* binding */ refuseForeign),
+/* harmony export */   rk: () => (/* binding */ keptRuns),
+/* harmony export */   sI: () => (/* binding */ claimFor),
 /* harmony export */   ut: () => (/* binding */ createRun),
 /* harmony export */   v: () => (/* binding */ listRuns)
 /* harmony export */ });
-/* unused harmony exports REPORTS_KEPT, inTrash, readResults */
+/* unused harmony exports REPORTS_KEPT, processStart, jobKey, readResults, writeNew */
 /* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(7598);
 /* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__webpack_require__.n(node_crypto__WEBPACK_IMPORTED_MODULE_0__);
 /* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(3024);
 /* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__webpack_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_1__);
 /* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(8161);
 /* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_2___default = /*#__PURE__*/__webpack_require__.n(node_os__WEBPACK_IMPORTED_MODULE_2__);
-/* harmony import */ var _common_errors_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(1922);
+/* harmony import */ var _common_errors_js__WEBPACK_IMPORTED_MODULE_6__ = __webpack_require__(1922);
 /* harmony import */ var _privileged_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(1741);
 /* harmony import */ var _policy_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(7542);
+/* harmony import */ var _held_file_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(2182);
 /**
  * The trash of strategy `move`: `.safe-purge-trash/` in the root, one directory per run
  * (`<run id>/`), holding the targets that run moved aside (renamed `0`, `1`, …) and a manifest
@@ -6382,6 +6553,7 @@ function rootTrashStatus(rootPath, env, names) {
 
 
 
+
 const TRASH = Buffer.from(_policy_js__WEBPACK_IMPORTED_MODULE_4__/* .TRASH_DIR */ .dI);
 const MANIFEST = 'manifest.json';
 const WORKER = 'worker.json';
@@ -6396,13 +6568,10 @@ function newRunId(now = new Date()) {
 function isRunId(name) {
     return RUN_RE.test(name);
 }
-/** True when `rel` is the trash or inside it (never a target, never fingerprinted). */
-function inTrash(rel) {
-    return rel === TRASH_DIR || rel.startsWith(`${TRASH_DIR}/`);
-}
 /**
  * The trash directory, opened without following a link and checked to be a directory on the
- * root's mount; created (0700) when `create`. Null when it does not exist (and is not created).
+ * root's mount, this user's own and writable by nobody else (what it holds is renamed back into
+ * the root); created (0700) when `create`. Null when it does not exist (and is not created).
  */
 function openTrash(rootDir, create) {
     if (create) {
@@ -6423,14 +6592,27 @@ function openTrash(rootDir, create) {
         if (code === 'ENOENT')
             return null;
         if (code === 'ENOTDIR' || code === 'ELOOP')
-            throw (0,_common_errors_js__WEBPACK_IMPORTED_MODULE_5__/* .fail */ .fJ)('ERR_TRASH', `${_policy_js__WEBPACK_IMPORTED_MODULE_4__/* .TRASH_DIR */ .dI} in the root is a link or not a directory: remove it (safe-purge's trash is a directory of its own)`);
+            throw (0,_common_errors_js__WEBPACK_IMPORTED_MODULE_6__/* .fail */ .fJ)('ERR_TRASH', `${_policy_js__WEBPACK_IMPORTED_MODULE_4__/* .TRASH_DIR */ .dI} in the root is a link or not a directory: remove it (safe-purge's trash is a directory of its own)`);
+        throw (0,_common_errors_js__WEBPACK_IMPORTED_MODULE_6__/* .fail */ .fJ)('ERR_TRASH', `${_policy_js__WEBPACK_IMPORTED_MODULE_4__/* .TRASH_DIR */ .dI} in the root cannot be opened (${code}): remove it, or run as its owner`);
+    }
+    try {
+        if (!rootDir.sameMount(dir))
+            throw (0,_common_errors_js__WEBPACK_IMPORTED_MODULE_6__/* .fail */ .fJ)('ERR_TRASH', `${_policy_js__WEBPACK_IMPORTED_MODULE_4__/* .TRASH_DIR */ .dI} is a mount point: a move into it would cross filesystems; unmount it`);
+        refuseForeign(dir, _policy_js__WEBPACK_IMPORTED_MODULE_4__/* .TRASH_DIR */ .dI);
+        return dir;
+    }
+    catch (err) {
+        dir.close();
         throw err;
     }
-    if (!rootDir.sameMount(dir)) {
-        dir.close();
-        throw (0,_common_errors_js__WEBPACK_IMPORTED_MODULE_5__/* .fail */ .fJ)('ERR_TRASH', `${_policy_js__WEBPACK_IMPORTED_MODULE_4__/* .TRASH_DIR */ .dI} is a mount point: a move into it would cross filesystems; unmount it`);
+}
+/** A trash directory (or a run's) that another user owns or may write into is never trusted. */
+function refuseForeign(dir, shown) {
+    const st = node_fs__WEBPACK_IMPORTED_MODULE_1___default().fstatSync(dir.fd);
+    const me = process.geteuid?.() ?? st.uid;
+    if (st.uid !== me || (st.mode & 0o022) !== 0) {
+        throw (0,_common_errors_js__WEBPACK_IMPORTED_MODULE_6__/* .fail */ .fJ)('ERR_TRASH', `${shown} is owned by uid ${st.uid} with mode ${(st.mode & 0o7777).toString(8)}, not this user's (uid ${me}) alone: what it holds cannot be trusted back into the root; check it and remove it by hand`);
     }
-    return dir;
 }
 /** Creates the run's directory (0700) and writes its manifest, before anything is moved into it. */
 function createRun(trash, manifest) {
@@ -6467,52 +6649,92 @@ function processStart(pid) {
         return null;
     }
 }
-function workerOf(runDir) {
-    const w = readJson(runDir, WORKER);
-    return w !== null && typeof w.pid === 'number' ? w : null;
+/** The GitHub job this process runs in ('' outside Actions): a post step belongs to its job. */
+function jobKey(env) {
+    return env.GITHUB_RUN_ID ? `${env.GITHUB_RUN_ID}/${env.GITHUB_RUN_ATTEMPT ?? ''}/${env.GITHUB_JOB ?? ''}` : '';
 }
-/** Whether the process that claimed a trash still runs (here: another host's claim counts as alive). */
-function workerAlive(w) {
-    if (w.host !== node_os__WEBPACK_IMPORTED_MODULE_2___default().hostname())
-        return true;
+/** A claim for process `pid` (this one by default) in role `role`. */
+function claimFor(role, env, pid = process.pid) {
+    return { pid, start: processStart(pid), boot: (0,_privileged_js__WEBPACK_IMPORTED_MODULE_3__/* .bootId */ .aW)(), host: node_os__WEBPACK_IMPORTED_MODULE_2___default().hostname(), since: new Date().toISOString(), role, job: jobKey(env) };
+}
+function readClaim(runDir) {
+    const held = (0,_held_file_js__WEBPACK_IMPORTED_MODULE_5__/* .readHeld */ .iJ)(runDir, WORKER);
+    if (typeof held === 'string')
+        return held;
+    try {
+        const w = JSON.parse(held.text);
+        return typeof w.pid === 'number' && typeof w.role === 'string' ? { w, ino: held.ino } : 'unreadable';
+    }
+    catch {
+        return 'unreadable';
+    }
+}
+function workerOf(runDir) {
+    const c = readClaim(runDir);
+    return typeof c === 'string' ? null : c.w;
+}
+/**
+ * Whether a claim still stands: a trash handed to the post step of a job stands for the runs of
+ * that same job (the post step deletes it at the job's end) and for no other; any other claim
+ * while its process runs (same boot, same pid and start time: a reused pid is not it).
+ */
+function workerAlive(w, env = process.env) {
+    if (w.role === 'post')
+        return w.job !== '' && w.job === jobKey(env);
     if (w.boot !== null && (0,_privileged_js__WEBPACK_IMPORTED_MODULE_3__/* .bootId */ .aW)() !== null && w.boot !== (0,_privileged_js__WEBPACK_IMPORTED_MODULE_3__/* .bootId */ .aW)())
         return false;
-    try {
-        process.kill(w.pid, 0);
-    }
-    catch (err) {
-        if (err.code !== 'EPERM')
-            return false;
-    }
     const start = processStart(w.pid);
     return start !== null && (w.start === null || start === w.start);
 }
 /**
- * Claims the run's trash for this process: 'claimed', or 'busy' when a live process holds it. A
- * stale claim (its process is gone) is replaced.
+ * Claims the run's trash for `me`: 'claimed', or 'busy' when a claim that stands holds it. A stale
+ * claim (its process gone, or a post step's from another job) is replaced, only while it is
+ * still the very file that was read; a claim handed to this process (its pid, or the post step
+ * of this job) is taken over.
  */
-function claimRun(runDir, role) {
-    const me = { pid: process.pid, start: processStart(process.pid), boot: (0,_privileged_js__WEBPACK_IMPORTED_MODULE_3__/* .bootId */ .aW)(), host: node_os__WEBPACK_IMPORTED_MODULE_2___default().hostname(), since: new Date().toISOString(), role };
-    for (let attempt = 0; attempt < 2; attempt++) {
-        try {
-            writeNew(runDir, WORKER, JSON.stringify(me));
+function claimRun(runDir, me) {
+    for (let attempt = 0; attempt < 3; attempt++) {
+        if ((0,_held_file_js__WEBPACK_IMPORTED_MODULE_5__/* .createComplete */ .md)(runDir, WORKER, JSON.stringify(me)))
             return 'claimed';
+        const held = readClaim(runDir);
+        if (held === 'missing')
+            continue;
+        if (held !== 'unreadable') {
+            const w = held.w;
+            if (w.pid === me.pid && (w.start === null || w.start === me.start))
+                return 'claimed';
+            const handedToMe = w.role === 'post' && me.role === 'post' && w.job === me.job;
+            if (!handedToMe && workerAlive(w))
+                return 'busy';
+            (0,_held_file_js__WEBPACK_IMPORTED_MODULE_5__/* .unlinkIfSame */ .Lc)(runDir, WORKER, held.ino);
         }
-        catch (err) {
-            if (err.code !== 'EEXIST')
-                throw err;
-        }
-        const held = workerOf(runDir);
-        if (held !== null && (held.pid === process.pid || workerAlive(held)))
-            return held.pid === process.pid ? 'claimed' : 'busy';
-        try {
-            node_fs__WEBPACK_IMPORTED_MODULE_1___default().unlinkSync(runDir.child(WORKER));
-        }
-        catch {
-            // gone already
+        else {
+            return 'busy';
         }
     }
     return 'busy';
+}
+/** Hands this run's trash to the process that will delete it (the post step, a background process). */
+function handOff(rootDir, run, to) {
+    const trash = openTrash(rootDir, false);
+    if (trash === null)
+        return;
+    try {
+        const dir = trash.openChild(Buffer.from(run));
+        try {
+            (0,_held_file_js__WEBPACK_IMPORTED_MODULE_5__/* .createComplete */ .md)(dir, WORKER, JSON.stringify(to));
+        }
+        finally {
+            dir.close();
+        }
+    }
+    finally {
+        trash.close();
+    }
+}
+/** Run directories renamed `<run>.kept`: what their deletion could not remove or put back, kept for a person to check. */
+function keptRuns(trash) {
+    return node_fs__WEBPACK_IMPORTED_MODULE_1___default().readdirSync(trash.listPath()).filter((n) => n.endsWith('.kept') && isRunId(n.slice(0, -5))).sort();
 }
 /** The report of a finished trash deletion, next to the run directories (the newest REPORTS_KEPT stay). */
 function writeResult(trash, run, result) {

@@ -85,7 +85,15 @@ test('a killed background deletion: --status says the trash was left (exit 1), t
   expect(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16]).toBe('19')
   expect(status().exitCode).toBe(3)
   process.kill(pid, 'SIGKILL')
-  for (let i = 0; i < 200 && fs.existsSync(`/proc/${pid}`) && !/^[^)]*\) Z/.test(fs.readFileSync(`/proc/${pid}/stat`, 'utf8')); i++) await sleep(10)
+  // Gone, or a zombie no one reaped yet: either way no longer running.
+  const running = (): boolean => {
+    try {
+      return !/\) [ZX] /.test(fs.readFileSync(`/proc/${pid}/stat`, 'utf8'))
+    } catch {
+      return false
+    }
+  }
+  for (let i = 0; i < 500 && running(); i++) await sleep(10)
   const s = status()
   expect(s.exitCode).toBe(1)
   expect(s.leftover).toEqual([rep.trash.run])

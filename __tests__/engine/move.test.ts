@@ -11,7 +11,7 @@ import { spawn } from 'node:child_process'
 import { makeEnv, makeTree, removeDir, snapshot, survivors, exists, bindMount, unmountAndRemove, type Snap } from '../helpers/tree.js'
 import { purge, withAnchor } from '../helpers/engine.js'
 import { deleteTrash, leftoverRuns } from '../../src/engine/trash-purge.js'
-import { TRASH_DIR } from '../../src/engine/trash.js'
+import { TRASH_DIR, claimFor } from '../../src/engine/trash.js'
 import { native } from '../../src/fs/native.js'
 import type { PartialOptions } from '../../src/common/options.js'
 
@@ -42,6 +42,12 @@ function expectUntouched(): void {
   expect(lost).toEqual([])
 }
 
+/** The name a moved target has in the run's trash, as its manifest says. */
+function entryOf(run: string, target: string): string {
+  const m = JSON.parse(fs.readFileSync(path.join(root, TRASH_DIR, run, 'manifest.json'), 'utf8')) as { targets: { name: string; path: string }[] }
+  return m.targets.find((t) => t.path === target)?.name ?? 'none'
+}
+
 function trashRuns(): string[] {
   const dir = path.join(root, TRASH_DIR)
   return exists(dir) ? fs.readdirSync(dir).filter((n) => !n.endsWith('.json')) : []
@@ -66,11 +72,11 @@ nativeOnly('move: every target is renamed aside at once, a target directory is r
   const run = r.trash?.run as string
   expect(trashRuns()).toEqual([run])
   const moved = path.join(root, TRASH_DIR, run)
-  expect(fs.readFileSync(path.join(moved, String(r.trash?.moved.indexOf('logs')), 'trading.log'), 'utf8')).toBe('tick\n'.repeat(100))
+  expect(fs.readFileSync(path.join(moved, entryOf(run, 'logs'), 'trading.log'), 'utf8')).toBe('tick\n'.repeat(100))
   expectUntouched()
 
   // The post step's deletion: everything goes, counted, the run's directory too.
-  const t = await withAnchor(root, (dir) => deleteTrash(dir, run, 'post', null))
+  const t = await withAnchor(root, (dir) => deleteTrash(dir, run, claimFor('post', {}), null))
   expect(t?.ok).toBe(true)
   expect(t?.done).toBe(true)
   expect(t?.totals.files).toBe(6)
@@ -162,7 +168,7 @@ test('the same, found by the post step: the main step verified, the post step pu
     }
   })
   expect(r.verified).toBe(true)
-  const t = await withAnchor(root, (dir) => deleteTrash(dir, r.trash?.run as string, 'post', null))
+  const t = await withAnchor(root, (dir) => deleteTrash(dir, r.trash?.run as string, claimFor('post', {}), null))
   expect(t?.ok).toBe(false)
   expect(t?.restored.map((x) => x.path)).toEqual(['data/redis/config'])
   expect(fs.readFileSync(path.join(root, 'data/redis/config/redis.conf'), 'utf8')).toBe('maxmemory 1gb\n')
@@ -179,20 +185,26 @@ test('a protected entry whose original place is taken stays in the trash, report
   // The service wrote a new logs/.env after the move.
   makeTree(root, { 'logs/.env': 'NEW=1\n' })
   const run = r.trash?.run as string
-  const t = await withAnchor(root, (dir) => deleteTrash(dir, run, 'post', null))
+  const t = await withAnchor(root, (dir) => deleteTrash(dir, run, claimFor('post', {}), null))
   expect(t?.ok).toBe(false)
   expect(t?.left.map((x) => x.path)).toEqual(['logs/.env'])
   expect(t?.left[0].reason).toMatch(/taken/)
   expect(fs.readFileSync(path.join(root, 'logs/.env'), 'utf8')).toBe('NEW=1\n')
-  expect(fs.readFileSync(path.join(root, TRASH_DIR, run, String(r.trash?.moved.indexOf('logs')), '.env'), 'utf8')).toBe('OLD=1\n')
-  expect(trashRuns()).toEqual([run])
+  expect(fs.readFileSync(path.join(root, TRASH_DIR, `${run}.kept`, entryOf(`${run}.kept`, 'logs'), '.env'), 'utf8')).toBe('OLD=1\n')
+  // Set aside for a person: later runs warn of it, and neither fail on it nor touch it.
+  expect(trashRuns()).toEqual([`${run}.kept`])
+  expect(t?.failures.join('\n')).toMatch(/stays in \.safe-purge-trash\/.*\.kept: check it/)
+  const next = await purge(root, MOVE)
+  expect(next.failures).toEqual([])
+  expect(next.warnings.join('\n')).toMatch(/1 trash\(es\) hold what their deletion could not remove or put back/)
+  expect(fs.readFileSync(path.join(root, TRASH_DIR, `${run}.kept`, entryOf(`${run}.kept`, 'logs'), '.env'), 'utf8')).toBe('OLD=1\n')
 })
 
 test('a trash left by a run that never deleted it is deleted by the next run first, and reported', async () => {
   const first = await purge(root, MOVE)
   const run = first.trash?.run as string
   // Its deleter was killed: a claim by a process that is gone.
-  fs.writeFileSync(path.join(root, TRASH_DIR, run, 'worker.json'), JSON.stringify({ pid: 2 ** 22 + 1, start: '1', boot: null, host: os.hostname(), since: '2026-01-01T00:00:00Z', role: 'background' }))
+  fs.writeFileSync(path.join(root, TRASH_DIR, run, 'worker.json'), JSON.stringify({ pid: 2 ** 22 + 1, start: '1', boot: null, host: os.hostname(), since: '2026-01-01T00:00:00Z', role: 'background', job: '' }))
   await withAnchor(root, async (dir) => expect(leftoverRuns(dir)).toEqual([run]))
   makeTree(root, { 'logs/new.log': 'after the redeploy\n' })
   const next = await purge(root, {})
@@ -210,10 +222,10 @@ test('a deletion another live process holds is left to it', async () => {
   const other = spawn('sleep', ['30'])
   try {
     const start = fs.readFileSync(`/proc/${other.pid}/stat`, 'utf8').split(') ')[1].split(' ')[19]
-    fs.writeFileSync(path.join(root, TRASH_DIR, run, 'worker.json'), JSON.stringify({ pid: other.pid, start, boot: null, host: os.hostname(), since: new Date().toISOString(), role: 'background' }))
+    fs.writeFileSync(path.join(root, TRASH_DIR, run, 'worker.json'), JSON.stringify({ pid: other.pid, start, boot: null, host: os.hostname(), since: new Date().toISOString(), role: 'background', job: '' }))
     await withAnchor(root, async (dir) => {
       expect(leftoverRuns(dir)).toEqual([])
-      expect(await deleteTrash(dir, run, 'post', null)).toBeNull()
+      expect(await deleteTrash(dir, run, claimFor('post', {}), null)).toBeNull()
     })
     expect(trashRuns()).toEqual([run])
   } finally {
@@ -238,7 +250,7 @@ test('a cancel between two moves leaves whole targets: one moved, the other unto
     expect(survivors(before, snapshot(root), (rel) => rel === t.path || rel.startsWith(`${t.path}/`))).toEqual([])
   }
   const run = r.trash?.run as string
-  expect(fs.readFileSync(path.join(root, TRASH_DIR, run, String(r.trash?.moved.indexOf('data/redis') ?? 0), 'dump.rdb'), 'utf8')).toBe('REDIS0009')
+  expect(fs.readFileSync(path.join(root, TRASH_DIR, run, entryOf(run, 'data/redis'), 'dump.rdb'), 'utf8')).toBe('REDIS0009')
   await withAnchor(root, async (dir) => expect(leftoverRuns(dir)).toEqual([run]))
   expectUntouched()
 })
@@ -278,4 +290,32 @@ rootOnly('a mount point inside a target keeps it in place', async () => {
   } finally {
     unmountAndRemove(mnt)
   }
+})
+
+test('a trash that is a link, or not this user\'s alone, refuses a move run before anything changes', async () => {
+  const outside = path.join(base, 'outside')
+  fs.mkdirSync(outside)
+  fs.symlinkSync(outside, path.join(root, TRASH_DIR))
+  const all = snapshot(root)
+  await expect(purge(root, MOVE)).rejects.toMatchObject({ code: 'ERR_TRASH' })
+  await expect(purge(root, { ...MOVE, 'dry-run': true })).rejects.toThrow(/is a link or not a directory/)
+  expect(snapshot(root)).toEqual(all)
+  expect(fs.readdirSync(outside)).toEqual([])
+  // A purge run is not blocked by it: it warns and leaves it alone.
+  const r = await purge(root, {})
+  expect(r.failures).toEqual([])
+  expect(r.warnings.join('\n')).toMatch(/the trash cannot be used/)
+  expect(fs.readdirSync(outside)).toEqual([])
+  fs.unlinkSync(path.join(root, TRASH_DIR))
+  fs.mkdirSync(path.join(root, TRASH_DIR), 0o777)
+  fs.chmodSync(path.join(root, TRASH_DIR), 0o777)
+  await expect(purge(root, MOVE)).rejects.toThrow(/not this user's \(uid \d+\) alone/)
+})
+
+test('with trash: now, what the filesystem gained counts the trash\'s deletion', async () => {
+  makeTree(root, Object.fromEntries(Array.from({ length: 20 }, (_, i) => [`logs/big${i}.bin`, 'x'.repeat(64 * 1024)])))
+  const r = await purge(root, { ...MOVE, trash: 'now' })
+  expect(r.failures).toEqual([])
+  expect(r.space.freedBytes).toBeGreaterThanOrEqual(20 * 64 * 1024)
+  expect(r.space.reclaimedBytes).toBeGreaterThanOrEqual(10 * 64 * 1024)
 })

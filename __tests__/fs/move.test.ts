@@ -5,6 +5,7 @@
  * SAFE_PURGE_NATIVE=0) and by the path-based fallback ('recheck', never the helper).
  */
 import fs from 'node:fs'
+import os from 'node:os'
 import path from 'node:path'
 import { execFileSync, spawnSync } from 'node:child_process'
 import { createRequire } from 'node:module'
@@ -21,6 +22,61 @@ const MODES: AnchorMode[] = ['proc', 'recheck']
 const helperIn = (mode: AnchorMode): boolean => mode === 'proc' && native() !== null
 const has = (command: string): boolean => spawnSync('sh', ['-c', 'command -v "$0"', command], { stdio: 'ignore' }).status === 0
 const openFds = (): number => fs.readdirSync('/proc/self/fd').length
+/** A command's error output (or why it did not run), for a skip's reason. */
+const failure = (r: ReturnType<typeof spawnSync>): string => (String(r.stderr ?? '') || r.error?.message || `status ${r.status}`).trim()
+
+/**
+ * Why the mount-point test cannot run here ('' when it can): it needs root, and both a tmpfs
+ * and a bind mount in a temp dir. Probed once, when the file loads, so that the test is skipped
+ * (saying why) rather than passing without testing anything.
+ */
+function mountProblem(): string {
+  if (!isRoot) return 'mounting needs root'
+  const dir = tempDir('sp-mount-probe-')
+  const at = path.join(dir, 'mnt')
+  const from = path.join(dir, 'from')
+  fs.mkdirSync(at)
+  fs.mkdirSync(from)
+  for (const args of [['-t', 'tmpfs', 'tmpfs', at], ['--bind', from, at]]) {
+    const r = spawnSync('mount', args, { encoding: 'utf8' })
+    if (r.status !== 0) {
+      removeDir(dir)
+      return `mount ${args.join(' ')} fails here: ${failure(r)}`
+    }
+    const u = spawnSync('umount', [at], { encoding: 'utf8' })
+    if (u.status !== 0) throw new Error(`the mount probe cannot unmount ${at} (left in place): ${failure(u)}`)
+  }
+  removeDir(dir)
+  return ''
+}
+
+/**
+ * Why the ACL test cannot run here ('' when it can): setfacl and getfacl, and a temp dir
+ * whose filesystem takes an access and a default ACL. Probed once, when the file loads.
+ */
+function aclProblem(): string {
+  const missing = ['setfacl', 'getfacl'].filter((c) => !has(c))
+  if (missing.length > 0) return `${missing.join(' and ')} not installed`
+  const dir = tempDir('sp-acl-probe-')
+  try {
+    for (const args of [['-m', 'u:1234:rwx,g:5678:r-x', dir], ['-d', '-m', 'u:1234:rwx', dir]]) {
+      const r = spawnSync('setfacl', args, { encoding: 'utf8' })
+      if (r.status !== 0) return `no POSIX ACLs in ${os.tmpdir()} (setfacl ${args.join(' ')}: ${failure(r)})`
+    }
+    return ''
+  } finally {
+    removeDir(dir)
+  }
+}
+
+/** `test` when `why` is '' (what it needs is there), else skipped with the reason in its title. */
+const testIf =
+  (why: string) =>
+  (title: string, fn: jest.ProvidesCallback): void =>
+    why === '' ? test(title, fn) : test.skip(`${title} [skipped: ${why}]`, fn)
+/** The probes, once per file (the mount test also needs the helper: probe is native-only). */
+const NO_MOUNT = native() === null ? 'no native helper' : mountProblem()
+const NO_ACL = aclProblem()
 
 /** What `call` threw: its code, syscall and message (or a note that it did not throw). */
 function thrown(call: () => unknown): { code?: string; syscall?: string; message: string } {
@@ -256,12 +312,12 @@ describe('probeKept', () => {
     expect(fs.readFileSync(path.join(locked, 'inside/models'), 'utf8')).toBe('kept')
   })
 
-  withHelper('a mount inside is a mount point: another filesystem, and a bind mount of the same one (root, where mount works)', () => {
-    if (!isRoot) return
+  const mountTest = testIf(NO_MOUNT)
+  mountTest('a mount inside is a mount point: another filesystem, and a bind mount of the same one (root, where mount works)', () => {
     makeTree(root, { 'x/y/mnt': null, 'x/bind': null, 'x/f': 'f' })
     makeTree(base, { 'elsewhere/e.txt': 'elsewhere bytes' })
     const mnt = path.join(root, 'x/y/mnt')
-    if (spawnSync('mount', ['-t', 'tmpfs', 'tmpfs', mnt]).status !== 0) return
+    execFileSync('mount', ['-t', 'tmpfs', 'tmpfs', mnt])
     try {
       expect(probe(['models'])).toEqual({ path: 'x/y/mnt', reason: 'mount-point' })
     } finally {
@@ -332,10 +388,10 @@ describe.each(MODES)('cloneDirMeta anchored by %s', (mode) => {
     expect(fs.readdirSync(dst)).toEqual([])
   })
 
-  const aclTest = has('setfacl') && has('getfacl') ? test : test.skip
+  const aclTest = testIf(NO_ACL)
   aclTest('POSIX ACLs, access and default, are copied; one the source has not is removed (setfacl, the helper)', () => {
     const getfacl = (p: string): string => execFileSync('getfacl', ['--omit-header', '--absolute-names', p], { encoding: 'utf8' })
-    if (spawnSync('setfacl', ['-m', 'u:1234:rwx,g:5678:r-x', src]).status !== 0) return // no ACLs on this filesystem
+    execFileSync('setfacl', ['-m', 'u:1234:rwx,g:5678:r-x', src])
     execFileSync('setfacl', ['-d', '-m', 'u:1234:rwx', src])
     const acl = getfacl(src)
     const srcMode = fs.statSync(src).mode

@@ -2,7 +2,7 @@ export const id = 957;
 export const ids = [957];
 export const modules = {
 
-/***/ 9591:
+/***/ 1319:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 
@@ -552,7 +552,7 @@ const BUILTIN_PROTECTED = [
 /** safe-purge's own lock file in the root (see lock.ts); never a target. */
 const LOCK_FILE = '.safe-purge.lock';
 /** safe-purge's trash in the root (strategy move, see trash.ts); never a target, never protected or fingerprinted. */
-const policy_TRASH_DIR = '.safe-purge-trash';
+const TRASH_DIR = '.safe-purge-trash';
 /** How many paths a matcher may cache before it is rebuilt (`ignore` caches every path it sees). */
 const MATCHER_CACHE_LIMIT = 20000;
 /** A pattern that can only match a single path segment (no slash but a trailing one). */
@@ -685,7 +685,7 @@ function normalizeTarget(entry, policy, opt) {
         throw bad('is not a plain path (empty or "." segment): write it like data/redis');
     if (rel === LOCK_FILE || rel.startsWith(`${LOCK_FILE}.`))
         throw bad(`is safe-purge's own lock file: remove it from ${opt}`);
-    if (rel === policy_TRASH_DIR || rel.startsWith(`${policy_TRASH_DIR}/`))
+    if (rel === TRASH_DIR || rel.startsWith(`${TRASH_DIR}/`))
         throw bad(`is safe-purge's own trash, which runs delete themselves: remove it from ${opt}`);
     if (policy.isProtected(rel, true) || policy.isProtected(rel, false)) {
         throw errors_fail('ERR_TARGET_PROTECTED', `${opt} entry ${shown} is protected: remove it from ${opt} (protected paths are never purged)`);
@@ -719,6 +719,13 @@ function oneLine(message) {
 function text_showPath(p) {
     // eslint-disable-next-line no-control-regex
     return p.replace(/[\x00-\x1f\x7f-\x9f\\]/g, escapeChar);
+}
+/**
+ * A whole number with a comma between thousands (12,345), as toLocaleString('en-US') writes it,
+ * without its cost: the first Intl call loads ICU's locale data (over 100 ms at start-up).
+ */
+function groupDigits(n) {
+    return String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
 }
 function formatBytes(n) {
     const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
@@ -1026,9 +1033,9 @@ class TerminalUi {
         const present = this.presentTargets();
         const at = present.indexOf(p.target);
         const position = at >= 0 && present.length > 1 ? ` (${at + 1} of ${present.length})` : '';
-        const of = p.plannedFiles > 0 ? ` of ${p.plannedFiles.toLocaleString('en-US')}` : '';
+        const of = p.plannedFiles > 0 ? ` of ${groupDigits(p.plannedFiles)}` : '';
         const pct = p.plannedFiles > 0 ? ` (${Math.min(100, Math.floor((100 * p.files) / p.plannedFiles))}%)` : '';
-        let line = `  purging ${text_showPath(p.target)}${position}; all targets so far: ${p.files.toLocaleString('en-US')}${of} files, ${formatBytes(p.bytes)} removed${pct}`;
+        let line = `  purging ${text_showPath(p.target)}${position}; all targets so far: ${groupDigits(p.files)}${of} files, ${formatBytes(p.bytes)} removed${pct}`;
         // A line wider than the terminal wraps, and \r would then redraw only its last row.
         const cols = this.out.columns ?? 0;
         if (cols > 1 && line.length >= cols)
@@ -1047,7 +1054,7 @@ class TerminalUi {
         this.base = { files: p.files, bytes: p.bytes };
         if (this.live || (this.plan && !this.presentTargets().includes(p.target)))
             return;
-        this.print(`  ${text_showPath(p.target)}: ${files.toLocaleString('en-US')} file(s), ${formatBytes(bytes)} removed`);
+        this.print(`  ${text_showPath(p.target)}: ${groupDigits(files)} file(s), ${formatBytes(bytes)} removed`);
     }
     clearProgress() {
         if (this.progressShown) {
@@ -2888,14 +2895,17 @@ async function executePlan(rootDir, plan, policy, opts = {}) {
         last = now;
         opts.onProgress({ target: t.path, files: done.files + t.files, bytes: done.bytes + t.bytes, plannedFiles: plan.totals.files, plannedBytes: plan.totals.bytes });
     };
-    const targets = [];
+    const targets = new Array(plan.targets.length);
     const how = { policy, hooks: opts.hooks ?? {}, pacer, pace, held: opts.held, removeTargetDirs: plan.removeTargetDirs === true, movable: opts.movable ?? new Set(), mover: opts.mover };
-    for (const t of plan.targets) {
-        const out = await executeTarget(rootDir, t, how, (o) => progress(o, false));
+    // Targets that move go first: the less time between the look inside them and their rename, the
+    // fewer protected entries can appear there meanwhile. The outcome keeps the plan's order.
+    const order = [...plan.targets.keys()].sort((a, b) => Number(how.movable.has(plan.targets[b].path)) - Number(how.movable.has(plan.targets[a].path)));
+    for (const i of order) {
+        const out = await executeTarget(rootDir, plan.targets[i], how, (o) => progress(o, false));
         progress(out, true);
         done.files += out.files;
         done.bytes += out.bytes;
-        targets.push(out);
+        targets[i] = out;
     }
     const totals = { ...emptyTally(), ...emptyHeldTally() };
     for (const t of targets)
@@ -3187,7 +3197,7 @@ function walkDir(dirA, dirRel, inProtected, policy, fp, root, skip) {
             const name = d.name;
             const text = name.toString('utf8');
             const rel = dirRel === '' ? text : `${dirRel}/${text}`;
-            if (skip?.has(rel) || (dirRel === '' && text === policy_TRASH_DIR))
+            if (skip?.has(rel) || (dirRel === '' && text === TRASH_DIR))
                 continue;
             // The directory entry's own type (d_type) decides most entries without a stat: an
             // unprotected file costs nothing but the policy check; a directory is opened directly.
@@ -4823,7 +4833,7 @@ function buildReport(x) {
         trash: trash === undefined || (trash.strategy === 'purge' && trash.leftoverRuns.length === 0)
             ? null
             : {
-                dir: `${x.root.path}/${policy_TRASH_DIR}`, timing: trash.timing, run: trash.run, moved: trash.moved, inPlace: trash.inPlace,
+                dir: `${x.root.path}/${TRASH_DIR}`, timing: trash.timing, run: trash.run, moved: trash.moved, inPlace: trash.inPlace,
                 pending: !dry && trash.run !== null && trash.purge === null, purge: trash.purge, leftovers: trash.leftovers, leftoverRuns: trash.leftoverRuns
             },
         docker: {
@@ -4854,6 +4864,64 @@ function buildReport(x) {
 // EXTERNAL MODULE: external "node:crypto"
 var external_node_crypto_ = __webpack_require__(7598);
 var external_node_crypto_default = /*#__PURE__*/__webpack_require__.n(external_node_crypto_);
+;// CONCATENATED MODULE: ./src/engine/held-file.ts
+/**
+ * Files that say which process holds something (the root's lock, a trash's claim): created
+ * complete and atomically (written to a private file, then hard-linked to the name, which fails
+ * when the name exists), so nobody reads a half-written one; read with their inode; and removed
+ * as stale only while the name is still the very file that was read.
+ */
+
+
+
+/** Creates `name` in `dir` holding `text`: false when it exists. Other errors are thrown. */
+function createComplete(dir, name, text) {
+    const mine = Buffer.from(`${name}.${external_node_crypto_default().randomUUID()}`);
+    external_node_fs_default().writeFileSync(dir.child(mine), text, { flag: 'wx', mode: 0o644 });
+    try {
+        external_node_fs_default().linkSync(dir.child(mine), dir.child(Buffer.from(name)));
+        return true;
+    }
+    catch (err) {
+        if (err.code !== 'EEXIST')
+            throw err;
+        return false;
+    }
+    finally {
+        try {
+            unlinkAt(dir, mine);
+        }
+        catch {
+            // gone already
+        }
+    }
+}
+/** `name`'s text and inode (never read through a link), 'missing', or 'unreadable'. */
+function readHeld(dir, name) {
+    try {
+        const fd = external_node_fs_default().openSync(dir.child(Buffer.from(name)), (external_node_fs_default()).constants.O_RDONLY | (external_node_fs_default()).constants.O_NOFOLLOW);
+        try {
+            return { ino: external_node_fs_default().fstatSync(fd).ino, text: external_node_fs_default().readFileSync(fd, 'utf8') };
+        }
+        finally {
+            external_node_fs_default().closeSync(fd);
+        }
+    }
+    catch (err) {
+        return err.code === 'ENOENT' ? 'missing' : 'unreadable';
+    }
+}
+/** Unlinks `name` only while it is still the file with inode `ino` (a stale holder's). */
+function unlinkIfSame(dir, name, ino) {
+    try {
+        if (external_node_fs_default().lstatSync(dir.child(Buffer.from(name))).ino === ino)
+            unlinkAt(dir, Buffer.from(name));
+    }
+    catch {
+        // gone already
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/engine/lock.ts
 /**
  * One purge per root at a time: a lock file in the root, reached through the root's open
@@ -4863,6 +4931,7 @@ var external_node_crypto_default = /*#__PURE__*/__webpack_require__.n(external_n
  * file that was read (same inode), and the lock is then taken by link again, so of two takers at
  * most one gets it, unless both pass the inode check in the same instant (see SECURITY.md).
  */
+
 
 
 
@@ -4882,22 +4951,15 @@ function alive(pid) {
     }
 }
 function readHolder(root) {
+    const held = readHeld(root, LOCK_FILE);
+    if (typeof held === 'string')
+        return held;
     try {
-        const fd = external_node_fs_default().openSync(root.child(LOCK), (external_node_fs_default()).constants.O_RDONLY | (external_node_fs_default()).constants.O_NOFOLLOW);
-        let text;
-        let ino;
-        try {
-            ino = external_node_fs_default().fstatSync(fd).ino;
-            text = external_node_fs_default().readFileSync(fd, 'utf8');
-        }
-        finally {
-            external_node_fs_default().closeSync(fd);
-        }
-        const h = JSON.parse(text);
-        return typeof h.pid === 'number' && typeof h.token === 'string' ? { ...h, ino } : 'unreadable';
+        const h = JSON.parse(held.text);
+        return typeof h.pid === 'number' && typeof h.token === 'string' ? { ...h, ino: held.ino } : 'unreadable';
     }
-    catch (err) {
-        return err.code === 'ENOENT' ? 'missing' : 'unreadable';
+    catch {
+        return 'unreadable';
     }
 }
 /** Takes the lock or throws ERR_LOCKED. Returns the release function; `warn` hears of stale locks. */
@@ -4946,13 +5008,8 @@ function acquireLock(root, rootPath, warn) {
         }
         if (holder !== 'missing') {
             warn(`removing a stale lock ${shown} (pid ${holder.pid} is gone)`);
-            try {
-                if (external_node_fs_default().lstatSync(root.child(LOCK)).ino === holder.ino)
-                    unlinkAt(root, LOCK);
-            }
-            catch {
-                // gone already
-            }
+            if (holder.ino !== undefined)
+                unlinkIfSame(root, LOCK_FILE, holder.ino);
         }
         if (link())
             return release;
@@ -5696,19 +5753,16 @@ function decideMoves(rootDir, rootPath, plan, policy, ctx) {
     const present = plan.targets.filter((t) => t.status === 'present');
     const stay = (t, why) => ({ path: t.path, move: false, why });
     if (ctx.keepRunning)
-        return present.map((t) => stay(t, 'keep-running: its writers keep running and would write into the moved directory'));
+        return { decisions: present.map((t) => stay(t, 'keep-running: its writers keep running and would write into the moved directory')), warnings: [] };
     if (ctx.services.length > 0)
-        return present.map((t) => stay(t, 'services: the services left running may write into it'));
+        return { decisions: present.map((t) => stay(t, 'services: the services left running may write into it')), warnings: [] };
     const mounts = mountPoints();
     const abs = (t) => external_node_path_default().join(rootPath, t.path);
-    const { users } = usersUnder(present.map(abs));
-    return present.map((t) => {
-        if (t.keptTotal > 0)
-            return stay(t, `it holds ${t.keptTotal} protected entr(ies) or mount point(s) (first: ${t.kept[0]?.path ?? '?'})`);
-        if (t.deniedTotal > 0 || t.unreadable.length > 0)
-            return stay(t, `${t.deniedTotal + t.unreadable.length} entr(ies) in it cannot be deleted by this user`);
-        if (t.truncatedFiles + t.heldUnlinkedFiles > 0)
-            return stay(t, `${t.truncatedFiles + t.heldUnlinkedFiles} file(s) in it are held open by running processes`);
+    const { users, uninspected } = usersUnder(present.map(abs));
+    const warnings = uninspected > 0 ? [`${uninspected} process(es) of other users could not be inspected (run as root to see them): a file one of them holds open in a moved target is deleted with the trash, and its space comes back only when it closes it`] : [];
+    const decisions = present.map((t) => {
+        if (ctx.checks && (t.deniedTotal > 0 || t.unreadable.length > 0))
+            return stay(t, `${t.deniedTotal + t.unreadable.length} entr(ies) in it cannot be deleted by this user (the privileged pass finishes them in place)`);
         const exact = policy.exact.find((e) => e.startsWith(`${t.path}/`));
         if (exact !== undefined)
             return stay(t, `it holds ${exact}, protected as a file this run uses`);
@@ -5721,15 +5775,37 @@ function decideMoves(rootDir, rootPath, plan, policy, ctx) {
         const user = users.get(abs(t))?.[0];
         if (user !== undefined)
             return stay(t, `process ${user.pid} (${user.command}) has something in it open`);
-        const found = look(rootDir, t, policy);
+        const found = look(rootDir, t.path, policy, true);
         if (found !== null)
             return stay(t, found);
         return { path: t.path, move: true };
     });
+    return { decisions, warnings };
 }
-/** Why the target must be purged in place (a protected entry, a mount point, a read error), or null. */
-function look(rootDir, t, policy) {
-    const found = lookupTarget(rootDir, t.path);
+/**
+ * Targets whose insides the fingerprint need not read: the native helper's look found no protected
+ * entry, mount point or unreadable directory in them, and no exact protected path lies under them.
+ * Without the helper (or with patterns it cannot match), none: the fingerprint's own walk is then
+ * as fast as a look in JavaScript would be.
+ */
+function nothingToFingerprintIn(rootDir, plan, policy) {
+    const clean = new Set();
+    if (fastPath() === null || policy.literalNames === null)
+        return clean;
+    for (const t of plan.targets) {
+        if (t.status !== 'present' || policy.exact.some((e) => e.startsWith(`${t.path}/`)))
+            continue;
+        if (look(rootDir, t.path, policy, false) === null)
+            clean.add(t.path);
+    }
+    return clean;
+}
+/**
+ * Why the target must be purged in place (a protected entry, a mount point, a read error), or
+ * null. `jsToo`: walk in JavaScript where the native helper cannot look (else that is a reason).
+ */
+function look(rootDir, rel, policy, jsToo) {
+    const found = lookupTarget(rootDir, rel);
     if (!found.found)
         return `it could not be looked at again: ${found.reason}`;
     const { target } = found;
@@ -5749,8 +5825,8 @@ function look(rootDir, t, policy) {
             if (r === null)
                 return null;
             if (r !== 'unsupported')
-                return stays(`${t.path}/${r.path}`, r.reason, r.code);
-            return lookJs(rootDir, dir, t.path, policy, 0);
+                return stays(`${rel}/${r.path}`, r.reason, r.code);
+            return jsToo ? lookJs(rootDir, dir, rel, policy, 0) : 'the native helper cannot look';
         }
         finally {
             dir.close();
@@ -5853,7 +5929,8 @@ function mountPoints() {
 
 
 
-const TRASH = Buffer.from(policy_TRASH_DIR);
+
+const TRASH = Buffer.from(TRASH_DIR);
 const MANIFEST = 'manifest.json';
 const WORKER = 'worker.json';
 /** A run id: its creation time, pid and a random suffix (sorts by time). */
@@ -5867,13 +5944,10 @@ function newRunId(now = new Date()) {
 function isRunId(name) {
     return RUN_RE.test(name);
 }
-/** True when `rel` is the trash or inside it (never a target, never fingerprinted). */
-function inTrash(rel) {
-    return rel === TRASH_DIR || rel.startsWith(`${TRASH_DIR}/`);
-}
 /**
  * The trash directory, opened without following a link and checked to be a directory on the
- * root's mount; created (0700) when `create`. Null when it does not exist (and is not created).
+ * root's mount, this user's own and writable by nobody else (what it holds is renamed back into
+ * the root); created (0700) when `create`. Null when it does not exist (and is not created).
  */
 function openTrash(rootDir, create) {
     if (create) {
@@ -5894,14 +5968,27 @@ function openTrash(rootDir, create) {
         if (code === 'ENOENT')
             return null;
         if (code === 'ENOTDIR' || code === 'ELOOP')
-            throw errors_fail('ERR_TRASH', `${policy_TRASH_DIR} in the root is a link or not a directory: remove it (safe-purge's trash is a directory of its own)`);
+            throw errors_fail('ERR_TRASH', `${TRASH_DIR} in the root is a link or not a directory: remove it (safe-purge's trash is a directory of its own)`);
+        throw errors_fail('ERR_TRASH', `${TRASH_DIR} in the root cannot be opened (${code}): remove it, or run as its owner`);
+    }
+    try {
+        if (!rootDir.sameMount(dir))
+            throw errors_fail('ERR_TRASH', `${TRASH_DIR} is a mount point: a move into it would cross filesystems; unmount it`);
+        refuseForeign(dir, TRASH_DIR);
+        return dir;
+    }
+    catch (err) {
+        dir.close();
         throw err;
     }
-    if (!rootDir.sameMount(dir)) {
-        dir.close();
-        throw errors_fail('ERR_TRASH', `${policy_TRASH_DIR} is a mount point: a move into it would cross filesystems; unmount it`);
+}
+/** A trash directory (or a run's) that another user owns or may write into is never trusted. */
+function refuseForeign(dir, shown) {
+    const st = external_node_fs_default().fstatSync(dir.fd);
+    const me = process.geteuid?.() ?? st.uid;
+    if (st.uid !== me || (st.mode & 0o022) !== 0) {
+        throw errors_fail('ERR_TRASH', `${shown} is owned by uid ${st.uid} with mode ${(st.mode & 0o7777).toString(8)}, not this user's (uid ${me}) alone: what it holds cannot be trusted back into the root; check it and remove it by hand`);
     }
-    return dir;
 }
 /** Creates the run's directory (0700) and writes its manifest, before anything is moved into it. */
 function createRun(trash, manifest) {
@@ -5938,52 +6025,92 @@ function processStart(pid) {
         return null;
     }
 }
-function workerOf(runDir) {
-    const w = readJson(runDir, WORKER);
-    return w !== null && typeof w.pid === 'number' ? w : null;
+/** The GitHub job this process runs in ('' outside Actions): a post step belongs to its job. */
+function jobKey(env) {
+    return env.GITHUB_RUN_ID ? `${env.GITHUB_RUN_ID}/${env.GITHUB_RUN_ATTEMPT ?? ''}/${env.GITHUB_JOB ?? ''}` : '';
 }
-/** Whether the process that claimed a trash still runs (here: another host's claim counts as alive). */
-function workerAlive(w) {
-    if (w.host !== external_node_os_default().hostname())
-        return true;
+/** A claim for process `pid` (this one by default) in role `role`. */
+function claimFor(role, env, pid = process.pid) {
+    return { pid, start: processStart(pid), boot: bootId(), host: external_node_os_default().hostname(), since: new Date().toISOString(), role, job: jobKey(env) };
+}
+function readClaim(runDir) {
+    const held = readHeld(runDir, WORKER);
+    if (typeof held === 'string')
+        return held;
+    try {
+        const w = JSON.parse(held.text);
+        return typeof w.pid === 'number' && typeof w.role === 'string' ? { w, ino: held.ino } : 'unreadable';
+    }
+    catch {
+        return 'unreadable';
+    }
+}
+function workerOf(runDir) {
+    const c = readClaim(runDir);
+    return typeof c === 'string' ? null : c.w;
+}
+/**
+ * Whether a claim still stands: a trash handed to the post step of a job stands for the runs of
+ * that same job (the post step deletes it at the job's end) and for no other; any other claim
+ * while its process runs (same boot, same pid and start time: a reused pid is not it).
+ */
+function workerAlive(w, env = process.env) {
+    if (w.role === 'post')
+        return w.job !== '' && w.job === jobKey(env);
     if (w.boot !== null && bootId() !== null && w.boot !== bootId())
         return false;
-    try {
-        process.kill(w.pid, 0);
-    }
-    catch (err) {
-        if (err.code !== 'EPERM')
-            return false;
-    }
     const start = processStart(w.pid);
     return start !== null && (w.start === null || start === w.start);
 }
 /**
- * Claims the run's trash for this process: 'claimed', or 'busy' when a live process holds it. A
- * stale claim (its process is gone) is replaced.
+ * Claims the run's trash for `me`: 'claimed', or 'busy' when a claim that stands holds it. A stale
+ * claim (its process gone, or a post step's from another job) is replaced, only while it is
+ * still the very file that was read; a claim handed to this process (its pid, or the post step
+ * of this job) is taken over.
  */
-function claimRun(runDir, role) {
-    const me = { pid: process.pid, start: processStart(process.pid), boot: bootId(), host: external_node_os_default().hostname(), since: new Date().toISOString(), role };
-    for (let attempt = 0; attempt < 2; attempt++) {
-        try {
-            writeNew(runDir, WORKER, JSON.stringify(me));
+function claimRun(runDir, me) {
+    for (let attempt = 0; attempt < 3; attempt++) {
+        if (createComplete(runDir, WORKER, JSON.stringify(me)))
             return 'claimed';
+        const held = readClaim(runDir);
+        if (held === 'missing')
+            continue;
+        if (held !== 'unreadable') {
+            const w = held.w;
+            if (w.pid === me.pid && (w.start === null || w.start === me.start))
+                return 'claimed';
+            const handedToMe = w.role === 'post' && me.role === 'post' && w.job === me.job;
+            if (!handedToMe && workerAlive(w))
+                return 'busy';
+            unlinkIfSame(runDir, WORKER, held.ino);
         }
-        catch (err) {
-            if (err.code !== 'EEXIST')
-                throw err;
-        }
-        const held = workerOf(runDir);
-        if (held !== null && (held.pid === process.pid || workerAlive(held)))
-            return held.pid === process.pid ? 'claimed' : 'busy';
-        try {
-            external_node_fs_default().unlinkSync(runDir.child(WORKER));
-        }
-        catch {
-            // gone already
+        else {
+            return 'busy';
         }
     }
     return 'busy';
+}
+/** Hands this run's trash to the process that will delete it (the post step, a background process). */
+function handOff(rootDir, run, to) {
+    const trash = openTrash(rootDir, false);
+    if (trash === null)
+        return;
+    try {
+        const dir = trash.openChild(Buffer.from(run));
+        try {
+            createComplete(dir, WORKER, JSON.stringify(to));
+        }
+        finally {
+            dir.close();
+        }
+    }
+    finally {
+        trash.close();
+    }
+}
+/** Run directories renamed `<run>.kept`: what their deletion could not remove or put back, kept for a person to check. */
+function keptRuns(trash) {
+    return external_node_fs_default().readdirSync(trash.listPath()).filter((n) => n.endsWith('.kept') && isRunId(n.slice(0, -5))).sort();
 }
 /** The report of a finished trash deletion, next to the run directories (the newest REPORTS_KEPT stay). */
 function writeResult(trash, run, result) {
@@ -6062,11 +6189,12 @@ function readJson(dir, name) {
 
 
 
-
 const codeOf = (err) => err?.code ?? 'UNKNOWN';
 /**
  * Moves target `top` (found and checked to be the planned node) into the trash. Returns false
- * (nothing changed) when it cannot: the caller purges it in place.
+ * (nothing changed) when it cannot: the caller purges it in place. A target directory that stays
+ * (`keepDir`) is swapped, in one RENAME_EXCHANGE, with an empty directory made in the trash with
+ * its owner, mode and ACLs: its path never lacks a directory, and nothing is left half done.
  */
 function moveToTrash(into, top, out, keepDir) {
     const entry = into.manifest.targets.find((t) => t.path === top.rel);
@@ -6074,7 +6202,7 @@ function moveToTrash(into, top, out, keepDir) {
         return false;
     const dest = Buffer.from(entry.name);
     const note = (why) => {
-        into.notes.push(`${top.rel}: not moved (${why}); purged in place`);
+        into.notes.set(top.rel, why);
         return false;
     };
     into.beforeRename?.(top.rel);
@@ -6083,31 +6211,21 @@ function moveToTrash(into, top, out, keepDir) {
             renameAt(top.parent, top.name, into.runDir, dest, 'noreplace');
         }
         catch (err) {
-            return note(`rename: ${codeOf(err)}`);
+            return note(`its rename into the trash failed (${codeOf(err)})`);
         }
         out.result = 'moved';
         return true;
     }
-    // The empty directory that takes the target's place, built aside first.
-    const temp = Buffer.from(`.${top.name.toString()}.safe-purge-new-${external_node_crypto_default().randomBytes(3).toString('hex')}`);
     try {
-        external_node_fs_default().mkdirSync(top.parent.child(temp), 0o700);
+        external_node_fs_default().mkdirSync(into.runDir.child(dest), 0o700);
     }
     catch (err) {
-        return note(`cannot create its empty replacement: ${codeOf(err)}`);
+        return note(`its empty replacement could not be made (${codeOf(err)})`);
     }
-    const dropTemp = () => {
-        try {
-            rmdirAt(top.parent, temp);
-        }
-        catch {
-            // already gone
-        }
-    };
     try {
         const src = openCheckedDir(top.parent, top.name, top.st);
         try {
-            const dst = top.parent.openChild(temp);
+            const dst = into.runDir.openChild(dest);
             try {
                 cloneDirMeta(src, dst);
             }
@@ -6118,55 +6236,16 @@ function moveToTrash(into, top, out, keepDir) {
         finally {
             src.close();
         }
+        renameAt(top.parent, top.name, into.runDir, dest, 'exchange');
     }
     catch (err) {
-        dropTemp();
-        return note(`its owner, mode or ACLs cannot be given to a new directory: ${codeOf(err)}`);
-    }
-    let exchanged = false;
-    try {
-        renameAt(top.parent, top.name, top.parent, temp, 'exchange');
-        exchanged = true;
-    }
-    catch (err) {
-        if (codeOf(err) !== 'ENOTSUP' && codeOf(err) !== 'EINVAL' && codeOf(err) !== 'ENOSYS') {
-            dropTemp();
-            return note(`rename: ${codeOf(err)}`);
-        }
-    }
-    if (exchanged) {
-        // The target's name now holds the empty directory; the full one is under the temporary name.
         try {
-            renameAt(top.parent, temp, into.runDir, dest, 'noreplace');
-        }
-        catch (err) {
-            try {
-                renameAt(top.parent, top.name, top.parent, temp, 'exchange');
-                dropTemp();
-                return note(`rename into the trash: ${codeOf(err)}`);
-            }
-            catch (undo) {
-                out.errors.push(toDeleteError(top.rel, Object.assign(new Error(`moved aside but not into the trash (${codeOf(err)}), and could not be swapped back (${codeOf(undo)}): its content is in ${text_showPath(temp.toString())} next to it`), { code: 'EMOVE' })));
-                out.result = 'failed';
-                return true;
-            }
-        }
-    }
-    else {
-        try {
-            renameAt(top.parent, top.name, into.runDir, dest, 'noreplace');
-        }
-        catch (err) {
-            dropTemp();
-            return note(`rename: ${codeOf(err)}`);
-        }
-        try {
-            renameAt(top.parent, temp, top.parent, top.name, 'noreplace');
+            rmdirAt(into.runDir, dest);
         }
         catch {
-            // Something took the name meanwhile (a writer recreated it): that stays; the empty one goes.
-            dropTemp();
+            // not made, or not empty: the trash purge finds it
         }
+        return note(`it could not be swapped with an empty directory carrying its owner, mode and ACLs (${codeOf(err)})`);
     }
     out.keptTarget = true;
     out.result = 'moved';
@@ -6287,6 +6366,16 @@ function discardEmptyRun(rootDir, run) {
         trash.close();
     }
 }
+/** Sets a run's trash aside as `<run>.kept` (what its deletion could not remove or put back). */
+function quarantine(trash, run) {
+    try {
+        renameAt(trash, Buffer.from(run), trash, Buffer.from(`${run}.kept`), 'noreplace');
+        return true;
+    }
+    catch {
+        return false;
+    }
+}
 /** Removes the run's own files and directory once nothing else is in it. True when it is gone. */
 function finish(trash, runDir, run) {
     const names = external_node_fs_default().readdirSync(runDir.listPath());
@@ -6365,10 +6454,13 @@ function restore(rootDir, runDir, t, rel, reason) {
 /**
  * Deleting the trash, as the engine's callers need it: one run's trash (the action's post step,
  * the CLI's background process, `trash: now`), the trashes earlier runs left behind (killed,
- * cancelled: the next run purges them before anything else), and what `--status` shows. Each
+ * cancelled: the next run deletes them before anything else), and what `--status` shows. Each
  * deletion claims its run first (trash.ts), is measured (files, bytes, what the filesystem
- * gained) and leaves a report next to the run directories.
+ * gained) and leaves a report next to the run directories. A deletion that could not remove or
+ * put back everything renames the run `<run>.kept`, for a person to check: later runs warn of it
+ * instead of failing on it again and again.
  */
+
 
 
 
@@ -6383,123 +6475,147 @@ function unionPolicy(policy) {
     return (m) => createPolicy([...(policy?.extra ?? []), ...m.protected], [...(policy?.exact ?? []), ...m.exact]);
 }
 /**
- * Claims and deletes run `run` of the root's trash; null when another live process holds it (or
- * there is nothing to delete). Writes the report into the trash.
+ * Claims (for `me`) and deletes run `run` of the root's trash; null when a standing claim holds
+ * it, or it is gone (a later run deleted it). Writes the report into the trash.
  */
-async function deleteTrash(rootDir, run, role, policy, opts = {}) {
-    const trash = openTrash(rootDir, false);
+async function deleteTrash(rootDir, run, me, policy, opts = {}) {
+    const started = new Date();
+    const failed = (why) => reportOf(run, me.role, started, emptyPurge(run, [`trash ${run}: ${why}`]), null);
+    let trash;
+    try {
+        trash = openTrash(rootDir, false);
+    }
+    catch (err) {
+        return failed(errorMessage(err));
+    }
     if (trash === null)
         return null;
     try {
-        return await deleteIn(rootDir, trash, run, role, policy, opts);
+        let runDir;
+        try {
+            runDir = trash.openChild(Buffer.from(run));
+        }
+        catch (err) {
+            if (err.code === 'ENOENT')
+                return null;
+            return failed(`cannot be opened: ${errorMessage(err)}`);
+        }
+        try {
+            refuseForeign(runDir, `${TRASH_DIR}/${run}`);
+            if (claimRun(runDir, me) === 'busy')
+                return null;
+        }
+        catch (err) {
+            return failed(errorMessage(err));
+        }
+        finally {
+            runDir.close();
+        }
+        const free = freeBytes(rootDir);
+        let purge;
+        try {
+            purge = await purgeTrashRun(rootDir, trash, run, unionPolicy(policy), opts);
+        }
+        catch (err) {
+            purge = emptyPurge(run, [`trash ${run}: ${errorMessage(err)}`]);
+        }
+        if (!purge.done && !purge.cancelled) {
+            const kept = quarantine(trash, run);
+            purge.failures.push(kept ? `what could not be deleted or put back stays in ${TRASH_DIR}/${run}.kept: check it, then delete it by hand` : `${TRASH_DIR}/${run} could not be set aside as ${run}.kept`);
+        }
+        const report = reportOf(run, me.role, started, purge, freeBytes(rootDir) - free);
+        try {
+            writeResult(trash, run, report);
+            for (const old of oldResults(trash))
+                unlinkAt(trash, old);
+        }
+        catch {
+            // The report is also the caller's to show: a trash it cannot write into is no failure of the purge.
+        }
+        return report;
     }
     finally {
         trash.close();
     }
 }
-async function deleteIn(rootDir, trash, run, role, policy, opts) {
-    let runDir;
-    try {
-        runDir = trash.openChild(Buffer.from(run));
-    }
-    catch {
-        return null;
-    }
-    try {
-        if (claimRun(runDir, role) === 'busy')
-            return null;
-    }
-    finally {
-        runDir.close();
-    }
-    const started = new Date();
-    const free = freeBytes(rootDir);
-    let purge;
-    try {
-        purge = await purgeTrashRun(rootDir, trash, run, unionPolicy(policy), opts);
-    }
-    catch (err) {
-        purge = { run, targets: [], totals: { files: 0, bytes: 0, dirs: 0, others: 0, truncatedFiles: 0, truncatedBytes: 0, heldUnlinkedFiles: 0, heldUnlinkedBytes: 0 }, restored: [], left: [], errors: [], failures: [`trash ${run}: ${errorMessage(err)}`], done: false, cancelled: false };
-    }
+function emptyPurge(run, failures) {
+    return { run, targets: [], totals: { ...emptyTally(), ...emptyHeldTally() }, restored: [], left: [], errors: [], failures, done: false, cancelled: false };
+}
+function reportOf(run, role, started, purge, reclaimed) {
     const finished = new Date();
-    const report = {
+    const totals = { ...emptyTally(), ...emptyHeldTally() };
+    for (const t of purge.targets.length > 0 ? purge.targets : [emptyOutcome('')])
+        addTally(totals, t);
+    return {
         tool: 'safe-purge', version: VERSION, kind: 'trash', run, role, ok: purge.failures.length === 0 && purge.done, done: purge.done,
         startedAt: started.toISOString(), finishedAt: finished.toISOString(), durationMs: finished.getTime() - started.getTime(),
         targets: purge.targets.map((t) => ({ path: t.path, files: t.files, bytes: t.bytes, dirs: t.dirs, others: t.others, errors: t.errors.length })),
-        totals: { files: purge.totals.files, bytes: purge.totals.bytes, dirs: purge.totals.dirs, others: purge.totals.others },
-        space: { freedBytes: purge.totals.bytes, reclaimedBytes: freeBytes(rootDir) - free },
+        totals: { files: totals.files, bytes: totals.bytes, dirs: totals.dirs, others: totals.others },
+        space: { freedBytes: totals.bytes, reclaimedBytes: reclaimed },
         restored: purge.restored, left: purge.left,
         errors: purge.errors.slice(0, 200).map((e) => ({ path: e.path, code: e.code, message: e.message })),
-        failures: purge.failures.length === 0 && !purge.done ? [`trash ${run}: not everything in it could be deleted`] : purge.failures,
+        failures: purge.failures.length === 0 && !purge.done && !purge.cancelled ? [`trash ${run}: not everything in it could be deleted`] : purge.failures,
         cancelled: purge.cancelled
     };
-    try {
-        writeResult(trash, run, report);
-        for (const old of oldResults(trash))
-            unlinkAt(trash, old);
-    }
-    catch {
-        // The report is also the caller's to show: a trash it cannot write into is no failure of the purge.
-    }
-    return report;
 }
-/** Trash runs that no live process is deleting: left by a run that was killed or cancelled, or whose post step never ran. */
+/** Each run directory of the trash: whether a standing claim holds it (a deletion running, or a post step to come). */
+function runStates(trash) {
+    const out = [];
+    for (const run of listRuns(trash)) {
+        let dir;
+        try {
+            dir = trash.openChild(Buffer.from(run));
+        }
+        catch {
+            continue;
+        }
+        try {
+            const worker = workerOf(dir);
+            out.push({ run, worker, held: worker !== null && workerAlive(worker) });
+        }
+        finally {
+            dir.close();
+        }
+    }
+    return out;
+}
+/** Trash runs that no standing claim holds: left by a run that was killed or cancelled, or whose post step never ran. */
 function leftoverRuns(rootDir) {
     const trash = openTrash(rootDir, false);
     if (trash === null)
         return [];
     try {
-        return listRuns(trash).filter((run) => {
-            try {
-                const dir = trash.openChild(Buffer.from(run));
-                try {
-                    const w = workerOf(dir);
-                    return w === null || !workerAlive(w);
-                }
-                finally {
-                    dir.close();
-                }
-            }
-            catch {
-                return false;
-            }
-        });
+        return runStates(trash).filter((s) => !s.held).map((s) => s.run);
     }
     finally {
         trash.close();
     }
 }
-/** Deletes every leftover trash (what `leftoverRuns` lists), oldest first. */
-async function purgeLeftovers(rootDir, policy, opts = {}) {
+/** Deletes every leftover trash (what `leftoverRuns` lists), oldest first, as `me`. */
+async function purgeLeftovers(rootDir, runs, me, policy, opts = {}) {
     const out = [];
-    for (const run of leftoverRuns(rootDir)) {
+    for (const run of runs) {
         if (opts.signal?.aborted)
             break;
-        const r = await deleteTrash(rootDir, run, 'leftover', policy, opts);
+        const r = await deleteTrash(rootDir, run, me, policy, opts);
         if (r !== null)
             out.push(r);
     }
     return out;
 }
 function trashStatus(rootDir, root) {
-    const status = { trash: `${root.path}/${policy_TRASH_DIR}`, running: [], leftover: [], finished: [] };
+    const status = { trash: `${root.path}/${TRASH_DIR}`, running: [], leftover: [], kept: [], finished: [] };
     const trash = openTrash(rootDir, false);
     if (trash === null)
         return status;
     try {
-        for (const run of listRuns(trash)) {
-            const dir = trash.openChild(Buffer.from(run));
-            try {
-                const w = workerOf(dir);
-                if (w !== null && workerAlive(w))
-                    status.running.push({ run, pid: w.pid, since: w.since, role: w.role });
-                else
-                    status.leftover.push(run);
-            }
-            finally {
-                dir.close();
-            }
+        for (const s of runStates(trash)) {
+            if (s.held && s.worker !== null)
+                status.running.push({ run: s.run, pid: s.worker.pid, since: s.worker.since, role: s.worker.role });
+            else
+                status.leftover.push(s.run);
         }
+        status.kept = keptRuns(trash);
         status.finished = readResults(trash).map((r) => r.result);
     }
     finally {
@@ -6507,18 +6623,30 @@ function trashStatus(rootDir, root) {
     }
     return status;
 }
+/** Runs `fn` on the root at `rootPath`, guarded and opened as any run's root. */
+function atRoot(rootPath, env, names, fn) {
+    const root = guardRoot(rootPath, defaultGuardEnv(env), names);
+    const dir = openRoot(root);
+    try {
+        return fn(dir, root);
+    }
+    finally {
+        dir.close();
+        leaveCwd();
+    }
+}
 /**
- * Deletes run `run` of the trash under `rootPath` (guarded as any root), with only the built-in
- * patterns and those the manifest recorded: the action's post step, the CLI's background process.
- * Null when there is nothing left to delete (a later run already did) or another process is at it.
+ * Deletes run `run` of the trash under `rootPath`, as `me`, with only the built-in patterns and
+ * those the manifest recorded: the action's post step, the CLI's background process. Null when
+ * there is nothing left to delete (a later run did) or a standing claim holds it.
  */
-async function deleteRootTrash(rootPath, run, role, env, opts = {}) {
+async function deleteRootTrash(rootPath, run, me, env, opts = {}) {
     if (!isRunId(run))
         throw errors_fail('ERR_TRASH', `${JSON.stringify(run)} is not a trash run id`);
     const root = guardRoot(rootPath, defaultGuardEnv(env));
     const dir = openRoot(root);
     try {
-        return await deleteTrash(dir, run, role, null, opts);
+        return await deleteTrash(dir, run, me, null, opts);
     }
     finally {
         dir.close();
@@ -6527,14 +6655,61 @@ async function deleteRootTrash(rootPath, run, role, env, opts = {}) {
 }
 /** --status: the root's trash, guarded as any root. */
 function rootTrashStatus(rootPath, env, names) {
-    const root = guardRoot(rootPath, defaultGuardEnv(env), names);
-    const dir = openRoot(root);
+    return atRoot(rootPath, env, names, (dir, root) => trashStatus(dir, root));
+}
+
+;// CONCATENATED MODULE: ./src/engine/trash-steps.ts
+
+
+
+
+const PHASE_LEFTOVERS = 'Trash: delete what earlier runs left';
+/**
+ * Finds the trashes no standing claim holds and, in a real run, deletes them. A trash this run
+ * cannot use (another user's, a link) is warned of and left alone: it stops no purge.
+ */
+async function leftoverStep(rootDir, policy, dryRun, ctx) {
+    const out = { info: { leftoverRuns: [], leftovers: [], kept: [] }, warnings: [], failures: [] };
+    const warn = (w) => {
+        ctx.log.warning(w);
+        out.warnings.push(w);
+    };
     try {
-        return trashStatus(dir, root);
+        out.info.leftoverRuns = leftoverRuns(rootDir);
+        const trash = openTrash(rootDir, false);
+        if (trash !== null) {
+            out.info.kept = keptRuns(trash);
+            trash.close();
+        }
     }
-    finally {
-        dir.close();
-        leaveCwd();
+    catch (err) {
+        warn(`the trash cannot be used, so what earlier runs left in it stays: ${errorMessage(err)}`);
+        return out;
+    }
+    if (out.info.kept.length > 0)
+        warn(`${out.info.kept.length} trash(es) hold what their deletion could not remove or put back (${out.info.kept.join(', ')} in .safe-purge-trash/): check them, then delete them by hand`);
+    if (dryRun || out.info.leftoverRuns.length === 0 || ctx.signal?.aborted)
+        return out;
+    out.info.leftovers = await ctx.phase(PHASE_LEFTOVERS, async () => {
+        const done = await purgeLeftovers(rootDir, out.info.leftoverRuns, claimFor('leftover', ctx.env), policy, { signal: ctx.signal });
+        for (const r of done)
+            ctx.log.info(`trash ${r.run} (left by an earlier run): ${r.totals.files} file(s), ${formatBytes(r.totals.bytes)} deleted${r.ok ? '' : `; ${r.failures[0]}`}`);
+        return done;
+    });
+    for (const r of out.info.leftovers)
+        out.failures.push(...r.failures.map((f) => `trash left by an earlier run: ${f}`));
+    return out;
+}
+/** Writes the claim of whoever deletes this run's trash later (nobody named: it is a leftover for the next run). */
+function handTrashOff(rootDir, rootPath, run, to, warn) {
+    const who = to?.(run, rootPath) ?? null;
+    if (who === null)
+        return;
+    try {
+        handOff(rootDir, run, who);
+    }
+    catch (err) {
+        warn(`the trash ${run} could not be handed to its ${who.role} deletion (${errorMessage(err)}): the next run deletes it first`);
     }
 }
 
@@ -6572,11 +6747,11 @@ function rootTrashStatus(rootPath, env, names) {
 
 
 
+
 /** The phases that change something: an error thrown once one of them began is not a refusal. */
 const PHASE_DOCKER_STOP = 'Docker: stop the stack';
 const PHASE_PURGE = 'Purge';
 const PHASE_DOCKER_START = 'Docker: start the services again';
-const PHASE_LEFTOVERS = 'Trash: delete what earlier runs left';
 const PHASE_TRASH = 'Trash: delete';
 
 const CHANGING_PHASES = new Set([PHASE_DOCKER_STOP, PHASE_PURGE, PHASE_DOCKER_START, PHASE_PRIVILEGED, PHASE_LEFTOVERS, PHASE_TRASH]);
@@ -6671,6 +6846,9 @@ async function run(settings, deps) {
                 log.warning(w);
                 warnings.push(w);
             }
+            // A trash this run could not trust or use refuses the run before anything changes.
+            if (settings.strategy === 'move' && !deps.pass)
+                openTrash(rootDir, false)?.close();
             if (checks) {
                 denied = deniedEntries(p);
                 // sudo is asked (and an image looked for) only when something needs it; nothing is pulled yet.
@@ -6720,20 +6898,15 @@ async function run(settings, deps) {
             const failures = [];
             const cancelled = () => deps.signal?.aborted === true;
             let dockerActed = false;
-            // A trash an earlier run left (killed, cancelled, its post step never ran) goes first.
-            const trash = { strategy: settings.strategy, timing: settings.trash, run: null, moved: [], inPlace: [], leftovers: [], leftoverRuns: [], purge: null };
+            // A trash an earlier run left (killed, cancelled, its post step never ran) goes first. What
+            // its deletion could not do fails this run too, but never stops this run's own purge.
+            const trash = { strategy: settings.strategy, timing: settings.trash, run: null, moved: [], inPlace: [], leftovers: [], leftoverRuns: [], kept: [], purge: null };
+            const late = [];
             if (!deps.pass) {
-                trash.leftoverRuns = leftoverRuns(rootDir);
-                if (!settings.dryRun && trash.leftoverRuns.length > 0 && !cancelled()) {
-                    trash.leftovers = await phase(PHASE_LEFTOVERS, async () => {
-                        const done = await purgeLeftovers(rootDir, policy, { signal: deps.signal });
-                        for (const r of done)
-                            log.info(`trash ${r.run} (left by an earlier run): ${r.totals.files} file(s), ${r.totals.bytes} byte(s) deleted${r.ok ? '' : `; ${r.failures[0]}`}`);
-                        return done;
-                    });
-                    for (const r of trash.leftovers)
-                        failures.push(...r.failures.map((f) => `trash left by an earlier run: ${f}`));
-                }
+                const left = await leftoverStep(rootDir, policy, settings.dryRun, { log, phase, env: deps.env, signal: deps.signal });
+                Object.assign(trash, left.info);
+                warnings.push(...left.warnings);
+                late.push(...left.failures);
             }
             if (!settings.dryRun && docker.active && !settings.keepRunning && !cancelled()) {
                 try {
@@ -6754,10 +6927,14 @@ async function run(settings, deps) {
             let decisions = [];
             if (settings.strategy === 'move' && !deps.pass && failures.length === 0 && !cancelled()) {
                 decisions = await phase('Move: which targets go whole', async () => {
-                    const d = decideMoves(rootDir, root.path, plan, policy, { keepRunning: settings.keepRunning, services: settings.services, removeTargetDirs: settings.removeTargetDirs });
-                    for (const m of d)
+                    const d = decideMoves(rootDir, root.path, plan, policy, { keepRunning: settings.keepRunning, services: settings.services, removeTargetDirs: settings.removeTargetDirs, checks });
+                    for (const m of d.decisions)
                         log.info(m.move ? `${m.path}: ${settings.dryRun ? 'would move' : 'moves'} into the trash in one rename` : `${m.path}: purged in place: ${m.why}`);
-                    return d;
+                    for (const w of d.warnings) {
+                        log.warning(w);
+                        warnings.push(w);
+                    }
+                    return d.decisions;
                 });
             }
             const movable = new Set(decisions.filter((d) => d.move).map((d) => d.path));
@@ -6766,7 +6943,8 @@ async function run(settings, deps) {
             trash.inPlace = decisions.filter((d) => !d.move).map((d) => ({ path: d.path, why: d.why ?? '' }));
             // What moves whole is not read again: its protected entries were looked for just now, and
             // one that appears later is found by the trash purge.
-            const skip = settings.dryRun ? new Set(targets) : movable.size > 0 ? movable : undefined;
+            // A target the native helper's look found nothing to keep in is not read again either.
+            const skip = settings.dryRun ? new Set(targets) : new Set([...movable, ...(deps.pass ? [] : nothingToFingerprintIn(rootDir, plan, policy))]);
             const before = await phase('Fingerprint protected paths', async () => takeFingerprint(rootDir, policy, skip));
             let outcome = null;
             let reclaimed = null;
@@ -6781,21 +6959,27 @@ async function run(settings, deps) {
                         warnings.push(w);
                     }
                     free = freeBytes(rootDir);
-                    const into = movable.size > 0 ? startTrash(rootDir, root, plan, policy, movable, deps.beforeMove) : null;
-                    if (into !== null)
-                        trash.run = into.manifest.run;
+                    let into = null;
+                    if (movable.size > 0) {
+                        try {
+                            into = startTrash(rootDir, root, plan, policy, movable, deps.beforeMove);
+                            trash.run = into.manifest.run;
+                        }
+                        catch (err) {
+                            // No trash, no move: those targets are purged in place (still judged entry by entry).
+                            const w = `the trash could not be made (${errorMessage(err)}): every target is purged in place`;
+                            log.warning(w);
+                            warnings.push(w);
+                        }
+                    }
                     try {
                         const mover = into !== null ? (top, out) => moveToTrash(into, top, out, !settings.removeTargetDirs) : undefined;
-                        return await executePlan(rootDir, plan, policy, { hooks: deps.executeHooks, signal: deps.signal, onProgress: deps.onProgress, held, movable, mover });
+                        return await executePlan(rootDir, plan, policy, { hooks: deps.executeHooks, signal: deps.signal, onProgress: deps.onProgress, held, movable: into !== null ? movable : new Set(), mover });
                     }
                     finally {
-                        if (into !== null) {
-                            into.runDir.close();
-                            for (const n of into.notes) {
-                                log.warning(n);
-                                warnings.push(n);
-                            }
-                        }
+                        into?.runDir.close();
+                        for (const [path, why] of into?.notes ?? [])
+                            trash.inPlace.push({ path, why: `not moved: ${why}` });
                     }
                 });
                 trash.moved = outcome.targets.filter((t) => t.result === 'moved').map((t) => t.path);
@@ -6803,9 +6987,12 @@ async function run(settings, deps) {
                     discardEmptyRun(rootDir, trash.run);
                     trash.run = null;
                 }
-                for (const t of outcome.targets)
-                    if (movable.has(t.path) && t.result !== 'moved')
-                        trash.inPlace.push({ path: t.path, why: 'the move failed (see warnings)' });
+                // Handed over at once: a failure after this point must not leave the trash unclaimed.
+                if (trash.run !== null && settings.trash === 'later' && !cancelled())
+                    handTrashOff(rootDir, root.path, trash.run, deps.handOff, (w) => {
+                        log.warning(w);
+                        warnings.push(w);
+                    });
             }
             const privileged = { availability, firstPass: [], ran: null, notes: [] };
             if (outcome !== null && !asRoot && outcome.errors.some(escalatable)) {
@@ -6837,11 +7024,15 @@ async function run(settings, deps) {
             // later steps (the action's post step, the CLI's background process).
             if (trash.run !== null && settings.trash === 'now' && !cancelled()) {
                 const run = trash.run;
-                trash.purge = await phase(PHASE_TRASH, async () => deleteTrash(rootDir, run, 'now', policy, { signal: deps.signal, onProgress: deps.onProgress }));
-                if (trash.purge !== null)
-                    failures.push(...trash.purge.failures);
+                trash.purge = await phase(PHASE_TRASH, async () => deleteTrash(rootDir, run, claimFor('now', deps.env), policy, { signal: deps.signal, onProgress: deps.onProgress }));
+                if (trash.purge !== null) {
+                    late.push(...trash.purge.failures);
+                    // What the filesystem gained counts the trash's deletion too.
+                    if (reclaimed !== null && trash.purge.space.reclaimedBytes !== null)
+                        reclaimed += trash.purge.space.reclaimedBytes;
+                }
             }
-            const report = buildReport({ settings, root, plan, outcome, before, verification, docker, warnings, failures, cancelled: cancelled(), timings, started, finished: now(), reclaimed, privileged, trash });
+            const report = buildReport({ settings, root, plan, outcome, before, verification, docker, warnings, failures: [...failures, ...late], cancelled: cancelled(), timings, started, finished: now(), reclaimed, privileged, trash });
             await log.group('Result', async () => {
                 for (const line of planLines(report.targets))
                     log.info(line);
@@ -6869,7 +7060,7 @@ function startTrash(rootDir, root, plan, policy, movable, beforeRename) {
             targets: plan.targets.filter((t) => movable.has(t.path)).map((t, i) => ({ name: String(i), path: t.path })),
             protected: [...policy.extra], exact: [...policy.exact]
         };
-        return { runDir: createRun(trashDir, manifest), manifest, notes: [], beforeRename };
+        return { runDir: createRun(trashDir, manifest), manifest, notes: new Map(), beforeRename };
     }
     finally {
         trashDir.close();
@@ -6969,6 +7160,7 @@ async function passMain(io, signal) {
 
 
 
+
 /** Exit status of --status while a deletion is still running. */
 const EXIT_RUNNING = 3;
 /** The CLI's entry (dist/cli/index.js; this code is in a chunk next to it), also when the tests run the sources. */
@@ -6976,17 +7168,18 @@ function cliEntry() {
     const here = (0,external_node_url_.fileURLToPath)(import.meta.url);
     return here.endsWith('.ts') ? external_node_path_default().resolve(external_node_path_default().dirname(here), '..', '..', 'dist', 'cli', 'index.js') : external_node_path_default().join(external_node_path_default().dirname(here), 'index.js');
 }
-/** Starts the background deletion of the run's trash; returns its pid (null when it could not start). */
-function startTrashWorker(report, env) {
-    if (report.trash?.run == null)
-        return null;
+/**
+ * Starts the background deletion of the run's trash and returns its claim (the engine writes it
+ * into the trash, so no other run takes that trash for a leftover); null when it could not start.
+ */
+function startTrashWorker(run, root, env) {
     try {
-        const child = (0,external_node_child_process_.spawn)(process.execPath, [cliEntry(), '--trash-worker', report.trash.run, '--root', report.root], {
+        const child = (0,external_node_child_process_.spawn)(process.execPath, [cliEntry(), '--trash-worker', run, '--root', root], {
             detached: true, stdio: 'ignore', env, cwd: '/'
         });
         child.on('error', () => { });
         child.unref();
-        return child.pid ?? null;
+        return child.pid === undefined ? null : claimFor('background', env, child.pid);
     }
     catch {
         return null;
@@ -7011,7 +7204,7 @@ function lowerPriority() {
 async function trashWorkerMain(run, root, io, signal) {
     lowerPriority();
     try {
-        const report = await deleteRootTrash(root, run, 'background', io.env, { signal, hooks: selfStopHooks(io.env) });
+        const report = await deleteRootTrash(root, run, claimFor('background', io.env), io.env, { signal, hooks: selfStopHooks(io.env) });
         return report === null || report.ok ? 0 : 1;
     }
     catch (err) {
@@ -7118,10 +7311,15 @@ async function cliMain(argv, io, signal, engine = run) {
             }
         };
         const names = namesWithConfig(CLI_NAMES, args.options, config);
-        const report = await engine(settings, { log, env: io.env, names, list: args.list || (args.verbose && settings.dryRun), confirm: ui.confirmer, confirmReadsPlan: !settings.force, signal, onProgress: ui.progress, rootImplicit: !args.rootGiven, executeHooks: selfStopHooks(io.env) });
+        // Strategy move: once the targets are moved, what they held is deleted in the background.
+        let pid = null;
+        const handOff = (run, root) => {
+            const claim = startTrashWorker(run, root, io.env);
+            pid = claim?.pid ?? null;
+            return claim;
+        };
+        const report = await engine(settings, { log, env: io.env, names, list: args.list || (args.verbose && settings.dryRun), confirm: ui.confirmer, confirmReadsPlan: !settings.force, signal, onProgress: ui.progress, rootImplicit: !args.rootGiven, executeHooks: selfStopHooks(io.env), handOff });
         const exitCode = exitStatus(report);
-        // Strategy move: the targets are clean; what they held is deleted in the background.
-        const pid = report.trash?.pending ? startTrashWorker(report, io.env) : null;
         if (report.trash?.pending) {
             io.stderr.write(pid !== null
                 ? `safe-purge: deleting the trash in the background (pid ${pid}, lowest priority); see safe-purge --status --root ${oneLine(report.root)}\n`
@@ -7181,7 +7379,7 @@ function cancelOnSignals(proc, stderr) {
 
 __webpack_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 __webpack_require__.r(__webpack_exports__);
-/* harmony import */ var _command_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(9591);
+/* harmony import */ var _command_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(1319);
 /* harmony import */ var _common_stdio_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(496);
 /** The CLI's entry: argv -> cliMain -> exit status. The only process.exit. */
 

@@ -8,6 +8,7 @@ import { selfStopHooks } from '../engine/execute.js'
 import { errorMessage } from '../common/errors.js'
 import { drained } from '../common/stdio.js'
 import { post, TRASH_STATE } from './post.js'
+import { claimFor, type TrashWorker } from '../engine/trash.js'
 
 const log: Logger = {
   info: (l) => core.info(l),
@@ -46,7 +47,12 @@ if (isPost) {
   try {
     const { settings, names } = await readInputs()
     // A dry run lists every entry that would go in its summary.
-    report = await run(settings, { log, env: process.env, names, list: settings.dryRun, confirm: confirmByName, signal: cancel.signal, executeHooks: selfStopHooks(process.env) }).finally(() => (decided = true))
+    // Strategy move: the post step deletes the trash at the end of the job; saved as soon as it exists.
+    const handOff = (trash: string, root: string): TrashWorker => {
+      core.saveState(TRASH_STATE, JSON.stringify({ root, run: trash }))
+      return claimFor('post', process.env)
+    }
+    report = await run(settings, { log, env: process.env, names, list: settings.dryRun, confirm: confirmByName, signal: cancel.signal, executeHooks: selfStopHooks(process.env), handOff }).finally(() => (decided = true))
   } catch (err) {
     const message = errorMessage(err)
     // A refusal still leaves outputs (verified false), a report file and a summary saying why.
@@ -67,8 +73,6 @@ if (report !== null) {
     core.setFailed(`the run ${report.ok ? 'succeeded' : 'failed'}, but its report or summary could not be written: ${errorMessage(e)}`)
   }
   if (!report.ok) core.setFailed(report.failures.join('; '))
-  // What was moved aside is deleted by the post step, after the job's later steps.
-  if (report.trash?.pending && report.trash.run !== null) core.saveState(TRASH_STATE, JSON.stringify({ root: report.root, run: report.trash.run }))
 }
 // Exit here, with the signal handlers still in place: left to drain, Node closes them first and a
 // signal that arrives in that moment would kill a run whose result is already written (exit by

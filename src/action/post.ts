@@ -6,6 +6,7 @@
  */
 import * as core from './runner.js'
 import { deleteRootTrash } from '../engine/trash-purge.js'
+import { claimFor } from '../engine/trash.js'
 import { selfStopHooks } from '../engine/execute.js'
 import { errorMessage } from '../common/errors.js'
 import { publishTrash } from './summary.js'
@@ -29,7 +30,7 @@ export async function post(signal: AbortSignal): Promise<void> {
   }
   core.info(`deleting the trash ${state.run} of ${state.root} (moved aside by the main step)`)
   try {
-    const report = await deleteRootTrash(state.root, state.run, 'post', process.env, { signal, hooks: selfStopHooks(process.env) })
+    const report = await deleteRootTrash(state.root, state.run, claimFor('post', process.env), process.env, { signal, hooks: selfStopHooks(process.env) })
     if (report === null) {
       core.info('nothing to delete: a later run already deleted this trash, or is deleting it')
       return

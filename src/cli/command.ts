@@ -12,6 +12,7 @@ import { VERSION, refusalOf, type Refusal, type Report } from '../engine/report.
 import { oneLine } from '../common/text.js'
 import { PASS_FLAG, passMain } from './pass.js'
 import { startTrashWorker, statusMain, trashWorkerMain } from './trash.js'
+import type { TrashWorker } from '../engine/trash.js'
 
 export const EXIT_OK = 0
 export const EXIT_FAILED = 1
@@ -73,10 +74,15 @@ export async function cliMain(argv: readonly string[], io: TermIO, signal?: Abor
       }
     }
     const names = namesWithConfig(CLI_NAMES, args.options, config)
-    const report = await engine(settings, { log, env: io.env, names, list: args.list || (args.verbose && settings.dryRun), confirm: ui.confirmer, confirmReadsPlan: !settings.force, signal, onProgress: ui.progress, rootImplicit: !args.rootGiven, executeHooks: selfStopHooks(io.env) })
+    // Strategy move: once the targets are moved, what they held is deleted in the background.
+    let pid: number | null = null
+    const handOff = (run: string, root: string): TrashWorker | null => {
+      const claim = startTrashWorker(run, root, io.env)
+      pid = claim?.pid ?? null
+      return claim
+    }
+    const report = await engine(settings, { log, env: io.env, names, list: args.list || (args.verbose && settings.dryRun), confirm: ui.confirmer, confirmReadsPlan: !settings.force, signal, onProgress: ui.progress, rootImplicit: !args.rootGiven, executeHooks: selfStopHooks(io.env), handOff })
     const exitCode = exitStatus(report)
-    // Strategy move: the targets are clean; what they held is deleted in the background.
-    const pid = report.trash?.pending ? startTrashWorker(report, io.env) : null
     if (report.trash?.pending) {
       io.stderr.write(pid !== null
         ? `safe-purge: deleting the trash in the background (pid ${pid}, lowest priority); see safe-purge --status --root ${oneLine(report.root)}\n`

@@ -10,8 +10,8 @@ import os from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { deleteRootTrash, rootTrashStatus, type TrashStatus } from '../engine/trash-purge.js'
-import type { Report } from '../engine/report.js'
 import { selfStopHooks } from '../engine/execute.js'
+import { claimFor, type TrashWorker } from '../engine/trash.js'
 import { CLI_NAMES } from '../common/options.js'
 import { formatBytes, oneLine, showPath } from '../common/text.js'
 import type { TermIO } from './ui.js'
@@ -25,16 +25,18 @@ function cliEntry(): string {
   return here.endsWith('.ts') ? path.resolve(path.dirname(here), '..', '..', 'dist', 'cli', 'index.js') : path.join(path.dirname(here), 'index.js')
 }
 
-/** Starts the background deletion of the run's trash; returns its pid (null when it could not start). */
-export function startTrashWorker(report: Report, env: NodeJS.ProcessEnv): number | null {
-  if (report.trash?.run == null) return null
+/**
+ * Starts the background deletion of the run's trash and returns its claim (the engine writes it
+ * into the trash, so no other run takes that trash for a leftover); null when it could not start.
+ */
+export function startTrashWorker(run: string, root: string, env: NodeJS.ProcessEnv): TrashWorker | null {
   try {
-    const child = spawn(process.execPath, [cliEntry(), '--trash-worker', report.trash.run, '--root', report.root], {
+    const child = spawn(process.execPath, [cliEntry(), '--trash-worker', run, '--root', root], {
       detached: true, stdio: 'ignore', env, cwd: '/'
     })
     child.on('error', () => {})
     child.unref()
-    return child.pid ?? null
+    return child.pid === undefined ? null : claimFor('background', env, child.pid)
   } catch {
     return null
   }
@@ -59,7 +61,7 @@ function lowerPriority(): void {
 export async function trashWorkerMain(run: string, root: string, io: TermIO, signal?: AbortSignal): Promise<number> {
   lowerPriority()
   try {
-    const report = await deleteRootTrash(root, run, 'background', io.env, { signal, hooks: selfStopHooks(io.env) })
+    const report = await deleteRootTrash(root, run, claimFor('background', io.env), io.env, { signal, hooks: selfStopHooks(io.env) })
     return report === null || report.ok ? 0 : 1
   } catch (err) {
     io.stderr.write(`safe-purge: trash ${oneLine(run)}: ${oneLine((err as Error).message)}\n`)

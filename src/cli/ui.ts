@@ -10,7 +10,7 @@ import type { Confirmer, Logger } from '../engine/run.js'
 import type { Progress } from '../engine/execute.js'
 import type { Plan } from '../engine/plan.js'
 import { BUILTIN_PROTECTED } from '../engine/policy.js'
-import { formatBytes, showPath } from '../common/text.js'
+import { formatBytes, groupDigits, showPath } from '../common/text.js'
 import { listingLines } from '../engine/report-lines.js'
 
 export interface TermIO {
@@ -147,9 +147,9 @@ export class TerminalUi {
     const present = this.presentTargets()
     const at = present.indexOf(p.target)
     const position = at >= 0 && present.length > 1 ? ` (${at + 1} of ${present.length})` : ''
-    const of = p.plannedFiles > 0 ? ` of ${p.plannedFiles.toLocaleString('en-US')}` : ''
+    const of = p.plannedFiles > 0 ? ` of ${groupDigits(p.plannedFiles)}` : ''
     const pct = p.plannedFiles > 0 ? ` (${Math.min(100, Math.floor((100 * p.files) / p.plannedFiles))}%)` : ''
-    let line = `  purging ${showPath(p.target)}${position}; all targets so far: ${p.files.toLocaleString('en-US')}${of} files, ${formatBytes(p.bytes)} removed${pct}`
+    let line = `  purging ${showPath(p.target)}${position}; all targets so far: ${groupDigits(p.files)}${of} files, ${formatBytes(p.bytes)} removed${pct}`
     // A line wider than the terminal wraps, and \r would then redraw only its last row.
     const cols = this.out.columns ?? 0
     if (cols > 1 && line.length >= cols) line = line.slice(0, cols - 1)
@@ -166,7 +166,7 @@ export class TerminalUi {
     const bytes = p.bytes - this.base.bytes
     this.base = { files: p.files, bytes: p.bytes }
     if (this.live || (this.plan && !this.presentTargets().includes(p.target))) return
-    this.print(`  ${showPath(p.target)}: ${files.toLocaleString('en-US')} file(s), ${formatBytes(bytes)} removed`)
+    this.print(`  ${showPath(p.target)}: ${groupDigits(files)} file(s), ${formatBytes(bytes)} removed`)
   }
 
   private clearProgress(): void {

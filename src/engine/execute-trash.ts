@@ -13,7 +13,6 @@
  *   that appeared after the move was decided; a mount point) is renamed back to its original
  *   place when that is free, else left in the trash; either way the purge fails loudly.
  */
-import crypto from 'node:crypto'
 import fs from 'node:fs'
 import type { Policy } from './policy.js'
 import { lstatAt, rmdirAt, sameNode, unlinkAt, type Anchor } from '../fs/anchor.js'
@@ -31,8 +30,8 @@ import { showPath } from '../common/text.js'
 export interface MoveInto {
   runDir: Anchor
   manifest: TrashManifest
-  /** Why a target that was to move was purged in place instead. */
-  notes: string[]
+  /** Why a target that was to move was purged in place instead, by path. */
+  notes: Map<string, string>
   /** Test seam: called just before a target is renamed (to stage a protected entry appearing). */
   beforeRename?: (rel: string) => void
 }
@@ -41,14 +40,16 @@ const codeOf = (err: unknown): string => (err as NodeJS.ErrnoException)?.code ??
 
 /**
  * Moves target `top` (found and checked to be the planned node) into the trash. Returns false
- * (nothing changed) when it cannot: the caller purges it in place.
+ * (nothing changed) when it cannot: the caller purges it in place. A target directory that stays
+ * (`keepDir`) is swapped, in one RENAME_EXCHANGE, with an empty directory made in the trash with
+ * its owner, mode and ACLs: its path never lacks a directory, and nothing is left half done.
  */
 export function moveToTrash(into: MoveInto, top: WalkEntry, out: TargetOutcome, keepDir: boolean): boolean {
   const entry = into.manifest.targets.find((t) => t.path === top.rel)
   if (entry === undefined) return false
   const dest = Buffer.from(entry.name)
   const note = (why: string): false => {
-    into.notes.push(`${top.rel}: not moved (${why}); purged in place`)
+    into.notes.set(top.rel, why)
     return false
   }
   into.beforeRename?.(top.rel)
@@ -56,29 +57,20 @@ export function moveToTrash(into: MoveInto, top: WalkEntry, out: TargetOutcome, 
     try {
       renameAt(top.parent, top.name, into.runDir, dest, 'noreplace')
     } catch (err) {
-      return note(`rename: ${codeOf(err)}`)
+      return note(`its rename into the trash failed (${codeOf(err)})`)
     }
     out.result = 'moved'
     return true
   }
-  // The empty directory that takes the target's place, built aside first.
-  const temp = Buffer.from(`.${top.name.toString()}.safe-purge-new-${crypto.randomBytes(3).toString('hex')}`)
   try {
-    fs.mkdirSync(top.parent.child(temp), 0o700)
+    fs.mkdirSync(into.runDir.child(dest), 0o700)
   } catch (err) {
-    return note(`cannot create its empty replacement: ${codeOf(err)}`)
-  }
-  const dropTemp = (): void => {
-    try {
-      rmdirAt(top.parent, temp)
-    } catch {
-      // already gone
-    }
+    return note(`its empty replacement could not be made (${codeOf(err)})`)
   }
   try {
     const src = openCheckedDir(top.parent, top.name, top.st)
     try {
-      const dst = top.parent.openChild(temp)
+      const dst = into.runDir.openChild(dest)
       try {
         cloneDirMeta(src, dst)
       } finally {
@@ -87,48 +79,14 @@ export function moveToTrash(into: MoveInto, top: WalkEntry, out: TargetOutcome, 
     } finally {
       src.close()
     }
+    renameAt(top.parent, top.name, into.runDir, dest, 'exchange')
   } catch (err) {
-    dropTemp()
-    return note(`its owner, mode or ACLs cannot be given to a new directory: ${codeOf(err)}`)
-  }
-  let exchanged = false
-  try {
-    renameAt(top.parent, top.name, top.parent, temp, 'exchange')
-    exchanged = true
-  } catch (err) {
-    if (codeOf(err) !== 'ENOTSUP' && codeOf(err) !== 'EINVAL' && codeOf(err) !== 'ENOSYS') {
-      dropTemp()
-      return note(`rename: ${codeOf(err)}`)
-    }
-  }
-  if (exchanged) {
-    // The target's name now holds the empty directory; the full one is under the temporary name.
     try {
-      renameAt(top.parent, temp, into.runDir, dest, 'noreplace')
-    } catch (err) {
-      try {
-        renameAt(top.parent, top.name, top.parent, temp, 'exchange')
-        dropTemp()
-        return note(`rename into the trash: ${codeOf(err)}`)
-      } catch (undo) {
-        out.errors.push(toDeleteError(top.rel, Object.assign(new Error(`moved aside but not into the trash (${codeOf(err)}), and could not be swapped back (${codeOf(undo)}): its content is in ${showPath(temp.toString())} next to it`), { code: 'EMOVE' })))
-        out.result = 'failed'
-        return true
-      }
-    }
-  } else {
-    try {
-      renameAt(top.parent, top.name, into.runDir, dest, 'noreplace')
-    } catch (err) {
-      dropTemp()
-      return note(`rename: ${codeOf(err)}`)
-    }
-    try {
-      renameAt(top.parent, temp, top.parent, top.name, 'noreplace')
+      rmdirAt(into.runDir, dest)
     } catch {
-      // Something took the name meanwhile (a writer recreated it): that stays; the empty one goes.
-      dropTemp()
+      // not made, or not empty: the trash purge finds it
     }
+    return note(`it could not be swapped with an empty directory carrying its owner, mode and ACLs (${codeOf(err)})`)
   }
   out.keptTarget = true
   out.result = 'moved'
@@ -248,6 +206,16 @@ export function discardEmptyRun(rootDir: Anchor, run: string): void {
     // nothing to discard
   } finally {
     trash.close()
+  }
+}
+
+/** Sets a run's trash aside as `<run>.kept` (what its deletion could not remove or put back). */
+export function quarantine(trash: Anchor, run: string): boolean {
+  try {
+    renameAt(trash, Buffer.from(run), trash, Buffer.from(`${run}.kept`), 'noreplace')
+    return true
+  } catch {
+    return false
   }
 }
 

@@ -193,14 +193,17 @@ export async function executePlan(rootDir: Anchor, plan: Plan, policy: Policy, o
     last = now
     opts.onProgress({ target: t.path, files: done.files + t.files, bytes: done.bytes + t.bytes, plannedFiles: plan.totals.files, plannedBytes: plan.totals.bytes })
   }
-  const targets: TargetOutcome[] = []
+  const targets: TargetOutcome[] = new Array(plan.targets.length)
   const how: How = { policy, hooks: opts.hooks ?? {}, pacer, pace, held: opts.held, removeTargetDirs: plan.removeTargetDirs === true, movable: opts.movable ?? new Set(), mover: opts.mover }
-  for (const t of plan.targets) {
-    const out = await executeTarget(rootDir, t, how, (o) => progress(o, false))
+  // Targets that move go first: the less time between the look inside them and their rename, the
+  // fewer protected entries can appear there meanwhile. The outcome keeps the plan's order.
+  const order = [...plan.targets.keys()].sort((a, b) => Number(how.movable.has(plan.targets[b].path)) - Number(how.movable.has(plan.targets[a].path)))
+  for (const i of order) {
+    const out = await executeTarget(rootDir, plan.targets[i], how, (o) => progress(o, false))
     progress(out, true)
     done.files += out.files
     done.bytes += out.bytes
-    targets.push(out)
+    targets[i] = out
   }
   const totals = { ...emptyTally(), ...emptyHeldTally() }
   for (const t of targets) addTally(totals, t)

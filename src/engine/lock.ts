@@ -15,6 +15,7 @@ import { LOCK_FILE } from './policy.js'
 
 export { LOCK_FILE }
 import { oneLine, showPath } from '../common/text.js'
+import { readHeld, unlinkIfSame } from './held-file.js'
 
 const LOCK = Buffer.from(LOCK_FILE)
 
@@ -35,20 +36,13 @@ function alive(pid: number): boolean {
 }
 
 function readHolder(root: Anchor): (Holder & { ino?: number }) | 'missing' | 'unreadable' {
+  const held = readHeld(root, LOCK_FILE)
+  if (typeof held === 'string') return held
   try {
-    const fd = fs.openSync(root.child(LOCK), fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW)
-    let text: string
-    let ino: number
-    try {
-      ino = fs.fstatSync(fd).ino
-      text = fs.readFileSync(fd, 'utf8')
-    } finally {
-      fs.closeSync(fd)
-    }
-    const h = JSON.parse(text) as Holder
-    return typeof h.pid === 'number' && typeof h.token === 'string' ? { ...h, ino } : 'unreadable'
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'missing' : 'unreadable'
+    const h = JSON.parse(held.text) as Holder
+    return typeof h.pid === 'number' && typeof h.token === 'string' ? { ...h, ino: held.ino } : 'unreadable'
+  } catch {
+    return 'unreadable'
   }
 }
 
@@ -93,11 +87,7 @@ export function acquireLock(root: Anchor, rootPath: string, warn: (line: string)
     }
     if (holder !== 'missing') {
       warn(`removing a stale lock ${shown} (pid ${holder.pid} is gone)`)
-      try {
-        if (fs.lstatSync(root.child(LOCK)).ino === holder.ino) unlinkAt(root, LOCK)
-      } catch {
-        // gone already
-      }
+      if (holder.ino !== undefined) unlinkIfSame(root, LOCK_FILE, holder.ino)
     }
     if (link()) return release
     throw fail('ERR_LOCKED', `another safe-purge took the lock ${shown} at the same moment: wait for it and rerun`)

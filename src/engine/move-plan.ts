@@ -32,23 +32,28 @@ export interface MoveContext {
   services: readonly string[]
   /** Target directories go too (no empty replacement is needed). */
   removeTargetDirs: boolean
+  /**
+   * The run checks, in every plan (dry or real), what this user could not delete (an ordinary
+   * user with a privileged pass): then such targets stay. Otherwise the plan's counts are not
+   * used, so that a dry run decides as the real run will.
+   */
+  checks: boolean
 }
 
 /** Deeper than this, the JavaScript look gives up and the target is purged in place. */
 const MAX_DEPTH = 1024
 
-export function decideMoves(rootDir: Anchor, rootPath: string, plan: Plan, policy: Policy, ctx: MoveContext): MoveDecision[] {
+export function decideMoves(rootDir: Anchor, rootPath: string, plan: Plan, policy: Policy, ctx: MoveContext): { decisions: MoveDecision[]; warnings: string[] } {
   const present = plan.targets.filter((t) => t.status === 'present')
   const stay = (t: TargetPlan, why: string): MoveDecision => ({ path: t.path, move: false, why })
-  if (ctx.keepRunning) return present.map((t) => stay(t, 'keep-running: its writers keep running and would write into the moved directory'))
-  if (ctx.services.length > 0) return present.map((t) => stay(t, 'services: the services left running may write into it'))
+  if (ctx.keepRunning) return { decisions: present.map((t) => stay(t, 'keep-running: its writers keep running and would write into the moved directory')), warnings: [] }
+  if (ctx.services.length > 0) return { decisions: present.map((t) => stay(t, 'services: the services left running may write into it')), warnings: [] }
   const mounts = mountPoints()
   const abs = (t: TargetPlan): string => path.join(rootPath, t.path)
-  const { users } = usersUnder(present.map(abs))
-  return present.map((t) => {
-    if (t.keptTotal > 0) return stay(t, `it holds ${t.keptTotal} protected entr(ies) or mount point(s) (first: ${t.kept[0]?.path ?? '?'})`)
-    if (t.deniedTotal > 0 || t.unreadable.length > 0) return stay(t, `${t.deniedTotal + t.unreadable.length} entr(ies) in it cannot be deleted by this user`)
-    if (t.truncatedFiles + t.heldUnlinkedFiles > 0) return stay(t, `${t.truncatedFiles + t.heldUnlinkedFiles} file(s) in it are held open by running processes`)
+  const { users, uninspected } = usersUnder(present.map(abs))
+  const warnings = uninspected > 0 ? [`${uninspected} process(es) of other users could not be inspected (run as root to see them): a file one of them holds open in a moved target is deleted with the trash, and its space comes back only when it closes it`] : []
+  const decisions = present.map((t) => {
+    if (ctx.checks && (t.deniedTotal > 0 || t.unreadable.length > 0)) return stay(t, `${t.deniedTotal + t.unreadable.length} entr(ies) in it cannot be deleted by this user (the privileged pass finishes them in place)`)
     const exact = policy.exact.find((e) => e.startsWith(`${t.path}/`))
     if (exact !== undefined) return stay(t, `it holds ${exact}, protected as a file this run uses`)
     const mount = mounts.find((m) => m.startsWith(`${abs(t)}/`))
@@ -58,15 +63,35 @@ export function decideMoves(rootDir: Anchor, rootPath: string, plan: Plan, polic
     }
     const user = users.get(abs(t))?.[0]
     if (user !== undefined) return stay(t, `process ${user.pid} (${user.command}) has something in it open`)
-    const found = look(rootDir, t, policy)
+    const found = look(rootDir, t.path, policy, true)
     if (found !== null) return stay(t, found)
     return { path: t.path, move: true }
   })
+  return { decisions, warnings }
 }
 
-/** Why the target must be purged in place (a protected entry, a mount point, a read error), or null. */
-function look(rootDir: Anchor, t: TargetPlan, policy: Policy): string | null {
-  const found = lookupTarget(rootDir, t.path)
+/**
+ * Targets whose insides the fingerprint need not read: the native helper's look found no protected
+ * entry, mount point or unreadable directory in them, and no exact protected path lies under them.
+ * Without the helper (or with patterns it cannot match), none: the fingerprint's own walk is then
+ * as fast as a look in JavaScript would be.
+ */
+export function nothingToFingerprintIn(rootDir: Anchor, plan: Plan, policy: Policy): Set<string> {
+  const clean = new Set<string>()
+  if (fastPath() === null || policy.literalNames === null) return clean
+  for (const t of plan.targets) {
+    if (t.status !== 'present' || policy.exact.some((e) => e.startsWith(`${t.path}/`))) continue
+    if (look(rootDir, t.path, policy, false) === null) clean.add(t.path)
+  }
+  return clean
+}
+
+/**
+ * Why the target must be purged in place (a protected entry, a mount point, a read error), or
+ * null. `jsToo`: walk in JavaScript where the native helper cannot look (else that is a reason).
+ */
+function look(rootDir: Anchor, rel: string, policy: Policy, jsToo: boolean): string | null {
+  const found = lookupTarget(rootDir, rel)
   if (!found.found) return `it could not be looked at again: ${found.reason}`
   const { target } = found
   try {
@@ -81,8 +106,8 @@ function look(rootDir: Anchor, t: TargetPlan, policy: Policy): string | null {
       const lit = policy.literalNames
       const r = lit !== null ? probeKept(dir, lit.names, lit.dirNames) : 'unsupported'
       if (r === null) return null
-      if (r !== 'unsupported') return stays(`${t.path}/${r.path}`, r.reason, r.code)
-      return lookJs(rootDir, dir, t.path, policy, 0)
+      if (r !== 'unsupported') return stays(`${rel}/${r.path}`, r.reason, r.code)
+      return jsToo ? lookJs(rootDir, dir, rel, policy, 0) : 'the native helper cannot look'
     } finally {
       dir.close()
     }

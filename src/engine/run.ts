@@ -31,10 +31,11 @@ import { bootId, Escalator, escalatable, runningAsRoot, type Availability } from
 import { PHASE_PRIVILEGED, privilegedPass } from './privileged-pass.js'
 import { deniedEntries, refusePermissions, type DeniedSummary, type PrivilegedInfo } from './privileged-report.js'
 import type { NodeId } from '../fs/anchor.js'
-import { decideMoves, type MoveDecision } from './move-plan.js'
+import { decideMoves, nothingToFingerprintIn, type MoveDecision } from './move-plan.js'
 import { discardEmptyRun, moveToTrash, type MoveInto } from './execute-trash.js'
-import { createRun, newRunId, openTrash, type TrashInfo, type TrashManifest } from './trash.js'
-import { deleteTrash, leftoverRuns, purgeLeftovers } from './trash-purge.js'
+import { claimFor, createRun, newRunId, openTrash, type TrashInfo, type TrashManifest, type TrashWorker } from './trash.js'
+import { deleteTrash } from './trash-purge.js'
+import { handTrashOff, leftoverStep, PHASE_LEFTOVERS } from './trash-steps.js'
 
 export interface Logger {
   info(line: string): void
@@ -81,13 +82,18 @@ export interface RunDeps {
   bundleDir?: string
   /** Test seam (strategy move): called just before a target is renamed into the trash. */
   beforeMove?: (rel: string) => void
+  /**
+   * Strategy move with trash: later: who deletes this run's trash, told as soon as the targets are
+   * moved (the action saves it for its post step; the CLI starts its background process). The
+   * claim returned is written into the trash, so no other run takes it for a leftover meanwhile.
+   */
+  handOff?: (run: string, root: string) => TrashWorker | null
 }
 
 /** The phases that change something: an error thrown once one of them began is not a refusal. */
 export const PHASE_DOCKER_STOP = 'Docker: stop the stack'
 export const PHASE_PURGE = 'Purge'
 export const PHASE_DOCKER_START = 'Docker: start the services again'
-export const PHASE_LEFTOVERS = 'Trash: delete what earlier runs left'
 export const PHASE_TRASH = 'Trash: delete'
 export { PHASE_PRIVILEGED }
 export const CHANGING_PHASES: ReadonlySet<string> = new Set([PHASE_DOCKER_STOP, PHASE_PURGE, PHASE_DOCKER_START, PHASE_PRIVILEGED, PHASE_LEFTOVERS, PHASE_TRASH])
@@ -196,6 +202,8 @@ export async function run(settings: Settings, deps: RunDeps): Promise<Report> {
         log.warning(w)
         warnings.push(w)
       }
+      // A trash this run could not trust or use refuses the run before anything changes.
+      if (settings.strategy === 'move' && !deps.pass) openTrash(rootDir, false)?.close()
       if (checks) {
         denied = deniedEntries(p)
         // sudo is asked (and an image looked for) only when something needs it; nothing is pulled yet.
@@ -243,18 +251,15 @@ export async function run(settings: Settings, deps: RunDeps): Promise<Report> {
       const failures: string[] = []
       const cancelled = (): boolean => deps.signal?.aborted === true
       let dockerActed = false
-      // A trash an earlier run left (killed, cancelled, its post step never ran) goes first.
-      const trash: TrashInfo = { strategy: settings.strategy, timing: settings.trash, run: null, moved: [], inPlace: [], leftovers: [], leftoverRuns: [], purge: null }
+      // A trash an earlier run left (killed, cancelled, its post step never ran) goes first. What
+      // its deletion could not do fails this run too, but never stops this run's own purge.
+      const trash: TrashInfo = { strategy: settings.strategy, timing: settings.trash, run: null, moved: [], inPlace: [], leftovers: [], leftoverRuns: [], kept: [], purge: null }
+      const late: string[] = []
       if (!deps.pass) {
-        trash.leftoverRuns = leftoverRuns(rootDir)
-        if (!settings.dryRun && trash.leftoverRuns.length > 0 && !cancelled()) {
-          trash.leftovers = await phase(PHASE_LEFTOVERS, async () => {
-            const done = await purgeLeftovers(rootDir, policy, { signal: deps.signal })
-            for (const r of done) log.info(`trash ${r.run} (left by an earlier run): ${r.totals.files} file(s), ${r.totals.bytes} byte(s) deleted${r.ok ? '' : `; ${r.failures[0]}`}`)
-            return done
-          })
-          for (const r of trash.leftovers) failures.push(...r.failures.map((f) => `trash left by an earlier run: ${f}`))
-        }
+        const left = await leftoverStep(rootDir, policy, settings.dryRun, { log, phase, env: deps.env, signal: deps.signal })
+        Object.assign(trash, left.info)
+        warnings.push(...left.warnings)
+        late.push(...left.failures)
       }
       if (!settings.dryRun && docker.active && !settings.keepRunning && !cancelled()) {
         try {
@@ -274,9 +279,13 @@ export async function run(settings: Settings, deps: RunDeps): Promise<Report> {
       let decisions: MoveDecision[] = []
       if (settings.strategy === 'move' && !deps.pass && failures.length === 0 && !cancelled()) {
         decisions = await phase('Move: which targets go whole', async () => {
-          const d = decideMoves(rootDir, root.path, plan, policy, { keepRunning: settings.keepRunning, services: settings.services, removeTargetDirs: settings.removeTargetDirs })
-          for (const m of d) log.info(m.move ? `${m.path}: ${settings.dryRun ? 'would move' : 'moves'} into the trash in one rename` : `${m.path}: purged in place: ${m.why}`)
-          return d
+          const d = decideMoves(rootDir, root.path, plan, policy, { keepRunning: settings.keepRunning, services: settings.services, removeTargetDirs: settings.removeTargetDirs, checks })
+          for (const m of d.decisions) log.info(m.move ? `${m.path}: ${settings.dryRun ? 'would move' : 'moves'} into the trash in one rename` : `${m.path}: purged in place: ${m.why}`)
+          for (const w of d.warnings) {
+            log.warning(w)
+            warnings.push(w)
+          }
+          return d.decisions
         })
       }
       const movable = new Set(decisions.filter((d) => d.move).map((d) => d.path))
@@ -284,7 +293,8 @@ export async function run(settings: Settings, deps: RunDeps): Promise<Report> {
       trash.inPlace = decisions.filter((d) => !d.move).map((d) => ({ path: d.path, why: d.why ?? '' }))
       // What moves whole is not read again: its protected entries were looked for just now, and
       // one that appears later is found by the trash purge.
-      const skip = settings.dryRun ? new Set(targets) : movable.size > 0 ? movable : undefined
+      // A target the native helper's look found nothing to keep in is not read again either.
+      const skip = settings.dryRun ? new Set(targets) : new Set([...movable, ...(deps.pass ? [] : nothingToFingerprintIn(rootDir, plan, policy))])
       const before = await phase('Fingerprint protected paths', async () => takeFingerprint(rootDir, policy, skip))
       let outcome: Outcome | null = null
       let reclaimed: number | null = null
@@ -299,19 +309,24 @@ export async function run(settings: Settings, deps: RunDeps): Promise<Report> {
             warnings.push(w)
           }
           free = freeBytes(rootDir)
-          const into = movable.size > 0 ? startTrash(rootDir, root, plan, policy, movable, deps.beforeMove) : null
-          if (into !== null) trash.run = into.manifest.run
+          let into: MoveInto | null = null
+          if (movable.size > 0) {
+            try {
+              into = startTrash(rootDir, root, plan, policy, movable, deps.beforeMove)
+              trash.run = into.manifest.run
+            } catch (err) {
+              // No trash, no move: those targets are purged in place (still judged entry by entry).
+              const w = `the trash could not be made (${errorMessage(err)}): every target is purged in place`
+              log.warning(w)
+              warnings.push(w)
+            }
+          }
           try {
             const mover = into !== null ? (top: Parameters<typeof moveToTrash>[1], out: Parameters<typeof moveToTrash>[2]) => moveToTrash(into, top, out, !settings.removeTargetDirs) : undefined
-            return await executePlan(rootDir, plan, policy, { hooks: deps.executeHooks, signal: deps.signal, onProgress: deps.onProgress, held, movable, mover })
+            return await executePlan(rootDir, plan, policy, { hooks: deps.executeHooks, signal: deps.signal, onProgress: deps.onProgress, held, movable: into !== null ? movable : new Set(), mover })
           } finally {
-            if (into !== null) {
-              into.runDir.close()
-              for (const n of into.notes) {
-                log.warning(n)
-                warnings.push(n)
-              }
-            }
+            into?.runDir.close()
+            for (const [path, why] of into?.notes ?? []) trash.inPlace.push({ path, why: `not moved: ${why}` })
           }
         })
         trash.moved = outcome.targets.filter((t) => t.result === 'moved').map((t) => t.path)
@@ -319,7 +334,11 @@ export async function run(settings: Settings, deps: RunDeps): Promise<Report> {
           discardEmptyRun(rootDir, trash.run)
           trash.run = null
         }
-        for (const t of outcome.targets) if (movable.has(t.path) && t.result !== 'moved') trash.inPlace.push({ path: t.path, why: 'the move failed (see warnings)' })
+        // Handed over at once: a failure after this point must not leave the trash unclaimed.
+        if (trash.run !== null && settings.trash === 'later' && !cancelled()) handTrashOff(rootDir, root.path, trash.run, deps.handOff, (w: string) => {
+          log.warning(w)
+          warnings.push(w)
+        })
       }
       const privileged: PrivilegedInfo = { availability, firstPass: [], ran: null, notes: [] }
       if (outcome !== null && !asRoot && outcome.errors.some(escalatable)) {
@@ -349,10 +368,14 @@ export async function run(settings: Settings, deps: RunDeps): Promise<Report> {
       // later steps (the action's post step, the CLI's background process).
       if (trash.run !== null && settings.trash === 'now' && !cancelled()) {
         const run = trash.run
-        trash.purge = await phase(PHASE_TRASH, async () => deleteTrash(rootDir, run, 'now', policy, { signal: deps.signal, onProgress: deps.onProgress }))
-        if (trash.purge !== null) failures.push(...trash.purge.failures)
+        trash.purge = await phase(PHASE_TRASH, async () => deleteTrash(rootDir, run, claimFor('now', deps.env), policy, { signal: deps.signal, onProgress: deps.onProgress }))
+        if (trash.purge !== null) {
+          late.push(...trash.purge.failures)
+          // What the filesystem gained counts the trash's deletion too.
+          if (reclaimed !== null && trash.purge.space.reclaimedBytes !== null) reclaimed += trash.purge.space.reclaimedBytes
+        }
       }
-      const report = buildReport({ settings, root, plan, outcome, before, verification, docker, warnings, failures, cancelled: cancelled(), timings, started, finished: now(), reclaimed, privileged, trash })
+      const report = buildReport({ settings, root, plan, outcome, before, verification, docker, warnings, failures: [...failures, ...late], cancelled: cancelled(), timings, started, finished: now(), reclaimed, privileged, trash })
       await log.group('Result', async () => {
         for (const line of planLines(report.targets)) log.info(line)
         for (const line of resultLines(report)) log.info(line)
@@ -380,7 +403,7 @@ function startTrash(rootDir: Parameters<typeof openTrash>[0], root: RootInfo, pl
       targets: plan.targets.filter((t) => movable.has(t.path)).map((t, i) => ({ name: String(i), path: t.path })),
       protected: [...policy.extra], exact: [...policy.exact]
     }
-    return { runDir: createRun(trashDir, manifest), manifest, notes: [], beforeRename }
+    return { runDir: createRun(trashDir, manifest), manifest, notes: new Map(), beforeRename }
   } finally {
     trashDir.close()
   }

@@ -20,6 +20,7 @@ import type { Anchor, Name, NodeId } from '../fs/anchor.js'
 import { fail } from '../common/errors.js'
 import { bootId } from './privileged.js'
 import { TRASH_DIR } from './policy.js'
+import { createComplete, readHeld, unlinkIfSame } from './held-file.js'
 import type { Strategy, TrashTiming } from '../common/options.js'
 
 export { TRASH_DIR }
@@ -55,6 +56,8 @@ export interface TrashWorker {
   since: string
   /** Why it deletes this trash: post (the action's post step), background (the CLI), now, leftover. */
   role: string
+  /** The GitHub job (run id, attempt, job) it belongs to; '' outside Actions. */
+  job: string
 }
 
 /** The report of one trash deletion (JSON: the trash's `<run>.json`, the report's `trash` section, the post step's `report`). */
@@ -94,6 +97,8 @@ export interface TrashInfo {
   /** Trashes left by earlier runs: deleted first (a dry run only lists them in leftoverRuns). */
   leftovers: TrashReport[]
   leftoverRuns: string[]
+  /** Trashes set aside as `<run>.kept`: what their deletion could not remove or put back. */
+  kept: string[]
   /** The deletion of this run's trash, with trash: now. */
   purge: TrashReport | null
 }
@@ -107,14 +112,10 @@ export function isRunId(name: string): boolean {
   return RUN_RE.test(name)
 }
 
-/** True when `rel` is the trash or inside it (never a target, never fingerprinted). */
-export function inTrash(rel: string): boolean {
-  return rel === TRASH_DIR || rel.startsWith(`${TRASH_DIR}/`)
-}
-
 /**
  * The trash directory, opened without following a link and checked to be a directory on the
- * root's mount; created (0700) when `create`. Null when it does not exist (and is not created).
+ * root's mount, this user's own and writable by nobody else (what it holds is renamed back into
+ * the root); created (0700) when `create`. Null when it does not exist (and is not created).
  */
 export function openTrash(rootDir: Anchor, create: boolean): Anchor | null {
   if (create) {
@@ -131,13 +132,25 @@ export function openTrash(rootDir: Anchor, create: boolean): Anchor | null {
     const code = (err as NodeJS.ErrnoException).code
     if (code === 'ENOENT') return null
     if (code === 'ENOTDIR' || code === 'ELOOP') throw fail('ERR_TRASH', `${TRASH_DIR} in the root is a link or not a directory: remove it (safe-purge's trash is a directory of its own)`)
+    throw fail('ERR_TRASH', `${TRASH_DIR} in the root cannot be opened (${code}): remove it, or run as its owner`)
+  }
+  try {
+    if (!rootDir.sameMount(dir)) throw fail('ERR_TRASH', `${TRASH_DIR} is a mount point: a move into it would cross filesystems; unmount it`)
+    refuseForeign(dir, TRASH_DIR)
+    return dir
+  } catch (err) {
+    dir.close()
     throw err
   }
-  if (!rootDir.sameMount(dir)) {
-    dir.close()
-    throw fail('ERR_TRASH', `${TRASH_DIR} is a mount point: a move into it would cross filesystems; unmount it`)
+}
+
+/** A trash directory (or a run's) that another user owns or may write into is never trusted. */
+export function refuseForeign(dir: Anchor, shown: string): void {
+  const st = fs.fstatSync(dir.fd)
+  const me = process.geteuid?.() ?? st.uid
+  if (st.uid !== me || (st.mode & 0o022) !== 0) {
+    throw fail('ERR_TRASH', `${shown} is owned by uid ${st.uid} with mode ${(st.mode & 0o7777).toString(8)}, not this user's (uid ${me}) alone: what it holds cannot be trusted back into the root; check it and remove it by hand`)
   }
-  return dir
 }
 
 /** Creates the run's directory (0700) and writes its manifest, before anything is moved into it. */
@@ -166,7 +179,7 @@ export function listRuns(trash: Anchor): string[] {
 }
 
 /** A process's start time (clock ticks after boot), or null when it is gone or a zombie (it runs no more). */
-function processStart(pid: number): string | null {
+export function processStart(pid: number): string | null {
   try {
     const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8')
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
@@ -176,46 +189,87 @@ function processStart(pid: number): string | null {
   }
 }
 
-export function workerOf(runDir: Anchor): TrashWorker | null {
-  const w = readJson(runDir, WORKER) as TrashWorker | null
-  return w !== null && typeof w.pid === 'number' ? w : null
+/** The GitHub job this process runs in ('' outside Actions): a post step belongs to its job. */
+export function jobKey(env: NodeJS.ProcessEnv): string {
+  return env.GITHUB_RUN_ID ? `${env.GITHUB_RUN_ID}/${env.GITHUB_RUN_ATTEMPT ?? ''}/${env.GITHUB_JOB ?? ''}` : ''
 }
 
-/** Whether the process that claimed a trash still runs (here: another host's claim counts as alive). */
-export function workerAlive(w: TrashWorker): boolean {
-  if (w.host !== os.hostname()) return true
-  if (w.boot !== null && bootId() !== null && w.boot !== bootId()) return false
+/** A claim for process `pid` (this one by default) in role `role`. */
+export function claimFor(role: string, env: NodeJS.ProcessEnv, pid = process.pid): TrashWorker {
+  return { pid, start: processStart(pid), boot: bootId(), host: os.hostname(), since: new Date().toISOString(), role, job: jobKey(env) }
+}
+
+function readClaim(runDir: Anchor): { w: TrashWorker; ino: number } | 'missing' | 'unreadable' {
+  const held = readHeld(runDir, WORKER)
+  if (typeof held === 'string') return held
   try {
-    process.kill(w.pid, 0)
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== 'EPERM') return false
+    const w = JSON.parse(held.text) as TrashWorker
+    return typeof w.pid === 'number' && typeof w.role === 'string' ? { w, ino: held.ino } : 'unreadable'
+  } catch {
+    return 'unreadable'
   }
+}
+
+export function workerOf(runDir: Anchor): TrashWorker | null {
+  const c = readClaim(runDir)
+  return typeof c === 'string' ? null : c.w
+}
+
+/**
+ * Whether a claim still stands: a trash handed to the post step of a job stands for the runs of
+ * that same job (the post step deletes it at the job's end) and for no other; any other claim
+ * while its process runs (same boot, same pid and start time: a reused pid is not it).
+ */
+export function workerAlive(w: TrashWorker, env: NodeJS.ProcessEnv = process.env): boolean {
+  if (w.role === 'post') return w.job !== '' && w.job === jobKey(env)
+  if (w.boot !== null && bootId() !== null && w.boot !== bootId()) return false
   const start = processStart(w.pid)
   return start !== null && (w.start === null || start === w.start)
 }
 
 /**
- * Claims the run's trash for this process: 'claimed', or 'busy' when a live process holds it. A
- * stale claim (its process is gone) is replaced.
+ * Claims the run's trash for `me`: 'claimed', or 'busy' when a claim that stands holds it. A stale
+ * claim (its process gone, or a post step's from another job) is replaced, only while it is
+ * still the very file that was read; a claim handed to this process (its pid, or the post step
+ * of this job) is taken over.
  */
-export function claimRun(runDir: Anchor, role: string): 'claimed' | 'busy' {
-  const me: TrashWorker = { pid: process.pid, start: processStart(process.pid), boot: bootId(), host: os.hostname(), since: new Date().toISOString(), role }
-  for (let attempt = 0; attempt < 2; attempt++) {
-    try {
-      writeNew(runDir, WORKER, JSON.stringify(me))
-      return 'claimed'
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err
-    }
-    const held = workerOf(runDir)
-    if (held !== null && (held.pid === process.pid || workerAlive(held))) return held.pid === process.pid ? 'claimed' : 'busy'
-    try {
-      fs.unlinkSync(runDir.child(WORKER))
-    } catch {
-      // gone already
+export function claimRun(runDir: Anchor, me: TrashWorker): 'claimed' | 'busy' {
+  for (let attempt = 0; attempt < 3; attempt++) {
+    if (createComplete(runDir, WORKER, JSON.stringify(me))) return 'claimed'
+    const held = readClaim(runDir)
+    if (held === 'missing') continue
+    if (held !== 'unreadable') {
+      const w = held.w
+      if (w.pid === me.pid && (w.start === null || w.start === me.start)) return 'claimed'
+      const handedToMe = w.role === 'post' && me.role === 'post' && w.job === me.job
+      if (!handedToMe && workerAlive(w)) return 'busy'
+      unlinkIfSame(runDir, WORKER, held.ino)
+    } else {
+      return 'busy'
     }
   }
   return 'busy'
+}
+
+/** Hands this run's trash to the process that will delete it (the post step, a background process). */
+export function handOff(rootDir: Anchor, run: string, to: TrashWorker): void {
+  const trash = openTrash(rootDir, false)
+  if (trash === null) return
+  try {
+    const dir = trash.openChild(Buffer.from(run))
+    try {
+      createComplete(dir, WORKER, JSON.stringify(to))
+    } finally {
+      dir.close()
+    }
+  } finally {
+    trash.close()
+  }
+}
+
+/** Run directories renamed `<run>.kept`: what their deletion could not remove or put back, kept for a person to check. */
+export function keptRuns(trash: Anchor): string[] {
+  return fs.readdirSync(trash.listPath()).filter((n) => n.endsWith('.kept') && isRunId(n.slice(0, -5))).sort()
 }
 
 /** The report of a finished trash deletion, next to the run directories (the newest REPORTS_KEPT stay). */
@@ -247,7 +301,7 @@ export function oldResults(trash: Anchor): string[] {
 export const TRASH_FILES = { MANIFEST, WORKER } as const
 
 /** Creates `name` in `dir` (never through a link, never over an existing file) with `text`. */
-function writeNew(dir: Anchor, name: Name, text: string): void {
+export function writeNew(dir: Anchor, name: Name, text: string): void {
   const fd = fs.openSync(dir.child(name), fs.constants.O_WRONLY | fs.constants.O_CREAT | fs.constants.O_EXCL | fs.constants.O_NOFOLLOW, 0o600)
   try {
     fs.writeFileSync(fd, text)
