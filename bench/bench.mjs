@@ -167,8 +167,9 @@ async function firstLine(nodeBin, env) {
       })
       child.stdout.once('data', () => {
         xs.push(ms(t0))
-        child.kill()
-        resolve()
+        // SIGKILL: a SIGTERM would be taken for a cancel, and the run would go on to write its report.
+        child.kill('SIGKILL')
+        child.once('exit', resolve)
       })
       child.on('error', reject)
     })
@@ -178,6 +179,7 @@ async function firstLine(nodeBin, env) {
 
 async function startupSection() {
   const cache = path.join(work, 'compile-cache')
+  fs.writeFileSync(path.join(work, 'out'), '')
   // One whole run fills the cache (Node writes it when the process exits).
   run(node24, [action], { env: { PATH: process.env.PATH, INPUT_ROOT: freshEnv('startup', 10, false), 'INPUT_DRY-RUN': 'true', INPUT_DOCKER: 'off', RUNNER_TEMP: work, GITHUB_OUTPUT: path.join(work, 'out'), SAFE_PURGE_COMPILE_CACHE: cache } })
   const bare = path.join(work, 'bare.mjs')
@@ -259,6 +261,7 @@ function trashSection() {
       }
       const state = path.join(work, 'state')
       fs.writeFileSync(state, '')
+      fs.writeFileSync(path.join(work, 'out'), '')
       const env = { PATH: process.env.PATH, INPUT_ROOT: root, INPUT_FORCE: 'true', INPUT_DOCKER: 'off', INPUT_EPHEMERAL: 'logs', INPUT_STRATEGY: 'move', RUNNER_TEMP: work, GITHUB_OUTPUT: path.join(work, 'out'), GITHUB_STATE: state }
       run(node, [action], { env })
       const stateEnv = readState(state)

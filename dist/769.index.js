@@ -238,7 +238,7 @@ __webpack_require__.a(module, async (__webpack_handle_async_dependencies__, __we
 __webpack_require__.r(__webpack_exports__);
 /* harmony import */ var _runner_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(5242);
 /* harmony import */ var _inputs_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(5855);
-/* harmony import */ var _engine_run_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(492);
+/* harmony import */ var _engine_run_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(3198);
 /* harmony import */ var _summary_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(4167);
 /* harmony import */ var _engine_report_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(594);
 /* harmony import */ var _engine_execute_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(3945);
@@ -309,7 +309,7 @@ else {
         const message = (0,_common_errors_js__WEBPACK_IMPORTED_MODULE_8__/* .errorMessage */ .gJ)(err);
         // A refusal still leaves outputs (verified false), a report file and a summary saying why.
         try {
-            await (0,_summary_js__WEBPACK_IMPORTED_MODULE_3__/* .publishRefusal */ .Id)((0,_engine_report_js__WEBPACK_IMPORTED_MODULE_4__/* .refusalOf */ .Of)(err, message, changing), process.env);
+            (0,_summary_js__WEBPACK_IMPORTED_MODULE_3__/* .publishRefusal */ .Id)((0,_engine_report_js__WEBPACK_IMPORTED_MODULE_4__/* .refusalOf */ .Of)(err, message, changing), process.env);
         }
         catch (e) {
             _runner_js__WEBPACK_IMPORTED_MODULE_0__/* .warning */ .$e(`the refusal's report or summary could not be written: ${(0,_common_errors_js__WEBPACK_IMPORTED_MODULE_8__/* .errorMessage */ .gJ)(e)}`);
@@ -321,7 +321,7 @@ if (report !== null) {
     // The run has its result: a failure to write the summary or the report file is said as such,
     // never taken for the run's own failure (its outputs stay what the run found).
     try {
-        await (0,_summary_js__WEBPACK_IMPORTED_MODULE_3__/* .publish */ .mk)(report, process.env);
+        (0,_summary_js__WEBPACK_IMPORTED_MODULE_3__/* .publish */ .mk)(report, process.env);
     }
     catch (e) {
         _runner_js__WEBPACK_IMPORTED_MODULE_0__/* .setFailed */ .C1(`the run ${report.ok ? 'succeeded' : 'failed'}, but its report or summary could not be written: ${(0,_common_errors_js__WEBPACK_IMPORTED_MODULE_8__/* .errorMessage */ .gJ)(e)}`);
@@ -379,19 +379,26 @@ async function post(signal) {
         return;
     }
     _runner_js__WEBPACK_IMPORTED_MODULE_0__/* .info */ .pq(`deleting the trash ${state.run} of ${state.root} (moved aside by the main step)`);
+    let report;
     try {
-        const report = await (0,_engine_trash_purge_js__WEBPACK_IMPORTED_MODULE_1__/* .deleteRootTrash */ .sp)(state.root, state.run, (0,_engine_trash_js__WEBPACK_IMPORTED_MODULE_2__/* .claimFor */ .sI)('post', process.env), process.env, { signal, hooks: (0,_engine_execute_js__WEBPACK_IMPORTED_MODULE_3__/* .selfStopHooks */ .H7)(process.env) });
-        if (report === null) {
-            _runner_js__WEBPACK_IMPORTED_MODULE_0__/* .info */ .pq('nothing to delete: a later run already deleted this trash, or is deleting it');
-            return;
-        }
-        await (0,_summary_js__WEBPACK_IMPORTED_MODULE_4__/* .publishTrash */ ._R)(report, state.root, process.env);
-        if (!report.ok)
-            _runner_js__WEBPACK_IMPORTED_MODULE_0__/* .setFailed */ .C1(report.failures.join('; '));
+        report = await (0,_engine_trash_purge_js__WEBPACK_IMPORTED_MODULE_1__/* .deleteRootTrash */ .sp)(state.root, state.run, (0,_engine_trash_js__WEBPACK_IMPORTED_MODULE_2__/* .claimFor */ .sI)('post', process.env), process.env, { signal, hooks: (0,_engine_execute_js__WEBPACK_IMPORTED_MODULE_3__/* .selfStopHooks */ .H7)(process.env) });
     }
     catch (err) {
         _runner_js__WEBPACK_IMPORTED_MODULE_0__/* .setFailed */ .C1(`safe-purge post step: ${(0,_common_errors_js__WEBPACK_IMPORTED_MODULE_5__/* .errorMessage */ .gJ)(err)}; the trash stays for the next run`);
+        return;
     }
+    if (report === null) {
+        _runner_js__WEBPACK_IMPORTED_MODULE_0__/* .info */ .pq('nothing to delete: a later run already deleted this trash, or is deleting it');
+        return;
+    }
+    try {
+        (0,_summary_js__WEBPACK_IMPORTED_MODULE_4__/* .publishTrash */ ._R)(report, state.root, process.env);
+    }
+    catch (err) {
+        _runner_js__WEBPACK_IMPORTED_MODULE_0__/* .setFailed */ .C1(`the trash deletion ${report.ok ? 'succeeded' : 'failed'}, but its report or summary could not be written: ${(0,_common_errors_js__WEBPACK_IMPORTED_MODULE_5__/* .errorMessage */ .gJ)(err)}`);
+    }
+    if (!report.ok)
+        _runner_js__WEBPACK_IMPORTED_MODULE_0__/* .setFailed */ .C1(report.failures.join('; '));
 }
 
 
@@ -857,7 +864,7 @@ function outputsOf(report) {
         moved: JSON.stringify(report.trash?.moved ?? [])
     };
 }
-async function publish(report, env) {
+function publish(report, env) {
     const file = writeReportFile(report, env.RUNNER_TEMP || external_node_os_default().tmpdir());
     for (const [name, value] of Object.entries(outputsOf(report)))
         runner/* setOutput */.uH(name, value);
@@ -870,7 +877,7 @@ async function publish(report, env) {
  * The post step's outputs and summary: what deleting the trash freed. (Outputs set in a post step
  * reach no later step of the job; they are set for the record, and the report file holds it all.)
  */
-async function publishTrash(report, root, env) {
+function publishTrash(report, root, env) {
     runner/* setOutput */.uH('deleted-files', String(report.totals.files));
     runner/* setOutput */.uH('freed-bytes', String(report.space.freedBytes));
     runner/* setOutput */.uH('reclaimed-bytes', report.space.reclaimedBytes === null ? '' : String(report.space.reclaimedBytes));
@@ -887,7 +894,7 @@ async function publishTrash(report, root, env) {
  * reads still exist (`verified` false; for a refusal, nothing deleted), the report file holds the
  * error, and the summary says what was refused, why, and how to go on.
  */
-async function publishRefusal(refusal, env) {
+function publishRefusal(refusal, env) {
     // Outputs first: they must exist even when the report file cannot be written. After a run that
     // had begun changing things, what it deleted is not known: those counts stay unset.
     const outputs = refusal.changed
@@ -908,6 +915,28 @@ function refusalHtml(r) {
         ? '<p>The run had begun changing things (docker or files) when it stopped, without verification: check the environment, then run again.</p>\n'
         : '<p>It stopped before it stopped any container or deleted any file. The message names the input that changes the outcome; a dry run (<code>dry-run: true</code>) shows what a run would delete.</p>\n';
     return `<h2>safe-purge: ❌ ${title}</h2>\n<p><strong>${escapeHtml(r.error.code)}</strong>: ${escapeHtml(message)}</p>\n${what}`;
+}
+
+
+/***/ }),
+
+/***/ 6093:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   a: () => (/* binding */ bootId)
+/* harmony export */ });
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(3024);
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__webpack_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_0__);
+/** This boot of the machine (Linux's boot id): a pid, or a claim, from another boot is not this one's. */
+
+function bootId() {
+    try {
+        return node_fs__WEBPACK_IMPORTED_MODULE_0___default().readFileSync('/proc/sys/kernel/random/boot_id', 'utf8').trim() || null;
+    }
+    catch {
+        return null;
+    }
 }
 
 
@@ -1120,424 +1149,6 @@ function parseYaml(text, options) {
     if (parser === null)
         throw new Error('internal error: parseYaml before loadYaml');
     return parser(text, options);
-}
-
-
-/***/ }),
-
-/***/ 1670:
-/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
-
-/* harmony export */ __webpack_require__.d(__webpack_exports__, {
-/* harmony export */   St: () => (/* binding */ whichCompose),
-/* harmony export */   Vo: () => (/* binding */ DockerCli),
-/* harmony export */   gT: () => (/* binding */ dockerEnv),
-/* harmony export */   ok: () => (/* binding */ ok)
-/* harmony export */ });
-/* unused harmony export TIMEOUT_GRACE_MS */
-/* harmony import */ var _exec_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(9655);
-/* harmony import */ var _commands_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(6872);
-/**
- * Runs docker commands for a run: the run's environment with DOCKER_HOST when set, the root as
- * working directory, and a timeout the run cannot hang past. The runner kills a command at the
- * timeout, but a child it left behind (a compose plugin under `docker`) can hold the output pipes
- * open, so a deadline TIMEOUT_GRACE_MS later gives up on it and keeps what it had said.
- */
-
-
-const TIMEOUT_GRACE_MS = 3000;
-const ok = (r) => r.exitCode === 0 && !r.timedOut;
-/** The environment docker runs with: `env`, with DOCKER_HOST when the run names one. */
-function dockerEnv(env, dockerHost) {
-    return dockerHost ? { ...env, DOCKER_HOST: dockerHost } : env;
-}
-class DockerCli {
-    o;
-    runner;
-    trace;
-    constructor(o, runner, trace = () => { }) {
-        this.o = o;
-        this.runner = runner;
-        this.trace = trace;
-    }
-    async run(cmd) {
-        this.trace(`$ ${(0,_exec_js__WEBPACK_IMPORTED_MODULE_0__/* .describe */ .q0)(cmd)}`);
-        const env = dockerEnv(this.o.env ?? process.env, this.o.dockerHost);
-        // What the command said so far, for the error when the deadline gives up on it.
-        const said = { stdout: '', stderr: '' };
-        const onOutput = (stream, text) => {
-            said[stream] = (said[stream] + text).slice(-64 * 1024);
-        };
-        let timer;
-        const deadline = new Promise((resolve) => {
-            timer = setTimeout(() => resolve({ exitCode: null, ...said, timedOut: true }), this.o.timeoutMs + TIMEOUT_GRACE_MS);
-        });
-        try {
-            return await Promise.race([this.runner(cmd, { timeoutMs: this.o.timeoutMs, env, cwd: this.o.cwd, onOutput }), deadline]);
-        }
-        finally {
-            clearTimeout(timer);
-        }
-    }
-    /** Runs `cmd` and returns stdout, or throws an error naming the command and its stderr. */
-    async must(cmd) {
-        const r = await this.run(cmd);
-        if (ok(r))
-            return r.stdout;
-        throw new Error(this.failure(cmd, r));
-    }
-    /**
-     * The inspect documents of the containers `list` names (by id, one a line); none when it names
-     * none. A container removed between the two makes inspect exit 1 with the others still printed.
-     */
-    async inspectListed(list) {
-        const ids = (0,_commands_js__WEBPACK_IMPORTED_MODULE_1__/* .lines */ .Mn)(await this.must(list));
-        if (ids.length === 0)
-            return [];
-        const r = await this.run((0,_commands_js__WEBPACK_IMPORTED_MODULE_1__/* .inspectContainers */ .Xu)(ids));
-        try {
-            return JSON.parse(r.stdout);
-        }
-        catch {
-            throw new Error(this.failure((0,_commands_js__WEBPACK_IMPORTED_MODULE_1__/* .inspectContainers */ .Xu)(ids), r));
-        }
-    }
-    /** What went wrong with `cmd`, naming it, its exit or timeout, and its last output. */
-    failure(cmd, r) {
-        return (0,_exec_js__WEBPACK_IMPORTED_MODULE_0__/* .failureText */ .kY)(cmd, r, this.o.timeoutMs, this.o.timeoutOption);
-    }
-}
-/**
- * The compose to run `down` with: v2 when its plugin answers, else v1; undefined when neither is
- * there (then containers are stopped by label). Warnings go to `warnings`; required mode throws.
- */
-async function whichCompose(cli, mode, names, warnings) {
-    const v2 = await cli.run((0,_commands_js__WEBPACK_IMPORTED_MODULE_1__/* .composeV2Version */ .HV)());
-    if (ok(v2))
-        return { command: ['docker', 'compose'], version: 'v2' };
-    // A v2 plugin that hangs is installed but broken: `down` through it would hang too. Required
-    // mode refuses (it promises the stack is stopped by the compose in use, not by a stand-in);
-    // auto says so and stops the stack with v1, which still protects the files better than skipping.
-    const hang = v2.timedOut ? `"docker compose" (v2) hangs: ${cli.failure((0,_commands_js__WEBPACK_IMPORTED_MODULE_1__/* .composeV2Version */ .HV)(), v2)}` : '';
-    if (hang) {
-        if (mode === 'required') {
-            throw Object.assign(new Error(`docker is required but ${hang}: fix or remove the compose plugin (docker compose version must answer), raise ${names('docker-timeout')}, or set ${names('docker')} to auto to fall back to docker-compose (v1)`), { code: 'ERR_DOCKER_REQUIRED' });
-        }
-        warnings.push(`${hang}; using docker-compose (v1) instead if it is installed`);
-    }
-    const v1 = await cli.run((0,_commands_js__WEBPACK_IMPORTED_MODULE_1__/* .composeV1Version */ ._D)());
-    if (ok(v1))
-        return { command: ['docker-compose'], version: 'v1' };
-    const none = hang ? `${hang}, and docker-compose (v1) is not installed` : 'neither "docker compose" (v2) nor "docker-compose" (v1) is installed';
-    if (mode === 'required')
-        throw Object.assign(new Error(`docker is required but ${none}: fix docker or set ${names('docker')} to auto or off`), { code: 'ERR_DOCKER_REQUIRED' });
-    warnings.push(`${none}: containers are stopped and removed by their Compose labels instead`);
-    return undefined;
-}
-
-
-/***/ }),
-
-/***/ 6872:
-/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
-
-/* harmony export */ __webpack_require__.d(__webpack_exports__, {
-/* harmony export */   B5: () => (/* binding */ listAllVolumes),
-/* harmony export */   BX: () => (/* binding */ containerLogs),
-/* harmony export */   Dn: () => (/* binding */ removeContainers),
-/* harmony export */   Dy: () => (/* binding */ composeDown),
-/* harmony export */   Ew: () => (/* binding */ dockerServerVersion),
-/* harmony export */   F_: () => (/* binding */ stopContainers),
-/* harmony export */   HV: () => (/* binding */ composeV2Version),
-/* harmony export */   L: () => (/* binding */ removeVolume),
-/* harmony export */   Mn: () => (/* binding */ lines),
-/* harmony export */   OJ: () => (/* binding */ listProjectContainers),
-/* harmony export */   W2: () => (/* binding */ RUNNING),
-/* harmony export */   Ww: () => (/* binding */ listServiceContainers),
-/* harmony export */   Xu: () => (/* binding */ inspectContainers),
-/* harmony export */   _D: () => (/* binding */ composeV1Version),
-/* harmony export */   _e: () => (/* binding */ listAllContainers),
-/* harmony export */   ef: () => (/* binding */ inspectVolumes),
-/* harmony export */   fX: () => (/* binding */ SERVICE_LABEL),
-/* harmony export */   iF: () => (/* binding */ composeRmServices),
-/* harmony export */   k2: () => (/* binding */ composeUpServices),
-/* harmony export */   ts: () => (/* binding */ listContainers),
-/* harmony export */   yi: () => (/* binding */ listVolumes)
-/* harmony export */ });
-/* unused harmony export splitByState */
-/* harmony import */ var _volumes_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(9627);
-
-const SERVICE_LABEL = 'com.docker.compose.service';
-const dockerServerVersion = () => ({ command: 'docker', args: ['version', '--format', '{{.Server.Version}}'] });
-const composeV2Version = () => ({ command: 'docker', args: ['compose', 'version'] });
-const composeV1Version = () => ({ command: 'docker-compose', args: ['version'] });
-const listContainers = (project) => ({
-    command: 'docker',
-    args: ['ps', '-a', '--filter', `label=${_volumes_js__WEBPACK_IMPORTED_MODULE_0__/* .PROJECT_LABEL */ .NV}=${project}`, '--format', '{{.Names}}\t{{.State}}']
-});
-const listVolumes = (project) => ({
-    command: 'docker',
-    args: ['volume', 'ls', '-q', '--filter', `label=${_volumes_js__WEBPACK_IMPORTED_MODULE_0__/* .PROJECT_LABEL */ .NV}=${project}`]
-});
-const listAllVolumes = () => ({ command: 'docker', args: ['volume', 'ls', '-q'] });
-const inspectVolumes = (names) => ({ command: 'docker', args: ['volume', 'inspect', ...names] });
-const removeVolume = (name) => ({ command: 'docker', args: ['volume', 'rm', name] });
-/** Every container (any state), by full id. */
-const listAllContainers = () => ({ command: 'docker', args: ['ps', '-aq', '--no-trunc'] });
-const inspectContainers = (ids) => ({ command: 'docker', args: ['inspect', '--type', 'container', ...ids] });
-const stopContainers = (ids) => ({ command: 'docker', args: ['stop', ...ids] });
-const removeContainers = (ids) => ({ command: 'docker', args: ['rm', ...ids] });
-function compose(c, ...rest) {
-    const [command, ...pre] = c.base;
-    const dir = c.projectDir === undefined ? [] : ['--project-directory', c.projectDir];
-    return { command, args: [...pre, ...c.files.flatMap((f) => ['-f', f]), ...dir, '-p', c.project, ...rest] };
-}
-function composeDown(base, files, project, projectDir) {
-    return compose({ base, files, project, projectDir }, 'down', '--remove-orphans');
-}
-/** Stops and removes only these services' containers. */
-const composeRmServices = (c, services) => compose(c, 'rm', '--stop', '--force', ...services);
-/** Starts these services again, and nothing they depend on. */
-const composeUpServices = (c, services) => compose(c, 'up', '-d', '--no-deps', ...services);
-/** A project's containers (any state), by full id. */
-const listProjectContainers = (project) => ({
-    command: 'docker',
-    args: ['ps', '-aq', '--no-trunc', '--filter', `label=${_volumes_js__WEBPACK_IMPORTED_MODULE_0__/* .PROJECT_LABEL */ .NV}=${project}`]
-});
-/** A service's containers (any state), by full id. */
-const listServiceContainers = (project, service) => ({
-    command: 'docker',
-    args: ['ps', '-aq', '--no-trunc', '--filter', `label=${_volumes_js__WEBPACK_IMPORTED_MODULE_0__/* .PROJECT_LABEL */ .NV}=${project}`, '--filter', `label=${SERVICE_LABEL}=${service}`]
-});
-const containerLogs = (id, lines) => ({ command: 'docker', args: ['logs', '--tail', String(lines), id] });
-/** Non-blank output lines, trimmed. */
-function lines(s) {
-    return s.split('\n').map((l) => l.trim()).filter((l) => l !== '');
-}
-/** States in which `down` has a process to stop; in the others (exited, created, dead) it only removes. */
-const RUNNING = new Set(['running', 'paused', 'restarting']);
-/** `ps` lines (name, tab, state) -> the names of running containers and of the others. */
-function splitByState(psLines) {
-    const running = [];
-    const exited = [];
-    for (const line of psLines) {
-        const [name, state = ''] = line.split('\t');
-        if (RUNNING.has(state.trim()))
-            running.push(name.trim());
-        else
-            exited.push(name.trim());
-    }
-    return { running, exited };
-}
-
-
-/***/ }),
-
-/***/ 9655:
-/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
-
-/* harmony export */ __webpack_require__.d(__webpack_exports__, {
-/* harmony export */   In: () => (/* binding */ runPassProcess),
-/* harmony export */   d1: () => (/* binding */ runCommand),
-/* harmony export */   kY: () => (/* binding */ failureText),
-/* harmony export */   q0: () => (/* binding */ describe),
-/* harmony export */   w$: () => (/* binding */ lastLines)
-/* harmony export */ });
-/* harmony import */ var node_child_process__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(1421);
-/* harmony import */ var node_child_process__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__webpack_require__.n(node_child_process__WEBPACK_IMPORTED_MODULE_0__);
-/**
- * Runs one command from an argument array (never a shell string) with a hard timeout.
- * @actions/exec has no way to time out or kill a hung child (a `docker` waiting on a dead
- * daemon would hold the job until GitHub's 6-hour limit), so this uses child_process directly.
- * The child gets its own process group and the whole group is killed on timeout: the docker CLI
- * runs Compose v2 as a plugin child that would otherwise keep the output pipes open.
- */
-
-const MAX_OUTPUT = 4 * 1024 * 1024;
-/** The privileged pass's answer (its JSON report) is read whole up to this size. */
-const MAX_ANSWER = 256 * 1024 * 1024;
-const runCommand = (cmd, opts) => new Promise((resolve) => {
-    let stdout = '';
-    let stderr = '';
-    let timedOut = false;
-    let settled = false;
-    const child = (0,node_child_process__WEBPACK_IMPORTED_MODULE_0__.spawn)(cmd.command, cmd.args, { env: opts.env ?? process.env, cwd: opts.cwd, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
-    const kill = (sig) => {
-        try {
-            process.kill(-child.pid, sig);
-        }
-        catch {
-            child.kill(sig);
-        }
-    };
-    const finish = (r) => {
-        if (settled)
-            return;
-        settled = true;
-        clearTimeout(timer);
-        clearTimeout(killer);
-        resolve(r);
-    };
-    let killer;
-    const timer = setTimeout(() => {
-        timedOut = true;
-        kill('SIGTERM');
-        killer = setTimeout(() => kill('SIGKILL'), 2000);
-        killer.unref();
-    }, opts.timeoutMs);
-    child.stdout.on('data', (d) => {
-        const text = d.toString('utf8');
-        if (stdout.length < MAX_OUTPUT)
-            stdout += text;
-        opts.onOutput?.('stdout', text);
-    });
-    child.stderr.on('data', (d) => {
-        const text = d.toString('utf8');
-        if (stderr.length < MAX_OUTPUT)
-            stderr += text;
-        opts.onOutput?.('stderr', text);
-    });
-    child.on('error', (err) => finish({ exitCode: null, stdout, stderr, timedOut, spawnError: err.code ?? err.message }));
-    child.on('close', (code) => finish({ exitCode: code, stdout, stderr, timedOut }));
-    // After a timeout, do not wait for pipes a surviving grandchild may still hold.
-    child.on('exit', (code) => {
-        if (timedOut)
-            finish({ exitCode: code, stdout, stderr, timedOut });
-    });
-});
-function describe(cmd) {
-    return [cmd.command, ...cmd.args].map((a) => (/^[\w@%+=:,./-]+$/.test(a) ? a : JSON.stringify(a))).join(' ');
-}
-/**
- * The last `n` non-blank lines of a command's output as one line (` | ` between them). Progress
- * output (Compose v2's) is full of ANSI sequences and carriage returns: they are dropped, so the
- * excerpt cannot garble a log line or a workflow command.
- */
-function lastLines(text, n) {
-    // eslint-disable-next-line no-control-regex
-    const plain = text.replace(/\x1b\[[0-9;?]*[ -/]*[@-~]/g, '');
-    return plain
-        .split(/\r\n|\r|\n/)
-        // eslint-disable-next-line no-control-regex
-        .map((l) => l.replace(/[\x00-\x1f\x7f-\x9f]/g, ' ').trim())
-        .filter((l) => l !== '')
-        .slice(-n)
-        .map((l) => (l.length > 300 ? `${l.slice(0, 300)}…` : l))
-        .join(' | ');
-}
-/** One line naming the command and what went wrong, with the end of what it said (also on a timeout). */
-function failureText(cmd, r, timeoutMs, timeoutOption = 'docker-timeout') {
-    const what = describe(cmd);
-    if (r.spawnError)
-        return `${what} could not start (${r.spawnError}${r.spawnError === 'ENOENT' ? `: is ${cmd.command} installed and on PATH?` : ''})`;
-    const said = lastLines(r.stderr, 3) || lastLines(r.stdout, 1);
-    if (r.timedOut)
-        return `${what} timed out after ${Number((timeoutMs / 1000).toFixed(1))} s (raise ${timeoutOption})${said ? `; last output: ${said}` : ''}`;
-    return `${what} exited ${r.exitCode}${said ? `: ${said}` : ''}`;
-}
-/**
- * Runs a long command that reads its job on stdin and answers on stdout (the privileged pass,
- * through sudo or `docker run -i`). No timeout: deleting a big tree takes as long as it takes; a
- * cancel sends SIGINT once to the child itself (sudo relays it to the command; `docker run` proxies
- * it into the container), which then stops at a safe point, verifies and reports.
- */
-function runPassProcess(cmd, opts) {
-    return new Promise((resolve) => {
-        const out = [];
-        let outBytes = 0;
-        let stderr = '';
-        let partial = '';
-        // Its own process group: a terminal's Ctrl-C reaches the outer run only, which forwards it
-        // once (a pass that got every keystroke twice would quit unverified at the second Ctrl-C).
-        const child = (0,node_child_process__WEBPACK_IMPORTED_MODULE_0__.spawn)(cmd.command, cmd.args, { env: opts.env ?? process.env, cwd: opts.cwd, stdio: ['pipe', 'pipe', 'pipe'], detached: true });
-        const interrupt = () => {
-            child.kill('SIGINT');
-        };
-        if (opts.signal?.aborted)
-            interrupt();
-        opts.signal?.addEventListener('abort', interrupt, { once: true });
-        // Kept as bytes and decoded once: a character split between two reads stays whole.
-        child.stdout.on('data', (d) => {
-            outBytes += d.length;
-            if (outBytes <= MAX_ANSWER)
-                out.push(d);
-        });
-        const stdout = () => (outBytes > MAX_ANSWER ? '' : Buffer.concat(out).toString('utf8'));
-        child.stderr.on('data', (d) => {
-            const text = d.toString('utf8');
-            if (stderr.length < MAX_OUTPUT)
-                stderr += text;
-            const parts = (partial + text).split('\n');
-            partial = parts.pop() ?? '';
-            for (const l of parts)
-                opts.onStderrLine?.(l);
-        });
-        // A child that exits before reading all of its stdin: EPIPE on our side, which is its exit's business.
-        child.stdin.on('error', () => { });
-        child.stdin.end(opts.input);
-        let settled = false;
-        const finish = (r) => {
-            if (settled)
-                return;
-            settled = true;
-            opts.signal?.removeEventListener('abort', interrupt);
-            if (partial !== '')
-                opts.onStderrLine?.(partial);
-            resolve(r);
-        };
-        child.on('error', (err) => finish({ exitCode: null, signal: null, stdout: stdout(), stderr, spawnError: err.code ?? err.message }));
-        child.on('close', (code, signal) => finish({ exitCode: code, signal, stdout: stdout(), stderr, overflow: outBytes > MAX_ANSWER }));
-    });
-}
-
-
-/***/ }),
-
-/***/ 9627:
-/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
-
-/* harmony export */ __webpack_require__.d(__webpack_exports__, {
-/* harmony export */   NV: () => (/* binding */ PROJECT_LABEL),
-/* harmony export */   Uh: () => (/* binding */ decideVolumes),
-/* harmony export */   ff: () => (/* binding */ declaredNames)
-/* harmony export */ });
-/* unused harmony export VOLUME_LABEL */
-const PROJECT_LABEL = 'com.docker.compose.project';
-const VOLUME_LABEL = 'com.docker.compose.volume';
-/** The name each declared volume has (`<project>_<key>` unless the files name it) -> its key. */
-function declaredNames(t) {
-    const out = new Map();
-    for (const [key, name] of t.external.byKey)
-        out.set(name ?? `${t.project}_${key}`, key);
-    for (const name of t.external.names)
-        if (!out.has(name))
-            out.set(name, name);
-    return out;
-}
-/**
- * Which volumes `full` removes, and why the others stay: only a volume labelled for this project
- * goes. `declared` (name -> key) gives the key of a volume that has no Compose labels.
- */
-function decideVolumes(inspected, t, declared = new Map()) {
-    return inspected.map((v) => {
-        const labels = v.Labels ?? {};
-        const key = labels[VOLUME_LABEL] ?? declared.get(v.Name) ?? v.Name;
-        const keep = (reason) => ({ name: v.Name, key, action: 'keep', reason });
-        const owner = labels[PROJECT_LABEL];
-        if (t.external.names.has(v.Name))
-            return keep('external');
-        if (!owner)
-            return keep('not created by Compose (no project label)');
-        if (owner !== t.project)
-            return keep(`labelled for project ${JSON.stringify(owner)}`);
-        if (t.external.keys.has(key))
-            return keep('external');
-        if (t.protectedVolumes.includes(key) || t.protectedVolumes.includes(v.Name))
-            return keep('protected-volumes');
-        if (!t.full)
-            return keep('full is off');
-        return { name: v.Name, key, action: 'remove', reason: 'project volume' };
-    });
 }
 
 
@@ -3271,342 +2882,6 @@ function privilegedSection(info, plan, mode, image, dryRun) {
 
 /***/ }),
 
-/***/ 1741:
-/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
-
-
-// EXPORTS
-__webpack_require__.d(__webpack_exports__, {
-  lP: () => (/* binding */ Escalator),
-  aW: () => (/* binding */ bootId),
-  ep: () => (/* binding */ escalatable),
-  UW: () => (/* binding */ mergePass),
-  Nh: () => (/* binding */ passFailures),
-  Br: () => (/* binding */ runPass),
-  K: () => (/* binding */ runningAsRoot)
-});
-
-// UNUSED EXPORTS: PASS_PROTOCOL, findBundle
-
-// EXTERNAL MODULE: external "node:fs"
-var external_node_fs_ = __webpack_require__(3024);
-var external_node_fs_default = /*#__PURE__*/__webpack_require__.n(external_node_fs_);
-// EXTERNAL MODULE: external "node:path"
-var external_node_path_ = __webpack_require__(6760);
-var external_node_path_default = /*#__PURE__*/__webpack_require__.n(external_node_path_);
-// EXTERNAL MODULE: external "node:url"
-var external_node_url_ = __webpack_require__(3136);
-// EXTERNAL MODULE: ./src/docker/cli.ts
-var docker_cli = __webpack_require__(1670);
-// EXTERNAL MODULE: ./src/docker/exec.ts
-var exec = __webpack_require__(9655);
-;// CONCATENATED MODULE: ./src/docker/pass.ts
-/**
- * The container form of the privileged pass: the image check (present, or pulled), and the one
- * `docker run` that runs the bundled CLI as root on the root's targets. Scoped by construction:
- * the container sees the root at /env and the bundle read-only at /safe-purge, nothing else of
- * the host; no network, a read-only filesystem, every capability dropped but the two that
- * deletion needs (DAC_OVERRIDE to pass permission bits, FOWNER for sticky directories), and no
- * way to gain more (no-new-privileges).
- */
-
-
-/** Where the root is mounted in the container. */
-const PASS_ROOT = '/env';
-/** Where the bundle (dist/) is mounted, read-only. */
-const PASS_BUNDLE = '/safe-purge';
-/**
- * Whether the container pass can run: a daemon on this machine (a bind mount names a folder of the
- * daemon's host), usable by this user, with the image present, or pulled when `pull` (a dry run
- * changes nothing, so it only says whether the image is there).
- */
-async function checkImage(ctx, pull) {
-    const host = ctx.dockerHost || ctx.env.DOCKER_HOST || '';
-    if (host !== '' && !host.startsWith('unix://')) {
-        return { ok: false, absent: false, why: `the docker daemon is at ${host}, not on this machine, so it cannot mount this root` };
-    }
-    const cli = new docker_cli/* DockerCli */.Vo({ cwd: ctx.root, env: ctx.env, dockerHost: ctx.dockerHost, timeoutMs: ctx.timeoutSeconds * 1000, timeoutOption: ctx.timeoutOption }, ctx.runner, ctx.trace);
-    const inspect = { command: 'docker', args: ['image', 'inspect', '--format', '{{.Id}}', ctx.image] };
-    const r = await cli.run(inspect);
-    if ((0,docker_cli.ok)(r))
-        return { ok: true, pulled: false };
-    if (r.spawnError || r.timedOut || !/no such image/i.test(r.stderr)) {
-        return { ok: false, absent: false, why: `docker is not usable: ${cli.failure(inspect, r)}` };
-    }
-    if (!pull)
-        return { ok: false, absent: true, why: `the image ${ctx.image} is not present on this machine` };
-    const pullCmd = { command: 'docker', args: ['pull', '--quiet', ctx.image] };
-    const p = await cli.run(pullCmd);
-    if ((0,docker_cli.ok)(p))
-        return { ok: true, pulled: true };
-    return { ok: false, absent: true, why: `the image ${ctx.image} is not present and could not be pulled (${(0,exec/* lastLines */.w$)(p.stderr, 1) || (p.timedOut ? 'timed out' : `exit ${p.exitCode}`)})` };
-}
-/**
- * `docker run` for the pass: the CLI bundle in `bundleDir` runs with the image's node, as root,
- * reading its job on stdin. Paths with a comma, a quote or a newline cannot be spelled in --mount
- * safely: the caller refuses them (see mountable).
- */
-function containerPassCommand(image, root, bundleDir) {
-    return {
-        command: 'docker',
-        args: [
-            'run', '--rm', '-i', '--pull', 'never', '--log-driver', 'none',
-            '--network', 'none', '--read-only', '--user', '0:0',
-            '--cap-drop', 'ALL', '--cap-add', 'DAC_OVERRIDE', '--cap-add', 'FOWNER',
-            '--security-opt', 'no-new-privileges',
-            '--label', 'com.safe-purge.pass=privileged',
-            '--mount', `type=bind,source=${root},target=${PASS_ROOT}`,
-            '--mount', `type=bind,source=${bundleDir},target=${PASS_BUNDLE},readonly`,
-            '--workdir', '/',
-            '--entrypoint', 'node',
-            image,
-            `${PASS_BUNDLE}/cli/index.js`, '--privileged-pass'
-        ]
-    };
-}
-/** Why `path` cannot be bind-mounted by a --mount option, or null when it can. */
-function unmountable(path) {
-    return /[,"\n\r]/.test(path) ? `its path ${JSON.stringify(path)} holds a comma, a quote or a line break, which docker's --mount cannot take` : null;
-}
-
-// EXTERNAL MODULE: ./src/engine/plan.ts + 1 modules
-var plan = __webpack_require__(2878);
-// EXTERNAL MODULE: ./src/common/errors.ts
-var errors = __webpack_require__(1922);
-;// CONCATENATED MODULE: ./src/engine/privileged.ts
-/**
- * The privileged pass: when a run as an ordinary user could not delete entries for permission
- * reasons (a container wrote them as root, or as its own uid), the same bundled engine runs once
- * more as root on just those targets, through `sudo -n` or a container (docker/pass.ts), with the
- * same protected patterns, `docker: off`, and a JSON answer back. Never a shell `rm`.
- *
- * This module decides whether it can run (which mode, and why not), runs it, and folds its answer
- * into the outer run's outcome, which the outer run then verifies. The pass itself is the CLI's
- * `--privileged-pass` (cli/pass.ts): it reads a PassJob on stdin and checks that the root it sees
- * is the node (device + inode) the outer run guarded before it changes anything.
- */
-
-
-
-
-
-
-
-
-/** Bumped whenever PassJob or PassAnswer change: an outer run and its pass come from one bundle. */
-const PASS_PROTOCOL = 1;
-/** This machine's boot id (one per running kernel), or null where /proc does not say. */
-function bootId() {
-    try {
-        return external_node_fs_default().readFileSync('/proc/sys/kernel/random/boot_id', 'utf8').trim() || null;
-    }
-    catch {
-        return null;
-    }
-}
-/** Effective uid 0: nothing to escalate. */
-function runningAsRoot() {
-    return process.geteuid?.() === 0;
-}
-/** A deletion error a root pass can fix: a permission error, not an immutable or append-only entry. */
-function escalatable(e) {
-    return (0,errors/* isPermissionCode */.bQ)(e.code) && e.flags === undefined;
-}
-/**
- * The bundle holding `cli/index.js`: dist/ from dist/index.js (the action), from dist/cli/index.js
- * (the CLI), and from src/engine/ (tests running the sources).
- */
-function findBundle() {
-    const here = external_node_path_default().dirname((0,external_node_url_.fileURLToPath)(import.meta.url));
-    for (const d of [here, external_node_path_default().join(here, '..'), external_node_path_default().join(here, '..', '..', 'dist')]) {
-        if (external_node_fs_default().existsSync(external_node_path_default().join(d, 'cli', 'index.js')) && external_node_fs_default().existsSync(external_node_path_default().join(d, 'index.js')))
-            return external_node_path_default().resolve(d);
-    }
-    return null;
-}
-/**
- * Decides, once per run, which mode can finish what this user cannot delete. `auto` tries sudo,
- * then a container; each mode that cannot be used says why, for the refusal or the report.
- */
-class Escalator {
-    ctx;
-    cached = null;
-    bundle;
-    constructor(ctx) {
-        this.ctx = ctx;
-        this.bundle = ctx.bundleDir ?? findBundle();
-    }
-    /**
-     * `pull`: a missing image may be pulled (a real run, once a pass is needed); a dry run never
-     * pulls. Found once; asked again only to pull an image that was found missing.
-     */
-    async resolve(pull) {
-        if (this.cached && !(pull && this.cached.pullable))
-            return this.cached;
-        this.cached = await this.find(pull);
-        return this.cached;
-    }
-    async find(pull) {
-        const { ctx, bundle } = this;
-        const tried = [];
-        let pullable = false;
-        if (ctx.mode === 'off')
-            return { use: null, tried: [`${ctx.names('privileged')} is off`], pullable };
-        if (bundle === null)
-            return { use: null, tried: ['the bundled CLI (cli/index.js next to this bundle) is missing'], pullable };
-        if (ctx.mode === 'sudo' || ctx.mode === 'auto') {
-            const why = await this.sudoProblem();
-            if (why === null)
-                return { use: { via: 'sudo', image: null, pulled: false }, tried, pullable };
-            tried.push(`sudo: ${why}`);
-        }
-        if (ctx.mode === 'container' || ctx.mode === 'auto') {
-            const why = unmountable(ctx.root) ?? unmountable(bundle);
-            if (why !== null)
-                tried.push(`container: ${why}`);
-            else {
-                const img = await checkImage({ ...ctx, timeoutOption: ctx.names('docker-timeout') }, pull);
-                if (img.ok)
-                    return { use: { via: 'container', image: ctx.image, pulled: img.pulled }, tried, pullable };
-                pullable = img.absent && !pull;
-                tried.push(`container: ${img.why}${pullable ? ' (a real run pulls it before it changes anything)' : ''}`);
-            }
-        }
-        return { use: null, tried, pullable };
-    }
-    /** Null when `sudo -n true` succeeds (no password needed), else why not. */
-    async sudoProblem() {
-        const cmd = { command: 'sudo', args: ['-n', 'true'] };
-        this.ctx.trace?.(`$ ${(0,exec/* describe */.q0)(cmd)}`);
-        const r = await this.ctx.runner(cmd, { timeoutMs: 15000, env: this.ctx.env, cwd: '/' });
-        if (r.exitCode === 0 && !r.timedOut)
-            return null;
-        if (r.spawnError === 'ENOENT')
-            return 'sudo is not installed';
-        if (r.spawnError)
-            return `sudo could not start (${r.spawnError})`;
-        if (r.timedOut)
-            return 'sudo -n true did not answer within 15 s';
-        const said = r.stderr.trim().split('\n')[0] ?? '';
-        return /password/i.test(said) ? 'a password is required (sudo -n never prompts)' : `sudo -n true exited ${r.exitCode}${said ? `: ${said}` : ''}`;
-    }
-    /** The command that runs the pass, and the job's root as the pass sees it. */
-    passCommand(esc) {
-        const { bundle } = this;
-        if (bundle === null)
-            throw new Error('the bundled CLI is missing');
-        if (esc.via === 'sudo') {
-            // -n: never prompt. sudo resets the environment; node and the bundle are named by absolute path.
-            return { cmd: { command: 'sudo', args: ['-n', '--', process.execPath, external_node_path_default().join(bundle, 'cli', 'index.js'), '--privileged-pass'] }, root: this.ctx.root, env: this.ctx.env };
-        }
-        return { cmd: containerPassCommand(esc.image ?? this.ctx.image, this.ctx.root, bundle), root: PASS_ROOT, env: (0,docker_cli/* dockerEnv */.gT)(this.ctx.env, this.ctx.dockerHost) };
-    }
-}
-/** Runs the pass for `job` and reads its answer. */
-async function runPass(escalator, esc, job, opts) {
-    const { cmd, root, env } = escalator.passCommand(esc);
-    const full = { protocol: PASS_PROTOCOL, root, ...job };
-    const command = (0,exec/* describe */.q0)(cmd);
-    const r = await (0,exec/* runPassProcess */.In)(cmd, { input: JSON.stringify(full), env, cwd: '/', signal: opts.signal, onStderrLine: opts.onLine });
-    if (r.spawnError)
-        return { answer: null, problem: `${command} could not start (${r.spawnError})`, command };
-    if (r.overflow)
-        return { answer: null, problem: `${command} answered with more than 256 MiB`, command };
-    let answer = null;
-    try {
-        const parsed = JSON.parse(r.stdout);
-        if (parsed && typeof parsed === 'object' && parsed.protocol === PASS_PROTOCOL)
-            answer = parsed;
-    }
-    catch {
-        // reported below, with what it said
-    }
-    if (answer === null) {
-        const said = r.stderr.trim().split('\n').slice(-3).join(' | ');
-        const how = r.signal ? `was killed by ${r.signal}` : `exited ${r.exitCode}`;
-        return { answer: null, problem: `${command} ${how} without an answer${said ? `: ${said}` : ''}`, command };
-    }
-    if (answer.error)
-        return { answer, problem: `the privileged pass refused: ${String(answer.error.message)}`, command };
-    if (!wellFormed(answer.report))
-        return { answer: null, problem: `${command} answered without a well-formed report`, command };
-    return { answer, problem: null, command };
-}
-const isCount = (v) => typeof v === 'number' && Number.isFinite(v) && v >= 0;
-const isStr = (v) => typeof v === 'string';
-/** The parts of a pass's report the outer run reads, checked before they are merged. */
-function wellFormed(r) {
-    const rep = r;
-    if (!rep || typeof rep !== 'object' || !Array.isArray(rep.targets) || !Array.isArray(rep.errors) || !Array.isArray(rep.failures))
-        return false;
-    if (typeof rep.verification?.ok !== 'boolean' || !rep.totals || !isCount(rep.totals.files) || !isCount(rep.totals.bytes))
-        return false;
-    const tallies = ['files', 'bytes', 'dirs', 'others', 'truncatedFiles', 'truncatedBytes', 'heldUnlinkedFiles', 'heldUnlinkedBytes'];
-    return (rep.targets.every((t) => t && isStr(t.path) && isStr(t.result) && tallies.every((k) => isCount(t[k])) && Array.isArray(t.kept) && Array.isArray(t.truncated) && Array.isArray(t.heldUnlinked)) &&
-        rep.errors.every((e) => e && isStr(e.path) && isStr(e.code) && isStr(e.message)) &&
-        rep.failures.every(isStr));
-}
-/**
- * The pass's failures the outer run reports itself: all of them but the count of deletion errors,
- * whose errors are merged into the outcome (matched by the exact line the report writes).
- */
-function passFailures(report) {
-    const merged = `${report.errors.length} deletion error(s); first: `;
-    return report.failures.filter((f) => !(report.errors.length > 0 && f.startsWith(merged)));
-}
-/**
- * Folds the pass's report into the outer outcome: each target it handled takes the pass's result,
- * kept entries and errors, and adds its counts (what the first pass removed stays counted).
- */
-function mergePass(outcome, answer) {
-    const report = answer.report;
-    const byPath = new Map(report.targets.map((t) => [t.path, t]));
-    const errors = passErrorsByTarget(report);
-    for (const o of outcome.targets) {
-        const p = byPath.get(o.path);
-        if (!p)
-            continue;
-        mergeTarget(o, p, errors.get(o.path) ?? [], answer.truncatedNodes?.[o.path] ?? []);
-    }
-    const totals = { files: 0, bytes: 0, dirs: 0, others: 0, truncatedFiles: 0, truncatedBytes: 0, heldUnlinkedFiles: 0, heldUnlinkedBytes: 0 };
-    for (const t of outcome.targets)
-        (0,plan/* addTally */.c8)(totals, t);
-    outcome.totals = totals;
-    // An error of the pass under none of its targets is kept all the same: none may go unreported.
-    const placed = new Set([...errors.values()].flat());
-    outcome.errors = [...outcome.targets.flatMap((t) => t.errors), ...report.errors.filter((e) => !placed.has(e))];
-    if (report.cancelled)
-        outcome.cancelled = true;
-}
-function mergeTarget(o, p, errors, nodes) {
-    (0,plan/* addTally */.c8)(o, p);
-    o.result = p.result;
-    o.reason = p.reason;
-    o.kept = p.kept;
-    o.keptTotal = p.keptTotal;
-    o.keptDirs = p.keptDirs;
-    o.truncated = [...o.truncated, ...p.truncated];
-    o.heldUnlinked = [...o.heldUnlinked, ...p.heldUnlinked];
-    o.truncatedNodes = [...o.truncatedNodes, ...nodes.map(([dev, ino]) => ({ dev, ino }))];
-    // The pass's own errors replace the permission errors it was given: those are what remain.
-    o.errors = errors;
-}
-/** The pass's errors, by target (its report keeps them in one list). */
-function passErrorsByTarget(report) {
-    const out = new Map();
-    for (const t of report.targets)
-        out.set(t.path, []);
-    for (const e of report.errors) {
-        const t = report.targets.find((x) => e.path === x.path || e.path.startsWith(`${x.path}/`));
-        if (t)
-            out.get(t.path)?.push(e);
-    }
-    return out;
-}
-
-
-/***/ }),
-
 /***/ 594:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
@@ -3792,7 +3067,7 @@ function buildReport(x) {
 
 /***/ }),
 
-/***/ 492:
+/***/ 3198:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 
@@ -4398,12 +3673,357 @@ function externalVolumes(root, files, names = options/* ACTION_NAMES */.G) {
     return out;
 }
 
-// EXTERNAL MODULE: ./src/docker/commands.ts
-var commands = __webpack_require__(6872);
-// EXTERNAL MODULE: ./src/docker/cli.ts
-var cli = __webpack_require__(1670);
-// EXTERNAL MODULE: ./src/docker/volumes.ts
-var volumes = __webpack_require__(9627);
+;// CONCATENATED MODULE: ./src/docker/volumes.ts
+const PROJECT_LABEL = 'com.docker.compose.project';
+const VOLUME_LABEL = 'com.docker.compose.volume';
+/** The name each declared volume has (`<project>_<key>` unless the files name it) -> its key. */
+function declaredNames(t) {
+    const out = new Map();
+    for (const [key, name] of t.external.byKey)
+        out.set(name ?? `${t.project}_${key}`, key);
+    for (const name of t.external.names)
+        if (!out.has(name))
+            out.set(name, name);
+    return out;
+}
+/**
+ * Which volumes `full` removes, and why the others stay: only a volume labelled for this project
+ * goes. `declared` (name -> key) gives the key of a volume that has no Compose labels.
+ */
+function decideVolumes(inspected, t, declared = new Map()) {
+    return inspected.map((v) => {
+        const labels = v.Labels ?? {};
+        const key = labels[VOLUME_LABEL] ?? declared.get(v.Name) ?? v.Name;
+        const keep = (reason) => ({ name: v.Name, key, action: 'keep', reason });
+        const owner = labels[PROJECT_LABEL];
+        if (t.external.names.has(v.Name))
+            return keep('external');
+        if (!owner)
+            return keep('not created by Compose (no project label)');
+        if (owner !== t.project)
+            return keep(`labelled for project ${JSON.stringify(owner)}`);
+        if (t.external.keys.has(key))
+            return keep('external');
+        if (t.protectedVolumes.includes(key) || t.protectedVolumes.includes(v.Name))
+            return keep('protected-volumes');
+        if (!t.full)
+            return keep('full is off');
+        return { name: v.Name, key, action: 'remove', reason: 'project volume' };
+    });
+}
+
+;// CONCATENATED MODULE: ./src/docker/commands.ts
+
+const SERVICE_LABEL = 'com.docker.compose.service';
+const dockerServerVersion = () => ({ command: 'docker', args: ['version', '--format', '{{.Server.Version}}'] });
+const composeV2Version = () => ({ command: 'docker', args: ['compose', 'version'] });
+const composeV1Version = () => ({ command: 'docker-compose', args: ['version'] });
+const listContainers = (project) => ({
+    command: 'docker',
+    args: ['ps', '-a', '--filter', `label=${PROJECT_LABEL}=${project}`, '--format', '{{.Names}}\t{{.State}}']
+});
+const listVolumes = (project) => ({
+    command: 'docker',
+    args: ['volume', 'ls', '-q', '--filter', `label=${PROJECT_LABEL}=${project}`]
+});
+const listAllVolumes = () => ({ command: 'docker', args: ['volume', 'ls', '-q'] });
+const inspectVolumes = (names) => ({ command: 'docker', args: ['volume', 'inspect', ...names] });
+const removeVolume = (name) => ({ command: 'docker', args: ['volume', 'rm', name] });
+/** Every container (any state), by full id. */
+const listAllContainers = () => ({ command: 'docker', args: ['ps', '-aq', '--no-trunc'] });
+const inspectContainers = (ids) => ({ command: 'docker', args: ['inspect', '--type', 'container', ...ids] });
+const stopContainers = (ids) => ({ command: 'docker', args: ['stop', ...ids] });
+const removeContainers = (ids) => ({ command: 'docker', args: ['rm', ...ids] });
+function compose(c, ...rest) {
+    const [command, ...pre] = c.base;
+    const dir = c.projectDir === undefined ? [] : ['--project-directory', c.projectDir];
+    return { command, args: [...pre, ...c.files.flatMap((f) => ['-f', f]), ...dir, '-p', c.project, ...rest] };
+}
+function composeDown(base, files, project, projectDir) {
+    return compose({ base, files, project, projectDir }, 'down', '--remove-orphans');
+}
+/** Stops and removes only these services' containers. */
+const composeRmServices = (c, services) => compose(c, 'rm', '--stop', '--force', ...services);
+/** Starts these services again, and nothing they depend on. */
+const composeUpServices = (c, services) => compose(c, 'up', '-d', '--no-deps', ...services);
+/** A project's containers (any state), by full id. */
+const listProjectContainers = (project) => ({
+    command: 'docker',
+    args: ['ps', '-aq', '--no-trunc', '--filter', `label=${PROJECT_LABEL}=${project}`]
+});
+/** A service's containers (any state), by full id. */
+const listServiceContainers = (project, service) => ({
+    command: 'docker',
+    args: ['ps', '-aq', '--no-trunc', '--filter', `label=${PROJECT_LABEL}=${project}`, '--filter', `label=${SERVICE_LABEL}=${service}`]
+});
+const containerLogs = (id, lines) => ({ command: 'docker', args: ['logs', '--tail', String(lines), id] });
+/** Non-blank output lines, trimmed. */
+function lines(s) {
+    return s.split('\n').map((l) => l.trim()).filter((l) => l !== '');
+}
+/** States in which `down` has a process to stop; in the others (exited, created, dead) it only removes. */
+const RUNNING = new Set(['running', 'paused', 'restarting']);
+/** `ps` lines (name, tab, state) -> the names of running containers and of the others. */
+function splitByState(psLines) {
+    const running = [];
+    const exited = [];
+    for (const line of psLines) {
+        const [name, state = ''] = line.split('\t');
+        if (RUNNING.has(state.trim()))
+            running.push(name.trim());
+        else
+            exited.push(name.trim());
+    }
+    return { running, exited };
+}
+
+// EXTERNAL MODULE: external "node:child_process"
+var external_node_child_process_ = __webpack_require__(1421);
+;// CONCATENATED MODULE: ./src/docker/exec.ts
+/**
+ * Runs one command from an argument array (never a shell string) with a hard timeout.
+ * @actions/exec has no way to time out or kill a hung child (a `docker` waiting on a dead
+ * daemon would hold the job until GitHub's 6-hour limit), so this uses child_process directly.
+ * The child gets its own process group and the whole group is killed on timeout: the docker CLI
+ * runs Compose v2 as a plugin child that would otherwise keep the output pipes open.
+ */
+
+const MAX_OUTPUT = 4 * 1024 * 1024;
+/** The privileged pass's answer (its JSON report) is read whole up to this size. */
+const MAX_ANSWER = 256 * 1024 * 1024;
+const runCommand = (cmd, opts) => new Promise((resolve) => {
+    let stdout = '';
+    let stderr = '';
+    let timedOut = false;
+    let settled = false;
+    const child = (0,external_node_child_process_.spawn)(cmd.command, cmd.args, { env: opts.env ?? process.env, cwd: opts.cwd, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+    const kill = (sig) => {
+        try {
+            process.kill(-child.pid, sig);
+        }
+        catch {
+            child.kill(sig);
+        }
+    };
+    const finish = (r) => {
+        if (settled)
+            return;
+        settled = true;
+        clearTimeout(timer);
+        clearTimeout(killer);
+        resolve(r);
+    };
+    let killer;
+    const timer = setTimeout(() => {
+        timedOut = true;
+        kill('SIGTERM');
+        killer = setTimeout(() => kill('SIGKILL'), 2000);
+        killer.unref();
+    }, opts.timeoutMs);
+    child.stdout.on('data', (d) => {
+        const text = d.toString('utf8');
+        if (stdout.length < MAX_OUTPUT)
+            stdout += text;
+        opts.onOutput?.('stdout', text);
+    });
+    child.stderr.on('data', (d) => {
+        const text = d.toString('utf8');
+        if (stderr.length < MAX_OUTPUT)
+            stderr += text;
+        opts.onOutput?.('stderr', text);
+    });
+    child.on('error', (err) => finish({ exitCode: null, stdout, stderr, timedOut, spawnError: err.code ?? err.message }));
+    child.on('close', (code) => finish({ exitCode: code, stdout, stderr, timedOut }));
+    // After a timeout, do not wait for pipes a surviving grandchild may still hold.
+    child.on('exit', (code) => {
+        if (timedOut)
+            finish({ exitCode: code, stdout, stderr, timedOut });
+    });
+});
+function describe(cmd) {
+    return [cmd.command, ...cmd.args].map((a) => (/^[\w@%+=:,./-]+$/.test(a) ? a : JSON.stringify(a))).join(' ');
+}
+/**
+ * The last `n` non-blank lines of a command's output as one line (` | ` between them). Progress
+ * output (Compose v2's) is full of ANSI sequences and carriage returns: they are dropped, so the
+ * excerpt cannot garble a log line or a workflow command.
+ */
+function lastLines(text, n) {
+    // eslint-disable-next-line no-control-regex
+    const plain = text.replace(/\x1b\[[0-9;?]*[ -/]*[@-~]/g, '');
+    return plain
+        .split(/\r\n|\r|\n/)
+        // eslint-disable-next-line no-control-regex
+        .map((l) => l.replace(/[\x00-\x1f\x7f-\x9f]/g, ' ').trim())
+        .filter((l) => l !== '')
+        .slice(-n)
+        .map((l) => (l.length > 300 ? `${l.slice(0, 300)}…` : l))
+        .join(' | ');
+}
+/** One line naming the command and what went wrong, with the end of what it said (also on a timeout). */
+function failureText(cmd, r, timeoutMs, timeoutOption = 'docker-timeout') {
+    const what = describe(cmd);
+    if (r.spawnError)
+        return `${what} could not start (${r.spawnError}${r.spawnError === 'ENOENT' ? `: is ${cmd.command} installed and on PATH?` : ''})`;
+    const said = lastLines(r.stderr, 3) || lastLines(r.stdout, 1);
+    if (r.timedOut)
+        return `${what} timed out after ${Number((timeoutMs / 1000).toFixed(1))} s (raise ${timeoutOption})${said ? `; last output: ${said}` : ''}`;
+    return `${what} exited ${r.exitCode}${said ? `: ${said}` : ''}`;
+}
+/**
+ * Runs a long command that reads its job on stdin and answers on stdout (the privileged pass,
+ * through sudo or `docker run -i`). No timeout: deleting a big tree takes as long as it takes; a
+ * cancel sends SIGINT once to the child itself (sudo relays it to the command; `docker run` proxies
+ * it into the container), which then stops at a safe point, verifies and reports.
+ */
+function runPassProcess(cmd, opts) {
+    return new Promise((resolve) => {
+        const out = [];
+        let outBytes = 0;
+        let stderr = '';
+        let partial = '';
+        // Its own process group: a terminal's Ctrl-C reaches the outer run only, which forwards it
+        // once (a pass that got every keystroke twice would quit unverified at the second Ctrl-C).
+        const child = (0,external_node_child_process_.spawn)(cmd.command, cmd.args, { env: opts.env ?? process.env, cwd: opts.cwd, stdio: ['pipe', 'pipe', 'pipe'], detached: true });
+        const interrupt = () => {
+            child.kill('SIGINT');
+        };
+        if (opts.signal?.aborted)
+            interrupt();
+        opts.signal?.addEventListener('abort', interrupt, { once: true });
+        // Kept as bytes and decoded once: a character split between two reads stays whole.
+        child.stdout.on('data', (d) => {
+            outBytes += d.length;
+            if (outBytes <= MAX_ANSWER)
+                out.push(d);
+        });
+        const stdout = () => (outBytes > MAX_ANSWER ? '' : Buffer.concat(out).toString('utf8'));
+        child.stderr.on('data', (d) => {
+            const text = d.toString('utf8');
+            if (stderr.length < MAX_OUTPUT)
+                stderr += text;
+            const parts = (partial + text).split('\n');
+            partial = parts.pop() ?? '';
+            for (const l of parts)
+                opts.onStderrLine?.(l);
+        });
+        // A child that exits before reading all of its stdin: EPIPE on our side, which is its exit's business.
+        child.stdin.on('error', () => { });
+        child.stdin.end(opts.input);
+        let settled = false;
+        const finish = (r) => {
+            if (settled)
+                return;
+            settled = true;
+            opts.signal?.removeEventListener('abort', interrupt);
+            if (partial !== '')
+                opts.onStderrLine?.(partial);
+            resolve(r);
+        };
+        child.on('error', (err) => finish({ exitCode: null, signal: null, stdout: stdout(), stderr, spawnError: err.code ?? err.message }));
+        child.on('close', (code, signal) => finish({ exitCode: code, signal, stdout: stdout(), stderr, overflow: outBytes > MAX_ANSWER }));
+    });
+}
+
+;// CONCATENATED MODULE: ./src/docker/cli.ts
+/**
+ * Runs docker commands for a run: the run's environment with DOCKER_HOST when set, the root as
+ * working directory, and a timeout the run cannot hang past. The runner kills a command at the
+ * timeout, but a child it left behind (a compose plugin under `docker`) can hold the output pipes
+ * open, so a deadline TIMEOUT_GRACE_MS later gives up on it and keeps what it had said.
+ */
+
+
+const TIMEOUT_GRACE_MS = 3000;
+const ok = (r) => r.exitCode === 0 && !r.timedOut;
+/** The environment docker runs with: `env`, with DOCKER_HOST when the run names one. */
+function dockerEnv(env, dockerHost) {
+    return dockerHost ? { ...env, DOCKER_HOST: dockerHost } : env;
+}
+class DockerCli {
+    o;
+    runner;
+    trace;
+    constructor(o, runner, trace = () => { }) {
+        this.o = o;
+        this.runner = runner;
+        this.trace = trace;
+    }
+    async run(cmd) {
+        this.trace(`$ ${describe(cmd)}`);
+        const env = dockerEnv(this.o.env ?? process.env, this.o.dockerHost);
+        // What the command said so far, for the error when the deadline gives up on it.
+        const said = { stdout: '', stderr: '' };
+        const onOutput = (stream, text) => {
+            said[stream] = (said[stream] + text).slice(-64 * 1024);
+        };
+        let timer;
+        const deadline = new Promise((resolve) => {
+            timer = setTimeout(() => resolve({ exitCode: null, ...said, timedOut: true }), this.o.timeoutMs + TIMEOUT_GRACE_MS);
+        });
+        try {
+            return await Promise.race([this.runner(cmd, { timeoutMs: this.o.timeoutMs, env, cwd: this.o.cwd, onOutput }), deadline]);
+        }
+        finally {
+            clearTimeout(timer);
+        }
+    }
+    /** Runs `cmd` and returns stdout, or throws an error naming the command and its stderr. */
+    async must(cmd) {
+        const r = await this.run(cmd);
+        if (ok(r))
+            return r.stdout;
+        throw new Error(this.failure(cmd, r));
+    }
+    /**
+     * The inspect documents of the containers `list` names (by id, one a line); none when it names
+     * none. A container removed between the two makes inspect exit 1 with the others still printed.
+     */
+    async inspectListed(list) {
+        const ids = lines(await this.must(list));
+        if (ids.length === 0)
+            return [];
+        const r = await this.run(inspectContainers(ids));
+        try {
+            return JSON.parse(r.stdout);
+        }
+        catch {
+            throw new Error(this.failure(inspectContainers(ids), r));
+        }
+    }
+    /** What went wrong with `cmd`, naming it, its exit or timeout, and its last output. */
+    failure(cmd, r) {
+        return failureText(cmd, r, this.o.timeoutMs, this.o.timeoutOption);
+    }
+}
+/**
+ * The compose to run `down` with: v2 when its plugin answers, else v1; undefined when neither is
+ * there (then containers are stopped by label). Warnings go to `warnings`; required mode throws.
+ */
+async function whichCompose(cli, mode, names, warnings) {
+    const v2 = await cli.run(composeV2Version());
+    if (ok(v2))
+        return { command: ['docker', 'compose'], version: 'v2' };
+    // A v2 plugin that hangs is installed but broken: `down` through it would hang too. Required
+    // mode refuses (it promises the stack is stopped by the compose in use, not by a stand-in);
+    // auto says so and stops the stack with v1, which still protects the files better than skipping.
+    const hang = v2.timedOut ? `"docker compose" (v2) hangs: ${cli.failure(composeV2Version(), v2)}` : '';
+    if (hang) {
+        if (mode === 'required') {
+            throw Object.assign(new Error(`docker is required but ${hang}: fix or remove the compose plugin (docker compose version must answer), raise ${names('docker-timeout')}, or set ${names('docker')} to auto to fall back to docker-compose (v1)`), { code: 'ERR_DOCKER_REQUIRED' });
+        }
+        warnings.push(`${hang}; using docker-compose (v1) instead if it is installed`);
+    }
+    const v1 = await cli.run(composeV1Version());
+    if (ok(v1))
+        return { command: ['docker-compose'], version: 'v1' };
+    const none = hang ? `${hang}, and docker-compose (v1) is not installed` : 'neither "docker compose" (v2) nor "docker-compose" (v1) is installed';
+    if (mode === 'required')
+        throw Object.assign(new Error(`docker is required but ${none}: fix docker or set ${names('docker')} to auto or off`), { code: 'ERR_DOCKER_REQUIRED' });
+    warnings.push(`${none}: containers are stopped and removed by their Compose labels instead`);
+    return undefined;
+}
+
 ;// CONCATENATED MODULE: ./src/docker/running.ts
 /**
  * What is running from this root, read from `docker inspect` of every container: the Compose
@@ -4428,13 +4048,13 @@ function parseContainers(inspected) {
             id: c.Id,
             name: c.Name.replace(/^\//, ''),
             state,
-            running: commands/* RUNNING */.W2.has(state),
+            running: RUNNING.has(state),
             startedAt: c.State?.StartedAt ?? '',
             health: c.State?.Health?.Status ?? null,
             exitCode: c.State?.ExitCode ?? 0,
             image: c.Config?.Image ?? '',
-            project: labels[volumes/* PROJECT_LABEL */.NV] || null,
-            service: labels[commands/* SERVICE_LABEL */.fX] || null,
+            project: labels[PROJECT_LABEL] || null,
+            service: labels[SERVICE_LABEL] || null,
             workingDir,
             configFiles: files.map((f) => (external_node_path_default().isAbsolute(f) || workingDir === null ? f : external_node_path_default().join(workingDir, f))),
             binds: (c.Mounts ?? []).filter((m) => m.Type === 'bind' && m.Source).map((m) => ({ source: m.Source, destination: m.Destination ?? '' })),
@@ -4582,7 +4202,7 @@ const POLL_MS = 500;
  * state and last log lines.
  */
 async function restartServices(cli, call, st, timeoutMs) {
-    await cli.must((0,commands/* composeUpServices */.k2)(call, st.names));
+    await cli.must(composeUpServices(call, st.names));
     const deadline = Date.now() + timeoutMs;
     const pending = new Set(st.names);
     const errors = [];
@@ -4607,19 +4227,19 @@ async function restartServices(cli, call, st, timeoutMs) {
     return errors;
 }
 async function serviceContainer(cli, project, service) {
-    return parseContainers(await cli.inspectListed((0,commands/* listServiceContainers */.Ww)(project, service)))[0] ?? null;
+    return parseContainers(await cli.inspectListed(listServiceContainers(project, service)))[0] ?? null;
 }
 async function notBack(cli, service, c, why) {
     if (c === null)
         return `service ${service} did not come back: no container was created`;
     const state = !c.running ? `${c.state}, exit code ${c.exitCode}` : c.health === 'unhealthy' ? 'unhealthy' : c.state;
-    const r = await cli.run((0,commands/* containerLogs */.BX)(c.id, 10));
+    const r = await cli.run(containerLogs(c.id, 10));
     const said = `${r.stdout}\n${r.stderr}`.split('\n').map((l) => l.trim()).filter(Boolean).slice(-10).join(' | ');
     return `service ${service} did not come back (${why || state}; container ${c.name}, ${state})${said ? `; last log lines: ${said}` : ''}`;
 }
 /** Every container of the project now, for the before/after table. */
 async function containersNow(cli, project) {
-    return rowsOf(parseContainers(await cli.inspectListed((0,commands/* listProjectContainers */.OJ)(project))));
+    return rowsOf(parseContainers(await cli.inspectListed(listProjectContainers(project))));
 }
 
 ;// CONCATENATED MODULE: ./src/docker/compose.ts
@@ -4637,7 +4257,7 @@ class Compose {
     cli;
     constructor(t, runner, trace = () => { }) {
         this.t = t;
-        this.cli = new cli/* DockerCli */.Vo({ cwd: t.root, env: t.env, dockerHost: t.dockerHost, timeoutMs: t.timeoutMs, timeoutOption: this.name('docker-timeout') }, runner, trace);
+        this.cli = new DockerCli({ cwd: t.root, env: t.env, dockerHost: t.dockerHost, timeoutMs: t.timeoutMs, timeoutOption: this.name('docker-timeout') }, runner, trace);
     }
     name(key) {
         return (this.t.names ?? options/* ACTION_NAMES */.G)(key);
@@ -4663,9 +4283,9 @@ class Compose {
         const required = (why, fix = `fix docker or set ${this.name('docker')} to auto or off`) => {
             throw Object.assign(new Error(`docker is required but ${why}: ${fix}`), { code: 'ERR_DOCKER_REQUIRED' });
         };
-        const server = await this.run((0,commands/* dockerServerVersion */.Ew)());
-        if (!(0,cli.ok)(server)) {
-            const why = `the docker daemon cannot be reached (${this.cli.failure((0,commands/* dockerServerVersion */.Ew)(), server)})`;
+        const server = await this.run(dockerServerVersion());
+        if (!ok(server)) {
+            const why = `the docker daemon cannot be reached (${this.cli.failure(dockerServerVersion(), server)})`;
             if (this.t.mode === 'required')
                 required(why);
             // A stack that may be running cannot be checked: purging under it could race its writes.
@@ -4678,7 +4298,7 @@ class Compose {
             root: input.root, project: this.t.project, files: [...this.t.files],
             targets: input.targets.map((t) => external_node_path_default().join(input.root.path, t)), nodeOf: hostNodeOf, unusable: composeFileProblem, resolve: hostRealPath
         };
-        const env = findEnvironment(parseContainers(await this.cli.inspectListed((0,commands/* listAllContainers */._e)())), probe);
+        const env = findEnvironment(parseContainers(await this.cli.inspectListed(listAllContainers())), probe);
         s.writers = env.writers;
         if (env.writers.length > 0 && !input.keepRunning) {
             const w = env.writers[0];
@@ -4709,7 +4329,7 @@ class Compose {
                 required(why);
             return { ...s, skipped: why };
         }
-        s.compose = await (0,cli/* whichCompose */.St)(this.cli, this.t.mode, this.t.names ?? options/* ACTION_NAMES */.G, s.warnings);
+        s.compose = await whichCompose(this.cli, this.t.mode, this.t.names ?? options/* ACTION_NAMES */.G, s.warnings);
         s.stacks = stacks.map((st) => this.stackState(st, s.compose));
         s.project = s.stacks[0].project;
         s.files = s.stacks[0].files;
@@ -4769,19 +4389,19 @@ class Compose {
     }
     /** A project's labelled volumes, plus existing volumes named like one the root's files declare (kept, with the reason). */
     async volumes(project) {
-        const labelled = (0,commands/* lines */.Mn)(await this.must((0,commands/* listVolumes */.yi)(project)));
+        const labelled = lines(await this.must(listVolumes(project)));
         // The files' declarations name this root's project: another stack's look-alikes are not ours to judge.
-        const declared = project === this.t.project ? (0,volumes/* declaredNames */.ff)(this.t) : new Map();
+        const declared = project === this.t.project ? declaredNames(this.t) : new Map();
         let lookAlikes = [];
         if (declared.size > 0) {
-            const all = new Set((0,commands/* lines */.Mn)(await this.must((0,commands/* listAllVolumes */.B5)())));
+            const all = new Set(lines(await this.must(listAllVolumes())));
             lookAlikes = [...declared.keys()].filter((n) => all.has(n) && !labelled.includes(n));
         }
         const names = [...labelled, ...lookAlikes];
         if (names.length === 0)
             return [];
-        const inspected = JSON.parse(await this.must((0,commands/* inspectVolumes */.ef)(names)));
-        return (0,volumes/* decideVolumes */.Uh)(inspected, { ...this.t, project }, declared);
+        const inspected = JSON.parse(await this.must(inspectVolumes(names)));
+        return decideVolumes(inspected, { ...this.t, project }, declared);
     }
     /**
      * Stops every stack: `down` with the files and project that started it, or, when those files
@@ -4793,15 +4413,15 @@ class Compose {
             return;
         for (const st of s.stacks) {
             if (st.stoppedBy === 'compose down' && s.compose && s.services) {
-                await this.must((0,commands/* composeRmServices */.iF)({ base: s.compose.command, files: st.files, project: st.project, projectDir: st.projectDir ?? undefined }, s.services.names));
+                await this.must(composeRmServices({ base: s.compose.command, files: st.files, project: st.project, projectDir: st.projectDir ?? undefined }, s.services.names));
             }
             else if (st.stoppedBy === 'compose down' && s.compose) {
-                await this.must((0,commands/* composeDown */.Dy)(s.compose.command, st.files, st.project, st.projectDir ?? undefined));
+                await this.must(composeDown(s.compose.command, st.files, st.project, st.projectDir ?? undefined));
             }
             else if (st.ids.length > 0) {
                 if (st.containers.length > 0)
-                    await this.must((0,commands/* stopContainers */.F_)(st.ids));
-                await this.must((0,commands/* removeContainers */.Dn)(st.ids));
+                    await this.must(stopContainers(st.ids));
+                await this.must(removeContainers(st.ids));
             }
             st.stopped = true;
         }
@@ -4811,7 +4431,7 @@ class Compose {
     async removeVolumes(s) {
         for (const v of s.volumes.filter((x) => x.action === 'remove')) {
             try {
-                await this.must((0,commands/* removeVolume */.L)(v.name));
+                await this.must(removeVolume(v.name));
                 s.removedVolumes.push(v.name);
             }
             catch (err) {
@@ -4828,18 +4448,18 @@ class Compose {
             for (const st of s.stacks) {
                 if (s.services) {
                     for (const service of s.services.names) {
-                        const left = (0,commands/* lines */.Mn)(await this.must((0,commands/* listServiceContainers */.Ww)(st.project, service)));
+                        const left = lines(await this.must(listServiceContainers(st.project, service)));
                         if (left.length > 0)
                             problems.push(`containers of service ${service} of project ${st.project} still exist: ${left.map((id) => id.slice(0, 12)).join(', ')}`);
                     }
                     continue;
                 }
-                const left = (0,commands/* lines */.Mn)(await this.must((0,commands/* listContainers */.ts)(st.project))).map((l) => l.split('\t')[0]);
+                const left = lines(await this.must(listContainers(st.project))).map((l) => l.split('\t')[0]);
                 if (left.length > 0)
                     problems.push(`containers of project ${st.project} still exist: ${left.join(', ')}`);
             }
             if (s.removedVolumes.length > 0) {
-                const still = new Set((0,commands/* lines */.Mn)(await this.must((0,commands/* listAllVolumes */.B5)())));
+                const still = new Set(lines(await this.must(listAllVolumes())));
                 for (const v of s.removedVolumes)
                     if (still.has(v))
                         problems.push(`volume ${v} still exists`);
@@ -4852,8 +4472,6 @@ class Compose {
     }
 }
 
-// EXTERNAL MODULE: ./src/docker/exec.ts
-var exec = __webpack_require__(9655);
 ;// CONCATENATED MODULE: ./src/docker/project.ts
 /**
  * Which Compose project this root is: its files, its name and the volumes its files declare,
@@ -4877,7 +4495,7 @@ async function composeProject(root, req, deps) {
     const compose = new Compose({
         root, mode: req.mode, full: req.full, files, project: name, protectedVolumes: req.protectedVolumes, external: declared,
         dockerHost: req.dockerHost, timeoutMs: req.timeoutSeconds * 1000, env: deps.env, names
-    }, deps.runner ?? exec/* runCommand */.d1, deps.trace);
+    }, deps.runner ?? runCommand, deps.trace);
     return { files, name, declared, compose };
 }
 
@@ -5324,8 +4942,303 @@ class UnlinkCheck {
     }
 }
 
-// EXTERNAL MODULE: ./src/engine/privileged.ts + 1 modules
-var engine_privileged = __webpack_require__(1741);
+// EXTERNAL MODULE: external "node:url"
+var external_node_url_ = __webpack_require__(3136);
+// EXTERNAL MODULE: ./src/common/boot.ts
+var boot = __webpack_require__(6093);
+;// CONCATENATED MODULE: ./src/docker/pass.ts
+/**
+ * The container form of the privileged pass: the image check (present, or pulled), and the one
+ * `docker run` that runs the bundled CLI as root on the root's targets. Scoped by construction:
+ * the container sees the root at /env and the bundle read-only at /safe-purge, nothing else of
+ * the host; no network, a read-only filesystem, every capability dropped but the two that
+ * deletion needs (DAC_OVERRIDE to pass permission bits, FOWNER for sticky directories), and no
+ * way to gain more (no-new-privileges).
+ */
+
+
+/** Where the root is mounted in the container. */
+const PASS_ROOT = '/env';
+/** Where the bundle (dist/) is mounted, read-only. */
+const PASS_BUNDLE = '/safe-purge';
+/**
+ * Whether the container pass can run: a daemon on this machine (a bind mount names a folder of the
+ * daemon's host), usable by this user, with the image present, or pulled when `pull` (a dry run
+ * changes nothing, so it only says whether the image is there).
+ */
+async function checkImage(ctx, pull) {
+    const host = ctx.dockerHost || ctx.env.DOCKER_HOST || '';
+    if (host !== '' && !host.startsWith('unix://')) {
+        return { ok: false, absent: false, why: `the docker daemon is at ${host}, not on this machine, so it cannot mount this root` };
+    }
+    const cli = new DockerCli({ cwd: ctx.root, env: ctx.env, dockerHost: ctx.dockerHost, timeoutMs: ctx.timeoutSeconds * 1000, timeoutOption: ctx.timeoutOption }, ctx.runner, ctx.trace);
+    const inspect = { command: 'docker', args: ['image', 'inspect', '--format', '{{.Id}}', ctx.image] };
+    const r = await cli.run(inspect);
+    if (ok(r))
+        return { ok: true, pulled: false };
+    if (r.spawnError || r.timedOut || !/no such image/i.test(r.stderr)) {
+        return { ok: false, absent: false, why: `docker is not usable: ${cli.failure(inspect, r)}` };
+    }
+    if (!pull)
+        return { ok: false, absent: true, why: `the image ${ctx.image} is not present on this machine` };
+    const pullCmd = { command: 'docker', args: ['pull', '--quiet', ctx.image] };
+    const p = await cli.run(pullCmd);
+    if (ok(p))
+        return { ok: true, pulled: true };
+    return { ok: false, absent: true, why: `the image ${ctx.image} is not present and could not be pulled (${lastLines(p.stderr, 1) || (p.timedOut ? 'timed out' : `exit ${p.exitCode}`)})` };
+}
+/**
+ * `docker run` for the pass: the CLI bundle in `bundleDir` runs with the image's node, as root,
+ * reading its job on stdin. Paths with a comma, a quote or a newline cannot be spelled in --mount
+ * safely: the caller refuses them (see mountable).
+ */
+function containerPassCommand(image, root, bundleDir) {
+    return {
+        command: 'docker',
+        args: [
+            'run', '--rm', '-i', '--pull', 'never', '--log-driver', 'none',
+            '--network', 'none', '--read-only', '--user', '0:0',
+            '--cap-drop', 'ALL', '--cap-add', 'DAC_OVERRIDE', '--cap-add', 'FOWNER',
+            '--security-opt', 'no-new-privileges',
+            '--label', 'com.safe-purge.pass=privileged',
+            '--mount', `type=bind,source=${root},target=${PASS_ROOT}`,
+            '--mount', `type=bind,source=${bundleDir},target=${PASS_BUNDLE},readonly`,
+            '--workdir', '/',
+            '--entrypoint', 'node',
+            image,
+            `${PASS_BUNDLE}/cli/index.js`, '--privileged-pass'
+        ]
+    };
+}
+/** Why `path` cannot be bind-mounted by a --mount option, or null when it can. */
+function unmountable(path) {
+    return /[,"\n\r]/.test(path) ? `its path ${JSON.stringify(path)} holds a comma, a quote or a line break, which docker's --mount cannot take` : null;
+}
+
+;// CONCATENATED MODULE: ./src/engine/privileged.ts
+/**
+ * The privileged pass: when a run as an ordinary user could not delete entries for permission
+ * reasons (a container wrote them as root, or as its own uid), the same bundled engine runs once
+ * more as root on just those targets, through `sudo -n` or a container (docker/pass.ts), with the
+ * same protected patterns, `docker: off`, and a JSON answer back. Never a shell `rm`.
+ *
+ * This module decides whether it can run (which mode, and why not), runs it, and folds its answer
+ * into the outer run's outcome, which the outer run then verifies. The pass itself is the CLI's
+ * `--privileged-pass` (cli/pass.ts): it reads a PassJob on stdin and checks that the root it sees
+ * is the node (device + inode) the outer run guarded before it changes anything.
+ */
+
+
+
+
+
+
+
+
+
+/** Bumped whenever PassJob or PassAnswer change: an outer run and its pass come from one bundle. */
+const PASS_PROTOCOL = 1;
+
+/** Effective uid 0: nothing to escalate. */
+function runningAsRoot() {
+    return process.geteuid?.() === 0;
+}
+/** A deletion error a root pass can fix: a permission error, not an immutable or append-only entry. */
+function escalatable(e) {
+    return (0,errors/* isPermissionCode */.bQ)(e.code) && e.flags === undefined;
+}
+/**
+ * The bundle holding `cli/index.js`: dist/ from dist/index.js (the action), from dist/cli/index.js
+ * (the CLI), and from src/engine/ (tests running the sources).
+ */
+function findBundle() {
+    const here = external_node_path_default().dirname((0,external_node_url_.fileURLToPath)(import.meta.url));
+    for (const d of [here, external_node_path_default().join(here, '..'), external_node_path_default().join(here, '..', '..', 'dist')]) {
+        if (external_node_fs_default().existsSync(external_node_path_default().join(d, 'cli', 'index.js')) && external_node_fs_default().existsSync(external_node_path_default().join(d, 'index.js')))
+            return external_node_path_default().resolve(d);
+    }
+    return null;
+}
+/**
+ * Decides, once per run, which mode can finish what this user cannot delete. `auto` tries sudo,
+ * then a container; each mode that cannot be used says why, for the refusal or the report.
+ */
+class Escalator {
+    ctx;
+    cached = null;
+    bundle;
+    constructor(ctx) {
+        this.ctx = ctx;
+        this.bundle = ctx.bundleDir ?? findBundle();
+    }
+    /**
+     * `pull`: a missing image may be pulled (a real run, once a pass is needed); a dry run never
+     * pulls. Found once; asked again only to pull an image that was found missing.
+     */
+    async resolve(pull) {
+        if (this.cached && !(pull && this.cached.pullable))
+            return this.cached;
+        this.cached = await this.find(pull);
+        return this.cached;
+    }
+    async find(pull) {
+        const { ctx, bundle } = this;
+        const tried = [];
+        let pullable = false;
+        if (ctx.mode === 'off')
+            return { use: null, tried: [`${ctx.names('privileged')} is off`], pullable };
+        if (bundle === null)
+            return { use: null, tried: ['the bundled CLI (cli/index.js next to this bundle) is missing'], pullable };
+        if (ctx.mode === 'sudo' || ctx.mode === 'auto') {
+            const why = await this.sudoProblem();
+            if (why === null)
+                return { use: { via: 'sudo', image: null, pulled: false }, tried, pullable };
+            tried.push(`sudo: ${why}`);
+        }
+        if (ctx.mode === 'container' || ctx.mode === 'auto') {
+            const why = unmountable(ctx.root) ?? unmountable(bundle);
+            if (why !== null)
+                tried.push(`container: ${why}`);
+            else {
+                const img = await checkImage({ ...ctx, timeoutOption: ctx.names('docker-timeout') }, pull);
+                if (img.ok)
+                    return { use: { via: 'container', image: ctx.image, pulled: img.pulled }, tried, pullable };
+                pullable = img.absent && !pull;
+                tried.push(`container: ${img.why}${pullable ? ' (a real run pulls it before it changes anything)' : ''}`);
+            }
+        }
+        return { use: null, tried, pullable };
+    }
+    /** Null when `sudo -n true` succeeds (no password needed), else why not. */
+    async sudoProblem() {
+        const cmd = { command: 'sudo', args: ['-n', 'true'] };
+        this.ctx.trace?.(`$ ${describe(cmd)}`);
+        const r = await this.ctx.runner(cmd, { timeoutMs: 15000, env: this.ctx.env, cwd: '/' });
+        if (r.exitCode === 0 && !r.timedOut)
+            return null;
+        if (r.spawnError === 'ENOENT')
+            return 'sudo is not installed';
+        if (r.spawnError)
+            return `sudo could not start (${r.spawnError})`;
+        if (r.timedOut)
+            return 'sudo -n true did not answer within 15 s';
+        const said = r.stderr.trim().split('\n')[0] ?? '';
+        return /password/i.test(said) ? 'a password is required (sudo -n never prompts)' : `sudo -n true exited ${r.exitCode}${said ? `: ${said}` : ''}`;
+    }
+    /** The command that runs the pass, and the job's root as the pass sees it. */
+    passCommand(esc) {
+        const { bundle } = this;
+        if (bundle === null)
+            throw new Error('the bundled CLI is missing');
+        if (esc.via === 'sudo') {
+            // -n: never prompt. sudo resets the environment; node and the bundle are named by absolute path.
+            return { cmd: { command: 'sudo', args: ['-n', '--', process.execPath, external_node_path_default().join(bundle, 'cli', 'index.js'), '--privileged-pass'] }, root: this.ctx.root, env: this.ctx.env };
+        }
+        return { cmd: containerPassCommand(esc.image ?? this.ctx.image, this.ctx.root, bundle), root: PASS_ROOT, env: dockerEnv(this.ctx.env, this.ctx.dockerHost) };
+    }
+}
+/** Runs the pass for `job` and reads its answer. */
+async function runPass(escalator, esc, job, opts) {
+    const { cmd, root, env } = escalator.passCommand(esc);
+    const full = { protocol: PASS_PROTOCOL, root, ...job };
+    const command = describe(cmd);
+    const r = await runPassProcess(cmd, { input: JSON.stringify(full), env, cwd: '/', signal: opts.signal, onStderrLine: opts.onLine });
+    if (r.spawnError)
+        return { answer: null, problem: `${command} could not start (${r.spawnError})`, command };
+    if (r.overflow)
+        return { answer: null, problem: `${command} answered with more than 256 MiB`, command };
+    let answer = null;
+    try {
+        const parsed = JSON.parse(r.stdout);
+        if (parsed && typeof parsed === 'object' && parsed.protocol === PASS_PROTOCOL)
+            answer = parsed;
+    }
+    catch {
+        // reported below, with what it said
+    }
+    if (answer === null) {
+        const said = r.stderr.trim().split('\n').slice(-3).join(' | ');
+        const how = r.signal ? `was killed by ${r.signal}` : `exited ${r.exitCode}`;
+        return { answer: null, problem: `${command} ${how} without an answer${said ? `: ${said}` : ''}`, command };
+    }
+    if (answer.error)
+        return { answer, problem: `the privileged pass refused: ${String(answer.error.message)}`, command };
+    if (!wellFormed(answer.report))
+        return { answer: null, problem: `${command} answered without a well-formed report`, command };
+    return { answer, problem: null, command };
+}
+const isCount = (v) => typeof v === 'number' && Number.isFinite(v) && v >= 0;
+const isStr = (v) => typeof v === 'string';
+/** The parts of a pass's report the outer run reads, checked before they are merged. */
+function wellFormed(r) {
+    const rep = r;
+    if (!rep || typeof rep !== 'object' || !Array.isArray(rep.targets) || !Array.isArray(rep.errors) || !Array.isArray(rep.failures))
+        return false;
+    if (typeof rep.verification?.ok !== 'boolean' || !rep.totals || !isCount(rep.totals.files) || !isCount(rep.totals.bytes))
+        return false;
+    const tallies = ['files', 'bytes', 'dirs', 'others', 'truncatedFiles', 'truncatedBytes', 'heldUnlinkedFiles', 'heldUnlinkedBytes'];
+    return (rep.targets.every((t) => t && isStr(t.path) && isStr(t.result) && tallies.every((k) => isCount(t[k])) && Array.isArray(t.kept) && Array.isArray(t.truncated) && Array.isArray(t.heldUnlinked)) &&
+        rep.errors.every((e) => e && isStr(e.path) && isStr(e.code) && isStr(e.message)) &&
+        rep.failures.every(isStr));
+}
+/**
+ * The pass's failures the outer run reports itself: all of them but the count of deletion errors,
+ * whose errors are merged into the outcome (matched by the exact line the report writes).
+ */
+function passFailures(report) {
+    const merged = `${report.errors.length} deletion error(s); first: `;
+    return report.failures.filter((f) => !(report.errors.length > 0 && f.startsWith(merged)));
+}
+/**
+ * Folds the pass's report into the outer outcome: each target it handled takes the pass's result,
+ * kept entries and errors, and adds its counts (what the first pass removed stays counted).
+ */
+function mergePass(outcome, answer) {
+    const report = answer.report;
+    const byPath = new Map(report.targets.map((t) => [t.path, t]));
+    const errors = passErrorsByTarget(report);
+    for (const o of outcome.targets) {
+        const p = byPath.get(o.path);
+        if (!p)
+            continue;
+        mergeTarget(o, p, errors.get(o.path) ?? [], answer.truncatedNodes?.[o.path] ?? []);
+    }
+    const totals = { files: 0, bytes: 0, dirs: 0, others: 0, truncatedFiles: 0, truncatedBytes: 0, heldUnlinkedFiles: 0, heldUnlinkedBytes: 0 };
+    for (const t of outcome.targets)
+        (0,engine_plan/* addTally */.c8)(totals, t);
+    outcome.totals = totals;
+    // An error of the pass under none of its targets is kept all the same: none may go unreported.
+    const placed = new Set([...errors.values()].flat());
+    outcome.errors = [...outcome.targets.flatMap((t) => t.errors), ...report.errors.filter((e) => !placed.has(e))];
+    if (report.cancelled)
+        outcome.cancelled = true;
+}
+function mergeTarget(o, p, errors, nodes) {
+    (0,engine_plan/* addTally */.c8)(o, p);
+    o.result = p.result;
+    o.reason = p.reason;
+    o.kept = p.kept;
+    o.keptTotal = p.keptTotal;
+    o.keptDirs = p.keptDirs;
+    o.truncated = [...o.truncated, ...p.truncated];
+    o.heldUnlinked = [...o.heldUnlinked, ...p.heldUnlinked];
+    o.truncatedNodes = [...o.truncatedNodes, ...nodes.map(([dev, ino]) => ({ dev, ino }))];
+    // The pass's own errors replace the permission errors it was given: those are what remain.
+    o.errors = errors;
+}
+/** The pass's errors, by target (its report keeps them in one list). */
+function passErrorsByTarget(report) {
+    const out = new Map();
+    for (const t of report.targets)
+        out.set(t.path, []);
+    for (const e of report.errors) {
+        const t = report.targets.find((x) => e.path === x.path || e.path.startsWith(`${x.path}/`));
+        if (t)
+            out.get(t.path)?.push(e);
+    }
+    return out;
+}
+
 ;// CONCATENATED MODULE: ./src/engine/privileged-pass.ts
 
 
@@ -5339,8 +5252,8 @@ const PHASE_PRIVILEGED = 'Privileged pass';
  */
 async function privilegedPass(step, first, info, failed, cancelled) {
     const { settings, names, escalator, log } = step;
-    info.firstPass = first.errors.filter(engine_privileged/* escalatable */.ep);
-    const other = first.errors.filter((e) => !(0,engine_privileged/* escalatable */.ep)(e));
+    info.firstPass = first.errors.filter(escalatable);
+    const other = first.errors.filter((e) => !escalatable(e));
     const refused = first.targets.find((t) => t.result === 'refused' || t.result === 'changed');
     const why = settings.privileged === 'off' ? `${names('privileged')} is off`
         : cancelled ? 'the run was cancelled'
@@ -5364,15 +5277,15 @@ async function privilegedPass(step, first, info, failed, cancelled) {
         info.notes.push(`no privileged pass is available: ${availability.tried.join('; ')}`);
         return;
     }
-    const targets = first.targets.filter((t) => t.errors.some(engine_privileged/* escalatable */.ep)).map((t) => t.path);
+    const targets = first.targets.filter((t) => t.errors.some(escalatable)).map((t) => t.path);
     const title = `${PHASE_PRIVILEGED} (${esc.via === 'sudo' ? 'sudo' : `container ${esc.image}`})`;
     await step.phase(title, async () => {
         log.info(`${info.firstPass.length} entr(ies) this user could not delete, in ${targets.map(common_text/* showPath */.P8).join(', ')}: running the same engine as root`);
         const job = {
-            expect: { dev: step.root.dev, ino: step.root.ino, boot: (0,engine_privileged/* bootId */.aW)() }, targets,
+            expect: { dev: step.root.dev, ino: step.root.ino, boot: (0,boot/* bootId */.a)() }, targets,
             protected: [...settings.protected], exact: step.exact, removeTargetDirs: settings.removeTargetDirs
         };
-        const r = await (0,engine_privileged/* runPass */.Br)(escalator, esc, job, { signal: step.signal, onLine: (line) => log.info(`  | ${line}`) });
+        const r = await runPass(escalator, esc, job, { signal: step.signal, onLine: (line) => log.info(`  | ${line}`) });
         info.ran = { ...esc, command: r.command, targets, report: r.answer?.report ?? null, problem: r.problem };
         if (r.problem !== null || !r.answer) {
             failed.push(`privileged pass: ${r.problem}`);
@@ -5380,13 +5293,13 @@ async function privilegedPass(step, first, info, failed, cancelled) {
         }
         const report = r.answer.report;
         try {
-            (0,engine_privileged/* mergePass */.UW)(first, r.answer);
+            mergePass(first, r.answer);
         }
         catch (err) {
             failed.push(`privileged pass: its report could not be merged (${(0,errors/* errorMessage */.gJ)(err)})`);
             return;
         }
-        for (const f of (0,engine_privileged/* passFailures */.Nh)(report))
+        for (const f of passFailures(report))
             failed.push(`privileged pass: ${f}`);
     });
 }
@@ -5417,13 +5330,18 @@ var move = __webpack_require__(10);
 
 /** Deeper than this, the JavaScript look gives up and the target is purged in place. */
 const MAX_DEPTH = 1024;
+/**
+ * Which targets move whole, and why the others stay; `clean`: the targets whose look found nothing
+ * to keep (the fingerprint need not read them again).
+ */
 function decideMoves(rootDir, rootPath, plan, policy, ctx) {
     const present = plan.targets.filter((t) => t.status === 'present');
     const stay = (t, why) => ({ path: t.path, move: false, why });
+    const clean = new Set();
     if (ctx.keepRunning)
-        return { decisions: present.map((t) => stay(t, 'keep-running: its writers keep running and would write into the moved directory')), warnings: [] };
+        return { decisions: present.map((t) => stay(t, 'keep-running: its writers keep running and would write into the moved directory')), warnings: [], clean };
     if (ctx.services.length > 0)
-        return { decisions: present.map((t) => stay(t, 'services: the services left running may write into it')), warnings: [] };
+        return { decisions: present.map((t) => stay(t, 'services: the services left running may write into it')), warnings: [], clean };
     const mounts = mountPoints();
     const abs = (t) => external_node_path_default().join(rootPath, t.path);
     const { users, uninspected } = usersUnder(present.map(abs));
@@ -5446,22 +5364,24 @@ function decideMoves(rootDir, rootPath, plan, policy, ctx) {
         const found = look(rootDir, t.path, policy, true);
         if (found !== null)
             return stay(t, found);
+        clean.add(t.path);
         return { path: t.path, move: true };
     });
-    return { decisions, warnings };
+    return { decisions, warnings, clean };
 }
 /**
- * Targets whose insides the fingerprint need not read: the native helper's look found no protected
+ * Targets whose insides the fingerprint need not read: `known` (looked at already: the targets that
+ * move), and those in which the native helper's look finds no protected
  * entry, mount point or unreadable directory in them, and no exact protected path lies under them.
  * Without the helper (or with patterns it cannot match), none: the fingerprint's own walk is then
  * as fast as a look in JavaScript would be.
  */
-function nothingToFingerprintIn(rootDir, plan, policy) {
-    const clean = new Set();
+function nothingToFingerprintIn(rootDir, plan, policy, known) {
+    const clean = new Set(known);
     if ((0,fs_anchor/* fastPath */.Gm)() === null || policy.literalNames === null)
         return clean;
     for (const t of plan.targets) {
-        if (t.status !== 'present' || policy.exact.some((e) => e.startsWith(`${t.path}/`)))
+        if (t.status !== 'present' || known.has(t.path) || policy.exact.some((e) => e.startsWith(`${t.path}/`)))
             continue;
         if (look(rootDir, t.path, policy, false) === null)
             clean.add(t.path);
@@ -5699,8 +5619,8 @@ async function prepare(settings, deps) {
     if (deps.pass && !(0,fs_anchor/* sameNode */.$Y)(root, deps.pass.expect)) {
         throw (0,errors/* fail */.fJ)('ERR_ROOT_CHANGED', `the privileged pass sees a root (device ${root.dev}, inode ${root.ino}) that is not the one the run guarded (device ${deps.pass.expect.dev}, inode ${deps.pass.expect.ino}): nothing was changed`);
     }
-    if (deps.pass && deps.pass.expect.boot !== null && (0,engine_privileged/* bootId */.aW)() !== deps.pass.expect.boot) {
-        throw (0,errors/* fail */.fJ)('ERR_ROOT_CHANGED', `the privileged pass runs on another machine (boot id ${(0,engine_privileged/* bootId */.aW)() ?? 'unknown'}, not ${deps.pass.expect.boot}): a docker daemon elsewhere mounted a folder of its own; nothing was changed`);
+    if (deps.pass && deps.pass.expect.boot !== null && (0,boot/* bootId */.a)() !== deps.pass.expect.boot) {
+        throw (0,errors/* fail */.fJ)('ERR_ROOT_CHANGED', `the privileged pass runs on another machine (boot id ${(0,boot/* bootId */.a)() ?? 'unknown'}, not ${deps.pass.expect.boot}): a docker daemon elsewhere mounted a folder of its own; nothing was changed`);
     }
     const project = await composeProject(root.path, {
         mode: settings.docker, files: settings.composeFiles, name: settings.composeProject, full: settings.full,
@@ -5737,10 +5657,10 @@ async function run(settings, deps) {
     const names = deps.names ?? options/* ACTION_NAMES */.G;
     // Entries this user cannot delete are finished by a root pass (privileged.ts), never from a root
     // run nor from the pass itself.
-    const asRoot = deps.pass !== undefined || (0,engine_privileged/* runningAsRoot */.K)();
-    const escalator = new engine_privileged/* Escalator */.lP({
+    const asRoot = deps.pass !== undefined || runningAsRoot();
+    const escalator = new Escalator({
         mode: settings.privileged, image: settings.privilegedImage, root: root.path, dockerHost: settings.dockerHost,
-        timeoutSeconds: settings.dockerTimeout, env: deps.env, names, runner: deps.runner ?? exec/* runCommand */.d1,
+        timeoutSeconds: settings.dockerTimeout, env: deps.env, names, runner: deps.runner ?? runCommand,
         trace: (line) => log.info(line), bundleDir: deps.bundleDir
     });
     let availability = null;
@@ -5847,6 +5767,7 @@ async function run(settings, deps) {
             // A dry run changes nothing, so it need not read inside its targets a second time; a real run
             // fingerprints everything, inside targets too (by d_type, so unprotected files cost no stat).
             let decisions = [];
+            let lookedClean = new Set();
             if (settings.strategy === 'move' && !deps.pass && failures.length === 0 && !cancelled()) {
                 decisions = await phase('Move: which targets go whole', async () => {
                     const d = decideMoves(rootDir, root.path, plan, policy, { keepRunning: settings.keepRunning, services: settings.services, removeTargetDirs: settings.removeTargetDirs, checks });
@@ -5856,6 +5777,7 @@ async function run(settings, deps) {
                         log.warning(w);
                         warnings.push(w);
                     }
+                    lookedClean = d.clean;
                     return d.decisions;
                 });
             }
@@ -5866,7 +5788,7 @@ async function run(settings, deps) {
             // What moves whole is not read again: its protected entries were looked for just now, and
             // one that appears later is found by the trash purge.
             // A target the native helper's look found nothing to keep in is not read again either.
-            const skip = settings.dryRun ? new Set(targets) : new Set([...movable, ...(deps.pass ? [] : nothingToFingerprintIn(rootDir, plan, policy))]);
+            const skip = settings.dryRun ? new Set(targets) : deps.pass ? movable : nothingToFingerprintIn(rootDir, plan, policy, lookedClean);
             const before = await phase('Fingerprint protected paths', async () => takeFingerprint(rootDir, policy, skip));
             let outcome = null;
             let reclaimed = null;
@@ -5874,7 +5796,9 @@ async function run(settings, deps) {
             if (!settings.dryRun && failures.length === 0 && !cancelled()) {
                 outcome = await phase(PHASE_PURGE, async () => {
                     // After the stack is down: what still holds a file open keeps running while we purge.
-                    const held = HeldFiles.scan([rootDir.dev], mapsReliableAt(root.path));
+                    // (Targets that move were looked at for that already: with nothing purged in place, no scan.)
+                    const inPlace = plan.targets.some((t) => t.status === 'present' && !movable.has(t.path));
+                    const held = inPlace ? HeldFiles.scan([rootDir.dev], mapsReliableAt(root.path)) : HeldFiles.none();
                     if (held.uninspected.count > 0) {
                         const w = `${held.uninspected.count} process(es) of other users could not be inspected (run as root to see them): a file they hold open is unlinked, not truncated, and its space comes back only when they close it`;
                         log.warning(w);
@@ -5917,7 +5841,7 @@ async function run(settings, deps) {
                     });
             }
             const privileged = { availability, firstPass: [], ran: null, notes: [] };
-            if (outcome !== null && !asRoot && outcome.errors.some(engine_privileged/* escalatable */.ep)) {
+            if (outcome !== null && !asRoot && outcome.errors.some(escalatable)) {
                 const step = { settings, names, root, rootDir, policy, before, exact: prep.exact, escalator, phase, log, signal: deps.signal };
                 await privilegedPass(step, outcome, privileged, failures, cancelled());
             }
@@ -6528,7 +6452,7 @@ function rootTrashStatus(rootPath, env, names) {
 /* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(8161);
 /* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_2___default = /*#__PURE__*/__webpack_require__.n(node_os__WEBPACK_IMPORTED_MODULE_2__);
 /* harmony import */ var _common_errors_js__WEBPACK_IMPORTED_MODULE_6__ = __webpack_require__(1922);
-/* harmony import */ var _privileged_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(1741);
+/* harmony import */ var _common_boot_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(6093);
 /* harmony import */ var _policy_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(7542);
 /* harmony import */ var _held_file_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(2182);
 /**
@@ -6655,7 +6579,7 @@ function jobKey(env) {
 }
 /** A claim for process `pid` (this one by default) in role `role`. */
 function claimFor(role, env, pid = process.pid) {
-    return { pid, start: processStart(pid), boot: (0,_privileged_js__WEBPACK_IMPORTED_MODULE_3__/* .bootId */ .aW)(), host: node_os__WEBPACK_IMPORTED_MODULE_2___default().hostname(), since: new Date().toISOString(), role, job: jobKey(env) };
+    return { pid, start: processStart(pid), boot: (0,_common_boot_js__WEBPACK_IMPORTED_MODULE_3__/* .bootId */ .a)(), host: node_os__WEBPACK_IMPORTED_MODULE_2___default().hostname(), since: new Date().toISOString(), role, job: jobKey(env) };
 }
 function readClaim(runDir) {
     const held = (0,_held_file_js__WEBPACK_IMPORTED_MODULE_5__/* .readHeld */ .iJ)(runDir, WORKER);
@@ -6681,7 +6605,7 @@ function workerOf(runDir) {
 function workerAlive(w, env = process.env) {
     if (w.role === 'post')
         return w.job !== '' && w.job === jobKey(env);
-    if (w.boot !== null && (0,_privileged_js__WEBPACK_IMPORTED_MODULE_3__/* .bootId */ .aW)() !== null && w.boot !== (0,_privileged_js__WEBPACK_IMPORTED_MODULE_3__/* .bootId */ .aW)())
+    if (w.boot !== null && (0,_common_boot_js__WEBPACK_IMPORTED_MODULE_3__/* .bootId */ .a)() !== null && w.boot !== (0,_common_boot_js__WEBPACK_IMPORTED_MODULE_3__/* .bootId */ .a)())
         return false;
     const start = processStart(w.pid);
     return start !== null && (w.start === null || start === w.start);

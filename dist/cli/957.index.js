@@ -2,7 +2,7 @@ export const id = 957;
 export const ids = [957];
 export const modules = {
 
-/***/ 1319:
+/***/ 4737:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 
@@ -5175,6 +5175,18 @@ class UnlinkCheck {
     }
 }
 
+;// CONCATENATED MODULE: ./src/common/boot.ts
+/** This boot of the machine (Linux's boot id): a pid, or a claim, from another boot is not this one's. */
+
+function bootId() {
+    try {
+        return external_node_fs_default().readFileSync('/proc/sys/kernel/random/boot_id', 'utf8').trim() || null;
+    }
+    catch {
+        return null;
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/docker/pass.ts
 /**
  * The container form of the privileged pass: the image check (present, or pulled), and the one
@@ -5264,17 +5276,10 @@ function unmountable(path) {
 
 
 
+
 /** Bumped whenever PassJob or PassAnswer change: an outer run and its pass come from one bundle. */
 const PASS_PROTOCOL = 1;
-/** This machine's boot id (one per running kernel), or null where /proc does not say. */
-function bootId() {
-    try {
-        return external_node_fs_default().readFileSync('/proc/sys/kernel/random/boot_id', 'utf8').trim() || null;
-    }
-    catch {
-        return null;
-    }
-}
+
 /** Effective uid 0: nothing to escalate. */
 function runningAsRoot() {
     return process.geteuid?.() === 0;
@@ -5749,13 +5754,18 @@ function lstatOrNull(path) {
 
 /** Deeper than this, the JavaScript look gives up and the target is purged in place. */
 const MAX_DEPTH = 1024;
+/**
+ * Which targets move whole, and why the others stay; `clean`: the targets whose look found nothing
+ * to keep (the fingerprint need not read them again).
+ */
 function decideMoves(rootDir, rootPath, plan, policy, ctx) {
     const present = plan.targets.filter((t) => t.status === 'present');
     const stay = (t, why) => ({ path: t.path, move: false, why });
+    const clean = new Set();
     if (ctx.keepRunning)
-        return { decisions: present.map((t) => stay(t, 'keep-running: its writers keep running and would write into the moved directory')), warnings: [] };
+        return { decisions: present.map((t) => stay(t, 'keep-running: its writers keep running and would write into the moved directory')), warnings: [], clean };
     if (ctx.services.length > 0)
-        return { decisions: present.map((t) => stay(t, 'services: the services left running may write into it')), warnings: [] };
+        return { decisions: present.map((t) => stay(t, 'services: the services left running may write into it')), warnings: [], clean };
     const mounts = mountPoints();
     const abs = (t) => external_node_path_default().join(rootPath, t.path);
     const { users, uninspected } = usersUnder(present.map(abs));
@@ -5778,22 +5788,24 @@ function decideMoves(rootDir, rootPath, plan, policy, ctx) {
         const found = look(rootDir, t.path, policy, true);
         if (found !== null)
             return stay(t, found);
+        clean.add(t.path);
         return { path: t.path, move: true };
     });
-    return { decisions, warnings };
+    return { decisions, warnings, clean };
 }
 /**
- * Targets whose insides the fingerprint need not read: the native helper's look found no protected
+ * Targets whose insides the fingerprint need not read: `known` (looked at already: the targets that
+ * move), and those in which the native helper's look finds no protected
  * entry, mount point or unreadable directory in them, and no exact protected path lies under them.
  * Without the helper (or with patterns it cannot match), none: the fingerprint's own walk is then
  * as fast as a look in JavaScript would be.
  */
-function nothingToFingerprintIn(rootDir, plan, policy) {
-    const clean = new Set();
+function nothingToFingerprintIn(rootDir, plan, policy, known) {
+    const clean = new Set(known);
     if (fastPath() === null || policy.literalNames === null)
         return clean;
     for (const t of plan.targets) {
-        if (t.status !== 'present' || policy.exact.some((e) => e.startsWith(`${t.path}/`)))
+        if (t.status !== 'present' || known.has(t.path) || policy.exact.some((e) => e.startsWith(`${t.path}/`)))
             continue;
         if (look(rootDir, t.path, policy, false) === null)
             clean.add(t.path);
@@ -6925,6 +6937,7 @@ async function run(settings, deps) {
             // A dry run changes nothing, so it need not read inside its targets a second time; a real run
             // fingerprints everything, inside targets too (by d_type, so unprotected files cost no stat).
             let decisions = [];
+            let lookedClean = new Set();
             if (settings.strategy === 'move' && !deps.pass && failures.length === 0 && !cancelled()) {
                 decisions = await phase('Move: which targets go whole', async () => {
                     const d = decideMoves(rootDir, root.path, plan, policy, { keepRunning: settings.keepRunning, services: settings.services, removeTargetDirs: settings.removeTargetDirs, checks });
@@ -6934,6 +6947,7 @@ async function run(settings, deps) {
                         log.warning(w);
                         warnings.push(w);
                     }
+                    lookedClean = d.clean;
                     return d.decisions;
                 });
             }
@@ -6944,7 +6958,7 @@ async function run(settings, deps) {
             // What moves whole is not read again: its protected entries were looked for just now, and
             // one that appears later is found by the trash purge.
             // A target the native helper's look found nothing to keep in is not read again either.
-            const skip = settings.dryRun ? new Set(targets) : new Set([...movable, ...(deps.pass ? [] : nothingToFingerprintIn(rootDir, plan, policy))]);
+            const skip = settings.dryRun ? new Set(targets) : deps.pass ? movable : nothingToFingerprintIn(rootDir, plan, policy, lookedClean);
             const before = await phase('Fingerprint protected paths', async () => takeFingerprint(rootDir, policy, skip));
             let outcome = null;
             let reclaimed = null;
@@ -6952,7 +6966,9 @@ async function run(settings, deps) {
             if (!settings.dryRun && failures.length === 0 && !cancelled()) {
                 outcome = await phase(PHASE_PURGE, async () => {
                     // After the stack is down: what still holds a file open keeps running while we purge.
-                    const held = HeldFiles.scan([rootDir.dev], mapsReliableAt(root.path));
+                    // (Targets that move were looked at for that already: with nothing purged in place, no scan.)
+                    const inPlace = plan.targets.some((t) => t.status === 'present' && !movable.has(t.path));
+                    const held = inPlace ? HeldFiles.scan([rootDir.dev], mapsReliableAt(root.path)) : HeldFiles.none();
                     if (held.uninspected.count > 0) {
                         const w = `${held.uninspected.count} process(es) of other users could not be inspected (run as root to see them): a file they hold open is unlinked, not truncated, and its space comes back only when they close it`;
                         log.warning(w);
@@ -7379,7 +7395,7 @@ function cancelOnSignals(proc, stderr) {
 
 __webpack_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 __webpack_require__.r(__webpack_exports__);
-/* harmony import */ var _command_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(1319);
+/* harmony import */ var _command_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(4737);
 /* harmony import */ var _common_stdio_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(496);
 /** The CLI's entry: argv -> cliMain -> exit status. The only process.exit. */
 

@@ -12,7 +12,10 @@ __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __we
  * bundle is loaded, so a command run before skips compiling it (see common/compile-cache.ts).
  */
 
-(0,_common_compile_cache_js__WEBPACK_IMPORTED_MODULE_0__/* .enableCompileCache */ .L)(process.env);
+// Not in the privileged pass: a process running as root loads no code cache from a directory
+// that its environment names.
+if (!process.argv.includes('--privileged-pass'))
+    (0,_common_compile_cache_js__WEBPACK_IMPORTED_MODULE_0__/* .enableCompileCache */ .L)(process.env);
 await Promise.all(/* import() */[__nccwpck_require__.e(298), __nccwpck_require__.e(957)]).then(__nccwpck_require__.bind(__nccwpck_require__, 2957));
 
 __webpack_async_result__();

@@ -57,7 +57,7 @@ if (isPost) {
     const message = errorMessage(err)
     // A refusal still leaves outputs (verified false), a report file and a summary saying why.
     try {
-      await publishRefusal(refusalOf(err, message, changing), process.env)
+      publishRefusal(refusalOf(err, message, changing), process.env)
     } catch (e) {
       core.warning(`the refusal's report or summary could not be written: ${errorMessage(e)}`)
     }
@@ -68,7 +68,7 @@ if (report !== null) {
   // The run has its result: a failure to write the summary or the report file is said as such,
   // never taken for the run's own failure (its outputs stay what the run found).
   try {
-    await publish(report, process.env)
+    publish(report, process.env)
   } catch (e) {
     core.setFailed(`the run ${report.ok ? 'succeeded' : 'failed'}, but its report or summary could not be written: ${errorMessage(e)}`)
   }

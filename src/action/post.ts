@@ -29,15 +29,21 @@ export async function post(signal: AbortSignal): Promise<void> {
     return
   }
   core.info(`deleting the trash ${state.run} of ${state.root} (moved aside by the main step)`)
+  let report
   try {
-    const report = await deleteRootTrash(state.root, state.run, claimFor('post', process.env), process.env, { signal, hooks: selfStopHooks(process.env) })
-    if (report === null) {
-      core.info('nothing to delete: a later run already deleted this trash, or is deleting it')
-      return
-    }
-    await publishTrash(report, state.root, process.env)
-    if (!report.ok) core.setFailed(report.failures.join('; '))
+    report = await deleteRootTrash(state.root, state.run, claimFor('post', process.env), process.env, { signal, hooks: selfStopHooks(process.env) })
   } catch (err) {
     core.setFailed(`safe-purge post step: ${errorMessage(err)}; the trash stays for the next run`)
+    return
   }
+  if (report === null) {
+    core.info('nothing to delete: a later run already deleted this trash, or is deleting it')
+    return
+  }
+  try {
+    publishTrash(report, state.root, process.env)
+  } catch (err) {
+    core.setFailed(`the trash deletion ${report.ok ? 'succeeded' : 'failed'}, but its report or summary could not be written: ${errorMessage(err)}`)
+  }
+  if (!report.ok) core.setFailed(report.failures.join('; '))
 }

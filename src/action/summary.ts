@@ -36,7 +36,7 @@ export function outputsOf(report: Report): Record<string, string> {
   }
 }
 
-export async function publish(report: Report, env: NodeJS.ProcessEnv): Promise<void> {
+export function publish(report: Report, env: NodeJS.ProcessEnv): void {
   const file = writeReportFile(report, env.RUNNER_TEMP || os.tmpdir())
   for (const [name, value] of Object.entries(outputsOf(report))) core.setOutput(name, value)
   core.setOutput('report', file)
@@ -48,7 +48,7 @@ export async function publish(report: Report, env: NodeJS.ProcessEnv): Promise<v
  * The post step's outputs and summary: what deleting the trash freed. (Outputs set in a post step
  * reach no later step of the job; they are set for the record, and the report file holds it all.)
  */
-export async function publishTrash(report: TrashReport, root: string, env: NodeJS.ProcessEnv): Promise<void> {
+export function publishTrash(report: TrashReport, root: string, env: NodeJS.ProcessEnv): void {
   core.setOutput('deleted-files', String(report.totals.files))
   core.setOutput('freed-bytes', String(report.space.freedBytes))
   core.setOutput('reclaimed-bytes', report.space.reclaimedBytes === null ? '' : String(report.space.reclaimedBytes))
@@ -65,7 +65,7 @@ export async function publishTrash(report: TrashReport, root: string, env: NodeJ
  * reads still exist (`verified` false; for a refusal, nothing deleted), the report file holds the
  * error, and the summary says what was refused, why, and how to go on.
  */
-export async function publishRefusal(refusal: Refusal, env: NodeJS.ProcessEnv): Promise<void> {
+export function publishRefusal(refusal: Refusal, env: NodeJS.ProcessEnv): void {
   // Outputs first: they must exist even when the report file cannot be written. After a run that
   // had begun changing things, what it deleted is not known: those counts stay unset.
   const outputs: Record<string, string> = refusal.changed

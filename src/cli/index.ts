@@ -5,5 +5,7 @@
  */
 import { enableCompileCache } from '../common/compile-cache.js'
 
-enableCompileCache(process.env)
+// Not in the privileged pass: a process running as root loads no code cache from a directory
+// that its environment names.
+if (!process.argv.includes('--privileged-pass')) enableCompileCache(process.env)
 await import('./main.js')

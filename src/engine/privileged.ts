@@ -13,6 +13,7 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import type { NodeId } from '../fs/anchor.js'
+import { bootId } from '../common/boot.js'
 import { checkImage, containerPassCommand, PASS_ROOT, unmountable } from '../docker/pass.js'
 import { dockerEnv } from '../docker/cli.js'
 import { describe, runPassProcess, type Command, type Runner } from '../docker/exec.js'
@@ -56,14 +57,7 @@ export interface PassAnswer {
   error?: { code: string; message: string }
 }
 
-/** This machine's boot id (one per running kernel), or null where /proc does not say. */
-export function bootId(): string | null {
-  try {
-    return fs.readFileSync('/proc/sys/kernel/random/boot_id', 'utf8').trim() || null
-  } catch {
-    return null
-  }
-}
+export { bootId }
 
 export interface EscalationContext {
   mode: PrivilegedMode

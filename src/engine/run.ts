@@ -277,6 +277,7 @@ export async function run(settings: Settings, deps: RunDeps): Promise<Report> {
       // A dry run changes nothing, so it need not read inside its targets a second time; a real run
       // fingerprints everything, inside targets too (by d_type, so unprotected files cost no stat).
       let decisions: MoveDecision[] = []
+      let lookedClean = new Set<string>()
       if (settings.strategy === 'move' && !deps.pass && failures.length === 0 && !cancelled()) {
         decisions = await phase('Move: which targets go whole', async () => {
           const d = decideMoves(rootDir, root.path, plan, policy, { keepRunning: settings.keepRunning, services: settings.services, removeTargetDirs: settings.removeTargetDirs, checks })
@@ -285,6 +286,7 @@ export async function run(settings: Settings, deps: RunDeps): Promise<Report> {
             log.warning(w)
             warnings.push(w)
           }
+          lookedClean = d.clean
           return d.decisions
         })
       }
@@ -294,7 +296,7 @@ export async function run(settings: Settings, deps: RunDeps): Promise<Report> {
       // What moves whole is not read again: its protected entries were looked for just now, and
       // one that appears later is found by the trash purge.
       // A target the native helper's look found nothing to keep in is not read again either.
-      const skip = settings.dryRun ? new Set(targets) : new Set([...movable, ...(deps.pass ? [] : nothingToFingerprintIn(rootDir, plan, policy))])
+      const skip = settings.dryRun ? new Set(targets) : deps.pass ? movable : nothingToFingerprintIn(rootDir, plan, policy, lookedClean)
       const before = await phase('Fingerprint protected paths', async () => takeFingerprint(rootDir, policy, skip))
       let outcome: Outcome | null = null
       let reclaimed: number | null = null
@@ -302,7 +304,9 @@ export async function run(settings: Settings, deps: RunDeps): Promise<Report> {
       if (!settings.dryRun && failures.length === 0 && !cancelled()) {
         outcome = await phase(PHASE_PURGE, async () => {
           // After the stack is down: what still holds a file open keeps running while we purge.
-          const held = HeldFiles.scan([rootDir.dev], mapsReliableAt(root.path))
+          // (Targets that move were looked at for that already: with nothing purged in place, no scan.)
+          const inPlace = plan.targets.some((t) => t.status === 'present' && !movable.has(t.path))
+          const held = inPlace ? HeldFiles.scan([rootDir.dev], mapsReliableAt(root.path)) : HeldFiles.none()
           if (held.uninspected.count > 0) {
             const w = `${held.uninspected.count} process(es) of other users could not be inspected (run as root to see them): a file they hold open is unlinked, not truncated, and its space comes back only when they close it`
             log.warning(w)

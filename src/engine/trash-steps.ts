@@ -9,12 +9,11 @@ import { claimFor, handOff, keptRuns, openTrash, type TrashInfo, type TrashWorke
 import { leftoverRuns, purgeLeftovers } from './trash-purge.js'
 import { errorMessage } from '../common/errors.js'
 import { formatBytes } from '../common/text.js'
-import type { Logger } from './run.js'
 
 export const PHASE_LEFTOVERS = 'Trash: delete what earlier runs left'
 
 interface StepContext {
-  log: Logger
+  log: { info(line: string): void; warning(line: string): void }
   phase: <T>(name: string, fn: () => Promise<T>) => Promise<T>
   env: NodeJS.ProcessEnv
   signal?: AbortSignal
