@@ -801,11 +801,15 @@ function trashSection(r) {
             ? 'would be renamed into the trash in one step each'
             : t.pending
                 ? `were renamed into <code>${cell(t.dir)}/${cell(t.run ?? '')}</code>; the post step deletes them at the end of the job and adds its own table`
-                : 'were renamed into the trash, then deleted by this step';
+                : t.purge !== null
+                    ? 'were renamed into the trash, then deleted by this step'
+                    : `were renamed into <code>${cell(t.dir)}/${cell(t.run ?? '')}</code>; the next run deletes them first`;
         parts.push(`<p>${t.moved.map((p) => `<code>${cell(p)}</code>`).join(', ')} ${when}.</p>\n`);
     }
     if (t.inPlace.length > 0)
         parts.push(table(['Purged in place', 'Why'], t.inPlace.map((p) => [`<code>${cell(p.path)}</code>`, cell(p.why)])));
+    if (t.kept.length > 0)
+        parts.push(`<p>Kept for a person to check (their deletion could not remove or put back everything): ${t.kept.map((k) => `<code>${cell(k)}</code>`).join(', ')} in <code>${cell(t.dir)}</code>.</p>\n`);
     if (t.leftoverRuns.length > 0) {
         const done = t.leftovers.map((l) => [cell(l.run), String(l.totals.files), escapeHtml((0,common_text/* formatBytes */.z3)(l.totals.bytes)), l.ok ? 'deleted' : cell(l.failures[0] ?? 'failed')]);
         parts.push(r.dryRun
@@ -1179,11 +1183,10 @@ function parseYaml(text, options) {
  * with the same anchored walk as a purge, and putting back what must not be there.
  *
  * - A move is one rename between opened directories (fs/move.ts), so a target's path is gone at
- *   once, whatever it holds. A target directory that stays (remove-target-dirs off) is replaced by
- *   an empty directory made first under a temporary name with its owner, mode and ACLs, then
- *   swapped in (RENAME_EXCHANGE with the native helper; two renames without it): the path never
- *   names a half-built directory. A move that fails leaves the target where it was: it is then
- *   purged in place.
+ *   once, whatever it holds. A target directory that stays (remove-target-dirs off) is swapped, in
+ *   one RENAME_EXCHANGE, with an empty directory made in the trash with its owner, mode and ACLs:
+ *   the path never lacks a directory nor names a half-built one. A move that fails leaves the
+ *   target where it was: it is then purged in place.
  * - The trash purge walks each moved entry with `rel` set to its original path, so the policy
  *   keeps exactly what it would have kept in the target. What it keeps there (a protected entry
  *   that appeared after the move was decided; a mount point) is renamed back to its original
@@ -1294,7 +1297,7 @@ async function purgeTrashRun(rootDir, trash, run, policyFor, opts = {}) {
             return result;
         }
         const how = (0,_execute_js__WEBPACK_IMPORTED_MODULE_6__/* .purgeHow */ .o0)(policy, opts, true);
-        const known = new Set([_trash_js__WEBPACK_IMPORTED_MODULE_7__/* .TRASH_FILES */ .N6.MANIFEST, _trash_js__WEBPACK_IMPORTED_MODULE_7__/* .TRASH_FILES */ .N6.WORKER, ...manifest.targets.map((t) => t.name)]);
+        const known = new Set(manifest.targets.map((t) => t.name));
         for (const t of manifest.targets) {
             let st;
             try {
@@ -1337,7 +1340,7 @@ async function purgeTrashRun(rootDir, trash, run, policyFor, opts = {}) {
         }
         result.cancelled = how.pacer.stopped;
         for (const name of node_fs__WEBPACK_IMPORTED_MODULE_0___default().readdirSync(runDir.listPath())) {
-            if (!known.has(name))
+            if (!known.has(name) && !(0,_trash_js__WEBPACK_IMPORTED_MODULE_7__/* .isRunFile */ .QN)(name))
                 result.left.push({ path: `.safe-purge-trash/${run}/${name}`, reason: 'not a moved target (no original path): left as it is' });
         }
         for (const r of result.restored)
@@ -1389,9 +1392,9 @@ function quarantine(trash, run) {
 /** Removes the run's own files and directory once nothing else is in it. True when it is gone. */
 function finish(trash, runDir, run) {
     const names = node_fs__WEBPACK_IMPORTED_MODULE_0___default().readdirSync(runDir.listPath());
-    if (names.some((n) => n !== _trash_js__WEBPACK_IMPORTED_MODULE_7__/* .TRASH_FILES */ .N6.MANIFEST && n !== _trash_js__WEBPACK_IMPORTED_MODULE_7__/* .TRASH_FILES */ .N6.WORKER))
+    if (names.some((n) => !(0,_trash_js__WEBPACK_IMPORTED_MODULE_7__/* .isRunFile */ .QN)(n)))
         return false;
-    for (const n of [_trash_js__WEBPACK_IMPORTED_MODULE_7__/* .TRASH_FILES */ .N6.MANIFEST, _trash_js__WEBPACK_IMPORTED_MODULE_7__/* .TRASH_FILES */ .N6.WORKER]) {
+    for (const n of names) {
         try {
             (0,_fs_anchor_js__WEBPACK_IMPORTED_MODULE_1__/* .unlinkAt */ .H_)(runDir, n);
         }
@@ -2047,8 +2050,8 @@ function hasEntries(e) {
 /** Creates `name` in `dir` holding `text`: false when it exists. Other errors are thrown. */
 function createComplete(dir, name, text) {
     const mine = Buffer.from(`${name}.${node_crypto__WEBPACK_IMPORTED_MODULE_0___default().randomUUID()}`);
-    node_fs__WEBPACK_IMPORTED_MODULE_1___default().writeFileSync(dir.child(mine), text, { flag: 'wx', mode: 0o644 });
     try {
+        node_fs__WEBPACK_IMPORTED_MODULE_1___default().writeFileSync(dir.child(mine), text, { flag: 'wx', mode: 0o644 });
         node_fs__WEBPACK_IMPORTED_MODULE_1___default().linkSync(dir.child(mine), dir.child(Buffer.from(name)));
         return true;
     }
@@ -2081,9 +2084,15 @@ function readHeld(dir, name) {
         return err.code === 'ENOENT' ? 'missing' : 'unreadable';
     }
 }
-/** Unlinks `name` only while it is still the file with inode `ino` (a stale holder's). */
-function unlinkIfSame(dir, name, ino) {
+/**
+ * Unlinks `name` only while it is still the file with inode `ino` (a stale holder's) and, when
+ * given, the same `text` (an inode number can be reused at once for a new holder's file).
+ */
+function unlinkIfSame(dir, name, ino, text) {
     try {
+        const now = text === undefined ? null : readHeld(dir, name);
+        if (now !== null && (typeof now === 'string' || now.text !== text))
+            return;
         if (node_fs__WEBPACK_IMPORTED_MODULE_1___default().lstatSync(dir.child(Buffer.from(name))).ino === ino)
             (0,_fs_anchor_js__WEBPACK_IMPORTED_MODULE_2__/* .unlinkAt */ .H_)(dir, Buffer.from(name));
     }
@@ -3033,11 +3042,11 @@ function buildReport(x) {
         verification: { ok: checksPassed, checked: v.checked, missing: v.missing, changed: v.changed, leftovers: v.leftovers },
         privileged: (0,_privileged_report_js__WEBPACK_IMPORTED_MODULE_3__/* .privilegedSection */ .dp)(x.privileged, x.plan, x.settings.privileged, x.settings.privilegedImage, dry),
         strategy: x.settings.strategy,
-        trash: trash === undefined || (trash.strategy === 'purge' && trash.leftoverRuns.length === 0)
+        trash: trash === undefined || (trash.strategy === 'purge' && trash.leftoverRuns.length === 0 && trash.kept.length === 0)
             ? null
             : {
                 dir: `${x.root.path}/${_policy_js__WEBPACK_IMPORTED_MODULE_2__/* .TRASH_DIR */ .dI}`, timing: trash.timing, run: trash.run, moved: trash.moved, inPlace: trash.inPlace,
-                pending: !dry && trash.run !== null && trash.purge === null, purge: trash.purge, leftovers: trash.leftovers, leftoverRuns: trash.leftoverRuns
+                pending: !dry && trash.run !== null && trash.purge === null && trash.handedOff, purge: trash.purge, leftovers: trash.leftovers, leftoverRuns: trash.leftoverRuns, kept: trash.kept
             },
         docker: {
             mode: x.docker.mode,
@@ -4610,7 +4619,7 @@ function trashLines(r) {
     const out = [];
     if (t.moved.length > 0) {
         const then = r.dryRun ? 'would move' : 'moved';
-        const when = r.dryRun ? '' : t.pending ? `; its deletion comes later (trash ${t.run})` : '';
+        const when = r.dryRun ? '' : t.pending ? `; its deletion comes later (trash ${t.run})` : t.purge === null ? `; the next run deletes the trash (${t.run}) first` : '';
         out.push(`${then} into the trash in one rename each: ${t.moved.map(common_text/* showPath */.P8).join(', ')}${when}`);
     }
     for (const p of t.inPlace)
@@ -5542,16 +5551,21 @@ async function leftoverStep(rootDir, policy, dryRun, ctx) {
         out.failures.push(...r.failures.map((f) => `trash left by an earlier run: ${f}`));
     return out;
 }
-/** Writes the claim of whoever deletes this run's trash later (nobody named: it is a leftover for the next run). */
+/**
+ * Writes the claim of whoever deletes this run's trash later; true when it was handed over.
+ * Nobody named, or a failure: it is a leftover, which the next run deletes first.
+ */
 function handTrashOff(rootDir, rootPath, run, to, warn) {
-    const who = to?.(run, rootPath) ?? null;
-    if (who === null)
-        return;
     try {
+        const who = to?.(run, rootPath) ?? null;
+        if (who === null)
+            return false;
         (0,engine_trash/* handOff */.VW)(rootDir, run, who);
+        return true;
     }
     catch (err) {
-        warn(`the trash ${run} could not be handed to its ${who.role} deletion (${(0,errors/* errorMessage */.gJ)(err)}): the next run deletes it first`);
+        warn(`the trash ${run} could not be handed to its later deletion (${(0,errors/* errorMessage */.gJ)(err)}): the next run deletes it first`);
+        return false;
     }
 }
 
@@ -5742,7 +5756,7 @@ async function run(settings, deps) {
             let dockerActed = false;
             // A trash an earlier run left (killed, cancelled, its post step never ran) goes first. What
             // its deletion could not do fails this run too, but never stops this run's own purge.
-            const trash = { strategy: settings.strategy, timing: settings.trash, run: null, moved: [], inPlace: [], leftovers: [], leftoverRuns: [], kept: [], purge: null };
+            const trash = { strategy: settings.strategy, timing: settings.trash, run: null, moved: [], inPlace: [], handedOff: false, leftovers: [], leftoverRuns: [], kept: [], purge: null };
             const late = [];
             if (!deps.pass) {
                 const left = await leftoverStep(rootDir, policy, settings.dryRun, { log, phase, env: deps.env, signal: deps.signal });
@@ -5797,13 +5811,6 @@ async function run(settings, deps) {
                 outcome = await phase(PHASE_PURGE, async () => {
                     // After the stack is down: what still holds a file open keeps running while we purge.
                     // (Targets that move were looked at for that already: with nothing purged in place, no scan.)
-                    const inPlace = plan.targets.some((t) => t.status === 'present' && !movable.has(t.path));
-                    const held = inPlace ? HeldFiles.scan([rootDir.dev], mapsReliableAt(root.path)) : HeldFiles.none();
-                    if (held.uninspected.count > 0) {
-                        const w = `${held.uninspected.count} process(es) of other users could not be inspected (run as root to see them): a file they hold open is unlinked, not truncated, and its space comes back only when they close it`;
-                        log.warning(w);
-                        warnings.push(w);
-                    }
                     free = (0,space/* freeBytes */.g)(rootDir);
                     let into = null;
                     if (movable.size > 0) {
@@ -5816,7 +5823,16 @@ async function run(settings, deps) {
                             const w = `the trash could not be made (${(0,errors/* errorMessage */.gJ)(err)}): every target is purged in place`;
                             log.warning(w);
                             warnings.push(w);
+                            for (const path of movable)
+                                trash.inPlace.push({ path, why: `not moved: the trash could not be made (${(0,errors/* errorMessage */.gJ)(err)})` });
                         }
+                    }
+                    const inPlace = plan.targets.some((t) => t.status === 'present' && (into === null || !movable.has(t.path)));
+                    const held = inPlace ? HeldFiles.scan([rootDir.dev], mapsReliableAt(root.path)) : HeldFiles.none();
+                    if (held.uninspected.count > 0) {
+                        const w = `${held.uninspected.count} process(es) of other users could not be inspected (run as root to see them): a file they hold open is unlinked, not truncated, and its space comes back only when they close it`;
+                        log.warning(w);
+                        warnings.push(w);
                     }
                     try {
                         const mover = into !== null ? (top, out) => (0,execute_trash/* moveToTrash */.F0)(into, top, out, !settings.removeTargetDirs) : undefined;
@@ -5834,11 +5850,12 @@ async function run(settings, deps) {
                     trash.run = null;
                 }
                 // Handed over at once: a failure after this point must not leave the trash unclaimed.
-                if (trash.run !== null && settings.trash === 'later' && !cancelled())
-                    handTrashOff(rootDir, root.path, trash.run, deps.handOff, (w) => {
+                if (trash.run !== null && settings.trash === 'later' && !cancelled()) {
+                    trash.handedOff = handTrashOff(rootDir, root.path, trash.run, deps.handOff, (w) => {
                         log.warning(w);
                         warnings.push(w);
                     });
+                }
             }
             const privileged = { availability, firstPass: [], ran: null, notes: [] };
             if (outcome !== null && !asRoot && outcome.errors.some(escalatable)) {
@@ -6428,8 +6445,8 @@ function rootTrashStatus(rootPath, env, names) {
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
 /* harmony export */   F$: () => (/* binding */ newRunId),
 /* harmony export */   IY: () => (/* binding */ workerOf),
-/* harmony export */   N6: () => (/* binding */ TRASH_FILES),
 /* harmony export */   Pk: () => (/* binding */ isRunId),
+/* harmony export */   QN: () => (/* binding */ isRunFile),
 /* harmony export */   S6: () => (/* binding */ claimRun),
 /* harmony export */   VW: () => (/* binding */ handOff),
 /* harmony export */   WI: () => (/* binding */ readManifest),
@@ -6444,7 +6461,7 @@ function rootTrashStatus(rootPath, env, names) {
 /* harmony export */   ut: () => (/* binding */ createRun),
 /* harmony export */   v: () => (/* binding */ listRuns)
 /* harmony export */ });
-/* unused harmony exports REPORTS_KEPT, processStart, jobKey, readResults, writeNew */
+/* unused harmony exports REPORTS_KEPT, processStart, jobKey, readResults, TRASH_FILES, writeNew */
 /* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(7598);
 /* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__webpack_require__.n(node_crypto__WEBPACK_IMPORTED_MODULE_0__);
 /* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(3024);
@@ -6542,9 +6559,30 @@ function refuseForeign(dir, shown) {
 function createRun(trash, manifest) {
     const name = Buffer.from(manifest.run);
     node_fs__WEBPACK_IMPORTED_MODULE_1___default().mkdirSync(trash.child(name), 0o700);
-    const dir = trash.openChild(name);
-    writeNew(dir, MANIFEST, JSON.stringify(manifest));
-    return dir;
+    let dir = null;
+    try {
+        dir = trash.openChild(name);
+        writeNew(dir, MANIFEST, JSON.stringify(manifest));
+        return dir;
+    }
+    catch (err) {
+        // Nothing was moved yet: no trash is left without its manifest.
+        try {
+            if (dir !== null)
+                node_fs__WEBPACK_IMPORTED_MODULE_1___default().unlinkSync(dir.child(Buffer.from(MANIFEST)));
+        }
+        catch {
+            // not written
+        }
+        dir?.close();
+        try {
+            node_fs__WEBPACK_IMPORTED_MODULE_1___default().rmdirSync(trash.child(name));
+        }
+        catch {
+            // the next run finds it
+        }
+        throw err;
+    }
 }
 function readManifest(runDir) {
     const m = readJson(runDir, MANIFEST);
@@ -6587,7 +6625,7 @@ function readClaim(runDir) {
         return held;
     try {
         const w = JSON.parse(held.text);
-        return typeof w.pid === 'number' && typeof w.role === 'string' ? { w, ino: held.ino } : 'unreadable';
+        return typeof w.pid === 'number' && typeof w.role === 'string' ? { w, ino: held.ino, text: held.text } : 'unreadable';
     }
     catch {
         return 'unreadable';
@@ -6599,12 +6637,13 @@ function workerOf(runDir) {
 }
 /**
  * Whether a claim still stands: a trash handed to the post step of a job stands for the runs of
- * that same job (the post step deletes it at the job's end) and for no other; any other claim
- * while its process runs (same boot, same pid and start time: a reused pid is not it).
+ * that same job (the post step deletes it at the job's end); every claim while its process runs
+ * (same boot, same pid and start time: a reused pid is not it), a post step deleting included.
  */
 function workerAlive(w, env = process.env) {
-    if (w.role === 'post')
-        return w.job !== '' && w.job === jobKey(env);
+    // A main step's hand-off to its post step stands for its own job; any claim, while its process runs.
+    if (w.role === 'post' && w.job !== '' && w.job === jobKey(env))
+        return true;
     if (w.boot !== null && (0,_common_boot_js__WEBPACK_IMPORTED_MODULE_3__/* .bootId */ .a)() !== null && w.boot !== (0,_common_boot_js__WEBPACK_IMPORTED_MODULE_3__/* .bootId */ .a)())
         return false;
     const start = processStart(w.pid);
@@ -6623,20 +6662,35 @@ function claimRun(runDir, me) {
         const held = readClaim(runDir);
         if (held === 'missing')
             continue;
-        if (held !== 'unreadable') {
-            const w = held.w;
-            if (w.pid === me.pid && (w.start === null || w.start === me.start))
-                return 'claimed';
-            const handedToMe = w.role === 'post' && me.role === 'post' && w.job === me.job;
-            if (!handedToMe && workerAlive(w))
+        if (held === 'unreadable') {
+            // Claims are written whole: one that cannot be read was damaged; after a minute it is stale.
+            if (!staleUnreadable(runDir))
                 return 'busy';
-            (0,_held_file_js__WEBPACK_IMPORTED_MODULE_5__/* .unlinkIfSame */ .Lc)(runDir, WORKER, held.ino);
+            continue;
         }
-        else {
+        const w = held.w;
+        if (w.pid === me.pid && (w.start === null || w.start === me.start))
+            return 'claimed';
+        // The main step's hand-off (its process gone) is this job's post step's to take over.
+        const handedToMe = w.role === 'post' && me.role === 'post' && w.job === me.job && processStart(w.pid) !== w.start;
+        if (!handedToMe && workerAlive(w))
             return 'busy';
-        }
+        (0,_held_file_js__WEBPACK_IMPORTED_MODULE_5__/* .unlinkIfSame */ .Lc)(runDir, WORKER, held.ino, held.text);
     }
     return 'busy';
+}
+/** An unreadable claim older than a minute is removed (true); a younger one stands. */
+function staleUnreadable(runDir) {
+    try {
+        const st = node_fs__WEBPACK_IMPORTED_MODULE_1___default().lstatSync(runDir.child(Buffer.from(WORKER)));
+        if (Date.now() - st.mtimeMs < 60_000)
+            return false;
+        (0,_held_file_js__WEBPACK_IMPORTED_MODULE_5__/* .unlinkIfSame */ .Lc)(runDir, WORKER, st.ino);
+        return true;
+    }
+    catch {
+        return true;
+    }
 }
 /** Hands this run's trash to the process that will delete it (the post step, a background process). */
 function handOff(rootDir, run, to) {
@@ -6686,6 +6740,10 @@ function oldResults(trash) {
     return names.slice(0, Math.max(0, names.length - REPORTS_KEPT));
 }
 const TRASH_FILES = { MANIFEST, WORKER };
+/** A file of the run's own (its manifest, its claim, a claim being written): never a moved target. */
+function isRunFile(name) {
+    return name === MANIFEST || name === WORKER || name.startsWith(`${WORKER}.`);
+}
 /** Creates `name` in `dir` (never through a link, never over an existing file) with `text`. */
 function writeNew(dir, name, text) {
     const fd = node_fs__WEBPACK_IMPORTED_MODULE_1___default().openSync(dir.child(name), (node_fs__WEBPACK_IMPORTED_MODULE_1___default().constants).O_WRONLY | (node_fs__WEBPACK_IMPORTED_MODULE_1___default().constants).O_CREAT | (node_fs__WEBPACK_IMPORTED_MODULE_1___default().constants).O_EXCL | (node_fs__WEBPACK_IMPORTED_MODULE_1___default().constants).O_NOFOLLOW, 0o600);

@@ -60,7 +60,8 @@ function trashRuns(): string[] {
 
 nativeOnly('move: every target is renamed aside at once, a target directory is replaced by an empty one with its mode, protected paths are untouched', async () => {
   const logsIno = fs.statSync(path.join(root, 'logs')).ino
-  const r = await purge(root, { strategy: 'move' })
+  // Handed to a post step, as the action does (its claim names this process).
+  const r = await purge(root, { strategy: 'move' }, { handOff: () => claimFor('post', {}) })
   expect(r.failures).toEqual([])
   expect(r.verified).toBe(true)
   expect(r.strategy).toBe('move')
@@ -323,4 +324,41 @@ test('with trash: now, what the filesystem gained counts the trash\'s deletion',
   expect(r.failures).toEqual([])
   expect(r.space.freedBytes).toBeGreaterThanOrEqual(20 * 64 * 1024)
   expect(r.space.reclaimedBytes).toBeGreaterThanOrEqual(10 * 64 * 1024)
+})
+
+test('a post step that is deleting is left alone by a run of another job; a stray claim being written does not hold up the deletion', async () => {
+  const first = await purge(root, MOVE)
+  const run = first.trash?.run as string
+  const other = spawn('sleep', ['30'])
+  try {
+    const start = fs.readFileSync(`/proc/${other.pid}/stat`, 'utf8').split(') ')[1].split(' ')[19]
+    const claim = { pid: other.pid, start, boot: null, host: os.hostname(), since: new Date().toISOString(), role: 'post', job: '1/1/another-job' }
+    fs.writeFileSync(path.join(root, TRASH_DIR, run, 'worker.json'), JSON.stringify(claim))
+    await withAnchor(root, async (dir) => {
+      expect(leftoverRuns(dir)).toEqual([])
+      expect(await deleteTrash(dir, run, claimFor('leftover', {}), null)).toBeNull()
+    })
+  } finally {
+    other.kill()
+  }
+  // Its process gone, the claim lapses; a claim file left half made (a crash while writing) is not a moved target.
+  await new Promise((r) => other.once('exit', r))
+  fs.writeFileSync(path.join(root, TRASH_DIR, run, 'worker.json.0f0f0f0f-dead'), '{"pid":')
+  const t = await withAnchor(root, (dir) => deleteTrash(dir, run, claimFor('leftover', {}), null))
+  expect(t?.ok).toBe(true)
+  expect(trashRuns()).toEqual([])
+})
+
+test('a hand-off that throws (the post-step state cannot be saved) leaves the run verified and the trash to the next run', async () => {
+  const r = await purge(root, MOVE, {
+    handOff: () => {
+      throw new Error('Missing file at path: /nowhere/state')
+    }
+  })
+  expect(r.failures).toEqual([])
+  expect(r.verified).toBe(true)
+  expect(r.trash?.pending).toBe(false)
+  expect(r.warnings.join('\n')).toMatch(/could not be handed to its later deletion \(Missing file at path/)
+  await withAnchor(root, async (dir) => expect(leftoverRuns(dir)).toEqual([r.trash?.run]))
+  expectUntouched()
 })

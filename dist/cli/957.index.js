@@ -843,7 +843,7 @@ function trashLines(r) {
     const out = [];
     if (t.moved.length > 0) {
         const then = r.dryRun ? 'would move' : 'moved';
-        const when = r.dryRun ? '' : t.pending ? `; its deletion comes later (trash ${t.run})` : '';
+        const when = r.dryRun ? '' : t.pending ? `; its deletion comes later (trash ${t.run})` : t.purge === null ? `; the next run deletes the trash (${t.run}) first` : '';
         out.push(`${then} into the trash in one rename each: ${t.moved.map(text_showPath).join(', ')}${when}`);
     }
     for (const p of t.inPlace)
@@ -4830,11 +4830,11 @@ function buildReport(x) {
         verification: { ok: checksPassed, checked: v.checked, missing: v.missing, changed: v.changed, leftovers: v.leftovers },
         privileged: privilegedSection(x.privileged, x.plan, x.settings.privileged, x.settings.privilegedImage, dry),
         strategy: x.settings.strategy,
-        trash: trash === undefined || (trash.strategy === 'purge' && trash.leftoverRuns.length === 0)
+        trash: trash === undefined || (trash.strategy === 'purge' && trash.leftoverRuns.length === 0 && trash.kept.length === 0)
             ? null
             : {
                 dir: `${x.root.path}/${TRASH_DIR}`, timing: trash.timing, run: trash.run, moved: trash.moved, inPlace: trash.inPlace,
-                pending: !dry && trash.run !== null && trash.purge === null, purge: trash.purge, leftovers: trash.leftovers, leftoverRuns: trash.leftoverRuns
+                pending: !dry && trash.run !== null && trash.purge === null && trash.handedOff, purge: trash.purge, leftovers: trash.leftovers, leftoverRuns: trash.leftoverRuns, kept: trash.kept
             },
         docker: {
             mode: x.docker.mode,
@@ -4877,8 +4877,8 @@ var external_node_crypto_default = /*#__PURE__*/__webpack_require__.n(external_n
 /** Creates `name` in `dir` holding `text`: false when it exists. Other errors are thrown. */
 function createComplete(dir, name, text) {
     const mine = Buffer.from(`${name}.${external_node_crypto_default().randomUUID()}`);
-    external_node_fs_default().writeFileSync(dir.child(mine), text, { flag: 'wx', mode: 0o644 });
     try {
+        external_node_fs_default().writeFileSync(dir.child(mine), text, { flag: 'wx', mode: 0o644 });
         external_node_fs_default().linkSync(dir.child(mine), dir.child(Buffer.from(name)));
         return true;
     }
@@ -4911,9 +4911,15 @@ function readHeld(dir, name) {
         return err.code === 'ENOENT' ? 'missing' : 'unreadable';
     }
 }
-/** Unlinks `name` only while it is still the file with inode `ino` (a stale holder's). */
-function unlinkIfSame(dir, name, ino) {
+/**
+ * Unlinks `name` only while it is still the file with inode `ino` (a stale holder's) and, when
+ * given, the same `text` (an inode number can be reused at once for a new holder's file).
+ */
+function unlinkIfSame(dir, name, ino, text) {
     try {
+        const now = text === undefined ? null : readHeld(dir, name);
+        if (now !== null && (typeof now === 'string' || now.text !== text))
+            return;
         if (external_node_fs_default().lstatSync(dir.child(Buffer.from(name))).ino === ino)
             unlinkAt(dir, Buffer.from(name));
     }
@@ -6006,9 +6012,30 @@ function refuseForeign(dir, shown) {
 function createRun(trash, manifest) {
     const name = Buffer.from(manifest.run);
     external_node_fs_default().mkdirSync(trash.child(name), 0o700);
-    const dir = trash.openChild(name);
-    writeNew(dir, MANIFEST, JSON.stringify(manifest));
-    return dir;
+    let dir = null;
+    try {
+        dir = trash.openChild(name);
+        writeNew(dir, MANIFEST, JSON.stringify(manifest));
+        return dir;
+    }
+    catch (err) {
+        // Nothing was moved yet: no trash is left without its manifest.
+        try {
+            if (dir !== null)
+                external_node_fs_default().unlinkSync(dir.child(Buffer.from(MANIFEST)));
+        }
+        catch {
+            // not written
+        }
+        dir?.close();
+        try {
+            external_node_fs_default().rmdirSync(trash.child(name));
+        }
+        catch {
+            // the next run finds it
+        }
+        throw err;
+    }
 }
 function readManifest(runDir) {
     const m = readJson(runDir, MANIFEST);
@@ -6051,7 +6078,7 @@ function readClaim(runDir) {
         return held;
     try {
         const w = JSON.parse(held.text);
-        return typeof w.pid === 'number' && typeof w.role === 'string' ? { w, ino: held.ino } : 'unreadable';
+        return typeof w.pid === 'number' && typeof w.role === 'string' ? { w, ino: held.ino, text: held.text } : 'unreadable';
     }
     catch {
         return 'unreadable';
@@ -6063,12 +6090,13 @@ function workerOf(runDir) {
 }
 /**
  * Whether a claim still stands: a trash handed to the post step of a job stands for the runs of
- * that same job (the post step deletes it at the job's end) and for no other; any other claim
- * while its process runs (same boot, same pid and start time: a reused pid is not it).
+ * that same job (the post step deletes it at the job's end); every claim while its process runs
+ * (same boot, same pid and start time: a reused pid is not it), a post step deleting included.
  */
 function workerAlive(w, env = process.env) {
-    if (w.role === 'post')
-        return w.job !== '' && w.job === jobKey(env);
+    // A main step's hand-off to its post step stands for its own job; any claim, while its process runs.
+    if (w.role === 'post' && w.job !== '' && w.job === jobKey(env))
+        return true;
     if (w.boot !== null && bootId() !== null && w.boot !== bootId())
         return false;
     const start = processStart(w.pid);
@@ -6087,20 +6115,35 @@ function claimRun(runDir, me) {
         const held = readClaim(runDir);
         if (held === 'missing')
             continue;
-        if (held !== 'unreadable') {
-            const w = held.w;
-            if (w.pid === me.pid && (w.start === null || w.start === me.start))
-                return 'claimed';
-            const handedToMe = w.role === 'post' && me.role === 'post' && w.job === me.job;
-            if (!handedToMe && workerAlive(w))
+        if (held === 'unreadable') {
+            // Claims are written whole: one that cannot be read was damaged; after a minute it is stale.
+            if (!staleUnreadable(runDir))
                 return 'busy';
-            unlinkIfSame(runDir, WORKER, held.ino);
+            continue;
         }
-        else {
+        const w = held.w;
+        if (w.pid === me.pid && (w.start === null || w.start === me.start))
+            return 'claimed';
+        // The main step's hand-off (its process gone) is this job's post step's to take over.
+        const handedToMe = w.role === 'post' && me.role === 'post' && w.job === me.job && processStart(w.pid) !== w.start;
+        if (!handedToMe && workerAlive(w))
             return 'busy';
-        }
+        unlinkIfSame(runDir, WORKER, held.ino, held.text);
     }
     return 'busy';
+}
+/** An unreadable claim older than a minute is removed (true); a younger one stands. */
+function staleUnreadable(runDir) {
+    try {
+        const st = external_node_fs_default().lstatSync(runDir.child(Buffer.from(WORKER)));
+        if (Date.now() - st.mtimeMs < 60_000)
+            return false;
+        unlinkIfSame(runDir, WORKER, st.ino);
+        return true;
+    }
+    catch {
+        return true;
+    }
 }
 /** Hands this run's trash to the process that will delete it (the post step, a background process). */
 function handOff(rootDir, run, to) {
@@ -6150,6 +6193,10 @@ function oldResults(trash) {
     return names.slice(0, Math.max(0, names.length - REPORTS_KEPT));
 }
 const TRASH_FILES = { MANIFEST, WORKER };
+/** A file of the run's own (its manifest, its claim, a claim being written): never a moved target. */
+function isRunFile(name) {
+    return name === MANIFEST || name === WORKER || name.startsWith(`${WORKER}.`);
+}
 /** Creates `name` in `dir` (never through a link, never over an existing file) with `text`. */
 function writeNew(dir, name, text) {
     const fd = external_node_fs_default().openSync(dir.child(name), (external_node_fs_default()).constants.O_WRONLY | (external_node_fs_default()).constants.O_CREAT | (external_node_fs_default()).constants.O_EXCL | (external_node_fs_default()).constants.O_NOFOLLOW, 0o600);
@@ -6181,11 +6228,10 @@ function readJson(dir, name) {
  * with the same anchored walk as a purge, and putting back what must not be there.
  *
  * - A move is one rename between opened directories (fs/move.ts), so a target's path is gone at
- *   once, whatever it holds. A target directory that stays (remove-target-dirs off) is replaced by
- *   an empty directory made first under a temporary name with its owner, mode and ACLs, then
- *   swapped in (RENAME_EXCHANGE with the native helper; two renames without it): the path never
- *   names a half-built directory. A move that fails leaves the target where it was: it is then
- *   purged in place.
+ *   once, whatever it holds. A target directory that stays (remove-target-dirs off) is swapped, in
+ *   one RENAME_EXCHANGE, with an empty directory made in the trash with its owner, mode and ACLs:
+ *   the path never lacks a directory nor names a half-built one. A move that fails leaves the
+ *   target where it was: it is then purged in place.
  * - The trash purge walks each moved entry with `rel` set to its original path, so the policy
  *   keeps exactly what it would have kept in the target. What it keeps there (a protected entry
  *   that appeared after the move was decided; a mount point) is renamed back to its original
@@ -6296,7 +6342,7 @@ async function purgeTrashRun(rootDir, trash, run, policyFor, opts = {}) {
             return result;
         }
         const how = purgeHow(policy, opts, true);
-        const known = new Set([TRASH_FILES.MANIFEST, TRASH_FILES.WORKER, ...manifest.targets.map((t) => t.name)]);
+        const known = new Set(manifest.targets.map((t) => t.name));
         for (const t of manifest.targets) {
             let st;
             try {
@@ -6339,7 +6385,7 @@ async function purgeTrashRun(rootDir, trash, run, policyFor, opts = {}) {
         }
         result.cancelled = how.pacer.stopped;
         for (const name of external_node_fs_default().readdirSync(runDir.listPath())) {
-            if (!known.has(name))
+            if (!known.has(name) && !isRunFile(name))
                 result.left.push({ path: `.safe-purge-trash/${run}/${name}`, reason: 'not a moved target (no original path): left as it is' });
         }
         for (const r of result.restored)
@@ -6391,9 +6437,9 @@ function quarantine(trash, run) {
 /** Removes the run's own files and directory once nothing else is in it. True when it is gone. */
 function finish(trash, runDir, run) {
     const names = external_node_fs_default().readdirSync(runDir.listPath());
-    if (names.some((n) => n !== TRASH_FILES.MANIFEST && n !== TRASH_FILES.WORKER))
+    if (names.some((n) => !isRunFile(n)))
         return false;
-    for (const n of [TRASH_FILES.MANIFEST, TRASH_FILES.WORKER]) {
+    for (const n of names) {
         try {
             unlinkAt(runDir, n);
         }
@@ -6712,16 +6758,21 @@ async function leftoverStep(rootDir, policy, dryRun, ctx) {
         out.failures.push(...r.failures.map((f) => `trash left by an earlier run: ${f}`));
     return out;
 }
-/** Writes the claim of whoever deletes this run's trash later (nobody named: it is a leftover for the next run). */
+/**
+ * Writes the claim of whoever deletes this run's trash later; true when it was handed over.
+ * Nobody named, or a failure: it is a leftover, which the next run deletes first.
+ */
 function handTrashOff(rootDir, rootPath, run, to, warn) {
-    const who = to?.(run, rootPath) ?? null;
-    if (who === null)
-        return;
     try {
+        const who = to?.(run, rootPath) ?? null;
+        if (who === null)
+            return false;
         handOff(rootDir, run, who);
+        return true;
     }
     catch (err) {
-        warn(`the trash ${run} could not be handed to its ${who.role} deletion (${errorMessage(err)}): the next run deletes it first`);
+        warn(`the trash ${run} could not be handed to its later deletion (${errorMessage(err)}): the next run deletes it first`);
+        return false;
     }
 }
 
@@ -6912,7 +6963,7 @@ async function run(settings, deps) {
             let dockerActed = false;
             // A trash an earlier run left (killed, cancelled, its post step never ran) goes first. What
             // its deletion could not do fails this run too, but never stops this run's own purge.
-            const trash = { strategy: settings.strategy, timing: settings.trash, run: null, moved: [], inPlace: [], leftovers: [], leftoverRuns: [], kept: [], purge: null };
+            const trash = { strategy: settings.strategy, timing: settings.trash, run: null, moved: [], inPlace: [], handedOff: false, leftovers: [], leftoverRuns: [], kept: [], purge: null };
             const late = [];
             if (!deps.pass) {
                 const left = await leftoverStep(rootDir, policy, settings.dryRun, { log, phase, env: deps.env, signal: deps.signal });
@@ -6967,13 +7018,6 @@ async function run(settings, deps) {
                 outcome = await phase(PHASE_PURGE, async () => {
                     // After the stack is down: what still holds a file open keeps running while we purge.
                     // (Targets that move were looked at for that already: with nothing purged in place, no scan.)
-                    const inPlace = plan.targets.some((t) => t.status === 'present' && !movable.has(t.path));
-                    const held = inPlace ? HeldFiles.scan([rootDir.dev], mapsReliableAt(root.path)) : HeldFiles.none();
-                    if (held.uninspected.count > 0) {
-                        const w = `${held.uninspected.count} process(es) of other users could not be inspected (run as root to see them): a file they hold open is unlinked, not truncated, and its space comes back only when they close it`;
-                        log.warning(w);
-                        warnings.push(w);
-                    }
                     free = freeBytes(rootDir);
                     let into = null;
                     if (movable.size > 0) {
@@ -6986,7 +7030,16 @@ async function run(settings, deps) {
                             const w = `the trash could not be made (${errorMessage(err)}): every target is purged in place`;
                             log.warning(w);
                             warnings.push(w);
+                            for (const path of movable)
+                                trash.inPlace.push({ path, why: `not moved: the trash could not be made (${errorMessage(err)})` });
                         }
+                    }
+                    const inPlace = plan.targets.some((t) => t.status === 'present' && (into === null || !movable.has(t.path)));
+                    const held = inPlace ? HeldFiles.scan([rootDir.dev], mapsReliableAt(root.path)) : HeldFiles.none();
+                    if (held.uninspected.count > 0) {
+                        const w = `${held.uninspected.count} process(es) of other users could not be inspected (run as root to see them): a file they hold open is unlinked, not truncated, and its space comes back only when they close it`;
+                        log.warning(w);
+                        warnings.push(w);
                     }
                     try {
                         const mover = into !== null ? (top, out) => moveToTrash(into, top, out, !settings.removeTargetDirs) : undefined;
@@ -7004,11 +7057,12 @@ async function run(settings, deps) {
                     trash.run = null;
                 }
                 // Handed over at once: a failure after this point must not leave the trash unclaimed.
-                if (trash.run !== null && settings.trash === 'later' && !cancelled())
-                    handTrashOff(rootDir, root.path, trash.run, deps.handOff, (w) => {
+                if (trash.run !== null && settings.trash === 'later' && !cancelled()) {
+                    trash.handedOff = handTrashOff(rootDir, root.path, trash.run, deps.handOff, (w) => {
                         log.warning(w);
                         warnings.push(w);
                     });
+                }
             }
             const privileged = { availability, firstPass: [], ran: null, notes: [] };
             if (outcome !== null && !asRoot && outcome.errors.some(escalatable)) {
@@ -7232,7 +7286,7 @@ async function trashWorkerMain(run, root, io, signal) {
 function statusMain(root, json, io) {
     const status = rootTrashStatus(root, io.env, CLI_NAMES);
     const last = status.finished.at(-1);
-    const code = status.running.length > 0 ? EXIT_RUNNING : status.leftover.length > 0 || (last !== undefined && !last.ok) ? 1 : 0;
+    const code = status.running.length > 0 ? EXIT_RUNNING : status.leftover.length + status.kept.length > 0 || (last !== undefined && !last.ok) ? 1 : 0;
     if (json) {
         io.stdout.write(`${JSON.stringify({ ...status, exitCode: code }, null, 2)}\n`);
         return code;
@@ -7247,6 +7301,8 @@ function statusLines(s) {
         out.push(`running: deleting trash ${r.run} (pid ${r.pid}, ${r.role}) since ${r.since}`);
     for (const r of s.leftover)
         out.push(`left: trash ${r} is not being deleted (its run or deletion was stopped): the next run deletes it first`);
+    for (const k of s.kept)
+        out.push(`kept: ${text_showPath(k)} holds what its deletion could not remove or put back: check it, then delete it by hand`);
     for (const f of s.finished.slice(-3)) {
         out.push(`${f.ok ? 'done' : 'FAILED'}: trash ${f.run} (${f.role}), finished ${f.finishedAt}: ${f.totals.files} file(s), ${formatBytes(f.totals.bytes)} in ${(f.durationMs / 1000).toFixed(1)} s${f.ok ? '' : `: ${oneLine(f.failures[0] ?? '')}`}`);
     }
@@ -7337,9 +7393,10 @@ async function cliMain(argv, io, signal, engine = run) {
         const report = await engine(settings, { log, env: io.env, names, list: args.list || (args.verbose && settings.dryRun), confirm: ui.confirmer, confirmReadsPlan: !settings.force, signal, onProgress: ui.progress, rootImplicit: !args.rootGiven, executeHooks: selfStopHooks(io.env), handOff });
         const exitCode = exitStatus(report);
         if (report.trash?.pending) {
-            io.stderr.write(pid !== null
-                ? `safe-purge: deleting the trash in the background (pid ${pid}, lowest priority); see safe-purge --status --root ${oneLine(report.root)}\n`
-                : 'safe-purge: the background deletion of the trash could not start: the next run deletes it first\n');
+            io.stderr.write(`safe-purge: deleting the trash in the background (pid ${pid}, lowest priority); see safe-purge --status --root ${oneLine(report.root)}\n`);
+        }
+        else if (report.trash?.run != null && report.trash.purge === null && !report.dryRun) {
+            io.stderr.write(`safe-purge: the trash ${report.trash.run} was not handed to a background deletion${report.cancelled ? ' (the run was cancelled)' : ''}: the next run deletes it first\n`);
         }
         if (args.json)
             io.stdout.write(`${JSON.stringify({ ...report, exitCode, ...(report.trash?.pending ? { background: { pid } } : {}) }, null, 2)}\n`);

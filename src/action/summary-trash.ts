@@ -18,10 +18,13 @@ export function trashSection(r: Report): string {
       ? 'would be renamed into the trash in one step each'
       : t.pending
         ? `were renamed into <code>${cell(t.dir)}/${cell(t.run ?? '')}</code>; the post step deletes them at the end of the job and adds its own table`
-        : 'were renamed into the trash, then deleted by this step'
+        : t.purge !== null
+          ? 'were renamed into the trash, then deleted by this step'
+          : `were renamed into <code>${cell(t.dir)}/${cell(t.run ?? '')}</code>; the next run deletes them first`
     parts.push(`<p>${t.moved.map((p) => `<code>${cell(p)}</code>`).join(', ')} ${when}.</p>\n`)
   }
   if (t.inPlace.length > 0) parts.push(table(['Purged in place', 'Why'], t.inPlace.map((p) => [`<code>${cell(p.path)}</code>`, cell(p.why)])))
+  if (t.kept.length > 0) parts.push(`<p>Kept for a person to check (their deletion could not remove or put back everything): ${t.kept.map((k) => `<code>${cell(k)}</code>`).join(', ')} in <code>${cell(t.dir)}</code>.</p>\n`)
   if (t.leftoverRuns.length > 0) {
     const done = t.leftovers.map((l) => [cell(l.run), String(l.totals.files), escapeHtml(formatBytes(l.totals.bytes)), l.ok ? 'deleted' : cell(l.failures[0] ?? 'failed')])
     parts.push(r.dryRun

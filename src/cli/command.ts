@@ -84,9 +84,9 @@ export async function cliMain(argv: readonly string[], io: TermIO, signal?: Abor
     const report = await engine(settings, { log, env: io.env, names, list: args.list || (args.verbose && settings.dryRun), confirm: ui.confirmer, confirmReadsPlan: !settings.force, signal, onProgress: ui.progress, rootImplicit: !args.rootGiven, executeHooks: selfStopHooks(io.env), handOff })
     const exitCode = exitStatus(report)
     if (report.trash?.pending) {
-      io.stderr.write(pid !== null
-        ? `safe-purge: deleting the trash in the background (pid ${pid}, lowest priority); see safe-purge --status --root ${oneLine(report.root)}\n`
-        : 'safe-purge: the background deletion of the trash could not start: the next run deletes it first\n')
+      io.stderr.write(`safe-purge: deleting the trash in the background (pid ${pid}, lowest priority); see safe-purge --status --root ${oneLine(report.root)}\n`)
+    } else if (report.trash?.run != null && report.trash.purge === null && !report.dryRun) {
+      io.stderr.write(`safe-purge: the trash ${report.trash.run} was not handed to a background deletion${report.cancelled ? ' (the run was cancelled)' : ''}: the next run deletes it first\n`)
     }
     if (args.json) io.stdout.write(`${JSON.stringify({ ...report, exitCode, ...(report.trash?.pending ? { background: { pid } } : {}) }, null, 2)}\n`)
     for (const f of report.failures) io.stderr.write(`safe-purge: ${oneLine(f)}\n`)

@@ -73,7 +73,7 @@ export async function trashWorkerMain(run: string, root: string, io: TermIO, sig
 export function statusMain(root: string, json: boolean, io: TermIO): number {
   const status = rootTrashStatus(root, io.env, CLI_NAMES)
   const last = status.finished.at(-1)
-  const code = status.running.length > 0 ? EXIT_RUNNING : status.leftover.length > 0 || (last !== undefined && !last.ok) ? 1 : 0
+  const code = status.running.length > 0 ? EXIT_RUNNING : status.leftover.length + status.kept.length > 0 || (last !== undefined && !last.ok) ? 1 : 0
   if (json) {
     io.stdout.write(`${JSON.stringify({ ...status, exitCode: code }, null, 2)}\n`)
     return code
@@ -86,6 +86,7 @@ export function statusLines(s: TrashStatus): string[] {
   const out: string[] = []
   for (const r of s.running) out.push(`running: deleting trash ${r.run} (pid ${r.pid}, ${r.role}) since ${r.since}`)
   for (const r of s.leftover) out.push(`left: trash ${r} is not being deleted (its run or deletion was stopped): the next run deletes it first`)
+  for (const k of s.kept) out.push(`kept: ${showPath(k)} holds what its deletion could not remove or put back: check it, then delete it by hand`)
   for (const f of s.finished.slice(-3)) {
     out.push(`${f.ok ? 'done' : 'FAILED'}: trash ${f.run} (${f.role}), finished ${f.finishedAt}: ${f.totals.files} file(s), ${formatBytes(f.totals.bytes)} in ${(f.durationMs / 1000).toFixed(1)} s${f.ok ? '' : `: ${oneLine(f.failures[0] ?? '')}`}`)
   }

@@ -3,11 +3,10 @@
  * with the same anchored walk as a purge, and putting back what must not be there.
  *
  * - A move is one rename between opened directories (fs/move.ts), so a target's path is gone at
- *   once, whatever it holds. A target directory that stays (remove-target-dirs off) is replaced by
- *   an empty directory made first under a temporary name with its owner, mode and ACLs, then
- *   swapped in (RENAME_EXCHANGE with the native helper; two renames without it): the path never
- *   names a half-built directory. A move that fails leaves the target where it was: it is then
- *   purged in place.
+ *   once, whatever it holds. A target directory that stays (remove-target-dirs off) is swapped, in
+ *   one RENAME_EXCHANGE, with an empty directory made in the trash with its owner, mode and ACLs:
+ *   the path never lacks a directory nor names a half-built one. A move that fails leaves the
+ *   target where it was: it is then purged in place.
  * - The trash purge walks each moved entry with `rel` set to its original path, so the policy
  *   keeps exactly what it would have kept in the target. What it keeps there (a protected entry
  *   that appeared after the move was decided; a mount point) is renamed back to its original
@@ -22,7 +21,7 @@ import { cloneDirMeta, renameAt } from '../fs/move.js'
 import type { WalkEntry } from './walk.js'
 import { addTally, emptyHeldTally, emptyTally, type HeldTally, type Tally } from './plan.js'
 import { emptyOutcome, purgeHow, purgeTree, toDeleteError, type DeleteError, type ExecuteOptions, type TargetOutcome } from './execute.js'
-import { TRASH_FILES, openTrash, readManifest, type TrashManifest } from './trash.js'
+import { isRunFile, openTrash, readManifest, type TrashManifest } from './trash.js'
 import { errorMessage } from '../common/errors.js'
 import { showPath } from '../common/text.js'
 
@@ -141,7 +140,7 @@ export async function purgeTrashRun(rootDir: Anchor, trash: Anchor, run: string,
       return result
     }
     const how = purgeHow(policy, opts, true)
-    const known = new Set<string>([TRASH_FILES.MANIFEST, TRASH_FILES.WORKER, ...manifest.targets.map((t) => t.name)])
+    const known = new Set<string>(manifest.targets.map((t) => t.name))
     for (const t of manifest.targets) {
       let st: fs.Stats
       try {
@@ -178,7 +177,7 @@ export async function purgeTrashRun(rootDir: Anchor, trash: Anchor, run: string,
     }
     result.cancelled = how.pacer.stopped
     for (const name of fs.readdirSync(runDir.listPath())) {
-      if (!known.has(name)) result.left.push({ path: `.safe-purge-trash/${run}/${name}`, reason: 'not a moved target (no original path): left as it is' })
+      if (!known.has(name) && !isRunFile(name)) result.left.push({ path: `.safe-purge-trash/${run}/${name}`, reason: 'not a moved target (no original path): left as it is' })
     }
     for (const r of result.restored) result.failures.push(`protected ${showPath(r.path)} was found in the trash (it appeared in its target after the move was decided) and was put back: ${r.reason}`)
     for (const l of result.left) result.failures.push(`${showPath(l.path)} stays in the trash: ${l.reason}`)
@@ -222,8 +221,8 @@ export function quarantine(trash: Anchor, run: string): boolean {
 /** Removes the run's own files and directory once nothing else is in it. True when it is gone. */
 function finish(trash: Anchor, runDir: Anchor, run: string): boolean {
   const names = fs.readdirSync(runDir.listPath())
-  if (names.some((n) => n !== TRASH_FILES.MANIFEST && n !== TRASH_FILES.WORKER)) return false
-  for (const n of [TRASH_FILES.MANIFEST, TRASH_FILES.WORKER]) {
+  if (names.some((n) => !isRunFile(n))) return false
+  for (const n of names) {
     try {
       unlinkAt(runDir, n)
     } catch {

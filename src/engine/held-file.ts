@@ -11,8 +11,8 @@ import { unlinkAt, type Anchor } from '../fs/anchor.js'
 /** Creates `name` in `dir` holding `text`: false when it exists. Other errors are thrown. */
 export function createComplete(dir: Anchor, name: string, text: string): boolean {
   const mine = Buffer.from(`${name}.${crypto.randomUUID()}`)
-  fs.writeFileSync(dir.child(mine), text, { flag: 'wx', mode: 0o644 })
   try {
+    fs.writeFileSync(dir.child(mine), text, { flag: 'wx', mode: 0o644 })
     fs.linkSync(dir.child(mine), dir.child(Buffer.from(name)))
     return true
   } catch (err) {
@@ -41,9 +41,14 @@ export function readHeld(dir: Anchor, name: string): { text: string; ino: number
   }
 }
 
-/** Unlinks `name` only while it is still the file with inode `ino` (a stale holder's). */
-export function unlinkIfSame(dir: Anchor, name: string, ino: number): void {
+/**
+ * Unlinks `name` only while it is still the file with inode `ino` (a stale holder's) and, when
+ * given, the same `text` (an inode number can be reused at once for a new holder's file).
+ */
+export function unlinkIfSame(dir: Anchor, name: string, ino: number, text?: string): void {
   try {
+    const now = text === undefined ? null : readHeld(dir, name)
+    if (now !== null && (typeof now === 'string' || now.text !== text)) return
     if (fs.lstatSync(dir.child(Buffer.from(name))).ino === ino) unlinkAt(dir, Buffer.from(name))
   } catch {
     // gone already

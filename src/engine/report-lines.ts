@@ -104,7 +104,7 @@ export function trashLines(r: Report): string[] {
   const out: string[] = []
   if (t.moved.length > 0) {
     const then = r.dryRun ? 'would move' : 'moved'
-    const when = r.dryRun ? '' : t.pending ? `; its deletion comes later (trash ${t.run})` : ''
+    const when = r.dryRun ? '' : t.pending ? `; its deletion comes later (trash ${t.run})` : t.purge === null ? `; the next run deletes the trash (${t.run}) first` : ''
     out.push(`${then} into the trash in one rename each: ${t.moved.map(showPath).join(', ')}${when}`)
   }
   for (const p of t.inPlace) out.push(`purged in place, not moved: ${showPath(p.path)}: ${oneLine(p.why)}`)

@@ -86,8 +86,9 @@ export interface Report {
   /**
    * Strategy move, and trashes earlier runs left (deleted first, whatever the strategy): which
    * targets moved whole (`moved`; in a dry run, would), which were purged in place and why, this
-   * run's trash (`run`), whether its deletion is still to come (`pending`: the action's post step,
-   * the CLI's background process) or its report (`purge`, with trash: now). Null when none of it applies.
+   * run's trash (`run`), whether it was handed to its later deletion (`pending`: the action's post
+   * step, the CLI's background process; false when the run was cancelled first: the next run
+   * deletes it) or its report (`purge`, with trash: now). Null when none of it applies.
    */
   trash: {
     dir: string
@@ -99,6 +100,8 @@ export interface Report {
     purge: TrashReport | null
     leftovers: TrashReport[]
     leftoverRuns: string[]
+    /** Trashes set aside as `<run>.kept` for a person to check. */
+    kept: string[]
   } | null
   docker: {
     mode: string
@@ -284,11 +287,11 @@ export function buildReport(x: ReportInput): Report {
     verification: { ok: checksPassed, checked: v.checked, missing: v.missing, changed: v.changed, leftovers: v.leftovers },
     privileged: privilegedSection(x.privileged, x.plan, x.settings.privileged, x.settings.privilegedImage, dry),
     strategy: x.settings.strategy,
-    trash: trash === undefined || (trash.strategy === 'purge' && trash.leftoverRuns.length === 0)
+    trash: trash === undefined || (trash.strategy === 'purge' && trash.leftoverRuns.length === 0 && trash.kept.length === 0)
       ? null
       : {
           dir: `${x.root.path}/${TRASH_DIR}`, timing: trash.timing, run: trash.run, moved: trash.moved, inPlace: trash.inPlace,
-          pending: !dry && trash.run !== null && trash.purge === null, purge: trash.purge, leftovers: trash.leftovers, leftoverRuns: trash.leftoverRuns
+          pending: !dry && trash.run !== null && trash.purge === null && trash.handedOff, purge: trash.purge, leftovers: trash.leftovers, leftoverRuns: trash.leftoverRuns, kept: trash.kept
         },
     docker: {
       mode: x.docker.mode,

@@ -253,7 +253,7 @@ export async function run(settings: Settings, deps: RunDeps): Promise<Report> {
       let dockerActed = false
       // A trash an earlier run left (killed, cancelled, its post step never ran) goes first. What
       // its deletion could not do fails this run too, but never stops this run's own purge.
-      const trash: TrashInfo = { strategy: settings.strategy, timing: settings.trash, run: null, moved: [], inPlace: [], leftovers: [], leftoverRuns: [], kept: [], purge: null }
+      const trash: TrashInfo = { strategy: settings.strategy, timing: settings.trash, run: null, moved: [], inPlace: [], handedOff: false, leftovers: [], leftoverRuns: [], kept: [], purge: null }
       const late: string[] = []
       if (!deps.pass) {
         const left = await leftoverStep(rootDir, policy, settings.dryRun, { log, phase, env: deps.env, signal: deps.signal })
@@ -305,13 +305,6 @@ export async function run(settings: Settings, deps: RunDeps): Promise<Report> {
         outcome = await phase(PHASE_PURGE, async () => {
           // After the stack is down: what still holds a file open keeps running while we purge.
           // (Targets that move were looked at for that already: with nothing purged in place, no scan.)
-          const inPlace = plan.targets.some((t) => t.status === 'present' && !movable.has(t.path))
-          const held = inPlace ? HeldFiles.scan([rootDir.dev], mapsReliableAt(root.path)) : HeldFiles.none()
-          if (held.uninspected.count > 0) {
-            const w = `${held.uninspected.count} process(es) of other users could not be inspected (run as root to see them): a file they hold open is unlinked, not truncated, and its space comes back only when they close it`
-            log.warning(w)
-            warnings.push(w)
-          }
           free = freeBytes(rootDir)
           let into: MoveInto | null = null
           if (movable.size > 0) {
@@ -323,7 +316,15 @@ export async function run(settings: Settings, deps: RunDeps): Promise<Report> {
               const w = `the trash could not be made (${errorMessage(err)}): every target is purged in place`
               log.warning(w)
               warnings.push(w)
+              for (const path of movable) trash.inPlace.push({ path, why: `not moved: the trash could not be made (${errorMessage(err)})` })
             }
+          }
+          const inPlace = plan.targets.some((t) => t.status === 'present' && (into === null || !movable.has(t.path)))
+          const held = inPlace ? HeldFiles.scan([rootDir.dev], mapsReliableAt(root.path)) : HeldFiles.none()
+          if (held.uninspected.count > 0) {
+            const w = `${held.uninspected.count} process(es) of other users could not be inspected (run as root to see them): a file they hold open is unlinked, not truncated, and its space comes back only when they close it`
+            log.warning(w)
+            warnings.push(w)
           }
           try {
             const mover = into !== null ? (top: Parameters<typeof moveToTrash>[1], out: Parameters<typeof moveToTrash>[2]) => moveToTrash(into, top, out, !settings.removeTargetDirs) : undefined
@@ -339,10 +340,12 @@ export async function run(settings: Settings, deps: RunDeps): Promise<Report> {
           trash.run = null
         }
         // Handed over at once: a failure after this point must not leave the trash unclaimed.
-        if (trash.run !== null && settings.trash === 'later' && !cancelled()) handTrashOff(rootDir, root.path, trash.run, deps.handOff, (w: string) => {
-          log.warning(w)
-          warnings.push(w)
-        })
+        if (trash.run !== null && settings.trash === 'later' && !cancelled()) {
+          trash.handedOff = handTrashOff(rootDir, root.path, trash.run, deps.handOff, (w: string) => {
+            log.warning(w)
+            warnings.push(w)
+          })
+        }
       }
       const privileged: PrivilegedInfo = { availability, firstPass: [], ran: null, notes: [] }
       if (outcome !== null && !asRoot && outcome.errors.some(escalatable)) {

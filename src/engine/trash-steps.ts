@@ -51,13 +51,18 @@ export async function leftoverStep(rootDir: Anchor, policy: Policy, dryRun: bool
   return out
 }
 
-/** Writes the claim of whoever deletes this run's trash later (nobody named: it is a leftover for the next run). */
-export function handTrashOff(rootDir: Anchor, rootPath: string, run: string, to: ((run: string, root: string) => TrashWorker | null) | undefined, warn: (w: string) => void): void {
-  const who = to?.(run, rootPath) ?? null
-  if (who === null) return
+/**
+ * Writes the claim of whoever deletes this run's trash later; true when it was handed over.
+ * Nobody named, or a failure: it is a leftover, which the next run deletes first.
+ */
+export function handTrashOff(rootDir: Anchor, rootPath: string, run: string, to: ((run: string, root: string) => TrashWorker | null) | undefined, warn: (w: string) => void): boolean {
   try {
+    const who = to?.(run, rootPath) ?? null
+    if (who === null) return false
     handOff(rootDir, run, who)
+    return true
   } catch (err) {
-    warn(`the trash ${run} could not be handed to its ${who.role} deletion (${errorMessage(err)}): the next run deletes it first`)
+    warn(`the trash ${run} could not be handed to its later deletion (${errorMessage(err)}): the next run deletes it first`)
+    return false
   }
 }

@@ -94,6 +94,8 @@ export interface TrashInfo {
   moved: string[]
   /** Targets purged in place although the strategy is move, and why. */
   inPlace: { path: string; why: string }[]
+  /** This run's trash was handed to its later deletion (the post step, the CLI's background process). */
+  handedOff: boolean
   /** Trashes left by earlier runs: deleted first (a dry run only lists them in leftoverRuns). */
   leftovers: TrashReport[]
   leftoverRuns: string[]
@@ -157,9 +159,26 @@ export function refuseForeign(dir: Anchor, shown: string): void {
 export function createRun(trash: Anchor, manifest: TrashManifest): Anchor {
   const name = Buffer.from(manifest.run)
   fs.mkdirSync(trash.child(name), 0o700)
-  const dir = trash.openChild(name)
-  writeNew(dir, MANIFEST, JSON.stringify(manifest))
-  return dir
+  let dir: Anchor | null = null
+  try {
+    dir = trash.openChild(name)
+    writeNew(dir, MANIFEST, JSON.stringify(manifest))
+    return dir
+  } catch (err) {
+    // Nothing was moved yet: no trash is left without its manifest.
+    try {
+      if (dir !== null) fs.unlinkSync(dir.child(Buffer.from(MANIFEST)))
+    } catch {
+      // not written
+    }
+    dir?.close()
+    try {
+      fs.rmdirSync(trash.child(name))
+    } catch {
+      // the next run finds it
+    }
+    throw err
+  }
 }
 
 export function readManifest(runDir: Anchor): TrashManifest | null {
@@ -199,12 +218,12 @@ export function claimFor(role: string, env: NodeJS.ProcessEnv, pid = process.pid
   return { pid, start: processStart(pid), boot: bootId(), host: os.hostname(), since: new Date().toISOString(), role, job: jobKey(env) }
 }
 
-function readClaim(runDir: Anchor): { w: TrashWorker; ino: number } | 'missing' | 'unreadable' {
+function readClaim(runDir: Anchor): { w: TrashWorker; ino: number; text: string } | 'missing' | 'unreadable' {
   const held = readHeld(runDir, WORKER)
   if (typeof held === 'string') return held
   try {
     const w = JSON.parse(held.text) as TrashWorker
-    return typeof w.pid === 'number' && typeof w.role === 'string' ? { w, ino: held.ino } : 'unreadable'
+    return typeof w.pid === 'number' && typeof w.role === 'string' ? { w, ino: held.ino, text: held.text } : 'unreadable'
   } catch {
     return 'unreadable'
   }
@@ -217,11 +236,12 @@ export function workerOf(runDir: Anchor): TrashWorker | null {
 
 /**
  * Whether a claim still stands: a trash handed to the post step of a job stands for the runs of
- * that same job (the post step deletes it at the job's end) and for no other; any other claim
- * while its process runs (same boot, same pid and start time: a reused pid is not it).
+ * that same job (the post step deletes it at the job's end); every claim while its process runs
+ * (same boot, same pid and start time: a reused pid is not it), a post step deleting included.
  */
 export function workerAlive(w: TrashWorker, env: NodeJS.ProcessEnv = process.env): boolean {
-  if (w.role === 'post') return w.job !== '' && w.job === jobKey(env)
+  // A main step's hand-off to its post step stands for its own job; any claim, while its process runs.
+  if (w.role === 'post' && w.job !== '' && w.job === jobKey(env)) return true
   if (w.boot !== null && bootId() !== null && w.boot !== bootId()) return false
   const start = processStart(w.pid)
   return start !== null && (w.start === null || start === w.start)
@@ -238,17 +258,31 @@ export function claimRun(runDir: Anchor, me: TrashWorker): 'claimed' | 'busy' {
     if (createComplete(runDir, WORKER, JSON.stringify(me))) return 'claimed'
     const held = readClaim(runDir)
     if (held === 'missing') continue
-    if (held !== 'unreadable') {
-      const w = held.w
-      if (w.pid === me.pid && (w.start === null || w.start === me.start)) return 'claimed'
-      const handedToMe = w.role === 'post' && me.role === 'post' && w.job === me.job
-      if (!handedToMe && workerAlive(w)) return 'busy'
-      unlinkIfSame(runDir, WORKER, held.ino)
-    } else {
-      return 'busy'
+    if (held === 'unreadable') {
+      // Claims are written whole: one that cannot be read was damaged; after a minute it is stale.
+      if (!staleUnreadable(runDir)) return 'busy'
+      continue
     }
+    const w = held.w
+    if (w.pid === me.pid && (w.start === null || w.start === me.start)) return 'claimed'
+    // The main step's hand-off (its process gone) is this job's post step's to take over.
+    const handedToMe = w.role === 'post' && me.role === 'post' && w.job === me.job && processStart(w.pid) !== w.start
+    if (!handedToMe && workerAlive(w)) return 'busy'
+    unlinkIfSame(runDir, WORKER, held.ino, held.text)
   }
   return 'busy'
+}
+
+/** An unreadable claim older than a minute is removed (true); a younger one stands. */
+function staleUnreadable(runDir: Anchor): boolean {
+  try {
+    const st = fs.lstatSync(runDir.child(Buffer.from(WORKER)))
+    if (Date.now() - st.mtimeMs < 60_000) return false
+    unlinkIfSame(runDir, WORKER, st.ino)
+    return true
+  } catch {
+    return true
+  }
 }
 
 /** Hands this run's trash to the process that will delete it (the post step, a background process). */
@@ -299,6 +333,11 @@ export function oldResults(trash: Anchor): string[] {
 }
 
 export const TRASH_FILES = { MANIFEST, WORKER } as const
+
+/** A file of the run's own (its manifest, its claim, a claim being written): never a moved target. */
+export function isRunFile(name: string): boolean {
+  return name === MANIFEST || name === WORKER || name.startsWith(`${WORKER}.`)
+}
 
 /** Creates `name` in `dir` (never through a link, never over an existing file) with `text`. */
 export function writeNew(dir: Anchor, name: Name, text: string): void {
