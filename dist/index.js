@@ -11,8 +11,12 @@ __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __we
  * on node24) before the bundle is loaded, so a runner that ran it before skips compiling it.
  */
 
-(0,_common_compile_cache_js__WEBPACK_IMPORTED_MODULE_0__/* .enableCompileCache */ .L)(process.env);
-await Promise.all(/* import() */[__nccwpck_require__.e(298), __nccwpck_require__.e(769)]).then(__nccwpck_require__.bind(__nccwpck_require__, 6769));
+// The post step of a run that moved nothing (the default strategy: no trash state) has nothing
+// to do: it ends here, without loading the engine.
+if (!(process.env.STATE_isPost === 'true' && !process.env.STATE_trash)) {
+    (0,_common_compile_cache_js__WEBPACK_IMPORTED_MODULE_0__/* .enableCompileCache */ .L)(process.env);
+    await Promise.all(/* import() */[__nccwpck_require__.e(298), __nccwpck_require__.e(769)]).then(__nccwpck_require__.bind(__nccwpck_require__, 6769));
+}
 
 __webpack_async_result__();
 } catch(e) { __webpack_async_result__(e); } }, 1);

@@ -3161,10 +3161,13 @@ function hasEntries(e) {
 
 
 
-/** `skip`: root-relative paths not to enter (a dry run's targets, which it never changes). */
-function takeFingerprint(rootDir, policy, skip) {
+/**
+ * `skip`: root-relative paths not to enter (a dry run's targets, which it never changes); the
+ * trash never is (strategy move): it holds what was deleted, nothing protected.
+ */
+function takeFingerprint(rootDir, policy, skip = new Set()) {
     const fp = { entries: new Map(), roots: [] };
-    walkDir(rootDir, '', false, policy, fp, null, skip);
+    walkDir(rootDir, '', false, policy, fp, null, new Set([...skip, TRASH_DIR]));
     return fp;
 }
 function record(st, kind) {
@@ -3197,7 +3200,7 @@ function walkDir(dirA, dirRel, inProtected, policy, fp, root, skip) {
             const name = d.name;
             const text = name.toString('utf8');
             const rel = dirRel === '' ? text : `${dirRel}/${text}`;
-            if (skip?.has(rel) || (dirRel === '' && text === TRASH_DIR))
+            if (skip?.has(rel))
                 continue;
             // The directory entry's own type (d_type) decides most entries without a stat: an
             // unprotected file costs nothing but the policy check; a directory is opened directly.
@@ -3333,32 +3336,8 @@ class HeldFiles {
         const uninspected = { count: 0, sample: [] };
         if (devs.size === 0)
             return new HeldFiles(files, true, uninspected);
-        let pids;
-        try {
-            pids = external_node_fs_default().readdirSync('/proc').filter((n) => /^[1-9]\d*$/.test(n));
-        }
-        catch {
-            return new HeldFiles(files, false, uninspected);
-        }
-        for (const name of pids) {
-            const pid = Number(name);
-            if (pid === process.pid)
-                continue;
+        const listed = eachProcess((pid, base, fds) => {
             const seen = new Map();
-            const base = `/proc/${name}`;
-            let fds;
-            try {
-                fds = external_node_fs_default().readdirSync(`${base}/fd`);
-            }
-            catch (err) {
-                const code = err.code;
-                if (code === 'ENOENT' || code === 'ESRCH' || isKernelThread(base))
-                    continue;
-                uninspected.count++;
-                if (uninspected.sample.length < SAMPLE)
-                    uninspected.sample.push({ pid, command: commandOf(base) });
-                continue;
-            }
             for (const fd of fds) {
                 let st;
                 try {
@@ -3376,7 +3355,7 @@ class HeldFiles {
             for (const key of mappedFiles(base, mapDevs))
                 seen.set(key, true);
             if (seen.size === 0)
-                continue;
+                return;
             const holder = { pid, command: commandOf(base) };
             for (const [key, mapped] of seen) {
                 const f = files.get(key);
@@ -3387,8 +3366,12 @@ class HeldFiles {
                     f.mapped ||= mapped;
                 }
             }
-        }
-        return new HeldFiles(files, true, uninspected);
+        }, (pid, base) => {
+            uninspected.count++;
+            if (uninspected.sample.length < SAMPLE)
+                uninspected.sample.push({ pid, command: commandOf(base) });
+        });
+        return new HeldFiles(files, listed, uninspected);
     }
     /** Who holds this node open, or undefined when no inspected process does. */
     get(node) {
@@ -3475,31 +3458,41 @@ function usersUnder(dirs) {
     if (dirs.length === 0)
         return { users, uninspected };
     const within = (p) => dirs.find((d) => p === d || p.startsWith(`${d}/`));
+    eachProcess((pid, base, fds) => {
+        const hits = new Set();
+        for (const link of ['cwd', 'root', ...fds.map((fd) => `fd/${fd}`)]) {
+            try {
+                const d = within(external_node_fs_default().readlinkSync(`${base}/${link}`).replace(/ \(deleted\)$/, ''));
+                if (d !== undefined)
+                    hits.add(d);
+            }
+            catch {
+                // closed meanwhile
+            }
+        }
+        for (const d of hits)
+            users.set(d, [...(users.get(d) ?? []), { pid, command: commandOf(base) }]);
+    }, () => uninspected++);
+    return { users, uninspected };
+}
+/**
+ * Visits every other process with the names of its open fds. A process whose fds cannot be listed
+ * (another user's, without root) goes to `uninspectable`; kernel threads and processes gone
+ * meanwhile are skipped. False when /proc cannot be listed at all.
+ */
+function eachProcess(visit, uninspectable) {
     let pids;
     try {
         pids = external_node_fs_default().readdirSync('/proc').filter((n) => /^[1-9]\d*$/.test(n));
     }
     catch {
-        return { users, uninspected };
+        return false;
     }
     for (const name of pids) {
         const pid = Number(name);
         if (pid === process.pid)
             continue;
         const base = `/proc/${name}`;
-        const hits = new Set();
-        const look = (link) => {
-            try {
-                const d = within(external_node_fs_default().readlinkSync(link).replace(/ \(deleted\)$/, ''));
-                if (d !== undefined)
-                    hits.add(d);
-            }
-            catch {
-                // closed, or not ours to read
-            }
-        };
-        look(`${base}/cwd`);
-        look(`${base}/root`);
         let fds;
         try {
             fds = external_node_fs_default().readdirSync(`${base}/fd`);
@@ -3507,18 +3500,12 @@ function usersUnder(dirs) {
         catch (err) {
             const code = err.code;
             if (code !== 'ENOENT' && code !== 'ESRCH' && !isKernelThread(base))
-                uninspected++;
-            fds = [];
+                uninspectable(pid, base);
+            continue;
         }
-        for (const fd of fds)
-            look(`${base}/fd/${fd}`);
-        for (const d of hits) {
-            const list = users.get(d) ?? [];
-            list.push({ pid, command: commandOf(base) });
-            users.set(d, list);
-        }
+        visit(pid, base, fds);
     }
-    return { users, uninspected };
+    return true;
 }
 
 ;// CONCATENATED MODULE: ./src/engine/verify.ts
@@ -5181,18 +5168,6 @@ class UnlinkCheck {
     }
 }
 
-;// CONCATENATED MODULE: ./src/common/boot.ts
-/** This boot of the machine (Linux's boot id): a pid, or a claim, from another boot is not this one's. */
-
-function bootId() {
-    try {
-        return external_node_fs_default().readFileSync('/proc/sys/kernel/random/boot_id', 'utf8').trim() || null;
-    }
-    catch {
-        return null;
-    }
-}
-
 ;// CONCATENATED MODULE: ./src/docker/pass.ts
 /**
  * The container form of the privileged pass: the image check (present, or pulled), and the one
@@ -5282,10 +5257,8 @@ function unmountable(path) {
 
 
 
-
 /** Bumped whenever PassJob or PassAnswer change: an outer run and its pass come from one bundle. */
 const PASS_PROTOCOL = 1;
-
 /** Effective uid 0: nothing to escalate. */
 function runningAsRoot() {
     return process.geteuid?.() === 0;
@@ -5486,7 +5459,20 @@ function passErrorsByTarget(report) {
     return out;
 }
 
+;// CONCATENATED MODULE: ./src/common/boot.ts
+/** This boot of the machine (Linux's boot id): a pid, or a claim, from another boot is not this one's. */
+
+function bootId() {
+    try {
+        return external_node_fs_default().readFileSync('/proc/sys/kernel/random/boot_id', 'utf8').trim() || null;
+    }
+    catch {
+        return null;
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/engine/privileged-pass.ts
+
 
 
 
@@ -5760,18 +5746,14 @@ function lstatOrNull(path) {
 
 /** Deeper than this, the JavaScript look gives up and the target is purged in place. */
 const MAX_DEPTH = 1024;
-/**
- * Which targets move whole, and why the others stay; `clean`: the targets whose look found nothing
- * to keep (the fingerprint need not read them again).
- */
+/** Which targets move whole, and why the others stay. */
 function decideMoves(rootDir, rootPath, plan, policy, ctx) {
     const present = plan.targets.filter((t) => t.status === 'present');
     const stay = (t, why) => ({ path: t.path, move: false, why });
-    const clean = new Set();
     if (ctx.keepRunning)
-        return { decisions: present.map((t) => stay(t, 'keep-running: its writers keep running and would write into the moved directory')), warnings: [], clean };
+        return { decisions: present.map((t) => stay(t, 'keep-running: its writers keep running and would write into the moved directory')), warnings: [] };
     if (ctx.services.length > 0)
-        return { decisions: present.map((t) => stay(t, 'services: the services left running may write into it')), warnings: [], clean };
+        return { decisions: present.map((t) => stay(t, 'services: the services left running may write into it')), warnings: [] };
     const mounts = mountPoints();
     const abs = (t) => external_node_path_default().join(rootPath, t.path);
     const { users, uninspected } = usersUnder(present.map(abs));
@@ -5794,14 +5776,13 @@ function decideMoves(rootDir, rootPath, plan, policy, ctx) {
         const found = look(rootDir, t.path, policy, true);
         if (found !== null)
             return stay(t, found);
-        clean.add(t.path);
         return { path: t.path, move: true };
     });
-    return { decisions, warnings, clean };
+    return { decisions, warnings };
 }
 /**
- * Targets whose insides the fingerprint need not read: `known` (looked at already: the targets that
- * move), and those in which the native helper's look finds no protected
+ * Targets whose insides the fingerprint need not read: `known` (looked through already: the targets
+ * that move), and those in which the native helper's look finds no protected
  * entry, mount point or unreadable directory in them, and no exact protected path lies under them.
  * Without the helper (or with patterns it cannot match), none: the fingerprint's own walk is then
  * as fast as a look in JavaScript would be.
@@ -6811,6 +6792,7 @@ function handTrashOff(rootDir, rootPath, run, to, warn) {
 
 
 
+
 /** The phases that change something: an error thrown once one of them began is not a refusal. */
 const PHASE_DOCKER_STOP = 'Docker: stop the stack';
 const PHASE_PURGE = 'Purge';
@@ -6983,12 +6965,8 @@ async function run(settings, deps) {
                     failures.push(`docker compose down failed, so no file was deleted (containers may still be writing): ${errorMessage(err)}`);
                 }
             }
-            // Taken after the stack is down: what a container does to protected files while it shuts
-            // down (a database's pid file, a checkpoint) is not the purge's doing.
-            // A dry run changes nothing, so it need not read inside its targets a second time; a real run
-            // fingerprints everything, inside targets too (by d_type, so unprotected files cost no stat).
+            // Strategy move: which targets go whole (after the stack is down: nothing writes into them).
             let decisions = [];
-            let lookedClean = new Set();
             if (settings.strategy === 'move' && !deps.pass && failures.length === 0 && !cancelled()) {
                 decisions = await phase('Move: which targets go whole', async () => {
                     const d = decideMoves(rootDir, root.path, plan, policy, { keepRunning: settings.keepRunning, services: settings.services, removeTargetDirs: settings.removeTargetDirs, checks });
@@ -6998,7 +6976,6 @@ async function run(settings, deps) {
                         log.warning(w);
                         warnings.push(w);
                     }
-                    lookedClean = d.clean;
                     return d.decisions;
                 });
             }
@@ -7006,18 +6983,18 @@ async function run(settings, deps) {
             if (settings.dryRun)
                 trash.moved = [...movable];
             trash.inPlace = decisions.filter((d) => !d.move).map((d) => ({ path: d.path, why: d.why ?? '' }));
-            // What moves whole is not read again: its protected entries were looked for just now, and
-            // one that appears later is found by the trash purge.
-            // A target the native helper's look found nothing to keep in is not read again either.
-            const skip = settings.dryRun ? new Set(targets) : deps.pass ? movable : nothingToFingerprintIn(rootDir, plan, policy, lookedClean);
+            // Taken after the stack is down: what a container does to protected files while it shuts
+            // down (a database's pid file, a checkpoint) is not the purge's doing. It reads inside the
+            // targets too (by d_type), but not where nothing protected can be: not in a dry run (it
+            // changes nothing), not in a target that moves (just looked through; what appears later is
+            // found by the trash purge), not in one the native helper's look finds nothing in.
+            const skip = settings.dryRun ? new Set(targets) : deps.pass ? movable : nothingToFingerprintIn(rootDir, plan, policy, movable);
             const before = await phase('Fingerprint protected paths', async () => takeFingerprint(rootDir, policy, skip));
             let outcome = null;
             let reclaimed = null;
             let free = 0;
             if (!settings.dryRun && failures.length === 0 && !cancelled()) {
                 outcome = await phase(PHASE_PURGE, async () => {
-                    // After the stack is down: what still holds a file open keeps running while we purge.
-                    // (Targets that move were looked at for that already: with nothing purged in place, no scan.)
                     free = freeBytes(rootDir);
                     let into = null;
                     if (movable.size > 0) {
@@ -7034,7 +7011,10 @@ async function run(settings, deps) {
                                 trash.inPlace.push({ path, why: `not moved: the trash could not be made (${errorMessage(err)})` });
                         }
                     }
-                    const inPlace = plan.targets.some((t) => t.status === 'present' && (into === null || !movable.has(t.path)));
+                    // After the stack is down: what still holds a file open keeps running while we purge.
+                    // (Targets that move were looked at for that already: with nothing purged in place, no scan.)
+                    const dest = into;
+                    const inPlace = plan.targets.some((t) => t.status === 'present' && (dest === null || !movable.has(t.path)));
                     const held = inPlace ? HeldFiles.scan([rootDir.dev], mapsReliableAt(root.path)) : HeldFiles.none();
                     if (held.uninspected.count > 0) {
                         const w = `${held.uninspected.count} process(es) of other users could not be inspected (run as root to see them): a file they hold open is unlinked, not truncated, and its space comes back only when they close it`;
@@ -7042,12 +7022,12 @@ async function run(settings, deps) {
                         warnings.push(w);
                     }
                     try {
-                        const mover = into !== null ? (top, out) => moveToTrash(into, top, out, !settings.removeTargetDirs) : undefined;
-                        return await executePlan(rootDir, plan, policy, { hooks: deps.executeHooks, signal: deps.signal, onProgress: deps.onProgress, held, movable: into !== null ? movable : new Set(), mover });
+                        const mover = dest === null ? undefined : (top, out) => moveToTrash(dest, top, out, !settings.removeTargetDirs);
+                        return await executePlan(rootDir, plan, policy, { hooks: deps.executeHooks, signal: deps.signal, onProgress: deps.onProgress, held, movable, mover });
                     }
                     finally {
-                        into?.runDir.close();
-                        for (const [path, why] of into?.notes ?? [])
+                        dest?.runDir.close();
+                        for (const [path, why] of dest?.notes ?? [])
                             trash.inPlace.push({ path, why: `not moved: ${why}` });
                     }
                 });
@@ -7122,7 +7102,7 @@ async function run(settings, deps) {
 }
 /** Creates this run's trash directory and manifest (every movable target named before any moves). */
 function startTrash(rootDir, root, plan, policy, movable, beforeRename) {
-    const trashDir = openTrash(rootDir, true);
+    const trashDir = openTrash(rootDir, true); // made if missing: never null
     try {
         const manifest = {
             tool: 'safe-purge-trash', version: 1, run: newRunId(), createdAt: new Date().toISOString(), host: external_node_os_default().hostname(),
@@ -7231,12 +7211,14 @@ async function passMain(io, signal) {
 
 
 
+
+
 /** Exit status of --status while a deletion is still running. */
 const EXIT_RUNNING = 3;
-/** The CLI's entry (dist/cli/index.js; this code is in a chunk next to it), also when the tests run the sources. */
+/** The CLI's entry in the bundle this code runs from (also when the tests run the sources). */
 function cliEntry() {
-    const here = (0,external_node_url_.fileURLToPath)(import.meta.url);
-    return here.endsWith('.ts') ? external_node_path_default().resolve(external_node_path_default().dirname(here), '..', '..', 'dist', 'cli', 'index.js') : external_node_path_default().join(external_node_path_default().dirname(here), 'index.js');
+    const bundle = findBundle();
+    return bundle !== null ? external_node_path_default().join(bundle, 'cli', 'index.js') : external_node_path_default().join(external_node_path_default().dirname((0,external_node_url_.fileURLToPath)(import.meta.url)), 'index.js');
 }
 /**
  * Starts the background deletion of the run's trash and returns its claim (the engine writes it
@@ -7278,7 +7260,7 @@ async function trashWorkerMain(run, root, io, signal) {
         return report === null || report.ok ? 0 : 1;
     }
     catch (err) {
-        io.stderr.write(`safe-purge: trash ${oneLine(run)}: ${oneLine(err.message)}\n`);
+        io.stderr.write(`safe-purge: trash ${oneLine(run)}: ${oneLine(errorMessage(err))}\n`);
         return 1;
     }
 }

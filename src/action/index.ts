@@ -4,5 +4,9 @@
  */
 import { enableCompileCache } from '../common/compile-cache.js'
 
-enableCompileCache(process.env)
-await import('./main.js')
+// The post step of a run that moved nothing (the default strategy: no trash state) has nothing
+// to do: it ends here, without loading the engine.
+if (!(process.env.STATE_isPost === 'true' && !process.env.STATE_trash)) {
+  enableCompileCache(process.env)
+  await import('./main.js')
+}

@@ -37,8 +37,9 @@ export function outputsOf(report: Report): Record<string, string> {
 }
 
 export function publish(report: Report, env: NodeJS.ProcessEnv): void {
-  const file = writeReportFile(report, env.RUNNER_TEMP || os.tmpdir())
+  // Outputs first: they must exist even when the report file cannot be written.
   for (const [name, value] of Object.entries(outputsOf(report))) core.setOutput(name, value)
+  const file = writeReportFile(report, env.RUNNER_TEMP || os.tmpdir())
   core.setOutput('report', file)
   core.info(`report: ${file}`)
   if (env.GITHUB_STEP_SUMMARY) core.appendSummary(summaryHtml(report) + trashSection(report))

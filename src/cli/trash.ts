@@ -12,6 +12,8 @@ import { fileURLToPath } from 'node:url'
 import { deleteRootTrash, rootTrashStatus, type TrashStatus } from '../engine/trash-purge.js'
 import { selfStopHooks } from '../engine/execute.js'
 import { claimFor, type TrashWorker } from '../engine/trash.js'
+import { findBundle } from '../engine/privileged.js'
+import { errorMessage } from '../common/errors.js'
 import { CLI_NAMES } from '../common/options.js'
 import { formatBytes, oneLine, showPath } from '../common/text.js'
 import type { TermIO } from './ui.js'
@@ -19,10 +21,10 @@ import type { TermIO } from './ui.js'
 /** Exit status of --status while a deletion is still running. */
 export const EXIT_RUNNING = 3
 
-/** The CLI's entry (dist/cli/index.js; this code is in a chunk next to it), also when the tests run the sources. */
+/** The CLI's entry in the bundle this code runs from (also when the tests run the sources). */
 function cliEntry(): string {
-  const here = fileURLToPath(import.meta.url)
-  return here.endsWith('.ts') ? path.resolve(path.dirname(here), '..', '..', 'dist', 'cli', 'index.js') : path.join(path.dirname(here), 'index.js')
+  const bundle = findBundle()
+  return bundle !== null ? path.join(bundle, 'cli', 'index.js') : path.join(path.dirname(fileURLToPath(import.meta.url)), 'index.js')
 }
 
 /**
@@ -64,7 +66,7 @@ export async function trashWorkerMain(run: string, root: string, io: TermIO, sig
     const report = await deleteRootTrash(root, run, claimFor('background', io.env), io.env, { signal, hooks: selfStopHooks(io.env) })
     return report === null || report.ok ? 0 : 1
   } catch (err) {
-    io.stderr.write(`safe-purge: trash ${oneLine(run)}: ${oneLine((err as Error).message)}\n`)
+    io.stderr.write(`safe-purge: trash ${oneLine(run)}: ${oneLine(errorMessage(err))}\n`)
     return 1
   }
 }

@@ -38,10 +38,13 @@ export interface FpChange {
   what: string
 }
 
-/** `skip`: root-relative paths not to enter (a dry run's targets, which it never changes). */
-export function takeFingerprint(rootDir: Anchor, policy: Policy, skip?: ReadonlySet<string>): Fingerprint {
+/**
+ * `skip`: root-relative paths not to enter (a dry run's targets, which it never changes); the
+ * trash never is (strategy move): it holds what was deleted, nothing protected.
+ */
+export function takeFingerprint(rootDir: Anchor, policy: Policy, skip: ReadonlySet<string> = new Set()): Fingerprint {
   const fp: Fingerprint = { entries: new Map(), roots: [] }
-  walkDir(rootDir, '', false, policy, fp, null, skip)
+  walkDir(rootDir, '', false, policy, fp, null, new Set([...skip, TRASH_DIR]))
   return fp
 }
 
@@ -84,7 +87,7 @@ function walkDir(dirA: Anchor, dirRel: string, inProtected: boolean, policy: Pol
       const name = d.name
       const text = name.toString('utf8')
       const rel = dirRel === '' ? text : `${dirRel}/${text}`
-      if (skip?.has(rel) || (dirRel === '' && text === TRASH_DIR)) continue
+      if (skip?.has(rel)) continue
       // The directory entry's own type (d_type) decides most entries without a stat: an
       // unprotected file costs nothing but the policy check; a directory is opened directly.
       const typed = d.kind

@@ -43,16 +43,12 @@ export interface MoveContext {
 /** Deeper than this, the JavaScript look gives up and the target is purged in place. */
 const MAX_DEPTH = 1024
 
-/**
- * Which targets move whole, and why the others stay; `clean`: the targets whose look found nothing
- * to keep (the fingerprint need not read them again).
- */
-export function decideMoves(rootDir: Anchor, rootPath: string, plan: Plan, policy: Policy, ctx: MoveContext): { decisions: MoveDecision[]; warnings: string[]; clean: Set<string> } {
+/** Which targets move whole, and why the others stay. */
+export function decideMoves(rootDir: Anchor, rootPath: string, plan: Plan, policy: Policy, ctx: MoveContext): { decisions: MoveDecision[]; warnings: string[] } {
   const present = plan.targets.filter((t) => t.status === 'present')
   const stay = (t: TargetPlan, why: string): MoveDecision => ({ path: t.path, move: false, why })
-  const clean = new Set<string>()
-  if (ctx.keepRunning) return { decisions: present.map((t) => stay(t, 'keep-running: its writers keep running and would write into the moved directory')), warnings: [], clean }
-  if (ctx.services.length > 0) return { decisions: present.map((t) => stay(t, 'services: the services left running may write into it')), warnings: [], clean }
+  if (ctx.keepRunning) return { decisions: present.map((t) => stay(t, 'keep-running: its writers keep running and would write into the moved directory')), warnings: [] }
+  if (ctx.services.length > 0) return { decisions: present.map((t) => stay(t, 'services: the services left running may write into it')), warnings: [] }
   const mounts = mountPoints()
   const abs = (t: TargetPlan): string => path.join(rootPath, t.path)
   const { users, uninspected } = usersUnder(present.map(abs))
@@ -70,15 +66,14 @@ export function decideMoves(rootDir: Anchor, rootPath: string, plan: Plan, polic
     if (user !== undefined) return stay(t, `process ${user.pid} (${user.command}) has something in it open`)
     const found = look(rootDir, t.path, policy, true)
     if (found !== null) return stay(t, found)
-    clean.add(t.path)
     return { path: t.path, move: true }
   })
-  return { decisions, warnings, clean }
+  return { decisions, warnings }
 }
 
 /**
- * Targets whose insides the fingerprint need not read: `known` (looked at already: the targets that
- * move), and those in which the native helper's look finds no protected
+ * Targets whose insides the fingerprint need not read: `known` (looked through already: the targets
+ * that move), and those in which the native helper's look finds no protected
  * entry, mount point or unreadable directory in them, and no exact protected path lies under them.
  * Without the helper (or with patterns it cannot match), none: the fingerprint's own walk is then
  * as fast as a look in JavaScript would be.

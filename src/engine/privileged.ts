@@ -13,7 +13,6 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import type { NodeId } from '../fs/anchor.js'
-import { bootId } from '../common/boot.js'
 import { checkImage, containerPassCommand, PASS_ROOT, unmountable } from '../docker/pass.js'
 import { dockerEnv } from '../docker/cli.js'
 import { describe, runPassProcess, type Command, type Runner } from '../docker/exec.js'
@@ -57,7 +56,6 @@ export interface PassAnswer {
   error?: { code: string; message: string }
 }
 
-export { bootId }
 
 export interface EscalationContext {
   mode: PrivilegedMode

@@ -7,7 +7,7 @@ import os from 'node:os'
 import { guardRoot, openRoot, defaultGuardEnv, type GuardEnv, type RootInfo } from '../fs/root-guard.js'
 import { createPolicy, validateTargets, type Policy } from './policy.js'
 import { scanTargets, type Plan } from './plan.js'
-import { executePlan, type ExecuteHooks, type Outcome, type DeleteError, type Progress } from './execute.js'
+import { executePlan, type ExecuteHooks, type ExecuteOptions, type Outcome, type DeleteError, type Progress } from './execute.js'
 import { takeFingerprint } from './fingerprint.js'
 import { verifyProtected } from './verify.js'
 import type { Compose } from '../docker/compose.js'
@@ -27,10 +27,11 @@ import { missingTargets, preflight, refuseContradictions, refuseUnknownRoot } fr
 import { ACTION_NAMES, type OptionNames } from '../common/options.js'
 import { runCommand } from '../docker/exec.js'
 import { UnlinkCheck } from '../fs/access.js'
-import { bootId, Escalator, escalatable, runningAsRoot, type Availability } from './privileged.js'
+import { Escalator, escalatable, runningAsRoot, type Availability } from './privileged.js'
+import { bootId } from '../common/boot.js'
 import { PHASE_PRIVILEGED, privilegedPass } from './privileged-pass.js'
 import { deniedEntries, refusePermissions, type DeniedSummary, type PrivilegedInfo } from './privileged-report.js'
-import type { NodeId } from '../fs/anchor.js'
+import type { Anchor, NodeId } from '../fs/anchor.js'
 import { decideMoves, nothingToFingerprintIn, type MoveDecision } from './move-plan.js'
 import { discardEmptyRun, moveToTrash, type MoveInto } from './execute-trash.js'
 import { claimFor, createRun, newRunId, openTrash, type TrashInfo, type TrashManifest, type TrashWorker } from './trash.js'
@@ -272,12 +273,8 @@ export async function run(settings: Settings, deps: RunDeps): Promise<Report> {
           failures.push(`docker compose down failed, so no file was deleted (containers may still be writing): ${errorMessage(err)}`)
         }
       }
-      // Taken after the stack is down: what a container does to protected files while it shuts
-      // down (a database's pid file, a checkpoint) is not the purge's doing.
-      // A dry run changes nothing, so it need not read inside its targets a second time; a real run
-      // fingerprints everything, inside targets too (by d_type, so unprotected files cost no stat).
+      // Strategy move: which targets go whole (after the stack is down: nothing writes into them).
       let decisions: MoveDecision[] = []
-      let lookedClean = new Set<string>()
       if (settings.strategy === 'move' && !deps.pass && failures.length === 0 && !cancelled()) {
         decisions = await phase('Move: which targets go whole', async () => {
           const d = decideMoves(rootDir, root.path, plan, policy, { keepRunning: settings.keepRunning, services: settings.services, removeTargetDirs: settings.removeTargetDirs, checks })
@@ -286,25 +283,24 @@ export async function run(settings: Settings, deps: RunDeps): Promise<Report> {
             log.warning(w)
             warnings.push(w)
           }
-          lookedClean = d.clean
           return d.decisions
         })
       }
       const movable = new Set(decisions.filter((d) => d.move).map((d) => d.path))
       if (settings.dryRun) trash.moved = [...movable]
       trash.inPlace = decisions.filter((d) => !d.move).map((d) => ({ path: d.path, why: d.why ?? '' }))
-      // What moves whole is not read again: its protected entries were looked for just now, and
-      // one that appears later is found by the trash purge.
-      // A target the native helper's look found nothing to keep in is not read again either.
-      const skip = settings.dryRun ? new Set(targets) : deps.pass ? movable : nothingToFingerprintIn(rootDir, plan, policy, lookedClean)
+      // Taken after the stack is down: what a container does to protected files while it shuts
+      // down (a database's pid file, a checkpoint) is not the purge's doing. It reads inside the
+      // targets too (by d_type), but not where nothing protected can be: not in a dry run (it
+      // changes nothing), not in a target that moves (just looked through; what appears later is
+      // found by the trash purge), not in one the native helper's look finds nothing in.
+      const skip = settings.dryRun ? new Set(targets) : deps.pass ? movable : nothingToFingerprintIn(rootDir, plan, policy, movable)
       const before = await phase('Fingerprint protected paths', async () => takeFingerprint(rootDir, policy, skip))
       let outcome: Outcome | null = null
       let reclaimed: number | null = null
       let free = 0
       if (!settings.dryRun && failures.length === 0 && !cancelled()) {
         outcome = await phase(PHASE_PURGE, async () => {
-          // After the stack is down: what still holds a file open keeps running while we purge.
-          // (Targets that move were looked at for that already: with nothing purged in place, no scan.)
           free = freeBytes(rootDir)
           let into: MoveInto | null = null
           if (movable.size > 0) {
@@ -319,7 +315,10 @@ export async function run(settings: Settings, deps: RunDeps): Promise<Report> {
               for (const path of movable) trash.inPlace.push({ path, why: `not moved: the trash could not be made (${errorMessage(err)})` })
             }
           }
-          const inPlace = plan.targets.some((t) => t.status === 'present' && (into === null || !movable.has(t.path)))
+          // After the stack is down: what still holds a file open keeps running while we purge.
+          // (Targets that move were looked at for that already: with nothing purged in place, no scan.)
+          const dest = into
+          const inPlace = plan.targets.some((t) => t.status === 'present' && (dest === null || !movable.has(t.path)))
           const held = inPlace ? HeldFiles.scan([rootDir.dev], mapsReliableAt(root.path)) : HeldFiles.none()
           if (held.uninspected.count > 0) {
             const w = `${held.uninspected.count} process(es) of other users could not be inspected (run as root to see them): a file they hold open is unlinked, not truncated, and its space comes back only when they close it`
@@ -327,11 +326,11 @@ export async function run(settings: Settings, deps: RunDeps): Promise<Report> {
             warnings.push(w)
           }
           try {
-            const mover = into !== null ? (top: Parameters<typeof moveToTrash>[1], out: Parameters<typeof moveToTrash>[2]) => moveToTrash(into, top, out, !settings.removeTargetDirs) : undefined
-            return await executePlan(rootDir, plan, policy, { hooks: deps.executeHooks, signal: deps.signal, onProgress: deps.onProgress, held, movable: into !== null ? movable : new Set(), mover })
+            const mover: ExecuteOptions['mover'] = dest === null ? undefined : (top, out) => moveToTrash(dest, top, out, !settings.removeTargetDirs)
+            return await executePlan(rootDir, plan, policy, { hooks: deps.executeHooks, signal: deps.signal, onProgress: deps.onProgress, held, movable, mover })
           } finally {
-            into?.runDir.close()
-            for (const [path, why] of into?.notes ?? []) trash.inPlace.push({ path, why: `not moved: ${why}` })
+            dest?.runDir.close()
+            for (const [path, why] of dest?.notes ?? []) trash.inPlace.push({ path, why: `not moved: ${why}` })
           }
         })
         trash.moved = outcome.targets.filter((t) => t.result === 'moved').map((t) => t.path)
@@ -401,8 +400,8 @@ export async function run(settings: Settings, deps: RunDeps): Promise<Report> {
 export type { DeleteError, TrashInfo }
 
 /** Creates this run's trash directory and manifest (every movable target named before any moves). */
-function startTrash(rootDir: Parameters<typeof openTrash>[0], root: RootInfo, plan: Plan, policy: Policy, movable: ReadonlySet<string>, beforeRename?: (rel: string) => void): MoveInto {
-  const trashDir = openTrash(rootDir, true) as NonNullable<ReturnType<typeof openTrash>>
+function startTrash(rootDir: Anchor, root: RootInfo, plan: Plan, policy: Policy, movable: ReadonlySet<string>, beforeRename?: (rel: string) => void): MoveInto {
+  const trashDir = openTrash(rootDir, true) as Anchor // made if missing: never null
   try {
     const manifest: TrashManifest = {
       tool: 'safe-purge-trash', version: 1, run: newRunId(), createdAt: new Date().toISOString(), host: os.hostname(),

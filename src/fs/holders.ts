@@ -76,51 +76,38 @@ export class HeldFiles {
     const files = new Map<string, HeldFile>()
     const uninspected: Uninspected = { count: 0, sample: [] }
     if (devs.size === 0) return new HeldFiles(files, true, uninspected)
-    let pids: string[]
-    try {
-      pids = fs.readdirSync('/proc').filter((n) => /^[1-9]\d*$/.test(n))
-    } catch {
-      return new HeldFiles(files, false, uninspected)
-    }
-    for (const name of pids) {
-      const pid = Number(name)
-      if (pid === process.pid) continue
-      const seen = new Map<string, boolean>()
-      const base = `/proc/${name}`
-      let fds: string[]
-      try {
-        fds = fs.readdirSync(`${base}/fd`)
-      } catch (err) {
-        const code = (err as NodeJS.ErrnoException).code
-        if (code === 'ENOENT' || code === 'ESRCH' || isKernelThread(base)) continue
+    const listed = eachProcess(
+      (pid, base, fds) => {
+        const seen = new Map<string, boolean>()
+        for (const fd of fds) {
+          let st: fs.Stats | undefined
+          try {
+            st = fs.statSync(`${base}/fd/${fd}`, { throwIfNoEntry: false })
+          } catch {
+            continue // closed or unreadable meanwhile
+          }
+          if (st === undefined || !st.isFile() || !devs.has(st.dev)) continue
+          const key = keyOf(st)
+          if (!seen.has(key)) seen.set(key, false)
+        }
+        for (const key of mappedFiles(base, mapDevs)) seen.set(key, true)
+        if (seen.size === 0) return
+        const holder = { pid, command: commandOf(base) }
+        for (const [key, mapped] of seen) {
+          const f = files.get(key)
+          if (f === undefined) files.set(key, { holders: [holder], mapped: mapped || !mapsReliable })
+          else {
+            f.holders.push(holder)
+            f.mapped ||= mapped
+          }
+        }
+      },
+      (pid, base) => {
         uninspected.count++
         if (uninspected.sample.length < SAMPLE) uninspected.sample.push({ pid, command: commandOf(base) })
-        continue
       }
-      for (const fd of fds) {
-        let st: fs.Stats | undefined
-        try {
-          st = fs.statSync(`${base}/fd/${fd}`, { throwIfNoEntry: false })
-        } catch {
-          continue // closed or unreadable meanwhile
-        }
-        if (st === undefined || !st.isFile() || !devs.has(st.dev)) continue
-        const key = keyOf(st)
-        if (!seen.has(key)) seen.set(key, false)
-      }
-      for (const key of mappedFiles(base, mapDevs)) seen.set(key, true)
-      if (seen.size === 0) continue
-      const holder = { pid, command: commandOf(base) }
-      for (const [key, mapped] of seen) {
-        const f = files.get(key)
-        if (f === undefined) files.set(key, { holders: [holder], mapped: mapped || !mapsReliable })
-        else {
-          f.holders.push(holder)
-          f.mapped ||= mapped
-        }
-      }
-    }
-    return new HeldFiles(files, true, uninspected)
+    )
+    return new HeldFiles(files, listed, uninspected)
   }
 
   /** Who holds this node open, or undefined when no inspected process does. */
@@ -211,41 +198,49 @@ export function usersUnder(dirs: readonly string[]): { users: Map<string, Holder
   let uninspected = 0
   if (dirs.length === 0) return { users, uninspected }
   const within = (p: string): string | undefined => dirs.find((d) => p === d || p.startsWith(`${d}/`))
+  eachProcess(
+    (pid, base, fds) => {
+      const hits = new Set<string>()
+      for (const link of ['cwd', 'root', ...fds.map((fd) => `fd/${fd}`)]) {
+        try {
+          const d = within(fs.readlinkSync(`${base}/${link}`).replace(/ \(deleted\)$/, ''))
+          if (d !== undefined) hits.add(d)
+        } catch {
+          // closed meanwhile
+        }
+      }
+      for (const d of hits) users.set(d, [...(users.get(d) ?? []), { pid, command: commandOf(base) }])
+    },
+    () => uninspected++
+  )
+  return { users, uninspected }
+}
+
+/**
+ * Visits every other process with the names of its open fds. A process whose fds cannot be listed
+ * (another user's, without root) goes to `uninspectable`; kernel threads and processes gone
+ * meanwhile are skipped. False when /proc cannot be listed at all.
+ */
+function eachProcess(visit: (pid: number, base: string, fds: string[]) => void, uninspectable: (pid: number, base: string) => void): boolean {
   let pids: string[]
   try {
     pids = fs.readdirSync('/proc').filter((n) => /^[1-9]\d*$/.test(n))
   } catch {
-    return { users, uninspected }
+    return false
   }
   for (const name of pids) {
     const pid = Number(name)
     if (pid === process.pid) continue
     const base = `/proc/${name}`
-    const hits = new Set<string>()
-    const look = (link: string): void => {
-      try {
-        const d = within(fs.readlinkSync(link).replace(/ \(deleted\)$/, ''))
-        if (d !== undefined) hits.add(d)
-      } catch {
-        // closed, or not ours to read
-      }
-    }
-    look(`${base}/cwd`)
-    look(`${base}/root`)
     let fds: string[]
     try {
       fds = fs.readdirSync(`${base}/fd`)
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code
-      if (code !== 'ENOENT' && code !== 'ESRCH' && !isKernelThread(base)) uninspected++
-      fds = []
+      if (code !== 'ENOENT' && code !== 'ESRCH' && !isKernelThread(base)) uninspectable(pid, base)
+      continue
     }
-    for (const fd of fds) look(`${base}/fd/${fd}`)
-    for (const d of hits) {
-      const list = users.get(d) ?? []
-      list.push({ pid, command: commandOf(base) })
-      users.set(d, list)
-    }
+    visit(pid, base, fds)
   }
-  return { users, uninspected }
+  return true
 }
