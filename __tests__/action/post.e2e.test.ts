@@ -7,13 +7,11 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import { NODE24, reportOf, runAction, startAction } from '../helpers/action.js'
-import { makeEnv, makeTree, removeDir, snapshot, survivors, exists, type Snap } from '../helpers/tree.js'
+import { makeEnv, makeTree, removeDir, snapshot, survivors, exists, purgeable, trashRuns as allRuns, MT5_TARGETS, TRASH, type Snap } from '../helpers/tree.js'
 import { stopAfter, stoppedMidPurge, freeze, thaw } from '../helpers/signals.js'
 import { native } from '../../src/fs/native.js'
 
-const TRASH = '.safe-purge-trash'
-const TARGETS = ['logs', 'data/redis', 'data/temp', '.docker-compose-state']
-const isTarget = (rel: string): boolean => TARGETS.some((t) => rel === t || rel.startsWith(`${t}/`)) || rel === TRASH || rel.startsWith(`${TRASH}/`)
+const TARGETS = MT5_TARGETS
 // Without the native helper target directories are purged in place (their ACLs could not be
 // copied to a replacement): the move is tested there with remove-target-dirs.
 const MOVE: Record<string, string> = native() !== null ? { strategy: 'move' } : { strategy: 'move', 'remove-target-dirs': 'true' }
@@ -28,10 +26,10 @@ beforeEach(() => {
 afterEach(() => removeDir(base))
 
 const inputs = (extra: Record<string, string> = {}): Record<string, string> => ({ root, force: 'true', docker: 'off', ...MOVE, ...extra })
-const trashRuns = (): string[] => (exists(path.join(root, TRASH)) ? fs.readdirSync(path.join(root, TRASH)).filter((n) => !n.endsWith('.json')) : [])
+const trashRuns = (): string[] => allRuns(root)
 
 function expectProtectedUntouched(): void {
-  expect(survivors(before, snapshot(root), (rel) => !isTarget(rel))).toEqual([])
+  expect(survivors(before, snapshot(root), (rel) => !purgeable(rel))).toEqual([])
 }
 
 test('main step moves, saves its trash as state; the post step deletes it, with its own summary table (Node 24)', () => {
@@ -46,7 +44,8 @@ test('main step moves, saves its trash as state; the post step deletes it, with 
   expect(main.state.STATE_isPost).toBe('true')
   const state = JSON.parse(main.state.STATE_trash) as { root: string; run: string }
   expect(trashRuns()).toEqual([state.run])
-  for (const t of TARGETS) expect(exists(path.join(root, t)) && fs.statSync(path.join(root, t)).isDirectory() ? fs.readdirSync(path.join(root, t)) : []).toEqual([])
+  for (const t of ['logs', 'data/redis', 'data/temp']) expect(fs.readdirSync(path.join(root, t))).toEqual([])
+  expect(exists(path.join(root, '.docker-compose-state'))).toBe(false)
 
   const post = runAction(inputs(), { node: NODE24, env: main.state })
   expect(post.stderr).toBe('')

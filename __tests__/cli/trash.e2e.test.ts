@@ -6,12 +6,10 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import { runCli } from '../helpers/cli.js'
-import { makeEnv, removeDir, snapshot, survivors, exists, type Snap } from '../helpers/tree.js'
+import { makeEnv, removeDir, snapshot, survivors, exists, purgeable, trashRuns as allRuns, MT5_TARGETS, TRASH, type Snap } from '../helpers/tree.js'
 import { stopAfter, stoppedMidPurge } from '../helpers/signals.js'
 
-const TRASH = '.safe-purge-trash'
-const TARGETS = ['logs', 'data/redis', 'data/temp', '.docker-compose-state']
-const isTarget = (rel: string): boolean => TARGETS.some((t) => rel === t || rel.startsWith(`${t}/`)) || rel === TRASH || rel.startsWith(`${TRASH}/`)
+const TARGETS = MT5_TARGETS
 
 let base: string
 let root: string
@@ -33,20 +31,22 @@ interface Status {
 
 function status(): Status {
   const r = runCli(['--root', root, '--status', '--json'])
+  if (r.stderr !== '') throw new Error(`--status wrote to stderr (exit ${r.status}): ${r.stderr}`)
   return JSON.parse(r.stdout) as Status
 }
 
 /** Polls --status until no deletion runs (the background process has finished). */
 async function settled(): Promise<Status> {
-  for (let i = 0; i < 600; i++) {
+  const end = Date.now() + 30000
+  for (;;) {
     const s = status()
     if (s.exitCode !== 3) return s
+    if (Date.now() > end) throw new Error(`the background deletion did not finish within 30 s: ${JSON.stringify(s.running)}`)
     await sleep(50)
   }
-  throw new Error('the background deletion did not finish within 30 s')
 }
 
-const trashRuns = (): string[] => (exists(path.join(root, TRASH)) ? fs.readdirSync(path.join(root, TRASH)).filter((n) => !n.endsWith('.json')) : [])
+const trashRuns = (): string[] => allRuns(root)
 
 test('--strategy move returns with the targets clean; the trash is deleted in the background; --status reports it', async () => {
   const r = runCli(['--root', root, '-y', '--docker', 'off', '--strategy', 'move', '--remove-target-dirs', '--json'])
@@ -65,7 +65,7 @@ test('--strategy move returns with the targets clean; the trash is deleted in th
   const text = runCli(['--root', root, '--status'])
   expect(text.status).toBe(0)
   expect(text.stdout).toMatch(new RegExp(`^done: trash ${rep.trash.run} \\(background\\), finished .*: 6 file\\(s\\)`, 'm'))
-  expect(survivors(before, snapshot(root), (rel) => !isTarget(rel))).toEqual([])
+  expect(survivors(before, snapshot(root), (rel) => !purgeable(rel))).toEqual([])
 })
 
 test('--status where no trash was ever made: says so, exit 0', () => {
@@ -94,6 +94,7 @@ test('a killed background deletion: --status says the trash was left (exit 1), t
     }
   }
   for (let i = 0; i < 500 && running(); i++) await sleep(10)
+  if (running()) throw new Error(`process ${pid} still runs 5 s after SIGKILL`)
   const s = status()
   expect(s.exitCode).toBe(1)
   expect(s.leftover).toEqual([rep.trash.run])
@@ -104,7 +105,7 @@ test('a killed background deletion: --status says the trash was left (exit 1), t
   expect(nrep.trash.leftovers).toEqual([expect.objectContaining({ run: rep.trash.run, ok: true })])
   expect(next.stderr).toMatch(/left by an earlier run: deleted/)
   expect(trashRuns()).toEqual([])
-  expect(survivors(before, snapshot(root), (rel) => !isTarget(rel))).toEqual([])
+  expect(survivors(before, snapshot(root), (rel) => !purgeable(rel))).toEqual([])
 })
 
 test('--help names --strategy, --trash and --status; a bad --strategy is refused', () => {

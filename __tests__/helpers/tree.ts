@@ -172,3 +172,18 @@ export function makeEnv(extra: TreeSpec = {}): { base: string; root: string } {
   makeTree(root, { ...MT5_TREE, ...extra })
   return { base, root }
 }
+
+/** The default targets (the MT5 tree's ephemeral paths) and the trash of strategy move. */
+export const MT5_TARGETS: readonly string[] = ['logs', 'data/redis', 'data/temp', '.docker-compose-state']
+export const TRASH = '.safe-purge-trash'
+
+/** A path a purge of the default targets may change: a target, something in one, or the trash. */
+export function purgeable(rel: string): boolean {
+  return [...MT5_TARGETS, TRASH].some((t) => rel === t || rel.startsWith(`${t}/`))
+}
+
+/** The run directories in `root`'s trash (kept ones included), not the reports next to them. */
+export function trashRuns(root: string): string[] {
+  const dir = path.join(root, TRASH)
+  return exists(dir) ? fs.readdirSync(dir).filter((n) => !n.endsWith('.json')) : []
+}
