@@ -6442,7 +6442,7 @@ function rootTrashStatus(rootPath, env, names) {
 /* harmony export */   ut: () => (/* binding */ createRun),
 /* harmony export */   v: () => (/* binding */ listRuns)
 /* harmony export */ });
-/* unused harmony exports REPORTS_KEPT, processStart, jobKey, readResults, TRASH_FILES, writeNew */
+/* unused harmony exports REPORTS_KEPT, processStart, jobKey, readResults, writeNew */
 /* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(7598);
 /* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__webpack_require__.n(node_crypto__WEBPACK_IMPORTED_MODULE_0__);
 /* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(3024);
@@ -6720,7 +6720,6 @@ function oldResults(trash) {
     const names = readResults(trash).map((r) => `${r.run}.json`);
     return names.slice(0, Math.max(0, names.length - REPORTS_KEPT));
 }
-const TRASH_FILES = { MANIFEST, WORKER };
 /** A file of the run's own (its manifest, its claim, a claim being written): never a moved target. */
 function isRunFile(name) {
     return name === MANIFEST || name === WORKER || name.startsWith(`${WORKER}.`);
@@ -6736,14 +6735,11 @@ function writeNew(dir, name, text) {
     }
 }
 function readJson(dir, name) {
+    const held = (0,_held_file_js__WEBPACK_IMPORTED_MODULE_5__/* .readHeld */ .iJ)(dir, name);
+    if (typeof held === 'string')
+        return null;
     try {
-        const fd = node_fs__WEBPACK_IMPORTED_MODULE_1___default().openSync(dir.child(name), (node_fs__WEBPACK_IMPORTED_MODULE_1___default().constants).O_RDONLY | (node_fs__WEBPACK_IMPORTED_MODULE_1___default().constants).O_NOFOLLOW);
-        try {
-            return JSON.parse(node_fs__WEBPACK_IMPORTED_MODULE_1___default().readFileSync(fd, 'utf8'));
-        }
-        finally {
-            node_fs__WEBPACK_IMPORTED_MODULE_1___default().closeSync(fd);
-        }
+        return JSON.parse(held.text);
     }
     catch {
         return null;

@@ -6173,7 +6173,6 @@ function oldResults(trash) {
     const names = readResults(trash).map((r) => `${r.run}.json`);
     return names.slice(0, Math.max(0, names.length - REPORTS_KEPT));
 }
-const TRASH_FILES = { MANIFEST, WORKER };
 /** A file of the run's own (its manifest, its claim, a claim being written): never a moved target. */
 function isRunFile(name) {
     return name === MANIFEST || name === WORKER || name.startsWith(`${WORKER}.`);
@@ -6189,14 +6188,11 @@ function writeNew(dir, name, text) {
     }
 }
 function readJson(dir, name) {
+    const held = readHeld(dir, name);
+    if (typeof held === 'string')
+        return null;
     try {
-        const fd = external_node_fs_default().openSync(dir.child(name), (external_node_fs_default()).constants.O_RDONLY | (external_node_fs_default()).constants.O_NOFOLLOW);
-        try {
-            return JSON.parse(external_node_fs_default().readFileSync(fd, 'utf8'));
-        }
-        finally {
-            external_node_fs_default().closeSync(fd);
-        }
+        return JSON.parse(held.text);
     }
     catch {
         return null;

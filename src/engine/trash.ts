@@ -332,8 +332,6 @@ export function oldResults(trash: Anchor): string[] {
   return names.slice(0, Math.max(0, names.length - REPORTS_KEPT))
 }
 
-export const TRASH_FILES = { MANIFEST, WORKER } as const
-
 /** A file of the run's own (its manifest, its claim, a claim being written): never a moved target. */
 export function isRunFile(name: string): boolean {
   return name === MANIFEST || name === WORKER || name.startsWith(`${WORKER}.`)
@@ -349,14 +347,11 @@ export function writeNew(dir: Anchor, name: Name, text: string): void {
   }
 }
 
-function readJson(dir: Anchor, name: Name): unknown {
+function readJson(dir: Anchor, name: string): unknown {
+  const held = readHeld(dir, name)
+  if (typeof held === 'string') return null
   try {
-    const fd = fs.openSync(dir.child(name), fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW)
-    try {
-      return JSON.parse(fs.readFileSync(fd, 'utf8')) as unknown
-    } finally {
-      fs.closeSync(fd)
-    }
+    return JSON.parse(held.text) as unknown
   } catch {
     return null
   }
